@@ -1,0 +1,12 @@
+# Generates a C++ source holding every sql/NNN_*.sql file, so meridiand carries its
+# migrations and needs no path to find them. Re-runs when a migration changes.
+file(GLOB MERIDIAN_SQL_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/sql/*.sql)
+list(SORT MERIDIAN_SQL_FILES)
+set(_entries "")
+foreach(_file IN LISTS MERIDIAN_SQL_FILES)
+  get_filename_component(_name ${_file} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" _version ${_name})
+  file(READ ${_file} _sql)
+  string(APPEND _entries "    {${_version}, \"${_name}\", R\"MERIDIAN_SQL(${_sql})MERIDIAN_SQL\"},\n")
+endforeach()
+configure_file(${PROJECT_SOURCE_DIR}/cmake/migrations.cpp.in ${CMAKE_CURRENT_BINARY_DIR}/migrations_data.cpp @ONLY)

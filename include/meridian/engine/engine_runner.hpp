@@ -1,0 +1,68 @@
+#pragma once
+// Puts a TradingEngine on an Asio strand: feeds tick into it there, commands are posted to
+// it, snapshots are published from it on a timer (and at once after a command or a
+// durable trade), and events go out on the bus after the snapshot that holds them.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <functional>
+#include <memory>
+
+#include "meridian/engine/events.hpp"
+#include "meridian/engine/trading_engine.hpp"
+#include "meridian/market/simulated_feed.hpp"
+
+namespace meridian::engine {
+
+struct RunnerConfig {
+  std::chrono::milliseconds publish_interval{100};
+  std::chrono::milliseconds tick_interval{1000};
+  std::size_t history_bars = 200;  // generated on a first start to warm every indicator
+};
+
+class EngineRunner {
+ public:
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments, EngineConfig engine_config,
+               RunnerConfig runner_config, market::SimConfig sim_config, JournalQueue& journal,
+               RecoveredState recovered);
+
+  // Wire subscribers before start().
+  EventBus& bus() noexcept { return bus_; }
+  const SnapshotStore& snapshots() const noexcept { return store_; }
+  std::shared_ptr<const Snapshot> snapshot() const noexcept { return store_.load(); }
+  Strand& strand() noexcept { return strand_; }
+
+  void start();
+  // Stops the feed and timers and asks the journal writer to commit and exit.
+  void shutdown();
+
+  // Any thread: runs `fn(engine)` on the strand, publishes, then calls `done(result)` there.
+  void command(std::function<CommandResult(TradingEngine&)> fn, std::function<void(const CommandResult&)> done);
+  // Any thread (the journal writer): records up to `seq` are durable.
+  void durable(std::uint64_t seq);
+  market::FeedHealth feed_health() const noexcept { return feed_.health(); }
+
+ private:
+  void publish();
+  void schedule_publish();
+  void drain_journal();
+
+  Strand strand_;
+  const core::InstrumentTable& instruments_;
+  RunnerConfig config_;
+  bool first_start_;
+  execution::PaperExecutor executor_;
+  market::SimulatedPrices prices_;
+  TradingEngine engine_;
+  market::SimulatedFeed feed_;
+  boost::asio::steady_timer publish_timer_;
+  SnapshotStore store_;
+  EventBus bus_;
+  bool stopping_ = false;
+};
+
+}  // namespace meridian::engine

@@ -1,0 +1,45 @@
+#pragma once
+// Events the engine emits after publishing the snapshot that contains them. The bus is
+// wired before start and called on the engine strand; subscribers must not block (the WS
+// hub posts its serialisation elsewhere).
+#include <functional>
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include "meridian/engine/snapshot.hpp"
+#include "meridian/strategies/signal.hpp"
+
+namespace meridian::engine {
+
+enum class SessionChange : std::uint8_t { started, stopped, paused, resumed };
+
+struct SessionChanged {
+  SessionChange change;
+};
+struct TradeDurable {
+  Trade trade;
+};
+struct SignalRaised {
+  strategies::Signal signal;
+  bool acted = false;
+};
+// New prices are in the snapshot; carried with no payload.
+struct PricesMoved {};
+
+using EngineEvent = std::variant<SessionChanged, TradeDurable, SignalRaised, PricesMoved>;
+
+class EventBus {
+ public:
+  using Handler = std::function<void(const EngineEvent&, const std::shared_ptr<const Snapshot>&)>;
+  // Before start only: the bus is not locked.
+  void subscribe(Handler handler) { handlers_.push_back(std::move(handler)); }
+  void publish(const EngineEvent& event, const std::shared_ptr<const Snapshot>& snapshot) const {
+    for (const auto& h : handlers_) h(event, snapshot);
+  }
+
+ private:
+  std::vector<Handler> handlers_;
+};
+
+}  // namespace meridian::engine

@@ -1,0 +1,26 @@
+#pragma once
+// What storage loads on start and the engine resumes from.
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "meridian/engine/ledger.hpp"
+#include "meridian/engine/session.hpp"
+#include "meridian/engine/trade.hpp"
+
+namespace meridian::engine {
+
+struct RecoveredState {
+  bool has_portfolio = false;
+  core::Money cash{};
+  core::Money fees_paid{};
+  std::vector<std::pair<core::SymbolId, PositionState>> positions;
+  std::vector<Trade> trades;  // most recent, oldest first
+  std::uint64_t trades_total = 0;
+  std::uint64_t last_trade_id = 0;
+  std::uint64_t last_order_id = 0;
+  std::optional<SessionRecord> session;
+  std::vector<core::Bar> bars;  // recent 1m bars, oldest first
+};
+
+}  // namespace meridian::engine

@@ -1,0 +1,74 @@
+#pragma once
+// The engine's state as readers see it: immutable once published, swapped atomically.
+// REST handlers and the WS hub read it on any thread without touching the engine.
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "meridian/core/instrument.hpp"
+#include "meridian/engine/ledger.hpp"
+#include "meridian/engine/session.hpp"
+#include "meridian/engine/trade.hpp"
+
+namespace meridian::engine {
+
+struct SymbolView {
+  core::Tick last{};
+  bool has_tick = false;
+  core::Bar partial{};  // the open 1-minute bar
+  bool has_partial = false;
+  std::uint64_t ticks = 0;
+};
+
+struct PositionView {
+  core::SymbolId symbol = 0;
+  PositionState state{};
+};
+
+struct Counters {
+  std::uint64_t ticks = 0;
+  std::uint64_t bars = 0;
+  std::uint64_t signals = 0;
+  std::uint64_t orders = 0;
+  std::uint64_t rejects = 0;
+  std::uint64_t strategy_errors = 0;
+  std::uint64_t journal_backlog = 0;  // records waiting for the ring to take them
+};
+
+using BarSeries = std::vector<core::Bar>;
+using TradeLog = std::vector<Trade>;
+
+struct Snapshot {
+  std::uint64_t version = 0;
+  core::Timestamp published_at{};
+  const core::InstrumentTable* instruments = nullptr;
+  Mode mode = Mode::simulation;
+  SessionRecord session{};
+  core::Money initial_capital{};
+  core::Money cash{};
+  core::Money fees_paid{};
+  core::Money realized_pnl{};
+  std::vector<SymbolView> symbols;      // indexed by SymbolId
+  std::vector<PositionView> positions;  // open positions only
+  std::shared_ptr<const TradeLog> trades;                  // durable trades, oldest first
+  std::uint64_t trades_total = 0;                          // including ones no longer in memory
+  std::vector<std::shared_ptr<const BarSeries>> bars;      // closed 1m bars per symbol
+  Counters counters{};
+
+  core::Price mark(core::SymbolId symbol) const noexcept;  // last trade price
+  core::Money market_value() const noexcept;
+  core::Money unrealized_pnl() const noexcept;
+  core::Money equity() const noexcept { return cash + market_value(); }
+};
+
+// Read-copy-update holder: one writer (the engine runner), any number of readers.
+class SnapshotStore {
+ public:
+  std::shared_ptr<const Snapshot> load() const noexcept { return current_.load(std::memory_order_acquire); }
+  void store(std::shared_ptr<const Snapshot> s) noexcept { current_.store(std::move(s), std::memory_order_release); }
+
+ private:
+  std::atomic<std::shared_ptr<const Snapshot>> current_;
+};
+
+}  // namespace meridian::engine

@@ -1,0 +1,25 @@
+#pragma once
+// An executed trade as the ledger, journal and API see it.
+#include <cstdint>
+#include <string_view>
+
+#include "meridian/core/types.hpp"
+
+namespace meridian::engine {
+
+struct Trade {
+  std::uint64_t id = 0;
+  std::uint64_t order_id = 0;
+  std::int64_t portfolio_id = 1;
+  core::SymbolId symbol = 0;
+  core::Side side = core::Side::buy;
+  core::Quantity quantity{};
+  core::Price price{};
+  core::Money fee{};
+  core::Money realized_pnl{};
+  core::Timestamp ts{};
+  std::string_view strategy;  // static class name
+  bool operator==(const Trade&) const = default;
+};
+
+}  // namespace meridian::engine

@@ -1,0 +1,124 @@
+#pragma once
+// The strand-owned trading state: prices, bars, the strategy, orders, the ledger and the
+// session. Single-threaded by contract (only the engine strand calls it), deterministic,
+// and free of I/O: it hands journal records to a ring and events to its owner, so the
+// same code runs live, in tests and in backtests.
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "meridian/core/error.hpp"
+#include "meridian/core/instrument.hpp"
+#include "meridian/engine/events.hpp"
+#include "meridian/engine/journal.hpp"
+#include "meridian/engine/recovered_state.hpp"
+#include "meridian/engine/snapshot.hpp"
+#include "meridian/execution/paper_executor.hpp"
+#include "meridian/market/bar_aggregator.hpp"
+#include "meridian/market/feed.hpp"
+#include "meridian/risk/pre_trade.hpp"
+
+namespace meridian::engine {
+
+struct EngineConfig {
+  Mode mode = Mode::simulation;
+  core::Money initial_capital = core::Money::from_units(100'000);
+  std::int64_t portfolio_id = 1;
+  StrategyConfig strategy{};
+  risk::Limits limits{};
+  bool autostart = true;             // a first start (no saved session) begins running
+  std::size_t bars_in_memory = 2000;  // per symbol
+  std::size_t trades_in_memory = 10'000;
+};
+
+struct CommandError {
+  core::Errc code = core::Errc::conflict;
+  std::string message;
+};
+using CommandResult = std::optional<CommandError>;  // nullopt: done
+
+class TradingEngine final : public market::TickSink, public execution::FillSink {
+ public:
+  TradingEngine(const core::InstrumentTable& instruments, EngineConfig config, execution::PaperExecutor& executor,
+                JournalQueue& journal, RecoveredState recovered);
+
+  // Warms the strategy with history (oldest first) without trading. New bars (not yet in
+  // the database) are journaled when `persist` is set.
+  void warm_up(const std::vector<core::Bar>& history, bool persist);
+
+  void on_ticks(std::span<const core::Tick> ticks) override;
+  void on_fill(const execution::Fill& fill) override;
+  void on_reject(const execution::Order& order, std::string_view reason) override;
+
+  CommandResult start(std::optional<StrategyConfig> strategy, std::optional<std::vector<core::SymbolId>> symbols);
+  CommandResult stop();
+  CommandResult pause();
+  CommandResult resume();
+
+  // The writer committed every record up to `seq`: trades up to it become visible.
+  void on_durable(std::uint64_t seq);
+  // Queues the record that makes the writer commit and exit; the last thing on shutdown.
+  void request_journal_stop();
+
+  std::shared_ptr<const Snapshot> make_snapshot();
+  bool dirty() const noexcept { return dirty_; }
+  // Events since the last call, in order; the owner publishes them after the snapshot.
+  std::vector<EngineEvent> take_events();
+
+  const Ledger& ledger() const noexcept { return live_; }
+  const Ledger& durable_ledger() const noexcept { return durable_; }
+  const SessionRecord& session() const noexcept { return session_; }
+  // Hands records that found the ring full to it again; true once all are in.
+  bool flush_journal() {
+    flush_overflow();
+    return overflow_.empty();
+  }
+  // True once each journal record ever produced has been handed to the ring.
+  bool journal_drained() const noexcept { return overflow_.empty(); }
+  std::uint64_t last_seq() const noexcept { return next_seq_ - 1; }
+
+ private:
+  void on_bar_closed(const core::Bar& bar);
+  void record_bar(const core::Bar& bar);
+  void act_on(const strategies::Signal& signal);
+  void append_journal(JournalRecord record);
+  void flush_overflow();
+  void change_session(SessionState to, SessionChange change);
+  core::Money live_equity() const noexcept;
+  bool in_session(core::SymbolId symbol) const noexcept;
+  void rebuild_strategy();
+
+  const core::InstrumentTable& instruments_;
+  EngineConfig config_;
+  execution::PaperExecutor& executor_;
+  JournalQueue& journal_;
+
+  market::BarAggregator minute_bars_;
+  std::unique_ptr<strategies::SmaCrossover> strategy_;
+  std::vector<SymbolView> symbols_;
+  std::vector<std::shared_ptr<const BarSeries>> bars_;
+  Ledger live_;     // every fill, at once: risk decides on this
+  Ledger durable_;  // fills whose journal record committed: what readers see
+  SessionRecord session_;
+  std::vector<bool> session_symbols_;
+
+  struct PendingTrade {
+    std::uint64_t seq;
+    Trade trade;
+  };
+  std::deque<PendingTrade> pending_trades_;
+  std::shared_ptr<const TradeLog> trades_;
+  std::uint64_t trades_total_ = 0;
+  std::uint64_t next_trade_id_ = 1;
+  std::uint64_t next_order_id_ = 1;
+  std::uint64_t next_seq_ = 1;
+  std::deque<JournalEntry> overflow_;
+  std::vector<EngineEvent> events_;
+  Counters counters_{};
+  std::uint64_t version_ = 0;
+  bool dirty_ = true;
+  bool prices_moved_ = false;
+};
+
+}  // namespace meridian::engine

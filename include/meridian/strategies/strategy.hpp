@@ -1,0 +1,23 @@
+#pragma once
+// A streaming strategy: indicators update first, then on_bar decides. One instance
+// covers many symbols and keeps per-symbol state, sized once at construction.
+#include <optional>
+#include <string_view>
+
+#include "meridian/core/types.hpp"
+#include "meridian/strategies/signal.hpp"
+
+namespace meridian::strategies {
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  virtual std::string_view class_name() const noexcept = 0;
+  // Called on the engine strand for each closed bar of the strategy's timeframe.
+  virtual std::optional<Signal> on_bar(const core::Bar& bar) = 0;
+  // Bars needed before the first signal can be produced.
+  virtual std::size_t warmup() const noexcept = 0;
+  virtual void reset() noexcept = 0;
+};
+
+}  // namespace meridian::strategies

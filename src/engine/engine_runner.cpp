@@ -1,0 +1,103 @@
+#include "meridian/engine/engine_runner.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace meridian::engine {
+
+namespace {
+market::SimulatedPrices make_prices(const core::InstrumentTable& instruments, market::SimConfig sim,
+                                    const RecoveredState& recovered) {
+  market::SimulatedPrices prices(instruments, sim, core::now());
+  core::Timestamp latest{};
+  // Continue each path from its last stored close, and the clock from the last bar.
+  for (const auto& bar : recovered.bars) {
+    prices.set_price(bar.symbol, bar.close.to_double());
+    latest = std::max(latest, bar.open_time + core::period_of(bar.timeframe));
+  }
+  if (latest > prices.clock()) prices.set_clock(latest);
+  return prices;
+}
+}  // namespace
+
+EngineRunner::EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments,
+                           EngineConfig engine_config, RunnerConfig runner_config, market::SimConfig sim_config,
+                           JournalQueue& journal, RecoveredState recovered)
+    : strand_(boost::asio::make_strand(io)),
+      instruments_(instruments),
+      config_(runner_config),
+      first_start_(recovered.bars.empty()),
+      executor_(execution::PaperConfig{}),
+      prices_(make_prices(instruments, sim_config, recovered)),
+      engine_(instruments, std::move(engine_config), executor_, journal, std::move(recovered)),
+      feed_(strand_, prices_, runner_config.tick_interval),
+      publish_timer_(strand_) {
+  store_.store(engine_.make_snapshot());
+}
+
+void EngineRunner::start() {
+  boost::asio::post(strand_, [this] {
+    if (first_start_ && config_.history_bars > 0) {
+      const auto start_clock = prices_.clock();
+      auto history = prices_.generate_history(config_.history_bars, start_clock);
+      prices_.set_clock(start_clock);
+      spdlog::info("first start: generated {} bars of simulated history", history.size());
+      engine_.warm_up(history, true);
+    }
+    feed_.start(engine_);
+    publish();
+    schedule_publish();
+  });
+}
+
+void EngineRunner::shutdown() {
+  boost::asio::post(strand_, [this] {
+    stopping_ = true;
+    feed_.stop();
+    publish_timer_.cancel();
+    engine_.request_journal_stop();
+    publish();
+    drain_journal();
+  });
+}
+
+void EngineRunner::drain_journal() {
+  if (engine_.flush_journal()) return;
+  publish_timer_.expires_after(std::chrono::milliseconds(10));
+  publish_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) drain_journal();
+  });
+}
+
+void EngineRunner::command(std::function<CommandResult(TradingEngine&)> fn,
+                           std::function<void(const CommandResult&)> done) {
+  boost::asio::post(strand_, [this, fn = std::move(fn), done = std::move(done)] {
+    CommandResult result = fn(engine_);
+    publish();
+    done(result);
+  });
+}
+
+void EngineRunner::durable(std::uint64_t seq) {
+  boost::asio::post(strand_, [this, seq] {
+    engine_.on_durable(seq);
+    publish();
+  });
+}
+
+void EngineRunner::publish() {
+  auto snap = engine_.make_snapshot();
+  store_.store(snap);
+  for (const auto& event : engine_.take_events()) bus_.publish(event, snap);
+}
+
+void EngineRunner::schedule_publish() {
+  if (stopping_) return;
+  publish_timer_.expires_after(config_.publish_interval);
+  publish_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    if (engine_.dirty()) publish();
+    schedule_publish();
+  });
+}
+
+}  // namespace meridian::engine

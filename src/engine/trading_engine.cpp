@@ -1,0 +1,323 @@
+#include "meridian/engine/trading_engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "meridian/risk/sizing.hpp"
+
+namespace meridian::engine {
+
+namespace {
+std::vector<core::SymbolId> all_symbols(const core::InstrumentTable& instruments) {
+  std::vector<core::SymbolId> ids;
+  for (const auto& inst : instruments.all()) ids.push_back(inst.id);
+  return ids;
+}
+
+std::shared_ptr<spdlog::logger> engine_log() {
+  static auto log = [] {
+    auto existing = spdlog::get("engine");
+    return existing ? existing : spdlog::default_logger()->clone("engine");
+  }();
+  return log;
+}
+}  // namespace
+
+TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineConfig config,
+                             execution::PaperExecutor& executor, JournalQueue& journal, RecoveredState recovered)
+    : instruments_(instruments),
+      config_(std::move(config)),
+      executor_(executor),
+      journal_(journal),
+      minute_bars_(core::Timeframe::m1, instruments.size()),
+      symbols_(instruments.size()),
+      bars_(instruments.size()),
+      live_(config_.initial_capital, instruments.size()),
+      durable_(config_.initial_capital, instruments.size()),
+      session_symbols_(instruments.size(), false) {
+  for (auto& series : bars_) series = std::make_shared<const BarSeries>();
+  if (recovered.has_portfolio) {
+    live_.restore_cash(recovered.cash, recovered.fees_paid);
+    for (const auto& [symbol, position] : recovered.positions)
+      if (symbol < instruments.size()) live_.restore(recovered.cash, recovered.fees_paid, symbol, position);
+    durable_ = live_;
+  }
+  trades_ = std::make_shared<const TradeLog>(std::move(recovered.trades));
+  trades_total_ = recovered.trades_total;
+  next_trade_id_ = recovered.last_trade_id + 1;
+  next_order_id_ = recovered.last_order_id + 1;
+
+  if (recovered.session) {
+    session_ = *recovered.session;
+    if (session_.symbols.empty()) session_.symbols = all_symbols(instruments);
+  } else {
+    session_.symbols = all_symbols(instruments);
+    session_.strategy = config_.strategy;
+    session_.started_at = session_.updated_at = core::now();
+    session_.state = config_.autostart ? SessionState::running : SessionState::stopped;
+    append_journal(session_);
+  }
+  for (auto id : session_.symbols)
+    if (id < session_symbols_.size()) session_symbols_[id] = true;
+  rebuild_strategy();
+  warm_up(recovered.bars, false);
+}
+
+void TradingEngine::rebuild_strategy() {
+  strategy_ = std::make_unique<strategies::SmaCrossover>(session_.strategy.sma, instruments_.size());
+  for (const auto& series : bars_)
+    for (const auto& bar : *series) strategy_->on_bar(bar);
+}
+
+void TradingEngine::warm_up(const std::vector<core::Bar>& history, bool persist) {
+  for (const auto& bar : history) {
+    if (bar.symbol >= instruments_.size() || bar.timeframe != core::Timeframe::m1) continue;
+    record_bar(bar);
+    strategy_->on_bar(bar);
+    minute_bars_.resume_after(bar);
+    auto& view = symbols_[bar.symbol];
+    if (!view.has_tick || view.last.ts < bar.open_time) {
+      // Until the first live tick, the last close is the best price we know.
+      view.last = core::Tick{bar.symbol, bar.open_time + core::period_of(bar.timeframe), bar.close, bar.close,
+                             bar.close, core::Quantity{}};
+      view.has_tick = true;
+    }
+    if (persist) append_journal(BarRecord{bar});
+  }
+  dirty_ = true;
+}
+
+void TradingEngine::record_bar(const core::Bar& bar) {
+  const auto& old = *bars_[bar.symbol];
+  auto next = std::make_shared<BarSeries>();
+  const std::size_t keep = std::min(old.size(), config_.bars_in_memory - 1);
+  next->reserve(keep + 1);
+  next->insert(next->end(), old.end() - static_cast<std::ptrdiff_t>(keep), old.end());
+  next->push_back(bar);
+  bars_[bar.symbol] = std::move(next);
+}
+
+void TradingEngine::on_ticks(std::span<const core::Tick> ticks) {
+  for (const auto& tick : ticks) {
+    if (tick.symbol >= symbols_.size()) continue;
+    ++counters_.ticks;
+    auto& view = symbols_[tick.symbol];
+    view.last = tick;
+    view.has_tick = true;
+    ++view.ticks;
+    if (auto closed = minute_bars_.on_tick(tick)) on_bar_closed(*closed);
+    if (const auto* partial = minute_bars_.partial(tick.symbol)) {
+      view.partial = *partial;
+      view.has_partial = true;
+    }
+  }
+  if (!ticks.empty()) {
+    dirty_ = true;
+    prices_moved_ = true;
+  }
+  flush_overflow();
+}
+
+void TradingEngine::on_bar_closed(const core::Bar& bar) {
+  ++counters_.bars;
+  record_bar(bar);
+  append_journal(BarRecord{bar});
+  std::optional<strategies::Signal> signal;
+  try {
+    signal = strategy_->on_bar(bar);
+  } catch (const std::exception& e) {
+    // A strategy that throws is contained: logged and counted, never fatal.
+    ++counters_.strategy_errors;
+    engine_log()->error("strategy {} failed on {}: {}", strategy_->class_name(), instruments_.at(bar.symbol).symbol,
+                        e.what());
+    return;
+  }
+  if (!signal) return;
+  ++counters_.signals;
+  const bool act = session_.state == SessionState::running && in_session(bar.symbol);
+  events_.push_back(SignalRaised{*signal, act});
+  if (act) act_on(*signal);
+}
+
+bool TradingEngine::in_session(core::SymbolId symbol) const noexcept {
+  return symbol < session_symbols_.size() && session_symbols_[symbol];
+}
+
+core::Money TradingEngine::live_equity() const noexcept {
+  core::Money equity = live_.cash();
+  for (std::size_t i = 0; i < symbols_.size(); ++i) {
+    const auto& pos = live_.positions()[i];
+    if (!pos.quantity.is_zero()) equity += core::notional(symbols_[i].last.last, pos.quantity);
+  }
+  return equity;
+}
+
+void TradingEngine::act_on(const strategies::Signal& signal) {
+  const auto& touch = symbols_[signal.symbol].last;
+  const auto& position = live_.position(signal.symbol);
+  risk::OrderIntent intent;
+  intent.side = signal.side;
+  if (signal.side == core::Side::buy) {
+    if (!position.quantity.is_zero()) return;  // one entry per position
+    intent.price = touch.ask;
+    intent.quantity = risk::fixed_fraction(live_equity(), session_.strategy.position_fraction, touch.ask,
+                                           instruments_.at(signal.symbol).qty_decimals);
+  } else {
+    if (position.quantity.is_zero()) return;  // long-only: nothing to sell
+    intent.price = touch.bid;
+    intent.quantity = position.quantity;
+  }
+  intent.fee = executor_.fee_for(intent.price, intent.quantity);
+  const auto denial = risk::check_order(intent, {live_.cash(), position.quantity}, config_.limits);
+  if (denial != risk::Denial::none) {
+    ++counters_.rejects;
+    engine_log()->info("risk denied {} {} {}: {}", to_string(signal.side), intent.quantity.to_string(),
+                       instruments_.at(signal.symbol).symbol, risk::to_string(denial));
+    return;
+  }
+  execution::Order order{next_order_id_++, signal.symbol, signal.side, intent.quantity,
+                         execution::OrderType::market, touch.ts};
+  ++counters_.orders;
+  executor_.submit(order, touch, *this);
+}
+
+void TradingEngine::on_fill(const execution::Fill& fill) {
+  const auto realized = live_.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
+  Trade trade{next_trade_id_++, fill.order_id, config_.portfolio_id, fill.symbol, fill.side, fill.quantity,
+              fill.price, fill.fee, realized, fill.ts, strategy_->class_name()};
+  const std::uint64_t seq = next_seq_;
+  append_journal(TradeRecord{trade, live_.cash(), live_.fees_paid(), live_.position(fill.symbol)});
+  pending_trades_.push_back({seq, trade});
+  dirty_ = true;
+}
+
+void TradingEngine::on_reject(const execution::Order& order, std::string_view reason) {
+  ++counters_.rejects;
+  engine_log()->warn("order {} for {} rejected: {}", order.id, instruments_.at(order.symbol).symbol, reason);
+}
+
+void TradingEngine::on_durable(std::uint64_t seq) {
+  if (pending_trades_.empty() || pending_trades_.front().seq > seq) return;
+  auto log = std::make_shared<TradeLog>();
+  const auto& old = *trades_;
+  std::size_t fresh = 0;
+  for (const auto& p : pending_trades_)
+    if (p.seq <= seq) ++fresh;
+  const std::size_t keep = std::min(old.size(), config_.trades_in_memory > fresh ? config_.trades_in_memory - fresh : 0);
+  log->reserve(keep + fresh);
+  log->insert(log->end(), old.end() - static_cast<std::ptrdiff_t>(keep), old.end());
+  while (!pending_trades_.empty() && pending_trades_.front().seq <= seq) {
+    const Trade& t = pending_trades_.front().trade;
+    durable_.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
+    log->push_back(t);
+    events_.push_back(TradeDurable{t});
+    ++trades_total_;
+    pending_trades_.pop_front();
+  }
+  trades_ = std::move(log);
+  dirty_ = true;
+}
+
+void TradingEngine::append_journal(JournalRecord record) {
+  JournalEntry entry{next_seq_++, std::move(record)};
+  if (!overflow_.empty() || !journal_.try_push(std::move(entry))) overflow_.push_back(std::move(entry));
+  counters_.journal_backlog = overflow_.size();
+}
+
+void TradingEngine::flush_overflow() {
+  while (!overflow_.empty() && journal_.try_push(std::move(overflow_.front()))) overflow_.pop_front();
+  counters_.journal_backlog = overflow_.size();
+}
+
+void TradingEngine::request_journal_stop() { append_journal(StopRecord{}); }
+
+void TradingEngine::change_session(SessionState to, SessionChange change) {
+  session_.state = to;
+  session_.updated_at = core::now();
+  append_journal(session_);
+  events_.push_back(SessionChanged{change});
+  dirty_ = true;
+}
+
+CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
+                                   std::optional<std::vector<core::SymbolId>> symbols) {
+  if (session_.state != SessionState::stopped)
+    return CommandError{core::Errc::conflict, "trading is already " + std::string(to_string(session_.state)) +
+                                                  "; stop it before starting again"};
+  if (strategy) {
+    try {
+      strategies::SmaCrossover probe(strategy->sma, 1);
+    } catch (const std::invalid_argument& e) {
+      return CommandError{core::Errc::invalid_argument, e.what()};
+    }
+    if (!(strategy->position_fraction > 0.0 && strategy->position_fraction <= 1.0))
+      return CommandError{core::Errc::invalid_argument, "position_fraction must be in (0, 1]"};
+    session_.strategy = *strategy;
+  }
+  if (symbols) {
+    if (symbols->empty()) return CommandError{core::Errc::invalid_argument, "symbols must not be empty"};
+    session_.symbols = *symbols;
+    std::fill(session_symbols_.begin(), session_symbols_.end(), false);
+    for (auto id : session_.symbols) session_symbols_[id] = true;
+  }
+  if (strategy) rebuild_strategy();
+  session_.started_at = core::now();
+  change_session(SessionState::running, SessionChange::started);
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::stop() {
+  if (session_.state == SessionState::stopped) return CommandError{core::Errc::conflict, "trading is already stopped"};
+  change_session(SessionState::stopped, SessionChange::stopped);
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::pause() {
+  if (session_.state != SessionState::running)
+    return CommandError{core::Errc::conflict, "only a running session can be paused; it is " +
+                                                  std::string(to_string(session_.state))};
+  change_session(SessionState::paused, SessionChange::paused);
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::resume() {
+  if (session_.state != SessionState::paused)
+    return CommandError{core::Errc::conflict, "only a paused session can be resumed; it is " +
+                                                  std::string(to_string(session_.state))};
+  change_session(SessionState::running, SessionChange::resumed);
+  return std::nullopt;
+}
+
+std::vector<EngineEvent> TradingEngine::take_events() {
+  if (prices_moved_) {
+    events_.push_back(PricesMoved{});
+    prices_moved_ = false;
+  }
+  return std::exchange(events_, {});
+}
+
+std::shared_ptr<const Snapshot> TradingEngine::make_snapshot() {
+  auto s = std::make_shared<Snapshot>();
+  s->version = ++version_;
+  s->published_at = core::now();
+  s->instruments = &instruments_;
+  s->mode = config_.mode;
+  s->session = session_;
+  s->initial_capital = config_.initial_capital;
+  s->cash = durable_.cash();
+  s->fees_paid = durable_.fees_paid();
+  s->realized_pnl = durable_.realized_pnl();
+  s->symbols = symbols_;
+  for (std::size_t i = 0; i < durable_.positions().size(); ++i)
+    if (!durable_.positions()[i].quantity.is_zero())
+      s->positions.push_back({static_cast<core::SymbolId>(i), durable_.positions()[i]});
+  s->trades = trades_;
+  s->trades_total = trades_total_;
+  s->bars = bars_;
+  s->counters = counters_;
+  dirty_ = false;
+  return s;
+}
+
+}  // namespace meridian::engine

@@ -1,0 +1,47 @@
+#include "meridian/market/bar_aggregator.hpp"
+
+namespace meridian::market {
+
+BarAggregator::BarAggregator(core::Timeframe timeframe, std::size_t symbol_count)
+    : timeframe_(timeframe), period_(core::period_of(timeframe)), slots_(symbol_count) {}
+
+std::optional<core::Bar> BarAggregator::on_tick(const core::Tick& tick) noexcept {
+  if (tick.symbol >= slots_.size() || tick.last.raw() <= 0) return std::nullopt;
+  Slot& slot = slots_[tick.symbol];
+  const core::Timestamp open_time = core::floor_to(tick.ts, period_);
+  if (open_time < slot.not_before || (slot.open && open_time < slot.bar.open_time)) {
+    ++late_ticks_;
+    return std::nullopt;
+  }
+  std::optional<core::Bar> closed;
+  if (slot.open && open_time > slot.bar.open_time) {
+    closed = slot.bar;
+    slot.open = false;
+  }
+  if (!slot.open) {
+    slot.bar = core::Bar{tick.symbol, timeframe_, open_time, tick.last, tick.last, tick.last, tick.last, tick.volume, 1};
+    slot.open = true;
+    return closed;
+  }
+  core::Bar& b = slot.bar;
+  if (tick.last > b.high) b.high = tick.last;
+  if (tick.last < b.low) b.low = tick.last;
+  b.close = tick.last;
+  b.volume += tick.volume;
+  ++b.ticks;
+  return closed;
+}
+
+const core::Bar* BarAggregator::partial(core::SymbolId symbol) const noexcept {
+  if (symbol >= slots_.size() || !slots_[symbol].open) return nullptr;
+  return &slots_[symbol].bar;
+}
+
+void BarAggregator::resume_after(const core::Bar& bar) noexcept {
+  if (bar.symbol >= slots_.size()) return;
+  Slot& slot = slots_[bar.symbol];
+  slot.not_before = bar.open_time + period_;
+  if (slot.open && slot.bar.open_time < slot.not_before) slot.open = false;
+}
+
+}  // namespace meridian::market

@@ -1,0 +1,27 @@
+#pragma once
+// Text codecs between the ledger's fixed-point/time types and PostgreSQL columns.
+// NUMERIC travels as decimal text, so values round-trip exactly.
+#include <pqxx/pqxx>
+#include <stdexcept>
+#include <string>
+
+#include "meridian/core/fixed.hpp"
+#include "meridian/core/time.hpp"
+
+namespace meridian::storage::pg {
+
+template <class F>
+F fixed(const pqxx::field& f) {
+  auto v = F::parse(f.c_str());
+  if (!v) throw std::runtime_error(std::string("bad numeric in column ") + f.name() + ": " + f.c_str());
+  return *v;
+}
+
+inline std::string text(core::Timestamp t) { return core::to_iso8601(t); }
+
+// Columns selected as `(extract(epoch from col) * 1000000)::bigint`.
+inline core::Timestamp micros(const pqxx::field& f) {
+  return core::Timestamp(std::chrono::microseconds(f.as<long long>()));
+}
+
+}  // namespace meridian::storage::pg

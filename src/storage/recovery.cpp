@@ -1,0 +1,150 @@
+#include "meridian/storage/recovery.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
+
+#include "meridian/engine/ledger.hpp"
+#include "meridian/strategies/registry.hpp"
+#include "pg_codec.hpp"
+#include "session_codec.hpp"
+
+namespace meridian::storage {
+
+namespace {
+
+void ensure_portfolio(pqxx::work& tx, const RecoveryOptions& options) {
+  if (!tx.exec_params("SELECT 1 FROM portfolios WHERE id = $1", options.portfolio_id).empty()) return;
+  const auto capital = options.initial_capital.to_string();
+  auto user = tx.exec_params1(
+      "INSERT INTO users (email, first_name, last_name, role, capital) VALUES ('demo@meridian.local', 'Demo', "
+      "'Trader', 'admin', $1) ON CONFLICT (email) DO UPDATE SET updated_at = now() RETURNING id",
+      capital);
+  tx.exec_params0("INSERT INTO portfolios (id, user_id, name, initial_cash, cash) VALUES ($1, $2, 'default', $3, $3)",
+                  options.portfolio_id, user[0].as<long long>(), capital);
+  tx.exec0("SELECT setval(pg_get_serial_sequence('portfolios', 'id'), (SELECT max(id) FROM portfolios))");
+}
+
+engine::Trade trade_from_row(const pqxx::row& r, core::SymbolId symbol) {
+  engine::Trade t;
+  t.id = r["id"].as<unsigned long long>();
+  t.order_id = r["order_id"].as<unsigned long long>();
+  t.portfolio_id = r["portfolio_id"].as<long long>();
+  t.symbol = symbol;
+  t.side = core::parse_side(r["side"].c_str()).value_or(core::Side::buy);
+  t.quantity = pg::fixed<core::Quantity>(r["quantity"]);
+  t.price = pg::fixed<core::Price>(r["price"]);
+  t.fee = pg::fixed<core::Money>(r["fee"]);
+  t.realized_pnl = pg::fixed<core::Money>(r["realized_pnl"]);
+  t.ts = pg::micros(r["ts_us"]);
+  t.strategy = strategies::canonical_class_name(r["strategy"].c_str());
+  return t;
+}
+
+constexpr const char* kTradeColumns =
+    "id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, "
+    "(extract(epoch from executed_at) * 1000000)::bigint AS ts_us";
+
+}  // namespace
+
+RecoveryReport load_state(const std::string& database_url, const core::InstrumentTable& instruments,
+                          const RecoveryOptions& options) {
+  pqxx::connection conn(database_url);
+  pqxx::work tx(conn);
+  ensure_portfolio(tx, options);
+  RecoveryReport report;
+  engine::RecoveredState& s = report.state;
+
+  auto pf = tx.exec_params1("SELECT initial_cash, cash, fees_paid FROM portfolios WHERE id = $1", options.portfolio_id);
+  s.has_portfolio = true;
+  s.cash = pg::fixed<core::Money>(pf["cash"]);
+  s.fees_paid = pg::fixed<core::Money>(pf["fees_paid"]);
+  const auto initial_cash = pg::fixed<core::Money>(pf["initial_cash"]);
+
+  for (const auto& r : tx.exec_params(
+           "SELECT symbol, quantity, cost_basis, realized_pnl, (extract(epoch from updated_at) * 1000000)::bigint AS "
+           "ts_us FROM positions WHERE portfolio_id = $1",
+           options.portfolio_id)) {
+    auto id = instruments.find(r["symbol"].c_str());
+    if (!id) {
+      spdlog::warn("recovery: position in unconfigured symbol {} ignored", r["symbol"].c_str());
+      continue;
+    }
+    s.positions.emplace_back(*id, engine::PositionState{pg::fixed<core::Quantity>(r["quantity"]),
+                                                        pg::fixed<core::Money>(r["cost_basis"]),
+                                                        pg::fixed<core::Money>(r["realized_pnl"]),
+                                                        pg::micros(r["ts_us"])});
+  }
+
+  // Replay the whole trade log into a fresh ledger: the stored cash and positions must
+  // equal it to the unit, or the checkpoint is not trustworthy.
+  engine::Ledger replay(initial_cash, instruments.size());
+  std::vector<engine::Trade> all;
+  for (const auto& r : tx.exec_params(std::string("SELECT ") + kTradeColumns +
+                                          " FROM trades WHERE portfolio_id = $1 ORDER BY id",
+                                      options.portfolio_id)) {
+    auto id = instruments.find(r["symbol"].c_str());
+    if (!id) continue;
+    auto t = trade_from_row(r, *id);
+    try {
+      replay.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
+    } catch (const std::logic_error& e) {
+      report.reconciled = false;
+      report.reconcile_detail = "trade " + std::to_string(t.id) + ": " + e.what();
+    }
+    all.push_back(t);
+  }
+  s.trades_total = all.size();
+  if (all.size() > options.trades) all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(options.trades));
+  s.trades = std::move(all);
+
+  engine::Ledger stored(initial_cash, instruments.size());
+  stored.restore_cash(s.cash, s.fees_paid);
+  for (const auto& [id, pos] : s.positions) stored.restore(s.cash, s.fees_paid, id, pos);
+  if (report.reconciled && !(stored == replay)) {
+    report.reconciled = false;
+    report.reconcile_detail = "stored cash " + s.cash.to_string() + " vs trade log " + replay.cash().to_string();
+  }
+
+  auto maxes = tx.exec("SELECT COALESCE((SELECT max(id) FROM trades), 0) AS t, COALESCE((SELECT max(id) FROM orders), 0) AS o");
+  s.last_trade_id = maxes[0]["t"].as<unsigned long long>();
+  s.last_order_id = maxes[0]["o"].as<unsigned long long>();
+
+  auto sessions = tx.exec_params(
+      "SELECT state, params::text AS params, array_to_string(symbols, ',') AS symbols, "
+      "(extract(epoch from started_at) * 1000000)::bigint AS started_us, "
+      "(extract(epoch from updated_at) * 1000000)::bigint AS updated_us "
+      "FROM trading_sessions WHERE portfolio_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 1",
+      options.portfolio_id);
+  if (!sessions.empty()) {
+    const auto& r = sessions[0];
+    s.session = decode_session(r["state"].c_str(), r["params"].c_str(), r["symbols"].c_str(), instruments);
+    s.session->started_at = pg::micros(r["started_us"]);
+    s.session->updated_at = pg::micros(r["updated_us"]);
+  }
+
+  for (const auto& r : tx.exec_params(
+           "SELECT symbol, open, high, low, close, volume, (extract(epoch from open_time) * 1000000)::bigint AS ts_us "
+           "FROM (SELECT *, row_number() OVER (PARTITION BY symbol ORDER BY open_time DESC) AS rn "
+           "      FROM market_data WHERE timeframe = '1m') recent "
+           "WHERE rn <= $1 ORDER BY open_time, symbol",
+           static_cast<long long>(options.bars_per_symbol))) {
+    auto id = instruments.find(r["symbol"].c_str());
+    if (!id) continue;
+    core::Bar b;
+    b.symbol = *id;
+    b.timeframe = core::Timeframe::m1;
+    b.open_time = pg::micros(r["ts_us"]);
+    b.open = pg::fixed<core::Price>(r["open"]);
+    b.high = pg::fixed<core::Price>(r["high"]);
+    b.low = pg::fixed<core::Price>(r["low"]);
+    b.close = pg::fixed<core::Price>(r["close"]);
+    b.volume = pg::fixed<core::Quantity>(r["volume"]);
+    s.bars.push_back(b);
+  }
+  tx.commit();
+  if (!report.reconciled) spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.reconcile_detail);
+  return report;
+}
+
+}  // namespace meridian::storage
