@@ -22,7 +22,7 @@ void ensure_portfolio(pqxx::work& tx, const RecoveryOptions& options) {
       capital);
   tx.exec_params0("INSERT INTO portfolios (id, user_id, name, initial_cash, cash) VALUES ($1, $2, 'default', $3, $3)",
                   options.portfolio_id, user[0].as<long long>(), capital);
-  tx.exec0("SELECT setval(pg_get_serial_sequence('portfolios', 'id'), (SELECT max(id) FROM portfolios))");
+  tx.exec("SELECT setval(pg_get_serial_sequence('portfolios', 'id'), (SELECT max(id) FROM portfolios))");
 }
 
 engine::Trade trade_from_row(const pqxx::row& r, core::SymbolId symbol) {

@@ -1,0 +1,47 @@
+#pragma once
+// What handlers need: the engine (snapshots to read, a strand to post commands to), the
+// journal writer's health, and per-snapshot caches of the hottest documents.
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "meridian/engine/engine_runner.hpp"
+#include "meridian/storage/journal_writer.hpp"
+
+namespace meridian::api {
+
+// A document rendered at most once per snapshot version, by whichever reader asks first.
+// Keeps REST reads of the status documents from re-serialising on every request.
+class SnapshotJsonCache {
+ public:
+  template <class Make>
+  std::shared_ptr<const std::string> get(const engine::Snapshot& s, Make&& make) {
+    auto current = entry_.load(std::memory_order_acquire);
+    if (current && current->version == s.version) return {current, &current->body};
+    auto fresh = std::make_shared<const Entry>(Entry{s.version, make(s)});
+    entry_.store(fresh, std::memory_order_release);
+    return {fresh, &fresh->body};
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t version;
+    std::string body;
+  };
+  std::atomic<std::shared_ptr<const Entry>> entry_;
+};
+
+struct ApiContext {
+  engine::EngineRunner& runner;
+  const core::InstrumentTable& instruments;
+  const storage::JournalWriter& writer;
+  core::Timestamp started_at;
+  std::string version;
+  bool enforce_auth = false;
+  SnapshotJsonCache trading_status;
+  SnapshotJsonCache engine_status;
+
+  std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }
+};
+
+}  // namespace meridian::api

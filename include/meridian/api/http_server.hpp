@@ -1,0 +1,76 @@
+#pragma once
+// The Beast HTTP listener: keep-alive sessions on their own strands, a body limit, read
+// timeouts, routing through the Router, static files, and the /ws upgrade.
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "meridian/api/router.hpp"
+#include "meridian/api/static_files.hpp"
+#include "meridian/api/ws_hub.hpp"
+
+namespace meridian::api {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
+  std::size_t body_limit = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};
+  bool enforce_auth = false;
+};
+
+struct ServerStats {
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> client_errors{0};
+  std::atomic<std::uint64_t> server_errors{0};
+};
+
+class HttpSession;
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, ServerConfig config, const Router& router, const StaticFiles& files,
+             WsHub& hub);
+
+  // Binds and starts accepting. Throws boost::system::system_error when the address
+  // cannot be bound (a start-up error).
+  void start();
+  std::uint16_t port() const noexcept { return port_; }
+  // Stops accepting; idle keep-alive connections close, busy ones after their response.
+  void stop();
+  bool draining() const noexcept { return draining_.load(std::memory_order_relaxed); }
+
+  const ServerConfig& config() const noexcept { return config_; }
+  const Router& router() const noexcept { return router_; }
+  const StaticFiles& files() const noexcept { return files_; }
+  WsHub& hub() noexcept { return hub_; }
+  ServerStats& stats() noexcept { return stats_; }
+
+  // Open connections, shared with the sessions so one that outlives the server (its
+  // handler destroyed with the io_context) can still remove itself safely.
+  struct Registry {
+    std::mutex mutex;  // connection open/close only, never per request
+    std::unordered_map<std::uint64_t, std::weak_ptr<HttpSession>> sessions;
+    std::uint64_t next_id = 0;
+  };
+
+ private:
+  void do_accept();
+
+  boost::asio::io_context& io_;
+  ServerConfig config_;
+  const Router& router_;
+  const StaticFiles& files_;
+  WsHub& hub_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> draining_{false};
+  ServerStats stats_;
+  std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();
+};
+
+}  // namespace meridian::api

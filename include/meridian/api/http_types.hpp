@@ -1,0 +1,51 @@
+#pragma once
+// The request/response vocabulary shared by the router, handlers and sessions.
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/url/params_view.hpp>
+#include <functional>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace meridian::api {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+// viewer < trader < admin; anonymous is what an unauthenticated caller is.
+enum class Role : std::uint8_t { anonymous, viewer, trader, admin };
+std::string_view to_string(Role r) noexcept;
+
+using PathParams = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  const HttpRequest& raw;
+  std::string_view path;
+  boost::urls::params_view query;
+  PathParams params;
+  Role role = Role::anonymous;  // the caller's role, once auth lands
+
+  std::string_view param(std::string_view name) const noexcept;
+  // First value of a query parameter, or nullopt when absent.
+  std::optional<std::string> query_value(std::string_view name) const;
+};
+
+// Sends the response; safe to call from any thread, exactly once.
+using Reply = std::function<void(HttpResponse&&)>;
+using Handler = std::function<void(const Request&, Reply)>;
+
+// Building blocks for responses in the API.md shapes.
+HttpResponse json_response(const Request& req, http::status status, std::string body);
+HttpResponse json_response(const Request& req, http::status status, const nlohmann::json& body);
+HttpResponse error_response(unsigned version, bool keep_alive, http::status status, std::string_view code,
+                            std::string_view message, const nlohmann::json* details = nullptr);
+HttpResponse error_response(const Request& req, http::status status, std::string_view code, std::string_view message,
+                            const nlohmann::json* details = nullptr);
+// Headers every response carries (server name, no-sniff, frame denial).
+void add_common_headers(HttpResponse& res);
+
+}  // namespace meridian::api

@@ -1,0 +1,19 @@
+#pragma once
+// The JSON mapping of domain types, written once and used by REST and WebSocket alike.
+// Shapes are documented in docs/api-shapes.md.
+#include <nlohmann/json.hpp>
+
+#include "meridian/engine/snapshot.hpp"
+
+namespace meridian::api {
+
+nlohmann::json money_json(core::Money m);
+nlohmann::json trade_json(const engine::Trade& t, const core::InstrumentTable& instruments);
+nlohmann::json position_json(const engine::PositionView& p, const engine::Snapshot& s);
+nlohmann::json candle_json(const core::Bar& b);
+nlohmann::json quote_json(const engine::SymbolView& v, const core::Instrument& inst);
+nlohmann::json strategy_json(const engine::StrategyConfig& c);
+nlohmann::json trading_status_json(const engine::Snapshot& s);
+nlohmann::json engine_status_json(const engine::Snapshot& s);
+
+}  // namespace meridian::api

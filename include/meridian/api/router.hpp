@@ -1,0 +1,48 @@
+#pragma once
+// The route table: method + path pattern ("/api/market/{symbol}") + the role it needs.
+// Declared once per resource; the same table serves dispatch, 405 Allow headers, the
+// OpenAPI document and the test that every state-changing route needs a trader.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meridian/api/http_types.hpp"
+
+namespace meridian::api {
+
+struct Route {
+  http::verb method;
+  std::string pattern;
+  Role role;
+  std::string summary;
+  Handler handler;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: no route for this method
+  PathParams params;
+  std::vector<http::verb> allowed;  // methods the path answers to (for 405)
+};
+
+class Router {
+ public:
+  void add(Route route);
+  // Literal segments win over {params}, so "/api/strategies/updates" beats
+  // "/api/strategies/{id}" whatever the declaration order.
+  RouteMatch match(http::verb method, std::string_view path) const;
+  const std::vector<Route>& routes() const noexcept { return routes_; }
+
+ private:
+  struct Compiled {
+    std::vector<std::string> segments;  // "{x}" marks a parameter
+    std::size_t literals = 0;
+  };
+  std::vector<Route> routes_;
+  std::vector<Compiled> compiled_;
+};
+
+// Whether a caller with `have` may use a route needing `need`. Auth is not enforced yet:
+// with `enforce` false every caller passes, and this is the one place that will change.
+bool authorized(Role have, Role need, bool enforce) noexcept;
+
+}  // namespace meridian::api

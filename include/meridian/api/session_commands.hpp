@@ -1,0 +1,29 @@
+#pragma once
+// Trading session commands (start/stop/pause/resume), shared by REST and the /ws control
+// messages: one validation, one engine call, one error mapping.
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "meridian/api/api_context.hpp"
+#include "meridian/api/http_types.hpp"
+
+namespace meridian::api {
+
+enum class SessionCommand { start, stop, pause, resume };
+std::optional<SessionCommand> parse_session_command(std::string_view name) noexcept;
+
+struct CommandFailure {
+  http::status status;
+  std::string code;
+  std::string message;
+  nlohmann::json details = nlohmann::json::object();
+};
+
+// `body` is the start command's optional JSON ({"strategy": {...}, "symbols": [...]}).
+// `done` runs on the engine strand after the snapshot reflecting the change is published.
+void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann::json* body,
+                         std::function<void(std::optional<CommandFailure>)> done);
+
+}  // namespace meridian::api

@@ -1,0 +1,15 @@
+#pragma once
+#include "meridian/app/config.hpp"
+
+namespace meridian::app {
+
+inline constexpr const char* kVersion = "0.1.0";
+
+// `meridiand serve`: wires feeds, engine, persistence and the HTTP/WS server, runs until
+// SIGINT/SIGTERM, then drains and flushes. Returns the exit code.
+int serve(const Config& config);
+// `meridiand migrate`.
+int migrate(const Config& config);
+void setup_logging(const std::string& level);
+
+}  // namespace meridian::app

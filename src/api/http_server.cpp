@@ -1,0 +1,218 @@
+#include "meridian/api/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/url/parse.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ws_session.hpp"
+
+namespace meridian::api {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, HttpServer& server, std::shared_ptr<HttpServer::Registry> registry,
+              std::uint64_t id)
+      : stream_(std::move(socket)), server_(server), registry_(std::move(registry)), id_(id) {}
+  ~HttpSession() {
+    std::lock_guard lock(registry_->mutex);
+    registry_->sessions.erase(id_);
+  }
+
+  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
+
+  // Any thread: close if idle; a busy session closes after its response (draining).
+  void close_if_idle() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(server_.config().body_limit);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(server_.config().read_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::bad_descriptor)
+      return do_close();
+    if (ec == http::error::body_limit) {
+      return send(error_response(11, false, http::status::payload_too_large, "payload_too_large",
+                                 "request body exceeds " + std::to_string(server_.config().body_limit) + " bytes"));
+    }
+    if (ec) {
+      if (ec.category() == http::make_error_code(http::error::bad_target).category())
+        return send(error_response(11, false, http::status::bad_request, "bad_request", "malformed HTTP request"));
+      return do_close();
+    }
+    busy_ = true;
+    req_ = parser_->release();
+    server_.stats().requests.fetch_add(1, std::memory_order_relaxed);
+
+    if (beast::websocket::is_upgrade(req_)) {
+      if (req_.target() == "/ws" || req_.target().starts_with("/ws?")) {
+        // The socket (and its strand) moves to the WebSocket session.
+        std::make_shared<WsSession>(stream_.release_socket(), server_.hub())->run(std::move(req_));
+        return;
+      }
+      return send(error_response(req_.version(), false, http::status::not_found, "not_found",
+                                 "no WebSocket endpoint at this path"));
+    }
+    dispatch();
+  }
+
+  void dispatch() {
+    auto url = boost::urls::parse_origin_form(req_.target());
+    if (!url) {
+      return send(error_response(req_.version(), req_.keep_alive(), http::status::bad_request, "invalid_target",
+                                 "the request target is not a valid origin-form URL"));
+    }
+    const std::string_view path = url->encoded_path();
+    auto match = server_.router().match(req_.method(), path);
+    if (match.route) {
+      Request request{req_, path, url->params(), std::move(match.params), Role::anonymous};
+      if (!authorized(request.role, match.route->role, server_.config().enforce_auth)) {
+        return send(error_response(request, http::status::unauthorized, "unauthorized",
+                                   "this route needs the " + std::string(to_string(match.route->role)) + " role"));
+      }
+      try {
+        match.route->handler(request, [self = shared_from_this()](HttpResponse&& res) {
+          net::dispatch(self->stream_.get_executor(),
+                        [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+        });
+      } catch (const std::exception& e) {
+        // A handler bug: answer 500 (never for bad input, which handlers reject themselves).
+        spdlog::error("handler {} {} threw: {}", std::string(req_.method_string()), std::string(path), e.what());
+        send(error_response(req_.version(), req_.keep_alive(), http::status::internal_server_error, "internal_error",
+                            "internal error"));
+      }
+      return;
+    }
+    if (!match.allowed.empty()) {
+      std::string allow;
+      for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(m));
+      auto res = error_response(req_.version(), req_.keep_alive(), http::status::method_not_allowed,
+                                "method_not_allowed",
+                                std::string(req_.method_string()) + " is not allowed here; allowed: " + allow);
+      res.set(http::field::allow, allow);
+      return send(std::move(res));
+    }
+    if (req_.method() == http::verb::get || req_.method() == http::verb::head) {
+      if (!path.starts_with("/api/")) {
+        if (auto res = server_.files().serve(req_, path)) return send(std::move(*res));
+      }
+    }
+    send(error_response(req_.version(), req_.keep_alive(), http::status::not_found, "not_found",
+                        "no route for " + std::string(req_.method_string()) + " " + std::string(path)));
+  }
+
+  void send(HttpResponse&& res) {
+    const auto code = res.result_int();
+    if (code >= 500)
+      server_.stats().server_errors.fetch_add(1, std::memory_order_relaxed);
+    else if (code >= 400)
+      server_.stats().client_errors.fetch_add(1, std::memory_order_relaxed);
+    if (server_.draining()) res.keep_alive(false);
+    res_ = std::make_shared<HttpResponse>(std::move(res));
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_write(stream_, *res_,
+                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), res_->keep_alive()));
+  }
+
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    busy_ = false;
+    res_.reset();
+    if (ec || !keep_alive || server_.draining()) return do_close();
+    do_read();
+  }
+
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  HttpServer& server_;
+  std::shared_ptr<HttpServer::Registry> registry_;
+  std::uint64_t id_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpRequest req_;
+  std::shared_ptr<HttpResponse> res_;
+  bool busy_ = false;
+};
+
+HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& router, const StaticFiles& files,
+                       WsHub& hub)
+    : io_(io), config_(std::move(config)), router_(router), files_(files), hub_(hub), acceptor_(net::make_strand(io)) {}
+
+void HttpServer::start() {
+  const tcp::endpoint endpoint{net::ip::make_address(config_.host), config_.port};
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(net::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(net::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+  do_accept();
+}
+
+void HttpServer::do_accept() {
+  acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+      spdlog::warn("accept failed: {}", ec.message());
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::shared_ptr<HttpSession> session;
+      {
+        std::lock_guard lock(registry_->mutex);
+        const auto id = ++registry_->next_id;
+        session = std::make_shared<HttpSession>(std::move(socket), *this, registry_, id);
+        registry_->sessions[id] = session;
+      }
+      session->run();
+    }
+    if (!draining_) do_accept();
+  });
+}
+
+void HttpServer::stop() {
+  draining_ = true;
+  net::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+  std::vector<std::shared_ptr<HttpSession>> live;
+  {
+    std::lock_guard lock(registry_->mutex);
+    for (const auto& [id, weak] : registry_->sessions)
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+  }
+  for (const auto& s : live) s->close_if_idle();
+}
+
+}  // namespace meridian::api

@@ -1,0 +1,131 @@
+#include "meridian/api/json_types.hpp"
+
+#include "meridian/engine/strategy_params.hpp"
+
+namespace meridian::api {
+
+using nlohmann::json;
+
+json money_json(core::Money m) { return m.to_double(); }
+
+json trade_json(const engine::Trade& t, const core::InstrumentTable& instruments) {
+  return {{"id", t.id},
+          {"order_id", t.order_id},
+          {"portfolio_id", t.portfolio_id},
+          {"symbol", instruments.at(t.symbol).symbol},
+          {"side", core::to_string(t.side)},
+          {"quantity", t.quantity.to_double()},
+          {"price", t.price.to_double()},
+          {"fee", t.fee.to_double()},
+          {"notional", core::notional(t.price, t.quantity).to_double()},
+          {"realized_pnl", t.realized_pnl.to_double()},
+          {"strategy", t.strategy},
+          {"time", core::to_iso8601(t.ts)},
+          {"ts", core::epoch_ms(t.ts)}};
+}
+
+json position_json(const engine::PositionView& p, const engine::Snapshot& s) {
+  const auto mark = s.mark(p.symbol);
+  const auto value = core::notional(mark, p.state.quantity);
+  return {{"symbol", s.instruments->at(p.symbol).symbol},
+          {"side", p.state.quantity.raw() >= 0 ? "long" : "short"},
+          {"quantity", p.state.quantity.to_double()},
+          {"avg_price", core::per_unit(p.state.cost_basis, p.state.quantity).to_double()},
+          {"cost_basis", p.state.cost_basis.to_double()},
+          {"last_price", mark.to_double()},
+          {"market_value", value.to_double()},
+          {"unrealized_pnl", (value - p.state.cost_basis).to_double()},
+          {"realized_pnl", p.state.realized_pnl.to_double()},
+          {"updated_at", core::to_iso8601(p.state.updated_at)}};
+}
+
+json candle_json(const core::Bar& b) {
+  return {{"time", core::to_iso8601(b.open_time)},
+          {"ts", core::epoch_ms(b.open_time)},
+          {"open", b.open.to_double()},
+          {"high", b.high.to_double()},
+          {"low", b.low.to_double()},
+          {"close", b.close.to_double()},
+          {"volume", b.volume.to_double()}};
+}
+
+json quote_json(const engine::SymbolView& v, const core::Instrument& inst) {
+  return {{"symbol", inst.symbol},
+          {"price", v.last.last.to_double()},
+          {"bid", v.last.bid.to_double()},
+          {"ask", v.last.ask.to_double()},
+          {"volume", v.last.volume.to_double()},
+          {"time", core::to_iso8601(v.last.ts)},
+          {"ts", core::epoch_ms(v.last.ts)},
+          {"candle", v.has_partial ? candle_json(v.partial) : json(nullptr)}};
+}
+
+json strategy_json(const engine::StrategyConfig& c) { return json::parse(engine::encode_strategy(c)); }
+
+json trading_status_json(const engine::Snapshot& s) {
+  json symbols = json::array();
+  for (auto id : s.session.symbols) symbols.push_back(s.instruments->at(id).symbol);
+  json prices = json::object();
+  for (const auto& inst : s.instruments->all())
+    if (s.symbols[inst.id].has_tick) prices[inst.symbol] = s.symbols[inst.id].last.last.to_double();
+  const auto unrealized = s.unrealized_pnl();
+  const auto state = s.session.state;
+  return {{"state", engine::to_string(state)},
+          {"is_running", state == engine::SessionState::running},
+          {"is_paused", state == engine::SessionState::paused},
+          {"mode", engine::to_string(s.mode)},
+          {"strategy", strategy_json(s.session.strategy)},
+          {"symbols", std::move(symbols)},
+          {"last_prices", std::move(prices)},
+          {"cash", money_json(s.cash)},
+          {"equity", money_json(s.equity())},
+          {"initial_capital", money_json(s.initial_capital)},
+          {"pnl",
+           {{"realized", money_json(s.realized_pnl)},
+            {"unrealized", money_json(unrealized)},
+            {"fees", money_json(s.fees_paid)},
+            {"total", money_json(s.realized_pnl + unrealized - s.fees_paid)}}},
+          {"open_positions", s.positions.size()},
+          {"trades_count", s.trades_total},
+          {"started_at", core::to_iso8601(s.session.started_at)},
+          {"updated_at", core::to_iso8601(s.session.updated_at)}};
+}
+
+json engine_status_json(const engine::Snapshot& s) {
+  json positions = json::array();
+  for (const auto& p : s.positions) positions.push_back(position_json(p, s));
+  json symbols = json::array();
+  core::Timestamp last_tick{};
+  for (const auto& inst : s.instruments->all()) {
+    symbols.push_back(inst.symbol);
+    if (s.symbols[inst.id].has_tick) last_tick = std::max(last_tick, s.symbols[inst.id].last.ts);
+  }
+  // Daily P&L: realised today plus open P&L, from the trades still in memory.
+  const auto day_start = core::floor_to(core::now(), std::chrono::hours(24));
+  core::Money daily = s.unrealized_pnl();
+  for (const auto& t : *s.trades)
+    if (t.ts >= day_start) daily += t.realized_pnl - t.fee;
+  const auto state = s.session.state;
+  return {{"running", state == engine::SessionState::running},
+          {"state", engine::to_string(state)},
+          {"mode", engine::to_string(s.mode)},
+          {"capital", money_json(s.initial_capital)},
+          {"cash", money_json(s.cash)},
+          {"equity", money_json(s.equity())},
+          {"positions", std::move(positions)},
+          {"open_positions", s.positions.size()},
+          {"scan_count", s.counters.bars},
+          {"ticks_processed", s.counters.ticks},
+          {"bars_processed", s.counters.bars},
+          {"signals", s.counters.signals},
+          {"orders", s.counters.orders},
+          {"rejects", s.counters.rejects},
+          {"strategy_errors", s.counters.strategy_errors},
+          {"journal_backlog", s.counters.journal_backlog},
+          {"trades_count", s.trades_total},
+          {"daily_pnl", money_json(daily)},
+          {"symbols", std::move(symbols)},
+          {"last_tick_at", last_tick == core::Timestamp{} ? json(nullptr) : json(core::to_iso8601(last_tick))}};
+}
+
+}  // namespace meridian::api

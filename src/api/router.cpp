@@ -1,0 +1,69 @@
+#include "meridian/api/router.hpp"
+
+#include <algorithm>
+#include <boost/url/decode_view.hpp>
+
+namespace meridian::api {
+
+namespace {
+std::vector<std::string_view> split(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool is_param(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+}  // namespace
+
+void Router::add(Route route) {
+  Compiled c;
+  for (auto seg : split(route.pattern)) {
+    c.segments.emplace_back(seg);
+    if (!is_param(seg)) ++c.literals;
+  }
+  routes_.push_back(std::move(route));
+  compiled_.push_back(std::move(c));
+}
+
+RouteMatch Router::match(http::verb method, std::string_view path) const {
+  const auto parts = split(path);
+  RouteMatch best;
+  std::size_t best_literals = 0;
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    const auto& c = compiled_[r];
+    if (c.segments.size() != parts.size()) continue;
+    bool ok = true;
+    for (std::size_t i = 0; i < parts.size() && ok; ++i) ok = is_param(c.segments[i]) || c.segments[i] == parts[i];
+    if (!ok) continue;
+    if (std::find(best.allowed.begin(), best.allowed.end(), routes_[r].method) == best.allowed.end())
+      best.allowed.push_back(routes_[r].method);
+    if (routes_[r].method != method || (best.route && c.literals <= best_literals)) continue;
+    best.route = &routes_[r];
+    best_literals = c.literals;
+    best.params.clear();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (!is_param(c.segments[i])) continue;
+      auto encoded = boost::urls::make_pct_string_view(parts[i]);
+      std::string value = encoded ? std::string(encoded->decode()) : std::string(parts[i]);
+      best.params.emplace_back(c.segments[i].substr(1, c.segments[i].size() - 2), std::move(value));
+    }
+  }
+  return best;
+}
+
+bool authorized(Role have, Role need, bool enforce) noexcept {
+  if (!enforce) return true;
+  return static_cast<int>(have) >= static_cast<int>(need);
+}
+
+}  // namespace meridian::api

@@ -1,0 +1,119 @@
+#include <nlohmann/json.hpp>
+
+#include "meridian/api/json_types.hpp"
+#include "meridian/api/routes.hpp"
+#include "meridian/api/session_commands.hpp"
+#include "query.hpp"
+
+namespace meridian::api {
+
+namespace {
+
+HttpResponse cached(const Request& req, const std::shared_ptr<const std::string>& body) {
+  return json_response(req, http::status::ok, std::string(*body));
+}
+
+void trading_status(ApiContext& ctx, const Request& req, const Reply& reply) {
+  auto snap = ctx.snapshot();
+  reply(cached(req, ctx.trading_status.get(*snap, [](const engine::Snapshot& s) { return trading_status_json(s).dump(); })));
+}
+
+void session_command(ApiContext& ctx, SessionCommand command, const Request& req, Reply reply) {
+  nlohmann::json body;
+  const auto& text = req.raw.body();
+  if (!text.empty()) {
+    body = nlohmann::json::parse(text, nullptr, false);
+    if (body.is_discarded())
+      return reply(error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON"));
+  }
+  // The reply must not outlive the request object: capture what the response needs.
+  const unsigned version = req.raw.version();
+  const bool keep_alive = req.raw.keep_alive();
+  run_session_command(ctx, command, &body, [&ctx, version, keep_alive, reply](std::optional<CommandFailure> failure) {
+    if (failure) {
+      return reply(error_response(version, keep_alive, failure->status, failure->code, failure->message,
+                                  &failure->details));
+    }
+    HttpResponse res{http::status::ok, version};
+    add_common_headers(res);
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(keep_alive);
+    res.body() = trading_status_json(*ctx.snapshot()).dump();
+    res.prepare_payload();
+    reply(std::move(res));
+  });
+}
+
+void trades(ApiContext& ctx, const Request& req, const Reply& reply) {
+  auto limit = int_param(req, "limit", 1, 5000, 100);
+  if (auto* err = std::get_if<HttpResponse>(&limit)) return reply(std::move(*err));
+  auto before = int_param(req, "before", 1, std::numeric_limits<long long>::max(), 0);
+  if (auto* err = std::get_if<HttpResponse>(&before)) return reply(std::move(*err));
+  auto user = int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0);
+  if (auto* err = std::get_if<HttpResponse>(&user)) return reply(std::move(*err));
+  auto since = time_param(req, "since");
+  if (auto* err = std::get_if<HttpResponse>(&since)) return reply(std::move(*err));
+  std::optional<core::SymbolId> symbol;
+  if (auto name = req.query_value("symbol")) {
+    symbol = ctx.instruments.find(*name);
+    if (!symbol) return reply(unknown_symbol(req, *name));
+  }
+  const auto max = static_cast<std::size_t>(std::get<long long>(limit));
+  const auto cursor = static_cast<std::uint64_t>(std::get<long long>(before));
+  const auto from = std::get<std::optional<core::Timestamp>>(since);
+
+  auto snap = ctx.snapshot();
+  nlohmann::json items = nlohmann::json::array();
+  nlohmann::json next = nullptr;
+  const auto& log = *snap->trades;
+  for (auto it = log.rbegin(); it != log.rend(); ++it) {
+    if (cursor && it->id >= cursor) continue;
+    if (symbol && it->symbol != *symbol) continue;
+    if (from && it->ts < *from) break;  // newest first: everything after is older
+    if (items.size() == max) {
+      next = items.back()["id"];
+      break;
+    }
+    items.push_back(trade_json(*it, ctx.instruments));
+  }
+  reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", std::move(next)}}));
+}
+
+void positions(ApiContext& ctx, const Request& req, const Reply& reply) {
+  auto snap = ctx.snapshot();
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& p : snap->positions) items.push_back(position_json(p, *snap));
+  reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
+}
+
+}  // namespace
+
+void add_trading_routes(Router& router, ApiContext& ctx) {
+  router.add({http::verb::get, "/api/engine/status", Role::viewer, "Engine snapshot: capital, positions, counters",
+              [&ctx](const Request& req, Reply reply) {
+                auto snap = ctx.snapshot();
+                reply(cached(req, ctx.engine_status.get(
+                                      *snap, [](const engine::Snapshot& s) { return engine_status_json(s).dump(); })));
+              }});
+  router.add({http::verb::get, "/api/trading/status", Role::viewer, "Trading session status",
+              [&ctx](const Request& req, Reply reply) { trading_status(ctx, req, reply); }});
+  const std::pair<const char*, SessionCommand> commands[] = {{"start", SessionCommand::start},
+                                                             {"stop", SessionCommand::stop},
+                                                             {"pause", SessionCommand::pause},
+                                                             {"resume", SessionCommand::resume}};
+  for (const auto& [name, command] : commands) {
+    router.add({http::verb::post, std::string("/api/trading/") + name, Role::trader,
+                std::string("Trading session: ") + name,
+                [&ctx, command = command](const Request& req, Reply reply) {
+                  session_command(ctx, command, req, std::move(reply));
+                }});
+  }
+  auto trades_handler = [&ctx](const Request& req, Reply reply) { trades(ctx, req, reply); };
+  router.add({http::verb::get, "/api/trades", Role::viewer, "Executed trades, newest first", trades_handler});
+  router.add({http::verb::get, "/api/trading/trades", Role::viewer, "Executed trades, newest first", trades_handler});
+  router.add({http::verb::get, "/api/trading/positions", Role::viewer, "Open positions",
+              [&ctx](const Request& req, Reply reply) { positions(ctx, req, reply); }});
+}
+
+}  // namespace meridian::api

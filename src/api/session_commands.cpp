@@ -1,0 +1,65 @@
+#include "meridian/api/session_commands.hpp"
+
+#include "meridian/engine/strategy_params.hpp"
+
+namespace meridian::api {
+
+std::optional<SessionCommand> parse_session_command(std::string_view name) noexcept {
+  if (name == "start") return SessionCommand::start;
+  if (name == "stop") return SessionCommand::stop;
+  if (name == "pause") return SessionCommand::pause;
+  if (name == "resume") return SessionCommand::resume;
+  return std::nullopt;
+}
+
+namespace {
+CommandFailure field_error(std::string field, std::string message) {
+  return {http::status::unprocessable_entity, "invalid_field", std::move(message), {{"field", std::move(field)}}};
+}
+}  // namespace
+
+void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann::json* body,
+                         std::function<void(std::optional<CommandFailure>)> done) {
+  std::optional<engine::StrategyConfig> strategy;
+  std::optional<std::vector<core::SymbolId>> symbols;
+  if (command == SessionCommand::start && body && !body->is_null()) {
+    if (!body->is_object()) return done(field_error("body", "the request body must be a JSON object"));
+    if (auto it = body->find("strategy"); it != body->end() && !it->is_null()) {
+      engine::ParamError error;
+      strategy = engine::decode_strategy(it->dump(), ctx.snapshot()->session.strategy, error);
+      if (!strategy) return done(field_error("strategy." + error.field, error.message));
+    }
+    if (auto it = body->find("symbols"); it != body->end() && !it->is_null()) {
+      if (!it->is_array() || it->empty())
+        return done(field_error("symbols", "symbols must be a non-empty array of symbol names"));
+      symbols.emplace();
+      for (const auto& s : *it) {
+        if (!s.is_string()) return done(field_error("symbols", "symbols must contain strings"));
+        auto id = ctx.instruments.find(s.get<std::string>());
+        if (!id)
+          return done(CommandFailure{http::status::unprocessable_entity, "unknown_symbol",
+                                     "unknown symbol '" + s.get<std::string>() + "'",
+                                     {{"field", "symbols"}, {"value", s}}});
+        symbols->push_back(*id);
+      }
+    }
+  }
+  ctx.runner.command(
+      [command, strategy = std::move(strategy), symbols = std::move(symbols)](engine::TradingEngine& e) {
+        switch (command) {
+          case SessionCommand::start: return e.start(strategy, symbols);
+          case SessionCommand::stop: return e.stop();
+          case SessionCommand::pause: return e.pause();
+          case SessionCommand::resume: return e.resume();
+        }
+        return e.stop();
+      },
+      [done = std::move(done)](const engine::CommandResult& result) {
+        if (!result) return done(std::nullopt);
+        if (result->code == core::Errc::invalid_argument)
+          return done(field_error("strategy", result->message));
+        done(CommandFailure{http::status::conflict, "invalid_state", result->message, nlohmann::json::object()});
+      });
+}
+
+}  // namespace meridian::api

@@ -1,0 +1,107 @@
+#include "meridian/api/ws_hub.hpp"
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "meridian/api/json_types.hpp"
+#include "ws_session.hpp"
+
+namespace meridian::api {
+
+namespace {
+std::int64_t now_ms() { return core::epoch_ms(core::now()); }
+
+const char* session_message_type(engine::SessionChange c) {
+  switch (c) {
+    case engine::SessionChange::started: return "tradingStarted";
+    case engine::SessionChange::stopped: return "tradingStopped";
+    case engine::SessionChange::paused: return "tradingPaused";
+    case engine::SessionChange::resumed: return "tradingResumed";
+  }
+  return "status";
+}
+}  // namespace
+
+WsHub::WsHub(boost::asio::io_context& io, ApiContext& ctx)
+    : strand_(boost::asio::make_strand(io)), ctx_(ctx), last_ticks_(ctx.instruments.size(), 0) {}
+
+std::string WsHub::status_message(std::string_view type, const engine::Snapshot& snap, const char* key) {
+  return nlohmann::json{{"type", type}, {"ts", now_ms()}, {key, trading_status_json(snap)}}.dump();
+}
+
+void WsHub::attach(engine::EventBus& bus) {
+  // Called on the engine strand: hand off at once, serialise on the hub strand.
+  bus.subscribe([this](const engine::EngineEvent& event, const std::shared_ptr<const engine::Snapshot>& snap) {
+    boost::asio::post(strand_, [this, event, snap] { on_event(event, snap); });
+  });
+}
+
+void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<const engine::Snapshot>& snap) {
+  if (const auto* changed = std::get_if<engine::SessionChanged>(&event)) {
+    broadcast(std::make_shared<const std::string>(status_message(session_message_type(changed->change), *snap)));
+  } else if (const auto* trade = std::get_if<engine::TradeDurable>(&event)) {
+    broadcast(std::make_shared<const std::string>(
+        nlohmann::json{{"type", "trade"}, {"ts", now_ms()}, {"data", trade_json(trade->trade, ctx_.instruments)}}.dump()));
+  } else if (const auto* sig = std::get_if<engine::SignalRaised>(&event)) {
+    const auto& s = sig->signal;
+    nlohmann::json values = nlohmann::json::object();
+    for (std::size_t i = 0; i < s.value_count; ++i) values[std::string(s.values[i].name)] = s.values[i].value;
+    broadcast(std::make_shared<const std::string>(
+        nlohmann::json{{"type", "signal"},
+                       {"ts", now_ms()},
+                       {"data",
+                        {{"symbol", ctx_.instruments.at(s.symbol).symbol},
+                         {"strategy", s.strategy},
+                         {"side", core::to_string(s.side)},
+                         {"strength", s.strength},
+                         {"price", s.price.to_double()},
+                         {"reason", s.reason},
+                         {"indicators", std::move(values)},
+                         {"acted", sig->acted},
+                         {"time", core::to_iso8601(s.ts)}}}}
+            .dump()));
+  } else if (std::holds_alternative<engine::PricesMoved>(event)) {
+    if (clients() == 0) return;
+    for (const auto& inst : ctx_.instruments.all()) {
+      const auto& view = snap->symbols[inst.id];
+      if (!view.has_tick || view.ticks == last_ticks_[inst.id]) continue;
+      last_ticks_[inst.id] = view.ticks;
+      broadcast(std::make_shared<const std::string>(
+                    nlohmann::json{{"type", "priceUpdate"}, {"ts", now_ms()}, {"data", quote_json(view, inst)}}.dump()),
+                static_cast<int>(inst.id));
+    }
+  }
+}
+
+void WsHub::broadcast(std::shared_ptr<const std::string> message, int coalesce_key) {
+  std::vector<std::shared_ptr<WsSession>> targets;
+  {
+    std::lock_guard lock(registry_->mutex);
+    targets.reserve(registry_->sessions.size());
+    for (const auto& [id, weak] : registry_->sessions)
+      if (auto s = weak.lock()) targets.push_back(std::move(s));
+  }
+  for (const auto& s : targets) s->send(message, coalesce_key);
+}
+
+void WsHub::join(const std::shared_ptr<WsSession>& session) {
+  std::lock_guard lock(registry_->mutex);
+  registry_->sessions[session->id()] = session;
+}
+
+std::size_t WsHub::clients() const {
+  std::lock_guard lock(registry_->mutex);
+  return registry_->sessions.size();
+}
+
+void WsHub::close_all() {
+  std::vector<std::shared_ptr<WsSession>> targets;
+  {
+    std::lock_guard lock(registry_->mutex);
+    for (const auto& [id, weak] : registry_->sessions)
+      if (auto s = weak.lock()) targets.push_back(std::move(s));
+  }
+  for (const auto& s : targets) s->close(boost::beast::websocket::close_code::going_away, "server shutting down");
+}
+
+}  // namespace meridian::api

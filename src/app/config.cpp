@@ -1,0 +1,102 @@
+#include "meridian/app/config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "meridian/app/serve.hpp"
+
+namespace meridian::app {
+
+namespace {
+void add_options(CLI::App& app, Config& c) {
+  app.add_option("--host", c.host, "Address to listen on")->envname("MERIDIAN_HOST");
+  app.add_option("--port", c.port, "Port to listen on (0: any free port)")
+      ->envname("MERIDIAN_PORT")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--port-file", c.port_file, "Write the bound port to this file once listening");
+  app.add_option("--static-dir", c.static_dir, "Directory of the dashboard files")->envname("MERIDIAN_STATIC_DIR");
+  app.add_option("--threads", c.threads, "I/O threads (0: one per core)")
+      ->envname("MERIDIAN_THREADS")
+      ->check(CLI::Range(0, 256));
+  app.add_option("--body-limit", c.body_limit, "Largest request body in bytes")
+      ->envname("MERIDIAN_BODY_LIMIT")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20));
+  app.add_option("--read-timeout-ms", c.read_timeout_ms, "Idle time before a connection is closed")
+      ->check(CLI::Range(100, 3'600'000));
+  app.add_option("--database-url", c.database_url,
+                 "PostgreSQL URL (also MERIDIAN_DATABASE_URL or DATABASE_URL); empty: memory only")
+      ->envname("MERIDIAN_DATABASE_URL");
+  app.add_option("--symbols", c.symbols, "Symbols to trade (default: the ten defaults)")
+      ->envname("MERIDIAN_SYMBOLS")
+      ->delimiter(',');
+  app.add_option("--initial-capital", c.initial_capital, "Paper capital of a new portfolio")
+      ->envname("MERIDIAN_INITIAL_CAPITAL")
+      ->check(CLI::Range(1.0, 1e12));
+  app.add_option("--fee-bps", c.fee_bps, "Paper fee in basis points of notional")->check(CLI::Range(0, 1000));
+  app.add_option("--position-fraction", c.position_fraction, "Share of equity per entry")
+      ->check(CLI::Range(0.0001, 1.0));
+  app.add_option("--fast-period", c.fast_period, "SMA crossover fast period")->check(CLI::Range(1, 1000));
+  app.add_option("--slow-period", c.slow_period, "SMA crossover slow period")->check(CLI::Range(2, 1000));
+  app.add_option("--autostart", c.autostart, "Start trading on a first start (no saved session)")
+      ->envname("MERIDIAN_AUTOSTART");
+  app.add_option("--tick-interval-ms", c.tick_interval_ms, "Simulated feed: wall time between ticks (0: flat out)")
+      ->envname("MERIDIAN_TICK_INTERVAL_MS")
+      ->check(CLI::Range(0, 60'000));
+  app.add_option("--sim-time-step-ms", c.sim_time_step_ms, "Simulated feed: market time per tick")
+      ->envname("MERIDIAN_SIM_TIME_STEP_MS")
+      ->check(CLI::Range(1, 3'600'000));
+  app.add_option("--sim-seed", c.sim_seed, "Simulated feed: random seed")->envname("MERIDIAN_SIM_SEED");
+  app.add_option("--history-bars", c.history_bars, "Bars of history generated on a first start")
+      ->check(CLI::Range(0, 5000));
+  app.add_option("--publish-interval-ms", c.publish_interval_ms, "Snapshot/price broadcast interval")
+      ->check(CLI::Range(10, 10'000));
+  app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")
+      ->envname("MERIDIAN_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+}
+
+std::string default_config_path() {
+  if (const char* env = std::getenv("MERIDIAN_CONFIG")) return env;
+  return "config/meridian.toml";
+}
+}  // namespace
+
+int run(int argc, char** argv) {
+  Config config;
+  CLI::App app{"meridiand: trading daemon (simulated, replayed and live market data; paper and live execution)",
+               "meridiand"};
+  app.set_config("--config", default_config_path(), "TOML configuration file", false);
+  add_options(app, config);
+  auto* serve_cmd = app.add_subcommand("serve", "Run the daemon (default)");
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations and exit");
+  auto* version_cmd = app.add_subcommand("version", "Print the version and exit");
+  app.require_subcommand(0, 1);
+  (void)serve_cmd;
+
+  try {
+    app.parse(argc, argv);
+    if (config.fast_period >= config.slow_period)
+      throw CLI::ValidationError("--fast-period", "must be less than --slow-period");
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "meridiand: configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  if (config.database_url.empty())
+    if (const char* url = std::getenv("DATABASE_URL")) config.database_url = url;
+
+  if (version_cmd->parsed()) {
+    std::cout << "meridiand " << kVersion << "\n";
+    return 0;
+  }
+  setup_logging(config.log_level);
+  if (migrate_cmd->parsed()) return migrate(config);
+  return serve(config);
+}
+
+}  // namespace meridian::app

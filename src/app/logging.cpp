@@ -1,0 +1,16 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "meridian/app/serve.hpp"
+
+namespace meridian::app {
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stdout_color_mt("meridian");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ [%n] %v", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
+}  // namespace meridian::app

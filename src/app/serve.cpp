@@ -1,0 +1,184 @@
+#include "meridian/app/serve.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "meridian/api/http_server.hpp"
+#include "meridian/api/routes.hpp"
+#include "meridian/storage/migrations.hpp"
+#include "meridian/storage/recovery.hpp"
+
+namespace meridian::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The configured subset of the default instruments, in the order given.
+core::InstrumentTable make_instruments(const Config& c) {
+  auto all = core::default_instruments();
+  if (c.symbols.empty()) return core::InstrumentTable(std::move(all));
+  core::InstrumentTable catalogue(all);
+  std::vector<core::Instrument> chosen;
+  for (const auto& s : c.symbols) {
+    auto id = catalogue.find(s);
+    if (!id) throw std::invalid_argument("unknown symbol in --symbols: " + s);
+    chosen.push_back(catalogue.at(*id));
+  }
+  return core::InstrumentTable(std::move(chosen));
+}
+
+fs::path find_static_dir(const Config& c) {
+  if (!c.static_dir.empty()) return c.static_dir;
+  std::error_code ec;
+  const auto exe = fs::read_symlink("/proc/self/exe", ec);
+  // Installed: <prefix>/bin/meridiand with <prefix>/share/meridian/static; in a build
+  // tree: build/<preset>/src/meridiand under the checkout.
+  for (const auto& candidate : {exe.parent_path().parent_path() / "share/meridian/static",
+                                exe.parent_path().parent_path().parent_path().parent_path() / "static",
+                                fs::current_path() / "static"})
+    if (fs::is_regular_file(candidate / "index.html", ec)) return candidate;
+  return fs::current_path() / "static";
+}
+
+engine::EngineConfig engine_config(const Config& c) {
+  engine::EngineConfig e;
+  e.mode = engine::Mode::simulation;
+  e.initial_capital = core::Money::from_double(c.initial_capital);
+  e.strategy.sma = {c.fast_period, c.slow_period};
+  e.strategy.position_fraction = c.position_fraction;
+  e.autostart = c.autostart;
+  return e;
+}
+
+}  // namespace
+
+int migrate(const Config& config) {
+  if (config.database_url.empty()) {
+    spdlog::error("migrate needs --database-url or DATABASE_URL");
+    return 2;
+  }
+  try {
+    auto report = storage::apply_migrations(config.database_url);
+    spdlog::info("migrations: {} applied, {} already present", report.applied, report.already_applied);
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::error("migration failed: {}", e.what());
+    return 1;
+  }
+}
+
+int serve(const Config& config) {
+  const auto started = core::now();
+  std::unique_ptr<core::InstrumentTable> instruments;
+  try {
+    instruments = std::make_unique<core::InstrumentTable>(make_instruments(config));
+  } catch (const std::exception& e) {
+    spdlog::error("configuration error: {}", e.what());
+    return 2;
+  }
+  const auto engine_cfg = engine_config(config);
+
+  engine::RecoveredState recovered;
+  if (config.database_url.empty()) {
+    spdlog::warn("no database configured: state lives in memory only and is lost on exit");
+  } else {
+    try {
+      auto migrations = storage::apply_migrations(config.database_url);
+      if (migrations.applied) spdlog::info("applied {} migrations", migrations.applied);
+      storage::RecoveryOptions options;
+      options.initial_capital = engine_cfg.initial_capital;
+      auto report = storage::load_state(config.database_url, *instruments, options);
+      recovered = std::move(report.state);
+      spdlog::info("recovered: cash {}, {} positions, {} trades, session {}", recovered.cash.to_string(),
+                   recovered.positions.size(), recovered.trades_total,
+                   recovered.session ? engine::to_string(recovered.session->state) : "new");
+    } catch (const std::exception& e) {
+      spdlog::error("cannot start from the database: {}", e.what());
+      return 1;
+    }
+  }
+
+  const int threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  boost::asio::io_context io(threads);
+  engine::JournalQueue journal(1 << 16);
+
+  engine::RunnerConfig runner_cfg;
+  runner_cfg.tick_interval = std::chrono::milliseconds(config.tick_interval_ms);
+  runner_cfg.publish_interval = std::chrono::milliseconds(config.publish_interval_ms);
+  runner_cfg.history_bars = static_cast<std::size_t>(config.history_bars);
+  market::SimConfig sim;
+  sim.seed = config.sim_seed;
+  sim.time_step = std::chrono::milliseconds(config.sim_time_step_ms);
+
+  engine::EngineRunner runner(io, *instruments, engine_cfg, runner_cfg, sim, journal, std::move(recovered));
+  storage::JournalWriter writer(config.database_url, journal, *instruments, 1,
+                                [&runner](std::uint64_t seq) { runner.durable(seq); });
+
+  api::ApiContext ctx{runner, *instruments, writer, started, kVersion, false, {}, {}};
+  api::Router router;
+  api::add_all_routes(router, ctx);
+  const auto static_dir = find_static_dir(config);
+  api::StaticFiles files(static_dir);
+  api::WsHub hub(io, ctx);
+  hub.attach(runner.bus());
+
+  api::ServerConfig server_cfg;
+  server_cfg.host = config.host;
+  server_cfg.port = static_cast<std::uint16_t>(config.port);
+  server_cfg.body_limit = config.body_limit;
+  server_cfg.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  api::HttpServer server(io, server_cfg, router, files, hub);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen on {}:{}: {}", config.host, config.port, e.what());
+    return 1;
+  }
+  if (!config.port_file.empty()) {
+    const auto tmp = config.port_file + ".tmp";
+    std::ofstream(tmp) << server.port() << "\n";
+    fs::rename(tmp, config.port_file);
+  }
+
+  writer.start();
+  runner.start();
+  const auto shown_host = config.host == "0.0.0.0" || config.host == "127.0.0.1" ? "localhost" : config.host;
+  spdlog::info("serving {} from {}", "dashboard", static_dir.string());
+  std::cout << "Meridian " << kVersion << " listening on http://" << shown_host << ":" << server.port()
+            << " (simulation mode)" << std::endl;
+
+  std::thread shutdown_thread;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::info("signal {}: draining", signo);
+    server.stop();
+    hub.close_all();
+    runner.shutdown();
+    // Joining the writer blocks, so it happens off the I/O threads.
+    shutdown_thread = std::thread([&] {
+      writer.join(std::chrono::seconds(3));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let closing frames go out
+      io.stop();
+    });
+  });
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  if (shutdown_thread.joinable()) shutdown_thread.join();
+  const auto h = writer.health();
+  spdlog::info("stopped: {} journal records in {} commits", h.records, h.commits);
+  return 0;
+}
+
+}  // namespace meridian::app

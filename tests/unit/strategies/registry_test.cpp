@@ -1,0 +1,28 @@
+// Class names are stored with trades; unknown names must map to "manual", known ones to
+// the static spelling (so the returned view outlives the argument).
+#include "meridian/strategies/registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "meridian/strategies/sma_crossover.hpp"
+
+using meridian::strategies::canonical_class_name;
+using meridian::strategies::SmaCrossover;
+
+TEST(Registry, KnownClassIsCanonicalStaticString) {
+  std::string dynamic = "sma_crossover";
+  const auto name = canonical_class_name(dynamic);
+  EXPECT_EQ(name, "sma_crossover");
+  // The result points at the static constant, not into the caller's buffer.
+  EXPECT_EQ(name.data(), SmaCrossover::kClassName.data());
+}
+
+TEST(Registry, UnknownClassIsManual) {
+  EXPECT_EQ(canonical_class_name("manual"), "manual");
+  EXPECT_EQ(canonical_class_name(""), "manual");
+  EXPECT_EQ(canonical_class_name("SMA_CROSSOVER"), "manual");
+  EXPECT_EQ(canonical_class_name("sma_crossover "), "manual");
+  EXPECT_EQ(canonical_class_name("rsi_reversion"), "manual");
+}
