@@ -6,6 +6,7 @@ set(_entries "")
 foreach(_file IN LISTS MERIDIAN_SQL_FILES)
   get_filename_component(_name ${_file} NAME_WE)
   string(REGEX MATCH "^[0-9]+" _version ${_name})
+  math(EXPR _version "${_version}")  # "008" would be octal (and invalid) in C++
   file(READ ${_file} _sql)
   string(APPEND _entries "    {${_version}, \"${_name}\", R\"MERIDIAN_SQL(${_sql})MERIDIAN_SQL\"},\n")
 endforeach()

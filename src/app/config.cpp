@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -61,6 +62,24 @@ std::string default_config_path() {
   if (const char* env = std::getenv("MERIDIAN_CONFIG")) return env;
   return "config/meridian.toml";
 }
+
+// CLI11 2.1 reads the config file before the environment, so a file value would beat a
+// MERIDIAN_* variable. Feeding set variables in as leading flags restores the documented
+// order (defaults < file < env < flags): flags come later and the last value wins.
+std::vector<std::string> with_env_flags(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> args;
+  for (const auto* opt : app.get_options()) {
+    const auto& env = opt->get_envname();
+    if (env.empty()) continue;
+    const char* value = std::getenv(env.c_str());
+    if (!value && env == "MERIDIAN_DATABASE_URL") value = std::getenv("DATABASE_URL");
+    if (value) args.push_back(opt->get_name(false, true).substr(0, opt->get_name(false, true).find(',')) + "=" + value);
+  }
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
+  return args;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -68,7 +87,9 @@ int run(int argc, char** argv) {
   CLI::App app{"meridiand: trading daemon (simulated, replayed and live market data; paper and live execution)",
                "meridiand"};
   app.set_config("--config", default_config_path(), "TOML configuration file", false);
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   add_options(app, config);
+  app.fallthrough();  // inherited by subcommands: `meridiand serve --port 9000` works
   auto* serve_cmd = app.add_subcommand("serve", "Run the daemon (default)");
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations and exit");
   auto* version_cmd = app.add_subcommand("version", "Print the version and exit");
@@ -76,7 +97,7 @@ int run(int argc, char** argv) {
   (void)serve_cmd;
 
   try {
-    app.parse(argc, argv);
+    app.parse(with_env_flags(app, argc, argv));
     if (config.fast_period >= config.slow_period)
       throw CLI::ValidationError("--fast-period", "must be less than --slow-period");
   } catch (const CLI::CallForHelp& e) {
@@ -87,9 +108,6 @@ int run(int argc, char** argv) {
     std::cerr << "meridiand: configuration error: " << e.what() << "\n";
     return 2;
   }
-  if (config.database_url.empty())
-    if (const char* url = std::getenv("DATABASE_URL")) config.database_url = url;
-
   if (version_cmd->parsed()) {
     std::cout << "meridiand " << kVersion << "\n";
     return 0;

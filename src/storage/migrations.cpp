@@ -15,7 +15,9 @@ MigrationReport apply_migrations(const std::string& database_url) {
   pqxx::connection conn(database_url);
   MigrationReport report;
   {
+    // Creating the table races too (pg_type uniqueness), so it happens under the lock.
     pqxx::work tx(conn);
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
     tx.exec0(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");

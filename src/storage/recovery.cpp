@@ -103,7 +103,8 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
   for (const auto& [id, pos] : s.positions) stored.restore(s.cash, s.fees_paid, id, pos);
   if (report.reconciled && !(stored == replay)) {
     report.reconciled = false;
-    report.reconcile_detail = "stored cash " + s.cash.to_string() + " vs trade log " + replay.cash().to_string();
+    report.reconcile_detail = "stored cash " + s.cash.to_string() + " / positions differ from the trade log (cash " +
+                              replay.cash().to_string() + ")";
   }
 
   auto maxes = tx.exec("SELECT COALESCE((SELECT max(id) FROM trades), 0) AS t, COALESCE((SELECT max(id) FROM orders), 0) AS o");

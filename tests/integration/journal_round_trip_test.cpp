@@ -112,7 +112,6 @@ class JournalRoundTrip : public PgTest {
   // Runs a first start against the database: load_state, an engine with a live journal
   // writer, the crafted ticks, all made durable, then a clean journal stop.
   void trade_and_stop(core::Duration jitter) {
-    exec("INSERT INTO users (email, capital) VALUES ('x@y', 100000); INSERT INTO portfolios (id, user_id, name, initial_cash, cash) VALUES (1, 1, 'default', 100000, 100000)");
     auto first = storage::load_state(url(), instruments_, recovery_options());
     ASSERT_TRUE(first.reconciled) << first.reconcile_detail;
     ASSERT_TRUE(first.state.has_portfolio);

@@ -17,8 +17,8 @@ inline std::int64_t epoch_ms(Timestamp t) noexcept {
 }
 inline Timestamp from_epoch_ms(std::int64_t ms) noexcept { return Timestamp(std::chrono::milliseconds(ms)); }
 
-// "2026-11-21T04:36:53.930Z"
-std::string to_iso8601(Timestamp t);
+// "2026-11-21T04:36:53.930Z"; with fraction_digits 6, microseconds (what PostgreSQL keeps).
+std::string to_iso8601(Timestamp t, int fraction_digits = 3);
 // Accepts ISO-8601 UTC ("...Z", optional fraction) or epoch milliseconds.
 std::optional<Timestamp> parse_time(std::string_view text);
 

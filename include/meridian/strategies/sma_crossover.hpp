@@ -11,6 +11,7 @@ namespace meridian::strategies {
 struct SmaCrossoverParams {
   int fast_period = 20;
   int slow_period = 50;
+  bool operator==(const SmaCrossoverParams&) const = default;
 };
 
 class SmaCrossover final : public Strategy {

@@ -62,7 +62,9 @@ TEST(Sma, FlatSeriesStaysFlat) {
     Sma sma(n);
     for (int i = 0; i < 1000; ++i) {
       sma.update(100.25);
-      if (sma.ready()) ASSERT_EQ(sma.value(), 100.25) << "n=" << n << " i=" << i;
+      if (sma.ready()) {
+        ASSERT_EQ(sma.value(), 100.25) << "n=" << n << " i=" << i;
+      }
     }
   }
   // A non-dyadic value may lose an ulp in the sum but must not drift over a long run.
@@ -70,7 +72,9 @@ TEST(Sma, FlatSeriesStaysFlat) {
     Sma sma(n);
     for (int i = 0; i < 10'000; ++i) {
       sma.update(100.1);
-      if (sma.ready()) ASSERT_DOUBLE_EQ(sma.value(), 100.1) << "n=" << n << " i=" << i;
+      if (sma.ready()) {
+        ASSERT_DOUBLE_EQ(sma.value(), 100.1) << "n=" << n << " i=" << i;
+      }
     }
   }
   // Zero is a valid flat series (no 0/0 anywhere).

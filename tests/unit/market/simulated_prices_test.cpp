@@ -120,7 +120,9 @@ TEST(SimulatedPrices, HistoryCoversEachMinuteForEverySymbol) {
   std::map<SymbolId, std::vector<Bar>> per_symbol;
   for (std::size_t i = 0; i < bars.size(); ++i) {
     per_symbol[bars[i].symbol].push_back(bars[i]);
-    if (i > 0) EXPECT_LE(bars[i - 1].open_time, bars[i].open_time) << "oldest first";
+    if (i > 0) {
+      EXPECT_LE(bars[i - 1].open_time, bars[i].open_time) << "oldest first";
+    }
   }
   ASSERT_EQ(per_symbol.size(), table.size());
   for (const auto& [symbol, series] : per_symbol) {
@@ -129,7 +131,9 @@ TEST(SimulatedPrices, HistoryCoversEachMinuteForEverySymbol) {
     EXPECT_EQ(series.back().open_time, last_open);
     for (std::size_t i = 0; i < series.size(); ++i) {
       const Bar& b = series[i];
-      if (i > 0) ASSERT_EQ(b.open_time - series[i - 1].open_time, 60s);
+      if (i > 0) {
+        ASSERT_EQ(b.open_time - series[i - 1].open_time, 60s);
+      }
       EXPECT_EQ(b.timeframe, meridian::core::Timeframe::m1);
       EXPECT_LE(b.low, b.open);
       EXPECT_LE(b.low, b.close);

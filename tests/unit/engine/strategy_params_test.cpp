@@ -1,0 +1,108 @@
+// The one JSON mapping of the strategy configuration: round trip, partial updates over a
+// base, and errors that name the offending field.
+#include "meridian/engine/strategy_params.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+using meridian::engine::decode_strategy;
+using meridian::engine::encode_strategy;
+using meridian::engine::ParamError;
+using meridian::engine::StrategyConfig;
+
+namespace {
+StrategyConfig custom() {
+  StrategyConfig c;
+  c.sma = {7, 30};
+  c.position_fraction = 0.25;
+  return c;
+}
+
+// Decodes `json` over the default config and expects it to fail on `field`.
+void expect_error(const char* json, const char* field) {
+  ParamError error;
+  const auto out = decode_strategy(json, StrategyConfig{}, error);
+  EXPECT_FALSE(out) << json;
+  EXPECT_EQ(error.field, field) << json;
+  EXPECT_FALSE(error.message.empty()) << json;
+}
+}  // namespace
+
+TEST(StrategyParams, EncodeDecodeRoundTrip) {
+  for (const auto& config : {StrategyConfig{}, custom()}) {
+    const auto json = encode_strategy(config);
+    ParamError error;
+    // Decode over a base that differs in every field, so nothing comes from the base.
+    StrategyConfig base;
+    base.sma = {3, 4};
+    base.position_fraction = 0.9;
+    const auto back = decode_strategy(json, base, error);
+    ASSERT_TRUE(back) << json << ": " << error.field << " " << error.message;
+    EXPECT_EQ(*back, config) << json;
+  }
+}
+
+TEST(StrategyParams, EncodeWritesTheDocumentedKeys) {
+  const auto j = nlohmann::json::parse(encode_strategy(custom()));
+  EXPECT_EQ(j.at("class"), "sma_crossover");
+  EXPECT_EQ(j.at("fast_period"), 7);
+  EXPECT_EQ(j.at("slow_period"), 30);
+  EXPECT_EQ(j.at("position_fraction"), 0.25);
+  EXPECT_EQ(j.at("timeframe"), "1m");
+}
+
+TEST(StrategyParams, AbsentFieldsKeepTheBase) {
+  ParamError error;
+  auto out = decode_strategy(R"({"fast_period": 3})", custom(), error);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->sma.fast_period, 3);
+  EXPECT_EQ(out->sma.slow_period, 30);
+  EXPECT_EQ(out->position_fraction, 0.25);
+  out = decode_strategy("{}", custom(), error);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, custom());
+  out = decode_strategy(R"({"class": "sma_crossover", "position_fraction": 1})", custom(), error);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->position_fraction, 1.0);
+}
+
+TEST(StrategyParams, FastMustBeBelowSlow) {
+  expect_error(R"({"fast_period": 50, "slow_period": 50})", "fast_period");
+  expect_error(R"({"fast_period": 60, "slow_period": 50})", "fast_period");
+  // Also when only one side is given and the base supplies the other (default slow 50).
+  expect_error(R"({"fast_period": 50})", "fast_period");
+  expect_error(R"({"slow_period": 20})", "fast_period");  // default fast is 20
+}
+
+TEST(StrategyParams, WrongTypesNameTheField) {
+  expect_error(R"({"fast_period": "5"})", "fast_period");
+  expect_error(R"({"fast_period": 5.5})", "fast_period");
+  expect_error(R"({"slow_period": true})", "slow_period");
+  expect_error(R"({"slow_period": null})", "slow_period");
+  expect_error(R"({"position_fraction": "0.5"})", "position_fraction");
+  expect_error(R"({"timeframe": 1})", "timeframe");
+  expect_error(R"({"class": 5})", "class");
+}
+
+TEST(StrategyParams, OutOfRangeValuesNameTheField) {
+  expect_error(R"({"fast_period": 0})", "fast_period");
+  expect_error(R"({"fast_period": -3})", "fast_period");
+  expect_error(R"({"slow_period": 1001})", "slow_period");
+  expect_error(R"({"slow_period": 1})", "slow_period");
+  expect_error(R"({"fast_period": 1, "slow_period": 99999999999999999999})", "slow_period");
+  expect_error(R"({"position_fraction": 0})", "position_fraction");
+  expect_error(R"({"position_fraction": -0.1})", "position_fraction");
+  expect_error(R"({"position_fraction": 1.01})", "position_fraction");
+  expect_error(R"({"timeframe": "5m"})", "timeframe");
+}
+
+TEST(StrategyParams, UnknownClassAndMalformedJson) {
+  expect_error(R"({"class": "rsi_reversion"})", "class");
+  expect_error(R"({"class": "SMA_CROSSOVER"})", "class");
+  expect_error("not json", "strategy");
+  expect_error("[1, 2]", "strategy");
+  expect_error("42", "strategy");
+  expect_error("", "strategy");
+  expect_error(R"({"fast_period": 5)", "strategy");
+}

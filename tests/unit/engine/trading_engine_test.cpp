@@ -1,0 +1,622 @@
+// TradingEngine end to end, in memory: crafted ticks -> bars -> SMA(2,4) crossover ->
+// risk -> paper fill -> journal record -> durable -> snapshot and events. Also the
+// session state machine and recovery from a durable state.
+//
+// Price path (one tick every 10 s, 6 ticks per minute, all at the minute's price; bid and
+// ask 5 cents either side). Bar k closes on the first tick of minute k+1:
+//   minute: 0    1   2   3   4   5    6    7    8   9   10
+//   close:  100  90  80  70  80  100  110  120  80  70  70
+// SMA(2) vs SMA(4) as in the strategy test: below from bar 3, golden cross on bar 5
+// (fast 90 > slow 82.5), death cross on bar 8 (fast 100 < slow 102.5). So:
+//   - the BUY executes on the first tick of minute 6, at its ask 110.05;
+//   - the SELL executes on the first tick of minute 9, at its bid 69.95.
+#include "meridian/engine/trading_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <variant>
+#include <vector>
+
+using meridian::core::Bar;
+using meridian::core::Errc;
+using meridian::core::Instrument;
+using meridian::core::InstrumentTable;
+using meridian::core::Money;
+using meridian::core::notional;
+using meridian::core::Price;
+using meridian::core::Quantity;
+using meridian::core::scale;
+using meridian::core::Side;
+using meridian::core::SymbolId;
+using meridian::core::Tick;
+using meridian::core::Timestamp;
+using meridian::engine::BarRecord;
+using meridian::engine::CommandResult;
+using meridian::engine::EngineConfig;
+using meridian::engine::EngineEvent;
+using meridian::engine::JournalEntry;
+using meridian::engine::JournalQueue;
+using meridian::engine::RecoveredState;
+using meridian::engine::SessionChange;
+using meridian::engine::SessionChanged;
+using meridian::engine::SessionRecord;
+using meridian::engine::SessionState;
+using meridian::engine::SignalRaised;
+using meridian::engine::Snapshot;
+using meridian::engine::StopRecord;
+using meridian::engine::StrategyConfig;
+using meridian::engine::TradeDurable;
+using meridian::engine::TradeRecord;
+using meridian::engine::TradingEngine;
+using meridian::execution::PaperConfig;
+using meridian::execution::PaperExecutor;
+using namespace std::chrono;
+using namespace std::chrono_literals;
+
+namespace {
+const Timestamp kT0{sys_days{year{2026} / 4 / 1}.time_since_epoch() + 10h};
+constexpr std::int64_t kCloseCents[] = {100'00, 90'00, 80'00, 70'00, 80'00, 100'00,
+                                        110'00, 120'00, 80'00, 70'00, 70'00};
+constexpr std::int64_t kSpreadCents = 5;
+constexpr std::int64_t kFeeBps = 10;
+
+Price cents(std::int64_t c) { return Price::from_raw(c * 1'000'000); }
+
+InstrumentTable test_instruments() {
+  using meridian::core::AssetClass;
+  return InstrumentTable({
+      {0, "TEST-A", "test", AssetClass::equity, "USD", 2, 0, 100.0, 0.3},
+      {0, "TEST-B", "test", AssetClass::equity, "USD", 2, 0, 50.0, 0.3},
+  });
+}
+
+EngineConfig test_config() {
+  EngineConfig c;
+  c.initial_capital = Money::from_units(100'000);
+  c.strategy.sma = {2, 4};
+  c.strategy.position_fraction = 0.5;
+  c.autostart = true;
+  return c;
+}
+
+Tick make_tick(SymbolId symbol, int minute, int k) {
+  const std::int64_t c = kCloseCents[minute];
+  Tick t;
+  t.symbol = symbol;
+  t.ts = kT0 + minutes(minute) + seconds(10 * k);
+  t.last = cents(c);
+  t.bid = cents(c - kSpreadCents);
+  t.ask = cents(c + kSpreadCents);
+  t.volume = Quantity::from_units(1);
+  return t;
+}
+
+// Feeds ticks k = from_k..5 of each minute in [first, last], one on_ticks call per tick.
+void feed(TradingEngine& e, int first, int last, SymbolId symbol = 0, int from_k = 0) {
+  for (int m = first; m <= last; ++m)
+    for (int k = (m == first ? from_k : 0); k < 6; ++k) {
+      const Tick t = make_tick(symbol, m, k);
+      e.on_ticks(std::span<const Tick>(&t, 1));
+    }
+}
+
+std::vector<JournalEntry> drain(JournalQueue& q) {
+  std::vector<JournalEntry> out;
+  while (auto e = q.try_pop()) out.push_back(std::move(*e));
+  return out;
+}
+
+template <class T>
+std::vector<T> records_of(const std::vector<JournalEntry>& entries) {
+  std::vector<T> out;
+  for (const auto& e : entries)
+    if (const auto* r = std::get_if<T>(&e.record)) out.push_back(*r);
+  return out;
+}
+
+template <class T>
+std::vector<T> events_of(const std::vector<EngineEvent>& events) {
+  std::vector<T> out;
+  for (const auto& e : events)
+    if (const auto* x = std::get_if<T>(&e)) out.push_back(*x);
+  return out;
+}
+
+// Expected buy on bar 5: fixed_fraction(equity 100000, 0.5, ask 110.05, whole shares)
+// = floor(50000 / 110.05) = floor(5000000 cents / 11005 cents) = 454 shares.
+struct Expected {
+  std::int64_t buy_qty = (100'000'00 / 2) / (kCloseCents[6] + kSpreadCents);
+  Price buy_price = cents(kCloseCents[6] + kSpreadCents);
+  Money buy_notional = notional(buy_price, Quantity::from_units(buy_qty));  // 454 * 110.05 = 49962.7
+  Money buy_fee = scale(buy_notional, kFeeBps, 10'000);                      // 49.9627
+  Price sell_price = cents(kCloseCents[9] - kSpreadCents);
+  Money sell_notional = notional(sell_price, Quantity::from_units(buy_qty));  // 454 * 69.95 = 31757.3
+  Money sell_fee = scale(sell_notional, kFeeBps, 10'000);                     // 31.7573
+};
+
+// One engine with its collaborators, as the runner wires them.
+struct Rig {
+  explicit Rig(RecoveredState recovered = {}, EngineConfig config = test_config())
+      : engine(instruments, config, executor, journal, std::move(recovered)) {}
+  InstrumentTable instruments = test_instruments();
+  PaperExecutor executor{PaperConfig{kFeeBps, Money{}}};
+  JournalQueue journal{1024};
+  TradingEngine engine;
+};
+
+void expect_conflict(const CommandResult& r) {
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->code, Errc::conflict);
+  EXPECT_FALSE(r->message.empty());
+}
+}  // namespace
+
+TEST(TradingEngine, FirstStartJournalsARunningSessionFirst) {
+  Rig rig;
+  const auto entries = drain(rig.journal);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].seq, 1u);
+  const auto* session = std::get_if<SessionRecord>(&entries[0].record);
+  ASSERT_NE(session, nullptr);
+  EXPECT_EQ(session->state, SessionState::running);
+  EXPECT_EQ(session->strategy, test_config().strategy);
+  EXPECT_EQ(session->symbols, (std::vector<SymbolId>{0, 1}));
+  EXPECT_EQ(rig.engine.last_seq(), 1u);
+
+  const auto snap = rig.engine.make_snapshot();
+  EXPECT_EQ(snap->session.state, SessionState::running);
+  EXPECT_EQ(snap->cash, Money::from_units(100'000));
+  EXPECT_EQ(snap->initial_capital, Money::from_units(100'000));
+  ASSERT_NE(snap->trades, nullptr);
+  EXPECT_TRUE(snap->trades->empty());
+  EXPECT_TRUE(snap->positions.empty());
+  EXPECT_EQ(snap->symbols.size(), 2u);
+  EXPECT_EQ(snap->instruments, &rig.instruments);
+}
+
+TEST(TradingEngine, WithoutAutostartAFirstStartIsStopped) {
+  auto config = test_config();
+  config.autostart = false;
+  Rig rig({}, config);
+  const auto entries = drain(rig.journal);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(std::get<SessionRecord>(entries[0].record).state, SessionState::stopped);
+  // A stopped session sees the golden cross but does not trade.
+  feed(rig.engine, 0, 6);
+  EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty());
+  EXPECT_TRUE(rig.engine.ledger().position(0).quantity.is_zero());
+}
+
+TEST(TradingEngine, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
+  Rig rig;
+  const Expected x;
+  drain(rig.journal);  // the session record
+
+  // Bars 0..4 close on minutes 1..5: journaled, no trade yet.
+  feed(rig.engine, 0, 5);
+  auto entries = drain(rig.journal);
+  auto bars = records_of<BarRecord>(entries);
+  ASSERT_EQ(bars.size(), 5u);
+  for (int k = 0; k < 5; ++k) {
+    const Bar& b = bars[static_cast<std::size_t>(k)].bar;
+    EXPECT_EQ(b.symbol, 0u);
+    EXPECT_EQ(b.open_time, kT0 + minutes(k));
+    EXPECT_EQ(b.open, cents(kCloseCents[k]));
+    EXPECT_EQ(b.close, cents(kCloseCents[k]));
+    EXPECT_EQ(b.volume, Quantity::from_units(6));
+    EXPECT_EQ(b.ticks, 6u);
+  }
+  EXPECT_TRUE(records_of<TradeRecord>(entries).empty());
+
+  // The first tick of minute 6 closes bar 5: golden cross -> buy at the ask.
+  feed(rig.engine, 6, 6);
+  entries = drain(rig.journal);
+  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_TRUE(std::holds_alternative<BarRecord>(entries[0].record));
+  EXPECT_EQ(std::get<BarRecord>(entries[0].record).bar.open_time, kT0 + 5min);
+  const auto* rec = std::get_if<TradeRecord>(&entries[1].record);
+  ASSERT_NE(rec, nullptr);
+  const std::uint64_t trade_seq = entries[1].seq;
+  EXPECT_EQ(trade_seq, entries[0].seq + 1);
+  EXPECT_EQ(rec->trade.id, 1u);
+  EXPECT_EQ(rec->trade.order_id, 1u);
+  EXPECT_EQ(rec->trade.symbol, 0u);
+  EXPECT_EQ(rec->trade.side, Side::buy);
+  EXPECT_EQ(rec->trade.quantity, Quantity::from_units(x.buy_qty));
+  EXPECT_EQ(x.buy_qty, 454);  // floor(50000 / 110.05), see Expected
+  EXPECT_EQ(rec->trade.price, x.buy_price);
+  EXPECT_EQ(rec->trade.fee, x.buy_fee);
+  EXPECT_EQ(rec->trade.ts, kT0 + 6min);
+  EXPECT_EQ(rec->trade.strategy, "sma_crossover");
+  EXPECT_TRUE(rec->trade.realized_pnl.is_zero());
+  const Money cash_after_buy = Money::from_units(100'000) - x.buy_notional - x.buy_fee;
+  EXPECT_EQ(cash_after_buy, *Money::parse("49987.3373"));  // 100000 - 49962.7 - 49.9627
+  EXPECT_EQ(rec->cash_after, cash_after_buy);
+  EXPECT_EQ(rec->fees_paid_after, x.buy_fee);
+  EXPECT_EQ(rec->position_after.quantity, Quantity::from_units(x.buy_qty));
+  EXPECT_EQ(rec->position_after.cost_basis, x.buy_notional);
+
+  // Risk works on the live ledger at once...
+  EXPECT_EQ(rig.engine.ledger().cash(), cash_after_buy);
+  // ...but readers see nothing until the journal says the record is durable.
+  auto snap = rig.engine.make_snapshot();
+  EXPECT_TRUE(snap->trades->empty());
+  EXPECT_EQ(snap->trades_total, 0u);
+  EXPECT_EQ(snap->cash, Money::from_units(100'000));
+  EXPECT_TRUE(snap->positions.empty());
+  EXPECT_EQ(snap->counters.signals, 1u);
+  EXPECT_EQ(snap->counters.orders, 1u);
+  EXPECT_EQ(snap->counters.bars, 6u);
+  EXPECT_EQ(snap->counters.ticks, 42u);  // minutes 0..6, 6 ticks each
+  auto events = rig.engine.take_events();
+  const auto signals = events_of<SignalRaised>(events);
+  ASSERT_EQ(signals.size(), 1u);
+  EXPECT_TRUE(signals[0].acted);
+  EXPECT_EQ(signals[0].signal.side, Side::buy);
+  EXPECT_TRUE(events_of<TradeDurable>(events).empty());
+
+  // Durable up to the bar before the trade: still nothing.
+  rig.engine.on_durable(trade_seq - 1);
+  EXPECT_TRUE(rig.engine.make_snapshot()->trades->empty());
+  EXPECT_TRUE(events_of<TradeDurable>(rig.engine.take_events()).empty());
+
+  // Durable through the trade: it appears, with the cash it cost.
+  rig.engine.on_durable(trade_seq);
+  snap = rig.engine.make_snapshot();
+  ASSERT_EQ(snap->trades->size(), 1u);
+  EXPECT_EQ(snap->trades->front(), rec->trade);
+  EXPECT_EQ(snap->trades_total, 1u);
+  EXPECT_EQ(snap->cash, cash_after_buy);
+  EXPECT_EQ(snap->fees_paid, x.buy_fee);
+  ASSERT_EQ(snap->positions.size(), 1u);
+  EXPECT_EQ(snap->positions[0].symbol, 0u);
+  EXPECT_EQ(snap->positions[0].state.quantity, Quantity::from_units(x.buy_qty));
+  EXPECT_EQ(snap->positions[0].state.cost_basis, x.buy_notional);
+  EXPECT_EQ(rig.engine.durable_ledger(), rig.engine.ledger());
+  // Marked at the last price (110): equity = cash + 454 * 110.
+  EXPECT_EQ(snap->equity(), cash_after_buy + notional(cents(kCloseCents[6]), Quantity::from_units(x.buy_qty)));
+  events = rig.engine.take_events();
+  const auto durable = events_of<TradeDurable>(events);
+  ASSERT_EQ(durable.size(), 1u);
+  EXPECT_EQ(durable[0].trade, rec->trade);
+  // Idempotent: the same sequence number again changes nothing.
+  rig.engine.on_durable(trade_seq);
+  EXPECT_EQ(rig.engine.make_snapshot()->trades->size(), 1u);
+  EXPECT_TRUE(events_of<TradeDurable>(rig.engine.take_events()).empty());
+}
+
+TEST(TradingEngine, DeathCrossSellsThePositionWithRealizedPnl) {
+  Rig rig;
+  const Expected x;
+  feed(rig.engine, 0, 9);  // buy at minute 6, sell on the first tick of minute 9
+  const auto entries = drain(rig.journal);
+  const auto trades = records_of<TradeRecord>(entries);
+  ASSERT_EQ(trades.size(), 2u);
+  const auto& sell = trades[1];
+  EXPECT_EQ(sell.trade.id, 2u);
+  EXPECT_EQ(sell.trade.order_id, 2u);
+  EXPECT_EQ(sell.trade.side, Side::sell);
+  EXPECT_EQ(sell.trade.quantity, Quantity::from_units(x.buy_qty));
+  EXPECT_EQ(sell.trade.price, x.sell_price);
+  EXPECT_EQ(sell.trade.fee, x.sell_fee);
+  // realized = 454 * 69.95 - 454 * 110.05 = 31757.3 - 49962.7 = -18205.4
+  EXPECT_EQ(sell.trade.realized_pnl, x.sell_notional - x.buy_notional);
+  EXPECT_EQ(sell.trade.realized_pnl, *Money::parse("-18205.4"));
+  EXPECT_TRUE(sell.position_after.quantity.is_zero());
+  EXPECT_TRUE(sell.position_after.cost_basis.is_zero());
+
+  rig.engine.on_durable(rig.engine.last_seq());
+  const auto snap = rig.engine.make_snapshot();
+  ASSERT_EQ(snap->trades->size(), 2u);
+  EXPECT_TRUE(snap->positions.empty());
+  // 100000 - 18205.4 - (49.9627 + 31.7573) = 81712.88
+  const Money expected_cash =
+      Money::from_units(100'000) + sell.trade.realized_pnl - x.buy_fee - x.sell_fee;
+  EXPECT_EQ(expected_cash, *Money::parse("81712.88"));
+  EXPECT_EQ(snap->cash, expected_cash);
+  EXPECT_EQ(snap->realized_pnl, sell.trade.realized_pnl);
+  EXPECT_EQ(snap->fees_paid, x.buy_fee + x.sell_fee);
+  EXPECT_EQ(events_of<TradeDurable>(rig.engine.take_events()).size(), 2u);
+}
+
+TEST(TradingEngine, BarsAndPartialBarInTheSnapshot) {
+  Rig rig;
+  feed(rig.engine, 0, 2);
+  feed(rig.engine, 3, 3, 0, 5);  // only the last tick of minute 3 (closes bar 2)
+  const auto snap = rig.engine.make_snapshot();
+  ASSERT_EQ(snap->bars.size(), 2u);
+  ASSERT_EQ(snap->bars[0]->size(), 3u);
+  EXPECT_TRUE(snap->bars[1]->empty());
+  EXPECT_EQ(snap->bars[0]->back().open_time, kT0 + 2min);
+  ASSERT_TRUE(snap->symbols[0].has_partial);
+  EXPECT_EQ(snap->symbols[0].partial.open_time, kT0 + 3min);
+  EXPECT_EQ(snap->symbols[0].partial.ticks, 1u);
+  EXPECT_TRUE(snap->symbols[0].has_tick);
+  EXPECT_EQ(snap->symbols[0].last.ts, kT0 + 3min + 50s);
+  EXPECT_EQ(snap->symbols[0].ticks, 19u);
+  EXPECT_FALSE(snap->symbols[1].has_tick);
+  EXPECT_EQ(snap->mark(0), cents(kCloseCents[3]));
+  EXPECT_GT(snap->version, 0u);
+  EXPECT_GT(rig.engine.make_snapshot()->version, snap->version);
+}
+
+TEST(TradingEngine, PausedSessionDoesNotTrade) {
+  Rig rig;
+  feed(rig.engine, 0, 4);
+  rig.engine.take_events();
+  drain(rig.journal);
+
+  ASSERT_FALSE(rig.engine.pause());
+  EXPECT_EQ(rig.engine.session().state, SessionState::paused);
+  auto entries = drain(rig.journal);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(std::get<SessionRecord>(entries[0].record).state, SessionState::paused);
+  auto changes = events_of<SessionChanged>(rig.engine.take_events());
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].change, SessionChange::paused);
+  expect_conflict(rig.engine.pause());
+
+  // The golden cross on bar 5 is seen but not acted on.
+  feed(rig.engine, 5, 6);
+  EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty());
+  const auto signals = events_of<SignalRaised>(rig.engine.take_events());
+  ASSERT_EQ(signals.size(), 1u);
+  EXPECT_EQ(signals[0].signal.side, Side::buy);
+  EXPECT_FALSE(signals[0].acted);
+  EXPECT_EQ(rig.engine.ledger().cash(), Money::from_units(100'000));
+  EXPECT_EQ(rig.engine.make_snapshot()->counters.orders, 0u);
+
+  // Resume, then stop; each only from the right state.
+  ASSERT_FALSE(rig.engine.resume());
+  EXPECT_EQ(rig.engine.session().state, SessionState::running);
+  expect_conflict(rig.engine.resume());
+  ASSERT_FALSE(rig.engine.stop());
+  EXPECT_EQ(rig.engine.session().state, SessionState::stopped);
+  expect_conflict(rig.engine.stop());
+  expect_conflict(rig.engine.pause());
+  expect_conflict(rig.engine.resume());
+  changes = events_of<SessionChanged>(rig.engine.take_events());
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].change, SessionChange::resumed);
+  EXPECT_EQ(changes[1].change, SessionChange::stopped);
+  const auto sessions = records_of<SessionRecord>(drain(rig.journal));
+  ASSERT_EQ(sessions.size(), 2u);
+  EXPECT_EQ(sessions[0].state, SessionState::running);
+  EXPECT_EQ(sessions[1].state, SessionState::stopped);
+  EXPECT_EQ(rig.engine.make_snapshot()->session.state, SessionState::stopped);
+}
+
+TEST(TradingEngine, StartOnlyFromStoppedAndValidatesTheStrategy) {
+  Rig rig;
+  expect_conflict(rig.engine.start(std::nullopt, std::nullopt));
+  ASSERT_FALSE(rig.engine.stop());
+  drain(rig.journal);
+  rig.engine.take_events();
+
+  StrategyConfig bad = test_config().strategy;
+  bad.sma = {5, 3};
+  auto r = rig.engine.start(bad, std::nullopt);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, Errc::invalid_argument);
+  bad = test_config().strategy;
+  bad.position_fraction = 0.0;
+  r = rig.engine.start(bad, std::nullopt);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, Errc::invalid_argument);
+  r = rig.engine.start(std::nullopt, std::vector<SymbolId>{});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, Errc::invalid_argument);
+  // Refused commands change nothing and journal nothing.
+  EXPECT_EQ(rig.engine.session().state, SessionState::stopped);
+  EXPECT_EQ(rig.engine.session().strategy, test_config().strategy);
+  EXPECT_TRUE(drain(rig.journal).empty());
+  EXPECT_TRUE(events_of<SessionChanged>(rig.engine.take_events()).empty());
+
+  StrategyConfig next = test_config().strategy;
+  next.sma = {3, 5};
+  ASSERT_FALSE(rig.engine.start(next, std::vector<SymbolId>{1}));
+  EXPECT_EQ(rig.engine.session().state, SessionState::running);
+  EXPECT_EQ(rig.engine.session().strategy, next);
+  EXPECT_EQ(rig.engine.session().symbols, (std::vector<SymbolId>{1}));
+  const auto sessions = records_of<SessionRecord>(drain(rig.journal));
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].state, SessionState::running);
+  EXPECT_EQ(sessions[0].strategy, next);
+  const auto changes = events_of<SessionChanged>(rig.engine.take_events());
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].change, SessionChange::started);
+}
+
+TEST(TradingEngine, FailedStartLeavesTheStrategyUnchanged) {
+  // BUG: src/engine/trading_engine.cpp TradingEngine::start assigns
+  // session_.strategy = *strategy (line 257) before validating `symbols` (line 260); an
+  // empty symbol list then returns invalid_argument but the session already carries the
+  // new strategy, while strategy_ is not rebuilt. A later start(nullopt, nullopt) runs the
+  // old SMA periods while session()/snapshots/journal report the new ones (and the new
+  // position_fraction is used for sizing).
+  GTEST_SKIP() << "BUG: TradingEngine::start mutates session_.strategy before rejecting empty symbols";
+  Rig rig;
+  ASSERT_FALSE(rig.engine.stop());
+  StrategyConfig next = test_config().strategy;
+  next.sma = {3, 5};
+  next.position_fraction = 0.2;
+  const auto r = rig.engine.start(next, std::vector<SymbolId>{});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, Errc::invalid_argument);
+  EXPECT_EQ(rig.engine.session().strategy, test_config().strategy);
+}
+
+TEST(TradingEngine, StartRejectsUnknownSymbolIds) {
+  // BUG: src/engine/trading_engine.cpp TradingEngine::start writes
+  // session_symbols_[id] = true (line 263) for every requested id without a bounds check;
+  // an id >= instruments.size() writes past the vector<bool> (undefined behaviour) instead
+  // of returning invalid_argument/not_found.
+  GTEST_SKIP() << "BUG: TradingEngine::start indexes session_symbols_ with unchecked symbol ids";
+  Rig rig;
+  ASSERT_FALSE(rig.engine.stop());
+  const auto r = rig.engine.start(std::nullopt, std::vector<SymbolId>{0, 1000});
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->code, Errc::conflict);
+  EXPECT_EQ(rig.engine.session().state, SessionState::stopped);
+}
+
+TEST(TradingEngine, SymbolsOutsideTheSessionDoNotTrade) {
+  Rig rig;
+  ASSERT_FALSE(rig.engine.stop());
+  ASSERT_FALSE(rig.engine.start(std::nullopt, std::vector<SymbolId>{1}));
+  rig.engine.take_events();
+  feed(rig.engine, 0, 6, 0);  // the golden cross happens on symbol 0
+  const auto signals = events_of<SignalRaised>(rig.engine.take_events());
+  ASSERT_EQ(signals.size(), 1u);
+  EXPECT_FALSE(signals[0].acted);
+  EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty());
+  // The same path on symbol 1 trades.
+  feed(rig.engine, 0, 6, 1);
+  EXPECT_EQ(records_of<TradeRecord>(drain(rig.journal)).size(), 1u);
+  EXPECT_EQ(rig.engine.ledger().open_positions(), 1u);
+  EXPECT_FALSE(rig.engine.ledger().position(1).quantity.is_zero());
+}
+
+TEST(TradingEngine, RiskDenialCountsARejectAndJournalsNoTrade) {
+  auto config = test_config();
+  config.limits.max_order_notional = Money::from_units(1000);  // far below the ~50k order
+  Rig rig({}, config);
+  feed(rig.engine, 0, 6);
+  EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty());
+  const auto snap = rig.engine.make_snapshot();
+  EXPECT_EQ(snap->counters.signals, 1u);
+  EXPECT_EQ(snap->counters.orders, 0u);
+  EXPECT_EQ(snap->counters.rejects, 1u);
+  EXPECT_EQ(rig.engine.ledger().cash(), Money::from_units(100'000));
+}
+
+TEST(TradingEngine, FullJournalRingOverflowsInOrderAndDrainsLater) {
+  InstrumentTable instruments = test_instruments();
+  PaperExecutor executor{PaperConfig{kFeeBps, Money{}}};
+  JournalQueue small{2};
+  TradingEngine engine(instruments, test_config(), executor, small, RecoveredState{});
+  // seq 1 (session) is in the ring; 6 bar records + 1 trade follow and the ring holds 2.
+  feed(engine, 0, 6);
+  EXPECT_FALSE(engine.journal_drained());
+  EXPECT_EQ(engine.make_snapshot()->counters.journal_backlog, engine.last_seq() - 2);
+  std::vector<JournalEntry> all;
+  while (!engine.flush_journal()) {
+    auto some = drain(small);
+    ASSERT_FALSE(some.empty());
+    all.insert(all.end(), std::make_move_iterator(some.begin()), std::make_move_iterator(some.end()));
+  }
+  auto rest = drain(small);
+  all.insert(all.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  EXPECT_TRUE(engine.journal_drained());
+  ASSERT_EQ(all.size(), engine.last_seq());
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].seq, i + 1) << "gap or reorder";
+  EXPECT_EQ(records_of<TradeRecord>(all).size(), 1u);
+  EXPECT_EQ(records_of<BarRecord>(all).size(), 6u);
+
+  engine.request_journal_stop();
+  auto stop = drain(small);
+  ASSERT_EQ(stop.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<StopRecord>(stop[0].record));
+  EXPECT_EQ(stop[0].seq, engine.last_seq());
+}
+
+TEST(TradingEngine, WarmUpFeedsTheStrategyWithoutTrading) {
+  Rig rig;
+  drain(rig.journal);
+  // Bars 0..5 as history: the golden cross on bar 5 must not trade during warm-up.
+  std::vector<Bar> history;
+  for (int k = 0; k <= 5; ++k) {
+    Bar b;
+    b.symbol = 0;
+    b.open_time = kT0 + minutes(k);
+    b.open = b.high = b.low = b.close = cents(kCloseCents[k]);
+    b.volume = Quantity::from_units(6);
+    b.ticks = 6;
+    history.push_back(b);
+  }
+  rig.engine.warm_up(history, /*persist=*/false);
+  EXPECT_TRUE(drain(rig.journal).empty());
+  EXPECT_TRUE(rig.engine.ledger().position(0).quantity.is_zero());
+  auto snap = rig.engine.make_snapshot();
+  EXPECT_EQ(snap->bars[0]->size(), 6u);
+  // Until a live tick arrives, the last close is the price.
+  EXPECT_EQ(snap->mark(0), cents(kCloseCents[5]));
+
+  // The strategy state is warm: continuing the path from minute 6 to the death cross
+  // sells nothing (no position) but raises exactly the death-cross signal on bar 8.
+  rig.engine.take_events();
+  feed(rig.engine, 6, 9);
+  const auto signals = events_of<SignalRaised>(rig.engine.take_events());
+  ASSERT_EQ(signals.size(), 1u);
+  EXPECT_EQ(signals[0].signal.side, Side::sell);
+  EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty());
+
+  // persist = true journals history bars.
+  Rig other;
+  drain(other.journal);
+  other.engine.warm_up(history, /*persist=*/true);
+  EXPECT_EQ(records_of<BarRecord>(drain(other.journal)).size(), history.size());
+}
+
+TEST(TradingEngine, RecoveryRestoresTheDurableState) {
+  Rig first;
+  feed(first.engine, 0, 6);  // buy on the first tick of minute 6
+  first.engine.on_durable(first.engine.last_seq());
+  const auto before = first.engine.make_snapshot();
+  ASSERT_EQ(before->trades->size(), 1u);
+
+  // What storage would load: the durable ledger, trades, session and closed bars.
+  RecoveredState rec;
+  rec.has_portfolio = true;
+  const auto& durable = first.engine.durable_ledger();
+  rec.cash = durable.cash();
+  rec.fees_paid = durable.fees_paid();
+  for (std::size_t i = 0; i < durable.positions().size(); ++i)
+    if (!durable.positions()[i].quantity.is_zero())
+      rec.positions.emplace_back(static_cast<SymbolId>(i), durable.positions()[i]);
+  rec.trades = *before->trades;
+  rec.trades_total = before->trades_total;
+  rec.last_trade_id = before->trades->back().id;
+  rec.last_order_id = before->trades->back().order_id;
+  rec.session = first.engine.session();
+  for (const auto& series : before->bars) rec.bars.insert(rec.bars.end(), series->begin(), series->end());
+  std::sort(rec.bars.begin(), rec.bars.end(), [](const Bar& a, const Bar& b) { return a.open_time < b.open_time; });
+
+  Rig second(rec);
+  // A recovered session is not journaled again.
+  EXPECT_TRUE(drain(second.journal).empty());
+  auto after = second.engine.make_snapshot();
+  EXPECT_EQ(after->cash, before->cash);
+  EXPECT_EQ(after->fees_paid, before->fees_paid);
+  EXPECT_EQ(after->realized_pnl, before->realized_pnl);
+  ASSERT_EQ(after->positions.size(), before->positions.size());
+  for (std::size_t i = 0; i < after->positions.size(); ++i) {
+    EXPECT_EQ(after->positions[i].symbol, before->positions[i].symbol);
+    EXPECT_EQ(after->positions[i].state, before->positions[i].state);
+  }
+  EXPECT_EQ(*after->trades, *before->trades);
+  EXPECT_EQ(after->trades_total, before->trades_total);
+  EXPECT_EQ(after->session.state, SessionState::running);
+  EXPECT_EQ(after->session.strategy, before->session.strategy);
+  EXPECT_EQ(second.engine.ledger(), first.engine.durable_ledger());
+  ASSERT_EQ(after->bars[0]->size(), before->bars[0]->size());
+
+  // Both continue through the death cross identically: the second engine's sell uses the
+  // recovered position and cost basis and continues the trade/order ids.
+  feed(second.engine, 6, 6);  // replays minute 6, whose bar the first engine still has open
+  feed(first.engine, 7, 9);
+  feed(second.engine, 7, 9);
+  first.engine.on_durable(first.engine.last_seq());
+  second.engine.on_durable(second.engine.last_seq());
+  const auto a = first.engine.make_snapshot();
+  const auto b = second.engine.make_snapshot();
+  ASSERT_EQ(a->trades->size(), 2u);
+  EXPECT_EQ(*b->trades, *a->trades);
+  EXPECT_EQ(b->trades->back().id, 2u);
+  EXPECT_EQ(b->trades->back().side, Side::sell);
+  EXPECT_EQ(b->cash, a->cash);
+  EXPECT_EQ(b->realized_pnl, a->realized_pnl);
+  EXPECT_TRUE(b->positions.empty());
+  EXPECT_EQ(b->trades_total, 2u);
+}
