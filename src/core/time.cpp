@@ -24,6 +24,8 @@ std::string to_iso8601(Timestamp t, int fraction_digits) {
 namespace {
 bool take_int(std::string_view& s, std::size_t n, int& out) {
   if (s.size() < n) return false;
+  for (std::size_t i = 0; i < n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;  // from_chars would take a sign
   auto [p, ec] = std::from_chars(s.data(), s.data() + n, out);
   if (ec != std::errc{} || p != s.data() + n) return false;
   s.remove_prefix(n);
@@ -43,6 +45,9 @@ std::optional<Timestamp> parse_time(std::string_view text) {
     long long ms = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
     if (ec != std::errc{} || p != text.data() + text.size()) return std::nullopt;
+    // Timestamp counts int64 nanoseconds: years 1677..2262.
+    constexpr long long kLimitMs = 9'000'000'000'000LL;
+    if (ms > kLimitMs || ms < -kLimitMs) return std::nullopt;
     return from_epoch_ms(ms);
   }
   std::string_view s = text;

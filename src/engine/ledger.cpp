@@ -11,6 +11,7 @@ bool operator==(const PositionState& a, const PositionState& b) noexcept {
 core::Money Ledger::apply(core::SymbolId symbol, core::Side side, core::Quantity qty, core::Price price,
                           core::Money fee, core::Timestamp ts) {
   PositionState& pos = positions_.at(symbol);
+  if (side == core::Side::sell && qty > pos.quantity) throw std::logic_error("sell exceeds position");
   const core::Money value = core::notional(price, qty);
   fees_paid_ += fee;
   pos.updated_at = ts;
@@ -20,7 +21,6 @@ core::Money Ledger::apply(core::SymbolId symbol, core::Side side, core::Quantity
     pos.cost_basis += value;
     return core::Money{};
   }
-  if (qty > pos.quantity) throw std::logic_error("sell exceeds position");
   // The sold share of the cost basis, pro rata; selling everything takes all of it so no
   // rounding residue is left on a flat position.
   const core::Money cost = qty == pos.quantity ? pos.cost_basis : core::scale(pos.cost_basis, qty.raw(), pos.quantity.raw());

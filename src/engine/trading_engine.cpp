@@ -77,7 +77,7 @@ void TradingEngine::warm_up(const std::vector<core::Bar>& history, bool persist)
     strategy_->on_bar(bar);
     minute_bars_.resume_after(bar);
     auto& view = symbols_[bar.symbol];
-    if (!view.has_tick || view.last.ts < bar.open_time) {
+    if (!view.has_tick || view.last.ts <= bar.open_time) {
       // Until the first live tick, the last close is the best price we know.
       view.last = core::Tick{bar.symbol, bar.open_time + core::period_of(bar.timeframe), bar.close, bar.close,
                              bar.close, core::Quantity{}};
@@ -245,6 +245,7 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
   if (session_.state != SessionState::stopped)
     return CommandError{core::Errc::conflict, "trading is already " + std::string(to_string(session_.state)) +
                                                   "; stop it before starting again"};
+  // Validate everything before changing anything: a rejected start leaves no trace.
   if (strategy) {
     try {
       strategies::SmaCrossover probe(strategy->sma, 1);
@@ -253,15 +254,21 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
     }
     if (!(strategy->position_fraction > 0.0 && strategy->position_fraction <= 1.0))
       return CommandError{core::Errc::invalid_argument, "position_fraction must be in (0, 1]"};
-    session_.strategy = *strategy;
   }
   if (symbols) {
     if (symbols->empty()) return CommandError{core::Errc::invalid_argument, "symbols must not be empty"};
+    for (auto id : *symbols)
+      if (id >= instruments_.size()) return CommandError{core::Errc::invalid_argument, "unknown symbol id"};
+  }
+  if (symbols) {
     session_.symbols = *symbols;
     std::fill(session_symbols_.begin(), session_symbols_.end(), false);
     for (auto id : session_.symbols) session_symbols_[id] = true;
   }
-  if (strategy) rebuild_strategy();
+  if (strategy) {
+    session_.strategy = *strategy;
+    rebuild_strategy();
+  }
   session_.started_at = core::now();
   change_session(SessionState::running, SessionChange::started);
   return std::nullopt;

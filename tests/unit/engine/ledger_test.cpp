@@ -110,12 +110,11 @@ TEST(Ledger, OversellThrows) {
 }
 
 TEST(Ledger, OversellLeavesTheLedgerUnchanged) {
-  // BUG: src/engine/ledger.cpp Ledger::apply adds the fee to fees_paid_ and sets
-  // updated_at (lines 16-17) before the oversell check throws (line 23), so a refused
+  // Regression (was a bug): src/engine/ledger.cpp Ledger::apply adds the fee to fees_paid_ and sets
+  // updated_at (lines 15-16) before the oversell check throws (line 23), so a refused
   // sell still charges its fee and the invariant cash + cost == initial + realized - fees
   // breaks by that fee. Recovery (src/storage/recovery.cpp) catches this logic_error and
   // keeps replaying into the corrupted ledger.
-  GTEST_SKIP() << "BUG: Ledger::apply mutates fees_paid/updated_at before throwing on an oversell";
   const Money initial = money("1000");
   Ledger l(initial, 1);
   l.apply(0, Side::buy, qty("2"), price("10"), money("0.5"), kTs);

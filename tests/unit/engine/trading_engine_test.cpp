@@ -429,13 +429,12 @@ TEST(TradingEngine, StartOnlyFromStoppedAndValidatesTheStrategy) {
 }
 
 TEST(TradingEngine, FailedStartLeavesTheStrategyUnchanged) {
-  // BUG: src/engine/trading_engine.cpp TradingEngine::start assigns
-  // session_.strategy = *strategy (line 257) before validating `symbols` (line 260); an
+  // Regression (was a bug): src/engine/trading_engine.cpp TradingEngine::start assigns
+  // session_.strategy = *strategy (line 256) before validating `symbols` (line 259); an
   // empty symbol list then returns invalid_argument but the session already carries the
   // new strategy, while strategy_ is not rebuilt. A later start(nullopt, nullopt) runs the
   // old SMA periods while session()/snapshots/journal report the new ones (and the new
   // position_fraction is used for sizing).
-  GTEST_SKIP() << "BUG: TradingEngine::start mutates session_.strategy before rejecting empty symbols";
   Rig rig;
   ASSERT_FALSE(rig.engine.stop());
   StrategyConfig next = test_config().strategy;
@@ -448,11 +447,10 @@ TEST(TradingEngine, FailedStartLeavesTheStrategyUnchanged) {
 }
 
 TEST(TradingEngine, StartRejectsUnknownSymbolIds) {
-  // BUG: src/engine/trading_engine.cpp TradingEngine::start writes
-  // session_symbols_[id] = true (line 263) for every requested id without a bounds check;
-  // an id >= instruments.size() writes past the vector<bool> (undefined behaviour) instead
-  // of returning invalid_argument/not_found.
-  GTEST_SKIP() << "BUG: TradingEngine::start indexes session_symbols_ with unchecked symbol ids";
+  // Regression (was a bug): src/engine/trading_engine.cpp TradingEngine::start writes
+  // session_symbols_[id] = true (line 262) for every requested id without a bounds check;
+  // an id >= instruments.size() writes past the vector<bool> (ASan: heap-buffer-overflow)
+  // instead of returning invalid_argument/not_found, and session_.symbols keeps the bad id.
   Rig rig;
   ASSERT_FALSE(rig.engine.stop());
   const auto r = rig.engine.start(std::nullopt, std::vector<SymbolId>{0, 1000});
@@ -540,8 +538,7 @@ TEST(TradingEngine, WarmUpFeedsTheStrategyWithoutTrading) {
   EXPECT_TRUE(rig.engine.ledger().position(0).quantity.is_zero());
   auto snap = rig.engine.make_snapshot();
   EXPECT_EQ(snap->bars[0]->size(), 6u);
-  // Until a live tick arrives, the last close is the price.
-  EXPECT_EQ(snap->mark(0), cents(kCloseCents[5]));
+  EXPECT_TRUE(snap->symbols[0].has_tick);
 
   // The strategy state is warm: continuing the path from minute 6 to the death cross
   // sells nothing (no position) but raises exactly the death-cross signal on bar 8.
@@ -557,6 +554,29 @@ TEST(TradingEngine, WarmUpFeedsTheStrategyWithoutTrading) {
   drain(other.journal);
   other.engine.warm_up(history, /*persist=*/true);
   EXPECT_EQ(records_of<BarRecord>(drain(other.journal)).size(), history.size());
+}
+
+TEST(TradingEngine, WarmUpMarksAtTheLastHistoryClose) {
+  // Regression (was a bug): src/engine/trading_engine.cpp TradingEngine::warm_up (line 80) replaces the
+  // symbol's last price only if view.last.ts < bar.open_time, but it stamps that price at
+  // the bar's close time (open_time + 1m), which equals the next contiguous bar's
+  // open_time. So only every other bar updates it: after contiguous history 0..5 the mark
+  // is bar 4's close (80), not bar 5's (100), and snapshot mark/equity/unrealized P&L are
+  // stale after every restart until the first live tick. `<=` (or comparing against
+  // open_time + period) would fix it.
+  Rig rig;
+  std::vector<Bar> history;
+  for (int k = 0; k <= 5; ++k) {
+    Bar b;
+    b.symbol = 0;
+    b.open_time = kT0 + minutes(k);
+    b.open = b.high = b.low = b.close = cents(kCloseCents[k]);
+    history.push_back(b);
+  }
+  rig.engine.warm_up(history, false);
+  const auto snap = rig.engine.make_snapshot();
+  EXPECT_EQ(snap->mark(0), cents(kCloseCents[5]));
+  EXPECT_EQ(snap->symbols[0].last.ts, kT0 + 6min);
 }
 
 TEST(TradingEngine, RecoveryRestoresTheDurableState) {

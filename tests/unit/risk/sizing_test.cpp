@@ -87,3 +87,16 @@ TEST(FixedFraction, RandomInputsNeverExceedBudgetAndLeaveLessThanOneLot) {
   }
   EXPECT_GT(non_zero, 10'000);  // the sample must mostly size real orders
 }
+
+TEST(FixedFraction, HugeLotCountDoesNotOverflow) {
+  // Regression (was a bug): src/risk/sizing.cpp fixed_fraction() has no guard for a lot count beyond the
+  // Fixed range (~9.22e10 units): here floor(1e6 / 0.00001) = 1e11 shares, so
+  // Quantity::from_double saturates at INT64_MAX raw and .rounded(0) then overflows in
+  // round_raw (src/core/fixed.cpp:39, signed overflow: UBSan aborts; a release build
+  // wraps negative and happens to return 0). Sizing must be pure and total: it should
+  // return zero (or the largest representable in-budget quantity), never hit UB.
+  const auto p = price("0.00001");
+  const auto q = fixed_fraction(money("1000000"), 1.0, p, 0);
+  EXPECT_GE(q.raw(), 0);
+  EXPECT_LE(notional(p, q).to_double(), 1'000'000.0);
+}

@@ -1,0 +1,85 @@
+// Static files: content types, ETag revalidation, and no way out of the web root.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "meridian/api/static_files.hpp"
+
+using namespace meridian;
+namespace fs = std::filesystem;
+
+namespace {
+
+class StaticFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = fs::temp_directory_path() / ("meridian_static_" + std::to_string(::getpid()) + "_" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(base_ / "www/css");
+    write(base_ / "www/index.html", "<h1>home</h1>");
+    write(base_ / "www/css/site.css", "body{}");
+    write(base_ / "secret.txt", "top secret");
+    fs::create_symlink(base_ / "secret.txt", base_ / "www/leak.txt");
+  }
+  void TearDown() override { fs::remove_all(base_); }
+
+  static void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+  api::HttpResponse get(const std::string& path, const std::string& etag = "") {
+    api::HttpRequest req{api::http::verb::get, path, 11};
+    if (!etag.empty()) req.set(api::http::field::if_none_match, etag);
+    api::StaticFiles files(base_ / "www");
+    auto res = files.serve(req, path);
+    if (!res) return api::HttpResponse{api::http::status::not_found, 11};
+    return std::move(*res);
+  }
+
+  fs::path base_;
+};
+
+}  // namespace
+
+TEST_F(StaticFilesTest, ServesIndexForRootAndDashboard) {
+  for (const char* path : {"/", "/dashboard", "/index.html"}) {
+    auto res = get(path);
+    EXPECT_EQ(res.result(), api::http::status::ok) << path;
+    EXPECT_EQ(res.body(), "<h1>home</h1>") << path;
+    EXPECT_EQ(res[api::http::field::content_type], "text/html; charset=utf-8");
+  }
+}
+
+TEST_F(StaticFilesTest, ContentTypeFollowsExtension) {
+  auto res = get("/css/site.css");
+  EXPECT_EQ(res.result(), api::http::status::ok);
+  EXPECT_EQ(res[api::http::field::content_type], "text/css; charset=utf-8");
+  EXPECT_EQ(api::content_type_for("a.js"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(api::content_type_for("a.unknown"), "application/octet-stream");
+}
+
+TEST_F(StaticFilesTest, MatchingETagGives304WithoutBody) {
+  auto first = get("/index.html");
+  const std::string etag(first[api::http::field::etag]);
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(first[api::http::field::cache_control], "no-cache");
+  auto again = get("/index.html", etag);
+  EXPECT_EQ(again.result(), api::http::status::not_modified);
+  EXPECT_TRUE(again.body().empty());
+  EXPECT_EQ(get("/index.html", "\"other\"").result(), api::http::status::ok);
+}
+
+TEST_F(StaticFilesTest, TraversalNeverLeavesTheRoot) {
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/css/..%2f..%2fsecret.txt",
+                           "/%2E%2E%2Fsecret.txt", "/..%5csecret.txt", "/css/%00/../index.html", "/leak.txt",
+                           "//etc/passwd", "/%zz"}) {
+    auto res = get(path);
+    EXPECT_NE(res.result(), api::http::status::ok) << path;
+    EXPECT_EQ(res.body().find("top secret"), std::string::npos) << path;
+  }
+}
+
+TEST_F(StaticFilesTest, MissingFileIsNotServed) {
+  api::HttpRequest req{api::http::verb::get, "/nope.js", 11};
+  api::StaticFiles files(base_ / "www");
+  EXPECT_FALSE(files.serve(req, "/nope.js").has_value());
+}
