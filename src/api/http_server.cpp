@@ -137,7 +137,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     else if (code >= 400)
       server_.stats().client_errors.fetch_add(1, std::memory_order_relaxed);
     if (server_.draining()) res.keep_alive(false);
-    res_ = std::make_shared<HttpResponse>(std::move(res));
+    res_.emplace(std::move(res));
     stream_.expires_after(std::chrono::seconds(30));
     http::async_write(stream_, *res_,
                       beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), res_->keep_alive()));
@@ -162,7 +162,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::uint64_t id_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest req_;
-  std::shared_ptr<HttpResponse> res_;
+  std::optional<HttpResponse> res_;  // the one response in flight
   bool busy_ = false;
 };
 

@@ -1,13 +1,24 @@
 #include "meridian/api/router.hpp"
 
 #include <algorithm>
+#include <array>
+#include <span>
+#include <stdexcept>
 #include <boost/url/decode_view.hpp>
 
 namespace meridian::api {
 
 namespace {
-std::vector<std::string_view> split(std::string_view path) {
-  std::vector<std::string_view> out;
+// Path segments without allocating: requests split into a fixed array on the stack.
+constexpr std::size_t kMaxSegments = 16;
+struct Segments {
+  std::array<std::string_view, kMaxSegments> items;
+  std::size_t size = 0;
+  bool overflow = false;
+};
+
+Segments split(std::string_view path) {
+  Segments out;
   std::size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -16,7 +27,11 @@ std::vector<std::string_view> split(std::string_view path) {
     }
     auto j = path.find('/', i);
     if (j == std::string_view::npos) j = path.size();
-    out.push_back(path.substr(i, j - i));
+    if (out.size == kMaxSegments) {
+      out.overflow = true;
+      break;
+    }
+    out.items[out.size++] = path.substr(i, j - i);
     i = j;
   }
   return out;
@@ -27,17 +42,21 @@ bool is_param(std::string_view seg) { return seg.size() > 2 && seg.front() == '{
 
 void Router::add(Route route) {
   Compiled c;
-  for (auto seg : split(route.pattern)) {
-    c.segments.emplace_back(seg);
-    if (!is_param(seg)) ++c.literals;
+  const auto segments = split(route.pattern);
+  if (segments.overflow) throw std::invalid_argument("route pattern has too many segments: " + route.pattern);
+  for (std::size_t i = 0; i < segments.size; ++i) {
+    c.segments.emplace_back(segments.items[i]);
+    if (!is_param(segments.items[i])) ++c.literals;
   }
   routes_.push_back(std::move(route));
   compiled_.push_back(std::move(c));
 }
 
 RouteMatch Router::match(http::verb method, std::string_view path) const {
-  const auto parts = split(path);
+  const auto split_path = split(path);
   RouteMatch best;
+  if (split_path.overflow) return best;
+  const std::span<const std::string_view> parts(split_path.items.data(), split_path.size);
   std::size_t best_literals = 0;
   for (std::size_t r = 0; r < routes_.size(); ++r) {
     const auto& c = compiled_[r];

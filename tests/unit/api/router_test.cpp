@@ -110,10 +110,13 @@ TEST(RouteTable, EveryStateChangingRouteNeedsATrader) {
   ASSERT_FALSE(router.routes().empty());
   for (const auto& route : router.routes()) {
     SCOPED_TRACE(route.pattern);
-    if (route.method != verb::get && route.method != verb::head)
+    if (route.method != verb::get && route.method != verb::head) {
       EXPECT_GE(static_cast<int>(route.role), static_cast<int>(api::Role::trader));
+    }
     EXPECT_FALSE(route.summary.empty());
     for (const auto& other : router.routes())
-      if (&other != &route) EXPECT_FALSE(other.method == route.method && other.pattern == route.pattern);
+      if (&other != &route) {
+        EXPECT_FALSE(other.method == route.method && other.pattern == route.pattern);
+      }
   }
 }
