@@ -38,8 +38,8 @@ ensure_packages() {
 # build PRESET: configures once, then rebuilds incrementally.
 build() {
   local preset=$1
-  export CCACHE_DIR="${CCACHE_DIR:-$ROOT/.run/ccache}"
-  mkdir -p "$CCACHE_DIR"
+  # ccache keeps its default cache (~/.cache/ccache), so a fresh clone on the same machine
+  # (CI) reuses what earlier builds compiled.
   if [ ! -f "$ROOT/build/$preset/build.ninja" ]; then
     cmake --preset "$preset" -S "$ROOT" >/dev/null
   fi

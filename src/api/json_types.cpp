@@ -1,6 +1,7 @@
 #include "meridian/api/json_types.hpp"
 
 #include "meridian/engine/strategy_params.hpp"
+#include "meridian/strategies/signal_json.hpp"
 
 namespace meridian::api {
 
@@ -58,6 +59,21 @@ json quote_json(const engine::SymbolView& v, const core::Instrument& inst) {
           {"time", core::to_iso8601(v.last.ts)},
           {"ts", core::epoch_ms(v.last.ts)},
           {"candle", v.has_partial ? candle_json(v.partial) : json(nullptr)}};
+}
+
+json signal_json(const engine::SignalEntry& e, const core::InstrumentTable& instruments) {
+  const auto& s = e.signal;
+  return {{"id", e.id},
+          {"symbol", instruments.at(s.symbol).symbol},
+          {"strategy", s.strategy},
+          {"side", core::to_string(s.side)},
+          {"strength", s.strength},
+          {"price", s.price.to_double()},
+          {"reason", s.reason},
+          {"indicators", strategies::indicator_values_json(s)},
+          {"acted", e.acted},
+          {"time", core::to_iso8601(s.ts)},
+          {"ts", core::epoch_ms(s.ts)}};
 }
 
 json strategy_json(const engine::StrategyConfig& c) { return json::parse(engine::encode_strategy(c)); }

@@ -43,23 +43,8 @@ void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<con
     broadcast(std::make_shared<const std::string>(
         nlohmann::json{{"type", "trade"}, {"ts", now_ms()}, {"data", trade_json(trade->trade, ctx_.instruments)}}.dump()));
   } else if (const auto* sig = std::get_if<engine::SignalRaised>(&event)) {
-    const auto& s = sig->signal;
-    nlohmann::json values = nlohmann::json::object();
-    for (std::size_t i = 0; i < s.value_count; ++i) values[std::string(s.values[i].name)] = s.values[i].value;
     broadcast(std::make_shared<const std::string>(
-        nlohmann::json{{"type", "signal"},
-                       {"ts", now_ms()},
-                       {"data",
-                        {{"symbol", ctx_.instruments.at(s.symbol).symbol},
-                         {"strategy", s.strategy},
-                         {"side", core::to_string(s.side)},
-                         {"strength", s.strength},
-                         {"price", s.price.to_double()},
-                         {"reason", s.reason},
-                         {"indicators", std::move(values)},
-                         {"acted", sig->acted},
-                         {"time", core::to_iso8601(s.ts)}}}}
-            .dump()));
+        nlohmann::json{{"type", "signal"}, {"ts", now_ms()}, {"data", signal_json(sig->entry, ctx_.instruments)}}.dump()));
   } else if (std::holds_alternative<engine::PricesMoved>(event)) {
     if (clients() == 0) return;
     for (const auto& inst : ctx_.instruments.all()) {

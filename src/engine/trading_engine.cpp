@@ -45,6 +45,11 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
   }
   trades_ = std::make_shared<const TradeLog>(std::move(recovered.trades));
   trades_total_ = recovered.trades_total;
+  next_signal_id_ = recovered.last_signal_id + 1;
+  if (recovered.signals.size() > kSignalsInMemory)
+    recovered.signals.erase(recovered.signals.begin(),
+                            recovered.signals.end() - static_cast<std::ptrdiff_t>(kSignalsInMemory));
+  signals_ = std::make_shared<const SignalLog>(std::move(recovered.signals));
   next_trade_id_ = recovered.last_trade_id + 1;
   next_order_id_ = recovered.last_order_id + 1;
 
@@ -136,8 +141,22 @@ void TradingEngine::on_bar_closed(const core::Bar& bar) {
   if (!signal) return;
   ++counters_.signals;
   const bool act = session_.state == SessionState::running && in_session(bar.symbol);
-  events_.push_back(SignalRaised{*signal, act});
+  SignalEntry entry{next_signal_id_++, *signal, act, nullptr};
+  log_signal(entry);
+  events_.push_back(SignalRaised{std::move(entry)});
   if (act) act_on(*signal);
+}
+
+void TradingEngine::log_signal(const SignalEntry& entry) {
+  // Copy-on-write once per signal (a bar close), never per tick.
+  const auto& old = *signals_;
+  auto next = std::make_shared<SignalLog>();
+  const std::size_t keep = std::min(old.size(), kSignalsInMemory - 1);
+  next->reserve(keep + 1);
+  next->insert(next->end(), old.end() - static_cast<std::ptrdiff_t>(keep), old.end());
+  next->push_back(entry);
+  signals_ = std::move(next);
+  append_journal(SignalRecord{entry});
 }
 
 bool TradingEngine::in_session(core::SymbolId symbol) const noexcept {
@@ -322,6 +341,7 @@ std::shared_ptr<const Snapshot> TradingEngine::make_snapshot() {
   s->trades = trades_;
   s->trades_total = trades_total_;
   s->bars = bars_;
+  s->signals = signals_;
   s->counters = counters_;
   dirty_ = false;
   return s;

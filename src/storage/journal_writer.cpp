@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "meridian/strategies/signal_json.hpp"
 #include "pg_codec.hpp"
 #include "session_codec.hpp"
 
@@ -66,6 +67,16 @@ struct RecordWriter {
         " volume = EXCLUDED.volume",
         instruments.at(b.symbol).symbol, std::string(core::to_string(b.timeframe)), pg::text(b.open_time),
         b.open.to_string(), b.high.to_string(), b.low.to_string(), b.close.to_string(), b.volume.to_string());
+  }
+
+  void operator()(const engine::SignalRecord& r) const {
+    const auto& s = r.entry.signal;
+    tx.exec_params0(
+        "INSERT INTO signals (id, strategy, symbol, side, strength, price, reason, indicators, acted, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) ON CONFLICT (id) DO NOTHING",
+        static_cast<long long>(r.entry.id), std::string(s.strategy), instruments.at(s.symbol).symbol,
+        std::string(core::to_string(s.side)), s.strength, s.price.to_string(), std::string(s.reason),
+        strategies::indicator_values_json(s).dump(), r.entry.acted, pg::text(s.ts));
   }
 
   void operator()(const engine::SessionRecord& r) const {

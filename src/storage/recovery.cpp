@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstring>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "meridian/engine/ledger.hpp"
@@ -44,6 +46,51 @@ engine::Trade trade_from_row(const pqxx::row& r, core::SymbolId symbol) {
 constexpr const char* kTradeColumns =
     "id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, "
     "(extract(epoch from executed_at) * 1000000)::bigint AS ts_us";
+
+// The last kSignalsInMemory signals. Their text (reason, indicator names) is kept in one
+// string per entry, which the entry's views point into.
+void load_signals(pqxx::work& tx, const core::InstrumentTable& instruments, engine::RecoveredState& s) {
+  auto max = tx.exec("SELECT COALESCE(max(id), 0) AS id FROM signals");
+  s.last_signal_id = max[0]["id"].as<unsigned long long>();
+  for (const auto& r : tx.exec_params(
+           "SELECT * FROM (SELECT id, strategy, symbol, side, strength, price, reason, indicators::text AS indicators,"
+           " acted, (extract(epoch from created_at) * 1000000)::bigint AS ts_us FROM signals ORDER BY id DESC"
+           " LIMIT $1) recent ORDER BY id",
+           static_cast<long long>(engine::kSignalsInMemory))) {
+    auto id = instruments.find(r["symbol"].c_str());
+    if (!id) continue;
+    engine::SignalEntry e;
+    e.id = r["id"].as<unsigned long long>();
+    e.acted = r["acted"].as<bool>();
+    auto& sig = e.signal;
+    sig.symbol = *id;
+    sig.side = core::parse_side(r["side"].c_str()).value_or(core::Side::buy);
+    sig.strength = r["strength"].as<double>();
+    sig.price = pg::fixed<core::Price>(r["price"]);
+    sig.ts = pg::micros(r["ts_us"]);
+    sig.strategy = strategies::canonical_class_name(r["strategy"].c_str());
+    auto values = nlohmann::json::parse(r["indicators"].c_str(), nullptr, false);
+    // One buffer: reason, then each indicator name, NUL-separated.
+    auto text = std::make_shared<std::string>(r["reason"].c_str());
+    std::vector<std::pair<std::size_t, std::size_t>> name_spans;
+    std::vector<double> numbers;
+    if (values.is_object()) {
+      for (auto it = values.begin(); it != values.end() && numbers.size() < sig.values.size(); ++it) {
+        if (!it.value().is_number()) continue;
+        text->push_back('\0');
+        name_spans.emplace_back(text->size(), it.key().size());
+        text->append(it.key());
+        numbers.push_back(it.value().get<double>());
+      }
+    }
+    sig.reason = std::string_view(text->data(), std::strlen(text->c_str()));
+    for (std::size_t i = 0; i < numbers.size(); ++i)
+      sig.values[i] = {std::string_view(text->data() + name_spans[i].first, name_spans[i].second), numbers[i]};
+    sig.value_count = static_cast<std::uint8_t>(numbers.size());
+    e.text = std::move(text);
+    s.signals.push_back(std::move(e));
+  }
+}
 
 }  // namespace
 
@@ -143,6 +190,7 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
     b.volume = pg::fixed<core::Quantity>(r["volume"]);
     s.bars.push_back(b);
   }
+  load_signals(tx, instruments, s);
   tx.commit();
   if (!report.reconciled) spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.reconcile_detail);
   return report;

@@ -15,6 +15,11 @@ SmaCrossover::SmaCrossover(SmaCrossoverParams params, std::size_t symbol_count) 
                       indicators::Sma(static_cast<std::size_t>(params.slow_period)), 0});
 }
 
+std::optional<std::string> SmaCrossover::validate(const ParamValues& v) {
+  if (v.integer(0) >= v.integer(1)) return "fast_period must be less than slow_period";
+  return std::nullopt;
+}
+
 std::optional<Signal> SmaCrossover::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];

@@ -12,6 +12,7 @@ nlohmann::json trade_json(const engine::Trade& t, const core::InstrumentTable& i
 nlohmann::json position_json(const engine::PositionView& p, const engine::Snapshot& s);
 nlohmann::json candle_json(const core::Bar& b);
 nlohmann::json quote_json(const engine::SymbolView& v, const core::Instrument& inst);
+nlohmann::json signal_json(const engine::SignalEntry& e, const core::InstrumentTable& instruments);
 nlohmann::json strategy_json(const engine::StrategyConfig& c);
 nlohmann::json trading_status_json(const engine::Snapshot& s);
 nlohmann::json engine_status_json(const engine::Snapshot& s);

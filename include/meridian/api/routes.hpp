@@ -8,12 +8,14 @@ namespace meridian::api {
 void add_system_routes(Router& router, ApiContext& ctx);
 void add_trading_routes(Router& router, ApiContext& ctx);
 void add_market_routes(Router& router, ApiContext& ctx);
+void add_signal_routes(Router& router, ApiContext& ctx);
 
 // Every route of the daemon, in one table.
 inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_system_routes(router, ctx);
   add_trading_routes(router, ctx);
   add_market_routes(router, ctx);
+  add_signal_routes(router, ctx);
 }
 
 }  // namespace meridian::api

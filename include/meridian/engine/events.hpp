@@ -21,8 +21,7 @@ struct TradeDurable {
   Trade trade;
 };
 struct SignalRaised {
-  strategies::Signal signal;
-  bool acted = false;
+  SignalEntry entry;
 };
 // New prices are in the snapshot; carried with no payload.
 struct PricesMoved {};

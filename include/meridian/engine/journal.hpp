@@ -7,6 +7,7 @@
 #include "meridian/core/spsc_ring.hpp"
 #include "meridian/engine/ledger.hpp"
 #include "meridian/engine/session.hpp"
+#include "meridian/engine/snapshot.hpp"
 #include "meridian/engine/trade.hpp"
 
 namespace meridian::engine {
@@ -23,10 +24,14 @@ struct BarRecord {
   core::Bar bar;
 };
 
+struct SignalRecord {
+  SignalEntry entry;
+};
+
 // Asks the writer to commit everything before it and then exit.
 struct StopRecord {};
 
-using JournalRecord = std::variant<TradeRecord, BarRecord, SessionRecord, StopRecord>;
+using JournalRecord = std::variant<TradeRecord, BarRecord, SignalRecord, SessionRecord, StopRecord>;
 
 struct JournalEntry {
   std::uint64_t seq = 0;

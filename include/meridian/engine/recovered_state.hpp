@@ -6,6 +6,7 @@
 
 #include "meridian/engine/ledger.hpp"
 #include "meridian/engine/session.hpp"
+#include "meridian/engine/snapshot.hpp"
 #include "meridian/engine/trade.hpp"
 
 namespace meridian::engine {
@@ -21,6 +22,8 @@ struct RecoveredState {
   std::uint64_t last_order_id = 0;
   std::optional<SessionRecord> session;
   std::vector<core::Bar> bars;  // recent 1m bars, oldest first
+  std::vector<SignalEntry> signals;  // the most recent, oldest first
+  std::uint64_t last_signal_id = 0;
 };
 
 }  // namespace meridian::engine

@@ -3,14 +3,18 @@
 // REST handlers and the WS hub read it on any thread without touching the engine.
 #include <atomic>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/ledger.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/trade.hpp"
+#include "meridian/strategies/signal.hpp"
 
 namespace meridian::engine {
+
+inline constexpr std::size_t kSignalsInMemory = 500;  // seed 001's in-memory log
 
 struct SymbolView {
   core::Tick last{};
@@ -38,6 +42,16 @@ struct Counters {
 using BarSeries = std::vector<core::Bar>;
 using TradeLog = std::vector<Trade>;
 
+// A signal as the log keeps it: what the strategy said and whether the engine acted.
+struct SignalEntry {
+  std::uint64_t id = 0;
+  strategies::Signal signal;
+  bool acted = false;
+  // Live signals point at static strings; one loaded from the database points into this.
+  std::shared_ptr<const std::string> text;
+};
+using SignalLog = std::vector<SignalEntry>;  // oldest first
+
 struct Snapshot {
   std::uint64_t version = 0;
   core::Timestamp published_at{};
@@ -53,6 +67,7 @@ struct Snapshot {
   std::shared_ptr<const TradeLog> trades;                  // durable trades, oldest first
   std::uint64_t trades_total = 0;                          // including ones no longer in memory
   std::vector<std::shared_ptr<const BarSeries>> bars;      // closed 1m bars per symbol
+  std::shared_ptr<const SignalLog> signals;                // the last kSignalsInMemory signals
   Counters counters{};
 
   core::Price mark(core::SymbolId symbol) const noexcept;  // last trade price

@@ -82,6 +82,7 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   void on_bar_closed(const core::Bar& bar);
   void record_bar(const core::Bar& bar);
   void act_on(const strategies::Signal& signal);
+  void log_signal(const SignalEntry& entry);
   void append_journal(JournalRecord record);
   void flush_overflow();
   void change_session(SessionState to, SessionChange change);
@@ -109,6 +110,8 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   };
   std::deque<PendingTrade> pending_trades_;
   std::shared_ptr<const TradeLog> trades_;
+  std::shared_ptr<const SignalLog> signals_;
+  std::uint64_t next_signal_id_ = 1;
   std::uint64_t trades_total_ = 0;
   std::uint64_t next_trade_id_ = 1;
   std::uint64_t next_order_id_ = 1;

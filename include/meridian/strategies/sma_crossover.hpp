@@ -3,7 +3,12 @@
 // slow one, sell on a death cross.
 #include <vector>
 
+#include <array>
+#include <optional>
+#include <string>
+
 #include "meridian/indicators/sma.hpp"
+#include "meridian/strategies/params.hpp"
 #include "meridian/strategies/strategy.hpp"
 
 namespace meridian::strategies {
@@ -17,9 +22,16 @@ struct SmaCrossoverParams {
 class SmaCrossover final : public Strategy {
  public:
   static constexpr std::string_view kClassName = "sma_crossover";
+  static constexpr std::array<ParamSpec, 2> kSchema{{
+      {"fast_period", ParamKind::integer, 20, 1, 1000, "bars in the fast SMA"},
+      {"slow_period", ParamKind::integer, 50, 2, 1000, "bars in the slow SMA"},
+  }};
+  static std::optional<std::string> validate(const ParamValues& v);
 
   // Throws std::invalid_argument unless 1 <= fast < slow.
   SmaCrossover(SmaCrossoverParams params, std::size_t symbol_count);
+  SmaCrossover(const ParamValues& values, std::size_t symbol_count)
+      : SmaCrossover(SmaCrossoverParams{values.integer(0), values.integer(1)}, symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
   std::optional<Signal> on_bar(const core::Bar& bar) override;
