@@ -52,7 +52,7 @@ engine::EngineConfig engine_config(const Config& c) {
   engine::EngineConfig e;
   e.mode = engine::Mode::simulation;
   e.initial_capital = core::Money::from_double(c.initial_capital);
-  e.strategy.sma = {c.fast_period, c.slow_period};
+  e.strategy = engine::StrategyConfig::sma_crossover(c.fast_period, c.slow_period);
   e.strategy.position_fraction = c.position_fraction;
   e.autostart = c.autostart;
   return e;

@@ -2,34 +2,25 @@
 
 #include <nlohmann/json.hpp>
 
+#include "meridian/strategies/registry.hpp"
+
 namespace meridian::engine {
 
 std::string encode_strategy(const StrategyConfig& config) {
-  nlohmann::json j{{"class", strategies::SmaCrossover::kClassName},
-                   {"fast_period", config.sma.fast_period},
-                   {"slow_period", config.sma.slow_period},
+  nlohmann::json j{{"class", config.class_name},
                    {"position_fraction", config.position_fraction},
                    {"timeframe", core::to_string(config.timeframe)}};
+  if (const auto* cls = strategies::find_strategy_class(config.class_name)) {
+    for (std::size_t i = 0; i < cls->params.size(); ++i) {
+      const auto& spec = cls->params[i];
+      if (spec.kind == strategies::ParamKind::integer)
+        j[std::string(spec.name)] = config.params.integer(i);
+      else
+        j[std::string(spec.name)] = config.params.number(i);
+    }
+  }
   return j.dump();
 }
-
-namespace {
-bool read_int(const nlohmann::json& j, const char* key, int lo, int hi, int& out, ParamError& error) {
-  auto it = j.find(key);
-  if (it == j.end()) return true;
-  if (!it->is_number_integer()) {
-    error = {key, std::string(key) + " must be an integer"};
-    return false;
-  }
-  const auto v = it->get<long long>();
-  if (v < lo || v > hi) {
-    error = {key, std::string(key) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi)};
-    return false;
-  }
-  out = static_cast<int>(v);
-  return true;
-}
-}  // namespace
 
 std::optional<StrategyConfig> decode_strategy(std::string_view json, const StrategyConfig& base, ParamError& error) {
   auto j = nlohmann::json::parse(json, nullptr, false);
@@ -38,17 +29,56 @@ std::optional<StrategyConfig> decode_strategy(std::string_view json, const Strat
     return std::nullopt;
   }
   StrategyConfig out = base;
+  const strategies::StrategyClass* cls = strategies::find_strategy_class(base.class_name);
   if (auto it = j.find("class"); it != j.end()) {
-    if (!it->is_string() || it->get<std::string>() != strategies::SmaCrossover::kClassName) {
-      error = {"class", "unknown strategy class; available: sma_crossover"};
+    const auto* named = it->is_string() ? strategies::find_strategy_class(it->get<std::string>()) : nullptr;
+    if (!named) {
+      std::string known;
+      for (const auto& c : strategies::strategy_classes()) known += (known.empty() ? "" : ", ") + std::string(c.name);
+      error = {"class", "unknown strategy class; available: " + known};
+      return std::nullopt;
+    }
+    if (named != cls) {
+      // Another class starts from its own defaults, not from the old class's values.
+      cls = named;
+      out.class_name = cls->name;
+      out.params = strategies::ParamValues(cls->params);
+    }
+  }
+  if (!cls) {
+    error = {"class", "unknown strategy class"};
+    return std::nullopt;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const auto& key = it.key();
+    if (key == "class" || key == "position_fraction" || key == "timeframe") continue;
+    std::size_t index = cls->params.size();
+    for (std::size_t i = 0; i < cls->params.size(); ++i)
+      if (cls->params[i].name == key) index = i;
+    if (index == cls->params.size()) {
+      error = {key, "unknown parameter " + key + " for " + std::string(cls->name)};
+      return std::nullopt;
+    }
+    const auto& spec = cls->params[index];
+    const bool ok = spec.kind == strategies::ParamKind::integer ? it->is_number_integer() : it->is_number();
+    if (!ok) {
+      error = {key, key + (spec.kind == strategies::ParamKind::integer ? " must be an integer" : " must be a number")};
+      return std::nullopt;
+    }
+    out.params.set(index, it->get<double>());
+  }
+  for (std::size_t i = 0; i < cls->params.size(); ++i) {
+    if (auto msg = strategies::check_param(cls->params[i], out.params.number(i))) {
+      error = {std::string(cls->params[i].name), *msg};
       return std::nullopt;
     }
   }
-  if (!read_int(j, "fast_period", 1, 1000, out.sma.fast_period, error)) return std::nullopt;
-  if (!read_int(j, "slow_period", 2, 1000, out.sma.slow_period, error)) return std::nullopt;
-  if (out.sma.fast_period >= out.sma.slow_period) {
-    error = {"fast_period", "fast_period must be less than slow_period"};
-    return std::nullopt;
+  if (cls->validate) {
+    if (auto msg = cls->validate(out.params)) {
+      // Cross-parameter rules name their first parameter at the start of the message.
+      error = {msg->substr(0, msg->find(' ')), *msg};
+      return std::nullopt;
+    }
   }
   if (auto it = j.find("position_fraction"); it != j.end()) {
     if (!it->is_number() || !(it->get<double>() > 0.0 && it->get<double>() <= 1.0)) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "meridian/risk/sizing.hpp"
+#include "meridian/strategies/registry.hpp"
 
 namespace meridian::engine {
 
@@ -70,7 +71,9 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
 }
 
 void TradingEngine::rebuild_strategy() {
-  strategy_ = std::make_unique<strategies::SmaCrossover>(session_.strategy.sma, instruments_.size());
+  const auto* cls = strategies::find_strategy_class(session_.strategy.class_name);
+  if (!cls) throw std::logic_error("unknown strategy class " + std::string(session_.strategy.class_name));
+  strategy_ = cls->create(session_.strategy.params, instruments_.size());
   for (const auto& series : bars_)
     for (const auto& bar : *series) strategy_->on_bar(bar);
 }
@@ -266,11 +269,9 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
                                                   "; stop it before starting again"};
   // Validate everything before changing anything: a rejected start leaves no trace.
   if (strategy) {
-    try {
-      strategies::SmaCrossover probe(strategy->sma, 1);
-    } catch (const std::invalid_argument& e) {
-      return CommandError{core::Errc::invalid_argument, e.what()};
-    }
+    const auto* cls = strategies::find_strategy_class(strategy->class_name);
+    if (!cls) return CommandError{core::Errc::invalid_argument, "unknown strategy class"};
+    if (auto err = strategies::validate_params(*cls, strategy->params)) return CommandError{core::Errc::invalid_argument, *err};
     if (!(strategy->position_fraction > 0.0 && strategy->position_fraction <= 1.0))
       return CommandError{core::Errc::invalid_argument, "position_fraction must be in (0, 1]"};
   }

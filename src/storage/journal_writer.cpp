@@ -82,11 +82,12 @@ struct RecordWriter {
   void operator()(const engine::SessionRecord& r) const {
     tx.exec_params0(
         "INSERT INTO trading_sessions (portfolio_id, state, strategy, params, symbols, started_at, updated_at)"
-        " VALUES ($1, $2, 'sma_crossover', $3::jsonb, $4::text[], $5, $6) ON CONFLICT (portfolio_id, started_at)"
-        " DO UPDATE SET state = EXCLUDED.state, params = EXCLUDED.params, symbols = EXCLUDED.symbols,"
-        " updated_at = EXCLUDED.updated_at",
+        " VALUES ($1, $2, $7, $3::jsonb, $4::text[], $5, $6) ON CONFLICT (portfolio_id, started_at)"
+        " DO UPDATE SET state = EXCLUDED.state, strategy = EXCLUDED.strategy, params = EXCLUDED.params,"
+        " symbols = EXCLUDED.symbols, updated_at = EXCLUDED.updated_at",
         portfolio_id, std::string(engine::to_string(r.state)), engine::encode_strategy(r.strategy),
-        encode_symbols(r, instruments), pg::text(r.started_at), pg::text(r.updated_at));
+        encode_symbols(r, instruments), pg::text(r.started_at), pg::text(r.updated_at),
+        std::string(r.strategy.class_name));
   }
 
   void operator()(const engine::StopRecord&) const {}

@@ -38,7 +38,7 @@ engine::EngineConfig engine_config() {
   engine::EngineConfig c;
   c.initial_capital = kInitialCapital;
   c.portfolio_id = kPortfolio;
-  c.strategy.sma = {2, 4};
+  c.strategy = meridian::engine::StrategyConfig::sma_crossover(2, 4);
   c.strategy.position_fraction = 0.5;
   c.strategy.timeframe = core::Timeframe::m1;
   c.autostart = true;
@@ -87,11 +87,10 @@ std::vector<core::Tick> crafted_ticks(core::Duration jitter) {
   return ticks;
 }
 
-// Field by field: StrategyConfig's defaulted operator== is deleted (SmaCrossoverParams has
-// none), see the report.
+// Field by field, so a failure names the field.
 void expect_same_strategy(const engine::StrategyConfig& got, const engine::StrategyConfig& want) {
-  EXPECT_EQ(got.sma.fast_period, want.sma.fast_period);
-  EXPECT_EQ(got.sma.slow_period, want.sma.slow_period);
+  EXPECT_EQ(got.class_name, want.class_name);
+  EXPECT_EQ(got.params, want.params);
   EXPECT_EQ(got.position_fraction, want.position_fraction);
   EXPECT_EQ(got.timeframe, want.timeframe);
 }

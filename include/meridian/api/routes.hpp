@@ -9,6 +9,7 @@ void add_system_routes(Router& router, ApiContext& ctx);
 void add_trading_routes(Router& router, ApiContext& ctx);
 void add_market_routes(Router& router, ApiContext& ctx);
 void add_signal_routes(Router& router, ApiContext& ctx);
+void add_strategy_routes(Router& router, ApiContext& ctx);
 
 // Every route of the daemon, in one table.
 inline void add_all_routes(Router& router, ApiContext& ctx) {
@@ -16,6 +17,7 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_trading_routes(router, ctx);
   add_market_routes(router, ctx);
   add_signal_routes(router, ctx);
+  add_strategy_routes(router, ctx);
 }
 
 }  // namespace meridian::api

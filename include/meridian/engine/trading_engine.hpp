@@ -96,7 +96,7 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   JournalQueue& journal_;
 
   market::BarAggregator minute_bars_;
-  std::unique_ptr<strategies::SmaCrossover> strategy_;
+  std::unique_ptr<strategies::Strategy> strategy_;
   std::vector<SymbolView> symbols_;
   std::vector<std::shared_ptr<const BarSeries>> bars_;
   Ledger live_;     // every fill, at once: risk decides on this

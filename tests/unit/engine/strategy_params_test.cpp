@@ -13,8 +13,7 @@ using meridian::engine::StrategyConfig;
 
 namespace {
 StrategyConfig custom() {
-  StrategyConfig c;
-  c.sma = {7, 30};
+  StrategyConfig c = StrategyConfig::sma_crossover(7, 30);
   c.position_fraction = 0.25;
   return c;
 }
@@ -34,8 +33,7 @@ TEST(StrategyParams, EncodeDecodeRoundTrip) {
     const auto json = encode_strategy(config);
     ParamError error;
     // Decode over a base that differs in every field, so nothing comes from the base.
-    StrategyConfig base;
-    base.sma = {3, 4};
+    StrategyConfig base = StrategyConfig::sma_crossover(3, 4);
     base.position_fraction = 0.9;
     const auto back = decode_strategy(json, base, error);
     ASSERT_TRUE(back) << json << ": " << error.field << " " << error.message;
@@ -56,8 +54,8 @@ TEST(StrategyParams, AbsentFieldsKeepTheBase) {
   ParamError error;
   auto out = decode_strategy(R"({"fast_period": 3})", custom(), error);
   ASSERT_TRUE(out);
-  EXPECT_EQ(out->sma.fast_period, 3);
-  EXPECT_EQ(out->sma.slow_period, 30);
+  EXPECT_EQ(out->params.integer(0), 3);
+  EXPECT_EQ(out->params.integer(1), 30);
   EXPECT_EQ(out->position_fraction, 0.25);
   out = decode_strategy("{}", custom(), error);
   ASSERT_TRUE(out);

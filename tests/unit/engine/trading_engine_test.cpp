@@ -74,7 +74,7 @@ InstrumentTable test_instruments() {
 EngineConfig test_config() {
   EngineConfig c;
   c.initial_capital = Money::from_units(100'000);
-  c.strategy.sma = {2, 4};
+  c.strategy = StrategyConfig::sma_crossover(2, 4);
   c.strategy.position_fraction = 0.5;
   c.autostart = true;
   return c;
@@ -394,8 +394,7 @@ TEST(TradingEngine, StartOnlyFromStoppedAndValidatesTheStrategy) {
   drain(rig.journal);
   rig.engine.take_events();
 
-  StrategyConfig bad = test_config().strategy;
-  bad.sma = {5, 3};
+  StrategyConfig bad = StrategyConfig::sma_crossover(5, 3);
   auto r = rig.engine.start(bad, std::nullopt);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->code, Errc::invalid_argument);
@@ -414,7 +413,7 @@ TEST(TradingEngine, StartOnlyFromStoppedAndValidatesTheStrategy) {
   EXPECT_TRUE(events_of<SessionChanged>(rig.engine.take_events()).empty());
 
   StrategyConfig next = test_config().strategy;
-  next.sma = {3, 5};
+  next.params = StrategyConfig::sma_crossover(3, 5).params;
   ASSERT_FALSE(rig.engine.start(next, std::vector<SymbolId>{1}));
   EXPECT_EQ(rig.engine.session().state, SessionState::running);
   EXPECT_EQ(rig.engine.session().strategy, next);
@@ -438,7 +437,7 @@ TEST(TradingEngine, FailedStartLeavesTheStrategyUnchanged) {
   Rig rig;
   ASSERT_FALSE(rig.engine.stop());
   StrategyConfig next = test_config().strategy;
-  next.sma = {3, 5};
+  next.params = StrategyConfig::sma_crossover(3, 5).params;
   next.position_fraction = 0.2;
   const auto r = rig.engine.start(next, std::vector<SymbolId>{});
   ASSERT_TRUE(r);

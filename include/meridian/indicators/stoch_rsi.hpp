@@ -1,0 +1,60 @@
+#pragma once
+// Stochastic RSI (14, 14, 3, 3 by default): raw = 100 * (RSI - min RSI) / (max RSI - min RSI)
+// over the last `stoch_period` RSI values, 0 when the range is flat; %K = SMA(k_period) of raw,
+// %D = SMA(d_period) of %K. With the defaults RSI starts at bar 14, raw at 27, %K at 29 and
+// %D at 31. ready() means both %K and %D exist (warmup() = 32); %K alone exists from
+// k_ready(). The min/max is a monotonic deque, O(1) amortised, allocated at construction.
+#include <cstddef>
+
+#include "meridian/core/types.hpp"
+#include "meridian/indicators/conventions.hpp"
+#include "meridian/indicators/rolling_min_max.hpp"
+#include "meridian/indicators/rsi.hpp"
+#include "meridian/indicators/sma.hpp"
+
+namespace meridian::indicators {
+
+class StochRsi {
+ public:
+  explicit StochRsi(std::size_t rsi_period = 14, std::size_t stoch_period = 14, std::size_t k_period = 3,
+                    std::size_t d_period = 3);
+
+  void update(double x) noexcept {
+    rsi_.update(x);
+    if (!rsi_.ready()) [[unlikely]]
+      return;
+    const double r = rsi_.value();
+    range_.push(r);
+    if (!range_.full()) [[unlikely]]
+      return;
+    const double lowest = range_.min();
+    const double span = range_.max() - lowest;
+    // An RSI that is mathematically constant (a flat market after a move) still wobbles in
+    // its last bits as Wilder smoothing decays both averages; a range below kFlatRange RSI
+    // points is that noise, not a range, and counts as flat.
+    k_.update(span > kFlatRange ? 100.0 * (r - lowest) / span : 0.0);
+    if (k_.ready()) d_.update(k_.value());
+  }
+  void update(const core::Bar& bar) noexcept { update(bar.close.to_double()); }
+  bool ready() const noexcept { return d_.ready(); }
+  bool k_ready() const noexcept { return k_.ready(); }
+  // value() is %K once ready(). k() is NaN (kNoValue) before k_ready(), d() before ready().
+  double value() const noexcept { return ready() ? k_.value() : kNoValue; }
+  double k() const noexcept { return k_.value(); }
+  double d() const noexcept { return d_.value(); }
+  const Rsi& rsi() const noexcept { return rsi_; }
+  std::size_t warmup() const noexcept {
+    return rsi_.warmup() + range_.period() - 1 + k_.period() - 1 + d_.period() - 1;
+  }
+  void reset() noexcept;
+
+  static constexpr double kFlatRange = 1e-9;
+
+ private:
+  Rsi rsi_;
+  RollingMinMax range_;
+  Sma k_;
+  Sma d_;
+};
+
+}  // namespace meridian::indicators

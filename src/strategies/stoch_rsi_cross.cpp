@@ -1,0 +1,67 @@
+#include "meridian/strategies/stoch_rsi_cross.hpp"
+
+#include <stdexcept>
+
+#include "meridian/strategies/signal_builder.hpp"
+
+namespace meridian::strategies {
+
+StochRsiCross::StochRsiCross(StochRsiCrossParams params, std::size_t symbol_count) : params_(params) {
+  const bool periods_ok =
+      params.rsi_period >= 2 && params.stoch_period >= 1 && params.k_period >= 1 && params.d_period >= 1;
+  const bool levels_ok = params.oversold > 0.0 && params.oversold < params.overbought && params.overbought < 100.0 &&
+                         params.rsi_midline > 0.0 && params.rsi_midline < 100.0;
+  if (!periods_ok || !levels_ok)
+    throw std::invalid_argument(
+        "stoch_rsi_cross needs rsi_period >= 2, other periods >= 1, 0 < oversold < overbought < 100 and "
+        "0 < rsi_midline < 100");
+  state_.reserve(symbol_count);
+  for (std::size_t i = 0; i < symbol_count; ++i)
+    state_.push_back({indicators::StochRsi(static_cast<std::size_t>(params.rsi_period),
+                                           static_cast<std::size_t>(params.stoch_period),
+                                           static_cast<std::size_t>(params.k_period),
+                                           static_cast<std::size_t>(params.d_period)),
+                      {}});
+}
+
+std::optional<std::string> StochRsiCross::validate(const ParamValues& v) {
+  if (v.number(4) >= v.number(5)) return "oversold must be less than overbought";
+  return std::nullopt;
+}
+
+std::optional<Signal> StochRsiCross::on_bar(const core::Bar& bar) {
+  if (bar.symbol >= state_.size()) return std::nullopt;
+  auto& s = state_[bar.symbol];
+  s.stoch.update(bar);
+  if (!s.stoch.ready()) return std::nullopt;
+
+  const double k = s.stoch.k();
+  const double d = s.stoch.d();
+  const double rsi = s.stoch.rsi().value();
+  const Cross cross = s.cross.update(k, d, kOscillatorTolerance);
+  const bool buy = cross == Cross::up && k < params_.oversold && d < params_.oversold && rsi < params_.rsi_midline;
+  const bool sell =
+      cross == Cross::down && k > params_.overbought && d > params_.overbought && rsi > params_.rsi_midline;
+  if (!buy && !sell) return std::nullopt;
+
+  Signal sig = make_signal(bar, buy ? core::Side::buy : core::Side::sell, kClassName,
+                           buy ? "%K crossed above %D in the oversold zone with RSI below its midline"
+                               : "%K crossed below %D in the overbought zone with RSI above its midline");
+  // Deeper into the zone is stronger: %D at 0 (or 100) is full strength, at the level none.
+  sig.strength = buy ? scaled_strength(params_.oversold - d, params_.oversold)
+                     : scaled_strength(d - params_.overbought, 100.0 - params_.overbought);
+  add_value(sig, "stoch_k", k);
+  add_value(sig, "stoch_d", d);
+  add_value(sig, "rsi", rsi);
+  add_value(sig, "close", bar.close.to_double());
+  return sig;
+}
+
+void StochRsiCross::reset() noexcept {
+  for (auto& s : state_) {
+    s.stoch.reset();
+    s.cross.forget();
+  }
+}
+
+}  // namespace meridian::strategies

@@ -1,0 +1,97 @@
+#include "support/daemon.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "support/poll.hpp"
+
+#ifndef MERIDIAN_E2E_DAEMON
+#define MERIDIAN_E2E_DAEMON "meridiand"
+#endif
+#ifndef MERIDIAN_E2E_STATIC_DIR
+#define MERIDIAN_E2E_STATIC_DIR "static"
+#endif
+
+namespace meridian::e2e {
+
+namespace {
+std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : std::string(fallback);
+}
+
+constexpr auto kStartTimeout = std::chrono::seconds(30);
+}  // namespace
+
+std::string daemon_binary() {
+  return env_or("MERIDIAN_E2E_DAEMON", MERIDIAN_E2E_DAEMON);
+}
+std::string static_dir() {
+  return env_or("MERIDIAN_E2E_STATIC_DIR", MERIDIAN_E2E_STATIC_DIR);
+}
+
+Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
+  const auto port_file = dir_.path() / "port";
+  std::vector<std::string> argv{daemon_binary(),
+                                "serve",
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                "0",
+                                "--port-file",
+                                port_file.string(),
+                                "--static-dir",
+                                static_dir(),
+                                "--tick-interval-ms",
+                                std::to_string(o.tick_interval_ms),
+                                "--sim-time-step-ms",
+                                "1000",
+                                "--history-bars",
+                                "120",
+                                "--log-level",
+                                "warn"};
+  if (!o.database_url.empty()) argv.insert(argv.end(), {"--database-url", o.database_url});
+  if (o.fast_period) argv.insert(argv.end(), {"--fast-period", std::to_string(*o.fast_period)});
+  if (o.slow_period) argv.insert(argv.end(), {"--slow-period", std::to_string(*o.slow_period)});
+  if (o.autostart) argv.insert(argv.end(), {"--autostart", *o.autostart ? "true" : "false"});
+  argv.insert(argv.end(), o.extra_args.begin(), o.extra_args.end());
+
+  // The working directory is the temp dir, so no config/meridian.toml is picked up; MERIDIAN_*
+  // settings of the caller's environment are left out for the same reason.
+  SpawnOptions spawn;
+  spawn.argv = std::move(argv);
+  spawn.cwd = dir_.path();
+  spawn.output = dir_.path() / "output.log";
+  spawn.drop_env_prefixes = {"MERIDIAN_"};
+  process_ = std::make_unique<Process>(spawn);
+
+  std::string text;
+  const bool listening = poll_until(
+      [&] {
+        text = read_file(port_file);
+        return !text.empty() || !process_->running();
+      },
+      kStartTimeout);
+  if (!text.empty()) port_ = static_cast<std::uint16_t>(std::strtoul(text.c_str(), nullptr, 10));
+  if (!listening || port_ == 0) {
+    std::string why = process_->running() ? "did not write its port file in time"
+                                          : describe_wait_status(*process_->exit_status()) + " before listening";
+    process_->kill_now();
+    throw std::runtime_error("meridiand " + why + "\n--- meridiand output ---\n" + output());
+  }
+}
+
+Daemon::~Daemon() {
+  process_->kill_now();
+}
+
+std::optional<int> Daemon::stop(int signo, std::chrono::milliseconds timeout) {
+  process_->signal(signo);
+  return process_->wait_exit(timeout);
+}
+
+std::string Daemon::output() const {
+  return tail_of_file(dir_.path() / "output.log");
+}
+
+}  // namespace meridian::e2e

@@ -1,0 +1,54 @@
+#pragma once
+// meridiand under test: `serve` on 127.0.0.1 with an OS-chosen port (read from --port-file),
+// fast simulated ticks, its own working and temporary directory, output captured to a file.
+#include <csignal>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace meridian::e2e {
+
+// The meridiand binary and the dashboard directory the build passes to the tests
+// (env MERIDIAN_E2E_DAEMON / MERIDIAN_E2E_STATIC_DIR override them).
+std::string daemon_binary();
+std::string static_dir();
+
+struct DaemonOptions {
+  std::string database_url;        // empty: memory only
+  int tick_interval_ms = 2;        // with 1 s of market time per tick: a 1m bar every ~120 ms
+  std::optional<int> fast_period;  // SMA crossover periods (daemon defaults 20/50)
+  std::optional<int> slow_period;
+  std::optional<bool> autostart;        // daemon default: true
+  std::vector<std::string> extra_args;  // further flags (each flag at most once in all)
+};
+
+class Daemon {
+ public:
+  // Spawns meridiand and waits until it has written its port file; throws std::runtime_error
+  // (with the daemon's output) if it exits or does not listen in time.
+  explicit Daemon(const DaemonOptions& options);
+  ~Daemon();  // SIGKILL if still running
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  std::uint16_t port() const noexcept { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  Process& process() noexcept { return *process_; }
+  bool running() { return process_->running(); }
+
+  // Sends `signo` and waits for the exit; the wait status, or nullopt at the deadline.
+  std::optional<int> stop(int signo = SIGTERM, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // The daemon's stdout and stderr so far (tail), for failure messages.
+  std::string output() const;
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Process> process_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace meridian::e2e
