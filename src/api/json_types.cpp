@@ -137,6 +137,7 @@ json engine_status_json(const engine::Snapshot& s) {
           {"orders", s.counters.orders},
           {"rejects", s.counters.rejects},
           {"strategy_errors", s.counters.strategy_errors},
+          {"strategy_disabled", s.strategy_disabled},
           {"journal_backlog", s.counters.journal_backlog},
           {"trades_count", s.trades_total},
           {"daily_pnl", money_json(daily)},

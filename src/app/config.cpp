@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "meridian/app/indicators_cmd.hpp"
 #include "meridian/app/serve.hpp"
 
 namespace meridian::app {
@@ -93,6 +94,12 @@ int run(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "Run the daemon (default)");
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations and exit");
   auto* version_cmd = app.add_subcommand("version", "Print the version and exit");
+  auto* indicators_cmd = app.add_subcommand("indicators", "Compute the indicator panel over a CSV of bars");
+  std::string indicators_input, indicators_output;
+  indicators_cmd->add_option("--input", indicators_input, "CSV of ts,open,high,low,close,volume")
+      ->required()
+      ->check(CLI::ExistingFile);
+  indicators_cmd->add_option("--output", indicators_output, "Output CSV (default: stdout)");
   app.require_subcommand(0, 1);
   (void)serve_cmd;
 
@@ -112,6 +119,7 @@ int run(int argc, char** argv) {
     std::cout << "meridiand " << kVersion << "\n";
     return 0;
   }
+  if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
   setup_logging(config.log_level);
   if (migrate_cmd->parsed()) return migrate(config);
   return serve(config);

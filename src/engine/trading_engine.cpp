@@ -74,6 +74,7 @@ void TradingEngine::rebuild_strategy() {
   const auto* cls = strategies::find_strategy_class(session_.strategy.class_name);
   if (!cls) throw std::logic_error("unknown strategy class " + std::string(session_.strategy.class_name));
   strategy_ = cls->create(session_.strategy.params, instruments_.size());
+  strategy_disabled_ = false;
   for (const auto& series : bars_)
     for (const auto& bar : *series) strategy_->on_bar(bar);
 }
@@ -131,14 +132,17 @@ void TradingEngine::on_bar_closed(const core::Bar& bar) {
   ++counters_.bars;
   record_bar(bar);
   append_journal(BarRecord{bar});
+  if (strategy_disabled_) return;
   std::optional<strategies::Signal> signal;
   try {
     signal = strategy_->on_bar(bar);
   } catch (const std::exception& e) {
-    // A strategy that throws is contained: logged and counted, never fatal.
+    // A strategy that throws is contained: logged, counted and disabled until the next
+    // start rebuilds it; the engine and the other symbols' data go on.
     ++counters_.strategy_errors;
-    engine_log()->error("strategy {} failed on {}: {}", strategy_->class_name(), instruments_.at(bar.symbol).symbol,
-                        e.what());
+    strategy_disabled_ = true;
+    engine_log()->error("strategy {} failed on {} and is disabled: {}", strategy_->class_name(),
+                        instruments_.at(bar.symbol).symbol, e.what());
     return;
   }
   if (!signal) return;
@@ -285,10 +289,8 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
     std::fill(session_symbols_.begin(), session_symbols_.end(), false);
     for (auto id : session_.symbols) session_symbols_[id] = true;
   }
-  if (strategy) {
-    session_.strategy = *strategy;
-    rebuild_strategy();
-  }
+  if (strategy) session_.strategy = *strategy;
+  if (strategy || strategy_disabled_) rebuild_strategy();
   session_.started_at = core::now();
   change_session(SessionState::running, SessionChange::started);
   return std::nullopt;
@@ -344,6 +346,7 @@ std::shared_ptr<const Snapshot> TradingEngine::make_snapshot() {
   s->bars = bars_;
   s->signals = signals_;
   s->counters = counters_;
+  s->strategy_disabled = strategy_disabled_;
   dirty_ = false;
   return s;
 }

@@ -2,20 +2,29 @@
 
 namespace meridian::indicators {
 
-BollingerBands::BollingerBands(std::size_t period, double k)
-    : window_(checked_period(period, "Bollinger")), n_(static_cast<double>(period)), k_(k) {}
-
 void BollingerBands::recompute() noexcept {
-  double m2 = 0.0;
-  for (double y : window_.window()) m2 += (y - mean_) * (y - mean_);
-  m2_ = m2;
-  churn_ = m2;
+  ref_ = mean_;
+  double sum = 0.0;
+  double squares = 0.0;
+  for (double y : window_.window()) {
+    const double d = y - ref_;
+    sum += d;
+    squares += d * d;
+  }
+  shifted_sum_ = sum;
+  shifted_squares_ = squares;
+  churn_ = 0.0;
+}
+
+void BollingerBands::flatten(double x) noexcept {
+  // Every value in the window is x: the sums are exactly zero around ref = x.
+  mean_ = ref_ = x;
+  shifted_sum_ = shifted_squares_ = churn_ = stddev_ = 0.0;
 }
 
 void BollingerBands::reset() noexcept {
   window_.reset();
-  mean_ = m2_ = churn_ = stddev_ = last_ = 0.0;
-  equal_run_ = 0;
+  mean_ = ref_ = shifted_sum_ = shifted_squares_ = churn_ = stddev_ = 0.0;
 }
 
 }  // namespace meridian::indicators

@@ -44,8 +44,6 @@ void SessionVwap::reset() noexcept {
   price_volume_ = volume_ = last_typical_ = 0.0;
 }
 
-RollingVwap::RollingVwap(std::size_t period) : price_volume_(checked_period(period, "VWAP")), volume_(period) {}
-
 void RollingVwap::reset() noexcept {
   price_volume_.reset();
   volume_.reset();

@@ -6,8 +6,7 @@
 
 namespace meridian::strategies {
 
-BollingerReversion::BollingerReversion(BollingerReversionParams params, std::size_t symbol_count)
-    : params_(params) {
+BollingerReversion::BollingerReversion(BollingerReversionParams params, std::size_t symbol_count) : params_(params) {
   if (params.period < 2 || !(params.stddev_multiplier > 0.0))
     throw std::invalid_argument("bollinger_reversion needs period >= 2 and stddev_multiplier > 0");
   state_.reserve(symbol_count);
@@ -38,7 +37,8 @@ std::optional<Signal> BollingerReversion::on_bar(const core::Bar& bar) {
                                : "close back inside the bands after a close above the upper band");
   // The room left to revert to the middle band, in half-widths: a re-entry just inside the
   // band has it all (1), one that already reached the middle has none (0).
-  sig.strength = buy ? scaled_strength(middle - close, middle - lower) : scaled_strength(close - middle, upper - middle);
+  sig.strength =
+      buy ? scaled_strength(middle - close, middle - lower) : scaled_strength(close - middle, upper - middle);
   add_value(sig, "close", close);
   add_value(sig, "bb_lower", lower);
   add_value(sig, "bb_middle", middle);

@@ -18,10 +18,11 @@ MacdCrossover::MacdCrossover(MacdCrossoverParams params, std::size_t symbol_coun
     throw std::invalid_argument("macd_crossover needs 1 <= fast_period < slow_period and signal_period >= 1");
   state_.reserve(symbol_count);
   for (std::size_t i = 0; i < symbol_count; ++i)
-    state_.push_back({indicators::Macd(static_cast<std::size_t>(params.fast_period),
-                                       static_cast<std::size_t>(params.slow_period),
-                                       static_cast<std::size_t>(params.signal_period)),
-                      {}, 0.0});
+    state_.push_back(
+        {indicators::Macd(static_cast<std::size_t>(params.fast_period), static_cast<std::size_t>(params.slow_period),
+                          static_cast<std::size_t>(params.signal_period)),
+         {},
+         0.0});
 }
 
 std::optional<std::string> MacdCrossover::validate(const ParamValues& v) {

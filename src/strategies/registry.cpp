@@ -25,8 +25,7 @@ const std::array kClasses{
     StrategyClass{RsiMeanReversion::kClassName, "RSI mean reversion",
                   "Buys when the RSI crosses up through the oversold level, sells when it crosses down through the "
                   "overbought level.",
-                  RsiMeanReversion::kSchema, core::Timeframe::m1, &RsiMeanReversion::validate,
-                  &make<RsiMeanReversion>},
+                  RsiMeanReversion::kSchema, core::Timeframe::m1, &RsiMeanReversion::validate, &make<RsiMeanReversion>},
     StrategyClass{MacdCrossover::kClassName, "MACD crossover",
                   "Buys when the MACD line crosses above its signal line, sells when it crosses below.",
                   MacdCrossover::kSchema, core::Timeframe::m1, &MacdCrossover::validate, &make<MacdCrossover>},
@@ -43,8 +42,8 @@ const std::array kClasses{
                   "Buys when the SuperTrend direction flips up, sells when it flips down.", SuperTrendFlip::kSchema,
                   core::Timeframe::m1, &SuperTrendFlip::validate, &make<SuperTrendFlip>},
     StrategyClass{StochRsiCross::kClassName, "Stochastic RSI cross",
-                  "Buys when %K crosses above %D in the oversold zone with the RSI below 50, sells when it crosses "
-                  "below %D in the overbought zone with the RSI above 50.",
+                  "Buys when %K crosses above %D in the oversold zone with the RSI below its midline, sells when "
+                  "it crosses below %D in the overbought zone with the RSI above it.",
                   StochRsiCross::kSchema, core::Timeframe::m1, &StochRsiCross::validate, &make<StochRsiCross>},
 };
 }  // namespace

@@ -16,8 +16,7 @@ RsiMeanReversion::RsiMeanReversion(RsiMeanReversionParams params, std::size_t sy
 }
 
 RsiMeanReversion::PerSymbol RsiMeanReversion::fresh_state() const {
-  return {indicators::Rsi(static_cast<std::size_t>(params_.rsi_period)), {}, {}, params_.oversold,
-          params_.overbought};
+  return {indicators::Rsi(static_cast<std::size_t>(params_.rsi_period)), {}, {}, params_.oversold, params_.overbought};
 }
 
 std::optional<std::string> RsiMeanReversion::validate(const ParamValues& v) {
@@ -41,25 +40,27 @@ std::optional<Signal> RsiMeanReversion::on_bar(const core::Bar& bar) {
   s.trough = rsi < params_.oversold ? std::min(s.trough, rsi) : params_.oversold;
   s.peak = rsi > params_.overbought ? std::max(s.peak, rsi) : params_.overbought;
 
-  std::optional<Signal> out;
-  if (up == Cross::up) {
-    out = make_signal(bar, core::Side::buy, kClassName, "RSI crossed up through the oversold level");
-    // Full strength when the RSI had fallen all the way to 0.
-    out->strength = scaled_strength(params_.oversold - trough, params_.oversold);
-    add_value(*out, "rsi", rsi);
-    add_value(*out, "oversold", params_.oversold);
-    add_value(*out, "rsi_trough", trough);
-  } else if (down == Cross::down) {
-    out = make_signal(bar, core::Side::sell, kClassName, "RSI crossed down through the overbought level");
-    out->strength = scaled_strength(peak - params_.overbought, 100.0 - params_.overbought);
-    add_value(*out, "rsi", rsi);
-    add_value(*out, "overbought", params_.overbought);
-    add_value(*out, "rsi_peak", peak);
+  // The two crosses exclude each other: the RSI cannot cross up through the oversold level and
+  // down through the higher overbought level on the same bar.
+  const bool buy = up == Cross::up;
+  if (!buy && down != Cross::down) return std::nullopt;
+
+  Signal sig =
+      make_signal(bar, buy ? core::Side::buy : core::Side::sell, kClassName,
+                  buy ? "RSI crossed up through the oversold level" : "RSI crossed down through the overbought level");
+  // How deep the excursion went: full strength when the RSI had reached 0 (or 100).
+  sig.strength = buy ? scaled_strength(params_.oversold - trough, params_.oversold)
+                     : scaled_strength(peak - params_.overbought, 100.0 - params_.overbought);
+  add_value(sig, "rsi", rsi);
+  if (buy) {
+    add_value(sig, "oversold", params_.oversold);
+    add_value(sig, "rsi_trough", trough);
   } else {
-    return std::nullopt;
+    add_value(sig, "overbought", params_.overbought);
+    add_value(sig, "rsi_peak", peak);
   }
-  add_value(*out, "close", bar.close.to_double());
-  return out;
+  add_value(sig, "close", bar.close.to_double());
+  return sig;
 }
 
 void RsiMeanReversion::reset() noexcept {

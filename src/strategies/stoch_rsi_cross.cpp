@@ -17,10 +17,9 @@ StochRsiCross::StochRsiCross(StochRsiCrossParams params, std::size_t symbol_coun
         "0 < rsi_midline < 100");
   state_.reserve(symbol_count);
   for (std::size_t i = 0; i < symbol_count; ++i)
-    state_.push_back({indicators::StochRsi(static_cast<std::size_t>(params.rsi_period),
-                                           static_cast<std::size_t>(params.stoch_period),
-                                           static_cast<std::size_t>(params.k_period),
-                                           static_cast<std::size_t>(params.d_period)),
+    state_.push_back({indicators::StochRsi(
+                          static_cast<std::size_t>(params.rsi_period), static_cast<std::size_t>(params.stoch_period),
+                          static_cast<std::size_t>(params.k_period), static_cast<std::size_t>(params.d_period)),
                       {}});
 }
 

@@ -6,6 +6,10 @@
 
 namespace meridian::strategies {
 
+namespace {
+constexpr double kFullBreakout = 0.01;
+}  // namespace
+
 SuperTrendFlip::SuperTrendFlip(SuperTrendFlipParams params, std::size_t symbol_count) : params_(params) {
   if (params.atr_period < 1 || !(params.factor > 0.0))
     throw std::invalid_argument("supertrend_flip needs atr_period >= 1 and factor > 0");
@@ -30,10 +34,10 @@ std::optional<Signal> SuperTrendFlip::on_bar(const core::Bar& bar) {
   Signal sig = make_signal(bar, up ? core::Side::buy : core::Side::sell, kClassName,
                            up ? "SuperTrend flipped up: close broke above the upper band"
                               : "SuperTrend flipped down: close broke below the lower band");
-  // How far the close broke through the band, in ATRs (the basic bands are 2 * factor ATRs
-  // apart): a close one ATR beyond the band is a full-strength flip.
-  const double atr = (upper - lower) / (2.0 * params_.factor);
-  sig.strength = scaled_strength(up ? ohlcv.close - upper : lower - ohlcv.close, atr);
+  // How far the close broke through the band, as a fraction of the price: a close 1% beyond
+  // the band is a full-strength flip (the SMA crossover's scale).
+  const double beyond = up ? ohlcv.close - upper : lower - ohlcv.close;
+  sig.strength = scaled_strength(beyond, kFullBreakout * ohlcv.close);
   add_value(sig, "close", ohlcv.close);
   add_value(sig, "supertrend", s.supertrend.value());
   add_value(sig, "supertrend_upper", upper);

@@ -17,7 +17,10 @@ VwapVolume::VwapVolume(VwapVolumeParams params, std::size_t symbol_count) : para
   state_.reserve(symbol_count);
   for (std::size_t i = 0; i < symbol_count; ++i)
     state_.push_back({indicators::SessionVwap(indicators::SessionReset::manual),
-                      indicators::Sma(static_cast<std::size_t>(params.volume_period)), {}, {}, {}});
+                      indicators::Sma(static_cast<std::size_t>(params.volume_period)),
+                      {},
+                      {},
+                      {}});
 }
 
 std::optional<Signal> VwapVolume::on_bar(const core::Bar& bar) {

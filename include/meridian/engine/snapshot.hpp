@@ -69,6 +69,7 @@ struct Snapshot {
   std::vector<std::shared_ptr<const BarSeries>> bars;      // closed 1m bars per symbol
   std::shared_ptr<const SignalLog> signals;                // the last kSignalsInMemory signals
   Counters counters{};
+  bool strategy_disabled = false;  // the strategy threw; the next start rebuilds it
 
   core::Price mark(core::SymbolId symbol) const noexcept;  // last trade price
   core::Money market_value() const noexcept;

@@ -97,6 +97,7 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
 
   market::BarAggregator minute_bars_;
   std::unique_ptr<strategies::Strategy> strategy_;
+  bool strategy_disabled_ = false;  // it threw; rebuilt (and re-enabled) by the next start
   std::vector<SymbolView> symbols_;
   std::vector<std::shared_ptr<const BarSeries>> bars_;
   Ledger live_;     // every fill, at once: risk decides on this

@@ -21,7 +21,8 @@ namespace meridian::indicators {
 
 class Adx {
  public:
-  explicit Adx(std::size_t period = 14);
+  explicit Adx(std::size_t period = 14)
+      : period_(checked_period(period, "ADX")), n_(static_cast<double>(period)), adx_(period) {}
 
   void update(const Ohlcv& bar) noexcept {
     if (bars_ == 0) [[unlikely]] {
@@ -73,7 +74,14 @@ class Adx {
   double minus_di() const noexcept { return di_ready_ ? minus_di_ : kNoValue; }
   std::size_t warmup() const noexcept { return 2 * period_; }
   std::size_t period() const noexcept { return period_; }
-  void reset() noexcept;
+  void reset() noexcept {
+    bars_ = 0;
+    previous_high_ = previous_low_ = previous_close_ = 0.0;
+    plus_dm_ = minus_dm_ = tr_ = 0.0;
+    plus_di_ = minus_di_ = 0.0;
+    di_ready_ = false;
+    adx_.reset();
+  }
 
  private:
   void remember(const Ohlcv& bar) noexcept {

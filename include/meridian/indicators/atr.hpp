@@ -13,7 +13,7 @@ namespace meridian::indicators {
 
 class Atr {
  public:
-  explicit Atr(std::size_t period = 14);
+  explicit Atr(std::size_t period = 14) : average_(checked_period(period, "ATR")) {}
 
   void update(const Ohlcv& bar) noexcept {
     if (started_) [[likely]]
@@ -29,7 +29,11 @@ class Atr {
   double value() const noexcept { return average_.value(); }
   std::size_t warmup() const noexcept { return average_.period() + 1; }
   std::size_t period() const noexcept { return average_.period(); }
-  void reset() noexcept;
+  void reset() noexcept {
+    average_.reset();
+    previous_close_ = 0.0;
+    started_ = false;
+  }
 
  private:
   WilderAverage average_;

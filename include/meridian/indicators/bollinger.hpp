@@ -2,11 +2,13 @@
 // Bollinger Bands as TA-Lib's BBANDS with an SMA middle: middle = SMA(n), bands = middle ±
 // k * population standard deviation (divide by n), all first at bar n-1 (warmup() = n).
 //
-// The variance is not a running sum of squares (which cancels catastrophically on a flat or
-// high-priced window): the sum of squared deviations is updated Welford-style as a value enters
-// and one leaves, recomputed exactly (two-pass) once per lap of the window and whenever the
-// update terms have grown large against it (a big outlier leaving the window), and a window of
-// identical values has exactly zero width.
+// The variance is not TA-Lib's running sum of squares of prices, which cancels catastrophically
+// (a window near 1e5 with a spread of 1e-2 keeps no correct digit). Instead the sums of
+// (y - ref) and (y - ref)² are slid along the window, with ref the window mean at the last exact
+// recompute: the shifted values are small and, for prices within a factor 2 of ref, exact. The
+// sums are recomputed exactly once per lap of the window and whenever their rounding could
+// exceed ~1e-12 of the variance (a huge outlier leaving, a strong trend within a lap), and a
+// window of equal values has exactly zero width.
 #include <cmath>
 #include <cstddef>
 
@@ -18,29 +20,34 @@ namespace meridian::indicators {
 
 class BollingerBands {
  public:
-  explicit BollingerBands(std::size_t period = 20, double k = 2.0);
+  explicit BollingerBands(std::size_t period = 20, double k = 2.0)
+      : window_(checked_period(period, "Bollinger")), inverse_n_(1.0 / static_cast<double>(period)), k_(k) {}
 
   void update(double x) noexcept {
-    const double old_mean = mean_;
     const double leaving = window_.push(x);
-    equal_run_ = x == last_ ? equal_run_ + 1 : 1;
-    last_ = x;
     if (!window_.full()) [[unlikely]]
       return;
-    mean_ = window_.sum() / n_;
+    if (window_.flat()) {
+      flatten(x);
+      return;
+    }
+    mean_ = window_.sum() * inverse_n_;
     if (window_.lap_completed()) [[unlikely]] {
-      recompute();  // also the first fill: the sliding update needs a full previous window
+      recompute();  // also the first fill: sliding needs a full previous window
     } else {
-      // Σ(y - mean)² changes by (x - leaving) * ((x - mean') + (leaving - mean)).
-      const double term = (x - leaving) * ((x - mean_) + (leaving - old_mean));
-      m2_ += term;
-      churn_ += term < 0.0 ? -term : term;
-      // Rounding error in m2_ is about 2^-53 * churn_; recompute before it can reach 1e-12.
-      if (churn_ > kMaxChurn * m2_) [[unlikely]]
+      const double in = x - ref_;
+      const double out = leaving - ref_;
+      shifted_sum_ += in - out;
+      const double in2 = in * in;
+      const double out2 = out * out;
+      shifted_squares_ += in2 - out2;
+      churn_ += in2 + out2;
+      // Rounding in the sums is about 2^-53 of (churn_ + shifted_squares_).
+      if (churn_ + shifted_squares_ > kMaxAmplification * m2()) [[unlikely]]
         recompute();
     }
-    const double variance = equal_run_ >= window_.period() || m2_ <= 0.0 ? 0.0 : m2_ / n_;
-    stddev_ = std::sqrt(variance);
+    const double m2_now = m2();
+    stddev_ = m2_now > 0.0 ? std::sqrt(m2_now * inverse_n_) : 0.0;
   }
   void update(const core::Bar& bar) noexcept { update(bar.close.to_double()); }
   bool ready() const noexcept { return window_.full(); }
@@ -54,18 +61,22 @@ class BollingerBands {
   void reset() noexcept;
 
  private:
-  static constexpr double kMaxChurn = 1e4;
+  static constexpr double kMaxAmplification = 1e4;
+
+  // Σ (y - mean)² over the window.
+  double m2() const noexcept { return shifted_squares_ - shifted_sum_ * shifted_sum_ * inverse_n_; }
   void recompute() noexcept;
+  void flatten(double x) noexcept;
 
   RollingSum window_;
-  double n_;
+  double inverse_n_;  // multiplies keep the divider free (three uses per update)
   double k_;
   double mean_ = 0.0;
-  double m2_ = 0.0;     // Σ (y - mean)² over the window
-  double churn_ = 0.0;  // Σ |update terms| since m2_ was last computed exactly
+  double ref_ = 0.0;              // the shift
+  double shifted_sum_ = 0.0;      // Σ (y - ref)
+  double shifted_squares_ = 0.0;  // Σ (y - ref)²
+  double churn_ = 0.0;            // Σ of squared terms added and removed since the last recompute
   double stddev_ = 0.0;
-  double last_ = 0.0;
-  std::size_t equal_run_ = 0;  // consecutive inputs equal to the latest one
 };
 
 }  // namespace meridian::indicators

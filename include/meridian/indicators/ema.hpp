@@ -10,7 +10,8 @@ namespace meridian::indicators {
 
 class Ema {
  public:
-  explicit Ema(std::size_t period);
+  explicit Ema(std::size_t period)
+      : period_(checked_period(period, "EMA")), k_(2.0 / (static_cast<double>(period) + 1.0)) {}
 
   void update(double x) noexcept {
     if (count_ >= period_) [[likely]] {
@@ -26,7 +27,10 @@ class Ema {
   double value() const noexcept { return ready() ? value_ : kNoValue; }
   std::size_t warmup() const noexcept { return period_; }
   std::size_t period() const noexcept { return period_; }
-  void reset() noexcept;
+  void reset() noexcept {
+    count_ = 0;
+    value_ = 0.0;
+  }
 
  private:
   std::size_t period_;

@@ -4,6 +4,7 @@
 // slow-1 (not at bar fast-1 as a free-standing EMA would be), then updates as EMA(fast). The
 // signal is EMA(signal) of the MACD line from bar slow-1, so line, signal and histogram all
 // start at bar slow+signal-2 (33 for 12/26/9; warmup() = 34).
+#include <algorithm>
 #include <cstddef>
 
 #include "meridian/core/types.hpp"
@@ -15,7 +16,11 @@ namespace meridian::indicators {
 class Macd {
  public:
   // As in TA-Lib, periods given as (slow, fast) are swapped so that fast <= slow.
-  explicit Macd(std::size_t fast = 12, std::size_t slow = 26, std::size_t signal = 9);
+  explicit Macd(std::size_t fast = 12, std::size_t slow = 26, std::size_t signal = 9)
+      : fast_(checked_period(std::min(fast, slow), "MACD fast")),
+        slow_(checked_period(std::max(fast, slow), "MACD slow")),
+        signal_(checked_period(signal, "MACD signal")),
+        fast_offset_(std::max(fast, slow) - std::min(fast, slow)) {}
 
   void update(double x) noexcept {
     // Feeding the fast EMA only from bar slow-fast makes its seed the mean of closes
@@ -38,7 +43,13 @@ class Macd {
   double signal() const noexcept { return signal_.value(); }
   double histogram() const noexcept { return ready() ? line_ - signal_.value() : kNoValue; }
   std::size_t warmup() const noexcept { return slow_.period() + signal_.period() - 1; }
-  void reset() noexcept;
+  void reset() noexcept {
+    fast_.reset();
+    slow_.reset();
+    signal_.reset();
+    skipped_ = 0;
+    line_ = 0.0;
+  }
 
  private:
   Ema fast_;

@@ -1,72 +1,64 @@
 #pragma once
-// Minimum and maximum of the last `period` values in O(1) amortised per push: two monotonic
-// deques. Each deque is a ring of `period` slots allocated at construction (a deque over a
-// window never holds more entries than the window), so a push never allocates.
+// Minimum and maximum of the last `period` values, O(1) amortised per push with no
+// data-dependent branch: the van Herk / Gil-Werman block scheme. The stream is cut into blocks of
+// `period` values; the window ending at the j-th value of the current block is the tail of the
+// previous block (its suffix extremes, computed once when that block completed: O(period) per
+// `period` pushes) plus the current block so far (running prefix extremes). All arrays are
+// allocated at construction; a push never allocates.
+//
+// Why not a monotonic deque: its pop loop runs a data-dependent number of times, and on market
+// data (a random walk) that branch mispredicts about once per push per deque, which measured
+// 2x slower for Stochastic RSI than this scheme and missed its budget (bench_indicators).
 #include <cstddef>
-#include <cstdint>
+#include <limits>
 #include <vector>
+
+#include "meridian/indicators/conventions.hpp"
 
 namespace meridian::indicators {
 
 class RollingMinMax {
  public:
-  explicit RollingMinMax(std::size_t period);
-
-  void push(double x) noexcept {
-    ++seq_;
-    // Entries pushed before `oldest` are outside the window [seq - period + 1, seq].
-    const std::uint64_t oldest = seq_ > period_ ? seq_ - period_ + 1 : 1;
-    min_.push(x, seq_, oldest);
-    max_.push(x, seq_, oldest);
+  explicit RollingMinMax(std::size_t period)
+      : block_(checked_period(period, "rolling min/max")), suffix_min_(period + 1), suffix_max_(period + 1) {
+    reset();
   }
 
-  // Ready once `period` values have been pushed; before that min/max cover what was pushed.
-  bool full() const noexcept { return seq_ >= period_; }
-  double min() const noexcept { return min_.front(); }
-  double max() const noexcept { return max_.front(); }
-  std::size_t period() const noexcept { return period_; }
+  void push(double x) noexcept {
+    block_[pos_] = x;
+    prefix_min_ = x < prefix_min_ ? x : prefix_min_;
+    prefix_max_ = x > prefix_max_ ? x : prefix_max_;
+    ++pos_;
+    // suffix_*_[pos_] covers the previous block's values still in the window (none at pos_ ==
+    // period: the sentinel there is ±infinity).
+    const double tail_min = suffix_min_[pos_];
+    const double tail_max = suffix_max_[pos_];
+    min_ = tail_min < prefix_min_ ? tail_min : prefix_min_;
+    max_ = tail_max > prefix_max_ ? tail_max : prefix_max_;
+    if (pos_ == block_.size()) [[unlikely]]
+      end_block();
+  }
+
+  // Full once `period` values have been pushed; before that min/max cover what was pushed.
+  bool full() const noexcept { return full_; }
+  double min() const noexcept { return min_; }
+  double max() const noexcept { return max_; }
+  std::size_t period() const noexcept { return block_.size(); }
   void reset() noexcept;
 
  private:
-  // Candidates for the extreme, oldest first, values strictly improving towards the front. A
-  // value that a newer value beats (or ties) can never be the extreme again and is dropped.
-  template <bool kMax>
-  class Candidates {
-   public:
-    explicit Candidates(std::size_t capacity) : slots_(capacity) {}
-    void push(double x, std::uint64_t seq, std::uint64_t oldest) noexcept {
-      // The window moves by one per push, so at most the front entry expires.
-      if (size_ != 0 && slots_[front_].seq < oldest) {
-        if (++front_ == slots_.size()) front_ = 0;
-        --size_;
-      }
-      while (size_ != 0 && beaten(slots_[index(size_ - 1)].value, x)) --size_;
-      slots_[index(size_)] = {x, seq};
-      ++size_;
-    }
-    double front() const noexcept { return slots_[front_].value; }
-    void clear() noexcept { front_ = size_ = 0; }
+  static constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  void end_block() noexcept;
 
-   private:
-    struct Slot {
-      double value = 0.0;
-      std::uint64_t seq = 0;
-    };
-    static bool beaten(double old, double x) noexcept { return kMax ? old <= x : old >= x; }
-    std::size_t index(std::size_t offset) const noexcept {
-      const std::size_t i = front_ + offset;
-      return i >= slots_.size() ? i - slots_.size() : i;
-    }
-
-    std::vector<Slot> slots_;
-    std::size_t front_ = 0;
-    std::size_t size_ = 0;
-  };
-
-  std::size_t period_;
-  std::uint64_t seq_ = 0;
-  Candidates<false> min_;
-  Candidates<true> max_;
+  std::vector<double> block_;       // the current block's values
+  std::vector<double> suffix_min_;  // [j]: min of the previous block from j on; [period]: +inf
+  std::vector<double> suffix_max_;
+  std::size_t pos_ = 0;
+  double prefix_min_ = kInfinity;
+  double prefix_max_ = -kInfinity;
+  double min_ = 0.0;
+  double max_ = 0.0;
+  bool full_ = false;
 };
 
 }  // namespace meridian::indicators

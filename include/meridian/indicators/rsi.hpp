@@ -13,7 +13,7 @@ namespace meridian::indicators {
 
 class Rsi {
  public:
-  explicit Rsi(std::size_t period);
+  explicit Rsi(std::size_t period) : gain_(checked_period(period, "RSI")), loss_(period) {}
 
   void update(double x) noexcept {
     if (started_) [[likely]] {
@@ -34,7 +34,12 @@ class Rsi {
   }
   std::size_t warmup() const noexcept { return gain_.period() + 1; }
   std::size_t period() const noexcept { return gain_.period(); }
-  void reset() noexcept;
+  void reset() noexcept {
+    gain_.reset();
+    loss_.reset();
+    previous_ = 0.0;
+    started_ = false;
+  }
 
  private:
   WilderAverage gain_;

@@ -3,7 +3,7 @@
 // over the last `stoch_period` RSI values, 0 when the range is flat; %K = SMA(k_period) of raw,
 // %D = SMA(d_period) of %K. With the defaults RSI starts at bar 14, raw at 27, %K at 29 and
 // %D at 31. ready() means both %K and %D exist (warmup() = 32); %K alone exists from
-// k_ready(). The min/max is a monotonic deque, O(1) amortised, allocated at construction.
+// k_ready(). The RSI range is a RollingMinMax: O(1) amortised, allocated at construction.
 #include <cstddef>
 
 #include "meridian/core/types.hpp"
@@ -17,7 +17,8 @@ namespace meridian::indicators {
 class StochRsi {
  public:
   explicit StochRsi(std::size_t rsi_period = 14, std::size_t stoch_period = 14, std::size_t k_period = 3,
-                    std::size_t d_period = 3);
+                    std::size_t d_period = 3)
+      : rsi_(rsi_period), range_(stoch_period), k_(k_period), d_(d_period) {}
 
   void update(double x) noexcept {
     rsi_.update(x);
@@ -46,7 +47,12 @@ class StochRsi {
   std::size_t warmup() const noexcept {
     return rsi_.warmup() + range_.period() - 1 + k_.period() - 1 + d_.period() - 1;
   }
-  void reset() noexcept;
+  void reset() noexcept {
+    rsi_.reset();
+    range_.reset();
+    k_.reset();
+    d_.reset();
+  }
 
   static constexpr double kFlatRange = 1e-9;
 

@@ -19,7 +19,7 @@ namespace meridian::indicators {
 
 class SuperTrend {
  public:
-  explicit SuperTrend(std::size_t period = 10, double factor = 3.0);
+  explicit SuperTrend(std::size_t period = 10, double factor = 3.0) : atr_(period), factor_(factor) {}
 
   void update(const Ohlcv& bar) noexcept {
     const double previous_close = previous_close_;
@@ -58,7 +58,11 @@ class SuperTrend {
   double upper_band() const noexcept { return ready() ? upper_ : kNoValue; }
   double lower_band() const noexcept { return ready() ? lower_ : kNoValue; }
   std::size_t warmup() const noexcept { return atr_.warmup(); }
-  void reset() noexcept;
+  void reset() noexcept {
+    atr_.reset();
+    previous_close_ = upper_ = lower_ = 0.0;
+    direction_ = 0;
+  }
 
  private:
   Atr atr_;

@@ -74,7 +74,7 @@ class SessionVwap {
 
 class RollingVwap {
  public:
-  explicit RollingVwap(std::size_t period);
+  explicit RollingVwap(std::size_t period) : price_volume_(checked_period(period, "VWAP")), volume_(period) {}
 
   void update(const Ohlcv& bar) noexcept { add(typical_price(bar), bar.volume); }
   void update(const core::Bar& bar) noexcept { update(to_ohlcv(bar)); }

@@ -3,7 +3,6 @@
 // between two consecutive ready bars, from strictly below to strictly above (up) or the
 // reverse (down). Touching (equal within the tolerance) is not a cross, and a bar whose values
 // are not ready (NaN) breaks the chain: the next bar has no previous relation to compare with.
-#include <cmath>
 #include <cstdint>
 
 namespace meridian::strategies {
@@ -13,7 +12,11 @@ namespace meridian::strategies {
 inline constexpr double kOscillatorTolerance = 1e-9;
 // For values in price units (bands, VWAP, MACD): relative to the price, so it scales up to
 // five-figure indices; never below 1e-12, still far under the ledger's 1e-8 price step.
-inline double price_tolerance(double price) noexcept { return 1e-12 * std::fmax(1.0, std::fabs(price)); }
+// Plain compares rather than std::fmax, which GCC calls out of line (NaN rules) on a hot path.
+inline double price_tolerance(double price) noexcept {
+  const double magnitude = price < 0.0 ? -price : price;
+  return 1e-12 * (magnitude > 1.0 ? magnitude : 1.0);
+}
 
 enum class Cross : std::uint8_t { none, up, down };
 

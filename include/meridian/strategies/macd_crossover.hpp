@@ -47,8 +47,8 @@ class MacdCrossover final : public Strategy {
  private:
   struct PerSymbol {
     indicators::Macd macd;
-    CrossDetector cross;         // MACD line against the signal line
-    double previous_histogram;   // for the swing of the histogram through zero
+    CrossDetector cross;        // MACD line against the signal line
+    double previous_histogram;  // for the swing of the histogram through zero
   };
 
   MacdCrossoverParams params_;

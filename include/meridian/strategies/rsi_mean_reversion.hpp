@@ -33,8 +33,7 @@ class RsiMeanReversion final : public Strategy {
   // Throws std::invalid_argument unless rsi_period >= 2 and 0 < oversold < overbought < 100.
   RsiMeanReversion(RsiMeanReversionParams params, std::size_t symbol_count);
   RsiMeanReversion(const ParamValues& values, std::size_t symbol_count)
-      : RsiMeanReversion(RsiMeanReversionParams{values.integer(0), values.number(1), values.number(2)},
-                         symbol_count) {}
+      : RsiMeanReversion(RsiMeanReversionParams{values.integer(0), values.number(1), values.number(2)}, symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
   std::optional<Signal> on_bar(const core::Bar& bar) override;

@@ -51,8 +51,8 @@ class StochRsiCross final : public Strategy {
   std::optional<Signal> on_bar(const core::Bar& bar) override;
   // The first %K/%D pair is a baseline; a cross needs the bar after it.
   std::size_t warmup() const noexcept override {
-    return static_cast<std::size_t>(params_.rsi_period + params_.stoch_period + params_.k_period +
-                                    params_.d_period - 1);
+    return static_cast<std::size_t>(params_.rsi_period + params_.stoch_period + params_.k_period + params_.d_period -
+                                    1);
   }
   void reset() noexcept override;
   const StochRsiCrossParams& params() const noexcept { return params_; }

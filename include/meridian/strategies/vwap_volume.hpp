@@ -52,8 +52,8 @@ class VwapVolume final : public Strategy {
     // because a new session must also restart the cross: the first close of a session is
     // compared with a VWAP that is that bar's own typical price, not with yesterday's line.
     indicators::SessionVwap vwap;
-    indicators::Sma volume;  // of bars before the current one: read before it is updated
-    CrossDetector cross;     // close against the VWAP
+    indicators::Sma volume;         // of bars before the current one: read before it is updated
+    CrossDetector cross;            // close against the VWAP
     core::Timestamp session_end{};  // end of the current UTC day; a bar at or past it opens a session
     core::Timestamp session_start{};
   };
