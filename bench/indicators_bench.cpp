@@ -63,9 +63,8 @@ const std::vector<double>& closes() {
 
 void report(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBars));
-  state.counters["per_update"] = benchmark::Counter(static_cast<double>(kBars),
-                                                    benchmark::Counter::kIsIterationInvariantRate |
-                                                        benchmark::Counter::kInvert);
+  state.counters["per_update"] = benchmark::Counter(
+      static_cast<double>(kBars), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 template <class Indicator>
@@ -92,9 +91,15 @@ void stream_bars(benchmark::State& state, Indicator indicator) {
   report(state);
 }
 
-void BM_Sma20(benchmark::State& state) { stream_closes(state, Sma(20)); }
-void BM_Ema20(benchmark::State& state) { stream_closes(state, Ema(20)); }
-void BM_Rsi14(benchmark::State& state) { stream_closes(state, Rsi(14)); }
+void BM_Sma20(benchmark::State& state) {
+  stream_closes(state, Sma(20));
+}
+void BM_Ema20(benchmark::State& state) {
+  stream_closes(state, Ema(20));
+}
+void BM_Rsi14(benchmark::State& state) {
+  stream_closes(state, Rsi(14));
+}
 void BM_Macd_12_26_9(benchmark::State& state) {
   Macd macd(12, 26, 9);
   const auto& xs = closes();
@@ -121,7 +126,9 @@ void BM_Bollinger_20_2(benchmark::State& state) {
   }
   report(state);
 }
-void BM_Atr14(benchmark::State& state) { stream_bars(state, Atr(14)); }
+void BM_Atr14(benchmark::State& state) {
+  stream_bars(state, Atr(14));
+}
 void BM_StochRsi_14_14_3_3(benchmark::State& state) {
   StochRsi s(14, 14, 3, 3);
   const auto& xs = closes();
@@ -147,8 +154,12 @@ void BM_Adx14(benchmark::State& state) {
   }
   report(state);
 }
-void BM_SessionVwap(benchmark::State& state) { stream_bars(state, SessionVwap()); }
-void BM_RollingVwap20(benchmark::State& state) { stream_bars(state, RollingVwap(20)); }
+void BM_SessionVwap(benchmark::State& state) {
+  stream_bars(state, SessionVwap());
+}
+void BM_RollingVwap20(benchmark::State& state) {
+  stream_bars(state, RollingVwap(20));
+}
 void BM_SuperTrend_10_3(benchmark::State& state) {
   SuperTrend st(10, 3.0);
   const auto& bs = bars();
@@ -213,3 +224,5 @@ BENCHMARK(BM_IndicatorSetPerBar);
 BENCHMARK(BM_IndicatorSetPerCoreBar);
 
 }  // namespace
+
+BENCHMARK_MAIN();

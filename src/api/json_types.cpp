@@ -21,6 +21,7 @@ json trade_json(const engine::Trade& t, const core::InstrumentTable& instruments
           {"notional", core::notional(t.price, t.quantity).to_double()},
           {"realized_pnl", t.realized_pnl.to_double()},
           {"strategy", t.strategy},
+          {"strategy_id", t.strategy_id},
           {"time", core::to_iso8601(t.ts)},
           {"ts", core::epoch_ms(t.ts)}};
 }
@@ -72,8 +73,48 @@ json signal_json(const engine::SignalEntry& e, const core::InstrumentTable& inst
           {"reason", s.reason},
           {"indicators", strategies::indicator_values_json(s)},
           {"acted", e.acted},
+          {"strategy_id", e.strategy_id},
           {"time", core::to_iso8601(s.ts)},
           {"ts", core::epoch_ms(s.ts)}};
+}
+
+json instance_json(const engine::InstanceView& v, const engine::Snapshot& s) {
+  json symbols = json::array();
+  for (auto id : v.config.symbols) symbols.push_back(s.instruments->at(id).symbol);
+  auto params = strategy_json(v.config.strategy);
+  for (const char* key : {"class", "position_fraction", "timeframe"}) params.erase(key);
+  return {{"id", v.config.id},
+          {"name", v.config.name},
+          {"class", v.config.strategy.class_name},
+          {"params", std::move(params)},
+          {"position_fraction", v.config.strategy.position_fraction},
+          {"timeframe", core::to_string(v.config.strategy.timeframe)},
+          {"symbols", std::move(symbols)},
+          {"portfolio", v.config.portfolio},
+          {"active", v.config.active},
+          {"state", engine::to_string(v.state)},
+          {"disabled", v.disabled},
+          {"signals", v.signals},
+          {"last_signal", v.last_signal ? signal_json(*v.last_signal, *s.instruments) : json(nullptr)},
+          {"version", v.version},
+          {"updated_at", core::to_iso8601(v.updated_at)}};
+}
+
+json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s) {
+  json positions = json::array();
+  core::Money unrealized;
+  for (const auto& p : v.holdings) {
+    positions.push_back(position_json(p, s));
+    unrealized += core::notional(s.mark(p.symbol), p.state.quantity) - p.state.cost_basis;
+  }
+  return {{"strategy_id", v.config.id},
+          {"name", v.config.name},
+          {"class", v.config.strategy.class_name},
+          {"positions", std::move(positions)},
+          {"realized_pnl", money_json(v.realized_pnl)},
+          {"unrealized_pnl", money_json(unrealized)},
+          {"fees", money_json(v.fees)},
+          {"pnl", money_json(v.realized_pnl + unrealized - v.fees)}};
 }
 
 json strategy_json(const engine::StrategyConfig& c) { return json::parse(engine::encode_strategy(c)); }

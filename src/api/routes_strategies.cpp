@@ -1,8 +1,13 @@
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/api/session_commands.hpp"
+#include "meridian/engine/strategy_params.hpp"
 #include "meridian/strategies/registry.hpp"
+#include "query.hpp"
 
 namespace meridian::api {
 
@@ -39,6 +44,185 @@ nlohmann::json classes_json() {
   return items;
 }
 
+// Replies with the named (or numbered) instance from the snapshot published after the command.
+void reply_instance(ApiContext& ctx, unsigned version, bool keep_alive, const Reply& reply,
+                    std::optional<CommandFailure> failure, std::function<bool(const engine::InstanceView&)> which,
+                    http::status status = http::status::ok) {
+  if (failure)
+    return reply(error_response(version, keep_alive, failure->status, failure->code, failure->message,
+                                &failure->details));
+  auto snap = ctx.snapshot();
+  nlohmann::json body = nullptr;
+  for (const auto& v : *snap->instances)
+    if (which(v)) body = instance_json(v, *snap);
+  HttpResponse res{status, version};
+  add_common_headers(res);
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.keep_alive(keep_alive);
+  res.body() = body.dump();
+  res.prepare_payload();
+  reply(std::move(res));
+}
+
+std::optional<nlohmann::json> parse_body(const Request& req, const Reply& reply) {
+  auto body = nlohmann::json::parse(req.raw.body(), nullptr, false);
+  if (body.is_discarded()) {
+    reply(error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON"));
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
+    nlohmann::json details{{"field", "body"}};
+    reply(error_response(req, http::status::unprocessable_entity, "invalid_field",
+                         "the request body must be a JSON object", &details));
+    return std::nullopt;
+  }
+  return body;
+}
+
+HttpResponse field_failure(const Request& req, const std::string& field, const std::string& message) {
+  nlohmann::json details{{"field", field}};
+  return error_response(req, http::status::unprocessable_entity, "invalid_field", message, &details);
+}
+
+// {"class", ...params} over `base`, via the one decoder of strategy configurations.
+std::optional<engine::StrategyConfig> parse_strategy(const Request& req, const Reply& reply, const nlohmann::json& body,
+                                                     const engine::StrategyConfig& base) {
+  nlohmann::json merged = nlohmann::json::object();
+  if (auto it = body.find("class"); it != body.end()) merged["class"] = *it;
+  if (auto it = body.find("params"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) {
+      reply(field_failure(req, "params", "params must be an object"));
+      return std::nullopt;
+    }
+    for (auto p = it->begin(); p != it->end(); ++p) {
+      if (p.key() == "class" || p.key() == "position_fraction" || p.key() == "timeframe") {
+        reply(field_failure(req, "params." + p.key(), p.key() + " is not a parameter"));
+        return std::nullopt;
+      }
+      merged[p.key()] = p.value();
+    }
+  }
+  for (const char* key : {"position_fraction", "timeframe"})
+    if (auto it = body.find(key); it != body.end()) merged[key] = *it;
+  engine::ParamError error;
+  auto cfg = engine::decode_strategy(merged.dump(), base, error);
+  if (!cfg) {
+    const bool top = error.field == "class" || error.field == "position_fraction" || error.field == "timeframe";
+    reply(field_failure(req, top ? error.field : "params." + error.field, error.message));
+  }
+  return cfg;
+}
+
+void add_instance(ApiContext& ctx, const Request& req, Reply reply) {
+  auto body = parse_body(req, reply);
+  if (!body) return;
+  auto name = body->find("name");
+  if (name == body->end() || !name->is_string()) return reply(field_failure(req, "name", "name must be a string"));
+  auto cls_it = body->find("class");
+  if (cls_it == body->end() || !cls_it->is_string())
+    return reply(field_failure(req, "class", "class must be a strategy class name; see /api/strategies/meta/strategy-classes"));
+  const auto* cls = strategies::find_strategy_class(cls_it->get<std::string>());
+  if (!cls) return reply(field_failure(req, "class", "unknown strategy class; see /api/strategies/meta/strategy-classes"));
+  engine::StrategyConfig base;
+  base.class_name = cls->name;
+  base.params = strategies::ParamValues(cls->params);
+  auto strategy = parse_strategy(req, reply, *body, base);
+  if (!strategy) return;
+  engine::InstanceConfig config;
+  config.name = name->get<std::string>();
+  config.strategy = *strategy;
+  if (auto p = body->find("portfolio"); p != body->end()) {
+    if (!p->is_string() || p->get<std::string>() != "default")
+      return reply(field_failure(req, "portfolio", "portfolio must be \"default\" (the only portfolio so far)"));
+  }
+  if (auto it = body->find("symbols"); it != body->end()) {
+    if (auto failure = parse_symbols(ctx, *it, "symbols", config.symbols))
+      return reply(error_response(req, failure->status, failure->code, failure->message, &failure->details));
+  } else {
+    for (const auto& inst : ctx.instruments.all()) config.symbols.push_back(inst.id);
+  }
+  const unsigned version = req.raw.version();
+  const bool keep_alive = req.raw.keep_alive();
+  auto id = std::make_shared<std::uint64_t>(0);
+  run_engine_command(
+      ctx, [config = std::move(config), id](engine::TradingEngine& e) mutable { return e.add_instance(std::move(config), *id); },
+      "name", [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
+        reply_instance(ctx, version, keep_alive, reply, std::move(failure),
+                       [id](const engine::InstanceView& v) { return v.config.id == *id; }, http::status::created);
+      });
+}
+
+void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
+  const auto id_text = std::string(req.param("id"));
+  char* end = nullptr;
+  const auto id = std::strtoull(id_text.c_str(), &end, 10);
+  if (id_text.empty() || *end != '\0') {
+    nlohmann::json details{{"field", "id"}, {"value", id_text}};
+    return reply(error_response(req, http::status::bad_request, "invalid_parameter", "id must be a strategy id", &details));
+  }
+  auto body = parse_body(req, reply);
+  if (!body) return;
+  auto snap = ctx.snapshot();
+  const engine::InstanceView* current = nullptr;
+  for (const auto& v : *snap->instances)
+    if (v.config.id == id) current = &v;
+  if (!current)
+    return reply(error_response(req, http::status::not_found, "not_found", "no strategy with id " + id_text));
+  std::optional<bool> active;
+  if (auto it = body->find("active"); it != body->end()) {
+    if (!it->is_boolean()) return reply(field_failure(req, "active", "active must be true or false"));
+    active = it->get<bool>();
+  }
+  std::optional<engine::StrategyConfig> strategy;
+  if (body->contains("params") || body->contains("position_fraction") || body->contains("class")) {
+    strategy = parse_strategy(req, reply, *body, current->config.strategy);
+    if (!strategy) return;
+  }
+  std::optional<std::vector<core::SymbolId>> symbols;
+  if (auto it = body->find("symbols"); it != body->end()) {
+    symbols.emplace();
+    if (auto failure = parse_symbols(ctx, *it, "symbols", *symbols))
+      return reply(error_response(req, failure->status, failure->code, failure->message, &failure->details));
+  }
+  const unsigned version = req.raw.version();
+  const bool keep_alive = req.raw.keep_alive();
+  run_engine_command(
+      ctx, [id, active, strategy, symbols](engine::TradingEngine& e) { return e.patch_instance(id, active, strategy, symbols); },
+      "params", [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
+        reply_instance(ctx, version, keep_alive, reply, std::move(failure),
+                       [id](const engine::InstanceView& v) { return v.config.id == id; });
+      });
+}
+
+void lifecycle(ApiContext& ctx, engine::TradingEngine::InstanceCommand command, std::string name, const Request& req,
+               Reply reply) {
+  const unsigned version = req.raw.version();
+  const bool keep_alive = req.raw.keep_alive();
+  const bool erased = command == engine::TradingEngine::InstanceCommand::erase;
+  run_engine_command(
+      ctx, [command, name](engine::TradingEngine& e) { return e.instance_command(name, command); }, "name",
+      [&ctx, version, keep_alive, reply, name, erased](std::optional<CommandFailure> failure) {
+        if (erased && !failure) {
+          HttpResponse res{http::status::ok, version};
+          add_common_headers(res);
+          res.set(http::field::content_type, "application/json; charset=utf-8");
+          res.keep_alive(keep_alive);
+          res.body() = nlohmann::json{{"deleted", name}}.dump();
+          res.prepare_payload();
+          return reply(std::move(res));
+        }
+        reply_instance(ctx, version, keep_alive, reply, std::move(failure),
+                       [name](const engine::InstanceView& v) { return v.config.name == name; });
+      });
+}
+
+nlohmann::json list(const engine::Snapshot& s, bool removed) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& v : *s.instances)
+    if ((v.state == engine::InstanceState::removed) == removed) items.push_back(instance_json(v, s));
+  return items;
+}
+
 }  // namespace
 
 void add_strategy_routes(Router& router, ApiContext& ctx) {
@@ -52,25 +236,65 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
   };
   router.add({http::verb::get, "/api/strategies/meta/portfolios", Role::viewer, "Portfolio names", portfolios});
   router.add({http::verb::get, "/api/data/portfolios", Role::viewer, "Portfolio names", portfolios});
-  router.add({http::verb::get, "/api/strategies", Role::viewer, "Strategy instances",
+  router.add({http::verb::get, "/api/strategies", Role::viewer, "Strategy instances (not removed)",
               [&ctx](const Request& req, Reply reply) {
-                // One instance for now: the trading session's strategy.
-                auto snap = ctx.snapshot();
-                nlohmann::json symbols = nlohmann::json::array();
-                for (auto id : snap->session.symbols) symbols.push_back(ctx.instruments.at(id).symbol);
-                const bool running = snap->session.state == engine::SessionState::running;
-                nlohmann::json item{{"id", 1},
-                                    {"name", "sma_crossover"},
-                                    {"class", "sma_crossover"},
-                                    {"params", strategy_json(snap->session.strategy)},
-                                    {"symbols", std::move(symbols)},
-                                    {"timeframe", core::to_string(snap->session.strategy.timeframe)},
-                                    {"portfolio", "default"},
-                                    {"state", running ? "running" : "stopped"},
-                                    {"active", true}};
                 reply(json_response(req, http::status::ok,
-                                    nlohmann::json{{"items", nlohmann::json::array({std::move(item)})}, {"next", nullptr}}));
+                                    nlohmann::json{{"items", list(*ctx.snapshot(), false)}, {"next", nullptr}}));
               }});
+  router.add({http::verb::get, "/api/strategies/meta/removed-strategies", Role::viewer,
+              "Removed instances that can be restored", [&ctx](const Request& req, Reply reply) {
+                reply(json_response(req, http::status::ok,
+                                    nlohmann::json{{"items", list(*ctx.snapshot(), true)}, {"next", nullptr}}));
+              }});
+  router.add({http::verb::get, "/api/strategies/updates", Role::viewer, "Instances changed since a cursor",
+              [&ctx](const Request& req, Reply reply) {
+                auto since = int_param(req, "since", 0, std::numeric_limits<long long>::max(), 0);
+                if (auto* err = std::get_if<HttpResponse>(&since)) return reply(std::move(*err));
+                auto snap = ctx.snapshot();
+                const auto cursor = static_cast<std::uint64_t>(std::get<long long>(since));
+                nlohmann::json items = nlohmann::json::array();
+                std::uint64_t latest = cursor;
+                for (const auto& v : *snap->instances) {
+                  latest = std::max(latest, v.version);
+                  if (v.version > cursor) items.push_back(instance_json(v, *snap));
+                }
+                reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"cursor", latest}}));
+              }});
+  router.add({http::verb::get, "/api/strategies/holdings", Role::viewer, "Positions and P&L per strategy",
+              [&ctx](const Request& req, Reply reply) {
+                auto snap = ctx.snapshot();
+                nlohmann::json items = nlohmann::json::array();
+                for (const auto& v : *snap->instances)
+                  if (v.state != engine::InstanceState::removed) items.push_back(holdings_json(v, *snap));
+                reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
+              }});
+  router.add({http::verb::post, "/api/strategies", Role::trader, "Add a strategy instance",
+              [&ctx](const Request& req, Reply reply) { add_instance(ctx, req, std::move(reply)); }});
+  router.add({http::verb::patch, "/api/strategies/{id}", Role::trader, "Toggle active, change params or symbols",
+              [&ctx](const Request& req, Reply reply) { patch_instance(ctx, req, std::move(reply)); }});
+  router.add({http::verb::post, "/api/strategies/restore", Role::trader, "Restore a removed instance",
+              [&ctx](const Request& req, Reply reply) {
+                auto body = parse_body(req, reply);
+                if (!body) return;
+                auto name = body->find("name");
+                if (name == body->end() || !name->is_string())
+                  return reply(field_failure(req, "name", "name must be a string"));
+                lifecycle(ctx, engine::TradingEngine::InstanceCommand::restore, name->get<std::string>(), req,
+                          std::move(reply));
+              }});
+  using Cmd = engine::TradingEngine::InstanceCommand;
+  const std::tuple<http::verb, const char*, Cmd, const char*> commands[] = {
+      {http::verb::post, "init", Cmd::init, "Warm the indicators from stored bars"},
+      {http::verb::post, "start", Cmd::start, "Start emitting signals and trading"},
+      {http::verb::post, "stop", Cmd::stop, "Stop emitting signals"},
+      {http::verb::delete_, "remove", Cmd::remove, "Remove (restorable)"},
+      {http::verb::delete_, "delete", Cmd::erase, "Delete for good"}};
+  for (const auto& [method, action, command, summary] : commands) {
+    router.add({method, std::string("/api/strategies/{name}/") + action, Role::trader, summary,
+                [&ctx, command = command](const Request& req, Reply reply) {
+                  lifecycle(ctx, command, std::string(req.param("name")), req, std::move(reply));
+                }});
+  }
 }
 
 }  // namespace meridian::api

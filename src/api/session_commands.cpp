@@ -18,6 +18,33 @@ CommandFailure field_error(std::string field, std::string message) {
 }
 }  // namespace
 
+void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::TradingEngine&)> fn,
+                        std::string field, std::function<void(std::optional<CommandFailure>)> done) {
+  ctx.runner.command(std::move(fn), [field = std::move(field), done = std::move(done)](const engine::CommandResult& r) {
+    if (!r) return done(std::nullopt);
+    switch (r->code) {
+      case core::Errc::not_found: return done(CommandFailure{http::status::not_found, "not_found", r->message});
+      case core::Errc::invalid_argument: return done(field_error(field, r->message));
+      default: return done(CommandFailure{http::status::conflict, "invalid_state", r->message});
+    }
+  });
+}
+
+std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohmann::json& value, std::string_view field,
+                                            std::vector<core::SymbolId>& out) {
+  if (!value.is_array() || value.empty())
+    return field_error(std::string(field), std::string(field) + " must be a non-empty array of symbol names");
+  for (const auto& s : value) {
+    if (!s.is_string()) return field_error(std::string(field), std::string(field) + " must contain strings");
+    auto id = ctx.instruments.find(s.get<std::string>());
+    if (!id)
+      return CommandFailure{http::status::unprocessable_entity, "unknown_symbol",
+                            "unknown symbol '" + s.get<std::string>() + "'", {{"field", field}, {"value", s}}};
+    out.push_back(*id);
+  }
+  return std::nullopt;
+}
+
 void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann::json* body,
                          std::function<void(std::optional<CommandFailure>)> done) {
   std::optional<engine::StrategyConfig> strategy;
@@ -30,21 +57,12 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
       if (!strategy) return done(field_error("strategy." + error.field, error.message));
     }
     if (auto it = body->find("symbols"); it != body->end() && !it->is_null()) {
-      if (!it->is_array() || it->empty())
-        return done(field_error("symbols", "symbols must be a non-empty array of symbol names"));
       symbols.emplace();
-      for (const auto& s : *it) {
-        if (!s.is_string()) return done(field_error("symbols", "symbols must contain strings"));
-        auto id = ctx.instruments.find(s.get<std::string>());
-        if (!id)
-          return done(CommandFailure{http::status::unprocessable_entity, "unknown_symbol",
-                                     "unknown symbol '" + s.get<std::string>() + "'",
-                                     {{"field", "symbols"}, {"value", s}}});
-        symbols->push_back(*id);
-      }
+      if (auto failure = parse_symbols(ctx, *it, "symbols", *symbols)) return done(std::move(failure));
     }
   }
-  ctx.runner.command(
+  run_engine_command(
+      ctx,
       [command, strategy = std::move(strategy), symbols = std::move(symbols)](engine::TradingEngine& e) {
         switch (command) {
           case SessionCommand::start: return e.start(strategy, symbols);
@@ -54,12 +72,7 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
         }
         return e.stop();
       },
-      [done = std::move(done)](const engine::CommandResult& result) {
-        if (!result) return done(std::nullopt);
-        if (result->code == core::Errc::invalid_argument)
-          return done(field_error("strategy", result->message));
-        done(CommandFailure{http::status::conflict, "invalid_state", result->message, nlohmann::json::object()});
-      });
+      "strategy", std::move(done));
 }
 
 }  // namespace meridian::api

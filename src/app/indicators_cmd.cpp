@@ -9,9 +9,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string_view>
+#include <system_error>
+
+#include <unistd.h>
 
 #include "meridian/indicators/conventions.hpp"
 #include "meridian/indicators/indicator_set.hpp"
@@ -23,6 +27,8 @@ namespace {
 // Epoch values at or above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
 constexpr std::int64_t kFirstMillisecondTs = 100'000'000'000;
 constexpr std::size_t kFields = 6;
+// Spreadsheet exports often start with one.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -62,7 +68,8 @@ std::string parse_bar(std::string_view line, indicators::Ohlcv& bar, std::string
   std::array<std::string_view, kFields + 1> f;
   const std::size_t n = split(line, f);
   if (n != kFields) {
-    return "expected 6 fields ts,open,high,low,close,volume, found " + (n > kFields ? std::string("more") : std::to_string(n));
+    return "expected 6 fields ts,open,high,low,close,volume, found " +
+           (n > kFields ? std::string("more") : std::to_string(n));
   }
   const auto ts = parse_int(f[0]);
   if (!ts) return "ts '" + std::string(f[0]) + "' is not an integer epoch time (seconds or milliseconds)";
@@ -91,39 +98,52 @@ bool is_header(std::string_view line) {
   return !first.empty() && std::isalpha(static_cast<unsigned char>(first.front()));
 }
 
+// Where rows go. A regular (or new) file is written as a temporary beside it and renamed into
+// place on success, so a failed run leaves neither a partial file nor a clobbered old one; a
+// special file (a FIFO, /dev/stdout) is written directly and never removed.
 class Output {
  public:
-  explicit Output(const std::string& path) : path_(path == "-" ? std::string() : path) {
-    file_ = path_.empty() ? stdout : std::fopen(path_.c_str(), "w");
+  explicit Output(const std::string& path) {
+    if (path.empty() || path == "-") {
+      file_ = stdout;
+      return;
+    }
+    target_ = path;
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    const bool special = !ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
+    written_ = special ? path : path + ".tmp-" + std::to_string(::getpid());
+    file_ = std::fopen(written_.c_str(), "w");
   }
-  ~Output() {
-    if (file_ != nullptr && file_ != stdout) std::fclose(file_);
-  }
+  ~Output() { abandon(); }
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
   bool is_open() const { return file_ != nullptr; }
   void write(std::string_view s) { ok_ = ok_ && std::fwrite(s.data(), 1, s.size(), file_) == s.size(); }
-  // Flushes and closes; false if anything failed to be written.
-  bool finish() {
+  // Flushes, closes and moves the rows into place; false (and nothing left behind) on failure.
+  bool commit() {
     ok_ = ok_ && std::fflush(file_) == 0;
-    if (file_ != stdout) {
-      ok_ = std::fclose(file_) == 0 && ok_;
-      file_ = nullptr;
-    }
+    if (file_ == stdout) return ok_;
+    ok_ = std::fclose(file_) == 0 && ok_;
+    file_ = nullptr;
+    if (ok_ && written_ != target_) ok_ = std::rename(written_.c_str(), target_.c_str()) == 0;
+    if (!ok_) abandon();
+    written_.clear();
     return ok_;
   }
-  // Drops a partial output file (stdout cannot be taken back).
-  void discard() {
-    if (file_ == stdout) return;
-    if (file_ != nullptr) std::fclose(file_);
-    file_ = nullptr;
-    std::remove(path_.c_str());
+  // Drops the temporary file, if any (rows already on stdout cannot be taken back).
+  void abandon() {
+    if (file_ != nullptr && file_ != stdout) std::fclose(file_);
+    if (file_ != stdout) file_ = nullptr;
+    if (!written_.empty() && written_ != target_) std::remove(written_.c_str());
+    written_.clear();
   }
-  const std::string& name() const { return path_; }
+  std::string name() const { return target_.empty() ? "stdout" : target_; }
 
  private:
-  std::string path_;  // empty: stdout
+  std::string target_;   // empty: stdout
+  std::string written_;  // the file actually being written (a temporary unless special)
   std::FILE* file_ = nullptr;
   bool ok_ = true;
 };
@@ -131,6 +151,11 @@ class Output {
 }  // namespace
 
 int run_indicators_command(const std::string& input_csv, const std::string& output_csv) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(input_csv, ec)) {
+    std::fprintf(stderr, "indicators: input '%s' is a directory\n", input_csv.c_str());
+    return 2;
+  }
   std::ifstream in(input_csv);
   if (!in) {
     std::fprintf(stderr, "indicators: cannot open input '%s': %s\n", input_csv.c_str(), std::strerror(errno));
@@ -158,6 +183,7 @@ int run_indicators_command(const std::string& input_csv, const std::string& outp
     ++line_number;
     std::string_view text = line;
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (line_number == 1 && text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
     if (trim(text).empty()) continue;
     if (!seen_data_or_header) {
       seen_data_or_header = true;
@@ -166,26 +192,26 @@ int run_indicators_command(const std::string& input_csv, const std::string& outp
     std::string_view ts_text;
     if (const auto error = parse_bar(text, bar, ts_text); !error.empty()) {
       std::fprintf(stderr, "indicators: %s:%zu: %s\n", input_csv.c_str(), line_number, error.c_str());
-      out.discard();
+      out.abandon();
       return 2;
     }
     set.update(bar);
     row.assign(ts_text);
     for (double v : set.row()) {
       row.push_back(',');
-      if (indicators::has_value(v)) row.append(number, static_cast<std::size_t>(std::snprintf(number, sizeof number, "%.17g", v)));
+      if (indicators::has_value(v))
+        row.append(number, static_cast<std::size_t>(std::snprintf(number, sizeof number, "%.17g", v)));
     }
     row.push_back('\n');
     out.write(row);
   }
   if (in.bad()) {
     std::fprintf(stderr, "indicators: error reading '%s' after line %zu\n", input_csv.c_str(), line_number);
-    out.discard();
+    out.abandon();
     return 2;
   }
-  if (!out.finish()) {
-    std::fprintf(stderr, "indicators: error writing '%s'\n", out.name().empty() ? "stdout" : out.name().c_str());
-    out.discard();
+  if (!out.commit()) {
+    std::fprintf(stderr, "indicators: error writing '%s'\n", out.name().c_str());
     return 2;
   }
   return 0;

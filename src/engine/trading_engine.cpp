@@ -35,8 +35,7 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
       symbols_(instruments.size()),
       bars_(instruments.size()),
       live_(config_.initial_capital, instruments.size()),
-      durable_(config_.initial_capital, instruments.size()),
-      session_symbols_(instruments.size(), false) {
+      durable_(config_.initial_capital, instruments.size()) {
   for (auto& series : bars_) series = std::make_shared<const BarSeries>();
   if (recovered.has_portfolio) {
     live_.restore_cash(recovered.cash, recovered.fees_paid);
@@ -64,26 +63,46 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
     session_.state = config_.autostart ? SessionState::running : SessionState::stopped;
     append_journal(session_);
   }
-  for (auto id : session_.symbols)
-    if (id < session_symbols_.size()) session_symbols_[id] = true;
-  rebuild_strategy();
+  InstanceConfig default_config{kDefaultInstanceId, std::string(kDefaultInstanceName), session_.strategy,
+                                session_.symbols, "default", true};
+  instances_.push_back(make_instance(std::move(default_config), InstanceState::running));
+  for (auto& rec : recovered.instances) {
+    // An instance that was warm before the stop is warm again after it (from the bars below).
+    next_instance_id_ = std::max(next_instance_id_, rec.config.id + 1);
+    if (!strategies::find_strategy_class(rec.config.strategy.class_name)) continue;
+    instances_.push_back(make_instance(std::move(rec.config), rec.state));
+    instances_.back().view.updated_at = rec.updated_at;
+  }
+  for (const auto& [id, positions] : recovered.attribution) {
+    if (auto* inst = find_instance(id)) {
+      for (const auto& [symbol, position] : positions)
+        if (symbol < instruments.size()) inst->live.restore(core::Money{}, core::Money{}, symbol, position);
+      inst->durable = inst->live;
+    }
+  }
   warm_up(recovered.bars, false);
 }
 
 void TradingEngine::rebuild_strategy() {
-  const auto* cls = strategies::find_strategy_class(session_.strategy.class_name);
-  if (!cls) throw std::logic_error("unknown strategy class " + std::string(session_.strategy.class_name));
-  strategy_ = cls->create(session_.strategy.params, instruments_.size());
-  strategy_disabled_ = false;
-  for (const auto& series : bars_)
-    for (const auto& bar : *series) strategy_->on_bar(bar);
+  Instance& def = instances_.front();
+  auto rebuilt = make_instance(InstanceConfig{kDefaultInstanceId, std::string(kDefaultInstanceName), session_.strategy,
+                                              session_.symbols, "default", def.view.config.active},
+                               InstanceState::running);
+  rebuilt.live = std::move(def.live);
+  rebuilt.durable = std::move(def.durable);
+  rebuilt.view.signals = def.view.signals;
+  rebuilt.view.last_signal = def.view.last_signal;
+  def = std::move(rebuilt);
+  warm(def);
+  touch(def);
 }
 
 void TradingEngine::warm_up(const std::vector<core::Bar>& history, bool persist) {
   for (const auto& bar : history) {
     if (bar.symbol >= instruments_.size() || bar.timeframe != core::Timeframe::m1) continue;
     record_bar(bar);
-    strategy_->on_bar(bar);
+    for (auto& inst : instances_)
+      if (inst.view.state != InstanceState::added && inst.view.state != InstanceState::removed) feed(inst, bar);
     minute_bars_.resume_after(bar);
     auto& view = symbols_[bar.symbol];
     if (!view.has_tick || view.last.ts <= bar.open_time) {
@@ -132,26 +151,47 @@ void TradingEngine::on_bar_closed(const core::Bar& bar) {
   ++counters_.bars;
   record_bar(bar);
   append_journal(BarRecord{bar});
-  if (strategy_disabled_) return;
-  std::optional<strategies::Signal> signal;
-  try {
-    signal = strategy_->on_bar(bar);
-  } catch (const std::exception& e) {
-    // A strategy that throws is contained: logged, counted and disabled until the next
-    // start rebuilds it; the engine and the other symbols' data go on.
-    ++counters_.strategy_errors;
-    strategy_disabled_ = true;
-    engine_log()->error("strategy {} failed on {} and is disabled: {}", strategy_->class_name(),
-                        instruments_.at(bar.symbol).symbol, e.what());
-    return;
+  for (auto& inst : instances_) {
+    const auto state = inst.view.state;
+    if (state == InstanceState::added || state == InstanceState::removed || inst.view.disabled) continue;
+    if (!inst.symbols[bar.symbol]) continue;
+    std::optional<strategies::Signal> signal;
+    try {
+      signal = inst.impl->on_bar(bar);
+    } catch (const std::exception& e) {
+      // A strategy that throws is contained: logged, counted and disabled until it is
+      // initialised or started again; the engine and the other strategies go on.
+      ++counters_.strategy_errors;
+      inst.view.disabled = true;
+      touch(inst);
+      engine_log()->error("strategy {} ({}) failed on {} and is disabled: {}", inst.view.config.name,
+                          inst.impl->class_name(), instruments_.at(bar.symbol).symbol, e.what());
+      continue;
+    }
+    // Warm but not running: indicators follow the market, signals are not emitted.
+    if (!signal || state != InstanceState::running) continue;
+    ++counters_.signals;
+    const bool act = session_.state == SessionState::running && inst.view.config.active;
+    SignalEntry entry{next_signal_id_++, *signal, act, inst.view.config.id, nullptr};
+    log_signal(entry);
+    ++inst.view.signals;
+    inst.view.last_signal = entry;
+    touch(inst);
+    events_.push_back(SignalRaised{std::move(entry)});
+    if (act) act_on(inst, *signal);
   }
-  if (!signal) return;
-  ++counters_.signals;
-  const bool act = session_.state == SessionState::running && in_session(bar.symbol);
-  SignalEntry entry{next_signal_id_++, *signal, act, nullptr};
-  log_signal(entry);
-  events_.push_back(SignalRaised{std::move(entry)});
-  if (act) act_on(*signal);
+}
+
+void TradingEngine::feed(Instance& instance, const core::Bar& bar) {
+  if (instance.view.disabled || !instance.symbols[bar.symbol]) return;
+  try {
+    instance.impl->on_bar(bar);
+  } catch (const std::exception& e) {
+    ++counters_.strategy_errors;
+    instance.view.disabled = true;
+    touch(instance);
+    engine_log()->error("strategy {} failed while warming up and is disabled: {}", instance.view.config.name, e.what());
+  }
 }
 
 void TradingEngine::log_signal(const SignalEntry& entry) {
@@ -166,10 +206,6 @@ void TradingEngine::log_signal(const SignalEntry& entry) {
   append_journal(SignalRecord{entry});
 }
 
-bool TradingEngine::in_session(core::SymbolId symbol) const noexcept {
-  return symbol < session_symbols_.size() && session_symbols_[symbol];
-}
-
 core::Money TradingEngine::live_equity() const noexcept {
   core::Money equity = live_.cash();
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
@@ -179,15 +215,16 @@ core::Money TradingEngine::live_equity() const noexcept {
   return equity;
 }
 
-void TradingEngine::act_on(const strategies::Signal& signal) {
+void TradingEngine::act_on(Instance& instance, const strategies::Signal& signal) {
   const auto& touch = symbols_[signal.symbol].last;
-  const auto& position = live_.position(signal.symbol);
+  // Each instance trades its own holding: many strategies may share a symbol.
+  const auto& position = instance.live.position(signal.symbol);
   risk::OrderIntent intent;
   intent.side = signal.side;
   if (signal.side == core::Side::buy) {
     if (!position.quantity.is_zero()) return;  // one entry per position
     intent.price = touch.ask;
-    intent.quantity = risk::fixed_fraction(live_equity(), session_.strategy.position_fraction, touch.ask,
+    intent.quantity = risk::fixed_fraction(live_equity(), instance.view.config.strategy.position_fraction, touch.ask,
                                            instruments_.at(signal.symbol).qty_decimals);
   } else {
     if (position.quantity.is_zero()) return;  // long-only: nothing to sell
@@ -205,13 +242,18 @@ void TradingEngine::act_on(const strategies::Signal& signal) {
   execution::Order order{next_order_id_++, signal.symbol, signal.side, intent.quantity,
                          execution::OrderType::market, touch.ts};
   ++counters_.orders;
+  acting_instance_ = instance.view.config.id;
   executor_.submit(order, touch, *this);
+  acting_instance_ = 0;
 }
 
 void TradingEngine::on_fill(const execution::Fill& fill) {
   const auto realized = live_.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
+  auto* inst = find_instance(acting_instance_);
+  if (inst) inst->live.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
   Trade trade{next_trade_id_++, fill.order_id, config_.portfolio_id, fill.symbol, fill.side, fill.quantity,
-              fill.price, fill.fee, realized, fill.ts, strategy_->class_name()};
+              fill.price, fill.fee, realized, fill.ts,
+              inst ? inst->view.config.strategy.class_name : std::string_view("manual"), acting_instance_};
   const std::uint64_t seq = next_seq_;
   append_journal(TradeRecord{trade, live_.cash(), live_.fees_paid(), live_.position(fill.symbol)});
   pending_trades_.push_back({seq, trade});
@@ -236,6 +278,10 @@ void TradingEngine::on_durable(std::uint64_t seq) {
   while (!pending_trades_.empty() && pending_trades_.front().seq <= seq) {
     const Trade& t = pending_trades_.front().trade;
     durable_.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
+    if (auto* inst = find_instance(t.strategy_id)) {
+      inst->durable.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
+      touch(*inst);
+    }
     log->push_back(t);
     events_.push_back(TradeDurable{t});
     ++trades_total_;
@@ -284,13 +330,9 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
     for (auto id : *symbols)
       if (id >= instruments_.size()) return CommandError{core::Errc::invalid_argument, "unknown symbol id"};
   }
-  if (symbols) {
-    session_.symbols = *symbols;
-    std::fill(session_symbols_.begin(), session_symbols_.end(), false);
-    for (auto id : session_.symbols) session_symbols_[id] = true;
-  }
+  if (symbols) session_.symbols = *symbols;
   if (strategy) session_.strategy = *strategy;
-  if (strategy || strategy_disabled_) rebuild_strategy();
+  if (strategy || symbols || instances_.front().view.disabled) rebuild_strategy();
   session_.started_at = core::now();
   change_session(SessionState::running, SessionChange::started);
   return std::nullopt;
@@ -346,7 +388,23 @@ std::shared_ptr<const Snapshot> TradingEngine::make_snapshot() {
   s->bars = bars_;
   s->signals = signals_;
   s->counters = counters_;
-  s->strategy_disabled = strategy_disabled_;
+  s->strategy_disabled = instances_.front().view.disabled;
+  if (instances_dirty_ || !instance_views_) {
+    auto views = std::make_shared<InstanceList>();
+    views->reserve(instances_.size());
+    for (const auto& inst : instances_) {
+      InstanceView v = inst.view;
+      for (std::size_t i = 0; i < inst.durable.positions().size(); ++i)
+        if (!inst.durable.positions()[i].quantity.is_zero())
+          v.holdings.push_back({static_cast<core::SymbolId>(i), inst.durable.positions()[i]});
+      v.realized_pnl = inst.durable.realized_pnl();
+      v.fees = inst.durable.fees_paid();
+      views->push_back(std::move(v));
+    }
+    instance_views_ = std::move(views);
+    instances_dirty_ = false;
+  }
+  s->instances = instance_views_;
   dirty_ = false;
   return s;
 }

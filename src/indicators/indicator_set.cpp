@@ -5,8 +5,16 @@
 namespace meridian::indicators {
 
 IndicatorSet::IndicatorSet()
-    : sma20_(20), sma50_(50), ema20_(20), macd_(12, 26, 9), bollinger_(20, 2.0), atr14_(14), stoch_rsi_(14, 14, 3, 3),
-      adx14_(14), vwap_(SessionReset::utc_day), supertrend_(10, 3.0) {}
+    : sma20_(20),
+      sma50_(50),
+      ema20_(20),
+      macd_(12, 26, 9),
+      bollinger_(20, 2.0),
+      atr14_(14),
+      stoch_rsi_(14, 14, 3, 3),
+      adx14_(14),
+      vwap_(SessionReset::utc_day),
+      supertrend_(10, 3.0) {}
 
 void IndicatorSet::update(const Ohlcv& bar) {
   sma20_.update(bar.close);

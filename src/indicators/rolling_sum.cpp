@@ -9,8 +9,7 @@ namespace meridian::indicators {
 void RollingSum::reset() noexcept {
   std::fill(window_.begin(), window_.end(), 0.0);
   head_ = 0;
-  sum_ = latest_ = 0.0;
-  equal_run_ = 0;
+  sum_ = 0.0;
   full_ = false;
 }
 

@@ -43,10 +43,11 @@ struct RecordWriter {
         std::string(t.strategy), ts);
     tx.exec_params0(
         "INSERT INTO trades (id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy,"
-        " executed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
+        " executed_at, strategy_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        " ON CONFLICT (id) DO NOTHING",
         static_cast<long long>(t.id), static_cast<long long>(t.order_id), t.portfolio_id, symbol, side,
         t.quantity.to_string(), t.price.to_string(), t.fee.to_string(), t.realized_pnl.to_string(),
-        std::string(t.strategy), ts);
+        std::string(t.strategy), ts, static_cast<long long>(t.strategy_id));
     const auto& p = r.position_after;
     tx.exec_params0(
         "INSERT INTO positions (portfolio_id, symbol, quantity, cost_basis, realized_pnl, updated_at)"
@@ -72,11 +73,12 @@ struct RecordWriter {
   void operator()(const engine::SignalRecord& r) const {
     const auto& s = r.entry.signal;
     tx.exec_params0(
-        "INSERT INTO signals (id, strategy, symbol, side, strength, price, reason, indicators, acted, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO signals (id, strategy, symbol, side, strength, price, reason, indicators, acted, created_at,"
+        " strategy_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
         static_cast<long long>(r.entry.id), std::string(s.strategy), instruments.at(s.symbol).symbol,
         std::string(core::to_string(s.side)), s.strength, s.price.to_string(), std::string(s.reason),
-        strategies::indicator_values_json(s).dump(), r.entry.acted, pg::text(s.ts));
+        strategies::indicator_values_json(s).dump(), r.entry.acted, pg::text(s.ts),
+        static_cast<long long>(r.entry.strategy_id));
   }
 
   void operator()(const engine::SessionRecord& r) const {
@@ -88,6 +90,25 @@ struct RecordWriter {
         portfolio_id, std::string(engine::to_string(r.state)), engine::encode_strategy(r.strategy),
         encode_symbols(r, instruments), pg::text(r.started_at), pg::text(r.updated_at),
         std::string(r.strategy.class_name));
+  }
+
+  void operator()(const engine::InstanceRecord& r) const {
+    const auto& c = r.config;
+    tx.exec_params0(
+        "INSERT INTO strategies (id, portfolio_id, name, class_name, params, symbols, active, state, timeframe,"
+        " position_fraction, portfolio, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6::text[], $7, $8, $9, $10,"
+        " $11, $12) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, params = EXCLUDED.params,"
+        " symbols = EXCLUDED.symbols, active = EXCLUDED.active, state = EXCLUDED.state,"
+        " timeframe = EXCLUDED.timeframe, position_fraction = EXCLUDED.position_fraction,"
+        " portfolio = EXCLUDED.portfolio, updated_at = EXCLUDED.updated_at",
+        static_cast<long long>(c.id), portfolio_id, c.name, std::string(c.strategy.class_name),
+        engine::encode_strategy(c.strategy), encode_symbol_list(c.symbols, instruments), c.active,
+        std::string(engine::to_string(r.state)), std::string(core::to_string(c.strategy.timeframe)),
+        c.strategy.position_fraction, c.portfolio, pg::text(r.updated_at));
+  }
+
+  void operator()(const engine::InstanceDeleted& r) const {
+    tx.exec_params0("DELETE FROM strategies WHERE id = $1", static_cast<long long>(r.id));
   }
 
   void operator()(const engine::StopRecord&) const {}

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -40,11 +41,12 @@ engine::Trade trade_from_row(const pqxx::row& r, core::SymbolId symbol) {
   t.realized_pnl = pg::fixed<core::Money>(r["realized_pnl"]);
   t.ts = pg::micros(r["ts_us"]);
   t.strategy = strategies::canonical_class_name(r["strategy"].c_str());
+  t.strategy_id = r["strategy_id"].as<unsigned long long>();
   return t;
 }
 
 constexpr const char* kTradeColumns =
-    "id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, "
+    "id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, strategy_id, "
     "(extract(epoch from executed_at) * 1000000)::bigint AS ts_us";
 
 // The last kSignalsInMemory signals. Their text (reason, indicator names) is kept in one
@@ -53,7 +55,7 @@ void load_signals(pqxx::work& tx, const core::InstrumentTable& instruments, engi
   auto max = tx.exec("SELECT COALESCE(max(id), 0) AS id FROM signals");
   s.last_signal_id = max[0]["id"].as<unsigned long long>();
   for (const auto& r : tx.exec_params(
-           "SELECT * FROM (SELECT id, strategy, symbol, side, strength, price, reason, indicators::text AS indicators,"
+           "SELECT * FROM (SELECT id, strategy, strategy_id, symbol, side, strength, price, reason, indicators::text AS indicators,"
            " acted, (extract(epoch from created_at) * 1000000)::bigint AS ts_us FROM signals ORDER BY id DESC"
            " LIMIT $1) recent ORDER BY id",
            static_cast<long long>(engine::kSignalsInMemory))) {
@@ -62,6 +64,7 @@ void load_signals(pqxx::work& tx, const core::InstrumentTable& instruments, engi
     engine::SignalEntry e;
     e.id = r["id"].as<unsigned long long>();
     e.acted = r["acted"].as<bool>();
+    e.strategy_id = r["strategy_id"].as<unsigned long long>();
     auto& sig = e.signal;
     sig.symbol = *id;
     sig.side = core::parse_side(r["side"].c_str()).value_or(core::Side::buy);
@@ -89,6 +92,35 @@ void load_signals(pqxx::work& tx, const core::InstrumentTable& instruments, engi
     sig.value_count = static_cast<std::uint8_t>(numbers.size());
     e.text = std::move(text);
     s.signals.push_back(std::move(e));
+  }
+}
+
+void load_instances(pqxx::work& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id,
+                    engine::RecoveredState& s) {
+  for (const auto& r : tx.exec_params(
+           "SELECT id, name, class_name, params::text AS params, array_to_string(symbols, ',') AS symbols, active,"
+           " state, portfolio, (extract(epoch from updated_at) * 1000000)::bigint AS ts_us FROM strategies"
+           " WHERE portfolio_id = $1 ORDER BY id",
+           portfolio_id)) {
+    engine::InstanceRecord rec;
+    rec.config.id = r["id"].as<unsigned long long>();
+    rec.config.name = r["name"].c_str();
+    engine::ParamError error;
+    engine::StrategyConfig base;
+    base.class_name = strategies::canonical_class_name(r["class_name"].c_str());
+    if (const auto* cls = strategies::find_strategy_class(base.class_name)) base.params = strategies::ParamValues(cls->params);
+    auto cfg = engine::decode_strategy(r["params"].c_str(), base, error);
+    if (!cfg) {
+      spdlog::warn("recovery: strategy {} skipped: {}", rec.config.name, error.message);
+      continue;
+    }
+    rec.config.strategy = *cfg;
+    rec.config.symbols = decode_symbol_list(r["symbols"].c_str(), instruments);
+    rec.config.active = r["active"].as<bool>();
+    rec.config.portfolio = r["portfolio"].c_str();
+    rec.state = engine::parse_instance_state(r["state"].c_str()).value_or(engine::InstanceState::added);
+    rec.updated_at = pg::micros(r["ts_us"]);
+    s.instances.push_back(std::move(rec));
   }
 }
 
@@ -126,6 +158,7 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
   // Replay the whole trade log into a fresh ledger: the stored cash and positions must
   // equal it to the unit, or the checkpoint is not trustworthy.
   engine::Ledger replay(initial_cash, instruments.size());
+  std::map<std::uint64_t, engine::Ledger> by_strategy;  // attribution, from the same replay
   std::vector<engine::Trade> all;
   for (const auto& r : tx.exec_params(std::string("SELECT ") + kTradeColumns +
                                           " FROM trades WHERE portfolio_id = $1 ORDER BY id",
@@ -135,6 +168,8 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
     auto t = trade_from_row(r, *id);
     try {
       replay.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
+      by_strategy.try_emplace(t.strategy_id, core::Money{}, instruments.size())
+          .first->second.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
     } catch (const std::logic_error& e) {
       report.reconciled = false;
       report.reconcile_detail = "trade " + std::to_string(t.id) + ": " + e.what();
@@ -142,6 +177,13 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
     all.push_back(t);
   }
   s.trades_total = all.size();
+  for (const auto& [id, ledger] : by_strategy) {
+    std::vector<std::pair<core::SymbolId, engine::PositionState>> positions;
+    for (std::size_t i = 0; i < ledger.positions().size(); ++i)
+      if (!ledger.positions()[i].quantity.is_zero() || !ledger.positions()[i].realized_pnl.is_zero())
+        positions.emplace_back(static_cast<core::SymbolId>(i), ledger.positions()[i]);
+    s.attribution.emplace_back(id, std::move(positions));
+  }
   if (all.size() > options.trades) all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(options.trades));
   s.trades = std::move(all);
 
@@ -191,6 +233,7 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
     s.bars.push_back(b);
   }
   load_signals(tx, instruments, s);
+  load_instances(tx, instruments, options.portfolio_id, s);
   tx.commit();
   if (!report.reconciled) spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.reconcile_detail);
   return report;

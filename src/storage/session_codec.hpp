@@ -10,6 +10,31 @@
 
 namespace meridian::storage {
 
+// A PostgreSQL text[] literal of symbol names (configured names: no quotes or commas).
+inline std::string encode_symbol_list(const std::vector<core::SymbolId>& symbols,
+                                      const core::InstrumentTable& instruments) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < symbols.size(); ++i) {
+    if (i) out += ',';
+    out += '"' + instruments.at(symbols[i]).symbol + '"';
+  }
+  return out + "}";
+}
+
+inline std::string encode_symbols(const engine::SessionRecord& rec, const core::InstrumentTable& instruments) {
+  return encode_symbol_list(rec.symbols, instruments);
+}
+
+inline std::vector<core::SymbolId> decode_symbol_list(std::string_view csv, const core::InstrumentTable& instruments) {
+  std::vector<core::SymbolId> out;
+  while (!csv.empty()) {
+    auto comma = csv.find(',');
+    if (auto id = instruments.find(csv.substr(0, comma))) out.push_back(*id);
+    csv = comma == std::string_view::npos ? std::string_view{} : csv.substr(comma + 1);
+  }
+  return out;
+}
+
 inline engine::SessionRecord decode_session(std::string_view state, std::string_view params, std::string_view symbols_csv,
                                             const core::InstrumentTable& instruments) {
   engine::SessionRecord rec;
@@ -19,22 +44,8 @@ inline engine::SessionRecord decode_session(std::string_view state, std::string_
     rec.strategy = *cfg;
   else
     spdlog::warn("recovery: stored strategy params rejected ({}); using defaults", error.message);
-  while (!symbols_csv.empty()) {
-    auto comma = symbols_csv.find(',');
-    auto name = symbols_csv.substr(0, comma);
-    if (auto id = instruments.find(name)) rec.symbols.push_back(*id);
-    symbols_csv = comma == std::string_view::npos ? std::string_view{} : symbols_csv.substr(comma + 1);
-  }
+  rec.symbols = decode_symbol_list(symbols_csv, instruments);
   return rec;
-}
-
-inline std::string encode_symbols(const engine::SessionRecord& rec, const core::InstrumentTable& instruments) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < rec.symbols.size(); ++i) {
-    if (i) out += ',';
-    out += '"' + instruments.at(rec.symbols[i]).symbol + '"';
-  }
-  return out + "}";
 }
 
 }  // namespace meridian::storage

@@ -18,10 +18,10 @@ BollingerReversion::BollingerReversion(BollingerReversionParams params, std::siz
 std::optional<Signal> BollingerReversion::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  s.bands.update(bar);
+  const double close = bar.close.to_double();  // once: the conversion is a division
+  s.bands.update(close);
   if (!s.bands.ready()) return std::nullopt;
 
-  const double close = bar.close.to_double();
   const double lower = s.bands.lower();
   const double middle = s.bands.middle();
   const double upper = s.bands.upper();

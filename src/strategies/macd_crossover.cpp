@@ -33,10 +33,10 @@ std::optional<std::string> MacdCrossover::validate(const ParamValues& v) {
 std::optional<Signal> MacdCrossover::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  s.macd.update(bar);
+  const double close = bar.close.to_double();  // once: the conversion is a division
+  s.macd.update(close);
   if (!s.macd.ready()) return std::nullopt;
 
-  const double close = bar.close.to_double();
   const double line = s.macd.line();
   const double signal = s.macd.signal();
   const double histogram = s.macd.histogram();

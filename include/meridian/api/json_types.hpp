@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "meridian/engine/snapshot.hpp"
+#include "meridian/engine/strategy_instance.hpp"
 
 namespace meridian::api {
 
@@ -13,6 +14,8 @@ nlohmann::json position_json(const engine::PositionView& p, const engine::Snapsh
 nlohmann::json candle_json(const core::Bar& b);
 nlohmann::json quote_json(const engine::SymbolView& v, const core::Instrument& inst);
 nlohmann::json signal_json(const engine::SignalEntry& e, const core::InstrumentTable& instruments);
+nlohmann::json instance_json(const engine::InstanceView& v, const engine::Snapshot& s);
+nlohmann::json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s);
 nlohmann::json strategy_json(const engine::StrategyConfig& c);
 nlohmann::json trading_status_json(const engine::Snapshot& s);
 nlohmann::json engine_status_json(const engine::Snapshot& s);

@@ -21,6 +21,15 @@ struct CommandFailure {
   nlohmann::json details = nlohmann::json::object();
 };
 
+// Runs `fn` on the engine strand and maps its error to an HTTP failure: not_found 404,
+// invalid_argument 422 (naming `field`), conflict 409. `done` runs on the engine strand.
+void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::TradingEngine&)> fn,
+                        std::string field, std::function<void(std::optional<CommandFailure>)> done);
+
+// Parses symbol names into ids; a failure names `field`.
+std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohmann::json& value, std::string_view field,
+                                            std::vector<core::SymbolId>& out);
+
 // `body` is the start command's optional JSON ({"strategy": {...}, "symbols": [...]}).
 // `done` runs on the engine strand after the snapshot reflecting the change is published.
 void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann::json* body,

@@ -12,7 +12,8 @@ namespace meridian::app {
 // to output_csv ("-" or empty: stdout): ts as given, numbers as %.17g, an empty field where an
 // indicator has no value yet. Returns 0; or 2 after a message on stderr when the input cannot
 // be opened, a line is malformed (the message names the line number) or the output cannot be
-// written, in which case a partially written output file is removed.
+// written. A file output is written beside its path and renamed into place on success, so a
+// failed run leaves no partial file and an existing one untouched.
 int run_indicators_command(const std::string& input_csv, const std::string& output_csv);
 
 }  // namespace meridian::app

@@ -8,6 +8,7 @@
 #include "meridian/engine/ledger.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/snapshot.hpp"
+#include "meridian/engine/strategy_instance.hpp"
 #include "meridian/engine/trade.hpp"
 
 namespace meridian::engine {
@@ -31,7 +32,8 @@ struct SignalRecord {
 // Asks the writer to commit everything before it and then exit.
 struct StopRecord {};
 
-using JournalRecord = std::variant<TradeRecord, BarRecord, SignalRecord, SessionRecord, StopRecord>;
+using JournalRecord =
+    std::variant<TradeRecord, BarRecord, SignalRecord, SessionRecord, InstanceRecord, InstanceDeleted, StopRecord>;
 
 struct JournalEntry {
   std::uint64_t seq = 0;

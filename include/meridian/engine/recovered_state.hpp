@@ -7,6 +7,7 @@
 #include "meridian/engine/ledger.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/snapshot.hpp"
+#include "meridian/engine/strategy_instance.hpp"
 #include "meridian/engine/trade.hpp"
 
 namespace meridian::engine {
@@ -23,6 +24,9 @@ struct RecoveredState {
   std::optional<SessionRecord> session;
   std::vector<core::Bar> bars;  // recent 1m bars, oldest first
   std::vector<SignalEntry> signals;  // the most recent, oldest first
+  std::vector<InstanceRecord> instances;  // not including the default instance
+  // Each instance's positions, from a replay of the whole trade log.
+  std::vector<std::pair<std::uint64_t, std::vector<std::pair<core::SymbolId, PositionState>>>> attribution;
   std::uint64_t last_signal_id = 0;
 };
 

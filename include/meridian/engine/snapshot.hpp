@@ -47,10 +47,13 @@ struct SignalEntry {
   std::uint64_t id = 0;
   strategies::Signal signal;
   bool acted = false;
+  std::uint64_t strategy_id = 0;
   // Live signals point at static strings; one loaded from the database points into this.
   std::shared_ptr<const std::string> text;
 };
 using SignalLog = std::vector<SignalEntry>;  // oldest first
+
+struct InstanceView;  // strategy_instance.hpp
 
 struct Snapshot {
   std::uint64_t version = 0;
@@ -69,7 +72,8 @@ struct Snapshot {
   std::vector<std::shared_ptr<const BarSeries>> bars;      // closed 1m bars per symbol
   std::shared_ptr<const SignalLog> signals;                // the last kSignalsInMemory signals
   Counters counters{};
-  bool strategy_disabled = false;  // the strategy threw; the next start rebuilds it
+  bool strategy_disabled = false;  // the session's strategy threw; the next start rebuilds it
+  std::shared_ptr<const std::vector<InstanceView>> instances;  // default instance first
 
   core::Price mark(core::SymbolId symbol) const noexcept;  // last trade price
   core::Money market_value() const noexcept;

@@ -14,6 +14,7 @@
 #include "meridian/engine/journal.hpp"
 #include "meridian/engine/recovered_state.hpp"
 #include "meridian/engine/snapshot.hpp"
+#include "meridian/engine/strategy_instance.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/bar_aggregator.hpp"
 #include "meridian/market/feed.hpp"
@@ -52,6 +53,13 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   void on_reject(const execution::Order& order, std::string_view reason) override;
 
   CommandResult start(std::optional<StrategyConfig> strategy, std::optional<std::vector<core::SymbolId>> symbols);
+
+  // Strategy instances (the default one, id 1, is the session's strategy and follows it).
+  enum class InstanceCommand { init, start, stop, remove, restore, erase };
+  CommandResult add_instance(InstanceConfig config, std::uint64_t& id);
+  CommandResult instance_command(std::string_view name, InstanceCommand command);
+  CommandResult patch_instance(std::uint64_t id, std::optional<bool> active, std::optional<StrategyConfig> strategy,
+                               std::optional<std::vector<core::SymbolId>> symbols);
   CommandResult stop();
   CommandResult pause();
   CommandResult resume();
@@ -81,13 +89,20 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
  private:
   void on_bar_closed(const core::Bar& bar);
   void record_bar(const core::Bar& bar);
-  void act_on(const strategies::Signal& signal);
+  struct Instance;
+  void act_on(Instance& instance, const strategies::Signal& signal);
+  void feed(Instance& instance, const core::Bar& bar);
+  Instance make_instance(InstanceConfig config, InstanceState state);
+  void warm(Instance& instance);
+  void touch(Instance& instance);
+  void journal_instance(const Instance& instance);
+  Instance* find_instance(std::string_view name) noexcept;
+  Instance* find_instance(std::uint64_t id) noexcept;
   void log_signal(const SignalEntry& entry);
   void append_journal(JournalRecord record);
   void flush_overflow();
   void change_session(SessionState to, SessionChange change);
   core::Money live_equity() const noexcept;
-  bool in_session(core::SymbolId symbol) const noexcept;
   void rebuild_strategy();
 
   const core::InstrumentTable& instruments_;
@@ -96,14 +111,26 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   JournalQueue& journal_;
 
   market::BarAggregator minute_bars_;
-  std::unique_ptr<strategies::Strategy> strategy_;
-  bool strategy_disabled_ = false;  // it threw; rebuilt (and re-enabled) by the next start
+  // One strategy, its indicator state, and the positions it has opened (attribution: live
+  // for its decisions, durable for readers).
+  struct Instance {
+    InstanceView view;
+    std::unique_ptr<strategies::Strategy> impl;
+    std::vector<bool> symbols;  // by SymbolId
+    Ledger live;
+    Ledger durable;
+  };
+  std::vector<Instance> instances_;  // [0] is the default instance
+  std::uint64_t next_instance_id_ = kDefaultInstanceId + 1;
+  std::uint64_t instance_version_ = 0;
+  std::uint64_t acting_instance_ = 0;  // whose order the executor is filling
+  bool instances_dirty_ = true;
+  std::shared_ptr<const InstanceList> instance_views_;
   std::vector<SymbolView> symbols_;
   std::vector<std::shared_ptr<const BarSeries>> bars_;
   Ledger live_;     // every fill, at once: risk decides on this
   Ledger durable_;  // fills whose journal record committed: what readers see
   SessionRecord session_;
-  std::vector<bool> session_symbols_;
 
   struct PendingTrade {
     std::uint64_t seq;

@@ -8,7 +8,9 @@
 // recompute: the shifted values are small and, for prices within a factor 2 of ref, exact. The
 // sums are recomputed exactly once per lap of the window and whenever their rounding could
 // exceed ~1e-12 of the variance (a huge outlier leaving, a strong trend within a lap), and a
-// window of equal values has exactly zero width.
+// window of equal values has exactly zero width and its value as the middle.
+//
+// Everything is inline so that a loop over bars keeps the state in registers.
 #include <cmath>
 #include <cstddef>
 
@@ -25,9 +27,11 @@ class BollingerBands {
 
   void update(double x) noexcept {
     const double leaving = window_.push(x);
+    equal_run_ = x == latest_ ? equal_run_ + 1 : 1;
+    latest_ = x;
     if (!window_.full()) [[unlikely]]
       return;
-    if (window_.flat()) {
+    if (equal_run_ >= window_.period()) {
       flatten(x);
       return;
     }
@@ -58,15 +62,37 @@ class BollingerBands {
   double lower() const noexcept { return ready() ? mean_ - k_ * stddev_ : kNoValue; }
   double stddev() const noexcept { return ready() ? stddev_ : kNoValue; }
   std::size_t warmup() const noexcept { return window_.period(); }
-  void reset() noexcept;
+  void reset() noexcept {
+    window_.reset();
+    mean_ = ref_ = shifted_sum_ = shifted_squares_ = churn_ = stddev_ = latest_ = 0.0;
+    equal_run_ = 0;
+  }
 
  private:
   static constexpr double kMaxAmplification = 1e4;
 
   // Σ (y - mean)² over the window.
   double m2() const noexcept { return shifted_squares_ - shifted_sum_ * shifted_sum_ * inverse_n_; }
-  void recompute() noexcept;
-  void flatten(double x) noexcept;
+
+  void recompute() noexcept {
+    ref_ = mean_;
+    double sum = 0.0;
+    double squares = 0.0;
+    for (double y : window_.window()) {
+      const double d = y - ref_;
+      sum += d;
+      squares += d * d;
+    }
+    shifted_sum_ = sum;
+    shifted_squares_ = squares;
+    churn_ = 0.0;
+  }
+
+  // Every value in the window is x: the mean is x exactly and the sums are exactly zero.
+  void flatten(double x) noexcept {
+    mean_ = ref_ = x;
+    shifted_sum_ = shifted_squares_ = churn_ = stddev_ = 0.0;
+  }
 
   RollingSum window_;
   double inverse_n_;  // multiplies keep the divider free (three uses per update)
@@ -77,6 +103,8 @@ class BollingerBands {
   double shifted_squares_ = 0.0;  // Σ (y - ref)²
   double churn_ = 0.0;            // Σ of squared terms added and removed since the last recompute
   double stddev_ = 0.0;
+  double latest_ = 0.0;
+  std::size_t equal_run_ = 0;  // consecutive inputs equal to latest_
 };
 
 }  // namespace meridian::indicators

@@ -12,7 +12,9 @@ namespace meridian::indicators {
 // as an empty field.
 inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 
-inline bool has_value(double v) noexcept { return !std::isnan(v); }
+inline bool has_value(double v) noexcept {
+  return !std::isnan(v);
+}
 
 // Throws std::invalid_argument naming `what` unless period >= 1; returns the period.
 std::size_t checked_period(std::size_t period, const char* what);

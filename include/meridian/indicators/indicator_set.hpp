@@ -27,9 +27,9 @@ namespace meridian::indicators {
 class IndicatorSet {
  public:
   static constexpr std::array<std::string_view, 17> kColumns = {
-      "sma20",    "sma50",     "ema20",      "rsi14",      "macd",       "macd_signal",
-      "macd_hist", "bb_upper", "bb_middle",  "bb_lower",   "atr14",      "stochrsi_k",
-      "stochrsi_d", "adx14",   "vwap",       "supertrend", "supertrend_dir"};
+      "sma20",      "sma50",    "ema20",     "rsi14",      "macd",          "macd_signal",
+      "macd_hist",  "bb_upper", "bb_middle", "bb_lower",   "atr14",         "stochrsi_k",
+      "stochrsi_d", "adx14",    "vwap",      "supertrend", "supertrend_dir"};
   using Row = std::array<double, kColumns.size()>;
 
   IndicatorSet();

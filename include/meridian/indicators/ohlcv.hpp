@@ -16,12 +16,14 @@ struct Ohlcv {
 };
 
 inline Ohlcv to_ohlcv(const core::Bar& bar) noexcept {
-  return {bar.open_time,         bar.open.to_double(),  bar.high.to_double(),
-          bar.low.to_double(),   bar.close.to_double(), bar.volume.to_double()};
+  return {bar.open_time,       bar.open.to_double(),  bar.high.to_double(),
+          bar.low.to_double(), bar.close.to_double(), bar.volume.to_double()};
 }
 
 // What update(double price) means for a range-based indicator: a bar that traded only at
 // `price` (open = high = low = close), with no volume and no time.
-inline Ohlcv price_only(double price) noexcept { return {core::Timestamp{}, price, price, price, price, 0.0}; }
+inline Ohlcv price_only(double price) noexcept {
+  return {core::Timestamp{}, price, price, price, price, 0.0};
+}
 
 }  // namespace meridian::indicators

@@ -21,8 +21,6 @@ class RollingSum {
     const double leaving = window_[head_];
     window_[head_] = x;
     sum_ += x - leaving;
-    equal_run_ = x == latest_ ? equal_run_ + 1 : 1;
-    latest_ = x;
     if (++head_ == window_.size()) [[unlikely]]
       end_lap();
     return leaving;
@@ -30,10 +28,6 @@ class RollingSum {
 
   bool full() const noexcept { return full_; }
   double sum() const noexcept { return sum_; }
-  double latest() const noexcept { return latest_; }
-  // The window is full and every value in it equals latest(): its mean is exactly latest()
-  // (the running sum may carry rounding residue from values that have left).
-  bool flat() const noexcept { return full_ && equal_run_ >= window_.size(); }
   std::size_t period() const noexcept { return window_.size(); }
   // True right after the push that completed a lap: sum() was just recomputed exactly. Lets a
   // caller keeping its own running statistics over the window resynchronise at the same point.
@@ -54,8 +48,6 @@ class RollingSum {
   std::vector<double> window_;
   std::size_t head_ = 0;
   double sum_ = 0.0;
-  double latest_ = 0.0;
-  std::size_t equal_run_ = 0;  // consecutive pushes equal to latest_
   bool full_ = false;
 };
 

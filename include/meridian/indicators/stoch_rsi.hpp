@@ -40,9 +40,11 @@ class StochRsi {
   bool ready() const noexcept { return d_.ready(); }
   bool k_ready() const noexcept { return k_.ready(); }
   // value() is %K once ready(). k() is NaN (kNoValue) before k_ready(), d() before ready().
-  double value() const noexcept { return ready() ? k_.value() : kNoValue; }
-  double k() const noexcept { return k_.value(); }
-  double d() const noexcept { return d_.value(); }
+  // Both are means of values in [0, 100]; clamping keeps the running sums' rounding residue
+  // (e.g. -1e-15 just after the range goes flat) from leaving that range.
+  double value() const noexcept { return ready() ? k() : kNoValue; }
+  double k() const noexcept { return clamp_percent(k_.value()); }
+  double d() const noexcept { return clamp_percent(d_.value()); }
   const Rsi& rsi() const noexcept { return rsi_; }
   std::size_t warmup() const noexcept {
     return rsi_.warmup() + range_.period() - 1 + k_.period() - 1 + d_.period() - 1;
@@ -57,6 +59,9 @@ class StochRsi {
   static constexpr double kFlatRange = 1e-9;
 
  private:
+  // NaN passes through (comparisons with NaN are false).
+  static double clamp_percent(double v) noexcept { return v < 0.0 ? 0.0 : (v > 100.0 ? 100.0 : v); }
+
   Rsi rsi_;
   RollingMinMax range_;
   Sma k_;

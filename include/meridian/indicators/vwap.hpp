@@ -14,7 +14,9 @@
 
 namespace meridian::indicators {
 
-inline double typical_price(const Ohlcv& bar) noexcept { return (bar.high + bar.low + bar.close) / 3.0; }
+inline double typical_price(const Ohlcv& bar) noexcept {
+  return (bar.high + bar.low + bar.close) / 3.0;
+}
 
 enum class SessionReset {
   utc_day,  // a bar whose open time is on a different UTC day than the previous bar's

@@ -9,7 +9,9 @@
 namespace meridian::indicators {
 namespace {
 
-TEST(Adx, RejectsZeroPeriod) { EXPECT_THROW(Adx(0), std::invalid_argument); }
+TEST(Adx, RejectsZeroPeriod) {
+  EXPECT_THROW(Adx(0), std::invalid_argument);
+}
 
 TEST(Adx, HandComputedSeries) {
   // n = 2. Bars (H, L, C): (10, 9, 9.5) (11, 9.5, 10.5) (11.5, 10, 11) (11, 9, 9.5) (9.5, 9.5, 9.5)
@@ -49,7 +51,7 @@ TEST(Adx, InsideAndEqualMovesAreNotDirectional) {
   adx.update(Ohlcv{{}, 10, 12, 8, 10, 0});  // up 1, down 1
   EXPECT_EQ(adx.plus_di(), 0.0);
   EXPECT_EQ(adx.minus_di(), 0.0);
-  EXPECT_EQ(adx.adx(), 0.0);  // DX cannot be formed: the seed counts it as 0
+  EXPECT_EQ(adx.adx(), 0.0);                // DX cannot be formed: the seed counts it as 0
   adx.update(Ohlcv{{}, 10, 13, 8, 10, 0});  // up 1, down 0 -> +DM 1
   EXPECT_GT(adx.plus_di(), 0.0);
   EXPECT_EQ(adx.adx(), 100.0);

@@ -9,12 +9,14 @@
 namespace meridian::indicators {
 namespace {
 
-TEST(Atr, RejectsZeroPeriod) { EXPECT_THROW(Atr(0), std::invalid_argument); }
+TEST(Atr, RejectsZeroPeriod) {
+  EXPECT_THROW(Atr(0), std::invalid_argument);
+}
 
 TEST(TrueRange, CoversTheGapFromThePreviousClose) {
-  EXPECT_EQ(true_range(12, 9, 9), 3);     // inside: high - low
+  EXPECT_EQ(true_range(12, 9, 9), 3);        // inside: high - low
   EXPECT_EQ(true_range(15, 14, 10.5), 4.5);  // gap up: high - previous close
-  EXPECT_EQ(true_range(8, 7, 10), 3);     // gap down: previous close - low
+  EXPECT_EQ(true_range(8, 7, 10), 3);        // gap down: previous close - low
 }
 
 TEST(Atr, HandComputedSeries) {

@@ -9,7 +9,9 @@
 namespace meridian::indicators {
 namespace {
 
-TEST(Ema, RejectsZeroPeriod) { EXPECT_THROW(Ema(0), std::invalid_argument); }
+TEST(Ema, RejectsZeroPeriod) {
+  EXPECT_THROW(Ema(0), std::invalid_argument);
+}
 
 TEST(Ema, HandComputedSeries) {
   // n = 3, k = 0.5: seed at bar 2 = (2 + 4 + 6) / 3 = 4; then 4 + 0.5 * (10 - 4) = 7;

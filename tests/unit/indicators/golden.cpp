@@ -11,7 +11,9 @@ namespace meridian::indicators::testing {
 
 namespace {
 
-std::string data_path(std::string_view file) { return std::string(MERIDIAN_TEST_DATA_DIR) + "/" + std::string(file); }
+std::string data_path(std::string_view file) {
+  return std::string(MERIDIAN_TEST_DATA_DIR) + "/" + std::string(file);
+}
 
 std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> out;
@@ -49,8 +51,8 @@ Series load_series(std::string_view name) {
     const auto& r = rows[i];
     const auto ts = static_cast<std::int64_t>(to_double(r.at(0)));
     const auto time = ts < 100'000'000'000 ? core::Timestamp(std::chrono::seconds(ts)) : core::from_epoch_ms(ts);
-    s.bars.push_back({time, to_double(r.at(1)), to_double(r.at(2)), to_double(r.at(3)), to_double(r.at(4)),
-                      to_double(r.at(5))});
+    s.bars.push_back(
+        {time, to_double(r.at(1)), to_double(r.at(2)), to_double(r.at(3)), to_double(r.at(4)), to_double(r.at(5))});
     core::Bar bar;
     bar.open_time = time;
     bar.open = core::Price::from_double(s.bars.back().open);

@@ -39,7 +39,9 @@ Golden load_golden(std::string_view indicator, std::string_view series);
                                    double floor);
 
 // Bitwise equality where NaN equals NaN: replaying the same input must give the same bits.
-inline bool same(double a, double b) { return (a != a && b != b) || a == b; }
+inline bool same(double a, double b) {
+  return (a != a && b != b) || a == b;
+}
 
 // Index of the first bar with a value, or -1.
 int first_value(const std::vector<double>& values);

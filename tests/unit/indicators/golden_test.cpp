@@ -204,7 +204,7 @@ TEST_P(GoldenVectors, SuperTrend) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Series, GoldenVectors, ::testing::ValuesIn(testing::kSeries),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace
 }  // namespace meridian::indicators

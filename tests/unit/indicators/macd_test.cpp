@@ -40,9 +40,10 @@ TEST(Macd, HandComputedTaLibSeeding) {
   EXPECT_DOUBLE_EQ(macd.histogram(), 1.0 / 4);
   EXPECT_DOUBLE_EQ(macd.value(), macd.line());
   macd.update(xs[4]);
-  EXPECT_DOUBLE_EQ(macd.line(), 79.0 / 36);
-  EXPECT_DOUBLE_EQ(macd.signal(), 191.0 / 108);
-  EXPECT_DOUBLE_EQ(macd.histogram(), 23.0 / 54);
+  // Three chained EMAs round a few ulps apart from the exact fractions.
+  EXPECT_NEAR(macd.line(), 79.0 / 36, 1e-14);
+  EXPECT_NEAR(macd.signal(), 191.0 / 108, 1e-14);
+  EXPECT_NEAR(macd.histogram(), 23.0 / 54, 1e-14);
 }
 
 TEST(Macd, StandardPeriodsStartAtBar33) {

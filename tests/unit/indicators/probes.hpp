@@ -122,7 +122,11 @@ inline std::vector<Ohlcv> random_bars(std::size_t count, std::uint64_t seed, dou
 inline std::vector<Ohlcv> flat_bars(std::size_t count, double price, double volume = 10.0) {
   std::vector<Ohlcv> bars(count);
   for (std::size_t i = 0; i < count; ++i) {
-    bars[i] = {core::Timestamp(std::chrono::hours(470'000 + static_cast<std::int64_t>(i))), price, price, price, price,
+    bars[i] = {core::Timestamp(std::chrono::hours(470'000 + static_cast<std::int64_t>(i))),
+               price,
+               price,
+               price,
+               price,
                volume};
   }
   return bars;

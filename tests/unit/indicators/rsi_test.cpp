@@ -10,7 +10,9 @@
 namespace meridian::indicators {
 namespace {
 
-TEST(Rsi, RejectsZeroPeriod) { EXPECT_THROW(Rsi(0), std::invalid_argument); }
+TEST(Rsi, RejectsZeroPeriod) {
+  EXPECT_THROW(Rsi(0), std::invalid_argument);
+}
 
 TEST(Rsi, HandComputedSeries) {
   // n = 2 over closes 10, 12, 11, 14, 14, 13 (changes +2, -1, +3, 0, -1):

@@ -11,7 +11,9 @@
 
 using meridian::indicators::Sma;
 
-TEST(Sma, RejectsZeroPeriod) { EXPECT_THROW(Sma(0), std::invalid_argument); }
+TEST(Sma, RejectsZeroPeriod) {
+  EXPECT_THROW(Sma(0), std::invalid_argument);
+}
 
 TEST(Sma, HandComputedSeries) {
   // period 3 over 1, 2, 4, 8, 16, 32 (sums of powers of two are exact in double):
@@ -71,15 +73,26 @@ TEST(Sma, FlatSeriesStaysFlat) {
       }
     }
   }
-  // A non-dyadic value may lose an ulp in the sum but must not drift over a long run.
+  // A non-dyadic value may lose an ulp in the sum but must not drift over a long run, even
+  // after different values have left the running sum with residue.
   for (std::size_t n : {3u, 7u, 20u, 50u}) {
     Sma sma(n);
     for (int i = 0; i < 10'000; ++i) {
-      sma.update(100.1);
-      if (sma.ready()) {
+      sma.update(i < 100 ? 0.1 * i : 100.1);
+      if (i >= 100 + static_cast<int>(n) - 1) {
         ASSERT_DOUBLE_EQ(sma.value(), 100.1) << "n=" << n << " i=" << i;
       }
     }
+  }
+  // Zeros after other values: residue of at most rounding size, and exactly 0 once the window
+  // has been re-summed at the end of its lap.
+  for (std::size_t n : {3u, 20u}) {
+    Sma sma(n);
+    for (double x : {0.1, 0.2, 0.7, 1e9, 0.3}) sma.update(x);
+    for (std::size_t i = 0; i < n; ++i) sma.update(0.0);
+    EXPECT_NEAR(sma.value(), 0.0, 1e-6) << "n=" << n;  // 1e9 has left; its rounding may not have
+    for (std::size_t i = 0; i < n; ++i) sma.update(0.0);
+    EXPECT_EQ(sma.value(), 0.0) << "n=" << n;
   }
   // Zero is a valid flat series (no 0/0 anywhere).
   Sma zero(5);

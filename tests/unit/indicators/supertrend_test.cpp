@@ -10,7 +10,9 @@
 namespace meridian::indicators {
 namespace {
 
-TEST(SuperTrend, RejectsZeroPeriod) { EXPECT_THROW(SuperTrend(0, 3.0), std::invalid_argument); }
+TEST(SuperTrend, RejectsZeroPeriod) {
+  EXPECT_THROW(SuperTrend(0, 3.0), std::invalid_argument);
+}
 
 TEST(SuperTrend, HandComputedStartAndFlip) {
   // n = 1, factor 1: ATR(1) is the bar's true range from bar 1.

@@ -13,10 +13,14 @@ namespace {
 
 using std::chrono::hours;
 
-core::Timestamp at(hours h) { return core::Timestamp(h); }  // hours since the epoch (UTC)
+core::Timestamp at(hours h) {
+  return core::Timestamp(h);
+}  // hours since the epoch (UTC)
 
 // A bar whose typical price is `tp`.
-Ohlcv bar(core::Timestamp t, double tp, double volume) { return {t, tp, tp + 1, tp - 1, tp, volume}; }
+Ohlcv bar(core::Timestamp t, double tp, double volume) {
+  return {t, tp, tp + 1, tp - 1, tp, volume};
+}
 
 TEST(SessionVwap, WeightsTypicalPriceByVolume) {
   SessionVwap vwap;
@@ -85,7 +89,9 @@ TEST(SessionVwap, PriceOnlyUpdatesAverageWithEqualWeight) {
   EXPECT_DOUBLE_EQ(vwap.value(), 30.0);
 }
 
-TEST(RollingVwap, RejectsZeroPeriod) { EXPECT_THROW(RollingVwap(0), std::invalid_argument); }
+TEST(RollingVwap, RejectsZeroPeriod) {
+  EXPECT_THROW(RollingVwap(0), std::invalid_argument);
+}
 
 TEST(RollingVwap, CoversTheLastNBars) {
   RollingVwap vwap(2);

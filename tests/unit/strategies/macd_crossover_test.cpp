@@ -42,8 +42,8 @@ TEST(MacdCrossover, BuysWhenLineCrossesAboveSignalSellsWhenBelow) {
   const auto& buy = *sigs[8];
   expect_well_formed(buy, bars[8], "macd_crossover");
   EXPECT_EQ(buy.side, Side::buy);
-  EXPECT_NEAR(value_named(buy, "macd"), 17.0 / 72.0, 1e-12);          // 9.1111 - 8.875
-  EXPECT_NEAR(value_named(buy, "macd_signal"), 1.0 / 36.0, 1e-12);    // 0.0278
+  EXPECT_NEAR(value_named(buy, "macd"), 17.0 / 72.0, 1e-12);        // 9.1111 - 8.875
+  EXPECT_NEAR(value_named(buy, "macd_signal"), 1.0 / 36.0, 1e-12);  // 0.0278
   EXPECT_NEAR(value_named(buy, "macd_histogram"), 15.0 / 72.0, 1e-12);
   EXPECT_EQ(value_named(buy, "close"), 10.0);
   // The histogram swung from -0.0278 to +0.2083, far more than 0.1% of the price: full strength.
@@ -83,9 +83,8 @@ TEST(MacdCrossover, SymbolsAreIndependent) {
   // buys at 10.
   std::vector<double> mirrored;
   for (double c : kCloses) mirrored.push_back(20.0 - c);
-  const auto sa = expect_symbols_independent(
-      [](std::size_t n) { return std::make_unique<MacdCrossover>(kSmall, n); }, price_bars(kCloses),
-      price_bars(mirrored));
+  const auto sa = expect_symbols_independent([](std::size_t n) { return std::make_unique<MacdCrossover>(kSmall, n); },
+                                             price_bars(kCloses), price_bars(mirrored));
   EXPECT_EQ(signal_bars(sa), (std::vector<std::size_t>{8, 10}));
   MacdCrossover alone(kSmall, 1);
   const auto sb = run(alone, price_bars(mirrored));
