@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -92,7 +94,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                  "the request target is not a valid origin-form URL"));
     }
     const std::string_view path = url->encoded_path();
-    auto match = server_.router().match(req_.method(), path);
+    // HEAD is answered wherever GET is, without the body.
+    const bool head = req_.method() == http::verb::head;
+    auto match = server_.router().match(head ? http::verb::get : req_.method(), path);
     if (match.route) {
       Request request{req_, path, url->params(), std::move(match.params), Role::anonymous};
       if (!authorized(request.role, match.route->role, server_.config().enforce_auth)) {
@@ -100,7 +104,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                    "this route needs the " + std::string(to_string(match.route->role)) + " role"));
       }
       try {
-        match.route->handler(request, [self = shared_from_this()](HttpResponse&& res) {
+        match.route->handler(request, [self = shared_from_this(), head](HttpResponse&& res) {
+          if (head) {
+            const auto length = res.body().size();
+            res.body().clear();
+            res.content_length(length);
+          }
           net::dispatch(self->stream_.get_executor(),
                         [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
         });
@@ -115,15 +124,27 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (!match.allowed.empty()) {
       std::string allow;
       for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(m));
+      if (std::find(match.allowed.begin(), match.allowed.end(), http::verb::get) != match.allowed.end())
+        allow += ", HEAD";
       auto res = error_response(req_.version(), req_.keep_alive(), http::status::method_not_allowed,
                                 "method_not_allowed",
                                 std::string(req_.method_string()) + " is not allowed here; allowed: " + allow);
       res.set(http::field::allow, allow);
       return send(std::move(res));
     }
-    if (req_.method() == http::verb::get || req_.method() == http::verb::head) {
-      if (!path.starts_with("/api/")) {
+    if (!path.starts_with("/api/")) {
+      if (head || req_.method() == http::verb::get) {
         if (auto res = server_.files().serve(req_, path)) return send(std::move(*res));
+      } else {
+        // A page exists here, but only for reading.
+        HttpRequest probe{http::verb::get, req_.target(), req_.version()};
+        if (auto res = server_.files().serve(probe, path); res && res->result() == http::status::ok) {
+          auto err = error_response(req_.version(), req_.keep_alive(), http::status::method_not_allowed,
+                                    "method_not_allowed",
+                                    std::string(req_.method_string()) + " is not allowed here; allowed: GET, HEAD");
+          err.set(http::field::allow, "GET, HEAD");
+          return send(std::move(err));
+        }
       }
     }
     send(error_response(req_.version(), req_.keep_alive(), http::status::not_found, "not_found",

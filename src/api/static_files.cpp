@@ -52,7 +52,7 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& req, std::stri
     if (!seg.empty() && seg != ".") relative /= fs::path(seg);
     i = j + 1;
   }
-  if (relative.empty() || decoded == "/dashboard") relative = "index.html";
+  if (relative.empty() || relative == "dashboard") relative = "index.html";
 
   std::error_code ec;
   fs::path file = fs::weakly_canonical(root_ / relative, ec);

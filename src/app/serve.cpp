@@ -77,6 +77,11 @@ int migrate(const Config& config) {
 
 int serve(const Config& config) {
   const auto started = core::now();
+  const int threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  boost::asio::io_context io(threads);
+  // Registered first, so a SIGTERM during start-up waits for the handler installed below
+  // instead of killing the process before the journal can be flushed.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   std::unique_ptr<core::InstrumentTable> instruments;
   try {
     instruments = std::make_unique<core::InstrumentTable>(make_instruments(config));
@@ -106,8 +111,6 @@ int serve(const Config& config) {
     }
   }
 
-  const int threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  boost::asio::io_context io(threads);
   engine::JournalQueue journal(1 << 16);
 
   engine::RunnerConfig runner_cfg;
@@ -156,7 +159,6 @@ int serve(const Config& config) {
             << " (simulation mode)" << std::endl;
 
   std::thread shutdown_thread;
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     spdlog::info("signal {}: draining", signo);

@@ -164,6 +164,21 @@ TEST_F(ApiShapes, TradesPaginateWithLimitAndBefore) {
     EXPECT_LT(t["id"].get<long long>(), cursor);
   }
 
+  // since: only trades at or after the time (epoch ms or ISO-8601).
+  const auto& middle = all["items"][all["items"].size() / 2];
+  for (const auto& since :
+       std::vector<std::string>{std::to_string(middle["ts"].get<long long>()), middle["time"].get<std::string>()}) {
+    auto recent = get_json(port(), "/api/trades?limit=5000&since=" + since);
+    expect_list(recent, "since", expect_trade);
+    ASSERT_TRUE(recent.is_object() && recent["items"].is_array());
+    bool has_middle = false;
+    for (const auto& t : recent["items"]) {
+      EXPECT_GE(t["ts"].get<long long>(), middle["ts"].get<long long>()) << "since=" << since << ": " << t.dump();
+      has_middle = has_middle || t["id"] == middle["id"];
+    }
+    EXPECT_TRUE(has_middle) << "since=" << since << " left out the trade at that time";
+  }
+
   const auto symbol = all["items"][0]["symbol"].get<std::string>();
   auto filtered = get_json(port(), "/api/trades?limit=5000&symbol=" + symbol);
   expect_list(filtered, "by_symbol", expect_trade);

@@ -126,6 +126,70 @@ TEST_F(Restart, PausedSessionWithTradesAndPositionsSurvives) {
   ASSERT_NO_FATAL_FAILURE(expect_exit_zero(second, SIGTERM));
 }
 
+// SIGTERM in the middle of trading: every trade seen before is there after the restart,
+// unchanged, and the recovered ledger agrees with its trade log and with the database.
+TEST_F(Restart, SigtermWhileTradingLosesNothing) {
+  auto& first = start_daemon(fast_trading());
+  ASSERT_TRUE(poll_until([&] { return get_json(first.port(), "/api/trading/status").value("trades_count", 0) >= 5; },
+                         kDeadline))
+      << "fewer than 5 trades within the deadline";
+  const auto seen = get_json(first.port(), "/api/trades?limit=5000").at("items");
+  ASSERT_NO_FATAL_FAILURE(expect_exit_zero(first, SIGTERM));
+
+  auto& second = start_daemon(fast_trading());
+  const auto port = second.port();
+  ASSERT_EQ(session_state(port), "running") << "a running session came back in another state";
+  ASSERT_EQ(http_post(port, "/api/trading/pause").status, 200);
+  ASSERT_NO_FATAL_FAILURE(wait_settled(db(), port, "paused"));
+
+  const auto status = get_json(port, "/api/trading/status");
+  const auto trades = get_json(port, "/api/trades?limit=5000").at("items");
+  const auto positions = by_symbol(get_json(port, "/api/trading/positions").at("items"));
+
+  std::map<long long, json> after;
+  for (const auto& t : trades) after[t.at("id").get<long long>()] = t;
+  for (const auto& t : seen) {
+    auto it = after.find(t.at("id").get<long long>());
+    if (it == after.end()) {
+      ADD_FAILURE() << "trade " << t.at("id") << " was lost in the restart";
+      continue;
+    }
+    EXPECT_EQ(it->second, t) << "trade " << t.at("id") << " changed across the restart";
+  }
+
+  // The ledger follows from the trades: cash and open quantities.
+  double cash = status.at("initial_capital").get<double>();
+  std::map<std::string, double> quantity;
+  for (const auto& t : trades) {
+    const double sign = t.at("side") == "buy" ? 1.0 : -1.0;
+    cash -= sign * t.at("notional").get<double>() + t.at("fee").get<double>();
+    quantity[t.at("symbol").get<std::string>()] += sign * t.at("quantity").get<double>();
+  }
+  EXPECT_NEAR(status.at("cash").get<double>(), cash, 1e-4) << "cash does not follow from the trade log";
+  for (const auto& [symbol, q] : quantity) {
+    const auto it = positions.find(symbol);
+    const double open = it == positions.end() ? 0.0 : it->second.at("quantity").get<double>();
+    EXPECT_NEAR(open, q, 1e-9) << symbol << ": the open quantity does not follow from the trade log";
+  }
+
+  // And the database says the same.
+  const auto stored_cash = db().query("SELECT cash::text FROM portfolios WHERE id = 1");
+  ASSERT_EQ(stored_cash.size(), 1u);
+  EXPECT_NEAR(std::stod(stored_cash[0][0].c_str()), status.at("cash").get<double>(), 1e-8);
+  const auto stored =
+      db().query("SELECT symbol, quantity::text FROM positions WHERE portfolio_id = 1 AND quantity <> 0");
+  EXPECT_EQ(stored.size(), positions.size()) << "open positions in the table and over REST differ";
+  for (const auto& row : stored) {
+    const auto it = positions.find(row[0].c_str());
+    if (it == positions.end()) {
+      ADD_FAILURE() << "position " << row[0].c_str() << " is in the table but not in GET /api/trading/positions";
+      continue;
+    }
+    EXPECT_NEAR(std::stod(row[1].c_str()), it->second.at("quantity").get<double>(), 1e-9) << row[0].c_str();
+  }
+  ASSERT_NO_FATAL_FAILURE(expect_exit_zero(second, SIGTERM));
+}
+
 TEST_F(Restart, StoppedStaysStoppedAndRunningStaysRunning) {
   auto& first = start_daemon({});
   ASSERT_EQ(session_state(first.port()), "running") << "autostart: a first start begins trading";

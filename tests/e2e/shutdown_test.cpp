@@ -79,5 +79,23 @@ TEST_F(Shutdown, SigtermWhenIdleExitsZero) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "meridiand " << describe_wait_status(*status);
 }
 
+// The port file announces that the daemon listens; a signal from then on is a clean shutdown.
+// (A signal that lands before the handler is installed kills the process instead; the race is
+// narrow, hence several rounds.)
+TEST_F(Shutdown, SigtermRightAfterThePortFileExitsZero) {
+  DaemonOptions options;
+  options.database_url = db().url();
+  for (int round = 1; round <= 20; ++round) {
+    Daemon d(options);
+    const auto status = d.stop(SIGTERM);
+    ASSERT_TRUE(status) << "round " << round << ": meridiand still runs 10 s after SIGTERM";
+    if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+      print_output("meridiand", d);
+      FAIL() << "round " << round << ": meridiand " << describe_wait_status(*status)
+             << " when SIGTERM came right after it wrote its port file";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace meridian::e2e

@@ -71,7 +71,7 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
         text = read_file(port_file);
         return !text.empty() || !process_->running();
       },
-      kStartTimeout);
+      kStartTimeout, std::chrono::milliseconds(2));
   if (!text.empty()) port_ = static_cast<std::uint16_t>(std::strtoul(text.c_str(), nullptr, 10));
   if (!listening || port_ == 0) {
     std::string why = process_->running() ? "did not write its port file in time"

@@ -28,7 +28,8 @@ struct DaemonOptions {
 
 class Daemon {
  public:
-  // Spawns meridiand and waits until it has written its port file; throws std::runtime_error
+  // Spawns meridiand and waits until it has written its port file (polled every 2 ms: a test can
+  // signal it right after it announced that it listens); throws std::runtime_error
   // (with the daemon's output) if it exits or does not listen in time.
   explicit Daemon(const DaemonOptions& options);
   ~Daemon();  // SIGKILL if still running

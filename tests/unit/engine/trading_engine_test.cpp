@@ -212,13 +212,15 @@ TEST(TradingEngine, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
   // The first tick of minute 6 closes bar 5: golden cross -> buy at the ask.
   feed(rig.engine, 6, 6);
   entries = drain(rig.journal);
-  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_EQ(entries.size(), 3u);  // the bar, the signal, the trade
   ASSERT_TRUE(std::holds_alternative<BarRecord>(entries[0].record));
   EXPECT_EQ(std::get<BarRecord>(entries[0].record).bar.open_time, kT0 + 5min);
-  const auto* rec = std::get_if<TradeRecord>(&entries[1].record);
+  ASSERT_TRUE(std::holds_alternative<meridian::engine::SignalRecord>(entries[1].record));
+  EXPECT_TRUE(std::get<meridian::engine::SignalRecord>(entries[1].record).entry.acted);
+  const auto* rec = std::get_if<TradeRecord>(&entries[2].record);
   ASSERT_NE(rec, nullptr);
-  const std::uint64_t trade_seq = entries[1].seq;
-  EXPECT_EQ(trade_seq, entries[0].seq + 1);
+  const std::uint64_t trade_seq = entries[2].seq;
+  EXPECT_EQ(trade_seq, entries[0].seq + 2);
   EXPECT_EQ(rec->trade.id, 1u);
   EXPECT_EQ(rec->trade.order_id, 1u);
   EXPECT_EQ(rec->trade.symbol, 0u);
@@ -252,8 +254,8 @@ TEST(TradingEngine, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
   auto events = rig.engine.take_events();
   const auto signals = events_of<SignalRaised>(events);
   ASSERT_EQ(signals.size(), 1u);
-  EXPECT_TRUE(signals[0].acted);
-  EXPECT_EQ(signals[0].signal.side, Side::buy);
+  EXPECT_TRUE(signals[0].entry.acted);
+  EXPECT_EQ(signals[0].entry.signal.side, Side::buy);
   EXPECT_TRUE(events_of<TradeDurable>(events).empty());
 
   // Durable up to the bar before the trade: still nothing.
@@ -362,8 +364,8 @@ TEST(TradingEngine, PausedSessionDoesNotTrade) {
   EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty());
   const auto signals = events_of<SignalRaised>(rig.engine.take_events());
   ASSERT_EQ(signals.size(), 1u);
-  EXPECT_EQ(signals[0].signal.side, Side::buy);
-  EXPECT_FALSE(signals[0].acted);
+  EXPECT_EQ(signals[0].entry.signal.side, Side::buy);
+  EXPECT_FALSE(signals[0].entry.acted);
   EXPECT_EQ(rig.engine.ledger().cash(), Money::from_units(100'000));
   EXPECT_EQ(rig.engine.make_snapshot()->counters.orders, 0u);
 
@@ -464,9 +466,8 @@ TEST(TradingEngine, SymbolsOutsideTheSessionDoNotTrade) {
   ASSERT_FALSE(rig.engine.start(std::nullopt, std::vector<SymbolId>{1}));
   rig.engine.take_events();
   feed(rig.engine, 0, 6, 0);  // the golden cross happens on symbol 0
-  const auto signals = events_of<SignalRaised>(rig.engine.take_events());
-  ASSERT_EQ(signals.size(), 1u);
-  EXPECT_FALSE(signals[0].acted);
+  // The session's strategy does not watch symbols outside the session: no signal, no trade.
+  EXPECT_TRUE(events_of<SignalRaised>(rig.engine.take_events()).empty());
   EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty());
   // The same path on symbol 1 trades.
   feed(rig.engine, 0, 6, 1);
@@ -545,7 +546,7 @@ TEST(TradingEngine, WarmUpFeedsTheStrategyWithoutTrading) {
   feed(rig.engine, 6, 9);
   const auto signals = events_of<SignalRaised>(rig.engine.take_events());
   ASSERT_EQ(signals.size(), 1u);
-  EXPECT_EQ(signals[0].signal.side, Side::sell);
+  EXPECT_EQ(signals[0].entry.signal.side, Side::sell);
   EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty());
 
   // persist = true journals history bars.
@@ -594,6 +595,8 @@ TEST(TradingEngine, RecoveryRestoresTheDurableState) {
   for (std::size_t i = 0; i < durable.positions().size(); ++i)
     if (!durable.positions()[i].quantity.is_zero())
       rec.positions.emplace_back(static_cast<SymbolId>(i), durable.positions()[i]);
+  // Every trade so far was the default instance's: storage attributes them to it.
+  rec.attribution = {{meridian::engine::kDefaultInstanceId, rec.positions}};
   rec.trades = *before->trades;
   rec.trades_total = before->trades_total;
   rec.last_trade_id = before->trades->back().id;

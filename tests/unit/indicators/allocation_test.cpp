@@ -13,6 +13,10 @@ namespace {
 std::atomic<long> g_allocations{0};
 }  // namespace
 
+// The replaced operator new is malloc-based, so free() is the matching release; GCC only sees
+// the inlined `new` and warns.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 void* operator new(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
