@@ -18,7 +18,8 @@ struct Rig {
 
   explicit Rig(std::size_t steps) {
     engine::EngineConfig config;
-    config.strategy = engine::StrategyConfig::sma_crossover(3, 8);  // frequent crossovers: the fill path is exercised too
+    config.strategy =
+        engine::StrategyConfig::sma_crossover(3, 8);  // frequent crossovers: the fill path is exercised too
     engine = std::make_unique<engine::TradingEngine>(instruments, config, executor, journal, engine::RecoveredState{});
     market::SimulatedPrices prices(instruments, market::SimConfig{}, core::now());
     batches.resize(steps);

@@ -36,7 +36,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     registry_->sessions.erase(id_);
   }
 
-  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
+  void run() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+  }
 
   // Any thread: close if idle; a busy session closes after its response (draining).
   void close_if_idle() {
@@ -126,9 +128,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(m));
       if (std::find(match.allowed.begin(), match.allowed.end(), http::verb::get) != match.allowed.end())
         allow += ", HEAD";
-      auto res = error_response(req_.version(), req_.keep_alive(), http::status::method_not_allowed,
-                                "method_not_allowed",
-                                std::string(req_.method_string()) + " is not allowed here; allowed: " + allow);
+      auto res =
+          error_response(req_.version(), req_.keep_alive(), http::status::method_not_allowed, "method_not_allowed",
+                         std::string(req_.method_string()) + " is not allowed here; allowed: " + allow);
       res.set(http::field::allow, allow);
       return send(std::move(res));
     }
@@ -139,9 +141,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         // A page exists here, but only for reading.
         HttpRequest probe{http::verb::get, req_.target(), req_.version()};
         if (auto res = server_.files().serve(probe, path); res && res->result() == http::status::ok) {
-          auto err = error_response(req_.version(), req_.keep_alive(), http::status::method_not_allowed,
-                                    "method_not_allowed",
-                                    std::string(req_.method_string()) + " is not allowed here; allowed: GET, HEAD");
+          auto err =
+              error_response(req_.version(), req_.keep_alive(), http::status::method_not_allowed, "method_not_allowed",
+                             std::string(req_.method_string()) + " is not allowed here; allowed: GET, HEAD");
           err.set(http::field::allow, "GET, HEAD");
           return send(std::move(err));
         }

@@ -7,7 +7,9 @@ namespace meridian::api {
 
 using nlohmann::json;
 
-json money_json(core::Money m) { return m.to_double(); }
+json money_json(core::Money m) {
+  return m.to_double();
+}
 
 json trade_json(const engine::Trade& t, const core::InstrumentTable& instruments) {
   return {{"id", t.id},
@@ -117,7 +119,9 @@ json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s) {
           {"pnl", money_json(v.realized_pnl + unrealized - v.fees)}};
 }
 
-json strategy_json(const engine::StrategyConfig& c) { return json::parse(engine::encode_strategy(c)); }
+json strategy_json(const engine::StrategyConfig& c) {
+  return json::parse(engine::encode_strategy(c));
+}
 
 json trading_status_json(const engine::Snapshot& s) {
   json symbols = json::array();

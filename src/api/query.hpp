@@ -20,10 +20,10 @@ inline Parsed<long long> int_param(const Request& req, std::string_view name, lo
   auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
   if (ec != std::errc{} || p != text->data() + text->size() || v < lo || v > hi) {
     nlohmann::json details{{"field", name}, {"value", *text}, {"min", lo}, {"max", hi}};
-    return error_response(req, http::status::bad_request, "invalid_parameter",
-                          std::string(name) + " must be an integer between " + std::to_string(lo) + " and " +
-                              std::to_string(hi),
-                          &details);
+    return error_response(
+        req, http::status::bad_request, "invalid_parameter",
+        std::string(name) + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi),
+        &details);
   }
   return v;
 }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/url/decode_view.hpp>
 #include <span>
 #include <stdexcept>
-#include <boost/url/decode_view.hpp>
 
 namespace meridian::api {
 
@@ -37,7 +37,9 @@ Segments split(std::string_view path) {
   return out;
 }
 
-bool is_param(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+bool is_param(std::string_view seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
 }  // namespace
 
 void Router::add(Route route) {

@@ -13,13 +13,14 @@ void symbols(ApiContext& ctx, const Request& req, const Reply& reply) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& inst : ctx.instruments.all()) {
     const auto& view = snap->symbols[inst.id];
-    items.push_back({{"symbol", inst.symbol},
-                     {"venue", inst.venue},
-                     {"asset_class", core::to_string(inst.asset_class)},
-                     {"currency", inst.currency},
-                     {"price_decimals", inst.price_decimals},
-                     {"qty_decimals", inst.qty_decimals},
-                     {"last_price", view.has_tick ? nlohmann::json(view.last.last.to_double()) : nlohmann::json(nullptr)}});
+    items.push_back(
+        {{"symbol", inst.symbol},
+         {"venue", inst.venue},
+         {"asset_class", core::to_string(inst.asset_class)},
+         {"currency", inst.currency},
+         {"price_decimals", inst.price_decimals},
+         {"qty_decimals", inst.qty_decimals},
+         {"last_price", view.has_tick ? nlohmann::json(view.last.last.to_double()) : nlohmann::json(nullptr)}});
   }
   reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
 }
@@ -41,12 +42,13 @@ void candles(ApiContext& ctx, const Request& req, const Reply& reply) {
   nlohmann::json items = nlohmann::json::array();
   for (auto it = bars.end() - static_cast<std::ptrdiff_t>(n); it != bars.end(); ++it) items.push_back(candle_json(*it));
   const auto& view = snap->symbols[*id];
-  reply(json_response(req, http::status::ok,
-                      nlohmann::json{{"symbol", ctx.instruments.at(*id).symbol},
-                                     {"timeframe", "1m"},
-                                     {"items", std::move(items)},
-                                     {"partial", view.has_partial ? candle_json(view.partial) : nlohmann::json(nullptr)},
-                                     {"next", nullptr}}));
+  reply(
+      json_response(req, http::status::ok,
+                    nlohmann::json{{"symbol", ctx.instruments.at(*id).symbol},
+                                   {"timeframe", "1m"},
+                                   {"items", std::move(items)},
+                                   {"partial", view.has_partial ? candle_json(view.partial) : nlohmann::json(nullptr)},
+                                   {"next", nullptr}}));
 }
 
 }  // namespace

@@ -33,13 +33,13 @@ nlohmann::json classes_json() {
       properties[std::string(p.name)] = param_schema_json(p);
       defaults[std::string(p.name)] = properties[std::string(p.name)]["default"];
     }
-    items.push_back({{"class", cls.name},
-                     {"title", cls.title},
-                     {"description", cls.description},
-                     {"timeframe", core::to_string(cls.default_timeframe)},
-                     {"defaults", std::move(defaults)},
-                     {"schema",
-                      {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}}}});
+    items.push_back(
+        {{"class", cls.name},
+         {"title", cls.title},
+         {"description", cls.description},
+         {"timeframe", core::to_string(cls.default_timeframe)},
+         {"defaults", std::move(defaults)},
+         {"schema", {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}}}});
   }
   return items;
 }
@@ -49,8 +49,8 @@ void reply_instance(ApiContext& ctx, unsigned version, bool keep_alive, const Re
                     std::optional<CommandFailure> failure, std::function<bool(const engine::InstanceView&)> which,
                     http::status status = http::status::ok) {
   if (failure)
-    return reply(error_response(version, keep_alive, failure->status, failure->code, failure->message,
-                                &failure->details));
+    return reply(
+        error_response(version, keep_alive, failure->status, failure->code, failure->message, &failure->details));
   auto snap = ctx.snapshot();
   nlohmann::json body = nullptr;
   for (const auto& v : *snap->instances)
@@ -120,9 +120,11 @@ void add_instance(ApiContext& ctx, const Request& req, Reply reply) {
   if (name == body->end() || !name->is_string()) return reply(field_failure(req, "name", "name must be a string"));
   auto cls_it = body->find("class");
   if (cls_it == body->end() || !cls_it->is_string())
-    return reply(field_failure(req, "class", "class must be a strategy class name; see /api/strategies/meta/strategy-classes"));
+    return reply(
+        field_failure(req, "class", "class must be a strategy class name; see /api/strategies/meta/strategy-classes"));
   const auto* cls = strategies::find_strategy_class(cls_it->get<std::string>());
-  if (!cls) return reply(field_failure(req, "class", "unknown strategy class; see /api/strategies/meta/strategy-classes"));
+  if (!cls)
+    return reply(field_failure(req, "class", "unknown strategy class; see /api/strategies/meta/strategy-classes"));
   engine::StrategyConfig base;
   base.class_name = cls->name;
   base.params = strategies::ParamValues(cls->params);
@@ -145,10 +147,15 @@ void add_instance(ApiContext& ctx, const Request& req, Reply reply) {
   const bool keep_alive = req.raw.keep_alive();
   auto id = std::make_shared<std::uint64_t>(0);
   run_engine_command(
-      ctx, [config = std::move(config), id](engine::TradingEngine& e) mutable { return e.add_instance(std::move(config), *id); },
-      "name", [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
-        reply_instance(ctx, version, keep_alive, reply, std::move(failure),
-                       [id](const engine::InstanceView& v) { return v.config.id == *id; }, http::status::created);
+      ctx,
+      [config = std::move(config), id](engine::TradingEngine& e) mutable {
+        return e.add_instance(std::move(config), *id);
+      },
+      "name",
+      [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
+        reply_instance(
+            ctx, version, keep_alive, reply, std::move(failure),
+            [id](const engine::InstanceView& v) { return v.config.id == *id; }, http::status::created);
       });
 }
 
@@ -158,7 +165,8 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
   const auto id = std::strtoull(id_text.c_str(), &end, 10);
   if (id_text.empty() || *end != '\0') {
     nlohmann::json details{{"field", "id"}, {"value", id_text}};
-    return reply(error_response(req, http::status::bad_request, "invalid_parameter", "id must be a strategy id", &details));
+    return reply(
+        error_response(req, http::status::bad_request, "invalid_parameter", "id must be a strategy id", &details));
   }
   auto body = parse_body(req, reply);
   if (!body) return;
@@ -187,8 +195,12 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
   const unsigned version = req.raw.version();
   const bool keep_alive = req.raw.keep_alive();
   run_engine_command(
-      ctx, [id, active, strategy, symbols](engine::TradingEngine& e) { return e.patch_instance(id, active, strategy, symbols); },
-      "params", [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
+      ctx,
+      [id, active, strategy, symbols](engine::TradingEngine& e) {
+        return e.patch_instance(id, active, strategy, symbols);
+      },
+      "params",
+      [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
         reply_instance(ctx, version, keep_alive, reply, std::move(failure),
                        [id](const engine::InstanceView& v) { return v.config.id == id; });
       });
@@ -246,28 +258,30 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
                 reply(json_response(req, http::status::ok,
                                     nlohmann::json{{"items", list(*ctx.snapshot(), true)}, {"next", nullptr}}));
               }});
-  router.add({http::verb::get, "/api/strategies/updates", Role::viewer, "Instances changed since a cursor",
-              [&ctx](const Request& req, Reply reply) {
-                auto since = int_param(req, "since", 0, std::numeric_limits<long long>::max(), 0);
-                if (auto* err = std::get_if<HttpResponse>(&since)) return reply(std::move(*err));
-                auto snap = ctx.snapshot();
-                const auto cursor = static_cast<std::uint64_t>(std::get<long long>(since));
-                nlohmann::json items = nlohmann::json::array();
-                std::uint64_t latest = cursor;
-                for (const auto& v : *snap->instances) {
-                  latest = std::max(latest, v.version);
-                  if (v.version > cursor) items.push_back(instance_json(v, *snap));
-                }
-                reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"cursor", latest}}));
-              }});
-  router.add({http::verb::get, "/api/strategies/holdings", Role::viewer, "Positions and P&L per strategy",
-              [&ctx](const Request& req, Reply reply) {
-                auto snap = ctx.snapshot();
-                nlohmann::json items = nlohmann::json::array();
-                for (const auto& v : *snap->instances)
-                  if (v.state != engine::InstanceState::removed) items.push_back(holdings_json(v, *snap));
-                reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
-              }});
+  router.add(
+      {http::verb::get, "/api/strategies/updates", Role::viewer, "Instances changed since a cursor",
+       [&ctx](const Request& req, Reply reply) {
+         auto since = int_param(req, "since", 0, std::numeric_limits<long long>::max(), 0);
+         if (auto* err = std::get_if<HttpResponse>(&since)) return reply(std::move(*err));
+         auto snap = ctx.snapshot();
+         const auto cursor = static_cast<std::uint64_t>(std::get<long long>(since));
+         nlohmann::json items = nlohmann::json::array();
+         std::uint64_t latest = cursor;
+         for (const auto& v : *snap->instances) {
+           latest = std::max(latest, v.version);
+           if (v.version > cursor) items.push_back(instance_json(v, *snap));
+         }
+         reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"cursor", latest}}));
+       }});
+  router.add(
+      {http::verb::get, "/api/strategies/holdings", Role::viewer, "Positions and P&L per strategy",
+       [&ctx](const Request& req, Reply reply) {
+         auto snap = ctx.snapshot();
+         nlohmann::json items = nlohmann::json::array();
+         for (const auto& v : *snap->instances)
+           if (v.state != engine::InstanceState::removed) items.push_back(holdings_json(v, *snap));
+         reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
+       }});
   router.add({http::verb::post, "/api/strategies", Role::trader, "Add a strategy instance",
               [&ctx](const Request& req, Reply reply) { add_instance(ctx, req, std::move(reply)); }});
   router.add({http::verb::patch, "/api/strategies/{id}", Role::trader, "Toggle active, change params or symbols",

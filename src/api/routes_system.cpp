@@ -18,7 +18,8 @@ void health(ApiContext& ctx, const Request& req, const Reply& reply) {
   const bool engine_ok = age_ms < 5000;
   // A database outage degrades (the engine trades on, the journal buffers); a dead feed
   // or a stuck engine makes the daemon unfit for traffic.
-  const char* overall = !engine_ok || !feed.connected ? "down" : (std::string_view(db_status) == "down" ? "degraded" : "ok");
+  const char* overall =
+      !engine_ok || !feed.connected ? "down" : (std::string_view(db_status) == "down" ? "degraded" : "ok");
   nlohmann::json body{
       {"status", overall},
       {"version", ctx.version},

@@ -15,7 +15,8 @@ HttpResponse cached(const Request& req, const std::shared_ptr<const std::string>
 
 void trading_status(ApiContext& ctx, const Request& req, const Reply& reply) {
   auto snap = ctx.snapshot();
-  reply(cached(req, ctx.trading_status.get(*snap, [](const engine::Snapshot& s) { return trading_status_json(s).dump(); })));
+  reply(cached(req,
+               ctx.trading_status.get(*snap, [](const engine::Snapshot& s) { return trading_status_json(s).dump(); })));
 }
 
 void session_command(ApiContext& ctx, SessionCommand command, const Request& req, Reply reply) {
@@ -24,15 +25,16 @@ void session_command(ApiContext& ctx, SessionCommand command, const Request& req
   if (!text.empty()) {
     body = nlohmann::json::parse(text, nullptr, false);
     if (body.is_discarded())
-      return reply(error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON"));
+      return reply(
+          error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON"));
   }
   // The reply must not outlive the request object: capture what the response needs.
   const unsigned version = req.raw.version();
   const bool keep_alive = req.raw.keep_alive();
   run_session_command(ctx, command, &body, [&ctx, version, keep_alive, reply](std::optional<CommandFailure> failure) {
     if (failure) {
-      return reply(error_response(version, keep_alive, failure->status, failure->code, failure->message,
-                                  &failure->details));
+      return reply(
+          error_response(version, keep_alive, failure->status, failure->code, failure->message, &failure->details));
     }
     HttpResponse res{http::status::ok, version};
     add_common_headers(res);
@@ -104,8 +106,7 @@ void add_trading_routes(Router& router, ApiContext& ctx) {
                                                              {"resume", SessionCommand::resume}};
   for (const auto& [name, command] : commands) {
     router.add({http::verb::post, std::string("/api/trading/") + name, Role::trader,
-                std::string("Trading session: ") + name,
-                [&ctx, command = command](const Request& req, Reply reply) {
+                std::string("Trading session: ") + name, [&ctx, command = command](const Request& req, Reply reply) {
                   session_command(ctx, command, req, std::move(reply));
                 }});
   }

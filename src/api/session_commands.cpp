@@ -38,8 +38,10 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
     if (!s.is_string()) return field_error(std::string(field), std::string(field) + " must contain strings");
     auto id = ctx.instruments.find(s.get<std::string>());
     if (!id)
-      return CommandFailure{http::status::unprocessable_entity, "unknown_symbol",
-                            "unknown symbol '" + s.get<std::string>() + "'", {{"field", field}, {"value", s}}};
+      return CommandFailure{http::status::unprocessable_entity,
+                            "unknown_symbol",
+                            "unknown symbol '" + s.get<std::string>() + "'",
+                            {{"field", field}, {"value", s}}};
     out.push_back(*id);
   }
   return std::nullopt;

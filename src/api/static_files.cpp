@@ -36,7 +36,8 @@ HttpResponse plain_error(const HttpRequest& req, http::status status, std::strin
 
 std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& req, std::string_view path) const {
   auto encoded = boost::urls::make_pct_string_view(path);
-  if (!encoded) return plain_error(req, http::status::bad_request, "invalid_path", "malformed percent-encoding in path");
+  if (!encoded)
+    return plain_error(req, http::status::bad_request, "invalid_path", "malformed percent-encoding in path");
   const std::string decoded(encoded->decode());
   if (decoded.empty() || decoded.front() != '/' || decoded.find('\0') != std::string::npos ||
       decoded.find('\\') != std::string::npos)

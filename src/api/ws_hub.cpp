@@ -9,7 +9,9 @@
 namespace meridian::api {
 
 namespace {
-std::int64_t now_ms() { return core::epoch_ms(core::now()); }
+std::int64_t now_ms() {
+  return core::epoch_ms(core::now());
+}
 
 const char* session_message_type(engine::SessionChange c) {
   switch (c) {
@@ -41,10 +43,12 @@ void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<con
     broadcast(std::make_shared<const std::string>(status_message(session_message_type(changed->change), *snap)));
   } else if (const auto* trade = std::get_if<engine::TradeDurable>(&event)) {
     broadcast(std::make_shared<const std::string>(
-        nlohmann::json{{"type", "trade"}, {"ts", now_ms()}, {"data", trade_json(trade->trade, ctx_.instruments)}}.dump()));
+        nlohmann::json{{"type", "trade"}, {"ts", now_ms()}, {"data", trade_json(trade->trade, ctx_.instruments)}}
+            .dump()));
   } else if (const auto* sig = std::get_if<engine::SignalRaised>(&event)) {
     broadcast(std::make_shared<const std::string>(
-        nlohmann::json{{"type", "signal"}, {"ts", now_ms()}, {"data", signal_json(sig->entry, ctx_.instruments)}}.dump()));
+        nlohmann::json{{"type", "signal"}, {"ts", now_ms()}, {"data", signal_json(sig->entry, ctx_.instruments)}}
+            .dump()));
   } else if (std::holds_alternative<engine::PricesMoved>(event)) {
     if (clients() == 0) return;
     for (const auto& inst : ctx_.instruments.all()) {

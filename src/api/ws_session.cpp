@@ -17,7 +17,9 @@ namespace websocket = beast::websocket;
 
 namespace {
 constexpr std::size_t kMaxInbound = 64 * 1024;
-std::int64_t now_ms() { return core::epoch_ms(core::now()); }
+std::int64_t now_ms() {
+  return core::epoch_ms(core::now());
+}
 }  // namespace
 
 WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub)
@@ -99,24 +101,25 @@ void WsSession::on_message(std::string_view text) {
       ids.push_back(static_cast<int>(*id));
     }
     set_subscription(ids, type == "subscribe");
-    nlohmann::json ack{{"type", type == "subscribe" ? "subscribed" : "unsubscribed"}, {"ts", now_ms()}, {"symbols", *it}};
+    nlohmann::json ack{
+        {"type", type == "subscribe" ? "subscribed" : "unsubscribed"}, {"ts", now_ms()}, {"symbols", *it}};
     return enqueue({std::make_shared<const std::string>(ack.dump()), -1});
   }
   if (type == "getStatus") {
     return enqueue({std::make_shared<const std::string>(WsHub::status_message("status", *ctx.snapshot())), -1});
   }
   if (type == "ping") {
-    return enqueue({std::make_shared<const std::string>(nlohmann::json{{"type", "pong"}, {"ts", now_ms()}}.dump()), -1});
+    return enqueue(
+        {std::make_shared<const std::string>(nlohmann::json{{"type", "pong"}, {"ts", now_ms()}}.dump()), -1});
   }
   if (auto command = parse_session_command(type)) {
     const nlohmann::json* body = msg.contains("config") ? &msg["config"] : nullptr;
     // Success is announced by the broadcast (tradingStarted, ...); only failures reply here.
     run_session_command(ctx, *command, body, [self = shared_from_this()](std::optional<CommandFailure> failure) {
-      if (failure) self->send(std::make_shared<const std::string>(
-                                  nlohmann::json{{"type", "error"},
-                                                 {"ts", now_ms()},
-                                                 {"error", {{"code", failure->code}, {"message", failure->message}}}}
-                                      .dump()));
+      if (failure)
+        self->send(std::make_shared<const std::string>(nlohmann::json{
+            {"type", "error"}, {"ts", now_ms()}, {"error", {{"code", failure->code}, {"message", failure->message}}}}
+                                                           .dump()));
     });
     return;
   }

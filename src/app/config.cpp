@@ -1,8 +1,8 @@
 #include "meridian/app/config.hpp"
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 

@@ -1,3 +1,5 @@
 #include "meridian/app/config.hpp"
 
-int main(int argc, char** argv) { return meridian::app::run(argc, argv); }
+int main(int argc, char** argv) {
+  return meridian::app::run(argc, argv);
+}

@@ -41,9 +41,9 @@ fs::path find_static_dir(const Config& c) {
   const auto exe = fs::read_symlink("/proc/self/exe", ec);
   // Installed: <prefix>/bin/meridiand with <prefix>/share/meridian/static; in a build
   // tree: build/<preset>/src/meridiand under the checkout.
-  for (const auto& candidate : {exe.parent_path().parent_path() / "share/meridian/static",
-                                exe.parent_path().parent_path().parent_path().parent_path() / "static",
-                                fs::current_path() / "static"})
+  for (const auto& candidate :
+       {exe.parent_path().parent_path() / "share/meridian/static",
+        exe.parent_path().parent_path().parent_path().parent_path() / "static", fs::current_path() / "static"})
     if (fs::is_regular_file(candidate / "index.html", ec)) return candidate;
   return fs::current_path() / "static";
 }
@@ -77,7 +77,8 @@ int migrate(const Config& config) {
 
 int serve(const Config& config) {
   const auto started = core::now();
-  const int threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   boost::asio::io_context io(threads);
   // Registered first, so a SIGTERM during start-up waits for the handler installed below
   // instead of killing the process before the journal can be flushed.

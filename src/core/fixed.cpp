@@ -23,8 +23,7 @@ std::int64_t div_round_half_even(i128 num, i128 den) noexcept {
   return static_cast<std::int64_t>(q);
 }
 
-constexpr std::int64_t kPow10[] = {1,      10,      100,      1000,      10000,
-                                   100000, 1000000, 10000000, 100000000};
+constexpr std::int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
 }  // namespace
 
@@ -83,8 +82,8 @@ std::optional<std::int64_t> parse_fixed_raw(std::string_view text) noexcept {
 
 std::string format_fixed_raw(std::int64_t raw) {
   const bool negative = raw < 0;
-  unsigned long long mag = negative ? 0ULL - static_cast<unsigned long long>(raw)
-                                    : static_cast<unsigned long long>(raw);
+  unsigned long long mag =
+      negative ? 0ULL - static_cast<unsigned long long>(raw) : static_cast<unsigned long long>(raw);
   unsigned long long whole = mag / kFixedScale;
   unsigned long long frac = mag % kFixedScale;
   std::string out = negative ? "-" : "";

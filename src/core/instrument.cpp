@@ -1,11 +1,13 @@
 #include "meridian/core/instrument.hpp"
 
-#include <stdexcept>
 #include <strings.h>
+#include <stdexcept>
 
 namespace meridian::core {
 
-std::string_view to_string(AssetClass a) noexcept { return a == AssetClass::crypto ? "crypto" : "equity"; }
+std::string_view to_string(AssetClass a) noexcept {
+  return a == AssetClass::crypto ? "crypto" : "equity";
+}
 
 InstrumentTable::InstrumentTable(std::vector<Instrument> instruments) : items_(std::move(instruments)) {
   for (std::size_t i = 0; i < items_.size(); ++i) {

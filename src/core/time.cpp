@@ -14,7 +14,8 @@ std::string to_iso8601(Timestamp t, int fraction_digits) {
   const bool micro = fraction_digits >= 6;
   const long long fraction = micro ? hms.subseconds().count() : hms.subseconds().count() / 1000;
   char buf[40];
-  std::snprintf(buf, sizeof buf, micro ? "%04d-%02u-%02uT%02ld:%02ld:%02lld.%06lldZ" : "%04d-%02u-%02uT%02ld:%02ld:%02lld.%03lldZ",
+  std::snprintf(buf, sizeof buf,
+                micro ? "%04d-%02u-%02uT%02ld:%02ld:%02lld.%06lldZ" : "%04d-%02u-%02uT%02ld:%02ld:%02lld.%03lldZ",
                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
                 static_cast<long long>(hms.seconds().count()), fraction);

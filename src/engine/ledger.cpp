@@ -23,7 +23,8 @@ core::Money Ledger::apply(core::SymbolId symbol, core::Side side, core::Quantity
   }
   // The sold share of the cost basis, pro rata; selling everything takes all of it so no
   // rounding residue is left on a flat position.
-  const core::Money cost = qty == pos.quantity ? pos.cost_basis : core::scale(pos.cost_basis, qty.raw(), pos.quantity.raw());
+  const core::Money cost =
+      qty == pos.quantity ? pos.cost_basis : core::scale(pos.cost_basis, qty.raw(), pos.quantity.raw());
   const core::Money realized = value - cost;
   cash_ += value - fee;
   pos.quantity -= qty;

@@ -141,8 +141,8 @@ CommandResult TradingEngine::instance_command(std::string_view name, InstanceCom
       if (state == InstanceState::running) return wrong_state("delete");
       for (std::size_t i = 0; i < inst->durable.positions().size(); ++i)
         if (!inst->live.positions()[i].quantity.is_zero())
-          return CommandError{core::Errc::conflict, "strategy '" + std::string(name) +
-                                                        "' still holds a position; it cannot be deleted"};
+          return CommandError{core::Errc::conflict,
+                              "strategy '" + std::string(name) + "' still holds a position; it cannot be deleted"};
       const auto id = inst->view.config.id;
       instances_.erase(instances_.begin() + (inst - instances_.data()));
       append_journal(InstanceDeleted{id});

@@ -63,8 +63,8 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
     session_.state = config_.autostart ? SessionState::running : SessionState::stopped;
     append_journal(session_);
   }
-  InstanceConfig default_config{kDefaultInstanceId, std::string(kDefaultInstanceName), session_.strategy,
-                                session_.symbols, "default", true};
+  InstanceConfig default_config{
+      kDefaultInstanceId, std::string(kDefaultInstanceName), session_.strategy, session_.symbols, "default", true};
   instances_.push_back(make_instance(std::move(default_config), InstanceState::running));
   for (auto& rec : recovered.instances) {
     // An instance that was warm before the stop is warm again after it (from the bars below).
@@ -107,8 +107,9 @@ void TradingEngine::warm_up(const std::vector<core::Bar>& history, bool persist)
     auto& view = symbols_[bar.symbol];
     if (!view.has_tick || view.last.ts <= bar.open_time) {
       // Until the first live tick, the last close is the best price we know.
-      view.last = core::Tick{bar.symbol, bar.open_time + core::period_of(bar.timeframe), bar.close, bar.close,
-                             bar.close, core::Quantity{}};
+      view.last =
+          core::Tick{bar.symbol,      bar.open_time + core::period_of(bar.timeframe), bar.close, bar.close, bar.close,
+                     core::Quantity{}};
       view.has_tick = true;
     }
     if (persist) append_journal(BarRecord{bar});
@@ -239,8 +240,8 @@ void TradingEngine::act_on(Instance& instance, const strategies::Signal& signal)
                        instruments_.at(signal.symbol).symbol, risk::to_string(denial));
     return;
   }
-  execution::Order order{next_order_id_++, signal.symbol, signal.side, intent.quantity,
-                         execution::OrderType::market, touch.ts};
+  execution::Order order{next_order_id_++, signal.symbol, signal.side, intent.quantity, execution::OrderType::market,
+                         touch.ts};
   ++counters_.orders;
   acting_instance_ = instance.view.config.id;
   executor_.submit(order, touch, *this);
@@ -251,9 +252,18 @@ void TradingEngine::on_fill(const execution::Fill& fill) {
   const auto realized = live_.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
   auto* inst = find_instance(acting_instance_);
   if (inst) inst->live.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
-  Trade trade{next_trade_id_++, fill.order_id, config_.portfolio_id, fill.symbol, fill.side, fill.quantity,
-              fill.price, fill.fee, realized, fill.ts,
-              inst ? inst->view.config.strategy.class_name : std::string_view("manual"), acting_instance_};
+  Trade trade{next_trade_id_++,
+              fill.order_id,
+              config_.portfolio_id,
+              fill.symbol,
+              fill.side,
+              fill.quantity,
+              fill.price,
+              fill.fee,
+              realized,
+              fill.ts,
+              inst ? inst->view.config.strategy.class_name : std::string_view("manual"),
+              acting_instance_};
   const std::uint64_t seq = next_seq_;
   append_journal(TradeRecord{trade, live_.cash(), live_.fees_paid(), live_.position(fill.symbol)});
   pending_trades_.push_back({seq, trade});
@@ -272,7 +282,8 @@ void TradingEngine::on_durable(std::uint64_t seq) {
   std::size_t fresh = 0;
   for (const auto& p : pending_trades_)
     if (p.seq <= seq) ++fresh;
-  const std::size_t keep = std::min(old.size(), config_.trades_in_memory > fresh ? config_.trades_in_memory - fresh : 0);
+  const std::size_t keep =
+      std::min(old.size(), config_.trades_in_memory > fresh ? config_.trades_in_memory - fresh : 0);
   log->reserve(keep + fresh);
   log->insert(log->end(), old.end() - static_cast<std::ptrdiff_t>(keep), old.end());
   while (!pending_trades_.empty() && pending_trades_.front().seq <= seq) {
@@ -302,7 +313,9 @@ void TradingEngine::flush_overflow() {
   counters_.journal_backlog = overflow_.size();
 }
 
-void TradingEngine::request_journal_stop() { append_journal(StopRecord{}); }
+void TradingEngine::request_journal_stop() {
+  append_journal(StopRecord{});
+}
 
 void TradingEngine::change_session(SessionState to, SessionChange change) {
   session_.state = to;
@@ -321,7 +334,8 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
   if (strategy) {
     const auto* cls = strategies::find_strategy_class(strategy->class_name);
     if (!cls) return CommandError{core::Errc::invalid_argument, "unknown strategy class"};
-    if (auto err = strategies::validate_params(*cls, strategy->params)) return CommandError{core::Errc::invalid_argument, *err};
+    if (auto err = strategies::validate_params(*cls, strategy->params))
+      return CommandError{core::Errc::invalid_argument, *err};
     if (!(strategy->position_fraction > 0.0 && strategy->position_fraction <= 1.0))
       return CommandError{core::Errc::invalid_argument, "position_fraction must be in (0, 1]"};
   }
@@ -346,16 +360,16 @@ CommandResult TradingEngine::stop() {
 
 CommandResult TradingEngine::pause() {
   if (session_.state != SessionState::running)
-    return CommandError{core::Errc::conflict, "only a running session can be paused; it is " +
-                                                  std::string(to_string(session_.state))};
+    return CommandError{core::Errc::conflict,
+                        "only a running session can be paused; it is " + std::string(to_string(session_.state))};
   change_session(SessionState::paused, SessionChange::paused);
   return std::nullopt;
 }
 
 CommandResult TradingEngine::resume() {
   if (session_.state != SessionState::paused)
-    return CommandError{core::Errc::conflict, "only a paused session can be resumed; it is " +
-                                                  std::string(to_string(session_.state))};
+    return CommandError{core::Errc::conflict,
+                        "only a paused session can be resumed; it is " + std::string(to_string(session_.state))};
   change_session(SessionState::running, SessionChange::resumed);
   return std::nullopt;
 }

@@ -2,7 +2,9 @@
 
 namespace meridian::execution {
 
-std::string_view to_string(OrderType) noexcept { return "market"; }
+std::string_view to_string(OrderType) noexcept {
+  return "market";
+}
 
 core::Money PaperExecutor::fee_for(core::Price price, core::Quantity quantity) const noexcept {
   return core::scale(core::notional(price, quantity), config_.fee_bps, 10'000) + config_.fee_fixed;

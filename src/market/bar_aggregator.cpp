@@ -19,7 +19,8 @@ std::optional<core::Bar> BarAggregator::on_tick(const core::Tick& tick) noexcept
     slot.open = false;
   }
   if (!slot.open) {
-    slot.bar = core::Bar{tick.symbol, timeframe_, open_time, tick.last, tick.last, tick.last, tick.last, tick.volume, 1};
+    slot.bar =
+        core::Bar{tick.symbol, timeframe_, open_time, tick.last, tick.last, tick.last, tick.last, tick.volume, 1};
     slot.open = true;
     return closed;
   }

@@ -25,7 +25,9 @@ void SimulatedFeed::stop() {
   boost::asio::post(strand_, [this] { timer_.cancel(); });
 }
 
-FeedHealth SimulatedFeed::health() const noexcept { return {running_.load(), tick_count_.load(), 0}; }
+FeedHealth SimulatedFeed::health() const noexcept {
+  return {running_.load(), tick_count_.load(), 0};
+}
 
 void SimulatedFeed::schedule() {
   if (!running_) return;

@@ -5,8 +5,7 @@
 namespace meridian::risk {
 
 core::Quantity fixed_fraction(core::Money equity, double fraction, core::Price price, int qty_decimals) noexcept {
-  if (equity.raw() <= 0 || price.raw() <= 0 || !(fraction > 0.0) || !std::isfinite(fraction))
-    return core::Quantity{};
+  if (equity.raw() <= 0 || price.raw() <= 0 || !(fraction > 0.0) || !std::isfinite(fraction)) return core::Quantity{};
   if (fraction > 1.0) fraction = 1.0;
   const double budget = equity.to_double() * fraction;
   const double lot = std::pow(10.0, -qty_decimals);

@@ -129,7 +129,9 @@ JournalWriter::~JournalWriter() {
   if (thread_.joinable()) thread_.join();
 }
 
-void JournalWriter::start() { thread_ = std::thread([this] { run(); }); }
+void JournalWriter::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void JournalWriter::join(std::chrono::milliseconds grace) {
   if (!thread_.joinable()) return;

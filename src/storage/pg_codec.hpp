@@ -17,7 +17,9 @@ F fixed(const pqxx::field& f) {
   return *v;
 }
 
-inline std::string text(core::Timestamp t) { return core::to_iso8601(t, 6); }
+inline std::string text(core::Timestamp t) {
+  return core::to_iso8601(t, 6);
+}
 
 // Columns selected as `(extract(epoch from col) * 1000000)::bigint`.
 inline core::Timestamp micros(const pqxx::field& f) {

@@ -55,7 +55,8 @@ void load_signals(pqxx::work& tx, const core::InstrumentTable& instruments, engi
   auto max = tx.exec("SELECT COALESCE(max(id), 0) AS id FROM signals");
   s.last_signal_id = max[0]["id"].as<unsigned long long>();
   for (const auto& r : tx.exec_params(
-           "SELECT * FROM (SELECT id, strategy, strategy_id, symbol, side, strength, price, reason, indicators::text AS indicators,"
+           "SELECT * FROM (SELECT id, strategy, strategy_id, symbol, side, strength, price, reason, indicators::text "
+           "AS indicators,"
            " acted, (extract(epoch from created_at) * 1000000)::bigint AS ts_us FROM signals ORDER BY id DESC"
            " LIMIT $1) recent ORDER BY id",
            static_cast<long long>(engine::kSignalsInMemory))) {
@@ -108,7 +109,8 @@ void load_instances(pqxx::work& tx, const core::InstrumentTable& instruments, st
     engine::ParamError error;
     engine::StrategyConfig base;
     base.class_name = strategies::canonical_class_name(r["class_name"].c_str());
-    if (const auto* cls = strategies::find_strategy_class(base.class_name)) base.params = strategies::ParamValues(cls->params);
+    if (const auto* cls = strategies::find_strategy_class(base.class_name))
+      base.params = strategies::ParamValues(cls->params);
     auto cfg = engine::decode_strategy(r["params"].c_str(), base, error);
     if (!cfg) {
       spdlog::warn("recovery: strategy {} skipped: {}", rec.config.name, error.message);
@@ -149,10 +151,9 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
       spdlog::warn("recovery: position in unconfigured symbol {} ignored", r["symbol"].c_str());
       continue;
     }
-    s.positions.emplace_back(*id, engine::PositionState{pg::fixed<core::Quantity>(r["quantity"]),
-                                                        pg::fixed<core::Money>(r["cost_basis"]),
-                                                        pg::fixed<core::Money>(r["realized_pnl"]),
-                                                        pg::micros(r["ts_us"])});
+    s.positions.emplace_back(
+        *id, engine::PositionState{pg::fixed<core::Quantity>(r["quantity"]), pg::fixed<core::Money>(r["cost_basis"]),
+                                   pg::fixed<core::Money>(r["realized_pnl"]), pg::micros(r["ts_us"])});
   }
 
   // Replay the whole trade log into a fresh ledger: the stored cash and positions must
@@ -160,9 +161,9 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
   engine::Ledger replay(initial_cash, instruments.size());
   std::map<std::uint64_t, engine::Ledger> by_strategy;  // attribution, from the same replay
   std::vector<engine::Trade> all;
-  for (const auto& r : tx.exec_params(std::string("SELECT ") + kTradeColumns +
-                                          " FROM trades WHERE portfolio_id = $1 ORDER BY id",
-                                      options.portfolio_id)) {
+  for (const auto& r :
+       tx.exec_params(std::string("SELECT ") + kTradeColumns + " FROM trades WHERE portfolio_id = $1 ORDER BY id",
+                      options.portfolio_id)) {
     auto id = instruments.find(r["symbol"].c_str());
     if (!id) continue;
     auto t = trade_from_row(r, *id);
@@ -196,7 +197,8 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
                               replay.cash().to_string() + ")";
   }
 
-  auto maxes = tx.exec("SELECT COALESCE((SELECT max(id) FROM trades), 0) AS t, COALESCE((SELECT max(id) FROM orders), 0) AS o");
+  auto maxes =
+      tx.exec("SELECT COALESCE((SELECT max(id) FROM trades), 0) AS t, COALESCE((SELECT max(id) FROM orders), 0) AS o");
   s.last_trade_id = maxes[0]["t"].as<unsigned long long>();
   s.last_order_id = maxes[0]["o"].as<unsigned long long>();
 
@@ -235,7 +237,8 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
   load_signals(tx, instruments, s);
   load_instances(tx, instruments, options.portfolio_id, s);
   tx.commit();
-  if (!report.reconciled) spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.reconcile_detail);
+  if (!report.reconciled)
+    spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.reconcile_detail);
   return report;
 }
 

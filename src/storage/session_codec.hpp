@@ -35,8 +35,8 @@ inline std::vector<core::SymbolId> decode_symbol_list(std::string_view csv, cons
   return out;
 }
 
-inline engine::SessionRecord decode_session(std::string_view state, std::string_view params, std::string_view symbols_csv,
-                                            const core::InstrumentTable& instruments) {
+inline engine::SessionRecord decode_session(std::string_view state, std::string_view params,
+                                            std::string_view symbols_csv, const core::InstrumentTable& instruments) {
   engine::SessionRecord rec;
   rec.state = engine::parse_session_state(state).value_or(engine::SessionState::stopped);
   engine::ParamError error;

@@ -48,7 +48,9 @@ const std::array kClasses{
 };
 }  // namespace
 
-std::span<const StrategyClass> strategy_classes() noexcept { return kClasses; }
+std::span<const StrategyClass> strategy_classes() noexcept {
+  return kClasses;
+}
 
 const StrategyClass* find_strategy_class(std::string_view name) noexcept {
   for (const auto& c : kClasses)

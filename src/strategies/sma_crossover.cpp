@@ -46,8 +46,8 @@ std::optional<Signal> SmaCrossover::on_bar(const core::Bar& bar) {
   sig.price = bar.close;
   sig.ts = bar.open_time + core::period_of(bar.timeframe);
   sig.strategy = kClassName;
-  sig.reason = sign > 0 ? "golden cross: fast SMA crossed above slow SMA"
-                        : "death cross: fast SMA crossed below slow SMA";
+  sig.reason =
+      sign > 0 ? "golden cross: fast SMA crossed above slow SMA" : "death cross: fast SMA crossed below slow SMA";
   sig.values[0] = {"sma_fast", fast};
   sig.values[1] = {"sma_slow", slow};
   sig.values[2] = {"close", close};

@@ -154,8 +154,8 @@ class JournalRoundTrip : public PgTest {
 
   void wait_durable(std::uint64_t seq) {
     ASSERT_TRUE(poll_until([&] { return acked_.load() >= seq; }))
-        << "writer acknowledged " << acked_.load() << ", wanted " << seq << "; last error: "
-        << writer_->health().last_error;
+        << "writer acknowledged " << acked_.load() << ", wanted " << seq
+        << "; last error: " << writer_->health().last_error;
     engine_->on_durable(acked_.load());
   }
 

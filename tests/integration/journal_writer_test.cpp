@@ -48,8 +48,7 @@ TEST(JournalWriterOffline, RetriesWhileTheDatabaseIsUnreachableAndJoinsWithinGra
   writer.start();
 
   // The first attempt fails at once; the retry comes after the first backoff.
-  ASSERT_TRUE(poll_until([&] { return writer.health().failures >= 2; }))
-      << "failures: " << writer.health().failures;
+  ASSERT_TRUE(poll_until([&] { return writer.health().failures >= 2; })) << "failures: " << writer.health().failures;
   const auto h = writer.health();
   EXPECT_TRUE(h.enabled);
   EXPECT_FALSE(h.connected);
@@ -111,9 +110,8 @@ TEST_F(JournalWriterOnline, CommitsBufferedRecordsAndStopsOnStopRecord) {
 
   pqxx::connection conn(url());
   pqxx::read_transaction tx(conn);
-  EXPECT_EQ(tx.exec1("SELECT count(*) FROM market_data WHERE symbol = 'BTC-USD' AND timeframe = '1m'")[0]
-                .as<long long>(),
-            5);
+  EXPECT_EQ(
+      tx.exec1("SELECT count(*) FROM market_data WHERE symbol = 'BTC-USD' AND timeframe = '1m'")[0].as<long long>(), 5);
 }
 
 }  // namespace

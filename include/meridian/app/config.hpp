@@ -10,7 +10,7 @@ struct Config {
   // server
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::string port_file;  // written with the bound port once listening (for --port 0)
+  std::string port_file;   // written with the bound port once listening (for --port 0)
   std::string static_dir;  // default: static/ beside the binary's share dir or the CWD
   int threads = 0;         // 0: one per core
   std::size_t body_limit = 1024 * 1024;

@@ -46,8 +46,14 @@ class Fixed {
   constexpr Fixed operator-() const noexcept { return Fixed(-raw_); }
   constexpr Fixed operator+(Fixed o) const noexcept { return Fixed(raw_ + o.raw_); }
   constexpr Fixed operator-(Fixed o) const noexcept { return Fixed(raw_ - o.raw_); }
-  constexpr Fixed& operator+=(Fixed o) noexcept { raw_ += o.raw_; return *this; }
-  constexpr Fixed& operator-=(Fixed o) noexcept { raw_ -= o.raw_; return *this; }
+  constexpr Fixed& operator+=(Fixed o) noexcept {
+    raw_ += o.raw_;
+    return *this;
+  }
+  constexpr Fixed& operator-=(Fixed o) noexcept {
+    raw_ -= o.raw_;
+    return *this;
+  }
   constexpr auto operator<=>(const Fixed&) const noexcept = default;
 
  private:

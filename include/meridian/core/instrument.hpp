@@ -15,12 +15,12 @@ std::string_view to_string(AssetClass a) noexcept;
 
 struct Instrument {
   SymbolId id = 0;
-  std::string symbol;      // "BTC-USD"
-  std::string venue;       // "crypto", "nyse", "nse"
+  std::string symbol;  // "BTC-USD"
+  std::string venue;   // "crypto", "nyse", "nse"
   AssetClass asset_class = AssetClass::crypto;
-  std::string currency;    // "USD", "INR"
-  int price_decimals = 2;  // tick size 10^-price_decimals
-  int qty_decimals = 0;    // lot size 10^-qty_decimals
+  std::string currency;            // "USD", "INR"
+  int price_decimals = 2;          // tick size 10^-price_decimals
+  int qty_decimals = 0;            // lot size 10^-qty_decimals
   double reference_price = 100.0;  // simulation start price
   double annual_volatility = 0.5;  // simulation sigma
 };

@@ -11,11 +11,15 @@ namespace meridian::core {
 using Timestamp = std::chrono::sys_time<std::chrono::nanoseconds>;
 using Duration = std::chrono::nanoseconds;
 
-inline Timestamp now() noexcept { return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()); }
+inline Timestamp now() noexcept {
+  return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+}
 inline std::int64_t epoch_ms(Timestamp t) noexcept {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
-inline Timestamp from_epoch_ms(std::int64_t ms) noexcept { return Timestamp(std::chrono::milliseconds(ms)); }
+inline Timestamp from_epoch_ms(std::int64_t ms) noexcept {
+  return Timestamp(std::chrono::milliseconds(ms));
+}
 
 // "2026-11-21T04:36:53.930Z"; with fraction_digits 6, microseconds (what PostgreSQL keeps).
 std::string to_iso8601(Timestamp t, int fraction_digits = 3);

@@ -17,7 +17,7 @@ std::string_view to_string(Side s) noexcept;
 std::optional<Side> parse_side(std::string_view s) noexcept;
 
 enum class Timeframe : std::uint8_t { m1, m5, m15, h1, h4, d1 };
-inline constexpr Timeframe kAllTimeframes[] = {Timeframe::m1,  Timeframe::m5, Timeframe::m15,
+inline constexpr Timeframe kAllTimeframes[] = {Timeframe::m1, Timeframe::m5, Timeframe::m15,
                                                Timeframe::h1, Timeframe::h4, Timeframe::d1};
 std::string_view to_string(Timeframe tf) noexcept;
 std::optional<Timeframe> parse_timeframe(std::string_view s) noexcept;

@@ -65,12 +65,12 @@ struct Snapshot {
   core::Money cash{};
   core::Money fees_paid{};
   core::Money realized_pnl{};
-  std::vector<SymbolView> symbols;      // indexed by SymbolId
-  std::vector<PositionView> positions;  // open positions only
-  std::shared_ptr<const TradeLog> trades;                  // durable trades, oldest first
-  std::uint64_t trades_total = 0;                          // including ones no longer in memory
-  std::vector<std::shared_ptr<const BarSeries>> bars;      // closed 1m bars per symbol
-  std::shared_ptr<const SignalLog> signals;                // the last kSignalsInMemory signals
+  std::vector<SymbolView> symbols;                     // indexed by SymbolId
+  std::vector<PositionView> positions;                 // open positions only
+  std::shared_ptr<const TradeLog> trades;              // durable trades, oldest first
+  std::uint64_t trades_total = 0;                      // including ones no longer in memory
+  std::vector<std::shared_ptr<const BarSeries>> bars;  // closed 1m bars per symbol
+  std::shared_ptr<const SignalLog> signals;            // the last kSignalsInMemory signals
   Counters counters{};
   bool strategy_disabled = false;  // the session's strategy threw; the next start rebuilds it
   std::shared_ptr<const std::vector<InstanceView>> instances;  // default instance first

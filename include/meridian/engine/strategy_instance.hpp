@@ -40,7 +40,7 @@ struct InstanceView {
   core::Timestamp updated_at{};
   std::optional<SignalEntry> last_signal;
   std::uint64_t signals = 0;
-  bool disabled = false;  // it threw; re-enabled by init or start
+  bool disabled = false;               // it threw; re-enabled by init or start
   std::vector<PositionView> holdings;  // attributed open positions
   core::Money realized_pnl{};
   core::Money fees{};

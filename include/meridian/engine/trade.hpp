@@ -18,7 +18,7 @@ struct Trade {
   core::Money fee{};
   core::Money realized_pnl{};
   core::Timestamp ts{};
-  std::string_view strategy;  // static class name
+  std::string_view strategy;      // static class name
   std::uint64_t strategy_id = 0;  // the instance that traded (0: none, e.g. recorded by hand)
   bool operator==(const Trade&) const = default;
 };

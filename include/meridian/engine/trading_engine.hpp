@@ -28,7 +28,7 @@ struct EngineConfig {
   std::int64_t portfolio_id = 1;
   StrategyConfig strategy{};
   risk::Limits limits{};
-  bool autostart = true;             // a first start (no saved session) begins running
+  bool autostart = true;              // a first start (no saved session) begins running
   std::size_t bars_in_memory = 2000;  // per symbol
   std::size_t trades_in_memory = 10'000;
 };

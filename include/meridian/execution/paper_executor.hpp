@@ -6,8 +6,8 @@
 namespace meridian::execution {
 
 struct PaperConfig {
-  std::int64_t fee_bps = 10;          // 0.10 % of notional
-  core::Money fee_fixed{};            // per fill
+  std::int64_t fee_bps = 10;  // 0.10 % of notional
+  core::Money fee_fixed{};    // per fill
 };
 
 class PaperExecutor final : public Executor {

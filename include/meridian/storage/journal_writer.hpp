@@ -15,7 +15,7 @@
 namespace meridian::storage {
 
 struct WriterHealth {
-  bool enabled = false;    // false: memory-only, no database configured
+  bool enabled = false;  // false: memory-only, no database configured
   bool connected = false;
   std::uint64_t commits = 0;
   std::uint64_t records = 0;

@@ -69,9 +69,8 @@ TEST_F(StaticFilesTest, MatchingETagGives304WithoutBody) {
 }
 
 TEST_F(StaticFilesTest, TraversalNeverLeavesTheRoot) {
-  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/css/..%2f..%2fsecret.txt",
-                           "/%2E%2E%2Fsecret.txt", "/..%5csecret.txt", "/css/%00/../index.html", "/leak.txt",
-                           "//etc/passwd", "/%zz"}) {
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/css/..%2f..%2fsecret.txt", "/%2E%2E%2Fsecret.txt",
+                           "/..%5csecret.txt", "/css/%00/../index.html", "/leak.txt", "//etc/passwd", "/%zz"}) {
     auto res = get(path);
     EXPECT_NE(res.result(), api::http::status::ok) << path;
     EXPECT_EQ(res.body().find("top secret"), std::string::npos) << path;

@@ -144,13 +144,13 @@ TEST(FixedMulDivRound, TiesGoToEven) {
 }
 
 TEST(FixedMulDivRound, NonTiesGoToNearest) {
-  EXPECT_EQ(mul_div_round(1, 1, 3), 0);     // 0.333
-  EXPECT_EQ(mul_div_round(2, 1, 3), 1);     // 0.667
-  EXPECT_EQ(mul_div_round(-2, 1, 3), -1);   // -0.667
-  EXPECT_EQ(mul_div_round(-1, 1, 3), 0);    // -0.333
-  EXPECT_EQ(mul_div_round(26, 1, 10), 3);   // 2.6
-  EXPECT_EQ(mul_div_round(24, 1, 10), 2);   // 2.4
-  EXPECT_EQ(mul_div_round(12, 1, 4), 3);    // exact
+  EXPECT_EQ(mul_div_round(1, 1, 3), 0);    // 0.333
+  EXPECT_EQ(mul_div_round(2, 1, 3), 1);    // 0.667
+  EXPECT_EQ(mul_div_round(-2, 1, 3), -1);  // -0.667
+  EXPECT_EQ(mul_div_round(-1, 1, 3), 0);   // -0.333
+  EXPECT_EQ(mul_div_round(26, 1, 10), 3);  // 2.6
+  EXPECT_EQ(mul_div_round(24, 1, 10), 2);  // 2.4
+  EXPECT_EQ(mul_div_round(12, 1, 4), 3);   // exact
 }
 
 TEST(FixedMulDivRound, UsesA128BitIntermediate) {

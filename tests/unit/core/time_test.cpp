@@ -16,8 +16,7 @@ using namespace std::chrono;
 using namespace std::chrono_literals;
 
 namespace {
-Timestamp civil(int y, unsigned mo, unsigned d, hours h = 0h, minutes mi = 0min, seconds s = 0s,
-                nanoseconds ns = 0ns) {
+Timestamp civil(int y, unsigned mo, unsigned d, hours h = 0h, minutes mi = 0min, seconds s = 0s, nanoseconds ns = 0ns) {
   return Timestamp(sys_days{year{y} / month{mo} / day{d}}.time_since_epoch() + h + mi + s + ns);
 }
 }  // namespace
@@ -77,20 +76,20 @@ TEST(TimeParse, RejectsInvalidDatesAndTimes) {
   for (const char* text : {
            "",
            "abc",
-           "2026-02-30T00:00:00Z",    // no Feb 30
-           "2025-02-29T00:00:00Z",    // 2025 is not a leap year
-           "2026-13-01T00:00:00Z",    // month 13
-           "2026-00-10T00:00:00Z",    // month 0
-           "2026-04-31T00:00:00Z",    // April has 30 days
-           "2026-11-21T24:00:00Z",    // hour 24
-           "2026-11-21T04:60:00Z",    // minute 60
-           "2026-11-21T04:36:61Z",    // second 61
-           "2026-11-21T04:36:53",     // no zone
+           "2026-02-30T00:00:00Z",       // no Feb 30
+           "2025-02-29T00:00:00Z",       // 2025 is not a leap year
+           "2026-13-01T00:00:00Z",       // month 13
+           "2026-00-10T00:00:00Z",       // month 0
+           "2026-04-31T00:00:00Z",       // April has 30 days
+           "2026-11-21T24:00:00Z",       // hour 24
+           "2026-11-21T04:60:00Z",       // minute 60
+           "2026-11-21T04:36:61Z",       // second 61
+           "2026-11-21T04:36:53",        // no zone
            "2026-11-21T04:36:53+01:00",  // only UTC is accepted
-           "2026-11-21T04:36:53.Z",   // empty fraction
+           "2026-11-21T04:36:53.Z",      // empty fraction
            "2026-11-21T04:36:53Zjunk",
-           "2026-1-21T04:36:53Z",     // one-digit month
-           "2026-11-21T4:36:53Z",     // one-digit hour
+           "2026-1-21T04:36:53Z",  // one-digit month
+           "2026-11-21T4:36:53Z",  // one-digit hour
            "2026/11/21",
        }) {
     EXPECT_FALSE(parse_time(text)) << '"' << text << '"';

@@ -18,9 +18,15 @@ using meridian::engine::Ledger;
 using meridian::engine::PositionState;
 
 namespace {
-Money money(const char* s) { return *Money::parse(s); }
-Price price(const char* s) { return *Price::parse(s); }
-Quantity qty(const char* s) { return *Quantity::parse(s); }
+Money money(const char* s) {
+  return *Money::parse(s);
+}
+Price price(const char* s) {
+  return *Price::parse(s);
+}
+Quantity qty(const char* s) {
+  return *Quantity::parse(s);
+}
 const Timestamp kTs{std::chrono::seconds(1'800'000'000)};
 
 // cash + sum(cost_basis) - (initial + sum(realized) - fees), in raw units: must be 0.
@@ -58,8 +64,8 @@ TEST(Ledger, BuysAndSellsWithRealizedPnl) {
   EXPECT_EQ(l.cash(), money("99845.95"));  // 98497.3 + 1350 - 1.35
   EXPECT_TRUE(l.position(0).quantity.is_zero());
   EXPECT_TRUE(l.position(0).cost_basis.is_zero());
-  EXPECT_EQ(l.realized_pnl(), money("-150"));       // 75 - 225
-  EXPECT_EQ(l.fees_paid(), money("4.05"));          // 1 + 1.1 + 0.6 + 1.35
+  EXPECT_EQ(l.realized_pnl(), money("-150"));  // 75 - 225
+  EXPECT_EQ(l.fees_paid(), money("4.05"));     // 1 + 1.1 + 0.6 + 1.35
   EXPECT_EQ(l.open_positions(), 0u);
   // 100000 - 150 - 4.05 = 99845.95: the books close.
   EXPECT_EQ(invariant_gap(l, initial), 0);
@@ -153,7 +159,8 @@ TEST(Ledger, InvariantHoldsExactlyOverRandomFills) {
         expected_cash -= notional(p, q) + fee;
       } else {
         // Partial sells of a random share, and sometimes the whole position.
-        const auto q = a == 9 ? held : Quantity::from_raw(std::uniform_int_distribution<std::int64_t>(1, held.raw())(rng));
+        const auto q =
+            a == 9 ? held : Quantity::from_raw(std::uniform_int_distribution<std::int64_t>(1, held.raw())(rng));
         realized_sum += l.apply(s, Side::sell, q, p, fee, kTs);
         expected_cash += notional(p, q) - fee;
         if (q == held) {

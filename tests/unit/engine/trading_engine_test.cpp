@@ -56,12 +56,14 @@ using namespace std::chrono_literals;
 
 namespace {
 const Timestamp kT0{sys_days{year{2026} / 4 / 1}.time_since_epoch() + 10h};
-constexpr std::int64_t kCloseCents[] = {100'00, 90'00, 80'00, 70'00, 80'00, 100'00,
+constexpr std::int64_t kCloseCents[] = {100'00, 90'00,  80'00, 70'00, 80'00, 100'00,
                                         110'00, 120'00, 80'00, 70'00, 70'00};
 constexpr std::int64_t kSpreadCents = 5;
 constexpr std::int64_t kFeeBps = 10;
 
-Price cents(std::int64_t c) { return Price::from_raw(c * 1'000'000); }
+Price cents(std::int64_t c) {
+  return Price::from_raw(c * 1'000'000);
+}
 
 InstrumentTable test_instruments() {
   using meridian::core::AssetClass;
@@ -129,7 +131,7 @@ struct Expected {
   std::int64_t buy_qty = (100'000'00 / 2) / (kCloseCents[6] + kSpreadCents);
   Price buy_price = cents(kCloseCents[6] + kSpreadCents);
   Money buy_notional = notional(buy_price, Quantity::from_units(buy_qty));  // 454 * 110.05 = 49962.7
-  Money buy_fee = scale(buy_notional, kFeeBps, 10'000);                      // 49.9627
+  Money buy_fee = scale(buy_notional, kFeeBps, 10'000);                     // 49.9627
   Price sell_price = cents(kCloseCents[9] - kSpreadCents);
   Money sell_notional = notional(sell_price, Quantity::from_units(buy_qty));  // 454 * 69.95 = 31757.3
   Money sell_fee = scale(sell_notional, kFeeBps, 10'000);                     // 31.7573
@@ -313,8 +315,7 @@ TEST(TradingEngine, DeathCrossSellsThePositionWithRealizedPnl) {
   ASSERT_EQ(snap->trades->size(), 2u);
   EXPECT_TRUE(snap->positions.empty());
   // 100000 - 18205.4 - (49.9627 + 31.7573) = 81712.88
-  const Money expected_cash =
-      Money::from_units(100'000) + sell.trade.realized_pnl - x.buy_fee - x.sell_fee;
+  const Money expected_cash = Money::from_units(100'000) + sell.trade.realized_pnl - x.buy_fee - x.sell_fee;
   EXPECT_EQ(expected_cash, *Money::parse("81712.88"));
   EXPECT_EQ(snap->cash, expected_cash);
   EXPECT_EQ(snap->realized_pnl, sell.trade.realized_pnl);

@@ -178,7 +178,7 @@ TEST(BarAggregator, FiveMinuteBarsAlignToFiveMinuteBoundaries) {
   agg.on_tick(tick(0, kMinute + 10s, "1"));  // 12:34:10 -> 12:30:00
   EXPECT_EQ(agg.partial(0)->open_time, kMinute - 4min);
   EXPECT_EQ(agg.partial(0)->timeframe, Timeframe::m5);
-  EXPECT_FALSE(agg.on_tick(tick(0, kMinute + 59s, "2")));  // 12:34:59: still 12:30-12:35
+  EXPECT_FALSE(agg.on_tick(tick(0, kMinute + 59s, "2")));   // 12:34:59: still 12:30-12:35
   auto closed = agg.on_tick(tick(0, kMinute + 1min, "3"));  // 12:35:00 opens the next bar
   ASSERT_TRUE(closed);
   EXPECT_EQ(closed->open_time, kMinute - 4min);

@@ -32,7 +32,9 @@ InstrumentTable instruments() {
   });
 }
 
-std::int64_t unit(int decimals) { return static_cast<std::int64_t>(std::llround(std::pow(10.0, 8 - decimals))); }
+std::int64_t unit(int decimals) {
+  return static_cast<std::int64_t>(std::llround(std::pow(10.0, 8 - decimals)));
+}
 
 bool same(const Tick& a, const Tick& b) {
   return a.symbol == b.symbol && a.ts == b.ts && a.bid == b.bid && a.ask == b.ask && a.last == b.last &&

@@ -46,8 +46,7 @@ TEST(PreTrade, SellNeedsThePosition) {
   EXPECT_EQ(check_order(order(Side::sell, "5", "100", "1"), account("0", "5"), limits), Denial::none);
   EXPECT_EQ(check_order(order(Side::sell, "5.00000001", "100"), account("0", "5"), limits),
             Denial::insufficient_position);
-  EXPECT_EQ(check_order(order(Side::sell, "1", "100"), account("1000000", "0"), limits),
-            Denial::insufficient_position);
+  EXPECT_EQ(check_order(order(Side::sell, "1", "100"), account("1000000", "0"), limits), Denial::insufficient_position);
   // Long-only: the buy side ignores the position.
   EXPECT_EQ(check_order(order(Side::buy, "1", "100"), account("1000", "0"), limits), Denial::none);
 }

@@ -14,8 +14,12 @@ using meridian::core::Quantity;
 using meridian::risk::fixed_fraction;
 
 namespace {
-Money money(const char* s) { return *Money::parse(s); }
-Price price(const char* s) { return *Price::parse(s); }
+Money money(const char* s) {
+  return *Money::parse(s);
+}
+Price price(const char* s) {
+  return *Price::parse(s);
+}
 }  // namespace
 
 TEST(FixedFraction, WholeSharesFloorToBudget) {

@@ -140,7 +140,7 @@ TEST(SmaCrossover, CrossingThroughEqualityIsOneSignal) {
 
 TEST(SmaCrossover, SymbolsAreIndependent) {
   const std::vector<double> a{10, 9, 8, 7, 8, 10, 11, 12, 8, 7};  // buy at 5, sell at 8
-  const std::vector<double> b{1, 2, 3, 4, 3, 1, 1, 1, 9, 9};     // bar 5: fast 2 < slow 2.75 (was >): sell;
+  const std::vector<double> b{1, 2, 3, 4, 3, 1, 1, 1, 9, 9};      // bar 5: fast 2 < slow 2.75 (was >): sell;
                                                                   // bar 8: fast 5 > slow 3: buy
   SmaCrossover together({2, 4}, 2);
   std::vector<std::optional<Signal>> sa;
