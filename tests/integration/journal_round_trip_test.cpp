@@ -6,6 +6,7 @@
 // writer's ack (on the writer thread) only stores the sequence; the test thread polls it
 // with a deadline and hands it to engine.on_durable().
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -110,7 +111,7 @@ class JournalRoundTrip : public PgTest {
 
   // Runs a first start against the database: load_state, an engine with a live journal
   // writer, the crafted ticks, all made durable, then a clean journal stop.
-  void trade_and_stop(core::Duration jitter) {
+  void trade_and_stop(core::Duration jitter, std::function<void(engine::TradingEngine&)> before_ticks = {}) {
     auto first = storage::load_state(url(), instruments_, recovery_options());
     ASSERT_TRUE(first.reconciled) << first.reconcile_detail;
     ASSERT_TRUE(first.state.has_portfolio);
@@ -123,6 +124,7 @@ class JournalRoundTrip : public PgTest {
     writer_ = std::make_unique<storage::JournalWriter>(url(), queue_, instruments_, kPortfolio,
                                                        [this](std::uint64_t seq) { acked_.store(seq); });
     writer_->start();
+    if (before_ticks) before_ticks(*engine_);
 
     const auto ticks = crafted_ticks(jitter);
     // Uneven batches, as a feed delivers them.
@@ -359,6 +361,85 @@ TEST_F(JournalRoundTrip, ReconciliationDetectsTampering) {
 
   exec("UPDATE positions SET quantity = quantity + 1 WHERE portfolio_id = 1 AND symbol = 'BBB'");
   EXPECT_FALSE(reload().reconciled);
+}
+
+// A second strategy instance next to the session's: its configuration and state, the
+// signals, and each instance's share of the positions come back from the database.
+TEST_F(JournalRoundTrip, StrategyInstancesAndTheirHoldingsSurviveARestart) {
+  using Cmd = engine::TradingEngine::InstanceCommand;
+  ASSERT_NO_FATAL_FAILURE(trade_and_stop(250ms, [](engine::TradingEngine& e) {
+    engine::InstanceConfig c;
+    c.name = "twin";
+    c.strategy = engine::StrategyConfig::sma_crossover(2, 4);
+    c.strategy.position_fraction = 0.2;
+    c.symbols = {0, 1};
+    std::uint64_t id = 0;
+    ASSERT_FALSE(e.add_instance(c, id));
+    ASSERT_FALSE(e.instance_command("twin", Cmd::init));
+    ASSERT_FALSE(e.instance_command("twin", Cmd::start));
+  }));
+  const auto report = reload();
+  EXPECT_TRUE(report.reconciled) << report.reconcile_detail;
+  const auto& s = report.state;
+  ASSERT_EQ(s.instances.size(), 1u);
+  const auto& rec = s.instances[0];
+  EXPECT_EQ(rec.config.id, 2u);
+  EXPECT_EQ(rec.config.name, "twin");
+  EXPECT_EQ(rec.config.strategy.class_name, "sma_crossover");
+  EXPECT_EQ(rec.config.strategy.params, engine::StrategyConfig::sma_crossover(2, 4).params);
+  EXPECT_EQ(rec.config.strategy.position_fraction, 0.2);
+  EXPECT_EQ(rec.config.symbols, (std::vector<SymbolId>{0, 1}));
+  EXPECT_EQ(rec.state, engine::InstanceState::running);
+
+  const auto snap = engine_->make_snapshot();
+  ASSERT_EQ(snap->instances->size(), 2u);
+  for (const auto& view : *snap->instances) {
+    SCOPED_TRACE(view.config.name);
+    EXPECT_GE(view.signals, 1u);
+    auto it = std::find_if(s.attribution.begin(), s.attribution.end(),
+                           [&](const auto& a) { return a.first == view.config.id; });
+    ASSERT_NE(it, s.attribution.end());
+    std::size_t open = 0;
+    for (const auto& [symbol, position] : it->second) {
+      if (position.quantity.is_zero()) continue;
+      ++open;
+      auto held =
+          std::find_if(view.holdings.begin(), view.holdings.end(), [&](const auto& h) { return h.symbol == symbol; });
+      ASSERT_NE(held, view.holdings.end());
+      EXPECT_EQ(held->state.quantity, position.quantity);
+      EXPECT_EQ(held->state.cost_basis, position.cost_basis);
+    }
+    EXPECT_EQ(open, view.holdings.size());
+  }
+
+  // Every signal is back, with its instance and its text.
+  ASSERT_EQ(s.signals.size(), snap->signals->size());
+  for (std::size_t i = 0; i < s.signals.size(); ++i) {
+    const auto& got = s.signals[i];
+    const auto& want = (*snap->signals)[i];
+    EXPECT_EQ(got.id, want.id);
+    EXPECT_EQ(got.strategy_id, want.strategy_id);
+    EXPECT_EQ(got.acted, want.acted);
+    EXPECT_EQ(got.signal.side, want.signal.side);
+    EXPECT_EQ(got.signal.reason, want.signal.reason);
+    ASSERT_EQ(got.signal.value_count, want.signal.value_count);
+  }
+
+  // A second engine from it shows the same instances and holdings.
+  engine::JournalQueue queue(4096);
+  execution::PaperExecutor executor{execution::PaperConfig{}};
+  auto state = report.state;
+  engine::TradingEngine second(instruments_, engine_config(), executor, queue, std::move(state));
+  const auto again = second.make_snapshot();
+  ASSERT_EQ(again->instances->size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& a = (*snap->instances)[i];
+    const auto& b = (*again->instances)[i];
+    EXPECT_EQ(b.config, a.config);
+    EXPECT_EQ(b.state, a.state);
+    ASSERT_EQ(b.holdings.size(), a.holdings.size());
+    for (std::size_t k = 0; k < a.holdings.size(); ++k) EXPECT_EQ(b.holdings[k].state, a.holdings[k].state);
+  }
 }
 
 }  // namespace
