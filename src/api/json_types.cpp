@@ -152,6 +152,22 @@ json trading_status_json(const engine::Snapshot& s) {
           {"updated_at", core::to_iso8601(s.session.updated_at)}};
 }
 
+// Per strategy: what it is doing and the last thing it said (seed 001's engine status).
+json strategies_summary_json(const engine::Snapshot& s) {
+  json out = json::array();
+  for (const auto& v : *s.instances) {
+    if (v.state == engine::InstanceState::removed) continue;
+    out.push_back({{"id", v.config.id},
+                   {"name", v.config.name},
+                   {"class", v.config.strategy.class_name},
+                   {"state", engine::to_string(v.state)},
+                   {"active", v.config.active},
+                   {"signals", v.signals},
+                   {"last_signal", v.last_signal ? signal_json(*v.last_signal, *s.instruments) : json(nullptr)}});
+  }
+  return out;
+}
+
 json engine_status_json(const engine::Snapshot& s) {
   json positions = json::array();
   for (const auto& p : s.positions) positions.push_back(position_json(p, s));
@@ -186,6 +202,7 @@ json engine_status_json(const engine::Snapshot& s) {
           {"journal_backlog", s.counters.journal_backlog},
           {"trades_count", s.trades_total},
           {"daily_pnl", money_json(daily)},
+          {"strategies", strategies_summary_json(s)},
           {"symbols", std::move(symbols)},
           {"last_tick_at", last_tick == core::Timestamp{} ? json(nullptr) : json(core::to_iso8601(last_tick))}};
 }
