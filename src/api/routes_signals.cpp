@@ -1,4 +1,5 @@
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
@@ -8,31 +9,16 @@ namespace meridian::api {
 
 namespace {
 
-// The in-memory log, newest first: limit, `before` (id cursor) and `symbol` filters.
+// The in-memory log, newest first, paged and filtered like the trades.
 void signal_log(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto limit = int_param(req, "limit", 1, 5000, 100);
-  if (auto* err = std::get_if<HttpResponse>(&limit)) return reply(std::move(*err));
-  auto before = int_param(req, "before", 1, std::numeric_limits<long long>::max(), 0);
-  if (auto* err = std::get_if<HttpResponse>(&before)) return reply(std::move(*err));
-  std::optional<core::SymbolId> symbol;
-  if (auto name = req.query_value("symbol")) {
-    symbol = ctx.instruments.find(*name);
-    if (!symbol) return reply(unknown_symbol(req, *name));
-  }
-  const auto max = static_cast<std::size_t>(std::get<long long>(limit));
-  const auto cursor = static_cast<std::uint64_t>(std::get<long long>(before));
+  auto query = page_query(req, ctx.instruments);
+  if (auto* err = std::get_if<HttpResponse>(&query)) return reply(std::move(*err));
   auto snap = ctx.snapshot();
-  nlohmann::json items = nlohmann::json::array();
-  nlohmann::json next = nullptr;
-  for (auto it = snap->signals->rbegin(); it != snap->signals->rend(); ++it) {
-    if ((cursor && it->id >= cursor) || (symbol && it->signal.symbol != *symbol)) continue;
-    if (items.size() == max) {
-      next = items.back()["id"];
-      break;
-    }
-    items.push_back(signal_json(*it, ctx.instruments));
-  }
-  reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", std::move(next)}}));
+  reply(json_response(req, http::status::ok,
+                      newest_first_page(
+                          *snap->signals, std::get<PageQuery>(query),
+                          [](const engine::SignalEntry& e) { return std::tuple(e.id, e.signal.symbol, e.signal.ts); },
+                          [&](const engine::SignalEntry& e) { return signal_json(e, ctx.instruments); })));
 }
 
 // The latest signal of every symbol that has one (seed 003's "active signals").

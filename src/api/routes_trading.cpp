@@ -1,4 +1,5 @@
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
@@ -48,38 +49,17 @@ void session_command(ApiContext& ctx, SessionCommand command, const Request& req
 }
 
 void trades(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto limit = int_param(req, "limit", 1, 5000, 100);
-  if (auto* err = std::get_if<HttpResponse>(&limit)) return reply(std::move(*err));
-  auto before = int_param(req, "before", 1, std::numeric_limits<long long>::max(), 0);
-  if (auto* err = std::get_if<HttpResponse>(&before)) return reply(std::move(*err));
+  // user_id is accepted for seed 001's clients; there is one portfolio (user) so far.
   auto user = int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0);
   if (auto* err = std::get_if<HttpResponse>(&user)) return reply(std::move(*err));
-  auto since = time_param(req, "since");
-  if (auto* err = std::get_if<HttpResponse>(&since)) return reply(std::move(*err));
-  std::optional<core::SymbolId> symbol;
-  if (auto name = req.query_value("symbol")) {
-    symbol = ctx.instruments.find(*name);
-    if (!symbol) return reply(unknown_symbol(req, *name));
-  }
-  const auto max = static_cast<std::size_t>(std::get<long long>(limit));
-  const auto cursor = static_cast<std::uint64_t>(std::get<long long>(before));
-  const auto from = std::get<std::optional<core::Timestamp>>(since);
-
+  auto query = page_query(req, ctx.instruments);
+  if (auto* err = std::get_if<HttpResponse>(&query)) return reply(std::move(*err));
   auto snap = ctx.snapshot();
-  nlohmann::json items = nlohmann::json::array();
-  nlohmann::json next = nullptr;
-  const auto& log = *snap->trades;
-  for (auto it = log.rbegin(); it != log.rend(); ++it) {
-    if (cursor && it->id >= cursor) continue;
-    if (symbol && it->symbol != *symbol) continue;
-    if (from && it->ts < *from) break;  // newest first: everything after is older
-    if (items.size() == max) {
-      next = items.back()["id"];
-      break;
-    }
-    items.push_back(trade_json(*it, ctx.instruments));
-  }
-  reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", std::move(next)}}));
+  reply(json_response(req, http::status::ok,
+                      newest_first_page(
+                          *snap->trades, std::get<PageQuery>(query),
+                          [](const engine::Trade& t) { return std::tuple(t.id, t.symbol, t.ts); },
+                          [&](const engine::Trade& t) { return trade_json(t, ctx.instruments); })));
 }
 
 void positions(ApiContext& ctx, const Request& req, const Reply& reply) {
