@@ -1,5 +1,8 @@
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
+#include "meridian/api/http_server.hpp"
 #include "meridian/api/routes.hpp"
 
 namespace meridian::api {
@@ -40,12 +43,73 @@ void health(ApiContext& ctx, const Request& req, const Reply& reply) {
   reply(json_response(req, std::string_view(overall) == "down" ? http::status::service_unavailable : http::status::ok,
                       body));
 }
+// Prometheus text exposition (version 0.0.4) of the counters operators alert on.
+void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
+  auto snap = ctx.snapshot();
+  const auto db = ctx.writer.health();
+  std::string out;
+  auto metric = [&out](const char* name, const char* type, const char* help, double value) {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += help;
+    out += "\n# TYPE ";
+    out += name;
+    out += ' ';
+    out += type;
+    out += '\n';
+    out += name;
+    out += ' ';
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", value);
+    out += buf;
+    out += '\n';
+  };
+  auto d = [](auto v) { return static_cast<double>(v); };
+  metric("meridian_uptime_seconds", "gauge", "Seconds since the daemon started.", seconds_since(ctx.started_at));
+  if (ctx.http_stats) {
+    metric("meridian_http_requests_total", "counter", "HTTP requests read.", d(ctx.http_stats->requests.load()));
+    metric("meridian_http_client_errors_total", "counter", "Responses with a 4xx status.",
+           d(ctx.http_stats->client_errors.load()));
+    metric("meridian_http_server_errors_total", "counter", "Responses with a 5xx status.",
+           d(ctx.http_stats->server_errors.load()));
+  }
+  metric("meridian_ticks_total", "counter", "Market data ticks processed by the engine.", d(snap->counters.ticks));
+  metric("meridian_bars_total", "counter", "One-minute bars closed.", d(snap->counters.bars));
+  metric("meridian_signals_total", "counter", "Strategy signals emitted.", d(snap->counters.signals));
+  metric("meridian_orders_total", "counter", "Orders sent to the executor.", d(snap->counters.orders));
+  metric("meridian_order_rejects_total", "counter", "Orders denied by risk or the venue.", d(snap->counters.rejects));
+  metric("meridian_strategy_errors_total", "counter", "Strategy exceptions caught.", d(snap->counters.strategy_errors));
+  metric("meridian_trades_total", "counter", "Trades made durable.", d(snap->trades_total));
+  metric("meridian_journal_backlog", "gauge", "Journal records waiting for the ring (database behind).",
+         d(snap->counters.journal_backlog));
+  metric("meridian_journal_records_total", "counter", "Journal records committed.", d(db.records));
+  metric("meridian_journal_commits_total", "counter", "Journal transactions committed.", d(db.commits));
+  metric("meridian_journal_failures_total", "counter", "Failed journal writes (retried).", d(db.failures));
+  metric("meridian_database_up", "gauge", "1 when the journal's database connection is up.",
+         db.enabled && (db.connected || db.failures == 0) ? 1.0 : 0.0);
+  metric("meridian_cash", "gauge", "Portfolio cash.", snap->cash.to_double());
+  metric("meridian_equity", "gauge", "Portfolio equity at last prices.", snap->equity().to_double());
+  metric("meridian_open_positions", "gauge", "Open positions.", d(snap->positions.size()));
+
+  HttpResponse res{http::status::ok, req.raw.version()};
+  add_common_headers(res);
+  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.raw.keep_alive());
+  res.body() = std::move(out);
+  res.prepare_payload();
+  reply(std::move(res));
+}
+
 }  // namespace
 
 void add_system_routes(Router& router, ApiContext& ctx) {
   auto h = [&ctx](const Request& req, Reply reply) { health(ctx, req, reply); };
   router.add({http::verb::get, "/health", Role::anonymous, "Liveness and readiness", h});
   router.add({http::verb::get, "/api/health", Role::anonymous, "Liveness and readiness", h});
+  router.add({http::verb::get, "/metrics", Role::viewer, "Prometheus metrics",
+              [&ctx](const Request& req, Reply reply) { metrics(ctx, req, reply); }});
   router.add({http::verb::get, "/api/status", Role::anonymous, "API status and engine state",
               [&ctx](const Request& req, Reply reply) {
                 auto snap = ctx.snapshot();

@@ -140,6 +140,7 @@ int serve(const Config& config) {
   server_cfg.body_limit = config.body_limit;
   server_cfg.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   api::HttpServer server(io, server_cfg, router, files, hub);
+  ctx.http_stats = &server.stats();
   try {
     server.start();
   } catch (const std::exception& e) {

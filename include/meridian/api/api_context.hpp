@@ -10,6 +10,8 @@
 
 namespace meridian::api {
 
+struct ServerStats;  // http_server.hpp
+
 // A document rendered at most once per snapshot version, by whichever reader asks first.
 // Keeps REST reads of the status documents from re-serialising on every request.
 class SnapshotJsonCache {
@@ -40,6 +42,7 @@ struct ApiContext {
   bool enforce_auth = false;
   SnapshotJsonCache trading_status;
   SnapshotJsonCache engine_status;
+  const ServerStats* http_stats = nullptr;  // set once the server exists, before it starts
 
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }
 };
