@@ -1,9 +1,6 @@
 #pragma once
-// Meridian's error category: expected failures travel as boost::system::result<T>.
-#include <boost/system/error_code.hpp>
-#include <boost/system/result.hpp>
-#include <string>
-
+// Why an expected operation failed (a command refused, an unknown id): boundaries turn it
+// into a clear JSON error or a log line.
 namespace meridian::core {
 
 enum class Errc {
@@ -16,17 +13,4 @@ enum class Errc {
   parse_error,           // malformed input
 };
 
-const boost::system::error_category& meridian_category() noexcept;
-inline boost::system::error_code make_error_code(Errc e) noexcept {
-  return {static_cast<int>(e), meridian_category()};
-}
-
-template <class T>
-using Result = boost::system::result<T>;
-
 }  // namespace meridian::core
-
-namespace boost::system {
-template <>
-struct is_error_code_enum<meridian::core::Errc> : std::true_type {};
-}  // namespace boost::system

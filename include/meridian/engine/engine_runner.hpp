@@ -32,9 +32,7 @@ class EngineRunner {
 
   // Wire subscribers before start().
   EventBus& bus() noexcept { return bus_; }
-  const SnapshotStore& snapshots() const noexcept { return store_; }
   std::shared_ptr<const Snapshot> snapshot() const noexcept { return store_.load(); }
-  Strand& strand() noexcept { return strand_; }
 
   void start();
   // Stops the feed and timers and asks the journal writer to commit and exit.

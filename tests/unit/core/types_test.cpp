@@ -6,9 +6,6 @@
 #include <set>
 #include <string>
 
-#include "meridian/core/error.hpp"
-
-using meridian::core::Errc;
 using meridian::core::kAllTimeframes;
 using meridian::core::parse_side;
 using meridian::core::parse_timeframe;
@@ -54,13 +51,4 @@ TEST(Side, ParseAndToString) {
   EXPECT_FALSE(parse_side(""));
   EXPECT_EQ(meridian::core::to_string(Side::buy), "buy");
   EXPECT_EQ(meridian::core::to_string(Side::sell), "sell");
-}
-
-TEST(ErrorCategory, CodesCarryMeridianCategory) {
-  const boost::system::error_code ec = Errc::conflict;  // via is_error_code_enum
-  EXPECT_EQ(&ec.category(), &meridian::core::meridian_category());
-  EXPECT_STREQ(ec.category().name(), "meridian");
-  EXPECT_EQ(ec.value(), static_cast<int>(Errc::conflict));
-  EXPECT_TRUE(ec.failed());
-  EXPECT_NE(make_error_code(Errc::not_found), make_error_code(Errc::conflict));
 }
