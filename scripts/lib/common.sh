@@ -39,7 +39,10 @@ ensure_packages() {
 build() {
   local preset=$1
   # ccache keeps its default cache (~/.cache/ccache), so a fresh clone on the same machine
-  # (CI) reuses what earlier builds compiled.
+  # (CI) reuses what earlier builds compiled. Paths under the checkout are hashed relative to
+  # it (and not the build directory), so a clone elsewhere hits the same entries; the cost is
+  # debug info naming the first clone's paths.
+  export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
   if [ ! -f "$ROOT/build/$preset/build.ninja" ]; then
     cmake --preset "$preset" -S "$ROOT" >/dev/null
   fi

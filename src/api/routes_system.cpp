@@ -23,8 +23,19 @@ void health(ApiContext& ctx, const Request& req, const Reply& reply) {
   // or a stuck engine makes the daemon unfit for traffic.
   const char* overall =
       !engine_ok || !feed.connected ? "down" : (std::string_view(db_status) == "down" ? "degraded" : "ok");
+  // Why the daemon is not fit for traffic, first cause first (null when ok). Degraded is a
+  // 503 too: trades made now are not durable, so clients and load balancers should know.
+  std::string reason;
+  if (!engine_ok)
+    reason = "engine has not published a snapshot for " + std::to_string(age_ms) + " ms";
+  else if (!feed.connected)
+    reason = "market data feed is down";
+  else if (std::string_view(db_status) == "down")
+    reason = "database unreachable (" + std::to_string(snap->counters.journal_backlog) +
+             " journal records waiting): " + db.last_error;
   nlohmann::json body{
       {"status", overall},
+      {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)},
       {"version", ctx.version},
       {"uptime_s", seconds_since(ctx.started_at)},
       {"time", core::to_iso8601(core::now())},
@@ -35,14 +46,32 @@ void health(ApiContext& ctx, const Request& req, const Reply& reply) {
           {"commits", db.commits},
           {"failures", db.failures},
           {"last_error", db.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(db.last_error)}}},
-        {"feed", {{"status", feed.connected ? "ok" : "down"}, {"name", "simulated"}, {"ticks", feed.ticks}}},
+        {"feed", {{"status", feed.connected ? "ok" : "down"}, {"name", ctx.runner.feed_name()}, {"ticks", feed.ticks}}},
         {"engine",
          {{"status", engine_ok ? "ok" : "down"},
           {"state", engine::to_string(snap->session.state)},
           {"snapshot_age_ms", age_ms}}}}}};
-  reply(json_response(req, std::string_view(overall) == "down" ? http::status::service_unavailable : http::status::ok,
+  reply(json_response(req, std::string_view(overall) == "ok" ? http::status::ok : http::status::service_unavailable,
                       body));
 }
+nlohmann::json recovery_json(const storage::RecoverySummary& r) {
+  if (!r.from_database) return {{"source", "memory"}};
+  return {
+      {"source", "database"},
+      {"rows",
+       {{"trades", r.trades},
+        {"positions", r.positions},
+        {"bars", r.bars},
+        {"signals", r.signals},
+        {"strategy_instances", r.instances}}},
+      {"session", r.session},
+      {"duration_ms", r.duration_ms},
+      {"standby_ms", r.standby_ms},
+      {"writer_epoch", r.writer_epoch},
+      {"reconciled", r.reconciled},
+      {"reconcile_detail", r.reconcile_detail.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reconcile_detail)}};
+}
+
 // Prometheus text exposition (version 0.0.4) of the counters operators alert on.
 void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   auto snap = ctx.snapshot();
@@ -81,8 +110,10 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   metric("meridian_order_rejects_total", "counter", "Orders denied by risk or the venue.", d(snap->counters.rejects));
   metric("meridian_strategy_errors_total", "counter", "Strategy exceptions caught.", d(snap->counters.strategy_errors));
   metric("meridian_trades_total", "counter", "Trades made durable.", d(snap->trades_total));
-  metric("meridian_journal_backlog", "gauge", "Journal records waiting for the ring (database behind).",
+  metric("meridian_journal_backlog", "gauge", "Journal records handed to persistence and not yet durable.",
          d(snap->counters.journal_backlog));
+  metric("meridian_entries_paused_total", "counter", "Entries refused because the journal backlog was full.",
+         d(snap->counters.entries_paused));
   metric("meridian_journal_records_total", "counter", "Journal records committed.", d(db.records));
   metric("meridian_journal_commits_total", "counter", "Journal transactions committed.", d(db.commits));
   metric("meridian_journal_failures_total", "counter", "Failed journal writes (retried).", d(db.failures));
@@ -121,7 +152,12 @@ void add_system_routes(Router& router, ApiContext& ctx) {
                                     {"engine",
                                      {{"state", engine::to_string(snap->session.state)},
                                       {"mode", engine::to_string(snap->mode)},
-                                      {"symbols", ctx.instruments.size()}}}};
+                                      {"symbols", ctx.instruments.size()}}},
+                                    {"journal",
+                                     {{"backlog", snap->counters.journal_backlog},
+                                      {"full", snap->counters.journal_full},
+                                      {"entries_paused", snap->counters.entries_paused}}},
+                                    {"recovery", recovery_json(ctx.recovery)}};
                 reply(json_response(req, http::status::ok, body));
               }});
 }

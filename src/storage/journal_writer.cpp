@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
+#include <set>
+#include <tuple>
 
 #include "meridian/strategies/signal_json.hpp"
 #include "pg_codec.hpp"
@@ -16,6 +18,11 @@ struct JournalWriter::Connection {
 };
 
 namespace {
+// Thrown inside a batch when the portfolio's epoch moved on: never retried.
+struct Fenced {
+  long long current;
+};
+
 constexpr std::size_t kMaxBatch = 1024;
 constexpr auto kBackoffMin = std::chrono::milliseconds(100);
 constexpr auto kBackoffMax = std::chrono::milliseconds(5000);
@@ -25,93 +32,214 @@ std::shared_ptr<spdlog::logger> storage_log() {
   return log;
 }
 
-struct RecordWriter {
-  pqxx::work& tx;
-  const core::InstrumentTable& instruments;
-  std::int64_t portfolio_id;
+// One PostgreSQL array literal, built element by element, sent as one text parameter and
+// expanded server-side by unnest(): a whole column of a batch in one value. Text elements are
+// double-quoted with " and \ escaped, so reasons and indicator JSON survive any content.
+class PgArray {
+ public:
+  void add(std::string_view text) {
+    out_ += out_.size() == 1 ? "\"" : ",\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') out_ += '\\';
+      out_ += c;
+    }
+    out_ += '"';
+  }
+  // Numbers, timestamps and booleans as we format them hold no character that needs quoting.
+  void add_plain(std::string_view text) {
+    if (out_.size() > 1) out_ += ',';
+    out_ += text;
+  }
+  void add_plain(long long v) { add_plain(std::string_view(std::to_string(v))); }
+  std::string str() const { return out_ + '}'; }
 
-  void operator()(const engine::TradeRecord& r) const {
+ private:
+  std::string out_ = "{";
+};
+
+// Orders, trades, the positions they leave and the portfolio's cash, in one statement. A
+// trade's order is a filled market order with the trade's figures, so both come from one
+// unnest. Positions get one upsert per symbol with the batch's last position for it, cash
+// the batch's last cash: what applying the records one by one would end with. ON CONFLICT
+// DO NOTHING on the logs: a batch retried after a commit whose ack was lost adds no row.
+constexpr const char* kTradesSql =
+    "WITH t AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],"
+    "   $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::text[], $11::timestamptz[], $12::bigint[])"
+    "   AS t(id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, executed_at,"
+    "        strategy_id)),"
+    " o AS (INSERT INTO orders (id, portfolio_id, symbol, side, type, quantity, status, strategy, created_at,"
+    "   updated_at) SELECT order_id, portfolio_id, symbol, side, 'market', quantity, 'filled', strategy, executed_at,"
+    "   executed_at FROM t ON CONFLICT (id) DO NOTHING),"
+    " p AS (INSERT INTO positions (portfolio_id, symbol, quantity, cost_basis, realized_pnl, updated_at)"
+    "   SELECT $13::bigint, * FROM unnest($14::text[], $15::numeric[], $16::numeric[], $17::numeric[],"
+    "   $18::timestamptz[]) ON CONFLICT (portfolio_id, symbol) DO UPDATE SET quantity = EXCLUDED.quantity,"
+    "   cost_basis = EXCLUDED.cost_basis, realized_pnl = EXCLUDED.realized_pnl, updated_at = EXCLUDED.updated_at),"
+    " c AS (UPDATE portfolios SET cash = $19::numeric, fees_paid = $20::numeric, updated_at = now()"
+    "   WHERE id = $13::bigint)"
+    " INSERT INTO trades (id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy,"
+    "   executed_at, strategy_id) SELECT * FROM t ON CONFLICT (id) DO NOTHING";
+
+// ON CONFLICT DO UPDATE may not touch a row twice in one statement, so the caller passes
+// each bar key once (the batch's last version of it).
+constexpr const char* kBarsSql =
+    "INSERT INTO market_data (symbol, timeframe, open_time, open, high, low, close, volume)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::numeric[], $5::numeric[], $6::numeric[],"
+    "   $7::numeric[], $8::numeric[])"
+    " ON CONFLICT (symbol, timeframe, open_time) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high,"
+    " low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume";
+
+constexpr const char* kSignalsSql =
+    "INSERT INTO signals (id, strategy, symbol, side, strength, price, reason, indicators, acted, created_at,"
+    " strategy_id) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::float8[],"
+    "   $6::numeric[], $7::text[], $8::jsonb[], $9::boolean[], $10::timestamptz[], $11::bigint[])"
+    " ON CONFLICT (id) DO NOTHING";
+
+// Turns a batch into a few set-based statements, one per record kind, instead of one per
+// record. Session and strategy-instance records are rare and must apply in order relative
+// to each other (an instance deleted and re-added under its name), so they stay one
+// statement each, run as they are met; nothing else depends on their order.
+class BatchWriter {
+ public:
+  BatchWriter(pqxx::work& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id)
+      : tx_(tx), instruments_(instruments), portfolio_id_(portfolio_id), last_position_(instruments.size()) {}
+
+  void operator()(const engine::TradeRecord& r) {
     const auto& t = r.trade;
-    const auto& symbol = instruments.at(t.symbol).symbol;
-    const std::string side(core::to_string(t.side));
-    const auto ts = pg::text(t.ts);
-    // ON CONFLICT: a batch retried after a lost connection may have committed already.
-    tx.exec_params0(
-        "INSERT INTO orders (id, portfolio_id, symbol, side, type, quantity, status, strategy, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $4, 'market', $5, 'filled', $6, $7, $7) ON CONFLICT (id) DO NOTHING",
-        static_cast<long long>(t.order_id), t.portfolio_id, symbol, side, t.quantity.to_string(),
-        std::string(t.strategy), ts);
-    tx.exec_params0(
-        "INSERT INTO trades (id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy,"
-        " executed_at, strategy_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-        " ON CONFLICT (id) DO NOTHING",
-        static_cast<long long>(t.id), static_cast<long long>(t.order_id), t.portfolio_id, symbol, side,
-        t.quantity.to_string(), t.price.to_string(), t.fee.to_string(), t.realized_pnl.to_string(),
-        std::string(t.strategy), ts, static_cast<long long>(t.strategy_id));
-    const auto& p = r.position_after;
-    tx.exec_params0(
-        "INSERT INTO positions (portfolio_id, symbol, quantity, cost_basis, realized_pnl, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (portfolio_id, symbol) DO UPDATE SET"
-        " quantity = EXCLUDED.quantity, cost_basis = EXCLUDED.cost_basis, realized_pnl = EXCLUDED.realized_pnl,"
-        " updated_at = EXCLUDED.updated_at",
-        portfolio_id, symbol, p.quantity.to_string(), p.cost_basis.to_string(), p.realized_pnl.to_string(), ts);
-    tx.exec_params0("UPDATE portfolios SET cash = $2, fees_paid = $3, updated_at = now() WHERE id = $1", portfolio_id,
-                    r.cash_after.to_string(), r.fees_paid_after.to_string());
+    trades_.id.add_plain(static_cast<long long>(t.id));
+    trades_.order_id.add_plain(static_cast<long long>(t.order_id));
+    trades_.portfolio_id.add_plain(static_cast<long long>(t.portfolio_id));
+    trades_.symbol.add(instruments_.at(t.symbol).symbol);
+    trades_.side.add_plain(core::to_string(t.side));
+    trades_.quantity.add_plain(t.quantity.to_string());
+    trades_.price.add_plain(t.price.to_string());
+    trades_.fee.add_plain(t.fee.to_string());
+    trades_.realized_pnl.add_plain(t.realized_pnl.to_string());
+    trades_.strategy.add(t.strategy);
+    trades_.ts.add(pg::text(t.ts));
+    trades_.strategy_id.add_plain(static_cast<long long>(t.strategy_id));
+    last_position_.at(t.symbol) = &r;
+    last_trade_ = &r;
   }
 
-  void operator()(const engine::BarRecord& r) const {
-    const auto& b = r.bar;
-    tx.exec_params0(
-        "INSERT INTO market_data (symbol, timeframe, open_time, open, high, low, close, volume)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (symbol, timeframe, open_time) DO UPDATE SET"
-        " open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,"
-        " volume = EXCLUDED.volume",
-        instruments.at(b.symbol).symbol, std::string(core::to_string(b.timeframe)), pg::text(b.open_time),
-        b.open.to_string(), b.high.to_string(), b.low.to_string(), b.close.to_string(), b.volume.to_string());
-  }
+  void operator()(const engine::BarRecord& r) { bars_.push_back(&r.bar); }
 
-  void operator()(const engine::SignalRecord& r) const {
+  void operator()(const engine::SignalRecord& r) {
     const auto& s = r.entry.signal;
-    tx.exec_params0(
-        "INSERT INTO signals (id, strategy, symbol, side, strength, price, reason, indicators, acted, created_at,"
-        " strategy_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
-        static_cast<long long>(r.entry.id), std::string(s.strategy), instruments.at(s.symbol).symbol,
-        std::string(core::to_string(s.side)), s.strength, s.price.to_string(), std::string(s.reason),
-        strategies::indicator_values_json(s).dump(), r.entry.acted, pg::text(s.ts),
-        static_cast<long long>(r.entry.strategy_id));
+    signals_.id.add_plain(static_cast<long long>(r.entry.id));
+    signals_.strategy.add(s.strategy);
+    signals_.symbol.add(instruments_.at(s.symbol).symbol);
+    signals_.side.add_plain(core::to_string(s.side));
+    signals_.strength.add(pqxx::to_string(s.strength));
+    signals_.price.add_plain(s.price.to_string());
+    signals_.reason.add(s.reason);
+    signals_.indicators.add(strategies::indicator_values_json(s).dump());
+    signals_.acted.add_plain(r.entry.acted ? "t" : "f");
+    signals_.ts.add(pg::text(s.ts));
+    signals_.strategy_id.add_plain(static_cast<long long>(r.entry.strategy_id));
+    ++signal_count_;
   }
 
   void operator()(const engine::SessionRecord& r) const {
-    tx.exec_params0(
+    tx_.exec_params0(
         "INSERT INTO trading_sessions (portfolio_id, state, strategy, params, symbols, started_at, updated_at)"
         " VALUES ($1, $2, $7, $3::jsonb, $4::text[], $5, $6) ON CONFLICT (portfolio_id, started_at)"
         " DO UPDATE SET state = EXCLUDED.state, strategy = EXCLUDED.strategy, params = EXCLUDED.params,"
         " symbols = EXCLUDED.symbols, updated_at = EXCLUDED.updated_at",
-        portfolio_id, std::string(engine::to_string(r.state)), engine::encode_strategy(r.strategy),
-        encode_symbols(r, instruments), pg::text(r.started_at), pg::text(r.updated_at),
+        portfolio_id_, std::string(engine::to_string(r.state)), engine::encode_strategy(r.strategy),
+        encode_symbols(r, instruments_), pg::text(r.started_at), pg::text(r.updated_at),
         std::string(r.strategy.class_name));
   }
 
   void operator()(const engine::InstanceRecord& r) const {
     const auto& c = r.config;
-    tx.exec_params0(
+    tx_.exec_params0(
         "INSERT INTO strategies (id, portfolio_id, name, class_name, params, symbols, active, state, timeframe,"
         " position_fraction, portfolio, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6::text[], $7, $8, $9, $10,"
         " $11, $12) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, params = EXCLUDED.params,"
         " symbols = EXCLUDED.symbols, active = EXCLUDED.active, state = EXCLUDED.state,"
         " timeframe = EXCLUDED.timeframe, position_fraction = EXCLUDED.position_fraction,"
         " portfolio = EXCLUDED.portfolio, updated_at = EXCLUDED.updated_at",
-        static_cast<long long>(c.id), portfolio_id, c.name, std::string(c.strategy.class_name),
-        engine::encode_strategy(c.strategy), encode_symbol_list(c.symbols, instruments), c.active,
+        static_cast<long long>(c.id), portfolio_id_, c.name, std::string(c.strategy.class_name),
+        engine::encode_strategy(c.strategy), encode_symbol_list(c.symbols, instruments_), c.active,
         std::string(engine::to_string(r.state)), std::string(core::to_string(c.strategy.timeframe)),
         c.strategy.position_fraction, c.portfolio, pg::text(r.updated_at));
   }
 
   void operator()(const engine::InstanceDeleted& r) const {
-    tx.exec_params0("DELETE FROM strategies WHERE id = $1", static_cast<long long>(r.id));
+    tx_.exec_params0("DELETE FROM strategies WHERE id = $1", static_cast<long long>(r.id));
   }
 
   void operator()(const engine::StopRecord&) const {}
+
+  // The set-based statements for everything collected.
+  void flush() {
+    if (last_trade_) write_trades();
+    if (!bars_.empty()) write_bars();
+    if (signal_count_) {
+      auto& s = signals_;
+      tx_.exec_params0(kSignalsSql, s.id.str(), s.strategy.str(), s.symbol.str(), s.side.str(), s.strength.str(),
+                       s.price.str(), s.reason.str(), s.indicators.str(), s.acted.str(), s.ts.str(),
+                       s.strategy_id.str());
+    }
+  }
+
+ private:
+  void write_trades() {
+    PgArray symbol, quantity, cost_basis, realized_pnl, updated_at;
+    for (const auto* r : last_position_) {
+      if (!r) continue;
+      const auto& p = r->position_after;
+      symbol.add(instruments_.at(r->trade.symbol).symbol);
+      quantity.add_plain(p.quantity.to_string());
+      cost_basis.add_plain(p.cost_basis.to_string());
+      realized_pnl.add_plain(p.realized_pnl.to_string());
+      // The trade's time, as the per-record upsert wrote it.
+      updated_at.add(pg::text(r->trade.ts));
+    }
+    auto& t = trades_;
+    tx_.exec_params0(kTradesSql, t.id.str(), t.order_id.str(), t.portfolio_id.str(), t.symbol.str(), t.side.str(),
+                     t.quantity.str(), t.price.str(), t.fee.str(), t.realized_pnl.str(), t.strategy.str(), t.ts.str(),
+                     t.strategy_id.str(), portfolio_id_, symbol.str(), quantity.str(), cost_basis.str(),
+                     realized_pnl.str(), updated_at.str(), last_trade_->cash_after.to_string(),
+                     last_trade_->fees_paid_after.to_string());
+  }
+
+  void write_bars() {
+    PgArray symbol, timeframe, open_time, open, high, low, close, volume;
+    std::set<std::tuple<core::SymbolId, core::Timeframe, core::Timestamp>> seen;
+    // Newest first, so a bar journalled twice in the batch keeps its last version.
+    for (auto it = bars_.rbegin(); it != bars_.rend(); ++it) {
+      const auto& b = **it;
+      if (!seen.emplace(b.symbol, b.timeframe, b.open_time).second) continue;
+      symbol.add(instruments_.at(b.symbol).symbol);
+      timeframe.add(core::to_string(b.timeframe));
+      open_time.add(pg::text(b.open_time));
+      open.add_plain(b.open.to_string());
+      high.add_plain(b.high.to_string());
+      low.add_plain(b.low.to_string());
+      close.add_plain(b.close.to_string());
+      volume.add_plain(b.volume.to_string());
+    }
+    tx_.exec_params0(kBarsSql, symbol.str(), timeframe.str(), open_time.str(), open.str(), high.str(), low.str(),
+                     close.str(), volume.str());
+  }
+
+  struct TradeColumns {
+    PgArray id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, ts, strategy_id;
+  };
+  struct SignalColumns {
+    PgArray id, strategy, symbol, side, strength, price, reason, indicators, acted, ts, strategy_id;
+  };
+
+  pqxx::work& tx_;
+  const core::InstrumentTable& instruments_;
+  std::int64_t portfolio_id_;
+  TradeColumns trades_;
+  std::vector<const engine::TradeRecord*> last_position_;  // by symbol id
+  const engine::TradeRecord* last_trade_ = nullptr;
+  std::vector<const core::Bar*> bars_;
+  SignalColumns signals_;
+  std::size_t signal_count_ = 0;
 };
 }  // namespace
 
@@ -153,6 +281,7 @@ WriterHealth JournalWriter::health() const {
   h.records = records_.load();
   h.failures = failures_.load();
   h.acked_seq = acked_.load();
+  h.fenced = fenced_.load();
   std::lock_guard lock(error_mutex_);
   h.last_error = last_error_;
   return h;
@@ -169,6 +298,11 @@ void JournalWriter::sleep_backoff(std::chrono::milliseconds d) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
+void JournalWriter::set_fencing(std::int64_t epoch, std::function<void()> on_fenced) {
+  epoch_ = epoch;
+  on_fenced_ = std::move(on_fenced);
+}
+
 bool JournalWriter::write_batch(const std::vector<engine::JournalEntry>& batch) {
   if (url_.empty()) return true;
   if (!conn_) {
@@ -177,8 +311,16 @@ bool JournalWriter::write_batch(const std::vector<engine::JournalEntry>& batch) 
     storage_log()->info("journal connected to PostgreSQL");
   }
   pqxx::work tx(conn_->conn);
-  RecordWriter writer{tx, instruments_, portfolio_id_};
+  if (epoch_ != 0) {
+    // FOR UPDATE: a takeover's epoch bump waits for this batch, and this batch sees the bump.
+    const auto current =
+        tx.exec_params1("SELECT writer_epoch FROM portfolios WHERE id = $1 FOR UPDATE", portfolio_id_)[0]
+            .as<long long>();
+    if (current != epoch_) throw Fenced(current);
+  }
+  BatchWriter writer(tx, instruments_, portfolio_id_);
   for (const auto& entry : batch) std::visit(writer, entry.record);
+  writer.flush();
   tx.commit();
   return true;
 }
@@ -211,6 +353,15 @@ void JournalWriter::run() {
       stop_committed = std::holds_alternative<engine::StopRecord>(batch.back().record);
       batch.clear();
       backoff = kBackoffMin;
+    } catch (const Fenced& f) {
+      fenced_ = true;
+      storage_log()->critical(
+          "portfolio {} was taken over by another daemon (writer epoch {} > ours {}): {} records not written,"
+          " this daemon stops writing",
+          portfolio_id_, f.current, epoch_, batch.size() + queue_.size());
+      set_error("fenced: another daemon owns the portfolio");
+      if (on_fenced_) on_fenced_();
+      break;
     } catch (const std::exception& e) {
       // Connection loss and SQL errors alike: drop the connection, keep the batch, retry.
       failures_.fetch_add(1, std::memory_order_relaxed);

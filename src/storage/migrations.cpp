@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <pqxx/pqxx>
+
+#include "pg_codec.hpp"
 
 namespace meridian::storage {
 
@@ -37,6 +40,31 @@ MigrationReport apply_migrations(const std::string& database_url) {
     ++report.applied;
   }
   return report;
+}
+
+std::vector<MigrationStatus> migration_status(const std::string& database_url) {
+  std::map<int, MigrationStatus> by_version;
+  for (const auto& m : embedded_migrations())
+    by_version.emplace(m.version, MigrationStatus{m.version, std::string(m.name), std::nullopt, true});
+  pqxx::connection conn(database_url);
+  pqxx::read_transaction tx(conn);
+  // Resolved through search_path, as apply_migrations' unqualified CREATE TABLE is. Without
+  // the table nothing is applied; status does not create it.
+  if (tx.exec1("SELECT to_regclass('schema_migrations') IS NOT NULL")[0].as<bool>()) {
+    for (const auto& r :
+         tx.exec("SELECT version, name, (extract(epoch from applied_at) * 1000000)::bigint AS applied_us"
+                 " FROM schema_migrations")) {
+      const int version = r["version"].as<int>();
+      // Not embedded here: applied by a newer meridiand, or its file was removed.
+      auto& status = by_version.try_emplace(version, MigrationStatus{version, r["name"].c_str(), std::nullopt, false})
+                         .first->second;
+      status.applied_at = pg::micros(r["applied_us"]);
+    }
+  }
+  std::vector<MigrationStatus> rows;
+  rows.reserve(by_version.size());
+  for (auto& entry : by_version) rows.push_back(std::move(entry.second));
+  return rows;
 }
 
 }  // namespace meridian::storage

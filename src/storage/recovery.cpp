@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,23 +11,26 @@
 #include "meridian/engine/ledger.hpp"
 #include "meridian/strategies/registry.hpp"
 #include "pg_codec.hpp"
+#include "portfolio_rows.hpp"
 #include "session_codec.hpp"
 
 namespace meridian::storage {
 
-namespace {
-
-void ensure_portfolio(pqxx::work& tx, const RecoveryOptions& options) {
-  if (!tx.exec_params("SELECT 1 FROM portfolios WHERE id = $1", options.portfolio_id).empty()) return;
-  const auto capital = options.initial_capital.to_string();
+void ensure_portfolio(pqxx::work& tx, std::int64_t portfolio_id, core::Money initial_capital) {
+  if (!tx.exec_params("SELECT 1 FROM portfolios WHERE id = $1", portfolio_id).empty()) return;
+  const auto capital = initial_capital.to_string();
   auto user = tx.exec_params1(
       "INSERT INTO users (email, first_name, last_name, role, capital) VALUES ('demo@meridian.local', 'Demo', "
       "'Trader', 'admin', $1) ON CONFLICT (email) DO UPDATE SET updated_at = now() RETURNING id",
       capital);
-  tx.exec_params0("INSERT INTO portfolios (id, user_id, name, initial_cash, cash) VALUES ($1, $2, 'default', $3, $3)",
-                  options.portfolio_id, user[0].as<long long>(), capital);
+  // Portfolio 1 is the one seed 000's session trades; others are named by id until users name them.
+  const std::string name = portfolio_id == 1 ? "default" : "portfolio " + std::to_string(portfolio_id);
+  tx.exec_params0("INSERT INTO portfolios (id, user_id, name, initial_cash, cash) VALUES ($1, $2, $3, $4, $4)",
+                  portfolio_id, user[0].as<long long>(), name, capital);
   tx.exec("SELECT setval(pg_get_serial_sequence('portfolios', 'id'), (SELECT max(id) FROM portfolios))");
 }
+
+namespace {
 
 engine::Trade trade_from_row(const pqxx::row& r, core::SymbolId symbol) {
   engine::Trade t;
@@ -130,9 +134,10 @@ void load_instances(pqxx::work& tx, const core::InstrumentTable& instruments, st
 
 RecoveryReport load_state(const std::string& database_url, const core::InstrumentTable& instruments,
                           const RecoveryOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
   pqxx::connection conn(database_url);
   pqxx::work tx(conn);
-  ensure_portfolio(tx, options);
+  ensure_portfolio(tx, options.portfolio_id, options.initial_capital);
   RecoveryReport report;
   engine::RecoveredState& s = report.state;
 
@@ -156,28 +161,47 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
                                    pg::fixed<core::Money>(r["realized_pnl"]), pg::micros(r["ts_us"])});
   }
 
-  // Replay the whole trade log into a fresh ledger: the stored cash and positions must
-  // equal it to the unit, or the checkpoint is not trustworthy.
+  // The whole trade log, folded: the database keeps the sums per strategy instance and
+  // symbol as trades are written (sql/005_trade_totals.sql), so a replay of any length costs
+  // a handful of rows here.
   engine::Ledger replay(initial_cash, instruments.size());
-  std::map<std::uint64_t, engine::Ledger> by_strategy;  // attribution, from the same replay
-  std::vector<engine::Trade> all;
+  std::map<std::uint64_t, engine::Ledger> by_strategy;  // attribution, from the same fold
+  core::Money replay_cash = initial_cash, replay_fees{};
   for (const auto& r :
-       tx.exec_params(std::string("SELECT ") + kTradeColumns + " FROM trades WHERE portfolio_id = $1 ORDER BY id",
+       tx.exec_params("SELECT strategy_id, symbol, trades, quantity, cost_basis, realized_pnl, fees, cash_flow,"
+                      " (extract(epoch from last_trade_at) * 1000000)::bigint AS ts_us FROM trade_totals"
+                      " WHERE portfolio_id = $1 AND trades <> 0",
                       options.portfolio_id)) {
+    const auto fees = pg::fixed<core::Money>(r["fees"]);
+    replay_cash += pg::fixed<core::Money>(r["cash_flow"]) - fees;
+    replay_fees += fees;
+    s.trades_total += r["trades"].as<unsigned long long>();
     auto id = instruments.find(r["symbol"].c_str());
-    if (!id) continue;
-    auto t = trade_from_row(r, *id);
-    try {
-      replay.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
-      by_strategy.try_emplace(t.strategy_id, core::Money{}, instruments.size())
-          .first->second.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
-    } catch (const std::logic_error& e) {
-      report.reconciled = false;
-      report.reconcile_detail = "trade " + std::to_string(t.id) + ": " + e.what();
+    if (!id) {
+      report.summary.reconciled = false;
+      report.summary.reconcile_detail = std::string("trades in unconfigured symbol ") + r["symbol"].c_str();
+      continue;
     }
-    all.push_back(t);
+    const engine::PositionState fold{pg::fixed<core::Quantity>(r["quantity"]), pg::fixed<core::Money>(r["cost_basis"]),
+                                     pg::fixed<core::Money>(r["realized_pnl"]), pg::micros(r["ts_us"])};
+    if (fold.quantity < core::Quantity{}) {
+      report.summary.reconciled = false;
+      report.summary.reconcile_detail =
+          std::string("the trade log sells more ") + r["symbol"].c_str() + " than it buys";
+    }
+    auto add = [&](engine::Ledger& ledger) {
+      auto pos = ledger.positions()[*id];
+      pos.quantity += fold.quantity;
+      pos.cost_basis += fold.cost_basis;
+      pos.realized_pnl += fold.realized_pnl;
+      pos.updated_at = std::max(pos.updated_at, fold.updated_at);
+      ledger.restore(ledger.cash(), ledger.fees_paid(), *id, pos);
+    };
+    add(replay);
+    add(by_strategy.try_emplace(r["strategy_id"].as<unsigned long long>(), core::Money{}, instruments.size())
+            .first->second);
   }
-  s.trades_total = all.size();
+  replay.restore_cash(replay_cash, replay_fees);
   for (const auto& [id, ledger] : by_strategy) {
     std::vector<std::pair<core::SymbolId, engine::PositionState>> positions;
     for (std::size_t i = 0; i < ledger.positions().size(); ++i)
@@ -185,16 +209,22 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
         positions.emplace_back(static_cast<core::SymbolId>(i), ledger.positions()[i]);
     s.attribution.emplace_back(id, std::move(positions));
   }
-  if (all.size() > options.trades) all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(options.trades));
-  s.trades = std::move(all);
+
+  // The most recent trades for the in-memory log, newest first through the primary key.
+  for (const auto& r :
+       tx.exec_params(std::string("SELECT * FROM (SELECT ") + kTradeColumns +
+                          " FROM trades WHERE portfolio_id = $1 ORDER BY id DESC LIMIT $2) recent ORDER BY id",
+                      options.portfolio_id, static_cast<long long>(options.trades))) {
+    if (auto id = instruments.find(r["symbol"].c_str())) s.trades.push_back(trade_from_row(r, *id));
+  }
 
   engine::Ledger stored(initial_cash, instruments.size());
   stored.restore_cash(s.cash, s.fees_paid);
   for (const auto& [id, pos] : s.positions) stored.restore(s.cash, s.fees_paid, id, pos);
-  if (report.reconciled && !(stored == replay)) {
-    report.reconciled = false;
-    report.reconcile_detail = "stored cash " + s.cash.to_string() + " / positions differ from the trade log (cash " +
-                              replay.cash().to_string() + ")";
+  if (report.summary.reconciled && !(stored == replay)) {
+    report.summary.reconciled = false;
+    report.summary.reconcile_detail = "stored cash " + s.cash.to_string() +
+                                      " / positions differ from the trade log (cash " + replay.cash().to_string() + ")";
   }
 
   auto maxes =
@@ -215,12 +245,18 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
     s.session->updated_at = pg::micros(r["updated_us"]);
   }
 
-  for (const auto& r : tx.exec_params(
-           "SELECT symbol, open, high, low, close, volume, (extract(epoch from open_time) * 1000000)::bigint AS ts_us "
-           "FROM (SELECT *, row_number() OVER (PARTITION BY symbol ORDER BY open_time DESC) AS rn "
-           "      FROM market_data WHERE timeframe = '1m') recent "
-           "WHERE rn <= $1 ORDER BY open_time, symbol",
-           static_cast<long long>(options.bars_per_symbol))) {
+  // Per configured symbol, newest first through the primary key: a year of 1m bars in the
+  // table costs the same as a day.
+  std::vector<core::SymbolId> ids;
+  for (const auto& inst : instruments.all()) ids.push_back(inst.id);
+  for (const auto& r :
+       tx.exec_params("SELECT s.symbol, b.open, b.high, b.low, b.close, b.volume,"
+                      " (extract(epoch from b.open_time) * 1000000)::bigint AS ts_us"
+                      " FROM unnest($1::text[]) AS s(symbol) CROSS JOIN LATERAL ("
+                      "   SELECT * FROM market_data m WHERE m.symbol = s.symbol AND m.timeframe = '1m'"
+                      "   ORDER BY m.open_time DESC LIMIT $2) b"
+                      " ORDER BY b.open_time, s.symbol",
+                      encode_symbol_list(ids, instruments), static_cast<long long>(options.bars_per_symbol))) {
     auto id = instruments.find(r["symbol"].c_str());
     if (!id) continue;
     core::Bar b;
@@ -237,8 +273,17 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
   load_signals(tx, instruments, s);
   load_instances(tx, instruments, options.portfolio_id, s);
   tx.commit();
-  if (!report.reconciled)
-    spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.reconcile_detail);
+  auto& sum = report.summary;
+  sum.from_database = true;
+  sum.positions = s.positions.size();
+  sum.trades = s.trades_total;
+  sum.bars = s.bars.size();
+  sum.signals = s.signals.size();
+  sum.instances = s.instances.size();
+  sum.session = s.session ? std::string(engine::to_string(s.session->state)) : "new";
+  sum.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (!report.summary.reconciled)
+    spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.summary.reconcile_detail);
   return report;
 }
 

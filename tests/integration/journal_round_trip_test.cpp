@@ -113,7 +113,7 @@ class JournalRoundTrip : public PgTest {
   // writer, the crafted ticks, all made durable, then a clean journal stop.
   void trade_and_stop(core::Duration jitter, std::function<void(engine::TradingEngine&)> before_ticks = {}) {
     auto first = storage::load_state(url(), instruments_, recovery_options());
-    ASSERT_TRUE(first.reconciled) << first.reconcile_detail;
+    ASSERT_TRUE(first.summary.reconciled) << first.summary.reconcile_detail;
     ASSERT_TRUE(first.state.has_portfolio);
     EXPECT_EQ(first.state.cash, kInitialCapital);
     EXPECT_TRUE(first.state.trades.empty());
@@ -174,7 +174,7 @@ class JournalRoundTrip : public PgTest {
   void expect_equals_durable(const storage::RecoveryReport& report) {
     const auto& s = report.state;
     const auto& durable = engine_->durable_ledger();
-    EXPECT_TRUE(report.reconciled) << report.reconcile_detail;
+    EXPECT_TRUE(report.summary.reconciled) << report.summary.reconcile_detail;
     EXPECT_TRUE(s.has_portfolio);
     EXPECT_EQ(s.cash, durable.cash()) << s.cash.to_string() << " vs " << durable.cash().to_string();
     EXPECT_EQ(s.fees_paid, durable.fees_paid());
@@ -238,7 +238,7 @@ class JournalRoundTrip : public PgTest {
 TEST_F(JournalRoundTrip, FirstStartCreatesTheDefaultPortfolioOnce) {
   for (int start = 0; start < 2; ++start) {
     auto report = reload();
-    EXPECT_TRUE(report.reconciled) << report.reconcile_detail;
+    EXPECT_TRUE(report.summary.reconciled) << report.summary.reconcile_detail;
     EXPECT_TRUE(report.state.has_portfolio);
     EXPECT_EQ(report.state.cash, kInitialCapital);
     EXPECT_TRUE(report.state.fees_paid.is_zero());
@@ -308,7 +308,7 @@ TEST_F(JournalRoundTrip, SubMillisecondTimesSurviveToTheMicrosecond) {
 TEST_F(JournalRoundTrip, SecondEngineFromRecoveredStateHasTheSameSnapshot) {
   ASSERT_NO_FATAL_FAILURE(trade_and_stop(250ms));
   const auto report = reload();
-  ASSERT_TRUE(report.reconciled) << report.reconcile_detail;
+  ASSERT_TRUE(report.summary.reconciled) << report.summary.reconcile_detail;
 
   execution::PaperExecutor executor{execution::PaperConfig{}};
   engine::JournalQueue queue{4096};
@@ -349,18 +349,24 @@ TEST_F(JournalRoundTrip, SecondEngineFromRecoveredStateHasTheSameSnapshot) {
 
 TEST_F(JournalRoundTrip, ReconciliationDetectsTampering) {
   ASSERT_NO_FATAL_FAILURE(trade_and_stop(250ms));
-  ASSERT_TRUE(reload().reconciled);
+  ASSERT_TRUE(reload().summary.reconciled);
 
   exec("UPDATE portfolios SET cash = cash + 1 WHERE id = 1");
   auto tampered = reload();
-  EXPECT_FALSE(tampered.reconciled);
-  EXPECT_FALSE(tampered.reconcile_detail.empty());
+  EXPECT_FALSE(tampered.summary.reconciled);
+  EXPECT_FALSE(tampered.summary.reconcile_detail.empty());
 
   exec("UPDATE portfolios SET cash = cash - 1 WHERE id = 1");
-  ASSERT_TRUE(reload().reconciled);
+  ASSERT_TRUE(reload().summary.reconciled);
 
   exec("UPDATE positions SET quantity = quantity + 1 WHERE portfolio_id = 1 AND symbol = 'BBB'");
-  EXPECT_FALSE(reload().reconciled);
+  EXPECT_FALSE(reload().summary.reconciled);
+  exec("UPDATE positions SET quantity = quantity - 1 WHERE portfolio_id = 1 AND symbol = 'BBB'");
+  ASSERT_TRUE(reload().summary.reconciled);
+
+  // The log itself edited behind the ledger's back: the database's fold moves, the ledger not.
+  exec("UPDATE trades SET price = price + 1 WHERE id = (SELECT min(id) FROM trades)");
+  EXPECT_FALSE(reload().summary.reconciled);
 }
 
 // A second strategy instance next to the session's: its configuration and state, the
@@ -379,7 +385,7 @@ TEST_F(JournalRoundTrip, StrategyInstancesAndTheirHoldingsSurviveARestart) {
     ASSERT_FALSE(e.instance_command("twin", Cmd::start));
   }));
   const auto report = reload();
-  EXPECT_TRUE(report.reconciled) << report.reconcile_detail;
+  EXPECT_TRUE(report.summary.reconciled) << report.summary.reconcile_detail;
   const auto& s = report.state;
   ASSERT_EQ(s.instances.size(), 1u);
   const auto& rec = s.instances[0];

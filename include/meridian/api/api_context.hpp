@@ -7,6 +7,7 @@
 
 #include "meridian/engine/engine_runner.hpp"
 #include "meridian/storage/journal_writer.hpp"
+#include "meridian/storage/recovery.hpp"
 
 namespace meridian::api {
 
@@ -43,6 +44,7 @@ struct ApiContext {
   SnapshotJsonCache trading_status;
   SnapshotJsonCache engine_status;
   const ServerStats* http_stats = nullptr;  // set once the server exists, before it starts
+  storage::RecoverySummary recovery{};      // what this start recovered (GET /api/status)
 
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }
 };

@@ -21,6 +21,7 @@ struct WriterHealth {
   std::uint64_t records = 0;
   std::uint64_t failures = 0;
   std::uint64_t acked_seq = 0;
+  bool fenced = false;  // another daemon took the portfolio over: this writer stopped for good
   std::string last_error;
 };
 
@@ -33,6 +34,11 @@ class JournalWriter {
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
+
+  // Multi-process safety (portfolio_lock.hpp): every batch first checks, row-locked, that the
+  // portfolio's writer_epoch is still `epoch`. When it is not, the batch is not written, the
+  // writer stops for good and calls `on_fenced` on its thread. Set before start().
+  void set_fencing(std::int64_t epoch, std::function<void()> on_fenced);
 
   void start();
   // Waits for the thread, which exits after committing the engine's StopRecord, or gives
@@ -55,6 +61,9 @@ class JournalWriter {
   std::atomic<bool> give_up_{false};
   std::atomic<bool> finished_{false};
   std::atomic<bool> connected_{false};
+  std::atomic<bool> fenced_{false};
+  std::int64_t epoch_ = 0;  // 0: no fencing (tests, single-process tools)
+  std::function<void()> on_fenced_;
   std::atomic<std::uint64_t> commits_{0}, records_{0}, failures_{0}, acked_{0};
   mutable std::mutex error_mutex_;  // guards last_error_ only; never on the engine path
   std::string last_error_;

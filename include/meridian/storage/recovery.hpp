@@ -15,11 +15,27 @@ struct RecoveryOptions {
   std::size_t trades = 10'000;
 };
 
-struct RecoveryReport {
-  engine::RecoveredState state;
+// What a start recovered, for the log and GET /api/status (no state, cheap to copy).
+struct RecoverySummary {
+  bool from_database = false;  // false: memory-only mode, nothing recovered
+  std::uint64_t positions = 0;
+  std::uint64_t trades = 0;  // the whole log, replayed for the reconciliation
+  std::uint64_t bars = 0;
+  std::uint64_t signals = 0;
+  std::uint64_t instances = 0;
+  std::string session = "new";  // the resumed session state, or "new"
+  double duration_ms = 0;
   // False when the stored cash/positions differ from a replay of the trade log.
   bool reconciled = true;
   std::string reconcile_detail;
+  // Filled in by serve: time spent as a hot standby and the fencing epoch taken.
+  double standby_ms = 0;
+  std::int64_t writer_epoch = 0;
+};
+
+struct RecoveryReport {
+  engine::RecoveredState state;
+  RecoverySummary summary;
 };
 
 // Throws on connection or query failure (start-up).

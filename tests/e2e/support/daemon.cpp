@@ -11,6 +11,9 @@
 #ifndef MERIDIAN_E2E_STATIC_DIR
 #define MERIDIAN_E2E_STATIC_DIR "static"
 #endif
+#ifndef MERIDIAN_E2E_LSAN_SUPPRESSIONS
+#define MERIDIAN_E2E_LSAN_SUPPRESSIONS ""
+#endif
 
 namespace meridian::e2e {
 
@@ -21,6 +24,18 @@ std::string env_or(const char* name, const char* fallback) {
 }
 
 constexpr auto kStartTimeout = std::chrono::seconds(30);
+
+// A sanitizer build of the daemon reports leaks at exit; known third-party ones (lsan.supp) are
+// suppressed unless the caller chose LSAN_OPTIONS. Set once, before the first spawn copies the
+// environment.
+void use_leak_suppressions() {
+  static const bool done = [] {
+    if (*MERIDIAN_E2E_LSAN_SUPPRESSIONS && !std::getenv("LSAN_OPTIONS"))
+      ::setenv("LSAN_OPTIONS", "suppressions=" MERIDIAN_E2E_LSAN_SUPPRESSIONS, 0);
+    return true;
+  }();
+  (void)done;
+}
 }  // namespace
 
 std::string daemon_binary() {
@@ -56,6 +71,7 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
   if (o.autostart) argv.insert(argv.end(), {"--autostart", *o.autostart ? "true" : "false"});
   argv.insert(argv.end(), o.extra_args.begin(), o.extra_args.end());
 
+  use_leak_suppressions();
   // The working directory is the temp dir, so no config/meridian.toml is picked up; MERIDIAN_*
   // settings of the caller's environment are left out for the same reason.
   SpawnOptions spawn;
@@ -65,20 +81,26 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
   spawn.drop_env_prefixes = {"MERIDIAN_"};
   process_ = std::make_unique<Process>(spawn);
 
-  std::string text;
-  const bool listening = poll_until(
-      [&] {
-        text = read_file(port_file);
-        return !text.empty() || !process_->running();
-      },
-      kStartTimeout, std::chrono::milliseconds(2));
-  if (!text.empty()) port_ = static_cast<std::uint16_t>(std::strtoul(text.c_str(), nullptr, 10));
-  if (!listening || port_ == 0) {
+  if (!o.wait_until_listening) return;
+  if (!wait_listening(kStartTimeout)) {
     std::string why = process_->running() ? "did not write its port file in time"
                                           : describe_wait_status(*process_->exit_status()) + " before listening";
     process_->kill_now();
     throw std::runtime_error("meridiand " + why + "\n--- meridiand output ---\n" + output());
   }
+}
+
+bool Daemon::listening() {
+  if (port_ != 0) return true;
+  // The daemon renames the finished file into place once it listens.
+  const auto text = read_file(dir_.path() / "port");
+  if (!text.empty()) port_ = static_cast<std::uint16_t>(std::strtoul(text.c_str(), nullptr, 10));
+  return port_ != 0;
+}
+
+bool Daemon::wait_listening(std::chrono::milliseconds timeout) {
+  return poll_until([&] { return listening() || !process_->running(); }, timeout, std::chrono::milliseconds(2)) &&
+         listening();
 }
 
 Daemon::~Daemon() {
@@ -92,6 +114,10 @@ std::optional<int> Daemon::stop(int signo, std::chrono::milliseconds timeout) {
 
 std::string Daemon::output() const {
   return tail_of_file(dir_.path() / "output.log");
+}
+
+bool Daemon::output_contains(std::string_view text) const {
+  return read_file(dir_.path() / "output.log").find(text) != std::string::npos;
 }
 
 }  // namespace meridian::e2e

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/process.hpp"
@@ -24,19 +25,28 @@ struct DaemonOptions {
   std::optional<int> slow_period;
   std::optional<bool> autostart;        // daemon default: true
   std::vector<std::string> extra_args;  // further flags (each flag at most once in all)
+  // false: the constructor returns once the process is spawned, for a daemon that may not
+  // listen at once (a hot standby); wait_listening() then waits for its port file.
+  bool wait_until_listening = true;
 };
 
 class Daemon {
  public:
-  // Spawns meridiand and waits until it has written its port file (polled every 2 ms: a test can
-  // signal it right after it announced that it listens); throws std::runtime_error
-  // (with the daemon's output) if it exits or does not listen in time.
+  // Spawns meridiand and (unless options.wait_until_listening is false) waits until it has
+  // written its port file (polled every 2 ms: a test can signal it right after it announced
+  // that it listens); throws std::runtime_error (with the daemon's output) if it exits or does
+  // not listen in time.
   explicit Daemon(const DaemonOptions& options);
   ~Daemon();  // SIGKILL if still running
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
+  // 0 until the daemon has written its port file (always set after a waiting constructor).
   std::uint16_t port() const noexcept { return port_; }
+  // Reads the port file once: true (and port() set) when the daemon has announced its port.
+  bool listening();
+  // Polls listening() every 2 ms until it holds, the daemon exits, or `timeout` passes.
+  bool wait_listening(std::chrono::milliseconds timeout);
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   Process& process() noexcept { return *process_; }
   bool running() { return process_->running(); }
@@ -45,6 +55,8 @@ class Daemon {
   std::optional<int> stop(int signo = SIGTERM, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // The daemon's stdout and stderr so far (tail), for failure messages.
   std::string output() const;
+  // The whole output so far contains `text` (a line the daemon prints at a state change).
+  bool output_contains(std::string_view text) const;
 
  private:
   TempDir dir_;
