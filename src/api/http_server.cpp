@@ -83,6 +83,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         std::make_shared<WsSession>(stream_.release_socket(), server_.hub())->run(std::move(req_));
         return;
       }
+      if (auto name = WsSession::stream_symbol(req_.target())) {
+        auto id = server_.hub().context().instruments.find(*name);
+        if (!id)
+          return send(error_response(req_.version(), false, http::status::not_found, "unknown_symbol",
+                                     "unknown symbol '" + std::string(*name) + "'; see /api/symbols"));
+        std::make_shared<WsSession>(stream_.release_socket(), server_.hub(), WsSession::Endpoint::stream, *id)
+            ->run(std::move(req_));
+        return;
+      }
       return send(error_response(req_.version(), false, http::status::not_found, "not_found",
                                  "no WebSocket endpoint at this path"));
     }

@@ -53,6 +53,14 @@ json candle_json(const core::Bar& b) {
           {"volume", b.volume.to_double()}};
 }
 
+json bar_json(const core::Bar& b, const core::Instrument& inst, bool closed) {
+  json j = candle_json(b);
+  j["symbol"] = inst.symbol;
+  j["timeframe"] = core::to_string(b.timeframe);
+  j["closed"] = closed;
+  return j;
+}
+
 json quote_json(const engine::SymbolView& v, const core::Instrument& inst) {
   return {{"symbol", inst.symbol},
           {"price", v.last.last.to_double()},
@@ -168,6 +176,34 @@ json strategies_summary_json(const engine::Snapshot& s) {
   return out;
 }
 
+// Per market-data feed: whether it is up and what it has delivered or had to skip.
+json feeds_json(const engine::Snapshot& s) {
+  json out = json::array();
+  for (const auto& f : s.feeds)
+    out.push_back({{"name", f.name},
+                   {"connected", f.health.connected},
+                   {"ticks", f.health.ticks},
+                   {"errors", f.health.errors},
+                   {"bad_rows", f.health.bad_rows}});
+  return out;
+}
+
+// Per venue of the configured symbols: its session as of the engine's market time.
+json venues_json(const engine::Snapshot& s) {
+  const auto time_or_null = [](const std::optional<core::Timestamp>& t) {
+    return t ? json(core::to_iso8601(*t)) : json(nullptr);
+  };
+  json out = json::array();
+  for (const auto& v : s.venues)
+    out.push_back({{"name", market::to_string(v.venue)},
+                   {"state", market::to_string(v.state)},
+                   {"is_open", v.state == market::SessionState::open},
+                   {"next_open", time_or_null(v.next_open)},
+                   {"next_close", time_or_null(v.next_close)},
+                   {"as_of", core::to_iso8601(v.as_of)}});
+  return out;
+}
+
 json engine_status_json(const engine::Snapshot& s) {
   json positions = json::array();
   for (const auto& p : s.positions) positions.push_back(position_json(p, s));
@@ -200,9 +236,14 @@ json engine_status_json(const engine::Snapshot& s) {
           {"strategy_errors", s.counters.strategy_errors},
           {"strategy_disabled", s.strategy_disabled},
           {"journal_backlog", s.counters.journal_backlog},
+          {"journal_full", s.counters.journal_full},
+          {"entries_paused", s.counters.entries_paused},
           {"trades_count", s.trades_total},
           {"daily_pnl", money_json(daily)},
           {"strategies", strategies_summary_json(s)},
+          {"feeds", feeds_json(s)},
+          {"calendars", s.calendars},
+          {"venues", venues_json(s)},
           {"symbols", std::move(symbols)},
           {"last_tick_at", last_tick == core::Timestamp{} ? json(nullptr) : json(core::to_iso8601(last_tick))}};
 }

@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
 #include "query.hpp"
@@ -7,6 +9,8 @@
 namespace meridian::api {
 
 namespace {
+
+constexpr long long kMaxCandles = 5000;
 
 void symbols(ApiContext& ctx, const Request& req, const Reply& reply) {
   auto snap = ctx.snapshot();
@@ -25,30 +29,110 @@ void symbols(ApiContext& ctx, const Request& req, const Reply& reply) {
   reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
 }
 
-void candles(ApiContext& ctx, const Request& req, const Reply& reply) {
+// What every candle route takes: the symbol (path), `timeframe`, `limit`, and an inclusive
+// `start`/`end` window on the bars' open times.
+struct CandleQuery {
+  core::SymbolId symbol = 0;
+  core::Timeframe timeframe = core::Timeframe::m1;
+  std::size_t limit = 0;
+  std::optional<core::Timestamp> start;
+  std::optional<core::Timestamp> end;
+};
+
+Parsed<CandleQuery> candle_query(ApiContext& ctx, const Request& req, core::Timeframe default_timeframe,
+                                 long long default_limit) {
+  CandleQuery q;
   const auto name = req.param("symbol");
   auto id = ctx.instruments.find(name);
-  if (!id) return reply(unknown_symbol(req, name));
-  auto limit = int_param(req, "limit", 1, 5000, 100);
-  if (auto* err = std::get_if<HttpResponse>(&limit)) return reply(std::move(*err));
-  if (auto tf = req.query_value("timeframe"); tf && *tf != "1m") {
-    nlohmann::json details{{"field", "timeframe"}, {"value", *tf}, {"allowed", {"1m"}}};
-    return reply(error_response(req, http::status::bad_request, "invalid_parameter",
-                                "timeframe must be 1m (other timeframes arrive with the market-data work)", &details));
+  if (!id) return unknown_symbol(req, name);
+  q.symbol = *id;
+  q.timeframe = default_timeframe;
+  if (auto text = req.query_value("timeframe")) {
+    auto tf = core::parse_timeframe(*text);
+    if (!tf) {
+      nlohmann::json allowed = nlohmann::json::array();
+      for (auto t : core::kAllTimeframes) allowed.push_back(core::to_string(t));
+      nlohmann::json details{{"field", "timeframe"}, {"value", *text}, {"allowed", allowed}};
+      return error_response(req, http::status::bad_request, "invalid_parameter",
+                            "timeframe must be one of 1m, 5m, 15m, 1h, 4h, 1d", &details);
+    }
+    q.timeframe = *tf;
   }
-  auto snap = ctx.snapshot();
-  const auto& bars = *snap->bars[*id];
-  const auto n = std::min(bars.size(), static_cast<std::size_t>(std::get<long long>(limit)));
+  auto limit = int_param(req, "limit", 1, kMaxCandles, default_limit);
+  if (auto* err = std::get_if<HttpResponse>(&limit)) return std::move(*err);
+  q.limit = static_cast<std::size_t>(std::get<long long>(limit));
+  for (auto [field, bound] : {std::pair{"start", &q.start}, std::pair{"end", &q.end}}) {
+    auto t = time_param(req, field);
+    if (auto* err = std::get_if<HttpResponse>(&t)) return std::move(*err);
+    *bound = std::get<std::optional<core::Timestamp>>(t);
+  }
+  if (q.start && q.end && *q.start > *q.end) {
+    nlohmann::json details{
+        {"field", "start"}, {"start", core::to_iso8601(*q.start)}, {"end", core::to_iso8601(*q.end)}};
+    return error_response(req, http::status::unprocessable_entity, "invalid_range", "start must not be after end",
+                          &details);
+  }
+  return q;
+}
+
+// One page of a symbol's candles, oldest first. With `start`, the oldest `limit` bars from
+// it on (`next`: the open time, epoch ms, to pass as the next `start`); otherwise the newest
+// `limit` bars up to `end` or now (`next`: the open time to pass as the next `end`). The
+// forming bar is `partial` when it lies in the window and the page reaches it; with
+// `forming_in_items` it is also the last item (and counts against `limit`), as a kline list
+// from a venue has it.
+nlohmann::json candle_page(const engine::Snapshot& snap, const CandleQuery& q, bool forming_in_items) {
+  const auto& bars = snap.series(q.timeframe, q.symbol);
+  const auto by_time = [](const core::Bar& b, core::Timestamp t) { return b.open_time < t; };
+  const auto lo = q.start ? std::lower_bound(bars.begin(), bars.end(), *q.start, by_time) : bars.begin();
+  const auto hi = q.end ? std::upper_bound(bars.begin(), bars.end(), *q.end,
+                                           [](core::Timestamp t, const core::Bar& b) { return t < b.open_time; })
+                        : bars.end();
+  auto forming = snap.forming(q.timeframe, q.symbol);
+  if (forming && ((q.start && forming->open_time < *q.start) || (q.end && forming->open_time > *q.end)))
+    forming.reset();
+
+  const auto available = static_cast<std::size_t>(std::max<std::ptrdiff_t>(hi - lo, 0));
+  auto first = lo;
+  auto last = hi;
+  nlohmann::json next = nullptr;
+  if (q.start) {
+    last = lo + static_cast<std::ptrdiff_t>(std::min(available, q.limit));
+    if (last != hi) {
+      next = core::epoch_ms(last->open_time);
+      forming.reset();
+    } else if (forming && forming_in_items && available >= q.limit) {
+      next = core::epoch_ms(forming->open_time);
+      forming.reset();
+    }
+  } else {
+    const std::size_t room = q.limit - (forming && forming_in_items ? 1 : 0);
+    first = hi - static_cast<std::ptrdiff_t>(std::min(available, room));
+    if (first != lo) next = core::epoch_ms((first - 1)->open_time);
+  }
   nlohmann::json items = nlohmann::json::array();
-  for (auto it = bars.end() - static_cast<std::ptrdiff_t>(n); it != bars.end(); ++it) items.push_back(candle_json(*it));
-  const auto& view = snap->symbols[*id];
-  reply(
-      json_response(req, http::status::ok,
-                    nlohmann::json{{"symbol", ctx.instruments.at(*id).symbol},
-                                   {"timeframe", "1m"},
-                                   {"items", std::move(items)},
-                                   {"partial", view.has_partial ? candle_json(view.partial) : nlohmann::json(nullptr)},
-                                   {"next", nullptr}}));
+  for (auto it = first; it != last; ++it) items.push_back(candle_json(*it));
+  if (forming && forming_in_items) items.push_back(candle_json(*forming));
+  return nlohmann::json{{"symbol", snap.instruments->at(q.symbol).symbol},
+                        {"timeframe", core::to_string(q.timeframe)},
+                        {"items", std::move(items)},
+                        {"partial", forming ? candle_json(*forming) : nlohmann::json(nullptr)},
+                        {"next", std::move(next)}};
+}
+
+// GET /api/market/{symbol}: 1m by default, closed bars in `items`, the forming bar apart.
+void candles(ApiContext& ctx, const Request& req, const Reply& reply) {
+  auto q = candle_query(ctx, req, core::Timeframe::m1, 100);
+  if (auto* err = std::get_if<HttpResponse>(&q)) return reply(std::move(*err));
+  reply(json_response(req, http::status::ok, candle_page(*ctx.snapshot(), std::get<CandleQuery>(q), false)));
+}
+
+// GET /api/market/history/{symbol}, /ws/history/{symbol}: 15m and 400 bars by default, the
+// forming bar last (seed 003's client reads venue klines, where the open kline is last).
+void history(ApiContext& ctx, const Request& req, const Reply& reply) {
+  auto q = candle_query(ctx, req, core::Timeframe::m15, 400);
+  if (auto* err = std::get_if<HttpResponse>(&q)) return reply(std::move(*err));
+  reply(json_response(req, http::status::ok, candle_page(*ctx.snapshot(), std::get<CandleQuery>(q), true)));
 }
 
 }  // namespace
@@ -56,8 +140,11 @@ void candles(ApiContext& ctx, const Request& req, const Reply& reply) {
 void add_market_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::get, "/api/symbols", Role::viewer, "Configured symbols",
               [&ctx](const Request& req, Reply reply) { symbols(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/market/{symbol}", Role::viewer, "OHLCV candles (1m)",
+  router.add({http::verb::get, "/api/market/{symbol}", Role::viewer, "OHLCV candles (1m by default)",
               [&ctx](const Request& req, Reply reply) { candles(ctx, req, reply); }});
+  for (const char* path : {"/api/market/history/{symbol}", "/ws/history/{symbol}"})
+    router.add({http::verb::get, path, Role::viewer, "Candle history (15m by default), forming bar last",
+                [&ctx](const Request& req, Reply reply) { history(ctx, req, reply); }});
 }
 
 }  // namespace meridian::api

@@ -31,6 +31,13 @@ std::string WsHub::status_message(std::string_view type, const engine::Snapshot&
   return nlohmann::json{{"type", type}, {"ts", now_ms()}, {key, trading_status_json(snap)}}.dump();
 }
 
+std::string WsHub::candle_message(const CandleStream& stream, const core::Bar& bar, const core::Instrument& inst,
+                                  bool closed) {
+  auto j = bar_json(bar, inst, closed);
+  j["type"] = stream.type;
+  return j.dump();
+}
+
 void WsHub::attach(engine::EventBus& bus) {
   // Called on the engine strand: hand off at once, serialise on the hub strand.
   bus.subscribe([this](const engine::EngineEvent& event, const std::shared_ptr<const engine::Snapshot>& snap) {
@@ -40,29 +47,65 @@ void WsHub::attach(engine::EventBus& bus) {
 
 void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<const engine::Snapshot>& snap) {
   if (const auto* changed = std::get_if<engine::SessionChanged>(&event)) {
-    broadcast(std::make_shared<const std::string>(status_message(session_message_type(changed->change), *snap)));
+    broadcast(std::make_shared<const std::string>(status_message(session_message_type(changed->change), *snap)),
+              {.audience = WsTarget::main});
+    // Seed 003's stream names the transition `state_change`.
+    broadcast(std::make_shared<const std::string>(nlohmann::json{{"type", "state_change"},
+                                                                 {"ts", now_ms()},
+                                                                 {"state", engine::to_string(snap->session.state)},
+                                                                 {"change", session_message_type(changed->change)}}
+                                                      .dump()),
+              {.audience = WsTarget::stream});
   } else if (const auto* trade = std::get_if<engine::TradeDurable>(&event)) {
-    broadcast(std::make_shared<const std::string>(
-        nlohmann::json{{"type", "trade"}, {"ts", now_ms()}, {"data", trade_json(trade->trade, ctx_.instruments)}}
-            .dump()));
+    broadcast(std::make_shared<const std::string>(nlohmann::json{
+                  {"type", "trade"}, {"ts", now_ms()}, {"data", trade_json(trade->trade, ctx_.instruments)}}
+                                                      .dump()),
+              {.audience = WsTarget::main});
   } else if (const auto* sig = std::get_if<engine::SignalRaised>(&event)) {
-    broadcast(std::make_shared<const std::string>(
+    auto message = std::make_shared<const std::string>(
         nlohmann::json{{"type", "signal"}, {"ts", now_ms()}, {"data", signal_json(sig->entry, ctx_.instruments)}}
-            .dump()));
+            .dump());
+    broadcast(message, {.audience = WsTarget::main});
+    broadcast(message, {.symbol = static_cast<int>(sig->entry.signal.symbol), .audience = WsTarget::stream});
+  } else if (const auto* closed = std::get_if<engine::BarClosed>(&event)) {
+    if (clients() > 0) on_bar(closed->bar);
   } else if (std::holds_alternative<engine::PricesMoved>(event)) {
-    if (clients() == 0) return;
-    for (const auto& inst : ctx_.instruments.all()) {
-      const auto& view = snap->symbols[inst.id];
-      if (!view.has_tick || view.ticks == last_ticks_[inst.id]) continue;
-      last_ticks_[inst.id] = view.ticks;
-      broadcast(std::make_shared<const std::string>(
-                    nlohmann::json{{"type", "priceUpdate"}, {"ts", now_ms()}, {"data", quote_json(view, inst)}}.dump()),
-                static_cast<int>(inst.id));
+    if (clients() > 0) on_prices(*snap);
+  }
+}
+
+void WsHub::on_prices(const engine::Snapshot& snap) {
+  for (const auto& inst : ctx_.instruments.all()) {
+    const auto& view = snap.symbols[inst.id];
+    if (!view.has_tick || view.ticks == last_ticks_[inst.id]) continue;
+    last_ticks_[inst.id] = view.ticks;
+    const int symbol = static_cast<int>(inst.id);
+    broadcast(std::make_shared<const std::string>(
+                  nlohmann::json{{"type", "priceUpdate"}, {"ts", now_ms()}, {"data", quote_json(view, inst)}}.dump()),
+              {symbol, coalesce_key(inst.id, WsUpdate::price), WsTarget::main});
+    for (const auto& stream : kCandleStreams) {
+      if (auto bar = snap.forming(stream.timeframe, inst.id))
+        broadcast(std::make_shared<const std::string>(candle_message(stream, *bar, inst, false)),
+                  {symbol, coalesce_key(inst.id, stream.update), WsTarget::candles});
     }
   }
 }
 
-void WsHub::broadcast(std::shared_ptr<const std::string> message, int coalesce_key) {
+void WsHub::on_bar(const core::Bar& bar) {
+  // Closed bars never coalesce: each is a final value a client keeps.
+  const auto& inst = ctx_.instruments.at(bar.symbol);
+  const int symbol = static_cast<int>(bar.symbol);
+  broadcast(std::make_shared<const std::string>(
+                nlohmann::json{{"type", "bar"}, {"ts", now_ms()}, {"data", bar_json(bar, inst, true)}}.dump()),
+            {.symbol = symbol, .audience = WsTarget::main});
+  for (const auto& stream : kCandleStreams) {
+    if (stream.timeframe == bar.timeframe)
+      broadcast(std::make_shared<const std::string>(candle_message(stream, bar, inst, true)),
+                {.symbol = symbol, .audience = WsTarget::candles});
+  }
+}
+
+void WsHub::broadcast(std::shared_ptr<const std::string> message, WsTarget target) {
   std::vector<std::shared_ptr<WsSession>> targets;
   {
     std::lock_guard lock(registry_->mutex);
@@ -70,7 +113,7 @@ void WsHub::broadcast(std::shared_ptr<const std::string> message, int coalesce_k
     for (const auto& [id, weak] : registry_->sessions)
       if (auto s = weak.lock()) targets.push_back(std::move(s));
   }
-  for (const auto& s : targets) s->send(message, coalesce_key);
+  for (const auto& s : targets) s->send(message, target);
 }
 
 void WsHub::join(const std::shared_ptr<WsSession>& session) {

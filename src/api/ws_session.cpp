@@ -22,12 +22,26 @@ std::int64_t now_ms() {
 }
 }  // namespace
 
-WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub)
+WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint endpoint, core::SymbolId stream_symbol)
     : ws_(std::move(socket)),
       hub_(hub),
       registry_(hub.registry()),
       id_(hub.next_id()),
-      subscribed_(hub.context().instruments.size(), true) {}
+      subscribed_(hub.context().instruments.size(), endpoint == Endpoint::main),
+      filtered_(endpoint == Endpoint::stream),
+      endpoint_(endpoint),
+      stream_symbol_(stream_symbol) {
+  if (endpoint == Endpoint::stream && stream_symbol < subscribed_.size()) subscribed_[stream_symbol] = true;
+}
+
+std::optional<std::string_view> WsSession::stream_symbol(std::string_view target) noexcept {
+  constexpr std::string_view kPrefix = "/ws/stream/";
+  if (!target.starts_with(kPrefix)) return std::nullopt;
+  auto symbol = target.substr(kPrefix.size());
+  symbol = symbol.substr(0, symbol.find('?'));
+  if (symbol.empty() || symbol.find('/') != std::string_view::npos) return std::nullopt;
+  return symbol;
+}
 
 WsSession::~WsSession() {
   std::lock_guard lock(registry_->mutex);
@@ -48,8 +62,21 @@ void WsSession::on_accept(beast::error_code ec) {
   auto snap = hub_.context().snapshot();
   nlohmann::json hello = nlohmann::json::parse(WsHub::status_message("connected", *snap, "status"));
   hello["client_id"] = id_;
+  if (endpoint_ == Endpoint::stream) hello["symbol"] = hub_.context().instruments.at(stream_symbol_).symbol;
   enqueue({std::make_shared<const std::string>(hello.dump()), -1});
+  if (endpoint_ == Endpoint::stream) greet_stream();
   do_read();
+}
+
+void WsSession::greet_stream() {
+  // The forming candles at once: a chart need not wait for the next price move.
+  auto snap = hub_.context().snapshot();
+  const auto& inst = hub_.context().instruments.at(stream_symbol_);
+  for (const auto& stream : kCandleStreams) {
+    if (auto bar = snap->forming(stream.timeframe, stream_symbol_))
+      enqueue({std::make_shared<const std::string>(WsHub::candle_message(stream, *bar, inst, false)),
+               coalesce_key(stream_symbol_, stream.update), static_cast<int>(stream_symbol_)});
+  }
 }
 
 void WsSession::do_read() {
@@ -126,22 +153,33 @@ void WsSession::on_message(std::string_view text) {
   reply_error("unknown_type", "unknown message type '" + type + "'");
 }
 
-void WsSession::send(std::shared_ptr<const std::string> message, int coalesce_key) {
-  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message), coalesce_key] {
-    if (coalesce_key >= 0 && !self->subscribed_[static_cast<std::size_t>(coalesce_key)]) return;
-    self->enqueue({message, coalesce_key});
+void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target) {
+  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message), target] {
+    if (self->wants(target)) self->enqueue({message, target.coalesce, target.symbol});
   });
+}
+
+bool WsSession::wants(const WsTarget& target) const noexcept {
+  const bool audience = endpoint_ == Endpoint::stream
+                            ? (target.audience & WsTarget::stream) != 0
+                            : (target.audience & WsTarget::main) != 0 ||
+                                  ((target.audience & WsTarget::main_subscribed) != 0 && filtered_);
+  if (!audience) return false;
+  const auto symbol = static_cast<std::size_t>(target.symbol);
+  return target.symbol < 0 || (symbol < subscribed_.size() && subscribed_[symbol]);
 }
 
 void WsSession::enqueue(Outgoing out) {
   if (closing_) return;
   if (out.key >= 0) {
-    // The front message may be on the wire already; only those behind it are replaced.
-    for (std::size_t i = writing_ ? 1 : 0; i < queue_.size(); ++i) {
+    // Newest first, down to the front message (which may be on the wire already) or to a
+    // message of the same symbol that must not be overtaken.
+    for (std::size_t i = queue_.size(); i-- > (writing_ ? 1u : 0u);) {
       if (queue_[i].key == out.key) {
         queue_[i] = std::move(out);
         return;
       }
+      if (queue_[i].key < 0 && out.symbol >= 0 && queue_[i].symbol == out.symbol) break;
     }
   }
   if (queue_.size() >= kMaxQueue) {

@@ -1,7 +1,8 @@
 #pragma once
 // One WebSocket client (chat-multi pattern): its own strand, one write in flight, a
-// bounded queue where price updates coalesce to the latest per symbol, and a close with
-// 1008 for a client that still falls behind.
+// bounded queue where price and candle updates coalesce to the latest per symbol, and a
+// close with 1008 for a client that still falls behind. A client of /ws follows every symbol
+// until it subscribes; one of /ws/stream/{symbol} follows that symbol.
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -19,13 +20,20 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   static constexpr std::size_t kMaxQueue = 256;
 
-  WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub);
+  enum class Endpoint : std::uint8_t { main, stream };  // /ws, /ws/stream/{symbol}
+
+  WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint endpoint = Endpoint::main,
+            core::SymbolId stream_symbol = 0);
+  // The {symbol} of a "/ws/stream/{symbol}" request target, if it is one.
+  static std::optional<std::string_view> stream_symbol(std::string_view target) noexcept;
   ~WsSession();
 
   void run(HttpRequest request);
-  // Any thread. A message with a coalesce key (>= 0, the symbol) replaces a queued one
-  // with the same key, and is dropped if the client did not subscribe to that symbol.
-  void send(std::shared_ptr<const std::string> message, int coalesce_key = -1);
+  // Any thread. Dropped unless the target's audience includes this client and the client
+  // follows the target's symbol; a message with a coalesce key replaces a queued one with
+  // the same key unless a message of that symbol that does not coalesce is queued after it
+  // (a closed candle is never overtaken by the next period's update).
+  void send(std::shared_ptr<const std::string> message, WsTarget target = {});
   // Any thread.
   void close(boost::beast::websocket::close_code code, std::string reason);
   std::uint64_t id() const noexcept { return id_; }
@@ -33,8 +41,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
  private:
   struct Outgoing {
     std::shared_ptr<const std::string> message;
-    int key;
+    int key = -1;
+    int symbol = -1;
   };
+  bool wants(const WsTarget& target) const noexcept;
+  void greet_stream();
   void on_accept(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
@@ -55,6 +66,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool closing_ = false;
   std::vector<bool> subscribed_;  // per symbol; all true until the client subscribes
   bool filtered_ = false;
+  Endpoint endpoint_;
+  core::SymbolId stream_symbol_;
 };
 
 }  // namespace meridian::api

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "meridian/app/data_cmd.hpp"
 #include "meridian/app/indicators_cmd.hpp"
 #include "meridian/app/serve.hpp"
+#include "meridian/market/calendar.hpp"
 
 namespace meridian::app {
 
@@ -50,10 +52,39 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MERIDIAN_SIM_TIME_STEP_MS")
       ->check(CLI::Range(1, 3'600'000));
   app.add_option("--sim-seed", c.sim_seed, "Simulated feed: random seed")->envname("MERIDIAN_SIM_SEED");
+  app.add_option("--feed", c.feed, "Market data: simulated, or csv (replay --replay-file)")
+      ->envname("MERIDIAN_FEED")
+      ->check(CLI::IsMember({"simulated", "csv"}));
+  app.add_option("--replay-file", c.replay_files, "CSV replay: SYMBOL=PATH, once per symbol")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--replay-speed", c.replay_speed, "CSV replay: multiple of real time (0: as fast as possible)")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--replay-format", c.replay_format, "CSV replay: auto, generic, binance or coinbase")
+      ->check(CLI::IsMember({"auto", "generic", "binance", "coinbase"}));
+  app.add_option("--calendars", c.calendars,
+                 "Venue calendars: on (strategies trade a symbol only while its venue is open) or off")
+      ->envname("MERIDIAN_CALENDARS");
+  app.add_option("--holiday", c.holidays, "A venue-local day without trading, VENUE=YYYY-MM-DD (nse, nyse); repeatable")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            std::string error;
+            return market::parse_holiday(value, error) ? std::string() : error;
+          },
+          "VENUE=YYYY-MM-DD"));
   app.add_option("--history-bars", c.history_bars, "Bars of history generated on a first start")
       ->check(CLI::Range(0, 5000));
   app.add_option("--publish-interval-ms", c.publish_interval_ms, "Snapshot/price broadcast interval")
       ->check(CLI::Range(10, 10'000));
+  app.add_option("--standby-poll-ms", c.standby_poll_ms,
+                 "Hot standby: how often to try for the portfolio another daemon holds")
+      ->check(CLI::Range(10, 60'000));
+  app.add_option("--journal-backlog-limit", c.journal_backlog_limit,
+                 "Journal records buffered while the database is behind before new entries pause")
+      ->envname("MERIDIAN_JOURNAL_BACKLOG_LIMIT")
+      ->check(CLI::Range(100, 100'000'000));
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")
       ->envname("MERIDIAN_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -72,9 +103,11 @@ std::vector<std::string> with_env_flags(const CLI::App& app, int argc, char** ar
   for (const auto* opt : app.get_options()) {
     const auto& env = opt->get_envname();
     if (env.empty()) continue;
+    // An empty variable counts as unset (`DATABASE_URL= meridiand ...` means "no database").
     const char* value = std::getenv(env.c_str());
-    if (!value && env == "MERIDIAN_DATABASE_URL") value = std::getenv("DATABASE_URL");
-    if (value) args.push_back(opt->get_name(false, true).substr(0, opt->get_name(false, true).find(',')) + "=" + value);
+    if ((!value || !*value) && env == "MERIDIAN_DATABASE_URL") value = std::getenv("DATABASE_URL");
+    if (value && *value)
+      args.push_back(opt->get_name(false, true).substr(0, opt->get_name(false, true).find(',')) + "=" + value);
   }
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
@@ -93,6 +126,8 @@ int run(int argc, char** argv) {
   app.fallthrough();  // inherited by subcommands: `meridiand serve --port 9000` works
   auto* serve_cmd = app.add_subcommand("serve", "Run the daemon (default)");
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations and exit");
+  migrate_cmd->add_flag("--status", config.migrate_status,
+                        "List every migration (applied or pending) without applying any, and exit");
   auto* version_cmd = app.add_subcommand("version", "Print the version and exit");
   auto* indicators_cmd = app.add_subcommand("indicators", "Compute the indicator panel over a CSV of bars");
   std::string indicators_input, indicators_output;
@@ -100,6 +135,7 @@ int run(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   indicators_cmd->add_option("--output", indicators_output, "Output CSV (default: stdout)");
+  DataCommand data_cmd(app);
   app.require_subcommand(0, 1);
   (void)serve_cmd;
 
@@ -120,6 +156,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
+  if (data_cmd.parsed()) return data_cmd.run(config);
   setup_logging(config.log_level);
   if (migrate_cmd->parsed()) return migrate(config);
   return serve(config);

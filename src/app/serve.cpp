@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,7 +13,10 @@
 
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/app/feed_choice.hpp"
+#include "meridian/market/calendar.hpp"
 #include "meridian/storage/migrations.hpp"
+#include "meridian/storage/portfolio_lock.hpp"
 #include "meridian/storage/recovery.hpp"
 
 namespace meridian::app {
@@ -55,7 +59,46 @@ engine::EngineConfig engine_config(const Config& c) {
   e.strategy = engine::StrategyConfig::sma_crossover(c.fast_period, c.slow_period);
   e.strategy.position_fraction = c.position_fraction;
   e.autostart = c.autostart;
+  e.journal_backlog_limit = static_cast<std::uint64_t>(c.journal_backlog_limit);
+  e.use_calendars = c.calendars;
+  for (const auto& text : c.holidays) {
+    std::string error;  // the --holiday check already refused bad values
+    if (const auto holiday = market::parse_holiday(text, error)) e.calendars.add_holiday(*holiday);
+  }
   return e;
+}
+
+constexpr std::int64_t kPortfolioId = 1;
+
+// Hot standby: while another daemon holds the portfolio, wait (not listening, so a load
+// balancer or the port file only ever sees the active daemon) and take over as soon as its
+// lock is released. False when a signal asked us to stop first.
+bool wait_for_portfolio(boost::asio::io_context& io, boost::asio::signal_set& signals, storage::PortfolioLock& lock,
+                        const Config& config) {
+  if (lock.try_acquire()) return true;
+  spdlog::warn("standby: portfolio {} is held by another meridiand on this database; waiting to take over",
+               kPortfolioId);
+  // Shared: the handler outlives this frame when cancelled (it runs, aborted, on a later run).
+  auto stop = std::make_shared<bool>(false);
+  signals.async_wait([stop](const boost::system::error_code& ec, int) { *stop = *stop || !ec; });
+  const auto poll = std::chrono::milliseconds(config.standby_poll_ms);
+  while (!*stop) {
+    io.run_for(poll);
+    if (*stop) break;
+    try {
+      if (lock.try_acquire()) break;
+    } catch (const std::exception& e) {
+      spdlog::warn("standby: database unreachable: {}", e.what());
+    }
+  }
+  if (*stop) {
+    spdlog::info("standby: stopped by signal before taking over");
+    return false;
+  }
+  signals.cancel();
+  io.restart();
+  spdlog::warn("standby: took over portfolio {}", kPortfolioId);
+  return true;
 }
 
 }  // namespace
@@ -64,6 +107,32 @@ int migrate(const Config& config) {
   if (config.database_url.empty()) {
     spdlog::error("migrate needs --database-url or DATABASE_URL");
     return 2;
+  }
+  if (config.migrate_status) {
+    try {
+      const auto rows = storage::migration_status(config.database_url);
+      std::size_t name_width = 4;  // "name"
+      for (const auto& r : rows) name_width = std::max(name_width, r.name.size());
+      int applied = 0, pending = 0, unknown = 0;
+      std::cout << fmt::format("{:>7}  {:<{}}  {}\n", "version", "name", name_width, "applied at");
+      for (const auto& r : rows) {
+        std::string state = r.applied_at ? core::to_iso8601(*r.applied_at) : "pending";
+        if (!r.known) {
+          state += "  (unknown to this binary)";
+          ++unknown;
+        } else {
+          ++(r.applied_at ? applied : pending);
+        }
+        std::cout << fmt::format("{:>7}  {:<{}}  {}\n", r.version, r.name, name_width, state);
+      }
+      std::cout << fmt::format("{} applied, {} pending", applied, pending);
+      if (unknown) std::cout << fmt::format(", {} unknown to this binary", unknown);
+      std::cout << std::endl;
+      return 0;
+    } catch (const std::exception& e) {
+      spdlog::error("cannot read migration status: {}", e.what());
+      return 1;
+    }
   }
   try {
     auto report = storage::apply_migrations(config.database_url);
@@ -84,8 +153,10 @@ int serve(const Config& config) {
   // instead of killing the process before the journal can be flushed.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   std::unique_ptr<core::InstrumentTable> instruments;
+  engine::EngineRunner::FeedFactory feed;
   try {
     instruments = std::make_unique<core::InstrumentTable>(make_instruments(config));
+    feed = choose_feed(config, *instruments);
   } catch (const std::exception& e) {
     spdlog::error("configuration error: {}", e.what());
     return 2;
@@ -93,19 +164,34 @@ int serve(const Config& config) {
   const auto engine_cfg = engine_config(config);
 
   engine::RecoveredState recovered;
+  std::unique_ptr<storage::PortfolioLock> lock;
+  storage::RecoverySummary recovery;
+  double standby_ms = 0;
   if (config.database_url.empty()) {
     spdlog::warn("no database configured: state lives in memory only and is lost on exit");
   } else {
     try {
       auto migrations = storage::apply_migrations(config.database_url);
       if (migrations.applied) spdlog::info("applied {} migrations", migrations.applied);
+      lock = std::make_unique<storage::PortfolioLock>(config.database_url, kPortfolioId, engine_cfg.initial_capital);
+      const auto wait_started = std::chrono::steady_clock::now();
+      if (!wait_for_portfolio(io, signals, *lock, config)) return 0;
+      standby_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wait_started).count();
+      lock->start_keeper(std::chrono::seconds(1));
       storage::RecoveryOptions options;
+      options.portfolio_id = kPortfolioId;
       options.initial_capital = engine_cfg.initial_capital;
       auto report = storage::load_state(config.database_url, *instruments, options);
       recovered = std::move(report.state);
-      spdlog::info("recovered: cash {}, {} positions, {} trades, session {}", recovered.cash.to_string(),
-                   recovered.positions.size(), recovered.trades_total,
-                   recovered.session ? engine::to_string(recovered.session->state) : "new");
+      recovery = report.summary;
+      recovery.standby_ms = standby_ms;
+      recovery.writer_epoch = lock->epoch();
+      spdlog::info(
+          "recovery report: {} trades replayed, {} positions, {} bars, {} signals, {} strategy instances, session {}, "
+          "cash {}, {:.1f} ms, {}",
+          recovery.trades, recovery.positions, recovery.bars, recovery.signals, recovery.instances, recovery.session,
+          recovered.cash.to_string(), recovery.duration_ms,
+          recovery.reconciled ? "reconciled with the trade log" : "NOT reconciled: " + recovery.reconcile_detail);
     } catch (const std::exception& e) {
       spdlog::error("cannot start from the database: {}", e.what());
       return 1;
@@ -122,11 +208,23 @@ int serve(const Config& config) {
   sim.seed = config.sim_seed;
   sim.time_step = std::chrono::milliseconds(config.sim_time_step_ms);
 
-  engine::EngineRunner runner(io, *instruments, engine_cfg, runner_cfg, sim, journal, std::move(recovered));
-  storage::JournalWriter writer(config.database_url, journal, *instruments, 1,
+  engine::EngineRunner runner(io, *instruments, engine_cfg, runner_cfg, sim, journal, std::move(recovered),
+                              std::move(feed));
+  storage::JournalWriter writer(config.database_url, journal, *instruments, kPortfolioId,
                                 [&runner](std::uint64_t seq) { runner.durable(seq); });
+  if (lock) {
+    // Fenced: another daemon owns the portfolio now. Nothing this process holds in memory
+    // was ever shown to a client (trades are visible only once durable), so it exits at
+    // once, leaving the portfolio to the new owner; systemd may restart it as a standby.
+    writer.set_fencing(lock->epoch(), [] {
+      spdlog::critical("fenced out of the portfolio by another daemon: exiting");
+      spdlog::shutdown();
+      std::_Exit(3);
+    });
+  }
 
   api::ApiContext ctx{runner, *instruments, writer, started, kVersion, false, {}, {}};
+  ctx.recovery = recovery;
   api::Router router;
   api::add_all_routes(router, ctx);
   const auto static_dir = find_static_dir(config);

@@ -5,6 +5,9 @@
 namespace meridian::engine {
 
 namespace {
+// Well under the 5 s snapshot age at which /health calls the engine stuck.
+constexpr auto kHeartbeat = std::chrono::seconds(1);
+
 market::SimulatedPrices make_prices(const core::InstrumentTable& instruments, market::SimConfig sim,
                                     const RecoveredState& recovered) {
   market::SimulatedPrices prices(instruments, sim, core::now());
@@ -21,7 +24,7 @@ market::SimulatedPrices make_prices(const core::InstrumentTable& instruments, ma
 
 EngineRunner::EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments,
                            EngineConfig engine_config, RunnerConfig runner_config, market::SimConfig sim_config,
-                           JournalQueue& journal, RecoveredState recovered)
+                           JournalQueue& journal, RecoveredState recovered, FeedFactory make_feed)
     : strand_(boost::asio::make_strand(io)),
       instruments_(instruments),
       config_(runner_config),
@@ -29,21 +32,24 @@ EngineRunner::EngineRunner(boost::asio::io_context& io, const core::InstrumentTa
       executor_(execution::PaperConfig{}),
       prices_(make_prices(instruments, sim_config, recovered)),
       engine_(instruments, std::move(engine_config), executor_, journal, std::move(recovered)),
-      feed_(strand_, prices_, runner_config.tick_interval),
+      simulated_(!make_feed),
+      feed_(make_feed ? make_feed(strand_)
+                      : std::make_unique<market::SimulatedFeed>(strand_, prices_, runner_config.tick_interval)),
       publish_timer_(strand_) {
   store_.store(engine_.make_snapshot());
 }
 
 void EngineRunner::start() {
   boost::asio::post(strand_, [this] {
-    if (first_start_ && config_.history_bars > 0) {
+    // Simulated history would sit at today's clock, ahead of replayed or venue data.
+    if (simulated_ && first_start_ && config_.history_bars > 0) {
       const auto start_clock = prices_.clock();
       auto history = prices_.generate_history(config_.history_bars, start_clock);
       prices_.set_clock(start_clock);
       spdlog::info("first start: generated {} bars of simulated history", history.size());
       engine_.warm_up(history, true);
     }
-    feed_.start(engine_);
+    feed_->start(engine_);
     publish();
     schedule_publish();
   });
@@ -52,7 +58,7 @@ void EngineRunner::start() {
 void EngineRunner::shutdown() {
   boost::asio::post(strand_, [this] {
     stopping_ = true;
-    feed_.stop();
+    feed_->stop();
     publish_timer_.cancel();
     engine_.request_journal_stop();
     publish();
@@ -86,6 +92,7 @@ void EngineRunner::durable(std::uint64_t seq) {
 
 void EngineRunner::publish() {
   auto snap = engine_.make_snapshot();
+  snap->feeds.push_back({std::string(feed_->name()), feed_->health()});
   store_.store(snap);
   for (const auto& event : engine_.take_events()) bus_.publish(event, snap);
 }
@@ -95,7 +102,9 @@ void EngineRunner::schedule_publish() {
   publish_timer_.expires_after(config_.publish_interval);
   publish_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
-    if (engine_.dirty()) publish();
+    // A quiet feed (a finished replay, a market gap) leaves the engine clean; a snapshot at
+    // least every kHeartbeat still shows readers a live strand and fresh feed health.
+    if (engine_.dirty() || core::now() - store_.load()->published_at >= kHeartbeat) publish();
     schedule_publish();
   });
 }

@@ -53,8 +53,8 @@ TradingEngine::Instance TradingEngine::make_instance(InstanceConfig config, Inst
 void TradingEngine::warm(Instance& instance) {
   instance.impl->reset();
   instance.view.disabled = false;
-  for (const auto& series : bars_)
-    for (const auto& bar : *series) feed(instance, bar);
+  for (core::SymbolId id = 0; id < instruments_.size(); ++id)
+    for (const auto& bar : *bars_.series(core::Timeframe::m1, id)) feed(instance, bar);
 }
 
 void TradingEngine::touch(Instance& instance) {

@@ -16,6 +16,14 @@ std::vector<core::SymbolId> all_symbols(const core::InstrumentTable& instruments
   return ids;
 }
 
+// By SymbolId: the venue calendar that gates each instrument; none for a venue without one
+// (it is treated as always open rather than never).
+std::vector<std::optional<market::Venue>> venues_of(const core::InstrumentTable& instruments) {
+  std::vector<std::optional<market::Venue>> out;
+  for (const auto& inst : instruments.all()) out.push_back(market::parse_venue(inst.venue));
+  return out;
+}
+
 std::shared_ptr<spdlog::logger> engine_log() {
   static auto log = [] {
     auto existing = spdlog::get("engine");
@@ -31,12 +39,11 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
       config_(std::move(config)),
       executor_(executor),
       journal_(journal),
-      minute_bars_(core::Timeframe::m1, instruments.size()),
+      bars_(instruments.size(), config_.bars_in_memory),
       symbols_(instruments.size()),
-      bars_(instruments.size()),
       live_(config_.initial_capital, instruments.size()),
-      durable_(config_.initial_capital, instruments.size()) {
-  for (auto& series : bars_) series = std::make_shared<const BarSeries>();
+      durable_(config_.initial_capital, instruments.size()),
+      venue_of_(venues_of(instruments)) {
   if (recovered.has_portfolio) {
     live_.restore_cash(recovered.cash, recovered.fees_paid);
     for (const auto& [symbol, position] : recovered.positions)
@@ -100,10 +107,11 @@ void TradingEngine::rebuild_strategy() {
 void TradingEngine::warm_up(const std::vector<core::Bar>& history, bool persist) {
   for (const auto& bar : history) {
     if (bar.symbol >= instruments_.size() || bar.timeframe != core::Timeframe::m1) continue;
-    record_bar(bar);
+    // The minute and the higher bars it closes; a late or repeated minute is dropped.
+    const auto kept = bars_.add_history(bar);
+    if (kept.empty()) continue;
     for (auto& inst : instances_)
       if (inst.view.state != InstanceState::added && inst.view.state != InstanceState::removed) feed(inst, bar);
-    minute_bars_.resume_after(bar);
     auto& view = symbols_[bar.symbol];
     if (!view.has_tick || view.last.ts <= bar.open_time) {
       // Until the first live tick, the last close is the best price we know.
@@ -112,19 +120,10 @@ void TradingEngine::warm_up(const std::vector<core::Bar>& history, bool persist)
                      core::Quantity{}};
       view.has_tick = true;
     }
-    if (persist) append_journal(BarRecord{bar});
+    if (persist)
+      for (const auto& b : kept) append_journal(BarRecord{b});
   }
   dirty_ = true;
-}
-
-void TradingEngine::record_bar(const core::Bar& bar) {
-  const auto& old = *bars_[bar.symbol];
-  auto next = std::make_shared<BarSeries>();
-  const std::size_t keep = std::min(old.size(), config_.bars_in_memory - 1);
-  next->reserve(keep + 1);
-  next->insert(next->end(), old.end() - static_cast<std::ptrdiff_t>(keep), old.end());
-  next->push_back(bar);
-  bars_[bar.symbol] = std::move(next);
 }
 
 void TradingEngine::on_ticks(std::span<const core::Tick> ticks) {
@@ -135,8 +134,9 @@ void TradingEngine::on_ticks(std::span<const core::Tick> ticks) {
     view.last = tick;
     view.has_tick = true;
     ++view.ticks;
-    if (auto closed = minute_bars_.on_tick(tick)) on_bar_closed(*closed);
-    if (const auto* partial = minute_bars_.partial(tick.symbol)) {
+    market_time_ = std::max(market_time_, tick.ts);
+    bars_.on_tick(tick, [this](const core::Bar& bar) { on_bar_closed(bar); });
+    if (const auto* partial = bars_.open_minute(tick.symbol)) {
       view.partial = *partial;
       view.has_partial = true;
     }
@@ -149,9 +149,16 @@ void TradingEngine::on_ticks(std::span<const core::Tick> ticks) {
 }
 
 void TradingEngine::on_bar_closed(const core::Bar& bar) {
-  ++counters_.bars;
-  record_bar(bar);
   append_journal(BarRecord{bar});
+  events_.push_back(BarClosed{bar});
+  // Strategies run on 1m bars; the higher timeframes serve charts and the history API.
+  if (bar.timeframe != core::Timeframe::m1) return;
+  ++counters_.bars;
+  // Strategies see a bar only if its venue traded during it. The bar's own interval decides,
+  // not the tick that closed it: the session's last minute closes on the first tick at or
+  // after the close, and the bar before the open holds after-hours ticks. Closed-venue bars
+  // still reach charts, history and the database; prices keep updating.
+  if (!in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe))) return;
   for (auto& inst : instances_) {
     const auto state = inst.view.state;
     if (state == InstanceState::added || state == InstanceState::removed || inst.view.disabled) continue;
@@ -172,7 +179,11 @@ void TradingEngine::on_bar_closed(const core::Bar& bar) {
     // Warm but not running: indicators follow the market, signals are not emitted.
     if (!signal || state != InstanceState::running) continue;
     ++counters_.signals;
-    const bool act = session_.state == SessionState::running && inst.view.config.active;
+    // No order while the venue is closed at the touch (the session's last bar closes on a tick
+    // at or after the close): the signal is logged as not acted on.
+    const auto touch_time = symbols_[bar.symbol].last.ts;
+    const bool act = session_.state == SessionState::running && inst.view.config.active &&
+                     in_session(bar.symbol, touch_time, touch_time + core::Duration(1));
     SignalEntry entry{next_signal_id_++, *signal, act, inst.view.config.id, nullptr};
     log_signal(entry);
     ++inst.view.signals;
@@ -184,7 +195,10 @@ void TradingEngine::on_bar_closed(const core::Bar& bar) {
 }
 
 void TradingEngine::feed(Instance& instance, const core::Bar& bar) {
-  if (instance.view.disabled || !instance.symbols[bar.symbol]) return;
+  // Warm-up follows the same calendar as live bars, so indicators end in the same state.
+  if (instance.view.disabled || !instance.symbols[bar.symbol] ||
+      !in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe)))
+    return;
   try {
     instance.impl->on_bar(bar);
   } catch (const std::exception& e) {
@@ -224,6 +238,13 @@ void TradingEngine::act_on(Instance& instance, const strategies::Signal& signal)
   intent.side = signal.side;
   if (signal.side == core::Side::buy) {
     if (!position.quantity.is_zero()) return;  // one entry per position
+    if (counters_.journal_full) {
+      // Exits still go through (they reduce risk); entries wait for the database.
+      if (counters_.entries_paused++ == 0 || counters_.entries_paused % 1000 == 0)
+        engine_log()->warn("journal backlog full ({} records not durable): entry in {} paused",
+                           counters_.journal_backlog, instruments_.at(signal.symbol).symbol);
+      return;
+    }
     intent.price = touch.ask;
     intent.quantity = risk::fixed_fraction(live_equity(), instance.view.config.strategy.position_fraction, touch.ask,
                                            instruments_.at(signal.symbol).qty_decimals);
@@ -276,6 +297,11 @@ void TradingEngine::on_reject(const execution::Order& order, std::string_view re
 }
 
 void TradingEngine::on_durable(std::uint64_t seq) {
+  if (seq > durable_seq_) {
+    durable_seq_ = seq;
+    update_backlog();
+    dirty_ = true;
+  }
   if (pending_trades_.empty() || pending_trades_.front().seq > seq) return;
   auto log = std::make_shared<TradeLog>();
   const auto& old = *trades_;
@@ -305,12 +331,22 @@ void TradingEngine::on_durable(std::uint64_t seq) {
 void TradingEngine::append_journal(JournalRecord record) {
   JournalEntry entry{next_seq_++, std::move(record)};
   if (!overflow_.empty() || !journal_.try_push(std::move(entry))) overflow_.push_back(std::move(entry));
-  counters_.journal_backlog = overflow_.size();
+  update_backlog();
 }
 
 void TradingEngine::flush_overflow() {
   while (!overflow_.empty() && journal_.try_push(std::move(overflow_.front()))) overflow_.pop_front();
-  counters_.journal_backlog = overflow_.size();
+}
+
+void TradingEngine::update_backlog() noexcept {
+  counters_.journal_backlog = next_seq_ - 1 - durable_seq_;
+  const bool full = counters_.journal_backlog >= config_.journal_backlog_limit;
+  if (full && !counters_.journal_full)
+    engine_log()->warn("journal backlog reached {} records: new entries pause until the database catches up",
+                       counters_.journal_backlog);
+  else if (!full && counters_.journal_full)
+    engine_log()->warn("journal backlog down to {} records: entries resume", counters_.journal_backlog);
+  counters_.journal_full = full;
 }
 
 void TradingEngine::request_journal_stop() {
@@ -374,6 +410,24 @@ CommandResult TradingEngine::resume() {
   return std::nullopt;
 }
 
+bool TradingEngine::in_session(core::SymbolId symbol, core::Timestamp from, core::Timestamp to) noexcept {
+  if (!config_.use_calendars || symbol >= venue_of_.size() || !venue_of_[symbol]) return true;
+  const auto venue = *venue_of_[symbol];
+  return session_gates_[static_cast<std::size_t>(venue)].open_during(config_.calendars, venue, from, to);
+}
+
+std::vector<VenueView> TradingEngine::venue_views() const {
+  // Market time, so simulated and replayed sessions show their own clock's state.
+  const auto t = market_time_ == core::Timestamp{} ? core::now() : market_time_;
+  std::vector<VenueView> out;
+  for (auto v : {market::Venue::crypto, market::Venue::nse, market::Venue::nyse}) {
+    if (std::find(venue_of_.begin(), venue_of_.end(), std::optional(v)) == venue_of_.end()) continue;
+    const auto& cal = config_.calendars;
+    out.push_back({v, cal.state(v, t), cal.next_open(v, t), cal.next_close(v, t), t});
+  }
+  return out;
+}
+
 std::vector<EngineEvent> TradingEngine::take_events() {
   if (prices_moved_) {
     events_.push_back(PricesMoved{});
@@ -382,7 +436,7 @@ std::vector<EngineEvent> TradingEngine::take_events() {
   return std::exchange(events_, {});
 }
 
-std::shared_ptr<const Snapshot> TradingEngine::make_snapshot() {
+std::shared_ptr<Snapshot> TradingEngine::make_snapshot() {
   auto s = std::make_shared<Snapshot>();
   s->version = ++version_;
   s->published_at = core::now();
@@ -399,7 +453,7 @@ std::shared_ptr<const Snapshot> TradingEngine::make_snapshot() {
       s->positions.push_back({static_cast<core::SymbolId>(i), durable_.positions()[i]});
   s->trades = trades_;
   s->trades_total = trades_total_;
-  s->bars = bars_;
+  bars_.publish(*s);
   s->signals = signals_;
   s->counters = counters_;
   s->strategy_disabled = instances_.front().view.disabled;
@@ -419,6 +473,8 @@ std::shared_ptr<const Snapshot> TradingEngine::make_snapshot() {
     instances_dirty_ = false;
   }
   s->instances = instance_views_;
+  s->venues = venue_views();
+  s->calendars = config_.use_calendars;
   dirty_ = false;
   return s;
 }

@@ -25,8 +25,16 @@ void SimulatedFeed::stop() {
   boost::asio::post(strand_, [this] { timer_.cancel(); });
 }
 
+void SimulatedFeed::subscribe(std::span<const core::SymbolId> symbols) {
+  boost::asio::post(strand_, [this, ids = std::vector(symbols.begin(), symbols.end())] { filter_.subscribe(ids); });
+}
+
+void SimulatedFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
+  boost::asio::post(strand_, [this, ids = std::vector(symbols.begin(), symbols.end())] { filter_.unsubscribe(ids); });
+}
+
 FeedHealth SimulatedFeed::health() const noexcept {
-  return {running_.load(), tick_count_.load(), 0};
+  return {running_.load(), tick_count_.load(), 0, 0};
 }
 
 void SimulatedFeed::schedule() {
@@ -45,11 +53,21 @@ void SimulatedFeed::schedule() {
 void SimulatedFeed::run_batch() {
   if (!running_) return;
   const int steps = interval_.count() == 0 ? kFlatOutBatch : 1;
+  std::uint64_t delivered = 0;
   for (int i = 0; i < steps; ++i) {
+    // Every path steps whether subscribed or not, so a seed gives the same prices either way.
     prices_.step(ticks_);
-    sink_->on_ticks(ticks_);
+    std::span<const core::Tick> out = ticks_;
+    if (!filter_.wants_all()) {
+      wanted_.clear();
+      for (const auto& t : ticks_)
+        if (filter_.wants(t.symbol)) wanted_.push_back(t);
+      out = wanted_;
+    }
+    if (!out.empty()) sink_->on_ticks(out);
+    delivered += out.size();
   }
-  tick_count_.fetch_add(static_cast<std::uint64_t>(steps) * ticks_.size(), std::memory_order_relaxed);
+  tick_count_.fetch_add(delivered, std::memory_order_relaxed);
   schedule();
 }
 

@@ -233,7 +233,7 @@ TEST_F(ApiShapes, MarketCandlesOldestFirst) {
                  {"timeframe", {K::string}},
                  {"items", {K::array}},
                  {"partial", {K::object, K::null}},
-                 {"next", {K::null}}});
+                 {"next", {K::integer, K::null}}});
   EXPECT_EQ(body["symbol"], "BTC-USD");
   EXPECT_EQ(body["timeframe"], "1m");
   const auto& items = body.at("items");

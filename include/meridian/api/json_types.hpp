@@ -12,6 +12,8 @@ nlohmann::json money_json(core::Money m);
 nlohmann::json trade_json(const engine::Trade& t, const core::InstrumentTable& instruments);
 nlohmann::json position_json(const engine::PositionView& p, const engine::Snapshot& s);
 nlohmann::json candle_json(const core::Bar& b);
+// A candle with its symbol and timeframe, and whether its period is over.
+nlohmann::json bar_json(const core::Bar& b, const core::Instrument& inst, bool closed);
 nlohmann::json quote_json(const engine::SymbolView& v, const core::Instrument& inst);
 nlohmann::json signal_json(const engine::SignalEntry& e, const core::InstrumentTable& instruments);
 nlohmann::json instance_json(const engine::InstanceView& v, const engine::Snapshot& s);

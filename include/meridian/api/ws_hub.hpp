@@ -14,6 +14,36 @@ namespace meridian::api {
 
 class WsSession;
 
+// Who gets a hub message, and what it replaces in a client's queue.
+struct WsTarget {
+  enum Audience : std::uint8_t {
+    main = 1,             // /ws clients
+    main_subscribed = 2,  // /ws clients that subscribed to symbols (candle updates are opt-in there)
+    stream = 4,           // /ws/stream/{symbol} clients
+    everyone = main | stream,
+    candles = main_subscribed | stream,  // who gets candle updates
+  };
+  int symbol = -1;    // >= 0: only clients following that symbol
+  int coalesce = -1;  // >= 0: replaces a queued message with the same key (the latest is enough)
+  std::uint8_t audience = everyone;
+};
+
+// Coalescing keys: one per symbol and kind of update.
+enum class WsUpdate : int { price, candle_1m, candle_15m, candle_1h, kinds };
+constexpr int coalesce_key(core::SymbolId symbol, WsUpdate kind) noexcept {
+  return static_cast<int>(symbol) * static_cast<int>(WsUpdate::kinds) + static_cast<int>(kind);
+}
+
+// The timeframes seed 003 streams, with their message types.
+struct CandleStream {
+  core::Timeframe timeframe;
+  const char* type;
+  WsUpdate update;
+};
+inline constexpr CandleStream kCandleStreams[] = {{core::Timeframe::m1, "candle", WsUpdate::candle_1m},
+                                                  {core::Timeframe::m15, "candle_15m", WsUpdate::candle_15m},
+                                                  {core::Timeframe::h1, "candle_1h", WsUpdate::candle_1h}};
+
 class WsHub {
  public:
   WsHub(boost::asio::io_context& io, ApiContext& ctx);
@@ -35,10 +65,17 @@ class WsHub {
 
   // Messages built once and shared by REST-free callers (the `connected` greeting).
   static std::string status_message(std::string_view type, const engine::Snapshot& snap, const char* key = "data");
+  // Seed 003's `candle` (1m), `candle_15m` and `candle_1h` (`stream.type`): the candle's
+  // fields at the top level (so `ts` is its open time), with symbol, timeframe and whether
+  // its period is over.
+  static std::string candle_message(const CandleStream& stream, const core::Bar& bar, const core::Instrument& inst,
+                                    bool closed);
 
  private:
   void on_event(const engine::EngineEvent& event, const std::shared_ptr<const engine::Snapshot>& snap);
-  void broadcast(std::shared_ptr<const std::string> message, int coalesce_key = -1);
+  void broadcast(std::shared_ptr<const std::string> message, WsTarget target = {});
+  void on_prices(const engine::Snapshot& snap);
+  void on_bar(const core::Bar& bar);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   ApiContext& ctx_;

@@ -16,7 +16,8 @@ struct Config {
   std::size_t body_limit = 1024 * 1024;
   int read_timeout_ms = 30'000;
   // storage
-  std::string database_url;  // empty: memory only (nothing survives a restart)
+  std::string database_url;     // empty: memory only (nothing survives a restart)
+  bool migrate_status = false;  // `migrate --status`: list migrations instead of applying them
   // engine and simulation
   std::vector<std::string> symbols;  // empty: the default ten
   double initial_capital = 100'000;
@@ -28,8 +29,21 @@ struct Config {
   int tick_interval_ms = 1000;  // 0: as fast as the engine takes them
   int sim_time_step_ms = 1000;  // simulated time per tick
   std::uint64_t sim_seed = 42;
+  // market data: "simulated", or "csv" to replay replay_files (SYMBOL=PATH, one per symbol)
+  std::string feed = "simulated";
+  std::vector<std::string> replay_files;
+  double replay_speed = 1.0;  // market time per wall time; 0: as fast as the engine takes them
+  std::string replay_format = "auto";
   int history_bars = 200;
+  // Venue calendars: strategies trade a symbol only while its venue is open (off: always, for
+  // replays of historic data and tests). Holidays are venue-local dates, VENUE=YYYY-MM-DD.
+  bool calendars = true;
+  std::vector<std::string> holidays;
   int publish_interval_ms = 100;
+  int standby_poll_ms = 500;
+  // Beyond the journal ring: records the engine keeps while the database is behind. Past
+  // this, new entries pause (nothing is dropped); exits and bars still go through.
+  int journal_backlog_limit = 1'000'000;
   std::string log_level = "info";
 };
 

@@ -12,6 +12,7 @@
 
 #include "meridian/engine/events.hpp"
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/market/feed.hpp"
 #include "meridian/market/simulated_feed.hpp"
 
 namespace meridian::engine {
@@ -25,10 +26,13 @@ struct RunnerConfig {
 class EngineRunner {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+  // Builds the feed on the engine strand's executor. Empty: the simulated feed, which also
+  // generates indicator warm-up history on a first start.
+  using FeedFactory = std::function<std::unique_ptr<market::Feed>(boost::asio::any_io_executor strand)>;
 
   EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments, EngineConfig engine_config,
                RunnerConfig runner_config, market::SimConfig sim_config, JournalQueue& journal,
-               RecoveredState recovered);
+               RecoveredState recovered, FeedFactory make_feed = {});
 
   // Wire subscribers before start().
   EventBus& bus() noexcept { return bus_; }
@@ -42,7 +46,8 @@ class EngineRunner {
   void command(std::function<CommandResult(TradingEngine&)> fn, std::function<void(const CommandResult&)> done);
   // Any thread (the journal writer): records up to `seq` are durable.
   void durable(std::uint64_t seq);
-  market::FeedHealth feed_health() const noexcept { return feed_.health(); }
+  market::FeedHealth feed_health() const noexcept { return feed_->health(); }
+  std::string_view feed_name() const noexcept { return feed_->name(); }
 
  private:
   void publish();
@@ -56,7 +61,8 @@ class EngineRunner {
   execution::PaperExecutor executor_;
   market::SimulatedPrices prices_;
   TradingEngine engine_;
-  market::SimulatedFeed feed_;
+  bool simulated_;  // the feed is the simulated one (over prices_)
+  std::unique_ptr<market::Feed> feed_;
   boost::asio::steady_timer publish_timer_;
   SnapshotStore store_;
   EventBus bus_;

@@ -25,8 +25,12 @@ struct SignalRaised {
 };
 // New prices are in the snapshot; carried with no payload.
 struct PricesMoved {};
+// A live bar of any timeframe closed (and was journaled); history loaded on start raises none.
+struct BarClosed {
+  core::Bar bar;
+};
 
-using EngineEvent = std::variant<SessionChanged, TradeDurable, SignalRaised, PricesMoved>;
+using EngineEvent = std::variant<SessionChanged, TradeDurable, SignalRaised, PricesMoved, BarClosed>;
 
 class EventBus {
  public:

@@ -1,15 +1,20 @@
 #pragma once
 // The engine's state as readers see it: immutable once published, swapped atomically.
 // REST handlers and the WS hub read it on any thread without touching the engine.
+#include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "meridian/core/instrument.hpp"
+#include "meridian/engine/bar_history.hpp"
 #include "meridian/engine/ledger.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/trade.hpp"
+#include "meridian/market/calendar.hpp"
+#include "meridian/market/feed.hpp"
 #include "meridian/strategies/signal.hpp"
 
 namespace meridian::engine {
@@ -22,6 +27,8 @@ struct SymbolView {
   core::Bar partial{};  // the open 1-minute bar
   bool has_partial = false;
   std::uint64_t ticks = 0;
+  // The forming 5m, 15m, 1h, 4h and 1d bars: the closed minutes of the period and the open one.
+  std::array<std::optional<core::Bar>, kTimeframeCount - 1> forming{};
 };
 
 struct PositionView {
@@ -36,10 +43,11 @@ struct Counters {
   std::uint64_t orders = 0;
   std::uint64_t rejects = 0;
   std::uint64_t strategy_errors = 0;
-  std::uint64_t journal_backlog = 0;  // records waiting for the ring to take them
+  std::uint64_t journal_backlog = 0;  // records handed to persistence and not yet durable
+  std::uint64_t entries_paused = 0;   // entries refused because the backlog was full
+  bool journal_full = false;          // the backlog is at its limit: new entries pause
 };
 
-using BarSeries = std::vector<core::Bar>;
 using TradeLog = std::vector<Trade>;
 
 // A signal as the log keeps it: what the strategy said and whether the engine acted.
@@ -54,6 +62,22 @@ struct SignalEntry {
 using SignalLog = std::vector<SignalEntry>;  // oldest first
 
 struct InstanceView;  // strategy_instance.hpp
+
+// A market-data feed's health when the snapshot was taken (the engine runner fills it in).
+struct FeedView {
+  std::string name;
+  market::FeedHealth health;
+};
+
+// A venue's session as of the engine's market time (the latest tick; the wall clock before
+// the first one).
+struct VenueView {
+  market::Venue venue = market::Venue::crypto;
+  market::SessionState state = market::SessionState::open;
+  std::optional<core::Timestamp> next_open;   // none for a venue that never closes
+  std::optional<core::Timestamp> next_close;  //
+  core::Timestamp as_of{};                    // the market time these describe
+};
 
 struct Snapshot {
   std::uint64_t version = 0;
@@ -70,12 +94,27 @@ struct Snapshot {
   std::shared_ptr<const TradeLog> trades;              // durable trades, oldest first
   std::uint64_t trades_total = 0;                      // including ones no longer in memory
   std::vector<std::shared_ptr<const BarSeries>> bars;  // closed 1m bars per symbol
-  std::shared_ptr<const SignalLog> signals;            // the last kSignalsInMemory signals
+  // Closed 5m, 15m, 1h, 4h and 1d bars per symbol: higher[timeframe index - 1][symbol].
+  std::array<std::vector<std::shared_ptr<const BarSeries>>, kTimeframeCount - 1> higher;
+  std::shared_ptr<const SignalLog> signals;  // the last kSignalsInMemory signals
   Counters counters{};
   bool strategy_disabled = false;  // the session's strategy threw; the next start rebuilds it
   std::shared_ptr<const std::vector<InstanceView>> instances;  // default instance first
+  std::vector<FeedView> feeds;
+  std::vector<VenueView> venues;  // the venues of the configured instruments
+  bool calendars = false;         // strategies follow the venue calendars (--calendars)
 
   core::Price mark(core::SymbolId symbol) const noexcept;  // last trade price
+  // Closed bars of any timeframe, oldest first (symbol < instruments->size()).
+  const BarSeries& series(core::Timeframe tf, core::SymbolId symbol) const noexcept {
+    return tf == core::Timeframe::m1 ? *bars[symbol] : *higher[static_cast<std::size_t>(tf) - 1][symbol];
+  }
+  // The forming bar of any timeframe, if the symbol has one.
+  std::optional<core::Bar> forming(core::Timeframe tf, core::SymbolId symbol) const noexcept {
+    const auto& view = symbols[symbol];
+    if (tf == core::Timeframe::m1) return view.has_partial ? std::optional<core::Bar>(view.partial) : std::nullopt;
+    return view.forming[static_cast<std::size_t>(tf) - 1];
+  }
   core::Money market_value() const noexcept;
   core::Money unrealized_pnl() const noexcept;
   core::Money equity() const noexcept { return cash + market_value(); }

@@ -3,20 +3,23 @@
 // session. Single-threaded by contract (only the engine strand calls it), deterministic,
 // and free of I/O: it hands journal records to a ring and events to its owner, so the
 // same code runs live, in tests and in backtests.
+#include <array>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "meridian/core/error.hpp"
 #include "meridian/core/instrument.hpp"
+#include "meridian/engine/bar_book.hpp"
 #include "meridian/engine/events.hpp"
 #include "meridian/engine/journal.hpp"
 #include "meridian/engine/recovered_state.hpp"
 #include "meridian/engine/snapshot.hpp"
 #include "meridian/engine/strategy_instance.hpp"
 #include "meridian/execution/paper_executor.hpp"
-#include "meridian/market/bar_aggregator.hpp"
+#include "meridian/market/calendar.hpp"
 #include "meridian/market/feed.hpp"
 #include "meridian/risk/pre_trade.hpp"
 
@@ -28,9 +31,18 @@ struct EngineConfig {
   std::int64_t portfolio_id = 1;
   StrategyConfig strategy{};
   risk::Limits limits{};
-  bool autostart = true;              // a first start (no saved session) begins running
-  std::size_t bars_in_memory = 2000;  // per symbol
+  bool autostart = true;  // a first start (no saved session) begins running
+  // Closed bars kept per symbol and timeframe: the history API's largest limit.
+  std::size_t bars_in_memory = 5000;
   std::size_t trades_in_memory = 10'000;
+  // Records not yet durable beyond which new entries pause (a database outage must not
+  // grow memory without bound, and nothing may be dropped).
+  std::uint64_t journal_backlog_limit = 1'000'000;
+  // Venue calendars, asked in market time (bar and tick timestamps). With use_calendars a
+  // strategy sees a symbol's bars, and trades it, only while its venue is open. Off here so
+  // backtests and crafted data run every bar; the daemon turns it on (--calendars).
+  market::Calendars calendars{};
+  bool use_calendars = false;
 };
 
 struct CommandError {
@@ -69,7 +81,9 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   // Queues the record that makes the writer commit and exit; the last thing on shutdown.
   void request_journal_stop();
 
-  std::shared_ptr<const Snapshot> make_snapshot();
+  // Fresh and not yet shared: the owner may fill in what the engine does not know (feed
+  // health) before publishing it.
+  std::shared_ptr<Snapshot> make_snapshot();
   bool dirty() const noexcept { return dirty_; }
   // Events since the last call, in order; the owner publishes them after the snapshot.
   std::vector<EngineEvent> take_events();
@@ -88,7 +102,6 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
 
  private:
   void on_bar_closed(const core::Bar& bar);
-  void record_bar(const core::Bar& bar);
   struct Instance;
   void act_on(Instance& instance, const strategies::Signal& signal);
   void feed(Instance& instance, const core::Bar& bar);
@@ -101,16 +114,21 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   void log_signal(const SignalEntry& entry);
   void append_journal(JournalRecord record);
   void flush_overflow();
+  void update_backlog() noexcept;
   void change_session(SessionState to, SessionChange change);
   core::Money live_equity() const noexcept;
   void rebuild_strategy();
+  // Whether the symbol's venue trades during [from, to) (always with calendars off, or for a
+  // venue without a calendar).
+  bool in_session(core::SymbolId symbol, core::Timestamp from, core::Timestamp to) noexcept;
+  std::vector<VenueView> venue_views() const;
 
   const core::InstrumentTable& instruments_;
   EngineConfig config_;
   execution::PaperExecutor& executor_;
   JournalQueue& journal_;
 
-  market::BarAggregator minute_bars_;
+  BarBook bars_;  // every timeframe
   // One strategy, its indicator state, and the positions it has opened (attribution: live
   // for its decisions, durable for readers).
   struct Instance {
@@ -127,7 +145,6 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   bool instances_dirty_ = true;
   std::shared_ptr<const InstanceList> instance_views_;
   std::vector<SymbolView> symbols_;
-  std::vector<std::shared_ptr<const BarSeries>> bars_;
   Ledger live_;     // every fill, at once: risk decides on this
   Ledger durable_;  // fills whose journal record committed: what readers see
   SessionRecord session_;
@@ -144,12 +161,17 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   std::uint64_t next_trade_id_ = 1;
   std::uint64_t next_order_id_ = 1;
   std::uint64_t next_seq_ = 1;
+  std::uint64_t durable_seq_ = 0;  // the writer's latest acknowledgement
   std::deque<JournalEntry> overflow_;
   std::vector<EngineEvent> events_;
   Counters counters_{};
   std::uint64_t version_ = 0;
   bool dirty_ = true;
   bool prices_moved_ = false;
+  // By SymbolId: the venue whose calendar gates it, or none. One cached gate per venue.
+  std::vector<std::optional<market::Venue>> venue_of_;
+  std::array<market::SessionGate, market::kVenueCount> session_gates_{};
+  core::Timestamp market_time_{};  // the latest tick's time: what the venue states are as of
 };
 
 }  // namespace meridian::engine

@@ -17,8 +17,9 @@ class TickSink {
 
 struct FeedHealth {
   bool connected = false;
-  std::uint64_t ticks = 0;
-  std::uint64_t errors = 0;
+  std::uint64_t ticks = 0;     // delivered to the sink
+  std::uint64_t errors = 0;    // failures of the source itself (connection, malformed message)
+  std::uint64_t bad_rows = 0;  // input records counted and skipped (CSV rows)
 };
 
 class Feed {
@@ -26,7 +27,12 @@ class Feed {
   virtual ~Feed() = default;
   virtual void start(TickSink& sink) = 0;
   virtual void stop() = 0;
-  virtual std::string_view name() const noexcept = 0;
+  // A feed starts with every symbol it can serve subscribed. Any thread may call these; they
+  // take effect on the feed's executor. A symbol the feed cannot serve is ignored.
+  virtual void subscribe(std::span<const core::SymbolId> symbols) = 0;
+  virtual void unsubscribe(std::span<const core::SymbolId> symbols) = 0;
+  virtual std::string_view name() const noexcept = 0;  // a static string: "simulated", "csv"
+  // Any thread.
   virtual FeedHealth health() const noexcept = 0;
 };
 

@@ -8,6 +8,7 @@
 
 #include "meridian/market/feed.hpp"
 #include "meridian/market/simulated_prices.hpp"
+#include "meridian/market/symbol_filter.hpp"
 
 namespace meridian::market {
 
@@ -17,6 +18,8 @@ class SimulatedFeed final : public Feed {
 
   void start(TickSink& sink) override;
   void stop() override;
+  void subscribe(std::span<const core::SymbolId> symbols) override;
+  void unsubscribe(std::span<const core::SymbolId> symbols) override;
   std::string_view name() const noexcept override { return "simulated"; }
   FeedHealth health() const noexcept override;
 
@@ -30,6 +33,8 @@ class SimulatedFeed final : public Feed {
   boost::asio::steady_timer timer_;
   TickSink* sink_ = nullptr;
   std::vector<core::Tick> ticks_;
+  SymbolFilter filter_;
+  std::vector<core::Tick> wanted_;  // ticks_ less the unsubscribed symbols
   std::atomic<bool> running_{false};
   std::atomic<std::uint64_t> tick_count_{0};
 };

@@ -30,6 +30,7 @@ using meridian::core::scale;
 using meridian::core::Side;
 using meridian::core::SymbolId;
 using meridian::core::Tick;
+using meridian::core::Timeframe;
 using meridian::core::Timestamp;
 using meridian::engine::BarRecord;
 using meridian::engine::CommandResult;
@@ -117,6 +118,13 @@ std::vector<T> records_of(const std::vector<JournalEntry>& entries) {
   return out;
 }
 
+std::vector<BarRecord> bar_records(const std::vector<JournalEntry>& entries, Timeframe tf) {
+  std::vector<BarRecord> out;
+  for (const auto& r : records_of<BarRecord>(entries))
+    if (r.bar.timeframe == tf) out.push_back(r);
+  return out;
+}
+
 template <class T>
 std::vector<T> events_of(const std::vector<EngineEvent>& events) {
   std::vector<T> out;
@@ -198,8 +206,17 @@ TEST(TradingEngine, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
   // Bars 0..4 close on minutes 1..5: journaled, no trade yet.
   feed(rig.engine, 0, 5);
   auto entries = drain(rig.journal);
-  auto bars = records_of<BarRecord>(entries);
+  auto bars = bar_records(entries, Timeframe::m1);
   ASSERT_EQ(bars.size(), 5u);
+  // Minute 4 also completes the 5m bar of minutes 0-4.
+  const auto five = bar_records(entries, Timeframe::m5);
+  ASSERT_EQ(five.size(), 1u);
+  EXPECT_EQ(five[0].bar.open_time, kT0);
+  EXPECT_EQ(five[0].bar.open, cents(kCloseCents[0]));
+  EXPECT_EQ(five[0].bar.high, cents(kCloseCents[0]));
+  EXPECT_EQ(five[0].bar.low, cents(kCloseCents[3]));
+  EXPECT_EQ(five[0].bar.close, cents(kCloseCents[4]));
+  EXPECT_EQ(five[0].bar.volume, Quantity::from_units(30));
   for (int k = 0; k < 5; ++k) {
     const Bar& b = bars[static_cast<std::size_t>(k)].bar;
     EXPECT_EQ(b.symbol, 0u);
@@ -498,7 +515,8 @@ TEST(TradingEngine, FullJournalRingOverflowsInOrderAndDrainsLater) {
   // seq 1 (session) is in the ring; 6 bar records + 1 trade follow and the ring holds 2.
   feed(engine, 0, 6);
   EXPECT_FALSE(engine.journal_drained());
-  EXPECT_EQ(engine.make_snapshot()->counters.journal_backlog, engine.last_seq() - 2);
+  // Nothing is durable yet: every record handed over counts, in the ring or beyond it.
+  EXPECT_EQ(engine.make_snapshot()->counters.journal_backlog, engine.last_seq());
   std::vector<JournalEntry> all;
   while (!engine.flush_journal()) {
     auto some = drain(small);
@@ -511,13 +529,40 @@ TEST(TradingEngine, FullJournalRingOverflowsInOrderAndDrainsLater) {
   ASSERT_EQ(all.size(), engine.last_seq());
   for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].seq, i + 1) << "gap or reorder";
   EXPECT_EQ(records_of<TradeRecord>(all).size(), 1u);
-  EXPECT_EQ(records_of<BarRecord>(all).size(), 6u);
+  EXPECT_EQ(bar_records(all, Timeframe::m1).size(), 6u);
+  EXPECT_EQ(bar_records(all, Timeframe::m5).size(), 1u);
 
   engine.request_journal_stop();
   auto stop = drain(small);
   ASSERT_EQ(stop.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<StopRecord>(stop[0].record));
   EXPECT_EQ(stop[0].seq, engine.last_seq());
+}
+
+TEST(TradingEngine, FullBacklogPausesEntriesUntilTheDatabaseCatchesUp) {
+  auto config = test_config();
+  config.journal_backlog_limit = 5;  // the session record and six bars are already more
+  Rig rig({}, config);
+  feed(rig.engine, 0, 6);  // the golden cross on bar 5 would buy on minute 6
+  auto snap = rig.engine.make_snapshot();
+  EXPECT_TRUE(snap->counters.journal_full);
+  EXPECT_EQ(snap->counters.entries_paused, 1u);
+  EXPECT_EQ(snap->counters.orders, 0u);
+  EXPECT_TRUE(records_of<TradeRecord>(drain(rig.journal)).empty()) << "a paused entry must not trade";
+
+  rig.engine.on_durable(rig.engine.last_seq());  // the writer caught up
+  snap = rig.engine.make_snapshot();
+  EXPECT_FALSE(snap->counters.journal_full);
+  EXPECT_EQ(snap->counters.journal_backlog, 0u);
+
+  // The same crossover on the second symbol, acknowledged before the entry: it trades.
+  feed(rig.engine, 0, 5, 1);
+  rig.engine.on_durable(rig.engine.last_seq());
+  feed(rig.engine, 6, 6, 1);
+  const auto trades = records_of<TradeRecord>(drain(rig.journal));
+  ASSERT_EQ(trades.size(), 1u);
+  EXPECT_EQ(trades[0].trade.symbol, 1u);
+  EXPECT_EQ(rig.engine.make_snapshot()->counters.entries_paused, 1u);
 }
 
 TEST(TradingEngine, WarmUpFeedsTheStrategyWithoutTrading) {
@@ -554,7 +599,9 @@ TEST(TradingEngine, WarmUpFeedsTheStrategyWithoutTrading) {
   Rig other;
   drain(other.journal);
   other.engine.warm_up(history, /*persist=*/true);
-  EXPECT_EQ(records_of<BarRecord>(drain(other.journal)).size(), history.size());
+  const auto persisted = drain(other.journal);
+  EXPECT_EQ(bar_records(persisted, Timeframe::m1).size(), history.size());
+  EXPECT_EQ(bar_records(persisted, Timeframe::m5).size(), 1u) << "minutes 0-4 complete a 5m bar";
 }
 
 TEST(TradingEngine, WarmUpMarksAtTheLastHistoryClose) {
