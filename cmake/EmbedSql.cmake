@@ -2,6 +2,8 @@
 # migrations and needs no path to find them. Re-runs when a migration changes.
 file(GLOB MERIDIAN_SQL_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/sql/*.sql)
 list(SORT MERIDIAN_SQL_FILES)
+# The glob notices added and removed files; this makes an edited one re-run the embedding too.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MERIDIAN_SQL_FILES})
 set(_entries "")
 foreach(_file IN LISTS MERIDIAN_SQL_FILES)
   get_filename_component(_name ${_file} NAME_WE)

@@ -28,11 +28,12 @@ CREATE TABLE trade_totals (
   PRIMARY KEY (portfolio_id, strategy_id, symbol)
 );
 
--- Folds the trades of `source` (a table, or a trigger's transition table) into trade_totals,
--- each sum multiplied by `sign` (-1 folds rows out). The one place the fold is written.
-CREATE FUNCTION trade_totals_apply(source TEXT, sign INTEGER) RETURNS VOID LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE format($q$
+-- The statement that folds the trades of `source` (a table, or a trigger's transition table)
+-- into trade_totals, each sum multiplied by `sign` (-1 folds rows out): the one place the fold
+-- is written. It returns the text for the caller to EXECUTE, because transition tables are
+-- visible only to statements the trigger function itself runs.
+CREATE FUNCTION trade_totals_fold_sql(source TEXT, sign INTEGER) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+  SELECT format($q$
     INSERT INTO trade_totals AS t
     SELECT portfolio_id, strategy_id, symbol, %2$s * count(*),
            %2$s * sum(CASE WHEN side = 'buy' THEN quantity ELSE -quantity END),
@@ -45,8 +46,7 @@ BEGIN
       trades = t.trades + EXCLUDED.trades, quantity = t.quantity + EXCLUDED.quantity,
       cost_basis = t.cost_basis + EXCLUDED.cost_basis, realized_pnl = t.realized_pnl + EXCLUDED.realized_pnl,
       fees = t.fees + EXCLUDED.fees, cash_flow = t.cash_flow + EXCLUDED.cash_flow,
-      last_trade_at = greatest(t.last_trade_at, EXCLUDED.last_trade_at)$q$, source, sign);
-END
+      last_trade_at = greatest(t.last_trade_at, EXCLUDED.last_trade_at)$q$, source, sign)
 $$;
 
 -- Statement-level with transition tables: one grouped upsert per journal batch, not one per
@@ -56,10 +56,10 @@ $$;
 CREATE FUNCTION trade_totals_fold() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    PERFORM trade_totals_apply('old_trades', -1);
+    EXECUTE trade_totals_fold_sql('old_trades', -1);
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM trade_totals_apply('new_trades', 1);
+    EXECUTE trade_totals_fold_sql('new_trades', 1);
   END IF;
   RETURN NULL;
 END
@@ -73,4 +73,4 @@ CREATE TRIGGER trades_fold_delete AFTER DELETE ON trades
   REFERENCING OLD TABLE AS old_trades FOR EACH STATEMENT EXECUTE FUNCTION trade_totals_fold();
 
 -- The log written before this migration, folded once.
-SELECT trade_totals_apply('trades', 1);
+DO $$ BEGIN EXECUTE trade_totals_fold_sql('trades', 1); END $$;
