@@ -17,19 +17,8 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-// SMA 2/3 on ten symbols, a bar every ~60 ms, and no venue calendars (the simulated clock runs
-// through nights and weekends, when only crypto would trade): several trades a second, so most
-// kill points fall between trades that clients have just seen.
-DaemonOptions fast_trading(const std::string& url) {
-  DaemonOptions o;
-  o.database_url = url;
-  o.fast_period = 2;
-  o.slow_period = 3;
-  o.tick_interval_ms = 1;
-  o.extra_args = {"--calendars", "off"};
-  return o;
-}
-
+// fast_trading (trade_audit.hpp) makes several trades a second, so most kill points fall
+// between trades that clients have just seen.
 int kill_iterations() {
   const char* v = std::getenv("MERIDIAN_E2E_KILL_ITERATIONS");
   const int n = v && *v ? std::atoi(v) : 30;

@@ -21,14 +21,6 @@ constexpr auto kOutage = std::chrono::seconds(30);
 // The writer reconnects with a backoff of up to a few seconds.
 constexpr auto kRecoveryDeadline = std::chrono::seconds(30);
 
-DaemonOptions fast_trading(const std::string& url) {
-  DaemonOptions o;
-  o.database_url = url;
-  o.fast_period = 2;
-  o.slow_period = 3;
-  return o;
-}
-
 // Records waiting for the database: `journal.backlog` when the engine status has a `journal`
 // object, else the top-level `journal_backlog`.
 std::optional<long long> journal_backlog(const json& engine_status) {

@@ -16,14 +16,6 @@ constexpr auto kTakeoverDeadline = std::chrono::seconds(15);
 // How long the test watches the trades table while only the standby could trade.
 constexpr auto kQuietWindow = std::chrono::seconds(3);
 
-DaemonOptions fast_trading(const std::string& url) {
-  DaemonOptions o;
-  o.database_url = url;
-  o.fast_period = 2;
-  o.slow_period = 3;
-  return o;
-}
-
 bool says_standby(const Daemon& d) {
   return d.output_contains("standby") || d.output_contains("Standby") || d.output_contains("STANDBY");
 }

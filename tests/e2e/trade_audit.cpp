@@ -53,6 +53,16 @@ void expect_same_as_stored(const json& t, const StoredTrade& s, const std::strin
 }
 }  // namespace
 
+DaemonOptions fast_trading(const std::string& url) {
+  DaemonOptions o;
+  o.database_url = url;
+  o.fast_period = 2;
+  o.slow_period = 3;
+  o.tick_interval_ms = 1;
+  o.extra_args = {"--calendars", "off"};
+  return o;
+}
+
 pqxx::result query_database(const std::string& url, const std::string& sql) {
   pqxx::connection conn(url);
   pqxx::nontransaction tx(conn);

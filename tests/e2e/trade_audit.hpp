@@ -18,12 +18,17 @@
 #include <vector>
 
 #include "meridian/core/fixed.hpp"
+#include "support/daemon.hpp"
 #include "support/ws_client.hpp"
 
 namespace meridian::e2e {
 
 // The portfolio a daemon trades on a fresh database.
 inline constexpr long long kPortfolioId = 1;
+
+// A daemon on `url` that trades within seconds: SMA 2/3 on fast simulated ticks, every venue
+// open (calendars off), so crash, outage and standby checks always have trades to check.
+DaemonOptions fast_trading(const std::string& url);
 
 // Runs one statement on a new connection (outside a transaction).
 pqxx::result query_database(const std::string& url, const std::string& sql);
