@@ -165,3 +165,67 @@ TEST(SimulatedPrices, HistoryIsReproducible) {
   }
   EXPECT_TRUE(a.generate_history(0, end).empty());
 }
+
+// Regimes: over two simulated days every path visits every regime, and the regimes behave as
+// named — volatile moves more per step than ranging, trending drifts its way, ranging stays
+// near where it began.
+TEST(SimulatedPrices, PathsSwitchBetweenRegimesThatBehaveAsNamed) {
+  using meridian::market::Regime;
+  const auto table = instruments();
+  SimConfig config;
+  config.seed = 7;
+  config.time_step = 10s;
+  SimulatedPrices sim(table, config, kStart);
+  std::vector<Tick> ticks;
+  struct Stats {
+    double abs_return = 0, directed = 0;
+    long steps = 0;
+  };
+  std::map<Regime, Stats> by_regime;
+  std::map<SymbolId, std::map<Regime, bool>> seen;
+  std::vector<double> before(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) before[i] = sim.price(static_cast<SymbolId>(i));
+  for (int step = 0; step < 2 * 8640; ++step) {
+    sim.step(ticks);
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      const auto id = static_cast<SymbolId>(i);
+      const auto state = sim.regime(id);
+      // Per-step log return in units of the instrument's per-step volatility.
+      const double sd = table.at(id).annual_volatility * std::sqrt(10.0 / (365.0 * 86400));
+      const double r = std::log(sim.price(id) / before[i]) / sd;
+      before[i] = sim.price(id);
+      auto& s = by_regime[state.regime];
+      s.abs_return += std::abs(r);
+      s.directed += r * state.direction;
+      ++s.steps;
+      seen[id][state.regime] = true;
+    }
+  }
+  for (const auto& [id, regimes] : seen) EXPECT_EQ(regimes.size(), 3u) << table.at(id).symbol;
+  const auto mean_abs = [&](Regime r) { return by_regime[r].abs_return / by_regime[r].steps; };
+  EXPECT_GT(mean_abs(Regime::volatile_), 2.0 * mean_abs(Regime::ranging));
+  EXPECT_GT(by_regime[Regime::trending].directed / by_regime[Regime::trending].steps, 0.02)
+      << "trending paths drift in their direction";
+}
+
+TEST(SimulatedPrices, VolumeAndSpreadFollowTheTimeOfDay) {
+  const auto table = instruments();
+  SimConfig config;
+  config.time_step = 10s;
+  const Timestamp midnight{sys_days{year{2026} / 6 / 1}.time_since_epoch()};
+  auto mean_volume_and_spread = [&](Timestamp start) {
+    SimulatedPrices sim(table, config, start);
+    std::vector<Tick> ticks;
+    double volume = 0, spread = 0;
+    for (int step = 0; step < 360; ++step) {  // an hour
+      sim.step(ticks);
+      volume += ticks[0].volume.to_double() * ticks[0].last.to_double();
+      spread += (ticks[0].ask - ticks[0].bid).to_double() / ticks[0].last.to_double();
+    }
+    return std::pair{volume, spread};
+  };
+  const auto busy = mean_volume_and_spread(midnight - 30min);
+  const auto quiet = mean_volume_and_spread(midnight + 11h + 30min);
+  EXPECT_GT(busy.first, 1.5 * quiet.first) << "more volume around midnight UTC than at noon";
+  EXPECT_LT(busy.second, quiet.second) << "tighter spreads when busy";
+}
