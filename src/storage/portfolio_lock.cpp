@@ -18,6 +18,14 @@ std::int64_t portfolio_lock_key(std::int64_t portfolio_id) noexcept {
   return (static_cast<std::int64_t>(0x4d50) << 48) | (portfolio_id & 0xffffffffffff);
 }
 
+namespace {
+// Session-level: held until the connection closes, which the server notices at once when the
+// process dies (kill -9 included), releasing it to a standby.
+bool try_lock(pqxx::nontransaction& q, std::int64_t portfolio_id) {
+  return q.exec_params1("SELECT pg_try_advisory_lock($1)", portfolio_lock_key(portfolio_id))[0].as<bool>();
+}
+}  // namespace
+
 PortfolioLock::PortfolioLock(std::string database_url, std::int64_t portfolio_id, core::Money initial_capital)
     : url_(std::move(database_url)), portfolio_id_(portfolio_id), initial_capital_(initial_capital) {}
 
@@ -60,7 +68,7 @@ void PortfolioLock::keep(std::chrono::milliseconds interval) {
 bool PortfolioLock::relock() {
   if (!conn_) conn_ = std::make_unique<Connection>(url_);
   pqxx::nontransaction q(conn_->conn);
-  if (!q.exec_params1("SELECT pg_try_advisory_lock($1)", portfolio_lock_key(portfolio_id_))[0].as<bool>()) return false;
+  if (!try_lock(q, portfolio_id_)) return false;
   const auto current =
       q.exec_params1("SELECT writer_epoch FROM portfolios WHERE id = $1", portfolio_id_)[0].as<long long>();
   if (current != epoch_) {
@@ -79,10 +87,7 @@ bool PortfolioLock::try_acquire() {
   if (!conn_) conn_ = std::make_unique<Connection>(url_);
   try {
     pqxx::nontransaction q(conn_->conn);
-    // Session-level: held until this connection closes, which the server notices at once
-    // when the process dies (kill -9 included), releasing it to a standby.
-    if (!q.exec_params1("SELECT pg_try_advisory_lock($1)", portfolio_lock_key(portfolio_id_))[0].as<bool>())
-      return false;
+    if (!try_lock(q, portfolio_id_)) return false;
   } catch (const pqxx::broken_connection&) {
     conn_.reset();
     throw;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "fixture.hpp"
+#include "trade_audit.hpp"
 
 namespace meridian::e2e {
 namespace {
@@ -21,23 +22,6 @@ DaemonOptions fast_trading() {
 // After a state change, waits until the journal has caught up: the session row in the database
 // shows `state` (committed after every trade before it) and the REST views count as many trades
 // as the trades table.
-void wait_settled(TestDatabase& db, std::uint16_t port, const std::string& state) {
-  std::string last;
-  const bool settled = poll_until(
-      [&] {
-        auto session = db.query(
-            "SELECT state FROM trading_sessions WHERE portfolio_id = 1 ORDER BY updated_at DESC, id DESC LIMIT 1");
-        const auto stored = db.query("SELECT count(*) FROM trades")[0][0].as<long long>();
-        const auto status = http_get(port, "/api/trading/status").json();
-        last = "session row " + std::string(session.empty() ? "none" : session[0][0].c_str()) + ", trades table " +
-               std::to_string(stored) + ", status " + status.dump();
-        return !session.empty() && session[0][0].c_str() == state && status.is_object() &&
-               status.value("trades_count", -1LL) == stored;
-      },
-      kDeadline);
-  ASSERT_TRUE(settled) << "the journal did not settle after the session became " << state << ": " << last;
-}
-
 void expect_exit_zero(Daemon& d, int signo) {
   const auto status = d.stop(signo);
   ASSERT_TRUE(status) << "meridiand still runs 10 s after signal " << signo;
@@ -68,7 +52,7 @@ TEST_F(Restart, PausedSessionWithTradesAndPositionsSurvives) {
         kDeadline))
         << "no trade and open position within the deadline";
     ASSERT_EQ(http_post(port, "/api/trading/pause").status, 200);
-    ASSERT_NO_FATAL_FAILURE(wait_settled(db(), port, "paused"));
+    ASSERT_NO_FATAL_FAILURE(wait_settled(db().url(), port, "paused"));
     ready = !get_json(port, "/api/trading/positions").at("items").empty();
     if (!ready) {
       ASSERT_EQ(http_post(port, "/api/trading/resume").status, 200);
@@ -97,6 +81,15 @@ TEST_F(Restart, PausedSessionWithTradesAndPositionsSurvives) {
   EXPECT_EQ(status2.at("pnl").at("fees"), status.at("pnl").at("fees"));
   EXPECT_EQ(status2.at("strategy"), status.at("strategy"));
   EXPECT_EQ(status2.at("symbols"), status.at("symbols"));
+
+  // The recovery report: what came back from the database, reconciled with the trade log.
+  const auto recovery = get_json(second.port(), "/api/status").at("recovery");
+  EXPECT_EQ(recovery.at("source"), "database");
+  EXPECT_EQ(recovery.at("rows").at("trades"), status.at("trades_count"));
+  EXPECT_EQ(recovery.at("session"), "paused");
+  EXPECT_EQ(recovery.at("reconciled"), true) << recovery.dump();
+  EXPECT_TRUE(recovery.at("reconcile_detail").is_null());
+  EXPECT_GT(recovery.at("writer_epoch").get<long long>(), 1) << "each start takes the portfolio with a new epoch";
 
   // The same trades, field by field.
   const auto& before = trades.at("items");
@@ -140,7 +133,7 @@ TEST_F(Restart, SigtermWhileTradingLosesNothing) {
   const auto port = second.port();
   ASSERT_EQ(session_state(port), "running") << "a running session came back in another state";
   ASSERT_EQ(http_post(port, "/api/trading/pause").status, 200);
-  ASSERT_NO_FATAL_FAILURE(wait_settled(db(), port, "paused"));
+  ASSERT_NO_FATAL_FAILURE(wait_settled(db().url(), port, "paused"));
 
   const auto status = get_json(port, "/api/trading/status");
   const auto trades = get_json(port, "/api/trades?limit=5000").at("items");

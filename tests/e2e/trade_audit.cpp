@@ -282,11 +282,7 @@ void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger
   }
 }
 
-void pause_and_settle(const std::string& url, std::uint16_t port) {
-  const auto paused = http_post(port, "/api/trading/pause");
-  // 409: already paused (a session that came back paused).
-  ASSERT_TRUE(paused.status == 200 || paused.status == 409)
-      << "POST /api/trading/pause: " << paused.status << " " << paused.body;
+void wait_settled(const std::string& url, std::uint16_t port, std::string_view state) {
   std::string last;
   const auto portfolio = std::to_string(kPortfolioId);
   const bool settled = poll_until(
@@ -299,11 +295,19 @@ void pause_and_settle(const std::string& url, std::uint16_t port) {
         const auto status = http_get(port, "/api/trading/status").json();
         last = "session row " + std::string(session.empty() ? "none" : session[0][0].c_str()) + ", trades table " +
                std::to_string(stored) + ", status " + status.dump();
-        return !session.empty() && std::string_view(session[0][0].c_str()) == "paused" && status.is_object() &&
-               status.value("state", "") == "paused" && status.value("trades_count", -1LL) == stored;
+        return !session.empty() && std::string_view(session[0][0].c_str()) == state && status.is_object() &&
+               status.value("state", "") == state && status.value("trades_count", -1LL) == stored;
       },
       kDeadline, kPoll);
-  ASSERT_TRUE(settled) << "the journal did not settle after pausing: " << last;
+  ASSERT_TRUE(settled) << "the journal did not settle after the session became " << state << ": " << last;
+}
+
+void pause_and_settle(const std::string& url, std::uint16_t port) {
+  const auto paused = http_post(port, "/api/trading/pause");
+  // 409: already paused (a session that came back paused).
+  ASSERT_TRUE(paused.status == 200 || paused.status == 409)
+      << "POST /api/trading/pause: " << paused.status << " " << paused.body;
+  wait_settled(url, port, "paused");
 }
 
 void resume(std::uint16_t port) {

@@ -123,8 +123,11 @@ void expect_seen_trades_served(const SeenTrades& seen, const std::vector<nlohman
 // the replay of the stored trade log to the last 1e-8; its trades_count is the table's.
 void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger);
 
-// Pauses trading and waits until the journal has caught up: the session row says `paused`
-// (committed after every trade before it) and the daemon counts as many trades as the table.
+// Waits until the journal has caught up with a session that became `state`: the session row
+// says so (committed after every trade before it), and so does the daemon, which counts as
+// many trades as the table.
+void wait_settled(const std::string& url, std::uint16_t port, std::string_view state);
+// Pauses trading and waits until the journal has caught up (wait_settled "paused").
 void pause_and_settle(const std::string& url, std::uint16_t port);
 // Resumes a paused session (a session that came back paused after a crash, too).
 void resume(std::uint16_t port);
