@@ -11,6 +11,7 @@
 
 #include "meridian/engine/bar_book.hpp"
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/bar_aggregator.hpp"
 #include "meridian/market/timeframe_rollup.hpp"
 
@@ -106,7 +107,7 @@ void BM_EngineTickWith1000Symbols(benchmark::State& state) {
   for (std::size_t i = 0; i < kSymbols; ++i)
     list.push_back({0, "SYM" + std::to_string(i), "crypto", core::AssetClass::crypto, "USD", 2, 6, 100.0, 0.5});
   core::InstrumentTable instruments(std::move(list));
-  execution::PaperExecutor executor{execution::PaperConfig{}};
+  execution::PaperExecutor executor{execution::PaperConfig{}, instruments};
   engine::JournalQueue journal{1 << 20};
   engine::EngineConfig config;
   config.strategy = engine::StrategyConfig::sma_crossover(3, 8);

@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/simulated_prices.hpp"
 
 using namespace meridian;
@@ -11,7 +12,7 @@ namespace {
 
 struct Rig {
   core::InstrumentTable instruments{core::default_instruments()};
-  execution::PaperExecutor executor{execution::PaperConfig{}};
+  execution::PaperExecutor executor{execution::PaperConfig{}, instruments};
   engine::JournalQueue journal{1 << 20};
   std::unique_ptr<engine::TradingEngine> engine;
   std::vector<std::vector<core::Tick>> batches;

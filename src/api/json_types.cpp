@@ -1,5 +1,6 @@
 #include "meridian/api/json_types.hpp"
 
+#include "analytics_view.hpp"
 #include "meridian/engine/strategy_params.hpp"
 #include "meridian/strategies/signal_json.hpp"
 
@@ -131,6 +132,122 @@ json strategy_json(const engine::StrategyConfig& c) {
   return json::parse(engine::encode_strategy(c));
 }
 
+namespace {
+// Optional prices and times: zero means "not set" in the domain types, null in JSON.
+json price_or_null(core::Price p) {
+  return p.is_zero() ? json(nullptr) : json(p.to_double());
+}
+json time_or_null(core::Timestamp t) {
+  return t == core::Timestamp{} ? json(nullptr) : json(core::to_iso8601(t));
+}
+std::size_t open_orders(const engine::Snapshot& s) noexcept {
+  std::size_t n = 0;
+  if (s.orders)
+    for (const auto& o : *s.orders) n += execution::is_terminal(o.status) ? 0 : 1;
+  return n;
+}
+}  // namespace
+
+json order_json(const execution::Order& o, const core::InstrumentTable& instruments, std::int64_t portfolio_id) {
+  const auto& r = o.request;
+  return {{"id", o.id},
+          {"client_order_id", r.client_order_id.empty() ? json(nullptr) : json(r.client_order_id)},
+          {"portfolio_id", portfolio_id},
+          {"symbol", instruments.at(r.symbol).symbol},
+          {"side", core::to_string(r.side)},
+          {"type", execution::to_string(r.type)},
+          {"time_in_force", execution::to_string(r.tif)},
+          {"quantity", r.quantity.to_double()},
+          {"filled_quantity", o.filled_quantity.to_double()},
+          {"remaining_quantity", o.remaining().to_double()},
+          {"limit_price", price_or_null(r.limit_price)},
+          {"stop_price", price_or_null(r.stop_price)},
+          {"trail_amount", price_or_null(r.trail_amount)},
+          {"trail_percent", r.trail_percent > 0 ? json(r.trail_percent) : json(nullptr)},
+          {"take_profit", price_or_null(r.take_profit)},
+          {"stop_loss", price_or_null(r.stop_loss)},
+          {"reduce_only", r.reduce_only},
+          {"status", execution::to_string(o.status)},
+          {"terminal", execution::is_terminal(o.status)},
+          {"triggered", o.triggered},
+          {"average_price", price_or_null(o.average_price())},
+          {"filled_notional", money_json(o.filled_notional)},
+          {"fees", money_json(o.fees)},
+          {"reason", o.reason.empty() ? json(nullptr) : json(o.reason)},
+          {"strategy_id", r.strategy_id},
+          {"parent_id", o.parent_id ? json(o.parent_id) : json(nullptr)},
+          {"oco_id", o.oco_id ? json(o.oco_id) : json(nullptr)},
+          {"created_at", core::to_iso8601(o.created)},
+          {"updated_at", core::to_iso8601(o.updated)},
+          {"expires_at", time_or_null(o.expires_at)},
+          {"ts", core::epoch_ms(o.updated)}};
+}
+
+json limits_json(const risk::Limits& l) {
+  return {{"max_order_quantity", l.max_order_quantity.to_double()},
+          {"max_order_notional", money_json(l.max_order_notional)},
+          {"max_position_notional", money_json(l.max_position_notional)},
+          {"max_open_positions", l.max_open_positions},
+          {"max_gross_exposure", money_json(l.max_gross_exposure)},
+          {"max_daily_loss", money_json(l.max_daily_loss)},
+          {"max_drawdown", l.max_drawdown},
+          {"max_orders_per_minute", l.max_orders_per_minute},
+          {"price_band", l.price_band}};
+}
+
+json risk_status_json(const engine::Snapshot& s) {
+  const auto& r = s.risk;
+  json denials = json::object();
+  std::uint64_t total = 0;
+  for (std::size_t i = 1; i < risk::kDenialCount; ++i) {  // 0 is Denial::none
+    denials[std::string(risk::to_string(static_cast<risk::Denial>(i)))] = r.denials[i];
+    total += r.denials[i];
+  }
+  return {{"portfolio_id", s.portfolio_id},
+          {"state", risk::to_string(r.state)},
+          {"limits", limits_json(r.limits)},
+          {"equity", money_json(s.equity())},
+          {"day_start_equity", money_json(r.day_start_equity)},
+          {"peak_equity", money_json(r.peak_equity)},
+          {"daily_pnl", money_json(r.daily_pnl)},
+          {"drawdown", r.drawdown},
+          {"daily_loss_hit", r.daily_loss_hit},
+          {"orders_last_minute", r.orders_last_minute},
+          {"denials", std::move(denials)},
+          {"denials_total", total},
+          {"as_of", core::to_iso8601(s.published_at)}};
+}
+
+json equity_point_json(const risk::EquityPoint& p) {
+  return {{"time", core::to_iso8601(p.ts)}, {"ts", core::epoch_ms(p.ts)}, {"equity", p.equity}};
+}
+
+json portfolio_json(const engine::Snapshot& s) {
+  const auto unrealized = s.unrealized_pnl();
+  const auto equity = s.equity();
+  const double initial = s.initial_capital.to_double();
+  return {{"id", s.portfolio_id},
+          {"name", "default"},
+          {"mode", engine::to_string(s.mode)},
+          {"initial_capital", money_json(s.initial_capital)},
+          {"cash", money_json(s.cash)},
+          {"market_value", money_json(s.market_value())},
+          {"equity", money_json(equity)},
+          {"exposure", exposure_json(s)},
+          {"pnl",
+           {{"realized", money_json(s.realized_pnl)},
+            {"unrealized", money_json(unrealized)},
+            {"fees", money_json(s.fees_paid)},
+            {"total", money_json(s.realized_pnl + unrealized - s.fees_paid)}}},
+          {"return", initial > 0 ? equity.to_double() / initial - 1.0 : 0.0},
+          {"open_positions", s.positions.size()},
+          {"open_orders", open_orders(s)},
+          {"trades_count", s.trades_total},
+          {"session_state", engine::to_string(s.session.state)},
+          {"risk_state", risk::to_string(s.risk.state)},
+          {"updated_at", core::to_iso8601(s.published_at)}};
+}
+
 json trading_status_json(const engine::Snapshot& s) {
   json symbols = json::array();
   for (auto id : s.session.symbols) symbols.push_back(s.instruments->at(id).symbol);
@@ -156,6 +273,7 @@ json trading_status_json(const engine::Snapshot& s) {
             {"total", money_json(s.realized_pnl + unrealized - s.fees_paid)}}},
           {"open_positions", s.positions.size()},
           {"trades_count", s.trades_total},
+          {"risk_state", risk::to_string(s.risk.state)},
           {"started_at", core::to_iso8601(s.session.started_at)},
           {"updated_at", core::to_iso8601(s.session.updated_at)}};
 }
@@ -239,6 +357,8 @@ json engine_status_json(const engine::Snapshot& s) {
           {"journal_full", s.counters.journal_full},
           {"entries_paused", s.counters.entries_paused},
           {"trades_count", s.trades_total},
+          {"open_orders", open_orders(s)},
+          {"risk_state", risk::to_string(s.risk.state)},
           {"daily_pnl", money_json(daily)},
           {"strategies", strategies_summary_json(s)},
           {"feeds", feeds_json(s)},

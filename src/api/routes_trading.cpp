@@ -4,7 +4,9 @@
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/session_commands.hpp"
+#include "meridian/engine/strategy_params.hpp"
 #include "query.hpp"
+#include "request_util.hpp"
 
 namespace meridian::api {
 
@@ -48,6 +50,15 @@ void session_command(ApiContext& ctx, SessionCommand command, const Request& req
   });
 }
 
+// The portfolio a route names: the {id} of /api/portfolios/{id}/..., or the `portfolio`
+// (`portfolio_id`) query parameter; 404 for any but the daemon's.
+std::optional<HttpResponse> named_portfolio(const Request& req, const engine::Snapshot& snap) {
+  if (auto id = req.param("id"); !id.empty()) return check_portfolio(req, snap, id);
+  for (const char* name : {"portfolio", "portfolio_id"})
+    if (auto given = req.query_value(name)) return check_portfolio(req, snap, *given, name);
+  return std::nullopt;
+}
+
 void trades(ApiContext& ctx, const Request& req, const Reply& reply) {
   // user_id is accepted for seed 001's clients; there is one portfolio (user) so far.
   auto user = int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0);
@@ -55,6 +66,7 @@ void trades(ApiContext& ctx, const Request& req, const Reply& reply) {
   auto query = page_query(req, ctx.instruments);
   if (auto* err = std::get_if<HttpResponse>(&query)) return reply(std::move(*err));
   auto snap = ctx.snapshot();
+  if (auto err = named_portfolio(req, *snap)) return reply(std::move(*err));
   reply(json_response(req, http::status::ok,
                       newest_first_page(
                           *snap->trades, std::get<PageQuery>(query),
@@ -64,9 +76,68 @@ void trades(ApiContext& ctx, const Request& req, const Reply& reply) {
 
 void positions(ApiContext& ctx, const Request& req, const Reply& reply) {
   auto snap = ctx.snapshot();
+  if (auto err = named_portfolio(req, *snap)) return reply(std::move(*err));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& p : snap->positions) items.push_back(position_json(p, *snap));
   reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
+}
+
+// PUT /api/trading/strategy: the strategy object ({"class", params..., "position_fraction",
+// "timeframe", "sizing", ...}), bare or as {"strategy": {...}}, over the session's current one.
+void replace_strategy(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  const bool wrapped = body.contains("strategy");
+  const auto& given = wrapped ? body["strategy"] : body;
+  const std::string prefix = wrapped ? "strategy." : "";
+  if (!given.is_object()) return reply(field_error(req, "strategy", "strategy must be an object"));
+  engine::ParamError error;
+  auto strategy = engine::decode_strategy(given.dump(), ctx.snapshot()->session.strategy, error);
+  if (!strategy) return reply(field_error(req, prefix + error.field, error.message));
+  DeferredReply answer(req, std::move(reply));
+  run_engine_command(
+      ctx, [strategy = *strategy](engine::TradingEngine& e) { return e.replace_strategy(strategy); }, "strategy",
+      [&ctx, answer](std::optional<CommandFailure> failure) {
+        if (failure) return answer.failure(*failure);
+        answer.json(http::status::ok, trading_status_json(*ctx.snapshot()));
+      });
+}
+
+// POST /api/trading/reset wipes the paper portfolio, so it asks for {"confirm": "RESET"}.
+void reset(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(body, object_body(req, true));
+  auto confirm = body.find("confirm");
+  if (confirm == body.end() || *confirm != "RESET")
+    return reply(field_error(req, "confirm",
+                             "resetting deletes every position, order and trade of the paper portfolio; send "
+                             "{\"confirm\": \"RESET\"} to do it",
+                             http::status::unprocessable_entity, "confirmation_required", {{"expected", "RESET"}}));
+  DeferredReply answer(req, std::move(reply));
+  run_engine_command(
+      ctx, [](engine::TradingEngine& e) { return e.reset(); }, "confirm",
+      [&ctx, answer](std::optional<CommandFailure> failure) {
+        if (failure) return answer.failure(*failure);
+        answer.json(http::status::ok, trading_status_json(*ctx.snapshot()));
+      });
+}
+
+// Seed 001's engine loop: start restarts it (stop first when it runs), stop is idempotent.
+// Both answer with the engine status. user_id is accepted; there is one user so far.
+void engine_command(ApiContext& ctx, const Request& req, Reply reply, bool start) {
+  MERIDIAN_TRY_REPLY(user, int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0));
+  (void)user;
+  DeferredReply answer(req, std::move(reply));
+  run_engine_command(
+      ctx,
+      [start](engine::TradingEngine& e) -> engine::CommandResult {
+        if (e.session().state != engine::SessionState::stopped)
+          if (auto err = e.stop()) return err;
+        return start ? e.start(std::nullopt, std::nullopt) : std::nullopt;
+      },
+      "user_id",
+      [&ctx, answer](std::optional<CommandFailure> failure) {
+        if (failure) return answer.failure(*failure);
+        answer.json(http::status::ok, engine_status_json(*ctx.snapshot()));
+      });
 }
 
 }  // namespace
@@ -93,8 +164,22 @@ void add_trading_routes(Router& router, ApiContext& ctx) {
   auto trades_handler = [&ctx](const Request& req, Reply reply) { trades(ctx, req, reply); };
   router.add({http::verb::get, "/api/trades", Role::viewer, "Executed trades, newest first", trades_handler});
   router.add({http::verb::get, "/api/trading/trades", Role::viewer, "Executed trades, newest first", trades_handler});
-  router.add({http::verb::get, "/api/trading/positions", Role::viewer, "Open positions",
-              [&ctx](const Request& req, Reply reply) { positions(ctx, req, reply); }});
+  router.add({http::verb::get, "/api/portfolios/{id}/trades", Role::viewer, "The portfolio's trades, newest first",
+              trades_handler});
+  auto positions_handler = [&ctx](const Request& req, Reply reply) { positions(ctx, req, reply); };
+  router.add({http::verb::get, "/api/trading/positions", Role::viewer, "Open positions", positions_handler});
+  router.add({http::verb::get, "/market/positions", Role::viewer, "Open positions", positions_handler});
+  router.add({http::verb::get, "/api/portfolios/{id}/positions", Role::viewer, "The portfolio's open positions",
+              positions_handler});
+  router.add({http::verb::put, "/api/trading/strategy", Role::trader, "Replace the session's strategy",
+              [&ctx](const Request& req, Reply reply) { replace_strategy(ctx, req, std::move(reply)); }});
+  router.add({http::verb::post, "/api/trading/reset", Role::admin,
+              "Reset the paper portfolio (body {\"confirm\":\"RESET\"})",
+              [&ctx](const Request& req, Reply reply) { reset(ctx, req, std::move(reply)); }});
+  router.add({http::verb::post, "/api/engine/start", Role::trader, "Restart the engine loop",
+              [&ctx](const Request& req, Reply reply) { engine_command(ctx, req, std::move(reply), true); }});
+  router.add({http::verb::post, "/api/engine/stop", Role::trader, "Stop the engine loop",
+              [&ctx](const Request& req, Reply reply) { engine_command(ctx, req, std::move(reply), false); }});
 }
 
 }  // namespace meridian::api

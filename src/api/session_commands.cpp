@@ -22,11 +22,19 @@ void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(eng
                         std::string field, std::function<void(std::optional<CommandFailure>)> done) {
   ctx.runner.command(std::move(fn), [field = std::move(field), done = std::move(done)](const engine::CommandResult& r) {
     if (!r) return done(std::nullopt);
+    CommandFailure failure;
     switch (r->code) {
-      case core::Errc::not_found: return done(CommandFailure{http::status::not_found, "not_found", r->message});
-      case core::Errc::invalid_argument: return done(field_error(field, r->message));
-      default: return done(CommandFailure{http::status::conflict, "invalid_state", r->message});
+      case core::Errc::not_found: failure = {http::status::not_found, "not_found", r->message}; break;
+      // The engine names the field at fault when it knows it better than the caller.
+      case core::Errc::invalid_argument: failure = field_error(r->field.empty() ? field : r->field, r->message); break;
+      case core::Errc::rejected:
+        failure = {http::status::unprocessable_entity, "risk_denied", r->message, {{"message", r->message}}};
+        break;
+      default: failure = {http::status::conflict, "invalid_state", r->message}; break;
     }
+    if (!r->field.empty()) failure.details["field"] = r->field;
+    if (!r->reason.empty() || r->code == core::Errc::rejected) failure.details["reason"] = r->reason;
+    done(std::move(failure));
   });
 }
 

@@ -22,6 +22,26 @@ const char* session_message_type(engine::SessionChange c) {
   }
   return "status";
 }
+// Risk changes follow session changes: /ws gets a named message with the full status, the
+// seed-003 streams a `state_change` (whose `state` stays the session's; `risk_state` is new).
+std::string risk_message(const engine::RiskChanged& change, const engine::Snapshot& snap) {
+  auto data = risk_status_json(snap);
+  data["from"] = risk::to_string(change.from);
+  data["to"] = risk::to_string(change.to);
+  data["reason"] = change.reason;
+  return nlohmann::json{{"type", "risk"}, {"ts", now_ms()}, {"data", std::move(data)}}.dump();
+}
+
+std::string risk_state_change(const engine::RiskChanged& change, const engine::Snapshot& snap) {
+  return nlohmann::json{{"type", "state_change"},
+                        {"ts", now_ms()},
+                        {"state", engine::to_string(snap.session.state)},
+                        {"change", "risk"},
+                        {"risk_state", risk::to_string(change.to)},
+                        {"from", risk::to_string(change.from)},
+                        {"reason", change.reason}}
+      .dump();
+}
 }  // namespace
 
 WsHub::WsHub(boost::asio::io_context& io, ApiContext& ctx)
@@ -67,6 +87,16 @@ void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<con
             .dump());
     broadcast(message, {.audience = WsTarget::main});
     broadcast(message, {.symbol = static_cast<int>(sig->entry.signal.symbol), .audience = WsTarget::stream});
+  } else if (const auto* order = std::get_if<engine::OrderChanged>(&event)) {
+    broadcast(std::make_shared<const std::string>(
+                  nlohmann::json{{"type", "order"},
+                                 {"ts", now_ms()},
+                                 {"data", order_json(order->order, ctx_.instruments, snap->portfolio_id)}}
+                      .dump()),
+              {.audience = WsTarget::main});
+  } else if (const auto* risk = std::get_if<engine::RiskChanged>(&event)) {
+    broadcast(std::make_shared<const std::string>(risk_message(*risk, *snap)), {.audience = WsTarget::main});
+    broadcast(std::make_shared<const std::string>(risk_state_change(*risk, *snap)), {.audience = WsTarget::stream});
   } else if (const auto* closed = std::get_if<engine::BarClosed>(&event)) {
     if (clients() > 0) on_bar(closed->bar);
   } else if (std::holds_alternative<engine::PricesMoved>(event)) {

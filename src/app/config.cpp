@@ -9,6 +9,7 @@
 #include "meridian/app/data_cmd.hpp"
 #include "meridian/app/indicators_cmd.hpp"
 #include "meridian/app/serve.hpp"
+#include "meridian/app/trading_config.hpp"
 #include "meridian/market/calendar.hpp"
 
 namespace meridian::app {
@@ -38,7 +39,52 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--initial-capital", c.initial_capital, "Paper capital of a new portfolio")
       ->envname("MERIDIAN_INITIAL_CAPITAL")
       ->check(CLI::Range(1.0, 1e12));
-  app.add_option("--fee-bps", c.fee_bps, "Paper fee in basis points of notional")->check(CLI::Range(0, 1000));
+  app.add_option("--fee-bps", c.fee_bps, "Paper taker fee in basis points of notional")->check(CLI::Range(0.0, 1000.0));
+  app.add_option("--maker-fee-bps", c.maker_fee_bps, "Paper maker fee (resting limit orders), basis points")
+      ->check(CLI::Range(0.0, 1000.0));
+  app.add_option("--venue-fee", c.venue_fees,
+                 "Fees of one venue, VENUE=MAKER_BPS:TAKER_BPS (crypto, nse, nyse); repeatable")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            std::string error;
+            return parse_venue_fee(value, error) ? std::string() : error;
+          },
+          "VENUE=MAKER:TAKER", "venue fee"));
+  app.add_option("--slippage-bps", c.slippage_bps, "Paper market orders: fixed slippage, basis points")
+      ->check(CLI::Range(0.0, 1000.0));
+  app.add_option("--impact-bps", c.impact_bps, "Paper market orders: impact at an order the size of a tick's volume")
+      ->check(CLI::Range(0.0, 10000.0));
+  app.add_option("--max-participation", c.max_participation, "Share of a tick's volume one order may fill, (0, 1]")
+      ->check(CLI::Range(0.0001, 1.0));
+  app.add_option("--fill-latency-ms", c.fill_latency_ms, "Paper fills: time from decision to the earliest fill")
+      ->check(CLI::Range(0, 60'000));
+  app.add_option("--max-order-notional", c.max_order_notional, "Risk: largest order value (0: no limit)")
+      ->check(CLI::Range(0.0, 1e15));
+  app.add_option("--max-order-quantity", c.max_order_quantity, "Risk: largest order quantity (0: no limit)")
+      ->check(CLI::Range(0.0, 1e12));
+  app.add_option("--max-position-notional", c.max_position_notional, "Risk: largest position value per symbol")
+      ->check(CLI::Range(0.0, 1e15));
+  app.add_option("--max-open-positions", c.max_open_positions, "Risk: most symbols held at once (0: no limit)")
+      ->check(CLI::Range(0, 100'000));
+  app.add_option("--max-gross-exposure", c.max_gross_exposure, "Risk: largest sum of position values (0: no limit)")
+      ->check(CLI::Range(0.0, 1e15));
+  app.add_option("--max-daily-loss", c.max_daily_loss, "Risk: loss in a UTC day that stops new entries until the next")
+      ->check(CLI::Range(0.0, 1e15));
+  app.add_option("--max-drawdown", c.max_drawdown, "Risk: fall from peak equity (fraction) that halts the portfolio")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--max-orders-per-minute", c.max_orders_per_minute, "Risk: order rate limit (0: none)")
+      ->check(CLI::Range(0, 4096));
+  app.add_option("--price-band", c.price_band,
+                 "Risk: largest distance of a limit/stop price from the last trade, as a fraction (0: off)")
+      ->check(CLI::Range(0.0, 10.0));
+  app.add_option("--stop-loss-pct", c.stop_loss_pct, "Exits: stop-loss placed with each strategy entry, percent")
+      ->check(CLI::Range(0.0, 99.0));
+  app.add_option("--take-profit-pct", c.take_profit_pct, "Exits: take-profit placed with each strategy entry, percent")
+      ->check(CLI::Range(0.0, 1000.0));
+  app.add_option("--trailing-stop-pct", c.trailing_stop_pct, "Exits: trailing stop with each strategy entry, percent")
+      ->check(CLI::Range(0.0, 99.0));
   app.add_option("--position-fraction", c.position_fraction, "Share of equity per entry")
       ->check(CLI::Range(0.0001, 1.0));
   app.add_option("--fast-period", c.fast_period, "SMA crossover fast period")->check(CLI::Range(1, 1000));

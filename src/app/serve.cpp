@@ -1,4 +1,5 @@
 #include "meridian/app/serve.hpp"
+#include "meridian/app/trading_config.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -60,6 +61,8 @@ engine::EngineConfig engine_config(const Config& c) {
   e.strategy.position_fraction = c.position_fraction;
   e.autostart = c.autostart;
   e.journal_backlog_limit = static_cast<std::uint64_t>(c.journal_backlog_limit);
+  e.limits = risk_limits(c);
+  e.exits = {c.stop_loss_pct, c.take_profit_pct, c.trailing_stop_pct};
   e.use_calendars = c.calendars;
   for (const auto& text : c.holidays) {
     std::string error;  // the --holiday check already refused bad values
@@ -204,6 +207,7 @@ int serve(const Config& config) {
   runner_cfg.tick_interval = std::chrono::milliseconds(config.tick_interval_ms);
   runner_cfg.publish_interval = std::chrono::milliseconds(config.publish_interval_ms);
   runner_cfg.history_bars = static_cast<std::size_t>(config.history_bars);
+  runner_cfg.paper = paper_config(config);
   market::SimConfig sim;
   sim.seed = config.sim_seed;
   sim.time_step = std::chrono::milliseconds(config.sim_time_step_ms);

@@ -29,7 +29,7 @@ EngineRunner::EngineRunner(boost::asio::io_context& io, const core::InstrumentTa
       instruments_(instruments),
       config_(runner_config),
       first_start_(recovered.bars.empty()),
-      executor_(execution::PaperConfig{}),
+      executor_(runner_config.paper, instruments),
       prices_(make_prices(instruments, sim_config, recovered)),
       engine_(instruments, std::move(engine_config), executor_, journal, std::move(recovered)),
       simulated_(!make_feed),

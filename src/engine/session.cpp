@@ -27,4 +27,20 @@ std::string_view to_string(Mode m) noexcept {
   return "simulation";
 }
 
+std::string_view to_string(Sizing s) noexcept {
+  switch (s) {
+    case Sizing::fraction: return "fraction";
+    case Sizing::risk: return "risk";
+    case Sizing::notional: return "notional";
+    case Sizing::kelly: return "kelly";
+  }
+  return "fraction";
+}
+
+std::optional<Sizing> parse_sizing(std::string_view s) noexcept {
+  for (auto v : {Sizing::fraction, Sizing::risk, Sizing::notional, Sizing::kelly})
+    if (to_string(v) == s) return v;
+  return std::nullopt;
+}
+
 }  // namespace meridian::engine

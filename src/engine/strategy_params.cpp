@@ -6,10 +6,66 @@
 
 namespace meridian::engine {
 
+namespace {
+bool is_sizing_field(std::string_view key) noexcept {
+  return key == "sizing" || key == "risk_fraction" || key == "notional" || key == "stop_loss_pct" ||
+         key == "take_profit_pct" || key == "trailing_stop_pct";
+}
+
+// Sizing and automatic exits: the same fields for every class.
+bool decode_sizing(const nlohmann::json& j, StrategyConfig& out, ParamError& error) {
+  if (auto it = j.find("sizing"); it != j.end()) {
+    const auto sizing = it->is_string() ? parse_sizing(it->get<std::string>()) : std::nullopt;
+    if (!sizing) {
+      error = {"sizing", "sizing must be one of fraction, risk, notional, kelly"};
+      return false;
+    }
+    out.sizing = *sizing;
+  }
+  struct Number {
+    const char* name;
+    double* target;
+    double max;
+    bool allow_zero;
+  };
+  const Number numbers[] = {{"risk_fraction", &out.risk_fraction, 1.0, false},
+                            {"notional", &out.notional, 1e12, true},
+                            {"stop_loss_pct", &out.exits.stop_loss_pct, 99.0, true},
+                            {"take_profit_pct", &out.exits.take_profit_pct, 1000.0, true},
+                            {"trailing_stop_pct", &out.exits.trailing_stop_pct, 99.0, true}};
+  for (const auto& n : numbers) {
+    auto it = j.find(n.name);
+    if (it == j.end()) continue;
+    const double v = it->is_number() ? it->get<double>() : -1.0;
+    if (!it->is_number() || !(v >= 0.0) || (!n.allow_zero && v == 0.0) || v > n.max) {
+      error = {n.name, std::string(n.name) + " must be a number in " + (n.allow_zero ? "[0, " : "(0, ") +
+                           nlohmann::json(n.max).dump() + "]"};
+      return false;
+    }
+    *n.target = v;
+  }
+  if (out.sizing == Sizing::risk && out.exits.stop_loss_pct <= 0 && out.exits.trailing_stop_pct <= 0) {
+    error = {"sizing", "risk sizing needs stop_loss_pct or trailing_stop_pct: the stop sets the size"};
+    return false;
+  }
+  if (out.sizing == Sizing::notional && out.notional <= 0) {
+    error = {"notional", "notional sizing needs notional > 0"};
+    return false;
+  }
+  return true;
+}
+}  // namespace
+
 std::string encode_strategy(const StrategyConfig& config) {
   nlohmann::json j{{"class", config.class_name},
                    {"position_fraction", config.position_fraction},
-                   {"timeframe", core::to_string(config.timeframe)}};
+                   {"timeframe", core::to_string(config.timeframe)},
+                   {"sizing", to_string(config.sizing)},
+                   {"risk_fraction", config.risk_fraction},
+                   {"notional", config.notional},
+                   {"stop_loss_pct", config.exits.stop_loss_pct},
+                   {"take_profit_pct", config.exits.take_profit_pct},
+                   {"trailing_stop_pct", config.exits.trailing_stop_pct}};
   if (const auto* cls = strategies::find_strategy_class(config.class_name)) {
     for (std::size_t i = 0; i < cls->params.size(); ++i) {
       const auto& spec = cls->params[i];
@@ -51,7 +107,7 @@ std::optional<StrategyConfig> decode_strategy(std::string_view json, const Strat
   }
   for (auto it = j.begin(); it != j.end(); ++it) {
     const auto& key = it.key();
-    if (key == "class" || key == "position_fraction" || key == "timeframe") continue;
+    if (key == "class" || key == "position_fraction" || key == "timeframe" || is_sizing_field(key)) continue;
     std::size_t index = cls->params.size();
     for (std::size_t i = 0; i < cls->params.size(); ++i)
       if (cls->params[i].name == key) index = i;
@@ -87,6 +143,7 @@ std::optional<StrategyConfig> decode_strategy(std::string_view json, const Strat
     }
     out.position_fraction = it->get<double>();
   }
+  if (!decode_sizing(j, out, error)) return std::nullopt;
   if (auto it = j.find("timeframe"); it != j.end()) {
     if (!it->is_string() || it->get<std::string>() != "1m") {
       error = {"timeframe", "timeframe must be \"1m\" (other timeframes are not available yet)"};

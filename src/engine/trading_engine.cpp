@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine_log.hpp"
 #include "meridian/risk/sizing.hpp"
 #include "meridian/strategies/registry.hpp"
 
@@ -16,6 +17,16 @@ std::vector<core::SymbolId> all_symbols(const core::InstrumentTable& instruments
   return ids;
 }
 
+CommandResult validate_strategy(const StrategyConfig& strategy) {
+  const auto* cls = strategies::find_strategy_class(strategy.class_name);
+  if (!cls) return CommandError{core::Errc::invalid_argument, "unknown strategy class"};
+  if (auto err = strategies::validate_params(*cls, strategy.params))
+    return CommandError{core::Errc::invalid_argument, *err};
+  if (!(strategy.position_fraction > 0.0 && strategy.position_fraction <= 1.0))
+    return CommandError{core::Errc::invalid_argument, "position_fraction must be in (0, 1]"};
+  return std::nullopt;
+}
+
 // By SymbolId: the venue calendar that gates each instrument; none for a venue without one
 // (it is treated as always open rather than never).
 std::vector<std::optional<market::Venue>> venues_of(const core::InstrumentTable& instruments) {
@@ -24,17 +35,10 @@ std::vector<std::optional<market::Venue>> venues_of(const core::InstrumentTable&
   return out;
 }
 
-std::shared_ptr<spdlog::logger> engine_log() {
-  static auto log = [] {
-    auto existing = spdlog::get("engine");
-    return existing ? existing : spdlog::default_logger()->clone("engine");
-  }();
-  return log;
-}
 }  // namespace
 
 TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineConfig config,
-                             execution::PaperExecutor& executor, JournalQueue& journal, RecoveredState recovered)
+                             execution::Executor& executor, JournalQueue& journal, RecoveredState recovered)
     : instruments_(instruments),
       config_(std::move(config)),
       executor_(executor),
@@ -43,7 +47,8 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
       symbols_(instruments.size()),
       live_(config_.initial_capital, instruments.size()),
       durable_(config_.initial_capital, instruments.size()),
-      venue_of_(venues_of(instruments)) {
+      venue_of_(venues_of(instruments)),
+      risk_(config_.limits) {
   if (recovered.has_portfolio) {
     live_.restore_cash(recovered.cash, recovered.fees_paid);
     for (const auto& [symbol, position] : recovered.positions)
@@ -87,6 +92,26 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
       inst->durable = inst->live;
     }
   }
+  if (recovered.risk) {
+    risk_.set_limits(recovered.risk->limits);
+    risk_.restore(recovered.risk->memory);
+  }
+  for (const auto& p : recovered.equity) equity_.push_back(p);
+  for (auto& o : recovered.recent_orders) remember_finished(o);
+  for (const auto& [id, seq] : recovered.order_event_seqs) event_seqs_[id] = seq;
+  for (auto& o : recovered.open_orders) {
+    if (!o.request.client_order_id.empty()) client_ids_[o.request.client_order_id] = o.id;
+    const auto id = o.id;
+    try {
+      // Only accepted orders rest; a stored "new" one never reached the executor.
+      if (o.status == execution::OrderStatus::accepted || o.status == execution::OrderStatus::partially_filled)
+        executor_.restore(std::move(o));
+    } catch (const std::exception& e) {
+      engine_log()->error("order {} cannot rest again after the restart and is left out: {}", id, e.what());
+    }
+  }
+  for (std::size_t i = 0; i < live_.positions().size(); ++i)
+    if (!live_.positions()[i].quantity.is_zero()) held_.push_back(static_cast<core::SymbolId>(i));
   warm_up(recovered.bars, false);
 }
 
@@ -135,11 +160,16 @@ void TradingEngine::on_ticks(std::span<const core::Tick> ticks) {
     view.has_tick = true;
     ++view.ticks;
     market_time_ = std::max(market_time_, tick.ts);
+    // Resting orders see the tick before any decision made on it: an order placed on this
+    // tick fills on a later one (no look-ahead).
+    executor_.on_tick(tick, *this);
+    if (!deferred_cancels_.empty()) run_deferred_cancels();
     bars_.on_tick(tick, [this](const core::Bar& bar) { on_bar_closed(bar); });
     if (const auto* partial = bars_.open_minute(tick.symbol)) {
       view.partial = *partial;
       view.has_partial = true;
     }
+    sample_equity(tick.ts);
   }
   if (!ticks.empty()) {
     dirty_ = true;
@@ -223,21 +253,33 @@ void TradingEngine::log_signal(const SignalEntry& entry) {
 
 core::Money TradingEngine::live_equity() const noexcept {
   core::Money equity = live_.cash();
-  for (std::size_t i = 0; i < symbols_.size(); ++i) {
-    const auto& pos = live_.positions()[i];
-    if (!pos.quantity.is_zero()) equity += core::notional(symbols_[i].last.last, pos.quantity);
-  }
+  for (auto id : held_) equity += core::notional(symbols_[id].last.last, live_.positions()[id].quantity);
   return equity;
+}
+
+core::Money TradingEngine::gross_exposure() const noexcept {
+  core::Money total;
+  for (auto id : held_) {
+    const auto value = core::notional(symbols_[id].last.last, live_.positions()[id].quantity);
+    total += value.raw() < 0 ? -value : value;
+  }
+  return total;
 }
 
 void TradingEngine::act_on(Instance& instance, const strategies::Signal& signal) {
   const auto& touch = symbols_[signal.symbol].last;
-  // Each instance trades its own holding: many strategies may share a symbol.
+  const auto strategy_id = instance.view.config.id;
+  // Each instance trades its own holding: many strategies may share a symbol. One entry per
+  // position, one exit at a time: a signal while an order of this instance for the symbol is
+  // still working adds nothing.
+  if (has_working_order(strategy_id, signal.symbol)) return;
   const auto& position = instance.live.position(signal.symbol);
-  risk::OrderIntent intent;
-  intent.side = signal.side;
+  execution::OrderRequest request;
+  request.symbol = signal.symbol;
+  request.side = signal.side;
+  request.strategy_id = strategy_id;
   if (signal.side == core::Side::buy) {
-    if (!position.quantity.is_zero()) return;  // one entry per position
+    if (!position.quantity.is_zero()) return;
     if (counters_.journal_full) {
       // Exits still go through (they reduce risk); entries wait for the database.
       if (counters_.entries_paused++ == 0 || counters_.entries_paused % 1000 == 0)
@@ -245,55 +287,30 @@ void TradingEngine::act_on(Instance& instance, const strategies::Signal& signal)
                            counters_.journal_backlog, instruments_.at(signal.symbol).symbol);
       return;
     }
-    intent.price = touch.ask;
-    intent.quantity = risk::fixed_fraction(live_equity(), instance.view.config.strategy.position_fraction, touch.ask,
-                                           instruments_.at(signal.symbol).qty_decimals);
+    const auto exits = exit_rules(instance);
+    const int decimals = instruments_.at(signal.symbol).price_decimals;
+    const double entry = touch.ask.to_double();
+    auto at_pct = [&](double pct) { return core::Price::from_double(entry * (1.0 + pct / 100.0)).rounded(decimals); };
+    if (exits.take_profit_pct > 0) request.take_profit = at_pct(exits.take_profit_pct);
+    if (exits.trailing_stop_pct > 0) {
+      request.stop_loss = at_pct(-exits.trailing_stop_pct);
+      request.bracket_trail_percent = exits.trailing_stop_pct;
+    } else if (exits.stop_loss_pct > 0) {
+      request.stop_loss = at_pct(-exits.stop_loss_pct);
+    }
+    request.quantity = entry_quantity(instance, signal.symbol, touch.ask, request.stop_loss);
   } else {
     if (position.quantity.is_zero()) return;  // long-only: nothing to sell
-    intent.price = touch.bid;
-    intent.quantity = position.quantity;
+    request.quantity = position.quantity;
+    request.reduce_only = true;
   }
-  intent.fee = executor_.fee_for(intent.price, intent.quantity);
-  const auto denial = risk::check_order(intent, {live_.cash(), position.quantity}, config_.limits);
-  if (denial != risk::Denial::none) {
-    ++counters_.rejects;
-    engine_log()->info("risk denied {} {} {}: {}", to_string(signal.side), intent.quantity.to_string(),
-                       instruments_.at(signal.symbol).symbol, risk::to_string(denial));
+  if (auto denial = place(std::move(request), false)) {
+    engine_log()->info("risk denied {} {} for {}: {}", to_string(signal.side), instruments_.at(signal.symbol).symbol,
+                       instance.view.config.name, risk::to_string(*denial));
     return;
   }
-  execution::Order order{next_order_id_++, signal.symbol, signal.side, intent.quantity, execution::OrderType::market,
-                         touch.ts};
-  ++counters_.orders;
-  acting_instance_ = instance.view.config.id;
-  executor_.submit(order, touch, *this);
-  acting_instance_ = 0;
-}
-
-void TradingEngine::on_fill(const execution::Fill& fill) {
-  const auto realized = live_.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
-  auto* inst = find_instance(acting_instance_);
-  if (inst) inst->live.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
-  Trade trade{next_trade_id_++,
-              fill.order_id,
-              config_.portfolio_id,
-              fill.symbol,
-              fill.side,
-              fill.quantity,
-              fill.price,
-              fill.fee,
-              realized,
-              fill.ts,
-              inst ? inst->view.config.strategy.class_name : std::string_view("manual"),
-              acting_instance_};
-  const std::uint64_t seq = next_seq_;
-  append_journal(TradeRecord{trade, live_.cash(), live_.fees_paid(), live_.position(fill.symbol)});
-  pending_trades_.push_back({seq, trade});
-  dirty_ = true;
-}
-
-void TradingEngine::on_reject(const execution::Order& order, std::string_view reason) {
-  ++counters_.rejects;
-  engine_log()->warn("order {} for {} rejected: {}", order.id, instruments_.at(order.symbol).symbol, reason);
+  // The exit replaces the bracket legs resting for this position.
+  if (signal.side == core::Side::sell) cancel_exits(strategy_id, signal.symbol);
 }
 
 void TradingEngine::on_durable(std::uint64_t seq) {
@@ -367,14 +384,8 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
     return CommandError{core::Errc::conflict, "trading is already " + std::string(to_string(session_.state)) +
                                                   "; stop it before starting again"};
   // Validate everything before changing anything: a rejected start leaves no trace.
-  if (strategy) {
-    const auto* cls = strategies::find_strategy_class(strategy->class_name);
-    if (!cls) return CommandError{core::Errc::invalid_argument, "unknown strategy class"};
-    if (auto err = strategies::validate_params(*cls, strategy->params))
-      return CommandError{core::Errc::invalid_argument, *err};
-    if (!(strategy->position_fraction > 0.0 && strategy->position_fraction <= 1.0))
-      return CommandError{core::Errc::invalid_argument, "position_fraction must be in (0, 1]"};
-  }
+  if (strategy)
+    if (auto err = validate_strategy(*strategy)) return err;
   if (symbols) {
     if (symbols->empty()) return CommandError{core::Errc::invalid_argument, "symbols must not be empty"};
     for (auto id : *symbols)
@@ -385,6 +396,16 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
   if (strategy || symbols || instances_.front().view.disabled) rebuild_strategy();
   session_.started_at = core::now();
   change_session(SessionState::running, SessionChange::started);
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::replace_strategy(StrategyConfig strategy) {
+  if (auto err = validate_strategy(strategy)) return err;
+  session_.strategy = std::move(strategy);
+  rebuild_strategy();
+  session_.updated_at = core::now();
+  append_journal(session_);
+  dirty_ = true;
   return std::nullopt;
 }
 
@@ -475,6 +496,21 @@ std::shared_ptr<Snapshot> TradingEngine::make_snapshot() {
   s->instances = instance_views_;
   s->venues = venue_views();
   s->calendars = config_.use_calendars;
+  s->portfolio_id = config_.portfolio_id;
+  if (orders_dirty_ || !order_views_) {
+    auto list = std::make_shared<OrderList>(finished_orders_.begin(), finished_orders_.end());
+    const auto open = executor_.open_orders();
+    list->insert(list->end(), open.begin(), open.end());
+    std::sort(list->begin(), list->end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    order_views_ = std::move(list);
+    orders_dirty_ = false;
+  }
+  s->orders = order_views_;
+  s->risk = risk_view();
+  if (!equity_view_ || equity_view_->size() != equity_.size() ||
+      (!equity_.empty() && equity_view_->back().ts != equity_.back().ts))
+    equity_view_ = std::make_shared<const EquityCurve>(equity_.begin(), equity_.end());
+  s->equity_curve = equity_view_;
   dirty_ = false;
   return s;
 }

@@ -7,6 +7,8 @@
 #include <tuple>
 
 #include "meridian/strategies/signal_json.hpp"
+#include "order_batch.hpp"
+#include "pg_array.hpp"
 #include "pg_codec.hpp"
 #include "session_codec.hpp"
 
@@ -32,44 +34,15 @@ std::shared_ptr<spdlog::logger> storage_log() {
   return log;
 }
 
-// One PostgreSQL array literal, built element by element, sent as one text parameter and
-// expanded server-side by unnest(): a whole column of a batch in one value. Text elements are
-// double-quoted with " and \ escaped, so reasons and indicator JSON survive any content.
-class PgArray {
- public:
-  void add(std::string_view text) {
-    out_ += out_.size() == 1 ? "\"" : ",\"";
-    for (char c : text) {
-      if (c == '"' || c == '\\') out_ += '\\';
-      out_ += c;
-    }
-    out_ += '"';
-  }
-  // Numbers, timestamps and booleans as we format them hold no character that needs quoting.
-  void add_plain(std::string_view text) {
-    if (out_.size() > 1) out_ += ',';
-    out_ += text;
-  }
-  void add_plain(long long v) { add_plain(std::string_view(std::to_string(v))); }
-  std::string str() const { return out_ + '}'; }
-
- private:
-  std::string out_ = "{";
-};
-
-// Orders, trades, the positions they leave and the portfolio's cash, in one statement. A
-// trade's order is a filled market order with the trade's figures, so both come from one
-// unnest. Positions get one upsert per symbol with the batch's last position for it, cash
-// the batch's last cash: what applying the records one by one would end with. ON CONFLICT
-// DO NOTHING on the logs: a batch retried after a commit whose ack was lost adds no row.
+// Trades, the positions they leave and the portfolio's cash, in one statement (each trade's
+// order is written before, from its OrderRecord). Positions get one upsert per symbol with the batch's last position
+// for it, cash the batch's last cash: what applying the records one by one would end with. ON CONFLICT DO NOTHING on
+// the logs: a batch retried after a commit whose ack was lost adds no row.
 constexpr const char* kTradesSql =
     "WITH t AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],"
     "   $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::text[], $11::timestamptz[], $12::bigint[])"
     "   AS t(id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, executed_at,"
     "        strategy_id)),"
-    " o AS (INSERT INTO orders (id, portfolio_id, symbol, side, type, quantity, status, strategy, created_at,"
-    "   updated_at) SELECT order_id, portfolio_id, symbol, side, 'market', quantity, 'filled', strategy, executed_at,"
-    "   executed_at FROM t ON CONFLICT (id) DO NOTHING),"
     " p AS (INSERT INTO positions (portfolio_id, symbol, quantity, cost_basis, realized_pnl, updated_at)"
     "   SELECT $13::bigint, * FROM unnest($14::text[], $15::numeric[], $16::numeric[], $17::numeric[],"
     "   $18::timestamptz[]) ON CONFLICT (portfolio_id, symbol) DO UPDATE SET quantity = EXCLUDED.quantity,"
@@ -169,11 +142,31 @@ class BatchWriter {
     tx_.exec_params0("DELETE FROM strategies WHERE id = $1", static_cast<long long>(r.id));
   }
 
+  void operator()(const engine::OrderRecord& r) { orders_.add(r); }
+  void operator()(const engine::RiskRecord& r) const { write_risk(tx_, portfolio_id_, r); }
+  void operator()(const engine::EquityRecord& r) {
+    equity_.at.add(pg::text(r.ts));
+    equity_.equity.add_plain(r.equity.to_string());
+    equity_.cash.add_plain(r.cash.to_string());
+  }
+  // Everything before the reset is written first, so the reset deletes it too.
+  void operator()(const engine::ResetRecord& r) {
+    flush();
+    write_reset(tx_, portfolio_id_, r);
+  }
+
   void operator()(const engine::StopRecord&) const {}
 
-  // The set-based statements for everything collected.
+  // The set-based statements for everything collected, which is then forgotten.
   void flush() {
+    // Orders before the trades that refer to them.
+    orders_.flush(tx_, instruments_, portfolio_id_);
     if (last_trade_) write_trades();
+    if (!equity_.at.empty())
+      tx_.exec_params0(
+          "INSERT INTO equity_samples (portfolio_id, at, equity, cash) SELECT $1, * FROM unnest($2::timestamptz[],"
+          " $3::numeric[], $4::numeric[]) ON CONFLICT (portfolio_id, at) DO NOTHING",
+          portfolio_id_, equity_.at.str(), equity_.equity.str(), equity_.cash.str());
     if (!bars_.empty()) write_bars();
     if (signal_count_) {
       auto& s = signals_;
@@ -181,6 +174,13 @@ class BatchWriter {
                        s.price.str(), s.reason.str(), s.indicators.str(), s.acted.str(), s.ts.str(),
                        s.strategy_id.str());
     }
+    trades_ = {};
+    std::fill(last_position_.begin(), last_position_.end(), nullptr);
+    last_trade_ = nullptr;
+    bars_.clear();
+    signals_ = {};
+    signal_count_ = 0;
+    equity_ = {};
   }
 
  private:
@@ -230,6 +230,9 @@ class BatchWriter {
   struct SignalColumns {
     PgArray id, strategy, symbol, side, strength, price, reason, indicators, acted, ts, strategy_id;
   };
+  struct EquityColumns {
+    PgArray at, equity, cash;
+  };
 
   pqxx::work& tx_;
   const core::InstrumentTable& instruments_;
@@ -240,6 +243,8 @@ class BatchWriter {
   std::vector<const core::Bar*> bars_;
   SignalColumns signals_;
   std::size_t signal_count_ = 0;
+  OrderBatch orders_;
+  EquityColumns equity_;
 };
 }  // namespace
 

@@ -10,6 +10,7 @@
 
 #include "meridian/engine/ledger.hpp"
 #include "meridian/strategies/registry.hpp"
+#include "order_recovery.hpp"
 #include "pg_codec.hpp"
 #include "portfolio_rows.hpp"
 #include "session_codec.hpp"
@@ -272,6 +273,9 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
   }
   load_signals(tx, instruments, s);
   load_instances(tx, instruments, options.portfolio_id, s);
+  load_orders(tx, instruments, options.portfolio_id, s);
+  load_risk(tx, options.portfolio_id, s);
+  load_equity(tx, options.portfolio_id, s);
   tx.commit();
   auto& sum = report.summary;
   sum.from_database = true;

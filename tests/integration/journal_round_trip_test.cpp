@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/execution/paper_executor.hpp"
 #include "meridian/storage/journal_writer.hpp"
 #include "meridian/storage/migrations.hpp"
 #include "meridian/storage/recovery.hpp"
@@ -228,7 +229,7 @@ class JournalRoundTrip : public PgTest {
   }
 
   const core::InstrumentTable instruments_{two_instruments()};
-  execution::PaperExecutor executor_{execution::PaperConfig{}};
+  execution::PaperExecutor executor_{execution::PaperConfig{}, instruments_};
   engine::JournalQueue queue_{4096};
   std::atomic<std::uint64_t> acked_{0};
   std::unique_ptr<engine::TradingEngine> engine_;
@@ -310,7 +311,7 @@ TEST_F(JournalRoundTrip, SecondEngineFromRecoveredStateHasTheSameSnapshot) {
   const auto report = reload();
   ASSERT_TRUE(report.summary.reconciled) << report.summary.reconcile_detail;
 
-  execution::PaperExecutor executor{execution::PaperConfig{}};
+  execution::PaperExecutor executor{execution::PaperConfig{}, instruments_};
   engine::JournalQueue queue{4096};
   engine::TradingEngine second(instruments_, engine_config(), executor, queue, report.state);
   const auto a = engine_->make_snapshot();
@@ -433,7 +434,7 @@ TEST_F(JournalRoundTrip, StrategyInstancesAndTheirHoldingsSurviveARestart) {
 
   // A second engine from it shows the same instances and holdings.
   engine::JournalQueue queue(4096);
-  execution::PaperExecutor executor{execution::PaperConfig{}};
+  execution::PaperExecutor executor{execution::PaperConfig{}, instruments_};
   auto state = report.state;
   engine::TradingEngine second(instruments_, engine_config(), executor, queue, std::move(state));
   const auto again = second.make_snapshot();

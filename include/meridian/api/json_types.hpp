@@ -19,6 +19,14 @@ nlohmann::json signal_json(const engine::SignalEntry& e, const core::InstrumentT
 nlohmann::json instance_json(const engine::InstanceView& v, const engine::Snapshot& s);
 nlohmann::json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s);
 nlohmann::json strategy_json(const engine::StrategyConfig& c);
+nlohmann::json order_json(const execution::Order& o, const core::InstrumentTable& instruments,
+                          std::int64_t portfolio_id);
+nlohmann::json limits_json(const risk::Limits& l);
+// The portfolio's risk: state, limits, today's P&L, drawdown and the denials per reason code.
+nlohmann::json risk_status_json(const engine::Snapshot& s);
+nlohmann::json equity_point_json(const risk::EquityPoint& p);
+// The portfolio's summary: cash, equity, exposure, P&L, counts and states.
+nlohmann::json portfolio_json(const engine::Snapshot& s);
 nlohmann::json trading_status_json(const engine::Snapshot& s);
 nlohmann::json engine_status_json(const engine::Snapshot& s);
 

@@ -10,6 +10,9 @@ void add_trading_routes(Router& router, ApiContext& ctx);
 void add_market_routes(Router& router, ApiContext& ctx);
 void add_signal_routes(Router& router, ApiContext& ctx);
 void add_strategy_routes(Router& router, ApiContext& ctx);
+void add_order_routes(Router& router, ApiContext& ctx);
+void add_portfolio_routes(Router& router, ApiContext& ctx);
+void add_risk_routes(Router& router, ApiContext& ctx);
 
 // Every route of the daemon, in one table.
 inline void add_all_routes(Router& router, ApiContext& ctx) {
@@ -18,6 +21,9 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_market_routes(router, ctx);
   add_signal_routes(router, ctx);
   add_strategy_routes(router, ctx);
+  add_order_routes(router, ctx);
+  add_portfolio_routes(router, ctx);
+  add_risk_routes(router, ctx);
 }
 
 }  // namespace meridian::api

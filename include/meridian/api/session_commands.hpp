@@ -22,7 +22,8 @@ struct CommandFailure {
 };
 
 // Runs `fn` on the engine strand and maps its error to an HTTP failure: not_found 404,
-// invalid_argument 422 (naming `field`), conflict 409. `done` runs on the engine strand.
+// invalid_argument 422 (naming the engine's field, else `field`), rejected 422 risk_denied
+// (details: reason, message), conflict 409. `done` runs on the engine strand.
 void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::TradingEngine&)> fn,
                         std::string field, std::function<void(std::optional<CommandFailure>)> done);
 

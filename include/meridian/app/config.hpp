@@ -21,7 +21,28 @@ struct Config {
   // engine and simulation
   std::vector<std::string> symbols;  // empty: the default ten
   double initial_capital = 100'000;
-  int fee_bps = 10;
+  // paper fills: taker/maker fees (bps of notional), per-venue overrides VENUE=MAKER:TAKER,
+  // slippage and impact (bps), the share of a tick's volume one order may take, latency
+  double fee_bps = 10;
+  double maker_fee_bps = 5;
+  std::vector<std::string> venue_fees;
+  double slippage_bps = 1.0;
+  double impact_bps = 10.0;
+  double max_participation = 1.0;
+  int fill_latency_ms = 0;
+  // risk limits of the portfolio (0: off) and default exits of strategy entries (percent)
+  double max_order_notional = 1'000'000;
+  double max_order_quantity = 0;
+  double max_position_notional = 0;
+  int max_open_positions = 0;
+  double max_gross_exposure = 0;
+  double max_daily_loss = 0;
+  double max_drawdown = 0;
+  int max_orders_per_minute = 0;
+  double price_band = 0.10;
+  double stop_loss_pct = 0;
+  double take_profit_pct = 0;
+  double trailing_stop_pct = 0;
   double position_fraction = 0.10;
   int fast_period = 20;
   int slow_period = 50;

@@ -12,6 +12,7 @@
 
 #include "meridian/engine/events.hpp"
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/feed.hpp"
 #include "meridian/market/simulated_feed.hpp"
 
@@ -21,6 +22,7 @@ struct RunnerConfig {
   std::chrono::milliseconds publish_interval{100};
   std::chrono::milliseconds tick_interval{1000};
   std::size_t history_bars = 200;  // generated on a first start to warm every indicator
+  execution::PaperConfig paper{};  // fees, slippage, participation and latency of paper fills
 };
 
 class EngineRunner {

@@ -30,7 +30,19 @@ struct BarClosed {
   core::Bar bar;
 };
 
-using EngineEvent = std::variant<SessionChanged, TradeDurable, SignalRaised, PricesMoved, BarClosed>;
+// An order changed state (sent at once: orders are not money, the trade that follows is).
+struct OrderChanged {
+  execution::Order order;
+};
+// The portfolio's risk state changed (by a limit or by the API).
+struct RiskChanged {
+  risk::RiskState from;
+  risk::RiskState to;
+  std::string_view reason;  // static: "daily_loss", "drawdown", "day_boundary", "api"
+};
+
+using EngineEvent =
+    std::variant<SessionChanged, TradeDurable, SignalRaised, PricesMoved, BarClosed, OrderChanged, RiskChanged>;
 
 class EventBus {
  public:

@@ -29,11 +29,37 @@ struct SignalRecord {
   SignalEntry entry;
 };
 
+// An order's new state; the writer upserts the orders row and appends order_events
+// (event_seq is the order's 1, 2, ... transition).
+struct OrderRecord {
+  execution::Order order;
+  std::uint32_t event_seq = 1;
+};
+
+// The portfolio's risk limits and state (risk_limits row).
+struct RiskRecord {
+  risk::Limits limits{};
+  risk::RiskMemory memory{};
+};
+
+// A minute's equity sample (equity_samples row).
+struct EquityRecord {
+  core::Timestamp ts{};
+  core::Money equity{};
+  core::Money cash{};
+};
+
+// POST /api/trading/reset: the writer deletes the portfolio's orders, trades and positions
+// and sets its cash back to `cash`, in one transaction.
+struct ResetRecord {
+  core::Money cash{};
+};
+
 // Asks the writer to commit everything before it and then exit.
 struct StopRecord {};
 
-using JournalRecord =
-    std::variant<TradeRecord, BarRecord, SignalRecord, SessionRecord, InstanceRecord, InstanceDeleted, StopRecord>;
+using JournalRecord = std::variant<TradeRecord, BarRecord, SignalRecord, SessionRecord, InstanceRecord, InstanceDeleted,
+                                   OrderRecord, RiskRecord, EquityRecord, ResetRecord, StopRecord>;
 
 struct JournalEntry {
   std::uint64_t seq = 0;

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "meridian/engine/journal.hpp"
 #include "meridian/engine/ledger.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/snapshot.hpp"
@@ -28,6 +29,13 @@ struct RecoveredState {
   // Each instance's positions, from a replay of the whole trade log.
   std::vector<std::pair<std::uint64_t, std::vector<std::pair<core::SymbolId, PositionState>>>> attribution;
   std::uint64_t last_signal_id = 0;
+  // Orders not yet finished (resting again in the executor) and recent finished ones.
+  std::vector<execution::Order> open_orders;
+  std::vector<execution::Order> recent_orders;
+  // Transitions stored per open order, so new order_events continue the sequence.
+  std::vector<std::pair<execution::OrderId, std::uint32_t>> order_event_seqs;
+  std::optional<RiskRecord> risk;
+  std::vector<risk::EquityPoint> equity;  // the recent curve, oldest first
 };
 
 }  // namespace meridian::engine

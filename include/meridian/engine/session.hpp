@@ -17,12 +17,34 @@ std::optional<SessionState> parse_session_state(std::string_view s) noexcept;
 enum class Mode : std::uint8_t { simulation, paper, live };
 std::string_view to_string(Mode m) noexcept;
 
+enum class Sizing : std::uint8_t { fraction, risk, notional, kelly };
+std::string_view to_string(Sizing s) noexcept;
+std::optional<Sizing> parse_sizing(std::string_view s) noexcept;
+
+// Automatic stop-loss / take-profit / trailing stop, in percent of the entry price (0 = none).
+struct ExitRules {
+  double stop_loss_pct = 0.0;
+  double take_profit_pct = 0.0;
+  double trailing_stop_pct = 0.0;
+  bool operator==(const ExitRules&) const = default;
+};
+
 // The session's strategy: any registered class with its parameter values.
 struct StrategyConfig {
   std::string_view class_name = strategies::SmaCrossover::kClassName;  // static, from the registry
   strategies::ParamValues params{strategies::SmaCrossover::kSchema};
-  double position_fraction = 0.10;  // share of equity per entry
+  double position_fraction = 0.10;  // share of equity per entry (the cap for every sizing)
   core::Timeframe timeframe = core::Timeframe::m1;
+  // How an entry is sized: "fraction" (position_fraction of equity), "risk" (risk_fraction of
+  // equity lost if the stop-loss is hit; needs a stop), "notional" (a fixed amount of money),
+  // "kelly" (the strategy's own win rate and win/loss ratio, half Kelly, capped at
+  // position_fraction; fraction sizing until it has closed 20 trades).
+  Sizing sizing = Sizing::fraction;
+  double risk_fraction = 0.01;
+  double notional = 0.0;
+  // Exits placed with each entry, in percent of the entry price; 0 takes the portfolio's
+  // default (EngineConfig::exits). A trailing stop replaces the fixed stop-loss.
+  ExitRules exits{};
   bool operator==(const StrategyConfig&) const = default;
 
   static StrategyConfig sma_crossover(int fast_period, int slow_period) {

@@ -13,8 +13,11 @@
 #include "meridian/engine/ledger.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/trade.hpp"
+#include "meridian/execution/order.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/market/feed.hpp"
+#include "meridian/risk/analytics.hpp"
+#include "meridian/risk/pre_trade.hpp"
 #include "meridian/strategies/signal.hpp"
 
 namespace meridian::engine {
@@ -63,6 +66,29 @@ using SignalLog = std::vector<SignalEntry>;  // oldest first
 
 struct InstanceView;  // strategy_instance.hpp
 
+// Open orders and the most recent finished ones (kOrdersInMemory), by id ascending. Orders
+// change on decisions and fills, never per tick, so the list is rebuilt when one changes.
+inline constexpr std::size_t kOrdersInMemory = 1000;
+using OrderList = std::vector<execution::Order>;
+
+// Equity marked to market once a minute of market time (and on start): the performance
+// and risk figures are computed from it. Oldest first, at most kEquityPointsInMemory.
+inline constexpr std::size_t kEquityPointsInMemory = 7 * 24 * 60;
+using EquityCurve = std::vector<risk::EquityPoint>;
+
+// The portfolio's risk as of the snapshot.
+struct RiskView {
+  risk::RiskState state = risk::RiskState::active;
+  risk::Limits limits{};
+  core::Money day_start_equity{};
+  core::Money peak_equity{};
+  core::Money daily_pnl{};
+  double drawdown = 0.0;
+  bool daily_loss_hit = false;
+  std::uint32_t orders_last_minute = 0;
+  std::array<std::uint64_t, risk::kDenialCount> denials{};  // by risk::Denial
+};
+
 // A market-data feed's health when the snapshot was taken (the engine runner fills it in).
 struct FeedView {
   std::string name;
@@ -103,6 +129,10 @@ struct Snapshot {
   std::vector<FeedView> feeds;
   std::vector<VenueView> venues;  // the venues of the configured instruments
   bool calendars = false;         // strategies follow the venue calendars (--calendars)
+  std::int64_t portfolio_id = 1;
+  std::shared_ptr<const OrderList> orders;
+  RiskView risk{};
+  std::shared_ptr<const EquityCurve> equity_curve;
 
   core::Price mark(core::SymbolId symbol) const noexcept;  // last trade price
   // Closed bars of any timeframe, oldest first (symbol < instruments->size()).

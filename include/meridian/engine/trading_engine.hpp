@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "meridian/core/error.hpp"
@@ -18,7 +19,7 @@
 #include "meridian/engine/recovered_state.hpp"
 #include "meridian/engine/snapshot.hpp"
 #include "meridian/engine/strategy_instance.hpp"
-#include "meridian/execution/paper_executor.hpp"
+#include "meridian/execution/executor.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/market/feed.hpp"
 #include "meridian/risk/pre_trade.hpp"
@@ -31,6 +32,8 @@ struct EngineConfig {
   std::int64_t portfolio_id = 1;
   StrategyConfig strategy{};
   risk::Limits limits{};
+  // Portfolio defaults for exits placed with strategy entries (a strategy's own rules win).
+  ExitRules exits{};
   bool autostart = true;  // a first start (no saved session) begins running
   // Closed bars kept per symbol and timeframe: the history API's largest limit.
   std::size_t bars_in_memory = 5000;
@@ -46,14 +49,26 @@ struct EngineConfig {
 };
 
 struct CommandError {
+  CommandError() = default;
+  CommandError(core::Errc c, std::string m, std::string r = {}, std::string f = {})
+      : code(c), message(std::move(m)), reason(std::move(r)), field(std::move(f)) {}
   core::Errc code = core::Errc::conflict;
   std::string message;
+  std::string reason;  // a machine code where there is one: the risk denial, the validation code
+  std::string field;   // the request field at fault, if one is
+};
+
+// What an order command answers: the order as it stands after the command, and whether an
+// earlier order with the same client_order_id was returned instead of placing a new one.
+struct OrderTicket {
+  execution::Order order;
+  bool duplicate = false;
 };
 using CommandResult = std::optional<CommandError>;  // nullopt: done
 
-class TradingEngine final : public market::TickSink, public execution::FillSink {
+class TradingEngine final : public market::TickSink, public execution::ExecutionSink {
  public:
-  TradingEngine(const core::InstrumentTable& instruments, EngineConfig config, execution::PaperExecutor& executor,
+  TradingEngine(const core::InstrumentTable& instruments, EngineConfig config, execution::Executor& executor,
                 JournalQueue& journal, RecoveredState recovered);
 
   // Warms the strategy with history (oldest first) without trading. New bars (not yet in
@@ -61,8 +76,31 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   void warm_up(const std::vector<core::Bar>& history, bool persist);
 
   void on_ticks(std::span<const core::Tick> ticks) override;
-  void on_fill(const execution::Fill& fill) override;
-  void on_reject(const execution::Order& order, std::string_view reason) override;
+  // ExecutionSink: the executor reports order changes and fills here (engine strand).
+  void on_order(const execution::Order& order) override;
+  void on_fill(const execution::Order& order, const execution::Fill& fill) override;
+  core::Quantity reducible(const execution::Order& order) const noexcept override;
+  execution::OrderId allocate_order_id() noexcept override { return next_order_id_++; }
+
+  // Orders from outside the strategies (REST). A request passes validation and the
+  // portfolio's risk checks, then goes to the executor; a client_order_id seen before returns
+  // that order (duplicate) and places nothing. Risk denials: Errc::rejected with the code.
+  CommandResult submit_order(execution::OrderRequest request, OrderTicket& out);
+  CommandResult cancel_order(execution::OrderId id, OrderTicket& out);
+  // New quantity/prices for an open order (cancel-and-replace keeping the id and fills).
+  CommandResult replace_order(execution::OrderId id, const execution::OrderRequest& changes, OrderTicket& out);
+  // A trade done elsewhere, recorded by hand (POST /api/trades): a filled market order of
+  // strategy "manual" through the same ledger; sells may not exceed the position.
+  CommandResult record_trade(core::SymbolId symbol, core::Side side, core::Quantity quantity, core::Price price,
+                             core::Money fee, OrderTicket& out);
+  CommandResult set_risk_state(risk::RiskState state);
+  CommandResult set_risk_limits(const risk::Limits& limits);
+  // PUT /api/trading/strategy: a new configuration for the session's strategy in any state;
+  // a running session goes on with it (warmed from history first).
+  CommandResult replace_strategy(StrategyConfig strategy);
+  // POST /api/trading/reset: stops the session, cancels every open order, and starts the
+  // paper portfolio again from the initial capital with no positions, orders or trades.
+  CommandResult reset();
 
   CommandResult start(std::optional<StrategyConfig> strategy, std::optional<std::vector<core::SymbolId>> symbols);
 
@@ -104,6 +142,25 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   void on_bar_closed(const core::Bar& bar);
   struct Instance;
   void act_on(Instance& instance, const strategies::Signal& signal);
+  // Orders (trading_engine_orders.cpp).
+  core::Quantity entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry,
+                                core::Price stop) const noexcept;
+  ExitRules exit_rules(const Instance& instance) const noexcept;
+  bool has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept;
+  // Risk-checks and sends an order; the denial, or nullopt once the executor has it.
+  std::optional<risk::Denial> place(execution::OrderRequest request, bool price_is_limit);
+  risk::PortfolioView portfolio_view(core::SymbolId symbol, core::Price price) const noexcept;
+  core::Timestamp day_end(core::SymbolId symbol, core::Timestamp t) const noexcept;
+  const execution::Order* find_order(execution::OrderId id) const noexcept;
+  void cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol);
+  void run_deferred_cancels();
+  void remember_finished(const execution::Order& order);
+  // Risk and equity (trading_engine_risk.cpp).
+  void sample_equity(core::Timestamp ts);
+  void mark_risk(core::Timestamp ts);
+  void note_risk_change(risk::RiskState before, std::string_view reason);
+  RiskView risk_view() const noexcept;
+  void journal_risk();
   void feed(Instance& instance, const core::Bar& bar);
   Instance make_instance(InstanceConfig config, InstanceState state);
   void warm(Instance& instance);
@@ -117,6 +174,7 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   void update_backlog() noexcept;
   void change_session(SessionState to, SessionChange change);
   core::Money live_equity() const noexcept;
+  core::Money gross_exposure() const noexcept;
   void rebuild_strategy();
   // Whether the symbol's venue trades during [from, to) (always with calendars off, or for a
   // venue without a calendar).
@@ -125,7 +183,7 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
 
   const core::InstrumentTable& instruments_;
   EngineConfig config_;
-  execution::PaperExecutor& executor_;
+  execution::Executor& executor_;
   JournalQueue& journal_;
 
   BarBook bars_;  // every timeframe
@@ -137,11 +195,15 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
     std::vector<bool> symbols;  // by SymbolId
     Ledger live;
     Ledger durable;
+    // Closing trades of this instance (Kelly sizing): count, wins, and the sums of each side.
+    std::uint64_t closed = 0;
+    std::uint64_t wins = 0;
+    double won = 0.0;
+    double lost = 0.0;
   };
   std::vector<Instance> instances_;  // [0] is the default instance
   std::uint64_t next_instance_id_ = kDefaultInstanceId + 1;
   std::uint64_t instance_version_ = 0;
-  std::uint64_t acting_instance_ = 0;  // whose order the executor is filling
   bool instances_dirty_ = true;
   std::shared_ptr<const InstanceList> instance_views_;
   std::vector<SymbolView> symbols_;
@@ -172,6 +234,23 @@ class TradingEngine final : public market::TickSink, public execution::FillSink 
   std::vector<std::optional<market::Venue>> venue_of_;
   std::array<market::SessionGate, market::kVenueCount> session_gates_{};
   core::Timestamp market_time_{};  // the latest tick's time: what the venue states are as of
+
+  // Orders: the executor holds the open ones; the engine keeps the recent finished ones, the
+  // client ids it has seen, and each open order's next order_events sequence number.
+  std::deque<execution::Order> finished_orders_;
+  std::unordered_map<std::string, execution::OrderId> client_ids_;
+  std::unordered_map<execution::OrderId, std::uint32_t> event_seqs_;
+  std::shared_ptr<const OrderList> order_views_;
+  bool orders_dirty_ = true;
+  execution::Order last_order_{};  // the latest on_order, for the command that caused it
+  // Exits to cancel once the executor returns (it may not be re-entered from a callback).
+  std::vector<std::pair<std::uint64_t, core::SymbolId>> deferred_cancels_;
+  std::vector<core::SymbolId> held_;  // symbols with a live position: equity over these only
+
+  risk::RiskEngine risk_;
+  std::deque<risk::EquityPoint> equity_;
+  std::shared_ptr<const EquityCurve> equity_view_;
+  std::int64_t equity_minute_ = INT64_MIN;  // the market minute last sampled
 };
 
 }  // namespace meridian::engine

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/execution/paper_executor.hpp"
 
 using namespace meridian;
 using engine::InstanceState;
@@ -26,7 +27,7 @@ core::InstrumentTable instruments() {
 
 struct Rig {
   core::InstrumentTable table = instruments();
-  execution::PaperExecutor executor{execution::PaperConfig{10, {}}};
+  execution::PaperExecutor executor{execution::PaperConfig::at_touch(10), table};
   engine::JournalQueue journal{4096};
   engine::TradingEngine engine;
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/execution/paper_executor.hpp"
 
 using meridian::core::Bar;
 using meridian::core::InstrumentTable;
@@ -67,7 +68,7 @@ struct Rig {
     return out;
   }
   InstrumentTable table = instruments();
-  PaperExecutor executor{PaperConfig{}};
+  PaperExecutor executor{PaperConfig{}, table};
   JournalQueue journal{4096};
   TradingEngine engine;
 };

@@ -11,6 +11,7 @@
 //   - the BUY executes on the first tick of minute 6, at its ask 110.05;
 //   - the SELL executes on the first tick of minute 9, at its bid 69.95.
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/execution/paper_executor.hpp"
 
 #include <gtest/gtest.h>
 
@@ -150,7 +151,7 @@ struct Rig {
   explicit Rig(RecoveredState recovered = {}, EngineConfig config = test_config())
       : engine(instruments, config, executor, journal, std::move(recovered)) {}
   InstrumentTable instruments = test_instruments();
-  PaperExecutor executor{PaperConfig{kFeeBps, Money{}}};
+  PaperExecutor executor{PaperConfig::at_touch(kFeeBps), instruments};
   JournalQueue journal{1024};
   TradingEngine engine;
 };
@@ -509,7 +510,7 @@ TEST(TradingEngine, RiskDenialCountsARejectAndJournalsNoTrade) {
 
 TEST(TradingEngine, FullJournalRingOverflowsInOrderAndDrainsLater) {
   InstrumentTable instruments = test_instruments();
-  PaperExecutor executor{PaperConfig{kFeeBps, Money{}}};
+  PaperExecutor executor{PaperConfig::at_touch(kFeeBps), instruments};
   JournalQueue small{2};
   TradingEngine engine(instruments, test_config(), executor, small, RecoveredState{});
   // seq 1 (session) is in the ring; 6 bar records + 1 trade follow and the ring holds 2.

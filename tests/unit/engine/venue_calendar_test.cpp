@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "meridian/engine/trading_engine.hpp"
+#include "meridian/execution/paper_executor.hpp"
 
 namespace meridian::engine {
 namespace {
@@ -50,7 +51,7 @@ struct Rig {
   explicit Rig(bool use_calendars) : Rig(config(use_calendars)) {}
   explicit Rig(EngineConfig c) : engine(table, std::move(c), executor, journal, RecoveredState{}) {}
   core::InstrumentTable table = instruments();
-  execution::PaperExecutor executor{execution::PaperConfig{10, core::Money{}}};
+  execution::PaperExecutor executor{execution::PaperConfig::at_touch(10), table};
   JournalQueue journal{1 << 12};
   TradingEngine engine;
 

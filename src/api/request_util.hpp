@@ -1,0 +1,176 @@
+#pragma once
+// Request-body and portfolio helpers of the order, portfolio and risk handlers: each parser
+// yields the value or the 4xx response that names the field, so handlers stay a line per field.
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "meridian/api/api_context.hpp"
+#include "meridian/api/http_types.hpp"
+#include "meridian/api/session_commands.hpp"
+#include "meridian/core/fixed.hpp"
+
+namespace meridian::api {
+
+template <class T>
+using Checked = std::variant<T, HttpResponse>;
+
+// An error response whose details name `field` (and carry `extra` when it is an object).
+inline HttpResponse field_error(const Request& req, std::string_view field, std::string message,
+                                http::status status = http::status::unprocessable_entity,
+                                std::string_view code = "invalid_field", nlohmann::json extra = nullptr) {
+  nlohmann::json details = extra.is_object() ? std::move(extra) : nlohmann::json::object();
+  details["field"] = field;
+  return error_response(req, status, code, message, &details);
+}
+
+// The body as a JSON object: malformed JSON is 400 invalid_json, anything but an object 422.
+// An empty body is an empty object when `empty_ok`.
+inline Checked<nlohmann::json> object_body(const Request& req, bool empty_ok = false) {
+  const auto& text = req.raw.body();
+  if (text.empty() && empty_ok) return nlohmann::json::object();
+  auto body = nlohmann::json::parse(text, nullptr, false);
+  if (body.is_discarded())
+    return error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON");
+  if (!body.is_object()) return field_error(req, "body", "the request body must be a JSON object");
+  return body;
+}
+
+// The first present of `names` in `body` (aliases: "quantity", "qty"), with the name used.
+inline std::pair<const nlohmann::json*, std::string_view> find_field(const nlohmann::json& body,
+                                                                     std::initializer_list<std::string_view> names) {
+  for (auto name : names)
+    if (auto it = body.find(name); it != body.end() && !it->is_null()) return {&*it, name};
+  return {nullptr, names.size() ? *names.begin() : std::string_view{}};
+}
+
+// Fixed-point values enter as JSON numbers; beyond this magnitude the 1e-8 raw value would not
+// fit in int64, so larger numbers are refused rather than wrapped.
+inline constexpr double kMaxDecimal = 1e10;
+
+// A non-negative decimal field (a price, quantity or amount), absent = nullopt.
+template <class Fixed>
+Checked<std::optional<Fixed>> decimal_field(const Request& req, const nlohmann::json& body,
+                                            std::initializer_list<std::string_view> names) {
+  auto [value, name] = find_field(body, names);
+  if (!value) return std::optional<Fixed>{};
+  if (!value->is_number())
+    return field_error(req, name, std::string(name) + " must be a number", http::status::unprocessable_entity,
+                       "invalid_field", {{"value", *value}});
+  const double v = value->get<double>();
+  if (!std::isfinite(v) || v < 0 || v > kMaxDecimal)
+    return field_error(req, name, std::string(name) + " must be between 0 and 1e10", http::status::unprocessable_entity,
+                       "invalid_field", {{"value", *value}});
+  return std::optional<Fixed>{Fixed::from_double(v)};
+}
+
+// A double field within [lo, hi], absent = nullopt.
+inline Checked<std::optional<double>> number_field(const Request& req, const nlohmann::json& body,
+                                                   std::initializer_list<std::string_view> names, double lo,
+                                                   double hi) {
+  auto [value, name] = find_field(body, names);
+  if (!value) return std::optional<double>{};
+  if (!value->is_number() || !std::isfinite(value->get<double>()) || value->get<double>() < lo ||
+      value->get<double>() > hi)
+    return field_error(req, name,
+                       std::string(name) + " must be a number between " + nlohmann::json(lo).dump() + " and " +
+                           nlohmann::json(hi).dump(),
+                       http::status::unprocessable_entity, "invalid_field", {{"value", *value}});
+  return std::optional<double>{value->get<double>()};
+}
+
+// A non-negative integer field up to `hi`, absent = nullopt.
+inline Checked<std::optional<std::uint64_t>> count_field(const Request& req, const nlohmann::json& body,
+                                                         std::initializer_list<std::string_view> names,
+                                                         std::uint64_t hi) {
+  auto [value, name] = find_field(body, names);
+  if (!value) return std::optional<std::uint64_t>{};
+  const bool integral = value->is_number_unsigned() || (value->is_number_integer() && value->get<long long>() >= 0) ||
+                        (value->is_number_float() && value->get<double>() >= 0 &&
+                         value->get<double>() == std::floor(value->get<double>()) && value->get<double>() <= 1e18);
+  const auto v = integral ? value->get<std::uint64_t>() : 0;
+  if (!integral || v > hi)
+    return field_error(req, name, std::string(name) + " must be an integer between 0 and " + std::to_string(hi),
+                       http::status::unprocessable_entity, "invalid_field", {{"value", *value}});
+  return std::optional<std::uint64_t>{v};
+}
+
+// A string field, absent = nullopt.
+inline Checked<std::optional<std::string>> string_field(const Request& req, const nlohmann::json& body,
+                                                        std::initializer_list<std::string_view> names) {
+  auto [value, name] = find_field(body, names);
+  if (!value) return std::optional<std::string>{};
+  if (!value->is_string())
+    return field_error(req, name, std::string(name) + " must be a string", http::status::unprocessable_entity,
+                       "invalid_field", {{"value", *value}});
+  return std::optional<std::string>{value->get<std::string>()};
+}
+
+// A query parameter as a double within [lo, hi], or `fallback` when absent.
+inline Checked<double> double_query(const Request& req, std::string_view name, double lo, double hi, double fallback) {
+  auto text = req.query_value(name);
+  if (!text) return fallback;
+  char* end = nullptr;
+  const double v = std::strtod(text->c_str(), &end);
+  if (text->empty() || end != text->c_str() + text->size() || !std::isfinite(v) || v < lo || v > hi)
+    return field_error(req, name,
+                       std::string(name) + " must be a number between " + nlohmann::json(lo).dump() + " and " +
+                           nlohmann::json(hi).dump(),
+                       http::status::bad_request, "invalid_parameter", {{"value", *text}});
+  return v;
+}
+
+// The portfolio a path or query names: its id ("1") or its name ("default"). There is one
+// portfolio per daemon, so anything else is 404.
+inline std::optional<HttpResponse> check_portfolio(const Request& req, const engine::Snapshot& snap,
+                                                   std::string_view given, std::string_view field = "portfolio_id") {
+  if (given == std::to_string(snap.portfolio_id) || given == "default") return std::nullopt;
+  return field_error(req, field, "no portfolio '" + std::string(given) + "'; see /api/portfolios",
+                     http::status::not_found, "not_found", {{"value", given}});
+}
+
+// Unpacks a Checked<T>: on an error response, a handler replies with it (MERIDIAN_TRY_REPLY,
+// needs `reply` in scope) and a parser passes it up (MERIDIAN_TRY); both then return.
+#define MERIDIAN_TRY_REPLY(var, expr)                                \
+  auto var##_checked = (expr);                                       \
+  if (auto* var##_err = std::get_if<HttpResponse>(&var##_checked)) { \
+    return reply(std::move(*var##_err));                             \
+  }                                                                  \
+  auto var = std::move(std::get<0>(var##_checked))
+#define MERIDIAN_TRY(var, expr)                                      \
+  auto var##_checked = (expr);                                       \
+  if (auto* var##_err = std::get_if<HttpResponse>(&var##_checked)) { \
+    return std::move(*var##_err);                                    \
+  }                                                                  \
+  auto var = std::move(std::get<0>(var##_checked))
+
+// Answers an engine command from its completion (which runs on the engine strand, after the
+// request object is gone): keeps only what the response needs.
+class DeferredReply {
+ public:
+  DeferredReply(const Request& req, Reply reply)
+      : version_(req.raw.version()), keep_alive_(req.raw.keep_alive()), reply_(std::move(reply)) {}
+
+  void json(http::status status, const nlohmann::json& body) const {
+    HttpResponse res{status, version_};
+    add_common_headers(res);
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(keep_alive_);
+    res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    res.prepare_payload();
+    reply_(std::move(res));
+  }
+  void failure(const CommandFailure& f) const {
+    reply_(error_response(version_, keep_alive_, f.status, f.code, f.message, &f.details));
+  }
+
+ private:
+  unsigned version_;
+  bool keep_alive_;
+  Reply reply_;
+};
+
+}  // namespace meridian::api

@@ -1,0 +1,305 @@
+// Orders: placing them (POST /api/trade, seed 002), listing, cancelling and replacing them,
+// trades recorded by hand (POST /api/trades, seed 001) and seed 004's orders-and-trades view.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "meridian/api/json_types.hpp"
+#include "meridian/api/routes.hpp"
+#include "meridian/api/session_commands.hpp"
+#include "query.hpp"
+#include "request_util.hpp"
+
+namespace meridian::api {
+
+namespace {
+
+using nlohmann::json;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+Checked<core::SymbolId> symbol_field(const Request& req, const ApiContext& ctx, const json& body) {
+  MERIDIAN_TRY(name, string_field(req, body, {"symbol"}));
+  if (!name) return field_error(req, "symbol", "symbol is required");
+  auto id = ctx.instruments.find(*name);
+  if (!id)
+    return field_error(req, "symbol", "unknown symbol '" + *name + "'; see /api/symbols",
+                       http::status::unprocessable_entity, "unknown_symbol", {{"value", *name}});
+  return *id;
+}
+
+Checked<core::Side> side_field(const Request& req, const json& body) {
+  MERIDIAN_TRY(text, string_field(req, body, {"side"}));
+  if (!text) return field_error(req, "side", "side is required (buy or sell)");
+  auto side = core::parse_side(lower(*text));
+  if (!side)
+    return field_error(req, "side", "side must be buy or sell", http::status::unprocessable_entity, "invalid_field",
+                       {{"value", *text}});
+  return *side;
+}
+
+// An enum field given by name (case-insensitive), `fallback` when absent.
+template <class Enum, class Parse>
+Checked<Enum> enum_field(const Request& req, const json& body, std::initializer_list<std::string_view> names,
+                         Parse parse, Enum fallback, const json& allowed) {
+  MERIDIAN_TRY(text, string_field(req, body, names));
+  if (!text) return fallback;
+  auto value = parse(lower(*text));
+  if (!value)
+    return field_error(req, *names.begin(), std::string(*names.begin()) + " must be one of " + allowed.dump(),
+                       http::status::unprocessable_entity, "invalid_field", {{"value", *text}, {"allowed", allowed}});
+  return *value;
+}
+
+// The portfolio a body names (a number or a string), if it names one.
+std::optional<HttpResponse> body_portfolio(const Request& req, const engine::Snapshot& snap, const json& body) {
+  auto [value, name] = find_field(body, {"portfolio_id", "portfolio"});
+  if (!value) return std::nullopt;
+  if (value->is_number_integer()) return check_portfolio(req, snap, std::to_string(value->get<long long>()), name);
+  if (value->is_string()) return check_portfolio(req, snap, value->get<std::string>(), name);
+  return field_error(req, name, std::string(name) + " must be a portfolio id");
+}
+
+// The request field a validation failure is about: execution::validate() starts its
+// messages with the field's name ("limit_price is required for limit orders").
+std::string_view failing_field(const execution::RequestError& e) {
+  static constexpr std::string_view kFields[] = {"quantity",      "limit_price", "stop_price", "trail_amount",
+                                                 "trail_percent", "take_profit", "stop_loss",  "client_order_id"};
+  for (auto f : kFields)
+    if (e.message.starts_with(f)) return f;
+  if (e.code.find("trail") != std::string_view::npos) return "trail_amount";
+  return "body";
+}
+
+HttpResponse validation_error(const Request& req, const execution::RequestError& e) {
+  return field_error(req, failing_field(e), e.message, http::status::unprocessable_entity, "invalid_field",
+                     {{"reason", e.code}});
+}
+
+// The optional price fields an order request shares with a replace.
+std::optional<HttpResponse> read_prices(const Request& req, const json& body, execution::OrderRequest& r) {
+  const std::pair<std::string_view, core::Price*> prices[] = {{"limit_price", &r.limit_price},
+                                                              {"stop_price", &r.stop_price},
+                                                              {"trail_amount", &r.trail_amount},
+                                                              {"take_profit", &r.take_profit},
+                                                              {"stop_loss", &r.stop_loss}};
+  for (const auto& [name, out] : prices) {
+    auto value = decimal_field<core::Price>(req, body, {name});
+    if (auto* err = std::get_if<HttpResponse>(&value)) return std::move(*err);
+    if (auto v = std::get<0>(value)) *out = *v;
+  }
+  auto percent = number_field(req, body, {"trail_percent"}, 0.0, 100.0);
+  if (auto* err = std::get_if<HttpResponse>(&percent)) return std::move(*err);
+  if (auto v = std::get<0>(percent)) r.trail_percent = *v;
+  return std::nullopt;
+}
+
+// POST /api/trade's body as an order request, every field checked for its type and the
+// combination by execution::validate() (the engine checks again on its strand).
+Checked<execution::OrderRequest> parse_order(const Request& req, const ApiContext& ctx, const engine::Snapshot& snap,
+                                             const json& body) {
+  if (auto err = body_portfolio(req, snap, body)) return std::move(*err);
+  execution::OrderRequest r;
+  MERIDIAN_TRY(symbol, symbol_field(req, ctx, body));
+  MERIDIAN_TRY(side, side_field(req, body));
+  MERIDIAN_TRY(quantity, decimal_field<core::Quantity>(req, body, {"quantity", "qty"}));
+  if (!quantity) return field_error(req, "quantity", "quantity is required");
+  MERIDIAN_TRY(type, enum_field(req, body, {"type", "order_type"}, execution::parse_order_type,
+                                execution::OrderType::market, json{"market", "limit", "stop", "stop_limit"}));
+  MERIDIAN_TRY(tif, enum_field(req, body, {"time_in_force", "tif"}, execution::parse_time_in_force,
+                               execution::TimeInForce::gtc, json{"gtc", "ioc", "fok", "day"}));
+  MERIDIAN_TRY(client_id, string_field(req, body, {"client_order_id"}));
+  r.symbol = symbol;
+  r.side = side;
+  r.quantity = *quantity;
+  r.type = type;
+  r.tif = tif;
+  r.client_order_id = client_id.value_or("");
+  if (auto err = read_prices(req, body, r)) return std::move(*err);
+  if (auto e = execution::validate(r)) return validation_error(req, *e);
+  return r;
+}
+
+// An {id} path parameter: 400 when it is not a number (unknown ids are the engine's 404).
+Checked<execution::OrderId> order_id(const Request& req) {
+  const auto text = req.param("id");
+  execution::OrderId id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || p != text.data() + text.size() || id == 0)
+    return field_error(req, "id", "id must be an order id", http::status::bad_request, "invalid_parameter",
+                       {{"value", text}});
+  return id;
+}
+
+// Runs an order command and answers with the order as it stands afterwards.
+void order_command(ApiContext& ctx, const Request& req, Reply reply,
+                   std::function<engine::CommandResult(engine::TradingEngine&, engine::OrderTicket&)> fn,
+                   std::string field, http::status created) {
+  auto ticket = std::make_shared<engine::OrderTicket>();
+  DeferredReply answer(req, std::move(reply));
+  run_engine_command(
+      ctx, [fn = std::move(fn), ticket](engine::TradingEngine& e) { return fn(e, *ticket); }, std::move(field),
+      [&ctx, ticket, answer = std::move(answer), created](std::optional<CommandFailure> failure) {
+        if (failure) return answer.failure(*failure);
+        auto body = order_json(ticket->order, ctx.instruments, ctx.snapshot()->portfolio_id);
+        body["duplicate"] = ticket->duplicate;
+        answer.json(ticket->duplicate ? http::status::ok : created, body);
+      });
+}
+
+void place_order(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  MERIDIAN_TRY_REPLY(request, parse_order(req, ctx, *ctx.snapshot(), body));
+  order_command(
+      ctx, req, std::move(reply),
+      [request = std::move(request)](engine::TradingEngine& e, engine::OrderTicket& t) {
+        return e.submit_order(request, t);
+      },
+      "body", http::status::created);
+}
+
+void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(id, order_id(req));
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  auto snap = ctx.snapshot();
+  const execution::Order* current = nullptr;
+  if (snap->orders)
+    for (const auto& o : *snap->orders)
+      if (o.id == id) current = &o;
+  if (!current)
+    return reply(field_error(req, "id", "no order " + std::to_string(id), http::status::not_found, "not_found"));
+  // The changes over the order as it is: only quantity and prices may change.
+  auto changes = current->request;
+  MERIDIAN_TRY_REPLY(quantity, decimal_field<core::Quantity>(req, body, {"quantity", "qty"}));
+  if (quantity) changes.quantity = *quantity;
+  for (const char* name : {"limit_price", "stop_price"}) {
+    MERIDIAN_TRY_REPLY(price, decimal_field<core::Price>(req, body, {name}));
+    if (price) (std::string_view(name) == "limit_price" ? changes.limit_price : changes.stop_price) = *price;
+  }
+  if (auto e = execution::validate(changes)) return reply(validation_error(req, *e));
+  order_command(
+      ctx, req, std::move(reply),
+      [id, changes](engine::TradingEngine& e, engine::OrderTicket& t) { return e.replace_order(id, changes, t); },
+      "quantity", http::status::ok);
+}
+
+void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  if (auto err = body_portfolio(req, *ctx.snapshot(), body)) return reply(std::move(*err));
+  MERIDIAN_TRY_REPLY(symbol, symbol_field(req, ctx, body));
+  MERIDIAN_TRY_REPLY(side, side_field(req, body));
+  MERIDIAN_TRY_REPLY(quantity, decimal_field<core::Quantity>(req, body, {"quantity", "qty"}));
+  if (!quantity) return reply(field_error(req, "quantity", "quantity is required"));
+  MERIDIAN_TRY_REPLY(price, decimal_field<core::Price>(req, body, {"price"}));
+  if (!price) return reply(field_error(req, "price", "price is required"));
+  MERIDIAN_TRY_REPLY(fee, decimal_field<core::Money>(req, body, {"fee", "fees"}));
+  order_command(
+      ctx, req, std::move(reply),
+      [symbol, side, quantity = *quantity, price = *price, fee = fee.value_or(core::Money{})](engine::TradingEngine& e,
+                                                                                              engine::OrderTicket& t) {
+        return e.record_trade(symbol, side, quantity, price, fee, t);
+      },
+      "quantity", http::status::created);
+}
+
+// `status`: a comma-separated list of order statuses, or "open" for every status that is
+// not terminal; absent = all.
+Checked<std::function<bool(const execution::Order&)>> status_filter(const Request& req) {
+  auto text = req.query_value("status");
+  if (!text) return std::function<bool(const execution::Order&)>([](const execution::Order&) { return true; });
+  std::vector<execution::OrderStatus> wanted;
+  bool open = false;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const auto item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item == "open") {
+      open = true;
+    } else if (auto s = execution::parse_order_status(item)) {
+      wanted.push_back(*s);
+    } else {
+      return field_error(req, "status",
+                         "status must be open or a list of new, accepted, partially_filled, filled, cancelled, "
+                         "rejected, expired",
+                         http::status::bad_request, "invalid_parameter", {{"value", *text}});
+    }
+  }
+  return std::function<bool(const execution::Order&)>([wanted, open](const execution::Order& o) {
+    return (open && !execution::is_terminal(o.status)) ||
+           std::find(wanted.begin(), wanted.end(), o.status) != wanted.end();
+  });
+}
+
+json orders_page(const engine::Snapshot& s, const PageQuery& q,
+                 const std::function<bool(const execution::Order&)>& keep) {
+  std::vector<const execution::Order*> orders;
+  if (s.orders)
+    for (const auto& o : *s.orders)
+      if (keep(o)) orders.push_back(&o);
+  return newest_first_page(
+      orders, q, [](const execution::Order* o) { return std::tuple(o->id, o->request.symbol, o->created); },
+      [&s](const execution::Order* o) { return order_json(*o, *s.instruments, s.portfolio_id); });
+}
+
+void list_orders(ApiContext& ctx, const Request& req, const Reply& reply) {
+  MERIDIAN_TRY_REPLY(query, page_query(req, ctx.instruments));
+  MERIDIAN_TRY_REPLY(keep, status_filter(req));
+  reply(json_response(req, http::status::ok, orders_page(*ctx.snapshot(), query, keep)));
+}
+
+void get_order(ApiContext& ctx, const Request& req, const Reply& reply) {
+  MERIDIAN_TRY_REPLY(id, order_id(req));
+  auto snap = ctx.snapshot();
+  if (snap->orders)
+    for (const auto& o : *snap->orders)
+      if (o.id == id)
+        return reply(json_response(req, http::status::ok, order_json(o, ctx.instruments, snap->portfolio_id)));
+  reply(field_error(req, "id", "no order " + std::to_string(id) + " (open, or among the last 1000 finished)",
+                    http::status::not_found, "not_found"));
+}
+
+// Seed 004: orders and trades side by side, each newest first (limit, symbol, since apply to both).
+void orders_and_trades(ApiContext& ctx, const Request& req, const Reply& reply) {
+  MERIDIAN_TRY_REPLY(query, page_query(req, ctx.instruments));
+  auto snap = ctx.snapshot();
+  auto orders = orders_page(*snap, query, [](const execution::Order&) { return true; });
+  auto trades = newest_first_page(
+      *snap->trades, query, [](const engine::Trade& t) { return std::tuple(t.id, t.symbol, t.ts); },
+      [&ctx](const engine::Trade& t) { return trade_json(t, ctx.instruments); });
+  reply(json_response(req, http::status::ok,
+                      json{{"orders", std::move(orders["items"])}, {"trades", std::move(trades["items"])}}));
+}
+
+}  // namespace
+
+void add_order_routes(Router& router, ApiContext& ctx) {
+  router.add({http::verb::post, "/api/trade", Role::trader, "Place an order (passes the risk checks)",
+              [&ctx](const Request& req, Reply reply) { place_order(ctx, req, std::move(reply)); }});
+  router.add({http::verb::get, "/api/orders", Role::viewer, "Open and recent orders, newest first",
+              [&ctx](const Request& req, Reply reply) { list_orders(ctx, req, reply); }});
+  router.add({http::verb::get, "/api/orders/{id}", Role::viewer, "One order",
+              [&ctx](const Request& req, Reply reply) { get_order(ctx, req, reply); }});
+  router.add({http::verb::delete_, "/api/orders/{id}", Role::trader, "Cancel an open order",
+              [&ctx](const Request& req, Reply reply) {
+                MERIDIAN_TRY_REPLY(id, order_id(req));
+                order_command(
+                    ctx, req, std::move(reply),
+                    [id](engine::TradingEngine& e, engine::OrderTicket& t) { return e.cancel_order(id, t); }, "id",
+                    http::status::ok);
+              }});
+  router.add({http::verb::patch, "/api/orders/{id}", Role::trader, "Replace an open order's quantity or prices",
+              [&ctx](const Request& req, Reply reply) { replace_order(ctx, req, std::move(reply)); }});
+  router.add({http::verb::post, "/api/trades", Role::trader, "Record a trade done elsewhere",
+              [&ctx](const Request& req, Reply reply) { record_trade(ctx, req, std::move(reply)); }});
+  router.add({http::verb::get, "/api/orders-trades", Role::viewer, "Orders and trades together, newest first",
+              [&ctx](const Request& req, Reply reply) { orders_and_trades(ctx, req, reply); }});
+}
+
+}  // namespace meridian::api

@@ -1,0 +1,346 @@
+// TradingEngine: orders — placing them (strategies and the API), the executor's reports, and
+// the order commands. Engine strand only, like the rest of the engine.
+#include <algorithm>
+
+#include "engine_log.hpp"
+#include "meridian/engine/trading_engine.hpp"
+#include "meridian/risk/sizing.hpp"
+
+namespace meridian::engine {
+
+namespace {
+constexpr std::uint64_t kKellyMinTrades = 20;  // closed trades before Kelly sizing trusts the stats
+
+bool is_entry_leg(const execution::Order& o) noexcept {
+  return o.parent_id == 0;
+}
+}  // namespace
+
+ExitRules TradingEngine::exit_rules(const Instance& instance) const noexcept {
+  const auto& own = instance.view.config.strategy.exits;
+  ExitRules out = config_.exits;
+  if (own.stop_loss_pct > 0) out.stop_loss_pct = own.stop_loss_pct;
+  if (own.take_profit_pct > 0) out.take_profit_pct = own.take_profit_pct;
+  if (own.trailing_stop_pct > 0) out.trailing_stop_pct = own.trailing_stop_pct;
+  return out;
+}
+
+core::Quantity TradingEngine::entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry,
+                                             core::Price stop) const noexcept {
+  const auto& cfg = instance.view.config.strategy;
+  const int lots = instruments_.at(symbol).qty_decimals;
+  const auto equity = live_equity();
+  // position_fraction caps every method: no single entry takes more of the equity.
+  const auto cap = risk::fixed_fraction(equity, cfg.position_fraction, entry, lots);
+  core::Quantity qty = cap;
+  switch (cfg.sizing) {
+    case Sizing::fraction: break;
+    case Sizing::risk: qty = risk::fixed_risk(equity, cfg.risk_fraction, entry, stop, lots); break;
+    case Sizing::notional: qty = risk::fixed_notional(core::Money::from_double(cfg.notional), entry, lots); break;
+    case Sizing::kelly:
+      if (instance.closed >= kKellyMinTrades && instance.wins > 0 && instance.wins < instance.closed) {
+        const double p = static_cast<double>(instance.wins) / static_cast<double>(instance.closed);
+        const double avg_win = instance.won / static_cast<double>(instance.wins);
+        const double avg_loss = instance.lost / static_cast<double>(instance.closed - instance.wins);
+        const double f = risk::kelly_fraction(p, avg_loss > 0 ? avg_win / avg_loss : 0.0, 0.5, cfg.position_fraction);
+        qty = risk::fixed_fraction(equity, f, entry, lots);
+      }
+      break;
+  }
+  return std::min(qty, cap);
+}
+
+bool TradingEngine::has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept {
+  for (const auto& o : executor_.open_orders())
+    if (o.request.strategy_id == strategy_id && o.request.symbol == symbol && is_entry_leg(o)) return true;
+  return false;
+}
+
+risk::PortfolioView TradingEngine::portfolio_view(core::SymbolId symbol, core::Price price) const noexcept {
+  risk::PortfolioView v;
+  v.cash = live_.cash();
+  v.equity = live_equity();
+  v.position = live_.position(symbol).quantity;
+  const auto held = core::notional(price, v.position);
+  v.position_notional = held.raw() < 0 ? -held : held;
+  v.open_positions = static_cast<std::uint32_t>(held_.size());
+  v.gross_exposure = gross_exposure();
+  return v;
+}
+
+core::Timestamp TradingEngine::day_end(core::SymbolId symbol, core::Timestamp t) const noexcept {
+  if (symbol < venue_of_.size() && venue_of_[symbol])
+    if (auto close = config_.calendars.next_close(*venue_of_[symbol], t)) return *close;
+  // A venue that never closes: the end of the UTC day.
+  return core::floor_to(t, std::chrono::hours(24)) + std::chrono::hours(24);
+}
+
+std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request, bool price_is_limit) {
+  const auto& touch = symbols_[request.symbol].last;
+  const bool has_quote = symbols_[request.symbol].has_tick;
+  // Long-only: every sell is an exit, capped by what its owner holds when it fills.
+  if (request.side == core::Side::sell && !risk_.limits().allow_short) request.reduce_only = true;
+  risk::OrderIntent intent;
+  intent.symbol = request.symbol;
+  intent.side = request.side;
+  intent.quantity = request.quantity;
+  intent.last_trade = has_quote ? touch.last : core::Price{};
+  intent.price_is_limit = price_is_limit;
+  switch (request.type) {
+    case execution::OrderType::market:
+      intent.price = has_quote ? executor_.market_price(request.side, request.quantity, touch) : core::Price{};
+      break;
+    case execution::OrderType::limit:
+    case execution::OrderType::stop_limit: intent.price = request.limit_price; break;
+    case execution::OrderType::stop:
+      intent.price = request.stop_price.raw() > 0 ? request.stop_price : has_quote ? touch.last : core::Price{};
+      break;
+  }
+  intent.fee = executor_.fee_for(request.symbol, intent.price, request.quantity);
+  const auto denial = risk_.check(intent, portfolio_view(request.symbol, intent.price), market_time_);
+  if (denial != risk::Denial::none) {
+    ++counters_.rejects;
+    dirty_ = true;
+    return denial;
+  }
+  execution::Order order;
+  order.id = next_order_id_++;
+  order.created = has_quote ? std::max(touch.ts, market_time_) : market_time_;
+  if (request.tif == execution::TimeInForce::day) order.expires_at = day_end(request.symbol, order.created);
+  order.request = std::move(request);
+  ++counters_.orders;
+  executor_.submit(std::move(order), *this);
+  return std::nullopt;
+}
+
+void TradingEngine::remember_finished(const execution::Order& order) {
+  finished_orders_.push_back(order);
+  if (finished_orders_.size() > kOrdersInMemory) finished_orders_.pop_front();
+  if (!order.request.client_order_id.empty()) client_ids_[order.request.client_order_id] = order.id;
+}
+
+const execution::Order* TradingEngine::find_order(execution::OrderId id) const noexcept {
+  for (const auto& o : executor_.open_orders())
+    if (o.id == id) return &o;
+  for (const auto& o : finished_orders_)
+    if (o.id == id) return &o;
+  return nullptr;
+}
+
+void TradingEngine::on_order(const execution::Order& order) {
+  auto& seq = event_seqs_[order.id];
+  append_journal(OrderRecord{order, ++seq});
+  if (execution::is_terminal(order.status)) {
+    event_seqs_.erase(order.id);
+    remember_finished(order);
+  } else if (!order.request.client_order_id.empty()) {
+    client_ids_[order.request.client_order_id] = order.id;
+  }
+  if (order.status == execution::OrderStatus::rejected) {
+    ++counters_.rejects;
+    engine_log()->warn("order {} for {} rejected: {}", order.id, instruments_.at(order.request.symbol).symbol,
+                       order.reason);
+  }
+  last_order_ = order;
+  events_.push_back(OrderChanged{order});
+  orders_dirty_ = true;
+  dirty_ = true;
+}
+
+void TradingEngine::on_fill(const execution::Order& order, const execution::Fill& fill) {
+  const bool was_held = !live_.position(fill.symbol).quantity.is_zero();
+  const auto realized = live_.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
+  const bool held = !live_.position(fill.symbol).quantity.is_zero();
+  if (held && !was_held) held_.push_back(fill.symbol);
+  if (!held && was_held) std::erase(held_, fill.symbol);
+  auto* inst = find_instance(fill.strategy_id);
+  if (inst) {
+    inst->live.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
+    if (!realized.is_zero()) {
+      ++inst->closed;
+      if (realized.raw() > 0) {
+        ++inst->wins;
+        inst->won += realized.to_double();
+      } else {
+        inst->lost -= realized.to_double();
+      }
+    }
+    // Flat again: whatever exits still rest for the position have nothing left to close.
+    if (inst->live.position(fill.symbol).quantity.is_zero() && fill.side == core::Side::sell)
+      deferred_cancels_.emplace_back(inst->view.config.id, fill.symbol);
+  }
+  Trade trade{next_trade_id_++,
+              order.id,
+              config_.portfolio_id,
+              fill.symbol,
+              fill.side,
+              fill.quantity,
+              fill.price,
+              fill.fee,
+              realized,
+              fill.ts,
+              inst ? inst->view.config.strategy.class_name : std::string_view("manual"),
+              inst ? fill.strategy_id : 0};
+  const std::uint64_t seq = next_seq_;
+  append_journal(TradeRecord{trade, live_.cash(), live_.fees_paid(), live_.position(fill.symbol)});
+  pending_trades_.push_back({seq, trade});
+  mark_risk(fill.ts);
+  dirty_ = true;
+}
+
+core::Quantity TradingEngine::reducible(const execution::Order& order) const noexcept {
+  const auto symbol = order.request.symbol;
+  auto held = live_.position(symbol).quantity;
+  // A strategy's exit closes what that strategy holds, and never more than the portfolio
+  // holds (a manual sale may have taken part of it).
+  for (const auto& inst : instances_)
+    if (order.request.strategy_id != 0 && inst.view.config.id == order.request.strategy_id)
+      held = std::min(held, inst.live.position(symbol).quantity);
+  // Several exits of one owner (a bracket's legs, a later exit signal) may each cover the
+  // position: whichever fills first reduces it, and the next is capped by what is left.
+  return held.raw() > 0 ? held : core::Quantity{};
+}
+
+void TradingEngine::cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol) {
+  std::vector<execution::OrderId> ids;
+  for (const auto& o : executor_.open_orders())
+    if (o.request.strategy_id == strategy_id && o.request.symbol == symbol && o.parent_id != 0) ids.push_back(o.id);
+  for (auto id : ids) executor_.cancel(id, "position_closed", *this);
+}
+
+void TradingEngine::run_deferred_cancels() {
+  auto pending = std::exchange(deferred_cancels_, {});
+  for (const auto& [strategy_id, symbol] : pending) cancel_exits(strategy_id, symbol);
+}
+
+CommandResult TradingEngine::submit_order(execution::OrderRequest request, OrderTicket& out) {
+  if (request.symbol >= instruments_.size()) return CommandError{core::Errc::not_found, "unknown symbol", "", "symbol"};
+  if (auto err = execution::validate(request))
+    return CommandError{core::Errc::invalid_argument, err->message, std::string(err->code), ""};
+  if (!request.client_order_id.empty()) {
+    if (auto it = client_ids_.find(request.client_order_id); it != client_ids_.end()) {
+      if (const auto* existing = find_order(it->second)) {
+        out = {*existing, true};
+        return std::nullopt;
+      }
+      return CommandError{core::Errc::conflict,
+                          "client_order_id was used by order " + std::to_string(it->second) + ", no longer in memory",
+                          "duplicate_client_order_id", "client_order_id"};
+    }
+  }
+  // Manual orders open positions of the portfolio, not of a strategy.
+  request.strategy_id = 0;
+  const bool price_is_limit = request.type != execution::OrderType::market;
+  const auto side = request.side;
+  if (auto denial = place(std::move(request), price_is_limit)) {
+    engine_log()->info("risk denied a manual {} order: {}", core::to_string(side), risk::to_string(*denial));
+    return CommandError{core::Errc::rejected, std::string(risk::describe(*denial)),
+                        std::string(risk::to_string(*denial)), ""};
+  }
+  out = {last_order_, false};
+  if (out.order.status == execution::OrderStatus::rejected)
+    return CommandError{core::Errc::rejected, "the executor rejected the order: " + out.order.reason, out.order.reason,
+                        ""};
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::cancel_order(execution::OrderId id, OrderTicket& out) {
+  const auto* order = find_order(id);
+  if (!order) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
+  if (execution::is_terminal(order->status))
+    return CommandError{core::Errc::conflict,
+                        "order " + std::to_string(id) + " is already " + std::string(to_string(order->status)),
+                        "order_finished", ""};
+  executor_.cancel(id, "cancelled by request", *this);
+  out = {last_order_, false};
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::replace_order(execution::OrderId id, const execution::OrderRequest& changes,
+                                           OrderTicket& out) {
+  const auto* order = find_order(id);
+  if (!order) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
+  if (execution::is_terminal(order->status))
+    return CommandError{core::Errc::conflict,
+                        "order " + std::to_string(id) + " is already " + std::string(to_string(order->status)),
+                        "order_finished", ""};
+  if (auto err = execution::validate(changes))
+    return CommandError{core::Errc::invalid_argument, err->message, std::string(err->code), ""};
+  if (changes.quantity <= order->filled_quantity)
+    return CommandError{core::Errc::invalid_argument, "quantity must be above what has filled already",
+                        "invalid_quantity", "quantity"};
+  if (!executor_.replace(id, changes, *this))
+    return CommandError{core::Errc::conflict, "the order could not be replaced", "replace_failed", ""};
+  out = {*find_order(id), false};
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::record_trade(core::SymbolId symbol, core::Side side, core::Quantity quantity,
+                                          core::Price price, core::Money fee, OrderTicket& out) {
+  if (symbol >= instruments_.size()) return CommandError{core::Errc::not_found, "unknown symbol", "", "symbol"};
+  if (quantity.raw() <= 0)
+    return CommandError{core::Errc::invalid_argument, "quantity must be positive", "invalid_quantity", "quantity"};
+  if (price.raw() <= 0)
+    return CommandError{core::Errc::invalid_argument, "price must be positive", "invalid_price", "price"};
+  if (fee.raw() < 0)
+    return CommandError{core::Errc::invalid_argument, "fee must not be negative", "invalid_fee", "fee"};
+  if (side == core::Side::sell && quantity > live_.position(symbol).quantity)
+    return CommandError{core::Errc::invalid_argument, "quantity exceeds the position held", "insufficient_position",
+                        "quantity"};
+  const auto ts = std::max(market_time_, core::now());
+  execution::Order order;
+  order.id = next_order_id_++;
+  order.request.symbol = symbol;
+  order.request.side = side;
+  order.request.quantity = quantity;
+  order.created = order.eligible_at = order.updated = ts;
+  order.status = execution::OrderStatus::filled;
+  order.filled_quantity = quantity;
+  order.filled_notional = core::notional(price, quantity);
+  order.fees = fee;
+  order.reason = "recorded by hand";
+  // The order row first: the trade refers to it.
+  on_order(order);
+  execution::Fill fill{order.id, symbol, side, quantity, price, fee, execution::Liquidity::taker, ts, 0};
+  on_fill(order, fill);
+  out = {order, false};
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::reset() {
+  if (session_.state != SessionState::stopped) change_session(SessionState::stopped, SessionChange::stopped);
+  std::vector<execution::OrderId> open;
+  for (const auto& o : executor_.open_orders()) open.push_back(o.id);
+  for (auto id : open) executor_.cancel(id, "reset", *this);
+  // Trades not yet durable are part of what the reset deletes: readers never see them.
+  pending_trades_.clear();
+  live_ = Ledger(config_.initial_capital, instruments_.size());
+  durable_ = live_;
+  for (auto& inst : instances_) {
+    inst.live = inst.durable = Ledger(core::Money{}, instruments_.size());
+    inst.closed = inst.wins = 0;
+    inst.won = inst.lost = 0.0;
+    touch(inst);
+  }
+  held_.clear();
+  trades_ = std::make_shared<const TradeLog>();
+  trades_total_ = 0;
+  finished_orders_.clear();
+  client_ids_.clear();
+  event_seqs_.clear();
+  equity_.clear();
+  equity_minute_ = INT64_MIN;
+  orders_dirty_ = true;
+  append_journal(ResetRecord{config_.initial_capital});
+  // A new portfolio: a new day's opening equity and peak, no breaches, no counts.
+  const auto before = risk_.state();
+  risk_ = risk::RiskEngine(risk_.limits());
+  risk_.on_equity(config_.initial_capital, market_time_);
+  note_risk_change(before, "reset");
+  journal_risk();
+  engine_log()->warn("paper portfolio {} reset to {}", config_.portfolio_id, config_.initial_capital.to_string());
+  dirty_ = true;
+  return std::nullopt;
+}
+
+}  // namespace meridian::engine
