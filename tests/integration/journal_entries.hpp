@@ -17,4 +17,20 @@ inline engine::JournalEntry bar_entry(std::uint64_t seq) {
   return {seq, engine::BarRecord{b}};
 }
 
+// The filled market order a hand-made trade belongs to (trades refer to their order).
+inline engine::OrderRecord filled_order(const engine::Trade& t) {
+  execution::Order o;
+  o.id = t.order_id;
+  o.request.symbol = t.symbol;
+  o.request.side = t.side;
+  o.request.quantity = t.quantity;
+  o.request.strategy_id = t.strategy_id;
+  o.status = execution::OrderStatus::filled;
+  o.filled_quantity = t.quantity;
+  o.filled_notional = core::notional(t.price, t.quantity);
+  o.fees = t.fee;
+  o.created = o.eligible_at = o.updated = t.ts;
+  return {o, 1};
+}
+
 }  // namespace meridian::it

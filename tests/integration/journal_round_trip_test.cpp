@@ -83,7 +83,8 @@ std::vector<core::Tick> crafted_ticks(core::Duration jitter) {
         t.last = last;
         t.bid = last - Price::from_double(0.05);
         t.ask = last + Price::from_double(0.05);
-        t.volume = Quantity::from_double(0.25 * static_cast<double>(k + 1) + static_cast<double>(s));
+        // Enough volume that the paper executor fills each order on the tick after it.
+        t.volume = Quantity::from_double(1000.25 * static_cast<double>(k + 1) + static_cast<double>(s));
         ticks.push_back(t);
       }
   return ticks;

@@ -159,6 +159,7 @@ class JournalWriterBatch : public PgTest {
         batch_.push_back({++seq, engine::SignalRecord{e}});
         ++signals_;
       }
+      batch_.push_back({++seq, filled_order(t)});
       batch_.push_back({++seq, engine::TradeRecord{t, ledger_.cash(), ledger_.fees_paid(), ledger_.position(symbol)}});
     }
     // The same bar twice: the later version is the one to keep.
