@@ -18,9 +18,11 @@ namespace {
 // Correlations and beta look at this many recent 1-minute bars.
 constexpr std::size_t kBarWindow = 500;
 
-std::span<const risk::EquityPoint> curve_of(const engine::Snapshot& s) noexcept {
+// The curve as one contiguous vector for the analytics functions (a copy per request; the
+// snapshot shares it in chunks).
+std::vector<risk::EquityPoint> curve_of(const engine::Snapshot& s) {
   if (!s.equity_curve) return {};
-  return {s.equity_curve->data(), s.equity_curve->size()};
+  return {s.equity_curve->begin(), s.equity_curve->end()};
 }
 
 double mean(std::span<const double> xs) noexcept {

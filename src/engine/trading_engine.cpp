@@ -47,6 +47,8 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
       symbols_(instruments.size()),
       live_(config_.initial_capital, instruments.size()),
       durable_(config_.initial_capital, instruments.size()),
+      trades_(config_.trades_in_memory),
+      signals_(kSignalsInMemory),
       venue_of_(venues_of(instruments)),
       risk_(config_.limits) {
   if (recovered.has_portfolio) {
@@ -55,13 +57,10 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
       if (symbol < instruments.size()) live_.restore(recovered.cash, recovered.fees_paid, symbol, position);
     durable_ = live_;
   }
-  trades_ = std::make_shared<const TradeLog>(std::move(recovered.trades));
+  for (const auto& t : recovered.trades) trades_.push(t);
   trades_total_ = recovered.trades_total;
   next_signal_id_ = recovered.last_signal_id + 1;
-  if (recovered.signals.size() > kSignalsInMemory)
-    recovered.signals.erase(recovered.signals.begin(),
-                            recovered.signals.end() - static_cast<std::ptrdiff_t>(kSignalsInMemory));
-  signals_ = std::make_shared<const SignalLog>(std::move(recovered.signals));
+  for (const auto& e : recovered.signals) signals_.push(e);
   next_trade_id_ = recovered.last_trade_id + 1;
   next_order_id_ = recovered.last_order_id + 1;
 
@@ -96,7 +95,7 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
     risk_.set_limits(recovered.risk->limits);
     risk_.restore(recovered.risk->memory);
   }
-  for (const auto& p : recovered.equity) equity_.push_back(p);
+  for (const auto& p : recovered.equity) equity_.push(p);
   for (auto& o : recovered.recent_orders) remember_finished(o);
   for (const auto& [id, seq] : recovered.order_event_seqs) event_seqs_[id] = seq;
   for (auto& o : recovered.open_orders) {
@@ -240,14 +239,7 @@ void TradingEngine::feed(Instance& instance, const core::Bar& bar) {
 }
 
 void TradingEngine::log_signal(const SignalEntry& entry) {
-  // Copy-on-write once per signal (a bar close), never per tick.
-  const auto& old = *signals_;
-  auto next = std::make_shared<SignalLog>();
-  const std::size_t keep = std::min(old.size(), kSignalsInMemory - 1);
-  next->reserve(keep + 1);
-  next->insert(next->end(), old.end() - static_cast<std::ptrdiff_t>(keep), old.end());
-  next->push_back(entry);
-  signals_ = std::move(next);
+  signals_.push(entry);
   append_journal(SignalRecord{entry});
 }
 
@@ -320,15 +312,6 @@ void TradingEngine::on_durable(std::uint64_t seq) {
     dirty_ = true;
   }
   if (pending_trades_.empty() || pending_trades_.front().seq > seq) return;
-  auto log = std::make_shared<TradeLog>();
-  const auto& old = *trades_;
-  std::size_t fresh = 0;
-  for (const auto& p : pending_trades_)
-    if (p.seq <= seq) ++fresh;
-  const std::size_t keep =
-      std::min(old.size(), config_.trades_in_memory > fresh ? config_.trades_in_memory - fresh : 0);
-  log->reserve(keep + fresh);
-  log->insert(log->end(), old.end() - static_cast<std::ptrdiff_t>(keep), old.end());
   while (!pending_trades_.empty() && pending_trades_.front().seq <= seq) {
     const Trade& t = pending_trades_.front().trade;
     durable_.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
@@ -336,12 +319,11 @@ void TradingEngine::on_durable(std::uint64_t seq) {
       inst->durable.apply(t.symbol, t.side, t.quantity, t.price, t.fee, t.ts);
       touch(*inst);
     }
-    log->push_back(t);
+    trades_.push(t);
     events_.push_back(TradeDurable{t});
     ++trades_total_;
     pending_trades_.pop_front();
   }
-  trades_ = std::move(log);
   dirty_ = true;
 }
 
@@ -472,10 +454,10 @@ std::shared_ptr<Snapshot> TradingEngine::make_snapshot() {
   for (std::size_t i = 0; i < durable_.positions().size(); ++i)
     if (!durable_.positions()[i].quantity.is_zero())
       s->positions.push_back({static_cast<core::SymbolId>(i), durable_.positions()[i]});
-  s->trades = trades_;
+  s->trades = trades_.series();
   s->trades_total = trades_total_;
   bars_.publish(*s);
-  s->signals = signals_;
+  s->signals = signals_.series();
   s->counters = counters_;
   s->strategy_disabled = instances_.front().view.disabled;
   if (instances_dirty_ || !instance_views_) {
@@ -507,10 +489,7 @@ std::shared_ptr<Snapshot> TradingEngine::make_snapshot() {
   }
   s->orders = order_views_;
   s->risk = risk_view();
-  if (!equity_view_ || equity_view_->size() != equity_.size() ||
-      (!equity_.empty() && equity_view_->back().ts != equity_.back().ts))
-    equity_view_ = std::make_shared<const EquityCurve>(equity_.begin(), equity_.end());
-  s->equity_curve = equity_view_;
+  s->equity_curve = equity_.series();
   dirty_ = false;
   return s;
 }

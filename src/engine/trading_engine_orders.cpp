@@ -14,6 +14,36 @@ constexpr std::uint64_t kKellyMinTrades = 20;  // closed trades before Kelly siz
 bool is_entry_leg(const execution::Order& o) noexcept {
   return o.parent_id == 0;
 }
+
+// What the risk engine checks a request as: its expected fill price (a market order's at the
+// touch, else its own limit or stop price) and fee.
+risk::OrderIntent intent_for(const execution::OrderRequest& request, const SymbolView& view,
+                             const execution::Executor& executor, bool price_is_limit) noexcept {
+  const auto& touch = view.last;
+  risk::OrderIntent intent;
+  intent.symbol = request.symbol;
+  intent.side = request.side;
+  intent.quantity = request.quantity;
+  intent.last_trade = view.has_tick ? touch.last : core::Price{};
+  intent.price_is_limit = price_is_limit;
+  switch (request.type) {
+    case execution::OrderType::market:
+      intent.price = view.has_tick ? executor.market_price(request.side, request.quantity, touch) : core::Price{};
+      break;
+    case execution::OrderType::limit:
+    case execution::OrderType::stop_limit: intent.price = request.limit_price; break;
+    case execution::OrderType::stop:
+      intent.price = request.stop_price.raw() > 0 ? request.stop_price : view.has_tick ? touch.last : core::Price{};
+      break;
+  }
+  intent.fee = executor.fee_for(request.symbol, intent.price, request.quantity);
+  return intent;
+}
+
+CommandError risk_error(risk::Denial denial) {
+  return CommandError{core::Errc::rejected, std::string(risk::describe(denial)), std::string(risk::to_string(denial)),
+                      ""};
+}
 }  // namespace
 
 ExitRules TradingEngine::exit_rules(const Instance& instance) const noexcept {
@@ -80,23 +110,7 @@ std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request
   const bool has_quote = symbols_[request.symbol].has_tick;
   // Long-only: every sell is an exit, capped by what its owner holds when it fills.
   if (request.side == core::Side::sell && !risk_.limits().allow_short) request.reduce_only = true;
-  risk::OrderIntent intent;
-  intent.symbol = request.symbol;
-  intent.side = request.side;
-  intent.quantity = request.quantity;
-  intent.last_trade = has_quote ? touch.last : core::Price{};
-  intent.price_is_limit = price_is_limit;
-  switch (request.type) {
-    case execution::OrderType::market:
-      intent.price = has_quote ? executor_.market_price(request.side, request.quantity, touch) : core::Price{};
-      break;
-    case execution::OrderType::limit:
-    case execution::OrderType::stop_limit: intent.price = request.limit_price; break;
-    case execution::OrderType::stop:
-      intent.price = request.stop_price.raw() > 0 ? request.stop_price : has_quote ? touch.last : core::Price{};
-      break;
-  }
-  intent.fee = executor_.fee_for(request.symbol, intent.price, request.quantity);
+  const auto intent = intent_for(request, symbols_[request.symbol], executor_, price_is_limit);
   const auto denial = risk_.check(intent, portfolio_view(request.symbol, intent.price), market_time_);
   if (denial != risk::Denial::none) {
     ++counters_.rejects;
@@ -234,13 +248,15 @@ CommandResult TradingEngine::submit_order(execution::OrderRequest request, Order
   const auto side = request.side;
   if (auto denial = place(std::move(request), price_is_limit)) {
     engine_log()->info("risk denied a manual {} order: {}", core::to_string(side), risk::to_string(*denial));
-    return CommandError{core::Errc::rejected, std::string(risk::describe(*denial)),
-                        std::string(risk::to_string(*denial)), ""};
+    return risk_error(*denial);
   }
   out = {last_order_, false};
-  if (out.order.status == execution::OrderStatus::rejected)
-    return CommandError{core::Errc::rejected, "the executor rejected the order: " + out.order.reason, out.order.reason,
-                        ""};
+  if (out.order.status == execution::OrderStatus::rejected) {
+    // The executor's reason is "code: message"; callers match on the code.
+    const std::string_view why = out.order.reason;
+    return CommandError{core::Errc::rejected, "the executor rejected the order: " + out.order.reason,
+                        std::string(why.substr(0, why.find(": "))), ""};
+  }
   return std::nullopt;
 }
 
@@ -269,6 +285,20 @@ CommandResult TradingEngine::replace_order(execution::OrderId id, const executio
   if (changes.quantity <= order->filled_quantity)
     return CommandError{core::Errc::invalid_argument, "quantity must be above what has filled already",
                         "invalid_quantity", "quantity"};
+  // A replace sends the order anew: the same pre-trade checks as a new order for what would
+  // rest, or growing a small order would bypass every limit.
+  execution::OrderRequest proposed = order->request;
+  proposed.quantity = changes.quantity - order->filled_quantity;
+  proposed.limit_price = changes.limit_price;
+  proposed.stop_price = changes.stop_price;
+  const auto intent =
+      intent_for(proposed, symbols_[proposed.symbol], executor_, proposed.type != execution::OrderType::market);
+  if (const auto denial = risk_.check(intent, portfolio_view(proposed.symbol, intent.price), market_time_);
+      denial != risk::Denial::none) {
+    ++counters_.rejects;
+    dirty_ = true;
+    return risk_error(denial);
+  }
   if (!executor_.replace(id, changes, *this))
     return CommandError{core::Errc::conflict, "the order could not be replaced", "replace_failed", ""};
   out = {*find_order(id), false};
@@ -323,7 +353,7 @@ CommandResult TradingEngine::reset() {
     touch(inst);
   }
   held_.clear();
-  trades_ = std::make_shared<const TradeLog>();
+  trades_.clear();
   trades_total_ = 0;
   finished_orders_.clear();
   client_ids_.clear();

@@ -13,23 +13,29 @@ void TradingEngine::sample_equity(core::Timestamp ts) {
   equity_minute_ = minute;
   const auto equity = live_equity();
   mark_risk(ts);
-  equity_.push_back({ts, equity.to_double()});
-  if (equity_.size() > kEquityPointsInMemory) equity_.pop_front();
+  equity_.push({ts, equity.to_double()});
   append_journal(EquityRecord{ts, equity, live_.cash()});
 }
 
 void TradingEngine::mark_risk(core::Timestamp ts) {
   const auto before = risk_.state();
   const bool daily_before = risk_.daily_loss_hit();
+  auto remembered = risk_.memory();
   risk_.on_equity(live_equity(), ts);
-  if (risk_.state() == before) return;
-  std::string_view reason = "day_boundary";
-  if (risk_.state() == risk::RiskState::halted)
-    reason = "drawdown";
-  else if (risk_.daily_loss_hit() && !daily_before)
-    reason = "daily_loss";
-  note_risk_change(before, reason);
-  journal_risk();
+  // A restart resumes from the last RiskRecord, so one is due whenever what it remembers moves
+  // on: a new day's opening equity, a new peak, a breach. Not for the equity alone (every mark;
+  // the equity samples carry it), which the next mark after a restart sets again.
+  remembered.last_equity = risk_.memory().last_equity;
+  const bool changed = risk_.memory() != remembered;
+  if (risk_.state() != before) {
+    std::string_view reason = "day_boundary";
+    if (risk_.state() == risk::RiskState::halted)
+      reason = "drawdown";
+    else if (risk_.daily_loss_hit() && !daily_before)
+      reason = "daily_loss";
+    note_risk_change(before, reason);
+  }
+  if (changed) journal_risk();
 }
 
 void TradingEngine::note_risk_change(risk::RiskState before, std::string_view reason) {

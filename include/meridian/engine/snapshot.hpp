@@ -51,7 +51,9 @@ struct Counters {
   bool journal_full = false;          // the backlog is at its limit: new entries pause
 };
 
-using TradeLog = std::vector<Trade>;
+// Durable trades, the last EngineConfig::trades_in_memory, oldest first.
+using TradeLog = ChunkedSeries<Trade, 256>;
+using TradeHistory = ChunkedHistory<Trade, 256>;
 
 // A signal as the log keeps it: what the strategy said and whether the engine acted.
 struct SignalEntry {
@@ -62,7 +64,8 @@ struct SignalEntry {
   // Live signals point at static strings; one loaded from the database points into this.
   std::shared_ptr<const std::string> text;
 };
-using SignalLog = std::vector<SignalEntry>;  // oldest first
+using SignalLog = ChunkedSeries<SignalEntry, 128>;  // oldest first
+using SignalHistory = ChunkedHistory<SignalEntry, 128>;
 
 struct InstanceView;  // strategy_instance.hpp
 
@@ -74,7 +77,8 @@ using OrderList = std::vector<execution::Order>;
 // Equity marked to market once a minute of market time (and on start): the performance
 // and risk figures are computed from it. Oldest first, at most kEquityPointsInMemory.
 inline constexpr std::size_t kEquityPointsInMemory = 7 * 24 * 60;
-using EquityCurve = std::vector<risk::EquityPoint>;
+using EquityCurve = ChunkedSeries<risk::EquityPoint, 1024>;
+using EquityHistory = ChunkedHistory<risk::EquityPoint, 1024>;
 
 // The portfolio's risk as of the snapshot.
 struct RiskView {

@@ -216,8 +216,8 @@ class TradingEngine final : public market::TickSink, public execution::Execution
     Trade trade;
   };
   std::deque<PendingTrade> pending_trades_;
-  std::shared_ptr<const TradeLog> trades_;
-  std::shared_ptr<const SignalLog> signals_;
+  TradeHistory trades_;
+  SignalHistory signals_;
   std::uint64_t next_signal_id_ = 1;
   std::uint64_t trades_total_ = 0;
   std::uint64_t next_trade_id_ = 1;
@@ -248,8 +248,7 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   std::vector<core::SymbolId> held_;  // symbols with a live position: equity over these only
 
   risk::RiskEngine risk_;
-  std::deque<risk::EquityPoint> equity_;
-  std::shared_ptr<const EquityCurve> equity_view_;
+  EquityHistory equity_{kEquityPointsInMemory};
   std::int64_t equity_minute_ = INT64_MIN;  // the market minute last sampled
 };
 
