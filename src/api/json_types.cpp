@@ -142,8 +142,7 @@ json time_or_null(core::Timestamp t) {
 }
 std::size_t open_orders(const engine::Snapshot& s) noexcept {
   std::size_t n = 0;
-  if (s.orders)
-    for (const auto& o : *s.orders) n += execution::is_terminal(o.status) ? 0 : 1;
+  if (s.open_orders) n = s.open_orders->size();
   return n;
 }
 }  // namespace

@@ -168,10 +168,7 @@ void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(id, order_id(req));
   MERIDIAN_TRY_REPLY(body, object_body(req));
   auto snap = ctx.snapshot();
-  const execution::Order* current = nullptr;
-  if (snap->orders)
-    for (const auto& o : *snap->orders)
-      if (o.id == id) current = &o;
+  const execution::Order* current = snap->find_order(id);
   if (!current)
     return reply(field_error(req, "id", "no order " + std::to_string(id), http::status::not_found, "not_found"));
   // The changes over the order as it is: only quantity and prices may change.
@@ -240,9 +237,11 @@ Checked<std::function<bool(const execution::Order&)>> status_filter(const Reques
 json orders_page(const engine::Snapshot& s, const PageQuery& q,
                  const std::function<bool(const execution::Order&)>& keep) {
   std::vector<const execution::Order*> orders;
-  if (s.orders)
-    for (const auto& o : *s.orders)
-      if (keep(o)) orders.push_back(&o);
+  s.for_each_order([&](const execution::Order& o) {
+    if (keep(o)) orders.push_back(&o);
+  });
+  // Id order, which paging walks newest first (finished orders are kept in finishing order).
+  std::sort(orders.begin(), orders.end(), [](const auto* a, const auto* b) { return a->id < b->id; });
   return newest_first_page(
       orders, q, [](const execution::Order* o) { return std::tuple(o->id, o->request.symbol, o->created); },
       [&s](const execution::Order* o) { return order_json(*o, *s.instruments, s.portfolio_id); });
@@ -257,10 +256,8 @@ void list_orders(ApiContext& ctx, const Request& req, const Reply& reply) {
 void get_order(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(id, order_id(req));
   auto snap = ctx.snapshot();
-  if (snap->orders)
-    for (const auto& o : *snap->orders)
-      if (o.id == id)
-        return reply(json_response(req, http::status::ok, order_json(o, ctx.instruments, snap->portfolio_id)));
+  if (const auto* o = snap->find_order(id))
+    return reply(json_response(req, http::status::ok, order_json(*o, ctx.instruments, snap->portfolio_id)));
   reply(field_error(req, "id", "no order " + std::to_string(id) + " (open, or among the last 1000 finished)",
                     http::status::not_found, "not_found"));
 }

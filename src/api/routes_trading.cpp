@@ -82,26 +82,6 @@ void positions(ApiContext& ctx, const Request& req, const Reply& reply) {
   reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
 }
 
-// PUT /api/trading/strategy: the strategy object ({"class", params..., "position_fraction",
-// "timeframe", "sizing", ...}), bare or as {"strategy": {...}}, over the session's current one.
-void replace_strategy(ApiContext& ctx, const Request& req, Reply reply) {
-  MERIDIAN_TRY_REPLY(body, object_body(req));
-  const bool wrapped = body.contains("strategy");
-  const auto& given = wrapped ? body["strategy"] : body;
-  const std::string prefix = wrapped ? "strategy." : "";
-  if (!given.is_object()) return reply(field_error(req, "strategy", "strategy must be an object"));
-  engine::ParamError error;
-  auto strategy = engine::decode_strategy(given.dump(), ctx.snapshot()->session.strategy, error);
-  if (!strategy) return reply(field_error(req, prefix + error.field, error.message));
-  DeferredReply answer(req, std::move(reply));
-  run_engine_command(
-      ctx, [strategy = *strategy](engine::TradingEngine& e) { return e.replace_strategy(strategy); }, "strategy",
-      [&ctx, answer](std::optional<CommandFailure> failure) {
-        if (failure) return answer.failure(*failure);
-        answer.json(http::status::ok, trading_status_json(*ctx.snapshot()));
-      });
-}
-
 // POST /api/trading/reset wipes the paper portfolio, so it asks for {"confirm": "RESET"}.
 void reset(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req, true));
@@ -172,7 +152,10 @@ void add_trading_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::get, "/api/portfolios/{id}/positions", Role::viewer, "The portfolio's open positions",
               positions_handler});
   router.add({http::verb::put, "/api/trading/strategy", Role::trader, "Replace the session's strategy",
-              [&ctx](const Request& req, Reply reply) { replace_strategy(ctx, req, std::move(reply)); }});
+              [&ctx](const Request& req, Reply reply) {
+                // The strategy object, bare or as {"strategy": {...}}, over the current one.
+                session_command(ctx, SessionCommand::update_strategy, req, std::move(reply));
+              }});
   router.add({http::verb::post, "/api/trading/reset", Role::admin,
               "Reset the paper portfolio (body {\"confirm\":\"RESET\"})",
               [&ctx](const Request& req, Reply reply) { reset(ctx, req, std::move(reply)); }});

@@ -9,6 +9,7 @@ std::optional<SessionCommand> parse_session_command(std::string_view name) noexc
   if (name == "stop") return SessionCommand::stop;
   if (name == "pause") return SessionCommand::pause;
   if (name == "resume") return SessionCommand::resume;
+  if (name == "updateStrategy") return SessionCommand::update_strategy;
   return std::nullopt;
 }
 
@@ -57,6 +58,18 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
 
 void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann::json* body,
                          std::function<void(std::optional<CommandFailure>)> done) {
+  if (command == SessionCommand::update_strategy) {
+    if (!body || !body->is_object()) return done(field_error("strategy", "the strategy must be a JSON object"));
+    const bool wrapped = body->contains("strategy");
+    const auto& given = wrapped ? (*body)["strategy"] : *body;
+    if (!given.is_object()) return done(field_error("strategy", "strategy must be an object"));
+    engine::ParamError error;
+    auto strategy = engine::decode_strategy(given.dump(), ctx.snapshot()->session.strategy, error);
+    if (!strategy) return done(field_error((wrapped ? "strategy." : "") + error.field, error.message));
+    return run_engine_command(
+        ctx, [strategy = *strategy](engine::TradingEngine& e) { return e.replace_strategy(strategy); }, "strategy",
+        std::move(done));
+  }
   std::optional<engine::StrategyConfig> strategy;
   std::optional<std::vector<core::SymbolId>> symbols;
   if (command == SessionCommand::start && body && !body->is_null()) {
@@ -79,6 +92,7 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
           case SessionCommand::stop: return e.stop();
           case SessionCommand::pause: return e.pause();
           case SessionCommand::resume: return e.resume();
+          case SessionCommand::update_strategy: break;  // handled above
         }
         return e.stop();
       },

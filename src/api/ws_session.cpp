@@ -140,7 +140,9 @@ void WsSession::on_message(std::string_view text) {
         {std::make_shared<const std::string>(nlohmann::json{{"type", "pong"}, {"ts", now_ms()}}.dump()), -1});
   }
   if (auto command = parse_session_command(type)) {
-    const nlohmann::json* body = msg.contains("config") ? &msg["config"] : nullptr;
+    const nlohmann::json* body = msg.contains("config")     ? &msg["config"]
+                                 : msg.contains("strategy") ? &msg["strategy"]
+                                                            : nullptr;
     // Success is announced by the broadcast (tradingStarted, ...); only failures reply here.
     run_session_command(ctx, *command, body, [self = shared_from_this()](std::optional<CommandFailure> failure) {
       if (failure)

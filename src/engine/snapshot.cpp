@@ -18,4 +18,12 @@ core::Money Snapshot::unrealized_pnl() const noexcept {
   return total;
 }
 
+const execution::Order* Snapshot::find_order(execution::OrderId id) const noexcept {
+  const execution::Order* found = nullptr;
+  for_each_order([&](const execution::Order& o) {
+    if (o.id == id) found = &o;
+  });
+  return found;
+}
+
 }  // namespace meridian::engine

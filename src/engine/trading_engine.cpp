@@ -479,15 +479,13 @@ std::shared_ptr<Snapshot> TradingEngine::make_snapshot() {
   s->venues = venue_views();
   s->calendars = config_.use_calendars;
   s->portfolio_id = config_.portfolio_id;
-  if (orders_dirty_ || !order_views_) {
-    auto list = std::make_shared<OrderList>(finished_orders_.begin(), finished_orders_.end());
+  if (orders_dirty_ || !open_orders_view_) {
     const auto open = executor_.open_orders();
-    list->insert(list->end(), open.begin(), open.end());
-    std::sort(list->begin(), list->end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-    order_views_ = std::move(list);
+    open_orders_view_ = std::make_shared<const OrderList>(open.begin(), open.end());
     orders_dirty_ = false;
   }
-  s->orders = order_views_;
+  s->open_orders = open_orders_view_;
+  s->finished_orders = finished_orders_.series();
   s->risk = risk_view();
   s->equity_curve = equity_.series();
   dirty_ = false;

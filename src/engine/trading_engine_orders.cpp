@@ -128,15 +128,14 @@ std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request
 }
 
 void TradingEngine::remember_finished(const execution::Order& order) {
-  finished_orders_.push_back(order);
-  if (finished_orders_.size() > kOrdersInMemory) finished_orders_.pop_front();
+  finished_orders_.push(order);
   if (!order.request.client_order_id.empty()) client_ids_[order.request.client_order_id] = order.id;
 }
 
 const execution::Order* TradingEngine::find_order(execution::OrderId id) const noexcept {
   for (const auto& o : executor_.open_orders())
     if (o.id == id) return &o;
-  for (const auto& o : finished_orders_)
+  for (const auto& o : *finished_orders_.series())
     if (o.id == id) return &o;
   return nullptr;
 }

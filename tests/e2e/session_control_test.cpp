@@ -3,6 +3,7 @@
 // control messages, getStatus gets a `status` reply and an unknown type an `error`.
 #include "fixture.hpp"
 #include "support/ws_client.hpp"
+#include "trading_api.hpp"
 
 namespace meridian::e2e {
 namespace {
@@ -140,6 +141,26 @@ TEST_F(SessionControl, WsControlMessagesAreBroadcastToEveryClient) {
   a->send({{"type", "resume"}});
   expect_ws_error(*a, "invalid_state", "resume while running");
   EXPECT_EQ(session_state(port()), "running");
+}
+
+// Seed 000's updateStrategy: the same command as PUT /api/trading/strategy.
+TEST_F(SessionControl, WsUpdateStrategyReplacesTheSessionStrategy) {
+  auto ws = connect_ws(port());
+  ws->send({{"type", "updateStrategy"}, {"strategy", {{"class", "no_such_class"}}}});
+  ASSERT_NO_FATAL_FAILURE(expect_ws_error(*ws, "invalid_field", "updateStrategy with an unknown class"));
+  EXPECT_EQ(http_get(port(), "/api/trading/status").json().at("strategy").value("class", ""), "sma_crossover");
+
+  ws->send({{"type", "updateStrategy"}, {"strategy", {{"class", "rsi_mean_reversion"}, {"rsi_period", 10}}}});
+  ASSERT_TRUE(poll_until(
+      [&] {
+        return http_get(port(), "/api/trading/status").json().at("strategy").value("class", "") == "rsi_mean_reversion";
+      },
+      kDeadline))
+      << http_get(port(), "/api/trading/status").body;
+  EXPECT_EQ(http_get(port(), "/api/trading/status").json().at("strategy").value("rsi_period", 0), 10);
+  // Back to the suite's strategy over REST, the other way in.
+  auto back = send_json(port(), "PUT", "/api/trading/strategy", {{"class", "sma_crossover"}});
+  EXPECT_EQ(back.status, 200) << back.body;
 }
 
 TEST_F(SessionControl, WsGetStatusGetsAStatusReply) {

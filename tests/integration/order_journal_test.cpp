@@ -145,8 +145,7 @@ TEST_F(OrderJournal, OpenOrdersRiskAndEquityComeBackAfterARestart) {
     ASSERT_FALSE(d.engine.set_risk_state(risk::RiskState::reducing));
 
     const auto snap = d.engine.make_snapshot();
-    for (const auto& o : *snap->orders)
-      if (!execution::is_terminal(o.status)) open_before.push_back(o);
+    open_before = *snap->open_orders;
     ASSERT_EQ(open_before.size(), 3u);  // the resting limit and the two legs
     ASSERT_NO_FATAL_FAILURE(d.stop());
   }
@@ -206,7 +205,7 @@ TEST_F(OrderJournal, OpenOrdersRiskAndEquityComeBackAfterARestart) {
   auto snap = d.engine.make_snapshot();
   EXPECT_EQ(snap->risk.state, risk::RiskState::reducing);
   std::size_t open_after = 0;
-  for (const auto& o : *snap->orders) open_after += execution::is_terminal(o.status) ? 0 : 1;
+  open_after = snap->open_orders->size();
   EXPECT_EQ(open_after, open_before.size());
   execution::OrderRequest again;
   again.symbol = 1;
@@ -222,9 +221,9 @@ TEST_F(OrderJournal, OpenOrdersRiskAndEquityComeBackAfterARestart) {
   const auto t = t0() + 10min;
   d.ticks({tick(1, t, 44.9)});
   snap = d.engine.make_snapshot();
-  const auto it = std::find_if(snap->orders->begin(), snap->orders->end(), [&](auto& o) { return o.id == resting; });
-  ASSERT_NE(it, snap->orders->end());
-  EXPECT_EQ(it->status, OrderStatus::filled);
+  const auto* filled = snap->find_order(resting);
+  ASSERT_NE(filled, nullptr);
+  EXPECT_EQ(filled->status, OrderStatus::filled);
   EXPECT_EQ(d.engine.ledger().position(1).quantity, Quantity::from_units(10));
   ASSERT_NO_FATAL_FAILURE(d.stop());
   EXPECT_TRUE(load().summary.reconciled);

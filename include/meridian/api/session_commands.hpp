@@ -11,7 +11,8 @@
 
 namespace meridian::api {
 
-enum class SessionCommand { start, stop, pause, resume };
+// update_strategy: PUT /api/trading/strategy and seed 000's `updateStrategy` message.
+enum class SessionCommand { start, stop, pause, resume, update_strategy };
 std::optional<SessionCommand> parse_session_command(std::string_view name) noexcept;
 
 struct CommandFailure {
@@ -31,7 +32,8 @@ void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(eng
 std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohmann::json& value, std::string_view field,
                                             std::vector<core::SymbolId>& out);
 
-// `body` is the start command's optional JSON ({"strategy": {...}, "symbols": [...]}).
+// `body` is the start command's optional JSON ({"strategy": {...}, "symbols": [...]}), or
+// update_strategy's strategy object, bare or as {"strategy": {...}}.
 // `done` runs on the engine strand after the snapshot reflecting the change is published.
 void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann::json* body,
                          std::function<void(std::optional<CommandFailure>)> done);

@@ -132,7 +132,8 @@ class ChunkedHistory {
     stale_ = true;
   }
   // Everything pushed so far (within capacity), immutable; remade at most once per push.
-  const std::shared_ptr<const Series>& series() {
+  // Logically const: the cached series is only a view of what was pushed.
+  const std::shared_ptr<const Series>& series() const {
     if (stale_ || !series_) {
       auto s = std::make_shared<Series>();
       s->chunks_.assign(chunks_.begin(), chunks_.end());
@@ -151,8 +152,8 @@ class ChunkedHistory {
   std::vector<std::shared_ptr<typename Series::Chunk>> chunks_;
   std::size_t first_ = 0;
   std::size_t size_ = 0;
-  std::shared_ptr<const Series> series_;
-  bool stale_ = true;
+  mutable std::shared_ptr<const Series> series_;
+  mutable bool stale_ = true;
 };
 
 }  // namespace meridian::engine

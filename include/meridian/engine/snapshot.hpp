@@ -69,10 +69,12 @@ using SignalHistory = ChunkedHistory<SignalEntry, 128>;
 
 struct InstanceView;  // strategy_instance.hpp
 
-// Open orders and the most recent finished ones (kOrdersInMemory), by id ascending. Orders
-// change on decisions and fills, never per tick, so the list is rebuilt when one changes.
+// Open orders (a copy of the executor's book, rebuilt when an order changes) and the most
+// recent finished ones (kOrdersInMemory, in the order they finished, shared in chunks).
 inline constexpr std::size_t kOrdersInMemory = 1000;
 using OrderList = std::vector<execution::Order>;
+using FinishedOrders = ChunkedSeries<execution::Order, 64>;
+using FinishedOrderHistory = ChunkedHistory<execution::Order, 64>;
 
 // Equity marked to market once a minute of market time (and on start): the performance
 // and risk figures are computed from it. Oldest first, at most kEquityPointsInMemory.
@@ -134,7 +136,8 @@ struct Snapshot {
   std::vector<VenueView> venues;  // the venues of the configured instruments
   bool calendars = false;         // strategies follow the venue calendars (--calendars)
   std::int64_t portfolio_id = 1;
-  std::shared_ptr<const OrderList> orders;
+  std::shared_ptr<const OrderList> open_orders;
+  std::shared_ptr<const FinishedOrders> finished_orders;
   RiskView risk{};
   std::shared_ptr<const EquityCurve> equity_curve;
 
@@ -149,6 +152,15 @@ struct Snapshot {
     if (tf == core::Timeframe::m1) return view.has_partial ? std::optional<core::Bar>(view.partial) : std::nullopt;
     return view.forming[static_cast<std::size_t>(tf) - 1];
   }
+  // Every order in memory, finished ones first; the open or recently finished order `id`.
+  template <class F>
+  void for_each_order(F&& f) const {
+    if (finished_orders)
+      for (const auto& o : *finished_orders) f(o);
+    if (open_orders)
+      for (const auto& o : *open_orders) f(o);
+  }
+  const execution::Order* find_order(execution::OrderId id) const noexcept;
   core::Money market_value() const noexcept;
   core::Money unrealized_pnl() const noexcept;
   core::Money equity() const noexcept { return cash + market_value(); }

@@ -237,10 +237,10 @@ class TradingEngine final : public market::TickSink, public execution::Execution
 
   // Orders: the executor holds the open ones; the engine keeps the recent finished ones, the
   // client ids it has seen, and each open order's next order_events sequence number.
-  std::deque<execution::Order> finished_orders_;
+  FinishedOrderHistory finished_orders_{kOrdersInMemory};
   std::unordered_map<std::string, execution::OrderId> client_ids_;
   std::unordered_map<execution::OrderId, std::uint32_t> event_seqs_;
-  std::shared_ptr<const OrderList> order_views_;
+  std::shared_ptr<const OrderList> open_orders_view_;
   bool orders_dirty_ = true;
   execution::Order last_order_{};  // the latest on_order, for the command that caused it
   // Exits to cancel once the executor returns (it may not be re-entered from a callback).
