@@ -259,13 +259,19 @@ CommandResult TradingEngine::submit_order(execution::OrderRequest request, Order
   return std::nullopt;
 }
 
-CommandResult TradingEngine::cancel_order(execution::OrderId id, OrderTicket& out) {
-  const auto* order = find_order(id);
-  if (!order) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
-  if (execution::is_terminal(order->status))
+CommandResult TradingEngine::open_order(execution::OrderId id, const execution::Order*& out) const {
+  out = find_order(id);
+  if (!out) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
+  if (execution::is_terminal(out->status))
     return CommandError{core::Errc::conflict,
-                        "order " + std::to_string(id) + " is already " + std::string(to_string(order->status)),
+                        "order " + std::to_string(id) + " is already " + std::string(to_string(out->status)),
                         "order_finished", ""};
+  return std::nullopt;
+}
+
+CommandResult TradingEngine::cancel_order(execution::OrderId id, OrderTicket& out) {
+  const execution::Order* order = nullptr;
+  if (auto err = open_order(id, order)) return err;
   executor_.cancel(id, "cancelled by request", *this);
   out = {last_order_, false};
   return std::nullopt;
@@ -273,12 +279,8 @@ CommandResult TradingEngine::cancel_order(execution::OrderId id, OrderTicket& ou
 
 CommandResult TradingEngine::replace_order(execution::OrderId id, const execution::OrderRequest& changes,
                                            OrderTicket& out) {
-  const auto* order = find_order(id);
-  if (!order) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
-  if (execution::is_terminal(order->status))
-    return CommandError{core::Errc::conflict,
-                        "order " + std::to_string(id) + " is already " + std::string(to_string(order->status)),
-                        "order_finished", ""};
+  const execution::Order* order = nullptr;
+  if (auto err = open_order(id, order)) return err;
   if (auto err = execution::validate(changes))
     return CommandError{core::Errc::invalid_argument, err->message, std::string(err->code), ""};
   if (changes.quantity <= order->filled_quantity)

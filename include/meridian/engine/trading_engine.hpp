@@ -152,6 +152,8 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   risk::PortfolioView portfolio_view(core::SymbolId symbol, core::Price price) const noexcept;
   core::Timestamp day_end(core::SymbolId symbol, core::Timestamp t) const noexcept;
   const execution::Order* find_order(execution::OrderId id) const noexcept;
+  // The order if it is still working; not_found or conflict (finished) otherwise.
+  CommandResult open_order(execution::OrderId id, const execution::Order*& out) const;
   void cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol);
   void run_deferred_cancels();
   void remember_finished(const execution::Order& order);

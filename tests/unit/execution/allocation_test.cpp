@@ -4,48 +4,9 @@
 // operator new (replaced for this test binary) while only ticks run.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "allocation_counter.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "paper_fixture.hpp"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-// The replaced operator new is malloc-based, so free() is the matching release; GCC only sees
-// the inlined `new` and warns.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace meridian::execution::test {
 namespace {
@@ -120,9 +81,9 @@ TEST(ExecutionNoAllocation, TicksAgainstARestingBook) {
   const long fills_before = sink.fills;
   const long stops_before = sink.stop_reports;
 
-  const long before = g_allocations.load();
+  const long before = meridian::test::allocations();
   for (; i < 30'300; ++i) ex.on_tick(tick_at(i), sink);
-  const long allocations = g_allocations.load() - before;
+  const long allocations = meridian::test::allocations() - before;
 
   EXPECT_EQ(allocations, 0);
   EXPECT_EQ(ex.open_orders().size(), book);

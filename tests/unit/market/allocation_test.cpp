@@ -3,50 +3,10 @@
 // calls to the global operator new (replaced for this test binary) while only updates run.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "allocation_counter.hpp"
 #include "meridian/market/bar_aggregator.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/market/timeframe_rollup.hpp"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-// The replaced operator new is malloc-based, so free() is the matching release; GCC only sees
-// the inlined `new` and warns.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-// std::stable_sort (used by other tests in this binary) takes its buffer through these.
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace meridian::market {
 namespace {
@@ -57,7 +17,7 @@ TEST(NoAllocation, TicksThroughEveryTimeframe) {
   BarAggregator minutes(core::Timeframe::m1, kSymbols);
   TimeframeRollup rollup(kSymbols);
   const core::Timestamp t0{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2}.time_since_epoch()};
-  const long before = g_allocations.load();
+  const long before = meridian::test::allocations();
   std::size_t closed = 0;
   // Two days of ticks, 20 s apart, with an hour-long gap every 7 hours.
   for (std::int64_t i = 0; i < 2 * 24 * 180; ++i) {
@@ -75,7 +35,7 @@ TEST(NoAllocation, TicksThroughEveryTimeframe) {
       for (auto tf : TimeframeRollup::kTimeframes) ASSERT_TRUE(rollup.forming(s, tf, minutes.partial(s)));
     }
   }
-  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_EQ(meridian::test::allocations() - before, 0);
   EXPECT_GT(closed, 0u);
 }
 
@@ -87,7 +47,7 @@ TEST(NoAllocation, CalendarQueries) {
   cal.add_holiday(Venue::nyse, sys_days{year{2026} / 1 / 19});
   SessionGate gate;
   const core::Timestamp t0{sys_days{year{2026} / 1 / 16}.time_since_epoch()};
-  const long before = g_allocations.load();
+  const long before = meridian::test::allocations();
   int open = 0;
   for (auto t = t0; t < t0 + days{14}; t += minutes{7}) {
     for (auto v : {Venue::crypto, Venue::nse, Venue::nyse}) {
@@ -97,7 +57,7 @@ TEST(NoAllocation, CalendarQueries) {
     }
     open += gate.open_at(cal, Venue::nyse, t);
   }
-  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_EQ(meridian::test::allocations() - before, 0);
   EXPECT_GT(open, 0);
 }
 
