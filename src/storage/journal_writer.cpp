@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "equity_rows.hpp"
 #include "meridian/strategies/signal_json.hpp"
 #include "order_batch.hpp"
 #include "pg_array.hpp"
@@ -144,11 +145,7 @@ class BatchWriter {
 
   void operator()(const engine::OrderRecord& r) { orders_.add(r); }
   void operator()(const engine::RiskRecord& r) const { write_risk(tx_, portfolio_id_, r); }
-  void operator()(const engine::EquityRecord& r) {
-    equity_.at.add(pg::text(r.ts));
-    equity_.equity.add_plain(r.equity.to_string());
-    equity_.cash.add_plain(r.cash.to_string());
-  }
+  void operator()(const engine::EquityRecord& r) { equity_.add(r); }
   // Everything before the reset is written first, so the reset deletes it too.
   void operator()(const engine::ResetRecord& r) {
     flush();
@@ -162,11 +159,8 @@ class BatchWriter {
     // Orders before the trades that refer to them.
     orders_.flush(tx_, instruments_, portfolio_id_);
     if (last_trade_) write_trades();
-    if (!equity_.at.empty())
-      tx_.exec_params0(
-          "INSERT INTO equity_samples (portfolio_id, at, equity, cash) SELECT $1, * FROM unnest($2::timestamptz[],"
-          " $3::numeric[], $4::numeric[]) ON CONFLICT (portfolio_id, at) DO NOTHING",
-          portfolio_id_, equity_.at.str(), equity_.equity.str(), equity_.cash.str());
+    // After the trades: the daily roll-up counts the batch's trades too.
+    equity_.flush(tx_, portfolio_id_);
     if (!bars_.empty()) write_bars();
     if (signal_count_) {
       auto& s = signals_;
@@ -180,7 +174,6 @@ class BatchWriter {
     bars_.clear();
     signals_ = {};
     signal_count_ = 0;
-    equity_ = {};
   }
 
  private:
@@ -230,9 +223,6 @@ class BatchWriter {
   struct SignalColumns {
     PgArray id, strategy, symbol, side, strength, price, reason, indicators, acted, ts, strategy_id;
   };
-  struct EquityColumns {
-    PgArray at, equity, cash;
-  };
 
   pqxx::work& tx_;
   const core::InstrumentTable& instruments_;
@@ -244,7 +234,7 @@ class BatchWriter {
   SignalColumns signals_;
   std::size_t signal_count_ = 0;
   OrderBatch orders_;
-  EquityColumns equity_;
+  EquityBatch equity_;
 };
 }  // namespace
 

@@ -204,6 +204,7 @@ void write_reset(pqxx::work& tx, std::int64_t portfolio_id, const engine::ResetR
   tx.exec_params0("DELETE FROM orders WHERE portfolio_id = $1", portfolio_id);
   tx.exec_params0("DELETE FROM positions WHERE portfolio_id = $1", portfolio_id);
   tx.exec_params0("DELETE FROM equity_samples WHERE portfolio_id = $1", portfolio_id);
+  tx.exec_params0("DELETE FROM performance_metrics WHERE portfolio_id = $1", portfolio_id);
   tx.exec_params0("UPDATE portfolios SET cash = $2, fees_paid = 0, updated_at = now() WHERE id = $1", portfolio_id,
                   record.cash.to_string());
 }

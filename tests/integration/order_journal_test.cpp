@@ -169,6 +169,15 @@ TEST_F(OrderJournal, OpenOrdersRiskAndEquityComeBackAfterARestart) {
     EXPECT_EQ(tx.exec1("SELECT count(*) FROM orders WHERE status = 'cancelled'")[0].as<long long>(), 1);
     EXPECT_EQ(tx.exec1("SELECT state FROM risk_limits")[0].as<std::string>(), "reducing");
     EXPECT_GE(tx.exec1("SELECT count(*) FROM equity_samples")[0].as<long long>(), 2);
+    // The day's roll-up: its last sample, and the day's trades.
+    const auto day = tx.exec1(
+        "SELECT count(*) OVER (), day::text, equity = (SELECT equity FROM equity_samples ORDER BY at DESC LIMIT 1),"
+        " trade_count, (SELECT count(*) FROM trades) FROM performance_metrics");
+    EXPECT_EQ(day[0].as<long long>(), 1);
+    EXPECT_EQ(day[1].as<std::string>(), "2025-06-02");
+    EXPECT_TRUE(day[2].as<bool>());
+    EXPECT_EQ(day[3].as<long long>(), day[4].as<long long>());
+    EXPECT_GE(day[3].as<long long>(), 1);
   }
 
   auto second = load();
@@ -251,7 +260,7 @@ TEST_F(OrderJournal, ResetLeavesACleanPortfolio) {
   }
   pqxx::connection conn(url());
   pqxx::read_transaction tx(conn);
-  for (const char* table : {"trades", "orders", "order_events", "positions", "equity_samples"})
+  for (const char* table : {"trades", "orders", "order_events", "positions", "equity_samples", "performance_metrics"})
     EXPECT_EQ(tx.exec1(std::string("SELECT count(*) FROM ") + table)[0].as<long long>(), 0) << table;
   EXPECT_EQ(core::Money::parse(tx.exec1("SELECT cash::text FROM portfolios WHERE id = 1")[0].c_str()), kCapital);
   tx.commit();
