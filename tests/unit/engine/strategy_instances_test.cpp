@@ -3,7 +3,9 @@
 //
 // Price path as in trading_engine_test (one symbol, 6 ticks a minute): closes
 //   100 90 80 70 80 100 110 120 80 70 70
-// give an SMA(2)/SMA(4) golden cross on bar 5 and a death cross on bar 8.
+// give an SMA(2)/SMA(4) golden cross on bar 5 and a death cross on bar 8. Orders decided on a
+// bar's closing tick fill on the next tick; each tick trades more than any order here, so
+// they fill at once.
 #include <gtest/gtest.h>
 
 #include <variant>
@@ -49,7 +51,7 @@ struct Rig {
         t.last = core::Price::from_units(kCloses[m]);
         t.bid = t.last - core::Price::from_raw(5'000'000);
         t.ask = t.last + core::Price::from_raw(5'000'000);
-        t.volume = core::Quantity::from_units(1);
+        t.volume = core::Quantity::from_units(1000);
         engine.on_ticks(std::span<const core::Tick>(&t, 1));
       }
   }
@@ -179,7 +181,7 @@ TEST(StrategyInstances, EachInstanceTradesItsOwnHolding) {
   rig.add("twin");
   ASSERT_FALSE(rig.engine.instance_command("twin", Cmd::init));
   ASSERT_FALSE(rig.engine.instance_command("twin", Cmd::start));
-  rig.feed(0, 6);  // bar 5 closes on minute 6's first tick: both instances buy
+  rig.feed(0, 6);  // bar 5 closes on minute 6's first tick: both instances buy, filled on the next
   rig.commit();
   auto snap = rig.engine.make_snapshot();
   ASSERT_EQ(snap->trades->size(), 2u);

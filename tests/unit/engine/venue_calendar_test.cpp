@@ -6,7 +6,8 @@
 // Both symbols follow the same path (one tick every 10 s, 6 per minute, at the minute's price):
 //   minute: 0    1   2   3   4   5    6    7
 //   close:  100  90  80  70  80  100  110  120
-// SMA(2)/SMA(4) crosses up on bar 5; the buy executes on the first tick of minute 6.
+// SMA(2)/SMA(4) crosses up on bar 5; the buy is decided on the first tick of minute 6 and fills
+// on the next (each tick trades more than the order, so it fills at once).
 #include <gtest/gtest.h>
 
 #include <variant>
@@ -66,7 +67,7 @@ struct Rig {
           t.last = core::Price::from_raw(kCloseCents[m] * 1'000'000);
           t.bid = core::Price::from_raw((kCloseCents[m] - 5) * 1'000'000);
           t.ask = core::Price::from_raw((kCloseCents[m] + 5) * 1'000'000);
-          t.volume = core::Quantity::from_units(1);
+          t.volume = core::Quantity::from_units(1000);
           engine.on_ticks(std::span<const core::Tick>(&t, 1));
         }
   }
