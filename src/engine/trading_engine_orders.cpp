@@ -86,9 +86,24 @@ bool TradingEngine::has_working_order(std::uint64_t strategy_id, core::SymbolId 
   return false;
 }
 
-risk::PortfolioView TradingEngine::portfolio_view(core::SymbolId symbol, core::Price price) const noexcept {
+core::Money TradingEngine::committed_cash(execution::OrderId except) const noexcept {
+  core::Money total;
+  for (const auto& o : executor_.open_orders()) {
+    if (o.id == except || o.request.side != core::Side::buy) continue;
+    auto rest = o.request;
+    rest.quantity = o.remaining();
+    const auto intent = intent_for(rest, symbols_[rest.symbol], executor_, false);
+    total += core::notional(intent.price, rest.quantity) + intent.fee;
+  }
+  return total;
+}
+
+risk::PortfolioView TradingEngine::portfolio_view(core::SymbolId symbol, core::Price price,
+                                                  execution::OrderId replacing) const noexcept {
   risk::PortfolioView v;
-  v.cash = live_.cash();
+  // Cash that working buys will spend is not there for another order: without this, several
+  // resting buys could each pass the cash check and together overdraw.
+  v.cash = live_.cash() - committed_cash(replacing);
   v.equity = live_equity();
   v.position = live_.position(symbol).quantity;
   const auto held = core::notional(price, v.position);
@@ -294,7 +309,7 @@ CommandResult TradingEngine::replace_order(execution::OrderId id, const executio
   proposed.stop_price = changes.stop_price;
   const auto intent =
       intent_for(proposed, symbols_[proposed.symbol], executor_, proposed.type != execution::OrderType::market);
-  if (const auto denial = risk_.check(intent, portfolio_view(proposed.symbol, intent.price), market_time_);
+  if (const auto denial = risk_.check(intent, portfolio_view(proposed.symbol, intent.price, id), market_time_);
       denial != risk::Denial::none) {
     ++counters_.rejects;
     dirty_ = true;

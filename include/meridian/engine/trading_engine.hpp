@@ -149,7 +149,11 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   bool has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept;
   // Risk-checks and sends an order; the denial, or nullopt once the executor has it.
   std::optional<risk::Denial> place(execution::OrderRequest request, bool price_is_limit);
-  risk::PortfolioView portfolio_view(core::SymbolId symbol, core::Price price) const noexcept;
+  // The portfolio for a risk check; `replacing` is an order whose own commitment is left out.
+  risk::PortfolioView portfolio_view(core::SymbolId symbol, core::Price price,
+                                     execution::OrderId replacing = 0) const noexcept;
+  // What working buy orders (all but `except`) will spend at their prices, fees included.
+  core::Money committed_cash(execution::OrderId except) const noexcept;
   core::Timestamp day_end(core::SymbolId symbol, core::Timestamp t) const noexcept;
   const execution::Order* find_order(execution::OrderId id) const noexcept;
   // The order if it is still working; not_found or conflict (finished) otherwise.

@@ -130,6 +130,22 @@ TEST(EngineRisk, InsufficientCashAndNoShortSelling) {
   expect_placed(rig.submit(market(kAaa, Side::buy, "998")));
 }
 
+// Working buys hold their cash back: two resting limits that each fit cannot both be placed,
+// and a replace is checked without its own old commitment.
+TEST(EngineRisk, WorkingBuysHoldTheirCash) {
+  Rig rig;
+  rig.tick(kAaa, seconds(0), "100");
+  // 600 * 99 + 59.4 fee = 59459.4 each: one fits in 100000, two do not.
+  auto first = rig.submit(limit(kAaa, Side::buy, "600", "99"));
+  expect_placed(first);
+  expect_denied(rig.submit(limit(kAaa, Side::buy, "600", "99")), "insufficient_cash");
+  expect_placed(rig.submit(limit(kAaa, Side::buy, "400", "99")));
+  // Cancelling the first frees its cash again.
+  meridian::engine::OrderTicket cancelled;
+  ASSERT_FALSE(rig.engine.cancel_order(first.ticket.order.id, cancelled));
+  expect_placed(rig.submit(limit(kAaa, Side::buy, "600", "99")));
+}
+
 TEST(EngineRisk, NoQuoteNoOrder) {
   Rig rig;
   rig.tick(kAaa, seconds(0), "100");
