@@ -333,7 +333,9 @@ CommandResult TradingEngine::record_trade(core::SymbolId symbol, core::Side side
   if (side == core::Side::sell && quantity > live_.position(symbol).quantity)
     return CommandError{core::Errc::invalid_argument, "quantity exceeds the position held", "insufficient_position",
                         "quantity"};
-  const auto ts = std::max(market_time_, core::now());
+  // Market time, like every other fill: a replay or backtest keeps its own clock (and the risk
+  // engine's day with it). Before any market data, the wall clock.
+  const auto ts = market_time_ == core::Timestamp{} ? core::now() : market_time_;
   execution::Order order;
   order.id = next_order_id_++;
   order.request.symbol = symbol;
