@@ -165,6 +165,8 @@ json order_json(const execution::Order& o, const core::InstrumentTable& instrume
           {"trail_percent", r.trail_percent > 0 ? json(r.trail_percent) : json(nullptr)},
           {"take_profit", price_or_null(r.take_profit)},
           {"stop_loss", price_or_null(r.stop_loss)},
+          {"bracket_trail_amount", price_or_null(r.bracket_trail_amount)},
+          {"bracket_trail_percent", r.bracket_trail_percent > 0 ? json(r.bracket_trail_percent) : json(nullptr)},
           {"reduce_only", r.reduce_only},
           {"status", execution::to_string(o.status)},
           {"terminal", execution::is_terminal(o.status)},

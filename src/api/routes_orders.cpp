@@ -69,8 +69,9 @@ std::optional<HttpResponse> body_portfolio(const Request& req, const engine::Sna
 // The request field a validation failure is about: execution::validate() starts its
 // messages with the field's name ("limit_price is required for limit orders").
 std::string_view failing_field(const execution::RequestError& e) {
-  static constexpr std::string_view kFields[] = {"quantity",      "limit_price", "stop_price", "trail_amount",
-                                                 "trail_percent", "take_profit", "stop_loss",  "client_order_id"};
+  static constexpr std::string_view kFields[] = {
+      "quantity",    "limit_price", "stop_price",      "trail_amount",         "trail_percent",
+      "take_profit", "stop_loss",   "client_order_id", "bracket_trail_amount", "bracket_trail_percent"};
   for (auto f : kFields)
     if (e.message.starts_with(f)) return f;
   if (e.code.find("trail") != std::string_view::npos) return "trail_amount";
@@ -84,19 +85,22 @@ HttpResponse validation_error(const Request& req, const execution::RequestError&
 
 // The optional price fields an order request shares with a replace.
 std::optional<HttpResponse> read_prices(const Request& req, const json& body, execution::OrderRequest& r) {
-  const std::pair<std::string_view, core::Price*> prices[] = {{"limit_price", &r.limit_price},
-                                                              {"stop_price", &r.stop_price},
-                                                              {"trail_amount", &r.trail_amount},
-                                                              {"take_profit", &r.take_profit},
-                                                              {"stop_loss", &r.stop_loss}};
+  const std::pair<std::string_view, core::Price*> prices[] = {
+      {"limit_price", &r.limit_price},   {"stop_price", &r.stop_price},
+      {"trail_amount", &r.trail_amount}, {"take_profit", &r.take_profit},
+      {"stop_loss", &r.stop_loss},       {"bracket_trail_amount", &r.bracket_trail_amount}};
   for (const auto& [name, out] : prices) {
     auto value = decimal_field<core::Price>(req, body, {name});
     if (auto* err = std::get_if<HttpResponse>(&value)) return std::move(*err);
     if (auto v = std::get<0>(value)) *out = *v;
   }
-  auto percent = number_field(req, body, {"trail_percent"}, 0.0, 100.0);
-  if (auto* err = std::get_if<HttpResponse>(&percent)) return std::move(*err);
-  if (auto v = std::get<0>(percent)) r.trail_percent = *v;
+  const std::pair<std::string_view, double*> percents[] = {{"trail_percent", &r.trail_percent},
+                                                           {"bracket_trail_percent", &r.bracket_trail_percent}};
+  for (const auto& [name, out] : percents) {
+    auto percent = number_field(req, body, {name}, 0.0, 100.0);
+    if (auto* err = std::get_if<HttpResponse>(&percent)) return std::move(*err);
+    if (auto v = std::get<0>(percent)) *out = *v;
+  }
   return std::nullopt;
 }
 

@@ -185,6 +185,50 @@ TEST_F(Orders, MarketOrderFillsIntoATradeAndMovesCash) {
   EXPECT_TRUE(held) << "the bought symbol is not among /market/positions";
 }
 
+// A market entry with a bracket: as it fills, a take-profit limit and a trailing stop-loss
+// rest on the other side (reduce-only, linked to each other); cancelling one leaves the other.
+TEST_F(Orders, BracketEntryPlacesItsLegsAsItFills) {
+  const double last = last_price(port(), kSymbol);
+  auto entry = place(port(),
+                     {{"symbol", kSymbol},
+                      {"side", "buy"},
+                      {"quantity", 0.01},
+                      {"take_profit", std::round(last * 1.05)},
+                      {"stop_loss", std::round(last * 0.95)},
+                      {"bracket_trail_percent", 2}},
+                     201, "POST /api/trade bracket");
+  EXPECT_EQ(entry.value("bracket_trail_percent", 0.0), 2.0) << entry.dump();
+  const auto id = entry.value("id", 0LL);
+  std::vector<json> legs;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        legs.clear();
+        for (const auto& o : get_json(port(), "/api/orders?status=open&limit=5000").value("items", json::array()))
+          if (o.value("parent_id", json()) == id) legs.push_back(o);
+        return legs.size() == 2;
+      },
+      kDeadline))
+      << "the bracket's legs never appeared; entry now " << order_now(port(), entry).dump();
+  int limits = 0, stops = 0;
+  for (const auto& leg : legs) {
+    expect_order(leg, "bracket leg");
+    EXPECT_EQ(leg.value("side", ""), "sell");
+    EXPECT_TRUE(leg.value("reduce_only", false));
+    EXPECT_DOUBLE_EQ(leg.value("quantity", 0.0), 0.01);
+    if (leg.value("type", "") == "limit") ++limits;
+    if (leg.value("type", "") == "stop") {
+      ++stops;
+      EXPECT_EQ(leg.value("trail_percent", 0.0), 2.0) << leg.dump();
+    }
+  }
+  EXPECT_EQ(limits, 1);
+  EXPECT_EQ(stops, 1);
+  EXPECT_EQ(legs[0].value("oco_id", 0LL), legs[1].value("id", -1LL));
+  for (const auto& leg : legs) expect_json_response(send(port(), "DELETE", order_path(leg)), 200, "DELETE leg");
+  // Flat again for the other tests.
+  place(port(), {{"symbol", kSymbol}, {"side", "sell"}, {"quantity", 0.01}}, 201, "POST /api/trade exit");
+}
+
 TEST_F(Orders, RepeatedClientOrderIdReturnsTheFirstOrder) {
   auto body = resting_limit(port());
   body["client_order_id"] = "e2e-idempotent-1";

@@ -72,6 +72,8 @@ void expect_order(const json& o, std::string_view where) {
                  {"trail_percent", {K::number, K::null}},
                  {"take_profit", {K::number, K::null}},
                  {"stop_loss", {K::number, K::null}},
+                 {"bracket_trail_amount", {K::number, K::null}},
+                 {"bracket_trail_percent", {K::number, K::null}},
                  {"reduce_only", {K::boolean}},
                  {"status", {K::string}},
                  {"terminal", {K::boolean}},
