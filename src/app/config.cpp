@@ -98,9 +98,19 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MERIDIAN_SIM_TIME_STEP_MS")
       ->check(CLI::Range(1, 3'600'000));
   app.add_option("--sim-seed", c.sim_seed, "Simulated feed: random seed")->envname("MERIDIAN_SIM_SEED");
-  app.add_option("--feed", c.feed, "Market data: simulated, or csv (replay --replay-file)")
+  app.add_option("--feed", c.feed, "Market data: simulated, csv (replay --replay-file) or coinbase (live REST)")
       ->envname("MERIDIAN_FEED")
-      ->check(CLI::IsMember({"simulated", "csv"}));
+      ->check(CLI::IsMember({"simulated", "csv", "coinbase"}));
+  app.add_option("--coinbase-url", c.coinbase_url, "Coinbase feed: Exchange REST base URL (https://)")
+      ->envname("MERIDIAN_COINBASE_URL");
+  app.add_option("--coinbase-poll-ms", c.coinbase_poll_ms, "Coinbase feed: ticker poll interval per product")
+      ->envname("MERIDIAN_COINBASE_POLL_MS")
+      ->check(CLI::Range(100, 3'600'000));
+  app.add_option("--coinbase-backfill-minutes", c.coinbase_backfill_minutes,
+                 "Coinbase feed: 1-minute candles fetched on start and at most after a gap (0: none)")
+      ->check(CLI::Range(0, 300));
+  app.add_option("--venue-ca-file", c.venue_ca_file, "Venue feeds: PEM CA file trusted for TLS (default: system store)")
+      ->envname("MERIDIAN_VENUE_CA_FILE");
   app.add_option("--replay-file", c.replay_files, "CSV replay: SYMBOL=PATH, once per symbol")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

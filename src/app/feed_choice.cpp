@@ -4,15 +4,44 @@
 #include <stdexcept>
 
 #include "meridian/market/replay_feed.hpp"
+#include "meridian/market/venue/coinbase_feed.hpp"
+#include "meridian/market/venue/url.hpp"
 
 namespace meridian::app {
+
+namespace {
+
+// Coinbase products are the configured crypto symbols in its BASE-QUOTE form ("BTC-USD").
+engine::EngineRunner::FeedFactory coinbase_feed(const Config& config, const core::InstrumentTable& instruments) {
+  if (!config.replay_files.empty()) throw std::invalid_argument("--replay-file needs --feed csv");
+  market::venue::CoinbaseConfig c;
+  c.base_url = config.coinbase_url;
+  c.poll = std::chrono::milliseconds(config.coinbase_poll_ms);
+  c.backfill = std::chrono::minutes(config.coinbase_backfill_minutes);
+  c.tls.ca_file = config.venue_ca_file;
+  for (const auto& i : instruments.all())
+    if (i.asset_class == core::AssetClass::crypto && i.symbol.find('-') != std::string::npos)
+      c.products.push_back({i.id, i.symbol});
+  if (c.products.empty())
+    throw std::invalid_argument("--feed coinbase: no configured crypto symbol in Coinbase form (BTC-USD)");
+  std::string error;
+  if (!market::venue::parse_venue_url(c.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
+  (void)market::venue::make_client_tls(c.tls);  // an unusable --venue-ca-file stops start-up here
+  return [c](boost::asio::any_io_executor strand) -> std::unique_ptr<market::Feed> {
+    return std::make_unique<market::venue::CoinbaseFeed>(std::move(strand), c);
+  };
+}
+
+}  // namespace
 
 engine::EngineRunner::FeedFactory choose_feed(const Config& config, const core::InstrumentTable& instruments) {
   if (config.feed == "simulated") {
     if (!config.replay_files.empty()) throw std::invalid_argument("--replay-file needs --feed csv");
     return {};
   }
-  if (config.feed != "csv") throw std::invalid_argument("unknown --feed " + config.feed + " (simulated, csv)");
+  if (config.feed == "coinbase") return coinbase_feed(config, instruments);
+  if (config.feed != "csv")
+    throw std::invalid_argument("unknown --feed " + config.feed + " (simulated, csv, coinbase)");
   if (config.replay_files.empty())
     throw std::invalid_argument("--feed csv needs at least one --replay-file SYMBOL=PATH");
   const auto format = market::parse_csv_format(config.replay_format);

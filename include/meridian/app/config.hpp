@@ -55,6 +55,11 @@ struct Config {
   std::vector<std::string> replay_files;
   double replay_speed = 1.0;  // market time per wall time; 0: as fast as the engine takes them
   std::string replay_format = "auto";
+  // Venue feeds: Coinbase Exchange REST polling (--feed coinbase) and the TLS trust for venues
+  std::string coinbase_url = "https://api.exchange.coinbase.com";
+  int coinbase_poll_ms = 5000;
+  int coinbase_backfill_minutes = 60;  // candles fetched on start and at most after a gap
+  std::string venue_ca_file;           // PEM CA bundle for venue certificates; empty: system store
   int history_bars = 200;
   // Venue calendars: strategies trade a symbol only while its venue is open (off: always, for
   // replays of historic data and tests). Holidays are venue-local dates, VENUE=YYYY-MM-DD.

@@ -1,6 +1,7 @@
 #pragma once
-// The market-data feed `serve` runs: --feed simulated (the default) or csv (replay of
-// --replay-file SYMBOL=PATH, one per symbol, at --replay-speed).
+// The market-data feed `serve` runs: --feed simulated (the default), csv (replay of
+// --replay-file SYMBOL=PATH, one per symbol, at --replay-speed) or coinbase (live REST polling
+// of the configured crypto symbols, --coinbase-url, --coinbase-poll-ms).
 #include "meridian/app/config.hpp"
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/engine_runner.hpp"

@@ -1,0 +1,302 @@
+#include "meridian/market/venue/coinbase_feed.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <optional>
+#include <stdexcept>
+
+#include "../market_log.hpp"
+#include "meridian/market/replay_feed.hpp"
+#include "meridian/market/symbol_filter.hpp"
+#include "meridian/market/venue/burst_log.hpp"
+#include "meridian/market/venue/coinbase_messages.hpp"
+#include "meridian/market/venue/url.hpp"
+
+namespace meridian::market::venue {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+namespace {
+constexpr core::Duration kMinute = std::chrono::minutes(1);
+constexpr std::chrono::minutes kMaxCandles{300};  // Coinbase's limit per candles request
+}  // namespace
+
+struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl> {
+  struct Product {
+    core::SymbolId symbol = 0;
+    std::string product;
+    std::optional<std::int64_t> last_trade;
+    std::optional<core::Timestamp> last_ts;  // of the last tick delivered
+    core::Timestamp covered_until{};         // end of the last minute delivered from candles
+    bool backfill = true;                    // candles due before the next ticker
+  };
+
+  Impl(asio::any_io_executor ex, CoinbaseConfig c)
+      : strand(std::move(ex)),
+        config(std::move(c)),
+        client(strand, config.tls, config.timeouts),
+        timer(strand),
+        backoff(config.backoff) {
+    std::string error;
+    if (!parse_venue_url(config.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
+    while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
+    config.backfill = std::clamp(config.backfill, std::chrono::minutes(0), kMaxCandles);
+    for (const auto& p : config.products) products.push_back({p.symbol, p.product, {}, {}, {}, true});
+  }
+
+  // ---- the poll cycle: one request at a time, products in order, then wait for the next poll.
+
+  void begin_cycle() {
+    if (!running) return;
+    cycle_start = std::chrono::steady_clock::now();
+    next = 0;
+    step();
+  }
+
+  void step() {
+    if (!running) return;
+    while (next < products.size() && !filter.wants(products[next].symbol)) ++next;
+    if (next == products.size()) return wait_until(cycle_start + config.poll, [](Impl& self) { self.begin_cycle(); });
+    auto& p = products[next];
+    if (p.backfill && config.backfill.count() > 0)
+      request_candles(p);
+    else
+      request_ticker();
+  }
+
+  void request_ticker() {
+    const auto url = config.base_url + "/products/" + products[next].product + "/ticker";
+    client.get(url, [self = shared_from_this()](HttpResult r) { self->on_ticker(std::move(r)); });
+  }
+
+  void request_candles(Product& p) {
+    const auto end = core::now();
+    auto start = end - std::chrono::duration_cast<core::Duration>(config.backfill);
+    // After a gap only the minutes after the last one delivered are missing.
+    if (p.last_ts) start = std::max(start, core::floor_to(*p.last_ts, kMinute) + kMinute);
+    if (end - start < kMinute) {
+      p.backfill = false;
+      return step();
+    }
+    const auto url = config.base_url + "/products/" + p.product +
+                     "/candles?granularity=60&start=" + core::to_iso8601(start) + "&end=" + core::to_iso8601(end);
+    client.get(url, [self = shared_from_this()](HttpResult r) { self->on_candles(std::move(r)); });
+  }
+
+  void on_ticker(HttpResult r) {
+    if (!running || handled_as_failure(r, false)) return;
+    auto& p = products[next];
+    auto parsed = parse_coinbase_ticker(r.response.body);
+    if (auto* e = std::get_if<ParseError>(&parsed)) {
+      bad_answer(p, "ticker", e->what);
+    } else {
+      deliver_ticker(p, std::get<CoinbaseTicker>(parsed));
+      recovered();
+    }
+    ++next;
+    step();
+  }
+
+  void deliver_ticker(Product& p, const CoinbaseTicker& t) {
+    if (p.last_trade && *p.last_trade == t.trade_id) return;  // unchanged since the last poll
+    p.last_trade = t.trade_id;
+    if (p.last_ts && t.time < *p.last_ts) {
+      // A trade inside minutes already delivered as candles is in those candles, not out of order.
+      if (t.time >= p.covered_until) {
+        bad_rows.fetch_add(1, std::memory_order_relaxed);
+        market_log()->debug("coinbase {}: trade {} at {} is older than the last tick ({}), dropped", p.product,
+                            t.trade_id, core::to_iso8601(t.time), core::to_iso8601(*p.last_ts));
+      }
+      return;
+    }
+    core::Tick tick;
+    tick.symbol = p.symbol;
+    tick.ts = t.time;
+    tick.last = t.price;
+    tick.bid = t.bid.is_zero() ? t.price : t.bid;
+    tick.ask = t.ask.is_zero() ? t.price : t.ask;
+    tick.volume = t.size;  // the ticker shows the last trade only: its size is the volume seen
+    p.last_ts = t.time;
+    deliver({&tick, 1});
+  }
+
+  void on_candles(HttpResult r) {
+    if (!running || handled_as_failure(r, true)) return;
+    auto& p = products[next];
+    p.backfill = false;  // a bad answer is not retried in a loop; the next gap asks again
+    auto parsed = parse_coinbase_candles(r.response.body, p.symbol);
+    if (auto* e = std::get_if<ParseError>(&parsed)) {
+      bad_answer(p, "candles", e->what);
+      return step();
+    }
+    auto& candles = std::get<CoinbaseCandles>(parsed);
+    bad_rows.fetch_add(candles.bad_rows, std::memory_order_relaxed);
+    const auto now = core::now();
+    const auto from = p.last_ts ? core::floor_to(*p.last_ts, kMinute) + kMinute : core::Timestamp::min();
+    std::vector<core::Bar> bars;
+    for (const auto& b : candles.bars)
+      // Only closed minutes: the current one is still moving and the ticker covers it.
+      if (b.open_time >= from && b.open_time + kMinute <= now) bars.push_back(b);
+    std::vector<core::Tick> ticks;
+    ticks.reserve(bars.size() * 4);
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+      const auto gap = i + 1 < bars.size() ? bars[i + 1].open_time - bars[i].open_time : core::Duration::zero();
+      for (const auto& t : bar_ticks(bars[i], gap)) ticks.push_back(t);
+    }
+    if (!ticks.empty()) {
+      p.last_ts = ticks.back().ts;
+      p.covered_until = bars.back().open_time + kMinute;
+      deliver(ticks);
+      market_log()->info("coinbase {}: backfilled {} one-minute candles", p.product, bars.size());
+    }
+    recovered();
+    step();
+  }
+
+  // ---- failures
+
+  // Transport errors, server errors and rate limits: true when handled here (the request is
+  // retried after a wait). A complete 2xx/4xx answer returns false with `connected` set.
+  bool handled_as_failure(const HttpResult& r, bool candles) {
+    const auto& product = products[next].product;
+    if (!r.ok() || r.response.status >= 500) {
+      errors.fetch_add(1, std::memory_order_relaxed);
+      connected = false;
+      const auto why =
+          r.ok() ? "HTTP " + std::to_string(r.response.status) + ": " + coinbase_error_message(r.response.body)
+                 : r.error;
+      const auto delay = backoff.next();
+      if (burst.failure(std::chrono::steady_clock::now()))
+        market_log()->warn(
+            "coinbase {} {}: {}; retrying in {} ms ({} failed answers unreported; more are counted, "
+            "not logged)",
+            product, candles ? "candles" : "ticker", why, delay.count(), burst.unreported());
+      // Ticks were missed meanwhile: every product that had data fills the gap from candles.
+      for (auto& p : products)
+        if (p.last_ts) p.backfill = true;
+      wait_until(std::chrono::steady_clock::now() + delay, [](Impl& self) { self.step(); });
+      return true;
+    }
+    connected = true;
+    if (const auto hold = rate_limit_wait(r.response, WallClock::now(), config.rate_limit)) {
+      const bool limited = r.response.status == 429 || r.response.status == 418;
+      if (limited) {
+        errors.fetch_add(1, std::memory_order_relaxed);
+        if (burst.failure(std::chrono::steady_clock::now()))
+          market_log()->warn("coinbase {}: rate limited (HTTP {}), waiting {} ms", product, r.response.status,
+                             hold->count());
+        wait_until(std::chrono::steady_clock::now() + *hold, [](Impl& self) { self.step(); });
+        return true;
+      }
+      hold_until = std::chrono::steady_clock::now() + *hold;  // answer usable; hold the next request
+    }
+    if (r.response.status / 100 != 2) {
+      bad_answer(products[next], candles ? "candles" : "ticker",
+                 "HTTP " + std::to_string(r.response.status) + ": " + coinbase_error_message(r.response.body));
+      if (candles) {
+        products[next].backfill = false;
+      } else {
+        ++next;
+      }
+      step();
+      return true;
+    }
+    return false;
+  }
+
+  void bad_answer(const Product& p, const char* what, const std::string& why) {
+    errors.fetch_add(1, std::memory_order_relaxed);
+    if (burst.failure(std::chrono::steady_clock::now()))
+      market_log()->warn("coinbase {} {}: {} ({} failed answers unreported; more are counted, not logged)", p.product,
+                         what, why, burst.unreported());
+  }
+
+  void recovered() {
+    backoff.reset();
+    if (const auto n = burst.success()) market_log()->info("coinbase: recovered after {} failed answers", n);
+  }
+
+  // ---- plumbing
+
+  template <class F>
+  void wait_until(std::chrono::steady_clock::time_point when, F f) {
+    if (hold_until && *hold_until > when) when = *hold_until;
+    hold_until.reset();
+    timer.expires_at(when);
+    timer.async_wait([self = shared_from_this(), f](const boost::system::error_code& ec) {
+      if (!ec && self->running) f(*self);
+    });
+  }
+
+  void deliver(std::span<const core::Tick> ticks) {
+    if (ticks.empty() || !sink) return;
+    sink->on_ticks(ticks);
+    tick_count.fetch_add(ticks.size(), std::memory_order_relaxed);
+  }
+
+  asio::any_io_executor strand;
+  CoinbaseConfig config;
+  HttpsClient client;
+  asio::steady_timer timer;
+  Backoff backoff;
+  BurstLog burst;
+  SymbolFilter filter;
+  TickSink* sink = nullptr;
+  std::vector<Product> products;
+  std::size_t next = 0;
+  std::chrono::steady_clock::time_point cycle_start{};
+  std::optional<std::chrono::steady_clock::time_point> hold_until;
+  std::atomic<bool> running{false};
+  std::atomic<bool> connected{false};
+  std::atomic<std::uint64_t> tick_count{0};
+  std::atomic<std::uint64_t> errors{0};
+  std::atomic<std::uint64_t> bad_rows{0};
+};
+
+CoinbaseFeed::CoinbaseFeed(asio::any_io_executor strand, CoinbaseConfig config)
+    : impl_(std::make_shared<Impl>(std::move(strand), std::move(config))) {}
+
+CoinbaseFeed::~CoinbaseFeed() {
+  // Handlers keep the state alive; not running they do nothing more. Destroy after stop() ran on
+  // the strand (as the engine does), so no handler is reaching the sink meanwhile.
+  impl_->running = false;
+}
+
+void CoinbaseFeed::start(TickSink& sink) {
+  impl_->sink = &sink;
+  impl_->running = true;
+  asio::post(impl_->strand, [self = impl_] { self->begin_cycle(); });
+}
+
+void CoinbaseFeed::stop() {
+  impl_->running = false;
+  impl_->connected = false;
+  asio::post(impl_->strand, [self = impl_] {
+    self->timer.cancel();
+    self->client.cancel();
+  });
+}
+
+void CoinbaseFeed::subscribe(std::span<const core::SymbolId> symbols) {
+  asio::post(impl_->strand, [self = impl_, ids = std::vector(symbols.begin(), symbols.end())] {
+    for (auto& p : self->products)
+      // Back after an absence: the minutes missed meanwhile come from candles.
+      if (!self->filter.wants(p.symbol) && std::find(ids.begin(), ids.end(), p.symbol) != ids.end() && p.last_ts)
+        p.backfill = true;
+    self->filter.subscribe(ids);
+  });
+}
+
+void CoinbaseFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
+  asio::post(impl_->strand,
+             [self = impl_, ids = std::vector(symbols.begin(), symbols.end())] { self->filter.unsubscribe(ids); });
+}
+
+FeedHealth CoinbaseFeed::health() const noexcept {
+  return {impl_->connected.load(), impl_->tick_count.load(), impl_->errors.load(), impl_->bad_rows.load()};
+}
+
+}  // namespace meridian::market::venue
