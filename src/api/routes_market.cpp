@@ -135,9 +135,24 @@ void history(ApiContext& ctx, const Request& req, const Reply& reply) {
   reply(json_response(req, http::status::ok, candle_page(*ctx.snapshot(), std::get<CandleQuery>(q), true)));
 }
 
+// GET /api/market/price/{symbol} (seed 002): the last trade, bid/ask and their time.
+void price(ApiContext& ctx, const Request& req, const Reply& reply) {
+  const auto name = req.param("symbol");
+  const auto id = ctx.instruments.find(name);
+  if (!id) return reply(unknown_symbol(req, name));
+  auto snap = ctx.snapshot();
+  const auto& view = snap->symbols[*id];
+  if (!view.has_tick)
+    return reply(
+        error_response(req, http::status::not_found, "no_price", "no market data for " + std::string(name) + " yet"));
+  reply(json_response(req, http::status::ok, quote_json(view, ctx.instruments.at(*id))));
+}
+
 }  // namespace
 
 void add_market_routes(Router& router, ApiContext& ctx) {
+  router.add({http::verb::get, "/api/market/price/{symbol}", Role::viewer, "Last price, bid/ask and time",
+              [&ctx](const Request& req, Reply reply) { price(ctx, req, reply); }});
   router.add({http::verb::get, "/api/symbols", Role::viewer, "Configured symbols",
               [&ctx](const Request& req, Reply reply) { symbols(ctx, req, reply); }});
   router.add({http::verb::get, "/api/market/{symbol}", Role::viewer, "OHLCV candles (1m by default)",

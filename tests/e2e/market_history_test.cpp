@@ -88,6 +88,33 @@ TEST_F(MarketHistory, EveryTimeframeIsAlignedAndOldestFirst) {
   EXPECT_GE(history(port(), "?timeframe=15m")["items"].size(), 3u);
 }
 
+// Seed 002's price route: last trade, bid/ask and time; 404 for an unknown symbol.
+TEST_F(MarketHistory, PriceRouteGivesTheLastQuote) {
+  json quote;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        auto res = http_get(port(), "/api/market/price/btc-usd");
+        if (res.status != 200) return false;
+        quote = res.json();
+        return true;
+      },
+      kDeadline))
+      << "no price for BTC-USD";
+  expect_fields(quote, "price",
+                {{"symbol", {K::string}},
+                 {"price", {K::number}},
+                 {"bid", {K::number}},
+                 {"ask", {K::number}},
+                 {"time", {K::string}},
+                 {"ts", {K::integer}}});
+  EXPECT_EQ(quote.value("symbol", ""), "BTC-USD");
+  EXPECT_LE(quote.value("bid", 0.0), quote.value("price", 0.0));
+  EXPECT_GE(quote.value("ask", 0.0), quote.value("price", 0.0));
+  const auto unknown = http_get(port(), "/api/market/price/NOPE");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.json().at("error").value("code", ""), "unknown_symbol") << unknown.body;
+}
+
 TEST_F(MarketHistory, DefaultsAre15mAnd400AndBothRoutesAnswer) {
   auto api = history(port(), "");
   auto ws = history(port(), "", "/ws/history/BTC-USD");
