@@ -111,6 +111,7 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
   }
   for (std::size_t i = 0; i < live_.positions().size(); ++i)
     if (!live_.positions()[i].quantity.is_zero()) held_.push_back(static_cast<core::SymbolId>(i));
+  for (const auto& bar : recovered.higher_bars) bars_.add_stored(bar);
   warm_up(recovered.bars, false);
 }
 

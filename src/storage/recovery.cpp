@@ -11,6 +11,7 @@
 #include "meridian/engine/ledger.hpp"
 #include "meridian/strategies/registry.hpp"
 #include "order_recovery.hpp"
+#include "pg_array.hpp"
 #include "pg_codec.hpp"
 #include "portfolio_rows.hpp"
 #include "session_codec.hpp"
@@ -53,6 +54,47 @@ engine::Trade trade_from_row(const pqxx::row& r, core::SymbolId symbol) {
 constexpr const char* kTradeColumns =
     "id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, strategy_id, "
     "(extract(epoch from executed_at) * 1000000)::bigint AS ts_us";
+
+// Each symbol's stored 5m..1d bars that end by its first loaded minute (the roll-up of the
+// loaded minutes makes the rest), newest `per_series` of each, oldest first.
+void load_higher_bars(pqxx::work& tx, const core::InstrumentTable& instruments, std::size_t per_series,
+                      engine::RecoveredState& s) {
+  std::vector<core::Timestamp> first(instruments.size(), core::Timestamp::max());
+  for (const auto& b : s.bars) first[b.symbol] = std::min(first[b.symbol], b.open_time);
+  PgArray symbols, before;
+  for (const auto& inst : instruments.all()) {
+    symbols.add(inst.symbol);
+    // No minutes loaded: everything stored is older than the live data to come.
+    before.add(first[inst.id] == core::Timestamp::max() ? "infinity" : pg::text(first[inst.id]));
+  }
+  for (auto tf : core::kAllTimeframes) {
+    if (tf == core::Timeframe::m1) continue;
+    const auto period_us = std::chrono::duration_cast<std::chrono::microseconds>(core::period_of(tf)).count();
+    for (const auto& r :
+         tx.exec_params("SELECT s.symbol, b.open, b.high, b.low, b.close, b.volume,"
+                        " (extract(epoch from b.open_time) * 1000000)::bigint AS ts_us"
+                        " FROM unnest($1::text[], $2::timestamptz[]) AS s(symbol, before) CROSS JOIN LATERAL ("
+                        "   SELECT * FROM market_data m WHERE m.symbol = s.symbol AND m.timeframe = $3"
+                        "   AND m.open_time <= s.before - make_interval(secs => $4::float8 / 1000000)"
+                        "   ORDER BY m.open_time DESC LIMIT $5) b"
+                        " ORDER BY b.open_time, s.symbol",
+                        symbols.str(), before.str(), std::string(core::to_string(tf)), static_cast<double>(period_us),
+                        static_cast<long long>(per_series))) {
+      auto id = instruments.find(r["symbol"].c_str());
+      if (!id) continue;
+      core::Bar b;
+      b.symbol = *id;
+      b.timeframe = tf;
+      b.open_time = pg::micros(r["ts_us"]);
+      b.open = pg::fixed<core::Price>(r["open"]);
+      b.high = pg::fixed<core::Price>(r["high"]);
+      b.low = pg::fixed<core::Price>(r["low"]);
+      b.close = pg::fixed<core::Price>(r["close"]);
+      b.volume = pg::fixed<core::Quantity>(r["volume"]);
+      s.higher_bars.push_back(b);
+    }
+  }
+}
 
 // The last kSignalsInMemory signals. Their text (reason, indicator names) is kept in one
 // string per entry, which the entry's views point into.
@@ -271,6 +313,7 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
     b.volume = pg::fixed<core::Quantity>(r["volume"]);
     s.bars.push_back(b);
   }
+  load_higher_bars(tx, instruments, options.bars_per_series, s);
   load_signals(tx, instruments, s);
   load_instances(tx, instruments, options.portfolio_id, s);
   load_orders(tx, instruments, options.portfolio_id, s);

@@ -48,6 +48,12 @@ class BarBook {
   // during the history (its start is unknown, and the database may hold the whole of it);
   // the one still forming at the end goes on with the live minutes.
   Closed add_history(const core::Bar& minute);
+  // A stored higher-timeframe bar from before the symbol's 1m history, oldest first and
+  // before any add_history: the charts' longer past, which the minutes kept in memory do not
+  // cover (a day of 1d bars needs a day of minutes). Kept as it is; nothing is rolled up.
+  void add_stored(const core::Bar& bar) {
+    if (bar.symbol < symbol_count_ && bar.timeframe != core::Timeframe::m1) keep(bar);
+  }
 
   // The forming 1m bar of a symbol, if it has seen a tick.
   const core::Bar* open_minute(core::SymbolId symbol) const noexcept { return minutes_.partial(symbol); }

@@ -23,7 +23,9 @@ struct RecoveredState {
   std::uint64_t last_trade_id = 0;
   std::uint64_t last_order_id = 0;
   std::optional<SessionRecord> session;
-  std::vector<core::Bar> bars;            // recent 1m bars, oldest first
+  std::vector<core::Bar> bars;  // recent 1m bars, oldest first
+  // Stored 5m..1d bars that end before each symbol's first recent 1m bar, oldest first.
+  std::vector<core::Bar> higher_bars;
   std::vector<SignalEntry> signals;       // the most recent, oldest first
   std::vector<InstanceRecord> instances;  // not including the default instance
   // Each instance's positions, from a replay of the whole trade log.

@@ -12,6 +12,7 @@ struct RecoveryOptions {
   std::int64_t portfolio_id = 1;
   core::Money initial_capital = core::Money::from_units(100'000);
   std::size_t bars_per_symbol = 2000;
+  std::size_t bars_per_series = 5000;  // stored 5m..1d bars per symbol and timeframe
   std::size_t trades = 10'000;
 };
 
