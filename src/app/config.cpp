@@ -98,9 +98,11 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MERIDIAN_SIM_TIME_STEP_MS")
       ->check(CLI::Range(1, 3'600'000));
   app.add_option("--sim-seed", c.sim_seed, "Simulated feed: random seed")->envname("MERIDIAN_SIM_SEED");
-  app.add_option("--feed", c.feed, "Market data: simulated, csv (replay --replay-file) or coinbase (live REST)")
+  app.add_option(
+         "--feed", c.feed,
+         "Market data: simulated, csv (replay --replay-file), coinbase (live REST), binance or alpaca (live WSS)")
       ->envname("MERIDIAN_FEED")
-      ->check(CLI::IsMember({"simulated", "csv", "coinbase"}));
+      ->check(CLI::IsMember({"simulated", "csv", "coinbase", "binance", "alpaca"}));
   app.add_option("--coinbase-url", c.coinbase_url, "Coinbase feed: Exchange REST base URL (https://)")
       ->envname("MERIDIAN_COINBASE_URL");
   app.add_option("--coinbase-poll-ms", c.coinbase_poll_ms, "Coinbase feed: ticker poll interval per product")
@@ -109,6 +111,17 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--coinbase-backfill-minutes", c.coinbase_backfill_minutes,
                  "Coinbase feed: 1-minute candles fetched on start and at most after a gap (0: none)")
       ->check(CLI::Range(0, 300));
+  app.add_option("--binance-ws-url", c.binance_ws_url, "Binance feed: combined-stream WebSocket base URL (wss://)")
+      ->envname("MERIDIAN_BINANCE_WS_URL");
+  app.add_option("--binance-rest-url", c.binance_rest_url, "Binance feed: REST base URL for kline backfill (https://)")
+      ->envname("MERIDIAN_BINANCE_REST_URL");
+  app.add_option("--alpaca-ws-url", c.alpaca_ws_url, "Alpaca feed: market data stream URL, wss://.../v2/{iex|sip}")
+      ->envname("MERIDIAN_ALPACA_WS_URL");
+  app.add_option("--alpaca-rest-url", c.alpaca_rest_url, "Alpaca feed: market data REST base URL for bar backfill")
+      ->envname("MERIDIAN_ALPACA_REST_URL");
+  app.add_option("--alpaca-key-id", c.alpaca_key_id, "Alpaca feed: API key id")->envname("MERIDIAN_ALPACA_KEY_ID");
+  app.add_option("--alpaca-secret-key", c.alpaca_secret_key, "Alpaca feed: API secret key")
+      ->envname("MERIDIAN_ALPACA_SECRET_KEY");
   app.add_option("--venue-ca-file", c.venue_ca_file, "Venue feeds: PEM CA file trusted for TLS (default: system store)")
       ->envname("MERIDIAN_VENUE_CA_FILE");
   app.add_option("--replay-file", c.replay_files, "CSV replay: SYMBOL=PATH, once per symbol")

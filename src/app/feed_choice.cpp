@@ -1,9 +1,12 @@
 #include "meridian/app/feed_choice.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <memory>
 #include <stdexcept>
 
 #include "meridian/market/replay_feed.hpp"
+#include "meridian/market/venue/alpaca_feed.hpp"
+#include "meridian/market/venue/binance_feed.hpp"
 #include "meridian/market/venue/coinbase_feed.hpp"
 #include "meridian/market/venue/url.hpp"
 
@@ -32,6 +35,42 @@ engine::EngineRunner::FeedFactory coinbase_feed(const Config& config, const core
   };
 }
 
+// Binance streams the configured crypto symbols under binance::venue_symbol()'s rule
+// ("BTC-USDT" is btcusdt); the feed checks the URLs, the CA file and that one symbol is left.
+engine::EngineRunner::FeedFactory binance_feed(const Config& config, const core::InstrumentTable& instruments) {
+  if (!config.replay_files.empty()) throw std::invalid_argument("--replay-file needs --feed csv");
+  market::venue::BinanceConfig c;
+  c.ws_base = config.binance_ws_url;
+  c.rest_base = config.binance_rest_url;
+  c.tls.ca_file = config.venue_ca_file;
+  c.instruments = std::make_shared<const core::InstrumentTable>(instruments);
+  // Built once here so a bad setting stops start-up instead of the engine's first start.
+  boost::asio::io_context unused;
+  const market::venue::BinanceFeed probe(unused.get_executor(), c);
+  return [c](boost::asio::any_io_executor strand) -> std::unique_ptr<market::Feed> {
+    return std::make_unique<market::venue::BinanceFeed>(std::move(strand), c);
+  };
+}
+
+// Alpaca streams the configured US equities (USD) under their tickers. The keys come from
+// --alpaca-key-id / --alpaca-secret-key or their MERIDIAN_ALPACA_* variables; without them,
+// or with a bad URL or CA file, the feed's constructor throws and start-up stops here.
+engine::EngineRunner::FeedFactory alpaca_feed(const Config& config, const core::InstrumentTable& instruments) {
+  if (!config.replay_files.empty()) throw std::invalid_argument("--replay-file needs --feed csv");
+  market::venue::AlpacaConfig c;
+  c.ws_url = config.alpaca_ws_url;
+  c.rest_url = config.alpaca_rest_url;
+  c.key_id = config.alpaca_key_id;
+  c.secret_key = config.alpaca_secret_key;
+  c.tls.ca_file = config.venue_ca_file;
+  c.instruments = std::make_shared<const core::InstrumentTable>(instruments);
+  boost::asio::io_context unused;
+  const market::venue::AlpacaFeed probe(unused.get_executor(), c);
+  return [c](boost::asio::any_io_executor strand) -> std::unique_ptr<market::Feed> {
+    return std::make_unique<market::venue::AlpacaFeed>(std::move(strand), c);
+  };
+}
+
 }  // namespace
 
 engine::EngineRunner::FeedFactory choose_feed(const Config& config, const core::InstrumentTable& instruments) {
@@ -40,8 +79,10 @@ engine::EngineRunner::FeedFactory choose_feed(const Config& config, const core::
     return {};
   }
   if (config.feed == "coinbase") return coinbase_feed(config, instruments);
+  if (config.feed == "binance") return binance_feed(config, instruments);
+  if (config.feed == "alpaca") return alpaca_feed(config, instruments);
   if (config.feed != "csv")
-    throw std::invalid_argument("unknown --feed " + config.feed + " (simulated, csv, coinbase)");
+    throw std::invalid_argument("unknown --feed " + config.feed + " (simulated, csv, coinbase, binance, alpaca)");
   if (config.replay_files.empty())
     throw std::invalid_argument("--feed csv needs at least one --replay-file SYMBOL=PATH");
   const auto format = market::parse_csv_format(config.replay_format);

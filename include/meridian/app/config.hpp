@@ -59,7 +59,16 @@ struct Config {
   std::string coinbase_url = "https://api.exchange.coinbase.com";
   int coinbase_poll_ms = 5000;
   int coinbase_backfill_minutes = 60;  // candles fetched on start and at most after a gap
-  std::string venue_ca_file;           // PEM CA bundle for venue certificates; empty: system store
+  // Binance spot klines (--feed binance): combined-stream WSS base and REST base for backfill
+  std::string binance_ws_url = "wss://stream.binance.com:9443";
+  std::string binance_rest_url = "https://api.binance.com";
+  // Alpaca market data v2 (--feed alpaca): stream URL ({ws_base}/v2/{feed}), REST base for bar
+  // backfill, and the API key pair (sent to Alpaca only, never logged)
+  std::string alpaca_ws_url = "wss://stream.data.alpaca.markets/v2/iex";
+  std::string alpaca_rest_url = "https://data.alpaca.markets";
+  std::string alpaca_key_id;
+  std::string alpaca_secret_key;
+  std::string venue_ca_file;  // PEM CA bundle for venue certificates; empty: system store
   int history_bars = 200;
   // Venue calendars: strategies trade a symbol only while its venue is open (off: always, for
   // replays of historic data and tests). Holidays are venue-local dates, VENUE=YYYY-MM-DD.

@@ -7,6 +7,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -87,7 +88,9 @@ struct FakeHttpsVenue::Impl : Server {
       const std::string target(request.target());
       {
         std::lock_guard lock(owner.mutex);
-        owner.log.push_back({target, std::chrono::steady_clock::now()});
+        LoggedRequest logged{target, std::chrono::steady_clock::now(), {}};
+        for (const auto& field : request) logged.headers.emplace_back(field.name_string(), field.value());
+        owner.log.push_back(std::move(logged));
       }
       const auto reply = owner.handler(target);
       if (reply.stall) {
@@ -163,14 +166,23 @@ struct FakeWssVenue::Impl : Server {
   struct Session : std::enable_shared_from_this<Session> {
     Session(Impl& o, tcp::socket s, WsBehaviour b) : owner(o), ws(std::move(s), o.tls), behaviour(b) {}
     void run() {
-      ws.next_layer().async_handshake(
-          asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
-            if (ec) return;
-            self->ws.control_callback([&owner = self->owner](websocket::frame_type kind, beast::string_view) {
-              if (kind == websocket::frame_type::ping) ++owner.pings;
-            });
-            self->ws.async_accept([self](beast::error_code e) { self->on_accept(e); });
-          });
+      ws.next_layer().async_handshake(asio::ssl::stream_base::server,
+                                      [self = shared_from_this()](beast::error_code ec) { self->on_tls(ec); });
+    }
+    void on_tls(beast::error_code ec) {
+      if (ec) return;
+      ws.control_callback([&o = owner](websocket::frame_type kind, beast::string_view) {
+        if (kind == websocket::frame_type::ping) ++o.pings;
+      });
+      // The upgrade request is read here so its target (a stream list) can be logged.
+      http::async_read(ws.next_layer(), buffer, upgrade, [self = shared_from_this()](beast::error_code e, std::size_t) {
+        if (e) return;
+        {
+          std::lock_guard lock(self->owner.mutex);
+          self->owner.targets.emplace_back(self->upgrade.target());
+        }
+        self->ws.async_accept(self->upgrade, [self](beast::error_code e2) { self->on_accept(e2); });
+      });
     }
     void on_accept(beast::error_code ec) {
       if (ec) return;
@@ -180,7 +192,19 @@ struct FakeWssVenue::Impl : Server {
           owner.held.push_back(shared_from_this());
           return ws.async_close(websocket::close_code::going_away, [](beast::error_code) {});
         case WsBehaviour::silent: owner.held.push_back(shared_from_this()); return;
+        case WsBehaviour::scripted: return send_script(0);
       }
+    }
+    void send_script(std::size_t i) {
+      if (i == script.frames.size()) {
+        if (!script.close_after) return read();
+        owner.held.push_back(shared_from_this());
+        return ws.async_close(websocket::close_code::going_away, [](beast::error_code) {});
+      }
+      ws.text(true);
+      ws.async_write(asio::buffer(script.frames[i]), [self = shared_from_this(), i](beast::error_code e, std::size_t) {
+        if (!e) self->send_script(i + 1);
+      });
     }
     void read() {
       ws.async_read(buffer, [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -201,7 +225,9 @@ struct FakeWssVenue::Impl : Server {
     Impl& owner;
     websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws;
     WsBehaviour behaviour;
+    WsScript script;
     beast::flat_buffer buffer;
+    http::request<http::empty_body> upgrade;
     std::string echo;
   };
 
@@ -209,19 +235,29 @@ struct FakeWssVenue::Impl : Server {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket s) {
       if (ec) return;
       const auto n = connections++;
-      std::make_shared<Session>(*this, std::move(s), choose(n))->run();
+      auto session = std::make_shared<Session>(*this, std::move(s), script ? WsBehaviour::scripted : choose(n));
+      if (script) session->script = script(n);
+      session->run();
       accept();
     });
   }
 
   Choose choose;
+  Script script;
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> pings{0};
   mutable std::mutex mutex;
   std::vector<std::string> received;
+  std::vector<std::string> targets;
 };
 
 FakeWssVenue::FakeWssVenue(Choose choose) : impl_(std::make_shared<Impl>(std::move(choose))) {
+  impl_->accept();
+  impl_->run();
+}
+
+FakeWssVenue::FakeWssVenue(Script script) : impl_(std::make_shared<Impl>(Choose{})) {
+  impl_->script = std::move(script);
   impl_->accept();
   impl_->run();
 }
@@ -242,6 +278,10 @@ std::size_t FakeWssVenue::pings() const {
 std::vector<std::string> FakeWssVenue::messages() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->received;
+}
+std::vector<std::string> FakeWssVenue::targets() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->targets;
 }
 
 }  // namespace venue_test

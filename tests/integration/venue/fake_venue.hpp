@@ -25,6 +25,7 @@ struct Reply {
 struct LoggedRequest {
   std::string target;
   std::chrono::steady_clock::time_point at;
+  std::vector<std::pair<std::string, std::string>> headers;  // as received, names as sent
 };
 
 class FakeHttpsVenue {
@@ -48,6 +49,13 @@ enum class WsBehaviour {
   echo,           // send every message back
   close_on_open,  // close (1001 going away) right after the upgrade
   silent,         // never read: pings go unanswered, like a stalled venue
+  scripted,       // send the connection's WsScript frames, then close or echo
+};
+
+// What a `scripted` connection sends right after the upgrade, in order.
+struct WsScript {
+  std::vector<std::string> frames;
+  bool close_after = false;  // then close (1001 going away); otherwise answer like `echo`
 };
 
 class FakeWssVenue {
@@ -55,11 +63,15 @@ class FakeWssVenue {
   // Chooses the behaviour of the n-th connection (0-based).
   using Choose = std::function<WsBehaviour(std::size_t connection)>;
   explicit FakeWssVenue(Choose choose);
+  // Every connection `scripted` with the n-th connection's script.
+  using Script = std::function<WsScript(std::size_t connection)>;
+  explicit FakeWssVenue(Script script);
   ~FakeWssVenue();
   std::string url() const;  // wss://127.0.0.1:PORT/stream
   std::size_t connections() const;
   std::size_t pings() const;  // ping frames received (keepalive)
   std::vector<std::string> messages() const;
+  std::vector<std::string> targets() const;  // request target of each upgrade, in order
 
   struct Impl;
 
