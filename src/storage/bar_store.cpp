@@ -33,18 +33,7 @@ std::string bound(const std::optional<core::Timestamp>& t, const char* otherwise
 std::vector<core::Bar> bars_from(const pqxx::result& rows, core::SymbolId id, core::Timeframe timeframe) {
   std::vector<core::Bar> out;
   out.reserve(rows.size());
-  for (const auto& r : rows) {
-    core::Bar b;
-    b.symbol = id;
-    b.timeframe = timeframe;
-    b.open_time = pg::micros(r["ts_us"]);
-    b.open = pg::fixed<core::Price>(r["open"]);
-    b.high = pg::fixed<core::Price>(r["high"]);
-    b.low = pg::fixed<core::Price>(r["low"]);
-    b.close = pg::fixed<core::Price>(r["close"]);
-    b.volume = pg::fixed<core::Quantity>(r["volume"]);
-    out.push_back(b);
-  }
+  for (const auto& r : rows) out.push_back(pg::bar(r, id, timeframe));
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "meridian/core/fixed.hpp"
 #include "meridian/core/time.hpp"
+#include "meridian/core/types.hpp"
 
 namespace meridian::storage::pg {
 
@@ -24,6 +25,20 @@ inline std::string text(core::Timestamp t) {
 // Columns selected as `(extract(epoch from col) * 1000000)::bigint`.
 inline core::Timestamp micros(const pqxx::field& f) {
   return core::Timestamp(std::chrono::microseconds(f.as<long long>()));
+}
+
+// A market_data row selected with open, high, low, close, volume and the open time as ts_us.
+inline core::Bar bar(const pqxx::row& r, core::SymbolId symbol, core::Timeframe timeframe) {
+  core::Bar b;
+  b.symbol = symbol;
+  b.timeframe = timeframe;
+  b.open_time = micros(r["ts_us"]);
+  b.open = fixed<core::Price>(r["open"]);
+  b.high = fixed<core::Price>(r["high"]);
+  b.low = fixed<core::Price>(r["low"]);
+  b.close = fixed<core::Price>(r["close"]);
+  b.volume = fixed<core::Quantity>(r["volume"]);
+  return b;
 }
 
 }  // namespace meridian::storage::pg

@@ -82,16 +82,7 @@ void load_higher_bars(pqxx::work& tx, const core::InstrumentTable& instruments, 
                         static_cast<long long>(per_series))) {
       auto id = instruments.find(r["symbol"].c_str());
       if (!id) continue;
-      core::Bar b;
-      b.symbol = *id;
-      b.timeframe = tf;
-      b.open_time = pg::micros(r["ts_us"]);
-      b.open = pg::fixed<core::Price>(r["open"]);
-      b.high = pg::fixed<core::Price>(r["high"]);
-      b.low = pg::fixed<core::Price>(r["low"]);
-      b.close = pg::fixed<core::Price>(r["close"]);
-      b.volume = pg::fixed<core::Quantity>(r["volume"]);
-      s.higher_bars.push_back(b);
+      s.higher_bars.push_back(pg::bar(r, *id, tf));
     }
   }
 }
@@ -302,16 +293,7 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
                       encode_symbol_list(ids, instruments), static_cast<long long>(options.bars_per_symbol))) {
     auto id = instruments.find(r["symbol"].c_str());
     if (!id) continue;
-    core::Bar b;
-    b.symbol = *id;
-    b.timeframe = core::Timeframe::m1;
-    b.open_time = pg::micros(r["ts_us"]);
-    b.open = pg::fixed<core::Price>(r["open"]);
-    b.high = pg::fixed<core::Price>(r["high"]);
-    b.low = pg::fixed<core::Price>(r["low"]);
-    b.close = pg::fixed<core::Price>(r["close"]);
-    b.volume = pg::fixed<core::Quantity>(r["volume"]);
-    s.bars.push_back(b);
+    s.bars.push_back(pg::bar(r, *id, core::Timeframe::m1));
   }
   load_higher_bars(tx, instruments, options.bars_per_series, s);
   load_signals(tx, instruments, s);
