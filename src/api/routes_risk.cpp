@@ -57,14 +57,21 @@ Checked<risk::Limits> parse_limits(const Request& req, const json& body, risk::L
                          {{"allowed", kKnown}});
   MERIDIAN_TRY(quantity, decimal_field<core::Quantity>(req, body, {"max_order_quantity"}));
   if (quantity) limits.max_order_quantity = *quantity;
-  const std::pair<std::initializer_list<std::string_view>, core::Money*> money[] = {
-      {{"max_order_notional"}, &limits.max_order_notional},
-      {{"max_position_notional", "max_position_size"}, &limits.max_position_notional},
-      {{"max_gross_exposure"}, &limits.max_gross_exposure},
-      {{"max_daily_loss"}, &limits.max_daily_loss}};
-  for (const auto& [names, out] : money) {
-    MERIDIAN_TRY(value, decimal_field<core::Money>(req, body, names));
-    if (value) *out = *value;
+  // Names as plain views: an initializer_list kept in an array would dangle (its backing array
+  // lives only to the end of the initialiser), so the list is made at each call.
+  struct MoneyLimit {
+    std::string_view name;
+    std::string_view alias;  // seed 002's name, where it differs
+    core::Money* out;
+  };
+  const MoneyLimit money[] = {{"max_order_notional", {}, &limits.max_order_notional},
+                              {"max_position_notional", "max_position_size", &limits.max_position_notional},
+                              {"max_gross_exposure", {}, &limits.max_gross_exposure},
+                              {"max_daily_loss", {}, &limits.max_daily_loss}};
+  for (const auto& m : money) {
+    MERIDIAN_TRY(value, m.alias.empty() ? decimal_field<core::Money>(req, body, {m.name})
+                                        : decimal_field<core::Money>(req, body, {m.name, m.alias}));
+    if (value) *m.out = *value;
   }
   MERIDIAN_TRY(open, count_field(req, body, {"max_open_positions"}, kMaxOpenPositions));
   if (open) limits.max_open_positions = static_cast<std::uint32_t>(*open);
