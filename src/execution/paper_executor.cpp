@@ -60,11 +60,15 @@ std::optional<RequestError> PaperExecutor::check_for_book(const Order& order) co
 }
 
 void PaperExecutor::add_open(Order order, core::Timestamp decided) {
+  ++open_by_symbol_[order.request.symbol];
+  if (order.request.tif == TimeInForce::day) ++open_day_orders_;
   open_.push_back(std::move(order));
   working_.push_back(Working{decided, false});
 }
 
 void PaperExecutor::erase_at(std::size_t index) noexcept {
+  --open_by_symbol_[open_[index].request.symbol];
+  if (open_[index].request.tif == TimeInForce::day) --open_day_orders_;
   open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
   working_.erase(working_.begin() + static_cast<std::ptrdiff_t>(index));
   if (!scanning_) return;
@@ -172,6 +176,7 @@ void PaperExecutor::on_tick(const core::Tick& tick, ExecutionSink& sink) {
     recent = recent > 0.0 ? recent + 0.1 * (v - recent) : v;
   }
   last_tick_[tick.symbol] = tick;
+  if (open_by_symbol_[tick.symbol] == 0 && open_day_orders_ == 0) return;
   ScanGuard guard(scanning_);
   for (scan_ = 0; scan_ < open_.size();) {
     scan_removed_ = false;

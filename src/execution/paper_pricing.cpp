@@ -45,7 +45,8 @@ PaperExecutor::PaperExecutor(PaperConfig config, const core::InstrumentTable& in
     : config_(std::move(config)),
       instruments_(instruments),
       recent_volume_(instruments.size(), 0.0),
-      last_tick_(instruments.size()) {
+      last_tick_(instruments.size()),
+      open_by_symbol_(instruments.size(), 0) {
   check_config(config_);
   fees_.reserve(instruments.size());
   for (const auto& inst : instruments.all()) {

@@ -126,7 +126,11 @@ class PaperExecutor final : public Executor {
   std::vector<core::Tick> last_tick_;  // by SymbolId
   std::vector<Order> open_;            // in submission order, for deterministic matching
   std::vector<Working> working_;       // parallel to open_
-  core::Timestamp now_{};              // the latest market time seen (cancel/replace times)
+  // Open orders per symbol, and open DAY orders (they expire on any symbol's tick): a tick of a
+  // symbol with no order and no DAY order pending skips the scan of the book.
+  std::vector<std::uint32_t> open_by_symbol_;
+  std::size_t open_day_orders_ = 0;
+  core::Timestamp now_{};  // the latest market time seen (cancel/replace times)
   // on_tick walks open_ by index while callbacks may cancel or submit: erase_at keeps scan_
   // on the order being matched, or flags that it is gone.
   bool scanning_ = false;
