@@ -1,6 +1,7 @@
 #pragma once
 // A source of market data. Feeds deliver ticks on the executor they were given (the
 // engine strand), never block it, and report their own health.
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -20,6 +21,15 @@ struct FeedHealth {
   std::uint64_t ticks = 0;     // delivered to the sink
   std::uint64_t errors = 0;    // failures of the source itself (connection, malformed message)
   std::uint64_t bad_rows = 0;  // input records counted and skipped (CSV rows)
+};
+
+// The counters behind FeedHealth, written on the feed's executor and read from any thread.
+struct FeedCounters {
+  std::atomic<bool> connected{false};
+  std::atomic<std::uint64_t> tick_count{0};
+  std::atomic<std::uint64_t> errors{0};
+  std::atomic<std::uint64_t> bad_rows{0};
+  FeedHealth health() const noexcept { return {connected.load(), tick_count.load(), errors.load(), bad_rows.load()}; }
 };
 
 class Feed {

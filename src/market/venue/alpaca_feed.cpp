@@ -29,7 +29,7 @@ constexpr std::size_t kHeldLimit = 10'000;
 
 }  // namespace
 
-struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl> {
+struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCounters {
   struct Symbol {
     std::string venue;                       // "" : not listed on Alpaca
     std::optional<core::Timestamp> last_ts;  // latest tick delivered
@@ -338,10 +338,6 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl> {
   std::optional<Job> job;
   std::optional<std::chrono::steady_clock::time_point> hold_until;
   std::atomic<bool> running{false};
-  std::atomic<bool> connected{false};
-  std::atomic<std::uint64_t> tick_count{0};
-  std::atomic<std::uint64_t> errors{0};
-  std::atomic<std::uint64_t> bad_rows{0};
 };
 
 AlpacaFeed::AlpacaFeed(asio::any_io_executor strand, AlpacaConfig config) {
@@ -399,7 +395,7 @@ void AlpacaFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
 }
 
 FeedHealth AlpacaFeed::health() const noexcept {
-  return {impl_->connected.load(), impl_->tick_count.load(), impl_->errors.load(), impl_->bad_rows.load()};
+  return impl_->health();
 }
 
 }  // namespace meridian::market::venue

@@ -40,7 +40,7 @@ std::string trimmed(std::string url, const char* flag) {
 
 }  // namespace
 
-struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl> {
+struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, FeedCounters {
   // Bars [start, end) of one symbol to fetch over REST; paged forward through `start`.
   struct Job {
     core::SymbolId symbol = 0;
@@ -334,10 +334,6 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl> {
   TickSink* sink = nullptr;
   std::optional<Steady::time_point> hold_until;
   std::atomic<bool> running{false};
-  std::atomic<bool> connected{false};
-  std::atomic<std::uint64_t> tick_count{0};
-  std::atomic<std::uint64_t> errors{0};
-  std::atomic<std::uint64_t> bad_rows{0};
 };
 
 BinanceFeed::BinanceFeed(asio::any_io_executor strand, BinanceConfig config)
@@ -376,7 +372,7 @@ void BinanceFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
 }
 
 FeedHealth BinanceFeed::health() const noexcept {
-  return {impl_->connected.load(), impl_->tick_count.load(), impl_->errors.load(), impl_->bad_rows.load()};
+  return impl_->health();
 }
 
 }  // namespace meridian::market::venue

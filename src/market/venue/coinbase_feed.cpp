@@ -24,7 +24,7 @@ constexpr core::Duration kMinute = std::chrono::minutes(1);
 constexpr std::chrono::minutes kMaxCandles{300};  // Coinbase's limit per candles request
 }  // namespace
 
-struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl> {
+struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, FeedCounters {
   struct Product {
     core::SymbolId symbol = 0;
     std::string product;
@@ -250,10 +250,6 @@ struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl> {
   std::chrono::steady_clock::time_point cycle_start{};
   std::optional<std::chrono::steady_clock::time_point> hold_until;
   std::atomic<bool> running{false};
-  std::atomic<bool> connected{false};
-  std::atomic<std::uint64_t> tick_count{0};
-  std::atomic<std::uint64_t> errors{0};
-  std::atomic<std::uint64_t> bad_rows{0};
 };
 
 CoinbaseFeed::CoinbaseFeed(asio::any_io_executor strand, CoinbaseConfig config)
@@ -296,7 +292,7 @@ void CoinbaseFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
 }
 
 FeedHealth CoinbaseFeed::health() const noexcept {
-  return {impl_->connected.load(), impl_->tick_count.load(), impl_->errors.load(), impl_->bad_rows.load()};
+  return impl_->health();
 }
 
 }  // namespace meridian::market::venue
