@@ -8,7 +8,7 @@ namespace {
 
 __extension__ typedef __int128 i128;  // GCC extension; -Wpedantic knows no 128-bit type
 
-std::int64_t div_round_half_even(i128 num, i128 den) noexcept {
+i128 div_round_half_even(i128 num, i128 den) noexcept {
   if (den < 0) {
     num = -num;
     den = -den;
@@ -20,7 +20,7 @@ std::int64_t div_round_half_even(i128 num, i128 den) noexcept {
     bool away = twice > den || (twice == den && (q % 2 != 0));
     if (away) q += (num < 0) ? -1 : 1;
   }
-  return static_cast<std::int64_t>(q);
+  return q;
 }
 
 constexpr std::int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
@@ -28,14 +28,21 @@ constexpr std::int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 100
 }  // namespace
 
 std::int64_t mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexcept {
-  return div_round_half_even(static_cast<i128>(a) * b, d);
+  return static_cast<std::int64_t>(div_round_half_even(static_cast<i128>(a) * b, d));
+}
+
+std::optional<std::int64_t> checked_mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexcept {
+  if (d == 0) return std::nullopt;
+  const i128 q = div_round_half_even(static_cast<i128>(a) * b, d);  // |a*b| < 2^126: exact
+  if (q > std::numeric_limits<std::int64_t>::max() || q < std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+  return static_cast<std::int64_t>(q);
 }
 
 std::int64_t round_raw(std::int64_t raw, int decimals) noexcept {
   if (decimals >= kFixedDecimals) return raw;
   if (decimals < 0) decimals = 0;
   const std::int64_t unit = kPow10[kFixedDecimals - decimals];
-  return div_round_half_even(raw, unit) * unit;
+  return static_cast<std::int64_t>(div_round_half_even(raw, unit)) * unit;
 }
 
 std::int64_t raw_from_double(double v) noexcept {

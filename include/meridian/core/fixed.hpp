@@ -13,8 +13,11 @@ namespace meridian::core {
 inline constexpr int kFixedDecimals = 8;
 inline constexpr std::int64_t kFixedScale = 100'000'000;
 
-// a * b / d rounded half-to-even; d > 0. The contract: the result fits in int64.
+// a * b / d rounded half-to-even; d > 0. The contract: the result fits in int64. Callers on
+// values that have not been range-checked at the edge use checked_mul_div_round.
 std::int64_t mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexcept;
+// The same through a 128-bit intermediate; nullopt when the rounded result does not fit.
+std::optional<std::int64_t> checked_mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexcept;
 
 // Rounds raw (1e-8 units) half-to-even to `decimals` places (0..8).
 std::int64_t round_raw(std::int64_t raw, int decimals) noexcept;
@@ -71,6 +74,25 @@ using Money = Fixed<MoneyTag>;
 // price * quantity, exact to 1e-8 (half-to-even).
 inline Money notional(Price p, Quantity q) noexcept {
   return Money::from_raw(mul_div_round(p.raw(), q.raw(), kFixedScale));
+}
+// price * quantity, or nullopt when it does not fit the ledger's range.
+inline std::optional<Money> checked_notional(Price p, Quantity q) noexcept {
+  auto raw = checked_mul_div_round(p.raw(), q.raw(), kFixedScale);
+  if (!raw) return std::nullopt;
+  return Money::from_raw(*raw);
+}
+// a + b and a - b, or nullopt on overflow (never wrapped).
+template <class Tag>
+std::optional<Fixed<Tag>> checked_add(Fixed<Tag> a, Fixed<Tag> b) noexcept {
+  std::int64_t out = 0;
+  if (__builtin_add_overflow(a.raw(), b.raw(), &out)) return std::nullopt;
+  return Fixed<Tag>::from_raw(out);
+}
+template <class Tag>
+std::optional<Fixed<Tag>> checked_sub(Fixed<Tag> a, Fixed<Tag> b) noexcept {
+  std::int64_t out = 0;
+  if (__builtin_sub_overflow(a.raw(), b.raw(), &out)) return std::nullopt;
+  return Fixed<Tag>::from_raw(out);
 }
 // m * num / den, half-to-even: pro-rata cost basis, fees in basis points.
 inline Money scale(Money m, std::int64_t num, std::int64_t den) noexcept {
