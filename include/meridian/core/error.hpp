@@ -11,6 +11,7 @@ enum class Errc {
   unavailable,           // a dependency (database, venue) is down
   rejected,              // risk or venue refused an order
   parse_error,           // malformed input
+  out_of_range,          // a number that does not fit the ledger (or its type): refused, never wrapped
 };
 
 }  // namespace meridian::core
