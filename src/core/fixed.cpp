@@ -34,7 +34,7 @@ std::int64_t mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexc
 std::optional<std::int64_t> checked_mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexcept {
   if (d == 0) return std::nullopt;
   const i128 q = div_round_half_even(static_cast<i128>(a) * b, d);  // |a*b| < 2^126: exact
-  if (q > std::numeric_limits<std::int64_t>::max() || q < std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+  if (q > kMaxFixedRaw || q < -kMaxFixedRaw) return std::nullopt;
   return static_cast<std::int64_t>(q);
 }
 
@@ -42,16 +42,28 @@ std::int64_t round_raw(std::int64_t raw, int decimals) noexcept {
   if (decimals >= kFixedDecimals) return raw;
   if (decimals < 0) decimals = 0;
   const std::int64_t unit = kPow10[kFixedDecimals - decimals];
-  return static_cast<std::int64_t>(div_round_half_even(raw, unit)) * unit;
+  const i128 q = div_round_half_even(raw, unit);
+  // Near the ends of the range rounding away from zero would leave it: the nearest step inside.
+  i128 out = q * unit;
+  if (out > kMaxFixedRaw) out -= unit;
+  if (out < -kMaxFixedRaw) out += unit;
+  return static_cast<std::int64_t>(out);
 }
 
 std::int64_t raw_from_double(double v) noexcept {
   if (!std::isfinite(v)) return 0;
-  const double scaled = v * static_cast<double>(kFixedScale);
-  constexpr double kLimit = 9.2e18;
-  if (scaled >= kLimit) return std::numeric_limits<std::int64_t>::max();
-  if (scaled <= -kLimit) return std::numeric_limits<std::int64_t>::min();
-  return std::llround(scaled);
+  if (auto raw = checked_raw_from_double(v)) return *raw;
+  return v > 0 ? kMaxFixedRaw : -kMaxFixedRaw;  // saturated inside the symmetric range
+}
+
+std::optional<std::int64_t> checked_raw_from_double(double v) noexcept {
+  if (!std::isfinite(v)) return std::nullopt;
+  // 2^63 is exactly representable and every double below it in magnitude is an integer that
+  // int64 holds (doubles this large are spaced 1024 apart), so the comparison is exact.
+  constexpr double kTwo63 = 9223372036854775808.0;
+  const double rounded = std::round(v * static_cast<double>(kFixedScale));  // half away, as from_double
+  if (!(rounded < kTwo63 && rounded > -kTwo63)) return std::nullopt;
+  return static_cast<std::int64_t>(rounded);
 }
 
 // Exact decimal text -> raw. Rejects more than 8 fractional digits rather than rounding,

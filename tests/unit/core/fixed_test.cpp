@@ -129,7 +129,8 @@ TEST(FixedFromDouble, NonFiniteIsZeroAndHugeSaturates) {
   EXPECT_EQ(Price::from_double(std::numeric_limits<double>::quiet_NaN()).raw(), 0);
   EXPECT_EQ(Price::from_double(std::numeric_limits<double>::infinity()).raw(), 0);
   EXPECT_EQ(Price::from_double(1e300).raw(), kMax);
-  EXPECT_EQ(Price::from_double(-1e300).raw(), kMin);
+  // Saturated inside the symmetric range: -kMax, never int64 min (whose negation wraps).
+  EXPECT_EQ(Price::from_double(-1e300).raw(), -kMax);
 }
 
 TEST(FixedMulDivRound, TiesGoToEven) {
@@ -242,4 +243,71 @@ TEST(FixedArithmetic, ExactAdditionAndOrdering) {
   EXPECT_GT(*Money::parse("0.00000001"), Money{});
   EXPECT_TRUE(Money{}.is_zero());
   EXPECT_DOUBLE_EQ(Money::from_units(3).to_double(), 3.0);
+}
+
+// #11 item 1: the ledger's range is symmetric (+-92233720368.54775807) and every checked
+// operation refuses what leaves it instead of wrapping.
+TEST(FixedRange, CheckedFromDoubleRefusesWhatDoesNotFit) {
+  using meridian::core::checked_raw_from_double;
+  EXPECT_EQ(checked_raw_from_double(1.5), 150'000'000);
+  EXPECT_EQ(checked_raw_from_double(-1.5), -150'000'000);
+  EXPECT_EQ(checked_raw_from_double(92233720368.0), 9'223'372'036'800'000'000);
+  // 92233720368.54775807 as a double is 2^63 / 1e8: its raw value is 2^63, one beyond.
+  EXPECT_FALSE(checked_raw_from_double(92233720368.54775807));
+  EXPECT_FALSE(checked_raw_from_double(-92233720368.54775807));
+  EXPECT_FALSE(checked_raw_from_double(1e10 * 10));
+  EXPECT_FALSE(checked_raw_from_double(1e300));
+  EXPECT_FALSE(checked_raw_from_double(std::numeric_limits<double>::quiet_NaN()));
+  EXPECT_FALSE(checked_raw_from_double(-std::numeric_limits<double>::infinity()));
+  EXPECT_FALSE(Price::checked_from_double(1e11));
+  EXPECT_EQ(Price::checked_from_double(65000.12)->raw(), 6'500'012'000'000);
+}
+
+TEST(FixedRange, CheckedArithmeticRefusesInsteadOfWrapping) {
+  using meridian::core::checked_add;
+  using meridian::core::checked_mul_div_round;
+  using meridian::core::checked_notional;
+  using meridian::core::checked_scale;
+  using meridian::core::checked_sub;
+  const auto max = Money::from_raw(kMax);
+  EXPECT_FALSE(checked_add(max, Money::from_raw(1)));
+  EXPECT_EQ(checked_add(max, Money::from_raw(-1))->raw(), kMax - 1);
+  // int64 min is outside the symmetric range: -max - 1 is refused.
+  EXPECT_FALSE(checked_sub(-max, Money::from_raw(1)));
+  EXPECT_FALSE(checked_add(-max, Money::from_raw(-1)));
+  EXPECT_EQ(checked_sub(Money{}, max)->raw(), -kMax);
+  // The reproduction: 1,000,000 x 100,000 = 1e11, beyond the range (it wrapped to
+  // -84467440737.1).
+  EXPECT_FALSE(checked_notional(Price::from_units(100'000), Quantity::from_units(1'000'000)));
+  EXPECT_EQ(checked_notional(Price::from_units(100'000), Quantity::from_units(900'000))->raw(),
+            90'000'000'000 * kFixedScale);
+  EXPECT_FALSE(checked_mul_div_round(kMax, 2, 1));
+  EXPECT_EQ(*checked_mul_div_round(kMax, -1, 1), -kMax);
+  EXPECT_FALSE(checked_mul_div_round(kMin, 1, 1)) << "int64 min is out of range";
+  EXPECT_FALSE(checked_mul_div_round(1, 1, 0));
+  EXPECT_FALSE(checked_scale(max, 2, 1));
+  EXPECT_FALSE(checked_scale(max, 1, 0));
+  EXPECT_EQ(checked_scale(max, 1, 2)->raw(), kMax / 2 + 1);  // ...903.5 -> half-even ...904
+}
+
+TEST(FixedRange, SaturatingFiguresClampAtTheRange) {
+  using meridian::core::saturating_add;
+  using meridian::core::saturating_notional;
+  using meridian::core::saturating_sub;
+  const auto max = Money::from_raw(kMax);
+  EXPECT_EQ(saturating_add(max, Money::from_units(1)).raw(), kMax);
+  EXPECT_EQ(saturating_add(-max, Money::from_units(-1)).raw(), -kMax);
+  EXPECT_EQ(saturating_sub(-max, Money::from_units(1)).raw(), -kMax);
+  EXPECT_EQ(saturating_sub(max, Money::from_units(-1)).raw(), kMax);
+  EXPECT_EQ(saturating_add(Money::from_units(1), Money::from_units(2)), Money::from_units(3));
+  EXPECT_EQ(saturating_notional(Price::from_units(100'000), Quantity::from_units(1'000'000)).raw(), kMax);
+  EXPECT_EQ(saturating_notional(Price::from_units(100'000), Quantity::from_units(-1'000'000)).raw(), -kMax);
+  // per_unit of a tiny quantity that cost a lot clamps too.
+  EXPECT_EQ(per_unit(max, Quantity::from_raw(1)).raw(), kMax);
+}
+
+TEST(FixedRange, RoundingNearTheEndsStaysInside) {
+  EXPECT_EQ(round_raw(kMax, 0), kMax / kFixedScale * kFixedScale);
+  EXPECT_EQ(round_raw(-kMax, 2), -(kMax / 1'000'000 * 1'000'000));
+  EXPECT_EQ(round_raw(kMax, 8), kMax);
 }
