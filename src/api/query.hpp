@@ -36,9 +36,13 @@ inline Parsed<std::optional<core::Timestamp>> time_param(const Request& req, std
   if (!text) return std::optional<core::Timestamp>{};
   auto t = core::parse_time(*text);
   if (!t) {
-    nlohmann::json details{{"field", name}, {"value", *text}};
+    nlohmann::json details{
+        {"field", name}, {"value", *text}, {"min", "1684-10-19T08:00:00Z"}, {"max", "2255-03-14T16:00:00Z"}};
     return error_response(req, http::status::bad_request, "invalid_parameter",
-                          std::string(name) + " must be an ISO-8601 UTC time or epoch milliseconds", &details);
+                          std::string(name) +
+                              " must be an ISO-8601 UTC time or epoch milliseconds between 1684-10-19T08:00:00Z and "
+                              "2255-03-14T16:00:00Z",
+                          &details);
   }
   return std::optional<core::Timestamp>{*t};
 }

@@ -46,9 +46,7 @@ std::optional<Timestamp> parse_time(std::string_view text) {
     long long ms = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
     if (ec != std::errc{} || p != text.data() + text.size()) return std::nullopt;
-    // Timestamp counts int64 nanoseconds: years 1677..2262.
-    constexpr long long kLimitMs = 9'000'000'000'000LL;
-    if (ms > kLimitMs || ms < -kLimitMs) return std::nullopt;
+    if (ms > kTimeLimitMs || ms < -kTimeLimitMs) return std::nullopt;
     return from_epoch_ms(ms);
   }
   std::string_view s = text;
@@ -79,6 +77,12 @@ std::optional<Timestamp> parse_time(std::string_view text) {
   if (!s.empty()) return std::nullopt;
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  // The range check in seconds (days since the epoch fit in int32): converting a date beyond
+  // 2262 to nanoseconds would wrap.
+  const long long secs =
+      static_cast<long long>(sys_days{ymd}.time_since_epoch().count()) * 86'400 + h * 3600LL + mi * 60LL + sec;
+  if (secs > kTimeLimitMs / 1000 || secs < -kTimeLimitMs / 1000 || (secs == kTimeLimitMs / 1000 && nanos > 0))
+    return std::nullopt;
   return Timestamp(sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{sec} + nanoseconds{nanos});
 }
 

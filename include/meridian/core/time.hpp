@@ -23,7 +23,11 @@ inline Timestamp from_epoch_ms(std::int64_t ms) noexcept {
 
 // "2026-11-21T04:36:53.930Z"; with fraction_digits 6, microseconds (what PostgreSQL keeps).
 std::string to_iso8601(Timestamp t, int fraction_digits = 3);
-// Accepts ISO-8601 UTC ("...Z", optional fraction) or epoch milliseconds.
+// Timestamp counts int64 nanoseconds (years 1677..2262): parsed times are kept within
+// +-kTimeLimitMs of the epoch (1684-10-19T08:00Z .. 2255-03-14T16:00Z), so arithmetic on them can not wrap.
+inline constexpr std::int64_t kTimeLimitMs = 9'000'000'000'000LL;
+// Accepts ISO-8601 UTC ("...Z", optional fraction) or epoch milliseconds, both within
+// +-kTimeLimitMs; anything else (including a valid date outside that range) is nullopt.
 std::optional<Timestamp> parse_time(std::string_view text);
 
 // Start of the period of length `period` containing t (UTC-aligned).

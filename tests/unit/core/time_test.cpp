@@ -142,3 +142,23 @@ TEST(TimeFloor, NegativeTimesFloorTowardsThePast) {
     ASSERT_LT(x - f, 1min);
   }
 }
+
+// #11 item 10: ISO times are range-checked like epoch milliseconds; a date after 2262 used to
+// wrap (?since=2262-04-12 listed every trade, start=9999-12-31 returned the oldest bars).
+TEST(TimeParse, RejectsIsoTimesOutsideTheTimestampRange) {
+  EXPECT_FALSE(parse_time("2262-04-12T00:00:00Z"));
+  EXPECT_FALSE(parse_time("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_time("9999-12-31"));
+  EXPECT_FALSE(parse_time("0001-01-01T00:00:00Z"));
+  EXPECT_FALSE(parse_time("1600-01-01"));
+  // The same bounds as epoch milliseconds: +-9e12 ms (1684-10-19T08:00Z .. 2255-03-14T16:00Z).
+  ASSERT_TRUE(parse_time("2255-03-14T16:00:00Z"));
+  EXPECT_EQ(epoch_ms(*parse_time("2255-03-14T16:00:00Z")), 9'000'000'000'000);
+  EXPECT_FALSE(parse_time("2255-03-14T16:00:01Z"));
+  ASSERT_TRUE(parse_time("1684-10-19T08:00:00Z"));
+  EXPECT_EQ(epoch_ms(*parse_time("1684-10-19T08:00:00Z")), -9'000'000'000'000);
+  EXPECT_FALSE(parse_time("1684-10-19T07:59:59Z"));
+  EXPECT_TRUE(parse_time("9000000000000"));
+  EXPECT_FALSE(parse_time("9000000000001"));
+  ASSERT_TRUE(parse_time("2026-12-04T15:00:00Z"));
+}
