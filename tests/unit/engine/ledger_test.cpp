@@ -193,3 +193,46 @@ TEST(Ledger, RestoreAndEquality) {
   b.restore_cash(a.cash() + Money::from_raw(1), a.fees_paid());
   EXPECT_FALSE(a == b);
 }
+
+// #11 item 1: a fill whose arithmetic leaves the range is refused whole: can_apply says so and
+// apply throws without changing anything (it wrapped before: cash became 84,467,540,737).
+TEST(Ledger, AFillThatWouldOverflowIsRefusedWhole) {
+  Ledger l(money("100000"), 1);
+  const Ledger before = l;
+  // The reproduction: 1,000,000 x 100,000.
+  EXPECT_FALSE(l.can_apply(0, Side::buy, qty("1000000"), price("100000"), Money{}));
+  EXPECT_THROW(l.apply(0, Side::buy, qty("1000000"), price("100000"), Money{}, kTs), std::logic_error);
+  EXPECT_EQ(l, before);
+  EXPECT_EQ(l.cash(), money("100000"));
+
+  // The notional fits, but cash after it does not (cash 100000 - 92233720368 < -range? no: the
+  // fee on top of a notional at the top of the range does).
+  const auto top = Price::from_raw(INT64_MAX);
+  EXPECT_FALSE(l.can_apply(0, Side::buy, qty("1"), top, money("1")));
+  EXPECT_THROW(l.apply(0, Side::buy, qty("1"), top, money("1"), kTs), std::logic_error);
+  EXPECT_EQ(l, before);
+
+  // A buy that fits, then a sale at a price whose proceeds overflow cash.
+  ASSERT_TRUE(l.can_apply(0, Side::buy, qty("1000"), price("90000000"), Money{}));
+  l.apply(0, Side::buy, qty("1000"), price("90000000"), Money{}, kTs);  // 9e10: cash -89999900000
+  EXPECT_EQ(l.cash(), money("-89999900000"));
+  const Ledger held = l;
+  EXPECT_FALSE(l.can_apply(0, Side::buy, qty("1000"), price("3000000"), Money{})) << "cash below -range";
+  EXPECT_TRUE(l.can_apply(0, Side::sell, qty("1000"), price("90000000"), Money{}));
+  // Fees paid accumulate: a fee beyond the range is refused.
+  EXPECT_FALSE(l.can_apply(0, Side::sell, qty("1"), price("1"), Money::from_raw(INT64_MAX)));
+  EXPECT_EQ(l, held);
+  // Negative or zero quantities, negative prices and fees are not fills.
+  EXPECT_FALSE(l.can_apply(0, Side::buy, Quantity{}, price("1"), Money{}));
+  EXPECT_FALSE(l.can_apply(0, Side::buy, qty("1"), Price::from_raw(-1), Money{}));
+  EXPECT_FALSE(l.can_apply(0, Side::buy, qty("1"), price("1"), Money::from_raw(-1)));
+  EXPECT_FALSE(l.can_apply(1, Side::buy, qty("1"), price("1"), Money{})) << "unknown symbol";
+}
+
+TEST(Ledger, RealizedPnlSumClampsInsteadOfWrapping) {
+  Ledger l(money("0"), 2);
+  const auto big = Money::from_raw(INT64_MAX - 5);
+  l.restore(Money{}, Money{}, 0, PositionState{Quantity{}, Money{}, big, kTs});
+  l.restore(Money{}, Money{}, 1, PositionState{Quantity{}, Money{}, big, kTs});
+  EXPECT_EQ(l.realized_pnl().raw(), INT64_MAX);
+}
