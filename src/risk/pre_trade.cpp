@@ -49,6 +49,22 @@ bool outside_band(core::Price price, core::Price last, double band) noexcept {
   return diff > band * static_cast<double>(last.raw());
 }
 
+// Whether the fill this order asks for could be applied to the ledger: its notional, notional
+// plus fee, the position after it and the cash after it all inside the range. Exact (128 bits),
+// so an order at the very edge of the range passes and one unit beyond does not.
+bool fits_ledger(const OrderIntent& order, const PortfolioView& portfolio, i128 after) noexcept {
+  constexpr i128 kMax = core::kMaxFixedRaw;
+  if (!order.fee_fits || order.fee.raw() < 0 || !core::fixed_raw_ok(order.fee.raw())) return false;
+  const auto notional = core::checked_mul_div_round(order.price.raw(), order.quantity.raw(), core::kFixedScale);
+  if (!notional) return false;
+  const i128 value = *notional;
+  if (value + order.fee.raw() > kMax || after > kMax || after < -kMax) return false;
+  const i128 cash = portfolio.cash.raw();
+  const i128 cash_after =
+      order.side == core::Side::buy ? cash - value - order.fee.raw() : cash + value - order.fee.raw();
+  return cash_after <= kMax && cash_after >= -kMax;
+}
+
 std::int64_t utc_day(core::Timestamp t) noexcept {
   return std::chrono::floor<std::chrono::days>(t).time_since_epoch().count();
 }
@@ -73,6 +89,7 @@ std::string_view to_string(Denial d) noexcept {
     case Denial::price_band: return "price_band";
     case Denial::insufficient_cash: return "insufficient_cash";
     case Denial::insufficient_position: return "insufficient_position";
+    case Denial::out_of_range: return "out_of_range";
   }
   return "unknown";
 }
@@ -98,6 +115,9 @@ std::string_view describe(Denial d) noexcept {
     case Denial::price_band: return "The order price is too far from the last trade price.";
     case Denial::insufficient_cash: return "Not enough cash for the order value and fee.";
     case Denial::insufficient_position: return "The sell exceeds the position held; short selling is not allowed.";
+    case Denial::out_of_range:
+      return "The order's value, fee, or the cash or position after it would not fit the ledger's range "
+             "(+-92233720368.54775807).";
   }
   return "Unknown denial.";
 }
@@ -134,6 +154,7 @@ Denial RiskEngine::evaluate(const OrderIntent& order, const PortfolioView& portf
   const bool band_applies = order.price_is_limit && order.last_trade.raw() > 0 && limits_.price_band > 0.0;
   const i128 position = portfolio.position.raw();
   const i128 after = position + signed_quantity(order);
+  if (!fits_ledger(order, portfolio, after)) return Denial::out_of_range;
   if (reduces(position, after)) {
     if (band_applies && outside_band(order.price, order.last_trade, limits_.price_band)) return Denial::price_band;
     return Denial::none;
@@ -214,7 +235,7 @@ void RiskEngine::on_equity(core::Money equity, core::Timestamp now) noexcept {
   if (first || equity > peak_equity_) peak_equity_ = equity;
 
   if (limits_.max_daily_loss.raw() > 0 && !daily_loss_hit_ && !daily_loss_overridden_ &&
-      day_start_equity_ - equity >= limits_.max_daily_loss) {
+      core::saturating_sub(day_start_equity_, equity) >= limits_.max_daily_loss) {
     daily_loss_hit_ = true;
     if (state_ == RiskState::active) state_ = RiskState::reducing;
   }
@@ -258,7 +279,7 @@ void RiskEngine::restore(const RiskMemory& m) noexcept {
 
 double RiskEngine::drawdown() const noexcept {
   if (peak_equity_.raw() <= 0 || last_equity_ >= peak_equity_) return 0.0;
-  return (peak_equity_ - last_equity_).to_double() / peak_equity_.to_double();
+  return (peak_equity_.to_double() - last_equity_.to_double()) / peak_equity_.to_double();
 }
 
 }  // namespace meridian::risk

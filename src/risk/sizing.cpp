@@ -38,7 +38,7 @@ core::Quantity risk_sized(core::Money equity, double risk_fraction, double dista
   const double risk_budget = cash * std::min(risk_fraction, 1.0);
   const double units = std::min(risk_budget / distance, cash / entry.to_double());
   return whole_lots(units, qty_decimals, [&](core::Quantity q) {
-    return q.to_double() * distance <= risk_budget && core::notional(entry, q).to_double() <= cash;
+    return q.to_double() * distance <= risk_budget && core::saturating_notional(entry, q).to_double() <= cash;
   });
 }
 
@@ -48,7 +48,7 @@ core::Quantity fixed_fraction(core::Money equity, double fraction, core::Price p
   if (equity.raw() <= 0 || price.raw() <= 0 || !positive(fraction)) return core::Quantity{};
   const double budget = equity.to_double() * std::min(fraction, 1.0);
   return whole_lots(budget / price.to_double(), qty_decimals,
-                    [&](core::Quantity q) { return core::notional(price, q).to_double() <= budget; });
+                    [&](core::Quantity q) { return core::saturating_notional(price, q).to_double() <= budget; });
 }
 
 core::Quantity fixed_risk(core::Money equity, double risk_fraction, core::Price entry, core::Price stop,

@@ -15,22 +15,23 @@ namespace meridian::risk {
 enum class Denial : std::uint8_t {
   none,
   zero_quantity,
-  no_price,              // no quote to check the order against
-  max_quantity,          // per order
-  max_notional,          // per order
-  max_position,          // notional held in the symbol after the order
-  max_open_positions,    // a new symbol beyond the limit
-  max_gross_exposure,    // sum of |position notional| after the order
-  daily_loss,            // today's loss reached the limit: entries wait for the next UTC day
-  drawdown_halt,         // drawdown from the peak reached the limit: the portfolio is halted
-  halted,                // risk state halted (by the API or the drawdown limit)
-  reducing_only,         // risk state reducing: only orders that shrink a position
-  order_rate,            // orders in the last minute
-  price_band,            // limit/stop price too far from the last trade (fat finger)
-  insufficient_cash,     // a buy would take cash below zero (no margin)
-  insufficient_position  // a sell beyond the position (no short selling)
+  no_price,               // no quote to check the order against
+  max_quantity,           // per order
+  max_notional,           // per order
+  max_position,           // notional held in the symbol after the order
+  max_open_positions,     // a new symbol beyond the limit
+  max_gross_exposure,     // sum of |position notional| after the order
+  daily_loss,             // today's loss reached the limit: entries wait for the next UTC day
+  drawdown_halt,          // drawdown from the peak reached the limit: the portfolio is halted
+  halted,                 // risk state halted (by the API or the drawdown limit)
+  reducing_only,          // risk state reducing: only orders that shrink a position
+  order_rate,             // orders in the last minute
+  price_band,             // limit/stop price too far from the last trade (fat finger)
+  insufficient_cash,      // a buy would take cash below zero (no margin)
+  insufficient_position,  // a sell beyond the position (no short selling)
+  out_of_range            // the order's value, fee, cash or position after it would not fit the ledger
 };
-inline constexpr std::size_t kDenialCount = 16;
+inline constexpr std::size_t kDenialCount = 17;
 // The largest max_orders_per_minute the engine can count (its ring of order times); a larger
 // limit is treated as this one, so configuration should refuse it.
 inline constexpr std::uint32_t kMaxOrdersPerMinute = 4096;
@@ -63,6 +64,7 @@ struct OrderIntent {
   core::Price last_trade{};     // for the price band; zero skips it
   core::Money fee{};            // expected fee
   bool price_is_limit = false;  // a limit or stop price set by the caller: the band applies
+  bool fee_fits = true;         // false: the fee could not be computed in range (out_of_range)
 };
 
 // The portfolio as the check needs it (the engine builds it from its live ledger).
@@ -100,8 +102,11 @@ class RiskEngine {
   // reducing state and the daily-loss and exposure limits (they lower exposure), but not halted.
   // Exits must always be possible unless halted, so a reducing order is also exempt from the
   // per-order size limits (it is bounded by the position it closes), the order rate (it is
-  // counted, never refused) and cash; only zero_quantity, no_price, halted and the price band
-  // (a fat-fingered limit price is wrong either way; a market exit never meets it) apply.
+  // counted, never refused) and cash; only zero_quantity, no_price, halted, the price band
+  // (a fat-fingered limit price is wrong either way; a market exit never meets it) and
+  // out_of_range apply. out_of_range: the order's notional, notional + fee, the cash after it
+  // or the position after it would leave the ledger's range (core/fixed.hpp), so the fill
+  // could never be applied.
   Denial check(const OrderIntent& order, const PortfolioView& portfolio, core::Timestamp now) noexcept;
 
   // Equity marked to market at `now` (the engine calls it on fills and each minute). Keeps the
@@ -125,7 +130,7 @@ class RiskEngine {
   // What the status and metrics show.
   core::Money day_start_equity() const noexcept { return day_start_equity_; }
   core::Money peak_equity() const noexcept { return peak_equity_; }
-  core::Money daily_pnl() const noexcept { return last_equity_ - day_start_equity_; }
+  core::Money daily_pnl() const noexcept { return core::saturating_sub(last_equity_, day_start_equity_); }
   double drawdown() const noexcept;  // from the peak, as a fraction
   bool daily_loss_hit() const noexcept { return daily_loss_hit_; }
   std::uint32_t orders_last_minute(core::Timestamp now) const noexcept;

@@ -175,20 +175,46 @@ TEST(PreTradeDenial, MaxNotionalDefaultIsOneMillion) {
 
 TEST(PreTradeDenial, HugeOrdersDoNotWrapAround) {
   // INT64_MAX raw units at 1e9 would wrap an int64 notional (possibly negative, passing every
-  // limit and the cash check); it must read as huge.
+  // limit and the cash check). Its notional does not fit the ledger at all: out_of_range (#11),
+  // whatever the limits.
   OrderIntent huge = buy("1", "1000000000");
   huge.quantity = Quantity::from_raw(INT64_MAX);
   RiskEngine with_default;
-  EXPECT_EQ(with_default.check(huge, portfolio("1000000"), kNow), Denial::max_notional);
+  EXPECT_EQ(with_default.check(huge, portfolio("1000000"), kNow), Denial::out_of_range);
   RiskEngine unlimited(no_limits());
-  EXPECT_EQ(unlimited.check(huge, portfolio("1000000"), kNow), Denial::insufficient_cash);
+  EXPECT_EQ(unlimited.check(huge, portfolio("1000000"), kNow), Denial::out_of_range);
   auto limits = no_limits();
   limits.max_position_notional = Money::from_units(1000);
   RiskEngine position_limited(limits);
   PortfolioView near_max;  // a long of 9e10 units: adding INT64_MAX raw more passes the int64 range
   near_max.cash = Money::from_units(1'000'000);
   near_max.position = Quantity::from_units(90'000'000'000);
-  EXPECT_EQ(position_limited.check(huge, near_max, kNow), Denial::max_position);
+  EXPECT_EQ(position_limited.check(huge, near_max, kNow), Denial::out_of_range);
+  // A notional that fits but a position after the order that does not.
+  EXPECT_EQ(unlimited.check(buy("3000000000", "0.00000001"), near_max, kNow), Denial::out_of_range);
+}
+
+// #11 item 1: every order whose arithmetic would not fit the ledger is denied out_of_range,
+// exits included (a reducing order is exempt from limits and cash, not from the range).
+TEST(PreTradeDenial, OutOfRangeArithmeticIsDenied) {
+  RiskEngine unlimited(no_limits());
+  // The reproduction: 1,000,000 x 100,000 = 1e11.
+  EXPECT_EQ(unlimited.check(buy("1000000", "100000"), portfolio("100000"), kNow), Denial::out_of_range);
+  // The notional fits exactly; the fee on top does not.
+  EXPECT_EQ(unlimited.check(buy("1", "92233720368.54775807", "0.00000001"), portfolio("1000"), kNow),
+            Denial::out_of_range);
+  EXPECT_EQ(unlimited.check(buy("1", "92233720368.54775807"), portfolio("1000"), kNow), Denial::insufficient_cash);
+  // A sale whose proceeds would take cash beyond the range, though it reduces the position.
+  EXPECT_EQ(unlimited.check(sell("10", "9000000000"), portfolio("5000000000", "10"), kNow), Denial::out_of_range);
+  EXPECT_EQ(unlimited.check(sell("10", "9000000000"), portfolio("0", "10"), kNow), Denial::none);
+  // A fee the executor could not compute.
+  auto no_fee = buy("1", "100");
+  no_fee.fee_fits = false;
+  EXPECT_EQ(unlimited.check(no_fee, portfolio("1000"), kNow), Denial::out_of_range);
+  // Halted still says halted.
+  RiskEngine halted(no_limits());
+  halted.set_state(RiskState::halted);
+  EXPECT_EQ(halted.check(buy("1000000", "100000"), portfolio("100000"), kNow), Denial::halted);
 }
 
 TEST(PreTradeDenial, MaxPositionIsTheNotionalAfterTheOrder) {
