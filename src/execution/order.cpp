@@ -45,6 +45,7 @@ std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>,
   return std::nullopt;
 }
 
+// Counted in bytes of its UTF-8 text (what is stored and compared), and said so.
 constexpr std::size_t kMaxClientOrderId = 64;
 
 bool valid_percent(double p) noexcept {
@@ -159,7 +160,12 @@ std::optional<RequestError> validate(const OrderRequest& request) {
   if (auto e = validate_bracket(request)) return e;
   if (request.client_order_id.size() > kMaxClientOrderId)
     return error("client_order_id_too_long", "client_order_id has " + std::to_string(request.client_order_id.size()) +
-                                                 " characters; at most 64 are allowed");
+                                                 " bytes; at most 64 bytes (UTF-8) are allowed");
+  // The journal stores it as PostgreSQL text, which holds no NUL: a control character would be
+  // a row the database refuses.
+  for (const char c : request.client_order_id)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return error("invalid_client_order_id", "client_order_id must not contain control characters");
   return std::nullopt;
 }
 

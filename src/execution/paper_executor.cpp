@@ -260,14 +260,23 @@ void PaperExecutor::fill_current(const core::Tick& tick, core::Quantity quantity
                                  Liquidity liquidity, ExecutionSink& sink) {
   Order& order = open_[scan_];
   const OrderRequest& r = order.request;
-  const core::Money fee = fee_for(r.symbol, price, quantity, liquidity);
+  // Every sum the fill makes, checked before anything changes: a fill whose fee, notional or
+  // the order's running totals (or the ledger's, asked through can_settle) would leave the
+  // range is not made, and the order is cancelled "out_of_range" rather than half-applied.
+  const auto fee = fee_for(r.symbol, price, quantity, liquidity);
+  const auto value = core::checked_notional(price, quantity);
+  const auto filled_notional = value ? core::checked_add(order.filled_notional, *value) : std::nullopt;
+  const auto fees = fee ? core::checked_add(order.fees, *fee) : std::nullopt;
+  const Fill fill{order.id,  r.symbol, r.side,       quantity, price, fee.value_or(core::Money{}),
+                  liquidity, tick.ts,  r.strategy_id};
+  if (!filled_notional || !fees || !sink.can_settle(fill))
+    return finish(scan_, OrderStatus::cancelled, "out_of_range", tick.ts, sink);
   order.filled_quantity += quantity;
-  order.filled_notional += core::notional(price, quantity);
-  order.fees += fee;
+  order.filled_notional = *filled_notional;
+  order.fees = *fees;
   order.updated = tick.ts;
   const bool completed = order.remaining().raw() <= 0;
   order.status = completed ? OrderStatus::filled : OrderStatus::partially_filled;
-  const Fill fill{order.id, r.symbol, r.side, quantity, price, fee, liquidity, tick.ts, r.strategy_id};
 
   // What happens after the callbacks, copied now: they may cancel or move this order.
   const OrderId id = order.id;

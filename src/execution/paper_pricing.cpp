@@ -58,12 +58,15 @@ PaperExecutor::PaperExecutor(PaperConfig config, const core::InstrumentTable& in
   working_.reserve(kReservedOrders);
 }
 
-core::Money PaperExecutor::fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
-                                   Liquidity liquidity) const noexcept {
+std::optional<core::Money> PaperExecutor::fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
+                                                  Liquidity liquidity) const noexcept {
   const FeeSchedule& f = symbol < fees_.size() ? fees_[symbol] : config_.fees;
   const double bps = liquidity == Liquidity::maker ? f.maker_bps : f.taker_bps;
   // bps / 10^4 == (bps * 100) / 10^6: the rate as an integer of 10^-6 bps-hundredths.
-  return core::scale(core::notional(price, quantity), std::llround(bps * 100.0), 1'000'000) + f.fixed;
+  const auto value = core::checked_notional(price, quantity);
+  const auto share = value ? core::checked_scale(*value, std::llround(bps * 100.0), 1'000'000) : std::nullopt;
+  if (!share) return std::nullopt;
+  return core::checked_add(*share, f.fixed);
 }
 
 core::Price PaperExecutor::market_price(core::Side side, core::Quantity quantity,
@@ -75,11 +78,20 @@ core::Price PaperExecutor::market_price(core::Side side, core::Quantity quantity
   const double recent = touch.symbol < recent_volume_.size() ? recent_volume_[touch.symbol] : 0.0;
   if (recent > 0.0 && quantity.raw() > 0) bps += config_.impact_bps * std::sqrt(quantity.to_double() / recent);
   bps = std::min(bps, config_.max_slippage_bps);
-  const std::int64_t offset = core::mul_div_round(at.raw(), millionths(bps), 10'000'000'000);
+  // Slippage is configured finite but may be absurd: an offset that does not fit the range is
+  // the whole range, and a buy's price beyond the top is clamped there (the risk check and
+  // can_settle then refuse what does not fit), never wrapped.
+  const std::int64_t offset =
+      core::checked_mul_div_round(at.raw(), millionths(bps), 10'000'000'000).value_or(core::kMaxFixedRaw);
   const int decimals = touch.symbol < instruments_.size() ? instruments_.at(touch.symbol).price_decimals : 8;
   const std::int64_t step = grid::step(decimals);
+  const std::int64_t top = grid::floor_to(core::kMaxFixedRaw, step);
   // Rounded to the tick against the order: a buy pays up, a sell receives less.
-  std::int64_t raw = buy ? grid::ceil_to(at.raw() + offset, step) : grid::floor_to(at.raw() - offset, step);
+  std::int64_t raw = 0;
+  if (buy)
+    raw = offset > top - at.raw() ? top : std::min(top, grid::ceil_to(at.raw() + offset, step));
+  else
+    raw = grid::floor_to(at.raw() - offset, step);
   if (raw <= 0) raw = at.raw();
   return core::Price::from_raw(raw);
 }
@@ -103,7 +115,9 @@ bool PaperExecutor::ratchet(Order& order, core::Price last) const noexcept {
                                  : core::mul_div_round(anchor, millionths(r.trail_percent), 100'000'000);
   const std::int64_t step = grid::step(instruments_.at(r.symbol).price_decimals);
   // Rounded away from the market, so the trail is never tighter than asked.
-  const std::int64_t derived = sell ? grid::floor_to(anchor - trail, step) : grid::ceil_to(anchor + trail, step);
+  std::int64_t above = 0;  // a buy stop's anchor + trail; beyond the range there is no stop to set
+  if (!sell && (__builtin_add_overflow(anchor, trail, &above) || above > core::kMaxFixedRaw - step)) return false;
+  const std::int64_t derived = sell ? grid::floor_to(anchor - trail, step) : grid::ceil_to(above, step);
   if (derived <= 0) return false;
   const std::int64_t stop = r.stop_price.raw();
   if (stop != 0 && (sell ? derived <= stop : derived >= stop)) return false;

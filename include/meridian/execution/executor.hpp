@@ -1,6 +1,7 @@
 #pragma once
 // Where orders go: the paper executor here, live gateways later. Every call happens on the
 // engine strand; executors report back through the ExecutionSink on the same strand.
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -22,6 +23,10 @@ class ExecutionSink {
   virtual core::Quantity reducible(const Order& order) const noexcept = 0;
   // Ids for orders the executor creates itself (bracket legs).
   virtual OrderId allocate_order_id() noexcept = 0;
+  // Whether the ledger can apply `fill` without leaving its range (core/fixed.hpp). Asked
+  // before every fill: on false the executor does not fill and cancels the order with reason
+  // "out_of_range", so a fill is never applied half-way. A sink without a ledger (tests) takes all.
+  virtual bool can_settle(const Fill& /*fill*/) const noexcept { return true; }
 };
 
 class Executor {
@@ -40,10 +45,11 @@ class Executor {
   virtual void on_tick(const core::Tick& tick, ExecutionSink& sink) = 0;
   // Recovery: an open order as it was stored rests again (no events).
   virtual void restore(Order order) = 0;
-  // Cost estimates for pre-trade checks: the fee a fill would pay, and the price a market
-  // order of `quantity` would get against `touch`.
-  virtual core::Money fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
-                              Liquidity liquidity = Liquidity::taker) const noexcept = 0;
+  // Cost estimates for pre-trade checks: the fee a fill would pay (nullopt when it, or the
+  // notional it is a share of, does not fit the range), and the price a market order of
+  // `quantity` would get against `touch`.
+  virtual std::optional<core::Money> fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
+                                             Liquidity liquidity = Liquidity::taker) const noexcept = 0;
   virtual core::Price market_price(core::Side side, core::Quantity quantity,
                                    const core::Tick& touch) const noexcept = 0;
   // Orders not yet terminal, any order.

@@ -1,6 +1,6 @@
 #pragma once
 // Orders and fills as executors and the engine see them. Plain data; an order's strings are
-// short (client ids are at most 64 characters) and orders are created per decision, never
+// short (client ids are at most 64 bytes) and orders are created per decision, never
 // per tick.
 #include <cstdint>
 #include <optional>
@@ -94,7 +94,7 @@ struct Fill {
 // A clear reason (snake_case code and a sentence naming the field) or nullopt when the
 // request is well formed: positive quantity, prices the type needs and only those, trail
 // amount xor percent on stops, bracket legs on the right side of the limit price, client id
-// at most 64 characters.
+// at most 64 bytes (of UTF-8, not characters).
 struct RequestError {
   std::string_view code;
   std::string message;

@@ -79,8 +79,8 @@ class PaperExecutor final : public Executor {
   // for an order that is not open (accepted, partially_filled), an unknown symbol or a known id.
   void restore(Order order);
   // What a fill of `quantity` at `price` would cost (risk checks size with it).
-  core::Money fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
-                      Liquidity liquidity = Liquidity::taker) const noexcept;
+  std::optional<core::Money> fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
+                                     Liquidity liquidity = Liquidity::taker) const noexcept;
   // The price a market order of `quantity` would get against `touch` (risk checks use it).
   core::Price market_price(core::Side side, core::Quantity quantity, const core::Tick& touch) const noexcept;
   const PaperConfig& config() const noexcept { return config_; }
