@@ -8,13 +8,17 @@ core::Price Snapshot::mark(core::SymbolId symbol) const noexcept {
 
 core::Money Snapshot::market_value() const noexcept {
   core::Money total;
-  for (const auto& p : positions) total += core::notional(mark(p.symbol), p.state.quantity);
+  // Marks come from the market and may outgrow the range: the figure is clamped, never wrapped.
+  for (const auto& p : positions)
+    total = core::saturating_add(total, core::saturating_notional(mark(p.symbol), p.state.quantity));
   return total;
 }
 
 core::Money Snapshot::unrealized_pnl() const noexcept {
   core::Money total;
-  for (const auto& p : positions) total += core::notional(mark(p.symbol), p.state.quantity) - p.state.cost_basis;
+  for (const auto& p : positions)
+    total = core::saturating_add(
+        total, core::saturating_sub(core::saturating_notional(mark(p.symbol), p.state.quantity), p.state.cost_basis));
   return total;
 }
 

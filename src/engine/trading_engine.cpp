@@ -246,15 +246,18 @@ void TradingEngine::log_signal(const SignalEntry& entry) {
 
 core::Money TradingEngine::live_equity() const noexcept {
   core::Money equity = live_.cash();
-  for (auto id : held_) equity += core::notional(symbols_[id].last.last, live_.positions()[id].quantity);
+  // Marked to market: clamped, never wrapped, when marks outgrow the ledger's range.
+  for (auto id : held_)
+    equity =
+        core::saturating_add(equity, core::saturating_notional(symbols_[id].last.last, live_.positions()[id].quantity));
   return equity;
 }
 
 core::Money TradingEngine::gross_exposure() const noexcept {
   core::Money total;
   for (auto id : held_) {
-    const auto value = core::notional(symbols_[id].last.last, live_.positions()[id].quantity);
-    total += value.raw() < 0 ? -value : value;
+    const auto value = core::saturating_notional(symbols_[id].last.last, live_.positions()[id].quantity);
+    total = core::saturating_add(total, value.raw() < 0 ? -value : value);
   }
   return total;
 }

@@ -1,6 +1,7 @@
 // TradingEngine: orders — placing them (strategies and the API), the executor's reports, and
 // the order commands. Engine strand only, like the rest of the engine.
 #include <algorithm>
+#include <cmath>
 
 #include "engine_log.hpp"
 #include "meridian/engine/trading_engine.hpp"
@@ -36,14 +37,25 @@ risk::OrderIntent intent_for(const execution::OrderRequest& request, const Symbo
       intent.price = request.stop_price.raw() > 0 ? request.stop_price : view.has_tick ? touch.last : core::Price{};
       break;
   }
-  intent.fee = executor.fee_for(request.symbol, intent.price, request.quantity);
+  const auto fee = executor.fee_for(request.symbol, intent.price, request.quantity);
+  intent.fee = fee.value_or(core::Money{});
+  intent.fee_fits = fee.has_value();
   return intent;
 }
 
 CommandError risk_error(risk::Denial denial) {
+  // Arithmetic that would not fit is the caller's number, not a limit: 422 out_of_range.
+  if (denial == risk::Denial::out_of_range)
+    return CommandError{core::Errc::out_of_range, std::string(risk::describe(denial)), "out_of_range", "quantity"};
   return CommandError{core::Errc::rejected, std::string(risk::describe(denial)), std::string(risk::to_string(denial)),
                       ""};
 }
+
+// A hand-recorded trade's price must be this close to the last trade when the portfolio has no
+// price band of its own (a fraction, as Limits::price_band): without one, any price would be
+// accepted and book instant paper gains.
+constexpr double kManualTradeBand = 0.10;
+constexpr std::size_t kMaxManualReason = 200;  // bytes
 }  // namespace
 
 ExitRules TradingEngine::exit_rules(const Instance& instance) const noexcept {
@@ -93,7 +105,9 @@ core::Money TradingEngine::committed_cash(execution::OrderId except) const noexc
     auto rest = o.request;
     rest.quantity = o.remaining();
     const auto intent = intent_for(rest, symbols_[rest.symbol], executor_, false);
-    total += core::notional(intent.price, rest.quantity) + intent.fee;
+    // Clamped, never wrapped: a commitment beyond the range leaves no cash for anything else.
+    const auto value = core::saturating_notional(intent.price, rest.quantity);
+    total = core::saturating_add(total, core::saturating_add(value, intent.fee));
   }
   return total;
 }
@@ -103,10 +117,10 @@ risk::PortfolioView TradingEngine::portfolio_view(core::SymbolId symbol, core::P
   risk::PortfolioView v;
   // Cash that working buys will spend is not there for another order: without this, several
   // resting buys could each pass the cash check and together overdraw.
-  v.cash = live_.cash() - committed_cash(replacing);
+  v.cash = core::saturating_sub(live_.cash(), committed_cash(replacing));
   v.equity = live_equity();
   v.position = live_.position(symbol).quantity;
-  const auto held = core::notional(price, v.position);
+  const auto held = core::saturating_notional(price, v.position);
   v.position_notional = held.raw() < 0 ? -held : held;
   v.open_positions = static_cast<std::uint32_t>(held_.size());
   v.gross_exposure = gross_exposure();
@@ -175,7 +189,19 @@ void TradingEngine::on_order(const execution::Order& order) {
   dirty_ = true;
 }
 
+bool TradingEngine::can_settle(const execution::Fill& fill) const noexcept {
+  if (!live_.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee)) return false;
+  for (const auto& inst : instances_)
+    if (inst.view.config.id == fill.strategy_id && fill.strategy_id != 0)
+      return inst.live.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee);
+  return true;
+}
+
 void TradingEngine::on_fill(const execution::Order& order, const execution::Fill& fill) {
+  settle(order, fill, nullptr);
+}
+
+void TradingEngine::settle(const execution::Order& order, const execution::Fill& fill, const std::string* manual) {
   const bool was_held = !live_.position(fill.symbol).quantity.is_zero();
   const auto realized = live_.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
   const bool held = !live_.position(fill.symbol).quantity.is_zero();
@@ -208,7 +234,9 @@ void TradingEngine::on_fill(const execution::Order& order, const execution::Fill
               realized,
               fill.ts,
               inst ? inst->view.config.strategy.class_name : std::string_view("manual"),
-              inst ? fill.strategy_id : 0};
+              inst ? fill.strategy_id : 0,
+              manual != nullptr,
+              manual ? *manual : std::string()};
   const std::uint64_t seq = next_seq_;
   append_journal(TradeRecord{trade, live_.cash(), live_.fees_paid(), live_.position(fill.symbol)});
   pending_trades_.push_back({seq, trade});
@@ -321,36 +349,94 @@ CommandResult TradingEngine::replace_order(execution::OrderId id, const executio
   return std::nullopt;
 }
 
-CommandResult TradingEngine::record_trade(core::SymbolId symbol, core::Side side, core::Quantity quantity,
-                                          core::Price price, core::Money fee, OrderTicket& out) {
-  if (symbol >= instruments_.size()) return CommandError{core::Errc::not_found, "unknown symbol", "", "symbol"};
-  if (quantity.raw() <= 0)
-    return CommandError{core::Errc::invalid_argument, "quantity must be positive", "invalid_quantity", "quantity"};
-  if (price.raw() <= 0)
-    return CommandError{core::Errc::invalid_argument, "price must be positive", "invalid_price", "price"};
-  if (fee.raw() < 0)
-    return CommandError{core::Errc::invalid_argument, "fee must not be negative", "invalid_fee", "fee"};
-  if (side == core::Side::sell && quantity > live_.position(symbol).quantity)
-    return CommandError{core::Errc::invalid_argument, "quantity exceeds the position held", "insufficient_position",
+CommandResult TradingEngine::record_trade(const ManualTrade& m, OrderTicket& out) {
+  using core::Errc;
+  if (m.symbol >= instruments_.size()) return CommandError{Errc::not_found, "unknown symbol", "", "symbol"};
+  // Check point: hand-recorded trades are for paper portfolios only. A live portfolio's trades
+  // come from its venue; recording one by hand would put the ledger out of step with it.
+  if (executor_.name() != "paper")
+    return CommandError{Errc::conflict, "trades can be recorded by hand only on paper portfolios", "not_paper", ""};
+  if (m.quantity.raw() <= 0)
+    return CommandError{Errc::invalid_argument, "quantity must be positive", "invalid_quantity", "quantity"};
+  if (m.price.raw() <= 0)
+    return CommandError{Errc::invalid_argument, "price must be positive", "invalid_price", "price"};
+  if (m.fee.raw() < 0) return CommandError{Errc::invalid_argument, "fee must not be negative", "invalid_fee", "fee"};
+  if (m.force && m.reason.empty())
+    return CommandError{Errc::invalid_argument, "a forced trade needs a reason", "missing_reason", "reason"};
+  if (m.reason.size() > kMaxManualReason)
+    return CommandError{Errc::invalid_argument, "reason is at most 200 bytes", "invalid_reason", "reason"};
+  for (const char c : m.reason)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return CommandError{Errc::invalid_argument, "reason must not contain control characters", "invalid_reason",
+                          "reason"};
+  const auto value = core::checked_notional(m.price, m.quantity);
+  if (!value)
+    return CommandError{Errc::out_of_range, "price * quantity does not fit the ledger's range", "out_of_range",
+                        "quantity"};
+  // A fee above the trade's own value is a typo, not a cost.
+  if (m.fee > *value)
+    return CommandError{Errc::invalid_argument, "fee must not exceed the trade's value (price * quantity)",
+                        "invalid_fee", "fee"};
+  if (m.side == core::Side::sell && m.quantity > live_.position(m.symbol).quantity)
+    return CommandError{Errc::invalid_argument, "quantity exceeds the position held", "insufficient_position",
+                        "quantity"};
+  // The price must be near the market unless the caller forces it and says why.
+  const auto& view = symbols_[m.symbol];
+  if (!m.force) {
+    if (!view.has_tick || view.last.last.raw() <= 0)
+      return CommandError{Errc::rejected, "no market price to check the trade's price against; force it with a reason",
+                          "no_price", "price"};
+    const double band = risk_.limits().price_band > 0.0 ? risk_.limits().price_band : kManualTradeBand;
+    const double last = view.last.last.to_double();
+    if (std::abs(m.price.to_double() - last) > band * last)
+      return CommandError{Errc::rejected,
+                          "price is outside the price band around the last trade (" + view.last.last.to_string() +
+                              "); force it with a reason",
+                          "price_band", "price"};
+  }
+  // The same pre-trade checks as an order at that price: the risk state (halted refuses
+  // everything, reducing refuses entries), limits, cash and position, and the ledger's range.
+  risk::OrderIntent intent;
+  intent.symbol = m.symbol;
+  intent.side = m.side;
+  intent.quantity = m.quantity;
+  intent.price = m.price;
+  intent.last_trade = view.has_tick ? view.last.last : core::Price{};
+  intent.fee = m.fee;
+  if (const auto denial = risk_.check(intent, portfolio_view(m.symbol, m.price), market_time_);
+      denial != risk::Denial::none) {
+    ++counters_.rejects;
+    dirty_ = true;
+    return risk_error(denial);
+  }
+  execution::Fill probe{0, m.symbol, m.side, m.quantity, m.price, m.fee, execution::Liquidity::taker, {}, 0};
+  if (!can_settle(probe))
+    return CommandError{Errc::out_of_range, "the trade would take the ledger out of its range", "out_of_range",
                         "quantity"};
   // Market time, like every other fill: a replay or backtest keeps its own clock (and the risk
   // engine's day with it). Before any market data, the wall clock.
   const auto ts = market_time_ == core::Timestamp{} ? core::now() : market_time_;
   execution::Order order;
   order.id = next_order_id_++;
-  order.request.symbol = symbol;
-  order.request.side = side;
-  order.request.quantity = quantity;
+  order.request.symbol = m.symbol;
+  order.request.side = m.side;
+  order.request.quantity = m.quantity;
   order.created = order.eligible_at = order.updated = ts;
   order.status = execution::OrderStatus::filled;
-  order.filled_quantity = quantity;
-  order.filled_notional = core::notional(price, quantity);
-  order.fees = fee;
-  order.reason = "recorded by hand";
+  order.filled_quantity = m.quantity;
+  order.filled_notional = *value;
+  order.fees = m.fee;
+  // The order row carries the mark into the database (migration 008 derives trades.manual
+  // and trades.note from it): "recorded by hand", and "; forced: <reason>" when forced.
+  const std::string note = m.force ? "forced: " + m.reason : m.reason;
+  order.reason = note.empty() ? std::string(kRecordedByHand) : std::string(kRecordedByHand) + "; " + note;
   // The order row first: the trade refers to it.
   on_order(order);
-  execution::Fill fill{order.id, symbol, side, quantity, price, fee, execution::Liquidity::taker, ts, 0};
-  on_fill(order, fill);
+  execution::Fill fill{order.id, m.symbol, m.side, m.quantity, m.price, m.fee, execution::Liquidity::taker, ts, 0};
+  settle(order, fill, &note);
+  engine_log()->warn("trade recorded by hand: {} {} {} at {}{}", core::to_string(m.side), m.quantity.to_string(),
+                     instruments_.at(m.symbol).symbol, m.price.to_string(),
+                     m.force ? " (forced: " + m.reason + ")" : "");
   out = {order, false};
   return std::nullopt;
 }

@@ -371,6 +371,29 @@ TEST_F(JournalRoundTrip, ReconciliationDetectsTampering) {
   EXPECT_FALSE(reload().summary.reconciled);
 }
 
+// #11 item 4: a trade recorded by hand is marked manual in the database (migration 008 takes the
+// mark from its order row), with why it was forced; the engine's fills are not.
+TEST_F(JournalRoundTrip, HandRecordedTradesAreMarkedManualInTheDatabase) {
+  ASSERT_NO_FATAL_FAILURE(trade_and_stop(250ms, [](engine::TradingEngine& e) {
+    engine::ManualTrade m;
+    m.symbol = 0;
+    m.side = core::Side::buy;
+    m.quantity = core::Quantity::from_units(1);
+    m.price = core::Price::from_units(100);
+    m.force = true;  // no market price yet
+    m.reason = "broker fill";
+    engine::OrderTicket t;
+    ASSERT_FALSE(e.record_trade(m, t));
+  }));
+  pqxx::connection conn(url());
+  pqxx::work tx(conn);
+  const auto manual = tx.exec("SELECT note FROM trades WHERE manual ORDER BY id");
+  ASSERT_EQ(manual.size(), 1u);
+  EXPECT_EQ(manual[0][0].as<std::string>(), "forced: broker fill");
+  EXPECT_GT(tx.exec1("SELECT count(*) FROM trades WHERE NOT manual")[0].as<long long>(), 0);
+  EXPECT_TRUE(reload().summary.reconciled);
+}
+
 // A second strategy instance next to the session's: its configuration and state, the
 // signals, and each instance's share of the positions come back from the database.
 TEST_F(JournalRoundTrip, StrategyInstancesAndTheirHoldingsSurviveARestart) {

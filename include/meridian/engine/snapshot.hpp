@@ -163,7 +163,7 @@ struct Snapshot {
   const execution::Order* find_order(execution::OrderId id) const noexcept;
   core::Money market_value() const noexcept;
   core::Money unrealized_pnl() const noexcept;
-  core::Money equity() const noexcept { return cash + market_value(); }
+  core::Money equity() const noexcept { return core::saturating_add(cash, market_value()); }
 };
 
 // Read-copy-update holder: one writer (the engine runner), any number of readers.

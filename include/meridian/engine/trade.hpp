@@ -1,6 +1,7 @@
 #pragma once
 // An executed trade as the ledger, journal and API see it.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "meridian/core/types.hpp"
@@ -20,6 +21,10 @@ struct Trade {
   core::Timestamp ts{};
   std::string_view strategy;      // static class name
   std::uint64_t strategy_id = 0;  // the instance that traded (0: none, e.g. recorded by hand)
+  // Recorded by hand (POST /api/trades), not filled by the executor; `note` says why when the
+  // caller forced a price outside the risk band ("forced: <reason>"), else it is empty.
+  bool manual = false;
+  std::string note;
   bool operator==(const Trade&) const = default;
 };
 

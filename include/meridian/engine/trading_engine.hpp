@@ -66,6 +66,20 @@ struct OrderTicket {
 };
 using CommandResult = std::optional<CommandError>;  // nullopt: done
 
+// The reason on the order row of a trade recorded by hand (what migration 008 looks for).
+inline constexpr std::string_view kRecordedByHand = "recorded by hand";
+
+// A trade recorded by hand: what POST /api/trades carries.
+struct ManualTrade {
+  core::SymbolId symbol = 0;
+  core::Side side = core::Side::buy;
+  core::Quantity quantity{};
+  core::Price price{};
+  core::Money fee{};
+  bool force = false;  // record a price outside the risk band; needs a reason
+  std::string reason;
+};
+
 class TradingEngine final : public market::TickSink, public execution::ExecutionSink {
  public:
   TradingEngine(const core::InstrumentTable& instruments, EngineConfig config, execution::Executor& executor,
@@ -81,6 +95,7 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   void on_fill(const execution::Order& order, const execution::Fill& fill) override;
   core::Quantity reducible(const execution::Order& order) const noexcept override;
   execution::OrderId allocate_order_id() noexcept override { return next_order_id_++; }
+  bool can_settle(const execution::Fill& fill) const noexcept override;
 
   // Orders from outside the strategies (REST). A request passes validation and the
   // portfolio's risk checks, then goes to the executor; a client_order_id seen before returns
@@ -89,10 +104,11 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   CommandResult cancel_order(execution::OrderId id, OrderTicket& out);
   // New quantity/prices for an open order (cancel-and-replace keeping the id and fills).
   CommandResult replace_order(execution::OrderId id, const execution::OrderRequest& changes, OrderTicket& out);
-  // A trade done elsewhere, recorded by hand (POST /api/trades): a filled market order of
-  // strategy "manual" through the same ledger; sells may not exceed the position.
-  CommandResult record_trade(core::SymbolId symbol, core::Side side, core::Quantity quantity, core::Price price,
-                             core::Money fee, OrderTicket& out);
+  // A trade done elsewhere, recorded by hand (POST /api/trades; an admin action on a paper
+  // portfolio): the risk checks of an order at its price (state, limits, cash, position, ranges;
+  // the price band against the last trade unless forced with a reason), then a filled order
+  // through the same ledger, marked manual in the trade log.
+  CommandResult record_trade(const ManualTrade& trade, OrderTicket& out);
   CommandResult set_risk_state(risk::RiskState state);
   CommandResult set_risk_limits(const risk::Limits& limits);
   // PUT /api/trading/strategy: a new configuration for the session's strategy in any state;
@@ -174,6 +190,9 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   void journal_instance(const Instance& instance);
   Instance* find_instance(std::string_view name) noexcept;
   Instance* find_instance(std::uint64_t id) noexcept;
+  // Applies a fill to the ledgers and logs its trade; `manual` (the note, possibly empty) marks
+  // a trade recorded by hand.
+  void settle(const execution::Order& order, const execution::Fill& fill, const std::string* manual);
   void log_signal(const SignalEntry& entry);
   void append_journal(JournalRecord record);
   void flush_overflow();

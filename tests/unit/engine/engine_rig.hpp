@@ -84,6 +84,22 @@ inline OrderRequest stop(SymbolId symbol, Side side, const char* quantity, const
   return r;
 }
 
+// A trade recorded by hand (POST /api/trades), not forced.
+inline ManualTrade manual(SymbolId symbol, Side side, Quantity quantity, Price price, Money fee = {}) {
+  ManualTrade m;
+  m.symbol = symbol;
+  m.side = side;
+  m.quantity = quantity;
+  m.price = price;
+  m.fee = fee;
+  return m;
+}
+// The same trade forced (outside the price band, or with no market price) for `reason`.
+inline ManualTrade forced(ManualTrade m, std::string reason) {
+  m.force = true;
+  m.reason = std::move(reason);
+  return m;
+}
 template <class T>
 std::vector<T> records_of(const std::vector<JournalEntry>& entries) {
   std::vector<T> out;
