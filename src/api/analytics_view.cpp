@@ -117,7 +117,7 @@ json correlation_json(const engine::Snapshot& s) {
 Exposure exposure_of(const engine::Snapshot& s) noexcept {
   Exposure e;
   for (const auto& p : s.positions) {
-    const double value = core::notional(s.mark(p.symbol), p.state.quantity).to_double();
+    const double value = core::saturating_notional(s.mark(p.symbol), p.state.quantity).to_double();
     (value >= 0 ? e.long_value : e.short_value) += std::abs(value);
   }
   e.gross = e.long_value + e.short_value;
@@ -135,7 +135,7 @@ json exposure_json(const engine::Snapshot& s) {
   const double equity = s.equity().to_double();
   json positions = json::array();
   for (const auto& p : s.positions) {
-    const double value = core::notional(s.mark(p.symbol), p.state.quantity).to_double();
+    const double value = core::saturating_notional(s.mark(p.symbol), p.state.quantity).to_double();
     positions.push_back({{"symbol", s.instruments->at(p.symbol).symbol},
                          {"market_value", value},
                          {"weight", equity > 0 ? value / equity : 0.0}});
@@ -155,7 +155,7 @@ json metrics_json(const engine::Snapshot& s) {
   double traded = 0.0;
   for (const auto& t : *s.trades) {
     if (t.side == core::Side::sell) realized.push_back(t.realized_pnl.to_double());
-    traded += core::notional(t.price, t.quantity).to_double();
+    traded += core::saturating_notional(t.price, t.quantity).to_double();
   }
   const auto stats = risk::trade_stats(realized);
   const auto curve = curve_of(s);

@@ -13,25 +13,30 @@ json money_json(core::Money m) {
 }
 
 json trade_json(const engine::Trade& t, const core::InstrumentTable& instruments) {
-  return {{"id", t.id},
-          {"order_id", t.order_id},
-          {"portfolio_id", t.portfolio_id},
-          {"symbol", instruments.at(t.symbol).symbol},
-          {"side", core::to_string(t.side)},
-          {"quantity", t.quantity.to_double()},
-          {"price", t.price.to_double()},
-          {"fee", t.fee.to_double()},
-          {"notional", core::notional(t.price, t.quantity).to_double()},
-          {"realized_pnl", t.realized_pnl.to_double()},
-          {"strategy", t.strategy},
-          {"strategy_id", t.strategy_id},
-          {"time", core::to_iso8601(t.ts)},
-          {"ts", core::epoch_ms(t.ts)}};
+  json j{{"id", t.id},
+         {"order_id", t.order_id},
+         {"portfolio_id", t.portfolio_id},
+         {"symbol", instruments.at(t.symbol).symbol},
+         {"side", core::to_string(t.side)},
+         {"quantity", t.quantity.to_double()},
+         {"price", t.price.to_double()},
+         {"fee", t.fee.to_double()},
+         {"notional", core::notional(t.price, t.quantity).to_double()},
+         {"realized_pnl", t.realized_pnl.to_double()},
+         {"strategy", t.strategy},
+         {"strategy_id", t.strategy_id},
+         {"time", core::to_iso8601(t.ts)},
+         {"ts", core::epoch_ms(t.ts)},
+         {"manual", t.manual}};
+  // Why a trade recorded by hand was recorded (and forced, when it was); absent otherwise.
+  if (t.manual && !t.note.empty()) j["note"] = t.note;
+  return j;
 }
 
 json position_json(const engine::PositionView& p, const engine::Snapshot& s) {
   const auto mark = s.mark(p.symbol);
-  const auto value = core::notional(mark, p.state.quantity);
+  // Marked to market: clamped (never wrapped) when the mark outgrows the ledger's range.
+  const auto value = core::saturating_notional(mark, p.state.quantity);
   return {{"symbol", s.instruments->at(p.symbol).symbol},
           {"side", p.state.quantity.raw() >= 0 ? "long" : "short"},
           {"quantity", p.state.quantity.to_double()},
@@ -39,7 +44,7 @@ json position_json(const engine::PositionView& p, const engine::Snapshot& s) {
           {"cost_basis", p.state.cost_basis.to_double()},
           {"last_price", mark.to_double()},
           {"market_value", value.to_double()},
-          {"unrealized_pnl", (value - p.state.cost_basis).to_double()},
+          {"unrealized_pnl", core::saturating_sub(value, p.state.cost_basis).to_double()},
           {"realized_pnl", p.state.realized_pnl.to_double()},
           {"updated_at", core::to_iso8601(p.state.updated_at)}};
 }
@@ -116,7 +121,9 @@ json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s) {
   core::Money unrealized;
   for (const auto& p : v.holdings) {
     positions.push_back(position_json(p, s));
-    unrealized += core::notional(s.mark(p.symbol), p.state.quantity) - p.state.cost_basis;
+    unrealized = core::saturating_add(
+        unrealized,
+        core::saturating_sub(core::saturating_notional(s.mark(p.symbol), p.state.quantity), p.state.cost_basis));
   }
   return {{"strategy_id", v.config.id},
           {"name", v.config.name},

@@ -46,11 +46,15 @@ inline std::pair<const nlohmann::json*, std::string_view> find_field(const nlohm
   return {nullptr, names.size() ? *names.begin() : std::string_view{}};
 }
 
-// Fixed-point values enter as JSON numbers; beyond this magnitude the 1e-8 raw value would not
-// fit in int64, so larger numbers are refused rather than wrapped.
-inline constexpr double kMaxDecimal = 1e10;
+// A number beyond what the ledger holds: 422 out_of_range naming the field, with the bound.
+inline HttpResponse out_of_range(const Request& req, std::string_view field, std::string message) {
+  return field_error(req, field, std::move(message), http::status::unprocessable_entity, "out_of_range",
+                     {{"max", std::string(core::kMaxFixedText)}});
+}
 
-// A non-negative decimal field (a price, quantity or amount), absent = nullopt.
+// A non-negative decimal field (a price, quantity or amount), absent = nullopt. Fixed-point
+// values enter as JSON numbers; one whose 1e-8 raw value does not fit the ledger's int64
+// (above 92233720368.54775807) is refused with out_of_range, never saturated or wrapped.
 template <class Fixed>
 Checked<std::optional<Fixed>> decimal_field(const Request& req, const nlohmann::json& body,
                                             std::initializer_list<std::string_view> names) {
@@ -60,10 +64,27 @@ Checked<std::optional<Fixed>> decimal_field(const Request& req, const nlohmann::
     return field_error(req, name, std::string(name) + " must be a number", http::status::unprocessable_entity,
                        "invalid_field", {{"value", *value}});
   const double v = value->get<double>();
-  if (!std::isfinite(v) || v < 0 || v > kMaxDecimal)
-    return field_error(req, name, std::string(name) + " must be between 0 and 1e10", http::status::unprocessable_entity,
-                       "invalid_field", {{"value", *value}});
-  return std::optional<Fixed>{Fixed::from_double(v)};
+  if (!std::isfinite(v) || v < 0)
+    return field_error(req, name, std::string(name) + " must be a number of at least 0",
+                       http::status::unprocessable_entity, "invalid_field", {{"value", *value}});
+  auto fixed = Fixed::checked_from_double(v);
+  if (!fixed)
+    return out_of_range(req, name, std::string(name) + " must be at most " + std::string(core::kMaxFixedText));
+  return std::optional<Fixed>{*fixed};
+}
+
+// price * quantity (+ fee) must fit the ledger: refused naming `field` (the quantity, which is
+// what a client scales) when it does not.
+inline std::optional<HttpResponse> check_notional(const Request& req, core::Price price, core::Quantity quantity,
+                                                  core::Money fee = {}, std::string_view field = "quantity") {
+  const auto value = core::checked_notional(price, quantity);
+  if (!value)
+    return out_of_range(
+        req, field,
+        "price * quantity must be at most " + std::string(core::kMaxFixedText) + "; lower " + std::string(field));
+  if (!core::checked_add(*value, fee))
+    return out_of_range(req, "fee", "price * quantity + fee must be at most " + std::string(core::kMaxFixedText));
+  return std::nullopt;
 }
 
 // A double field within [lo, hi], absent = nullopt.

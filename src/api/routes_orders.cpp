@@ -104,6 +104,14 @@ std::optional<HttpResponse> read_prices(const Request& req, const json& body, ex
   return std::nullopt;
 }
 
+// Every price the order may fill (or leave a bracket leg) at, times its quantity, must fit the
+// ledger; a market order's price is the engine's to check (risk denies it out_of_range).
+std::optional<HttpResponse> check_order_notional(const Request& req, const execution::OrderRequest& r) {
+  for (const core::Price p : {r.limit_price, r.stop_price, r.take_profit, r.stop_loss})
+    if (auto err = check_notional(req, p, r.quantity)) return err;
+  return std::nullopt;
+}
+
 // POST /api/trade's body as an order request, every field checked for its type and the
 // combination by execution::validate() (the engine checks again on its strand).
 Checked<execution::OrderRequest> parse_order(const Request& req, const ApiContext& ctx, const engine::Snapshot& snap,
@@ -127,6 +135,7 @@ Checked<execution::OrderRequest> parse_order(const Request& req, const ApiContex
   r.client_order_id = client_id.value_or("");
   if (auto err = read_prices(req, body, r)) return std::move(*err);
   if (auto e = execution::validate(r)) return validation_error(req, *e);
+  if (auto err = check_order_notional(req, r)) return std::move(*err);
   return r;
 }
 
@@ -184,15 +193,20 @@ void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
     if (price) (std::string_view(name) == "limit_price" ? changes.limit_price : changes.stop_price) = *price;
   }
   if (auto e = execution::validate(changes)) return reply(validation_error(req, *e));
+  if (auto err = check_order_notional(req, changes)) return reply(std::move(*err));
   order_command(
       ctx, req, std::move(reply),
       [id, changes](engine::TradingEngine& e, engine::OrderTicket& t) { return e.replace_order(id, changes, t); },
       "quantity", http::status::ok);
 }
 
+// POST /api/trades: {"symbol","side","quantity","price","fee"?,"force"?,"reason"?}. Ranges here
+// (each number, price * quantity + fee); the engine checks the rest (price band unless forced
+// with a reason, risk state, limits, cash, position) on its strand.
 void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req));
   if (auto err = body_portfolio(req, *ctx.snapshot(), body)) return reply(std::move(*err));
+  engine::ManualTrade m;
   MERIDIAN_TRY_REPLY(symbol, symbol_field(req, ctx, body));
   MERIDIAN_TRY_REPLY(side, side_field(req, body));
   MERIDIAN_TRY_REPLY(quantity, decimal_field<core::Quantity>(req, body, {"quantity", "qty"}));
@@ -200,13 +214,22 @@ void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(price, decimal_field<core::Price>(req, body, {"price"}));
   if (!price) return reply(field_error(req, "price", "price is required"));
   MERIDIAN_TRY_REPLY(fee, decimal_field<core::Money>(req, body, {"fee", "fees"}));
+  MERIDIAN_TRY_REPLY(reason, string_field(req, body, {"reason"}));
+  if (auto it = body.find("force"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) return reply(field_error(req, "force", "force must be true or false"));
+    m.force = it->get<bool>();
+  }
+  m.symbol = symbol;
+  m.side = side;
+  m.quantity = *quantity;
+  m.price = *price;
+  m.fee = fee.value_or(core::Money{});
+  m.reason = reason.value_or("");
+  if (auto err = check_notional(req, m.price, m.quantity, m.fee)) return reply(std::move(*err));
   order_command(
       ctx, req, std::move(reply),
-      [symbol, side, quantity = *quantity, price = *price, fee = fee.value_or(core::Money{})](engine::TradingEngine& e,
-                                                                                              engine::OrderTicket& t) {
-        return e.record_trade(symbol, side, quantity, price, fee, t);
-      },
-      "quantity", http::status::created);
+      [m = std::move(m)](engine::TradingEngine& e, engine::OrderTicket& t) { return e.record_trade(m, t); }, "quantity",
+      http::status::created);
 }
 
 // `status`: a comma-separated list of order statuses, or "open" for every status that is
@@ -297,7 +320,9 @@ void add_order_routes(Router& router, ApiContext& ctx) {
               }});
   router.add({http::verb::patch, "/api/orders/{id}", Role::trader, "Replace an open order's quantity or prices",
               [&ctx](const Request& req, Reply reply) { replace_order(ctx, req, std::move(reply)); }});
-  router.add({http::verb::post, "/api/trades", Role::trader, "Record a trade done elsewhere",
+  // An admin action: it books a trade the executor never made (enforced with auth, from this table).
+  router.add({http::verb::post, "/api/trades", Role::admin,
+              "Record a trade done elsewhere (paper portfolios; within the price band unless forced with a reason)",
               [&ctx](const Request& req, Reply reply) { record_trade(ctx, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/orders-trades", Role::viewer, "Orders and trades together, newest first",
               [&ctx](const Request& req, Reply reply) { orders_and_trades(ctx, req, reply); }});

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <tuple>
@@ -79,9 +80,10 @@ std::optional<nlohmann::json> parse_body(const Request& req, const Reply& reply)
   return body;
 }
 
-HttpResponse field_failure(const Request& req, const std::string& field, const std::string& message) {
+HttpResponse field_failure(const Request& req, const std::string& field, const std::string& message,
+                           std::string_view code = "invalid_field") {
   nlohmann::json details{{"field", field}};
-  return error_response(req, http::status::unprocessable_entity, "invalid_field", message, &details);
+  return error_response(req, http::status::unprocessable_entity, code, message, &details);
 }
 
 // {"class", ...params} over `base`, via the one decoder of strategy configurations.
@@ -108,7 +110,7 @@ std::optional<engine::StrategyConfig> parse_strategy(const Request& req, const R
   auto cfg = engine::decode_strategy(merged.dump(), base, error);
   if (!cfg) {
     const bool top = error.field == "class" || error.field == "position_fraction" || error.field == "timeframe";
-    reply(field_failure(req, top ? error.field : "params." + error.field, error.message));
+    reply(field_failure(req, top ? error.field : "params." + error.field, error.message, error.code));
   }
   return cfg;
 }
@@ -170,6 +172,15 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
   }
   auto body = parse_body(req, reply);
   if (!body) return;
+  // Unknown fields are refused, as /api/risk/limits refuses them: a misspelt field is never
+  // silently not applied.
+  static const nlohmann::json kKnown = {"active", "params", "position_fraction", "class", "timeframe", "symbols"};
+  for (const auto& [key, value] : body->items())
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
+      nlohmann::json details{{"field", key}, {"allowed", kKnown}};
+      return reply(error_response(req, http::status::unprocessable_entity, "invalid_field",
+                                  "unknown field '" + key + "'", &details));
+    }
   auto snap = ctx.snapshot();
   const engine::InstanceView* current = nullptr;
   for (const auto& v : *snap->instances)
@@ -182,7 +193,8 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
     active = it->get<bool>();
   }
   std::optional<engine::StrategyConfig> strategy;
-  if (body->contains("params") || body->contains("position_fraction") || body->contains("class")) {
+  if (body->contains("params") || body->contains("position_fraction") || body->contains("class") ||
+      body->contains("timeframe")) {
     strategy = parse_strategy(req, reply, *body, current->config.strategy);
     if (!strategy) return;
   }

@@ -1,5 +1,7 @@
 #include "meridian/api/session_commands.hpp"
 
+#include <algorithm>
+
 #include "meridian/engine/strategy_params.hpp"
 
 namespace meridian::api {
@@ -14,8 +16,10 @@ std::optional<SessionCommand> parse_session_command(std::string_view name) noexc
 }
 
 namespace {
-CommandFailure field_error(std::string field, std::string message) {
-  return {http::status::unprocessable_entity, "invalid_field", std::move(message), {{"field", std::move(field)}}};
+constexpr std::size_t kMaxSymbolNames = 1024;
+
+CommandFailure field_error(std::string field, std::string message, std::string code = "invalid_field") {
+  return {http::status::unprocessable_entity, std::move(code), std::move(message), {{"field", std::move(field)}}};
 }
 }  // namespace
 
@@ -28,6 +32,13 @@ void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(eng
       case core::Errc::not_found: failure = {http::status::not_found, "not_found", r->message}; break;
       // The engine names the field at fault when it knows it better than the caller.
       case core::Errc::invalid_argument: failure = field_error(r->field.empty() ? field : r->field, r->message); break;
+      // A number the ledger can not hold (or arithmetic on it that would not fit).
+      case core::Errc::out_of_range:
+        failure = {http::status::unprocessable_entity,
+                   "out_of_range",
+                   r->message,
+                   {{"field", r->field.empty() ? field : r->field}, {"max", std::string(core::kMaxFixedText)}}};
+        break;
       case core::Errc::rejected:
         failure = {http::status::unprocessable_entity, "risk_denied", r->message, {{"message", r->message}}};
         break;
@@ -43,6 +54,11 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
                                             std::vector<core::SymbolId>& out) {
   if (!value.is_array() || value.empty())
     return field_error(std::string(field), std::string(field) + " must be a non-empty array of symbol names");
+  // Each symbol once: more names than that can only be repeats, and a strategy trades a
+  // symbol once however often it is named.
+  if (value.size() > kMaxSymbolNames)
+    return field_error(std::string(field),
+                       std::string(field) + " names at most " + std::to_string(kMaxSymbolNames) + " symbols");
   for (const auto& s : value) {
     if (!s.is_string()) return field_error(std::string(field), std::string(field) + " must contain strings");
     auto id = ctx.instruments.find(s.get<std::string>());
@@ -51,7 +67,7 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
                             "unknown_symbol",
                             "unknown symbol '" + s.get<std::string>() + "'",
                             {{"field", field}, {"value", s}}};
-    out.push_back(*id);
+    if (std::find(out.begin(), out.end(), *id) == out.end()) out.push_back(*id);
   }
   return std::nullopt;
 }
@@ -65,7 +81,7 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
     if (!given.is_object()) return done(field_error("strategy", "strategy must be an object"));
     engine::ParamError error;
     auto strategy = engine::decode_strategy(given.dump(), ctx.snapshot()->session.strategy, error);
-    if (!strategy) return done(field_error((wrapped ? "strategy." : "") + error.field, error.message));
+    if (!strategy) return done(field_error((wrapped ? "strategy." : "") + error.field, error.message, error.code));
     return run_engine_command(
         ctx, [strategy = *strategy](engine::TradingEngine& e) { return e.replace_strategy(strategy); }, "strategy",
         std::move(done));
@@ -77,7 +93,7 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
     if (auto it = body->find("strategy"); it != body->end() && !it->is_null()) {
       engine::ParamError error;
       strategy = engine::decode_strategy(it->dump(), ctx.snapshot()->session.strategy, error);
-      if (!strategy) return done(field_error("strategy." + error.field, error.message));
+      if (!strategy) return done(field_error("strategy." + error.field, error.message, error.code));
     }
     if (auto it = body->find("symbols"); it != body->end() && !it->is_null()) {
       symbols.emplace();

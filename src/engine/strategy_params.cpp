@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "meridian/core/fixed.hpp"
+
 #include "meridian/strategies/registry.hpp"
 
 namespace meridian::engine {
@@ -28,8 +30,10 @@ bool decode_sizing(const nlohmann::json& j, StrategyConfig& out, ParamError& err
     double max;
     bool allow_zero;
   };
+  // notional becomes ledger money: at most what the ledger holds (core/fixed.hpp), whole units.
+  constexpr double kMaxNotional = static_cast<double>(core::kMaxFixedRaw / core::kFixedScale);
   const Number numbers[] = {{"risk_fraction", &out.risk_fraction, 1.0, false},
-                            {"notional", &out.notional, 1e12, true},
+                            {"notional", &out.notional, kMaxNotional, true},
                             {"stop_loss_pct", &out.exits.stop_loss_pct, 99.0, true},
                             {"take_profit_pct", &out.exits.take_profit_pct, 1000.0, true},
                             {"trailing_stop_pct", &out.exits.trailing_stop_pct, 99.0, true}};
@@ -38,8 +42,10 @@ bool decode_sizing(const nlohmann::json& j, StrategyConfig& out, ParamError& err
     if (it == j.end()) continue;
     const double v = it->is_number() ? it->get<double>() : -1.0;
     if (!it->is_number() || !(v >= 0.0) || (!n.allow_zero && v == 0.0) || v > n.max) {
-      error = {n.name, std::string(n.name) + " must be a number in " + (n.allow_zero ? "[0, " : "(0, ") +
-                           nlohmann::json(n.max).dump() + "]"};
+      error = {n.name,
+               std::string(n.name) + " must be a number in " + (n.allow_zero ? "[0, " : "(0, ") +
+                   nlohmann::json(n.max).dump() + "]",
+               it->is_number() && v > n.max ? "out_of_range" : "invalid_field"};
       return false;
     }
     *n.target = v;

@@ -1,6 +1,7 @@
 #include "meridian/market/alpaca_stream.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace meridian::market::alpaca {
 
@@ -166,8 +167,9 @@ void Stream::on_event(const ServerEvent& ev, Step& step) {
       auto& t = touch_[ev.symbol];
       t.bid = ev.bid;
       t.ask = ev.ask;
-      // Before the first trade the mid stands in for the last price.
-      const auto last = t.last.is_zero() ? core::Price::from_raw((ev.bid.raw() + ev.ask.raw()) / 2) : t.last;
+      // Before the first trade the mid stands in for the last price (std::midpoint: a bid and
+      // ask near the top of the range must not overflow their sum).
+      const auto last = t.last.is_zero() ? core::Price::from_raw(std::midpoint(ev.bid.raw(), ev.ask.raw())) : t.last;
       step.ticks.push_back({ev.symbol, ev.ts, ev.bid, ev.ask, last, core::Quantity{}});
       return;
     }

@@ -28,7 +28,7 @@ std::optional<core::Bar> BarAggregator::on_tick(const core::Tick& tick) noexcept
   if (tick.last > b.high) b.high = tick.last;
   if (tick.last < b.low) b.low = tick.last;
   b.close = tick.last;
-  b.volume += tick.volume;
+  b.volume = core::saturating_add(b.volume, tick.volume);  // clamped, never wrapped
   ++b.ticks;
   return closed;
 }

@@ -23,7 +23,7 @@ void extend(core::Bar& bar, const core::Bar& minute) noexcept {
   if (minute.high > bar.high) bar.high = minute.high;
   if (minute.low < bar.low) bar.low = minute.low;
   bar.close = minute.close;
-  bar.volume += minute.volume;
+  bar.volume = core::saturating_add(bar.volume, minute.volume);  // clamped, never wrapped
   bar.ticks += minute.ticks;
 }
 

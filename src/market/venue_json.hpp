@@ -75,8 +75,10 @@ std::optional<F> decimal_string_of(const Json* j) {
 template <class F>
 std::optional<F> decimal_number_of(const Json* j, int decimals) {
   const auto v = number_of(j);
-  if (!v || std::fabs(*v) > 9.0e10) return std::nullopt;
-  return F::from_double(*v).rounded(decimals);
+  if (!v) return std::nullopt;
+  const auto fixed = F::checked_from_double(*v);
+  if (!fixed) return std::nullopt;
+  return fixed->rounded(decimals);
 }
 
 }  // namespace meridian::market::venue_json

@@ -55,16 +55,24 @@ json record(std::uint16_t port, const json& trade, int status, const std::string
 
 TEST_F(PortfolioRisk, RecordedTradesMakeTheTradeStatistics) {
   // Two round trips in ETH: +100 on the first sell, -50 on the second (fees aside).
-  auto first = record(port(), {{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1}, {"price", 3000}, {"fee", 1}},
-                      201, "record buy");
+  // Fixed prices, whatever the simulated market does: forced, with a reason (#11 item 4).
+  const json forced{{"force", true}, {"reason", "e2e: fixed prices"}};
+  auto with = [&](json trade) {
+    trade.update(forced);
+    return trade;
+  };
+  auto first =
+      record(port(), with({{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1}, {"price", 3000}, {"fee", 1}}), 201,
+             "record buy");
   expect_order(first, "POST /api/trades");
   EXPECT_EQ(first.value("status", ""), "filled");
   EXPECT_DOUBLE_EQ(first.value("average_price", 0.0), 3000.0);
   EXPECT_DOUBLE_EQ(first.value("fees", 0.0), 1.0);
-  record(port(), {{"symbol", "ETH-USD"}, {"side", "sell"}, {"quantity", 1}, {"price", 3100}, {"fee", 1}}, 201,
+  record(port(), with({{"symbol", "ETH-USD"}, {"side", "sell"}, {"quantity", 1}, {"price", 3100}, {"fee", 1}}), 201,
          "record sell +100");
-  record(port(), {{"symbol", "ETH-USD"}, {"side", "buy"}, {"qty", 1}, {"price", 3000}}, 201, "record buy again");
-  record(port(), {{"symbol", "ETH-USD"}, {"side", "sell"}, {"quantity", 0.5}, {"price", 2900}}, 201, "record sell -50");
+  record(port(), with({{"symbol", "ETH-USD"}, {"side", "buy"}, {"qty", 1}, {"price", 3000}}), 201, "record buy again");
+  record(port(), with({{"symbol", "ETH-USD"}, {"side", "sell"}, {"quantity", 0.5}, {"price", 2900}}), 201,
+         "record sell -50");
 
   const struct {
     json body;
@@ -104,7 +112,69 @@ TEST_F(PortfolioRisk, RecordedTradesMakeTheTradeStatistics) {
   expect_list(trades, "GET /api/portfolios/{id}/trades", expect_trade);
   ASSERT_EQ(trades.value("items", json::array()).size(), 4u);
   EXPECT_EQ(trades["items"][0].value("strategy", ""), "manual");
+  EXPECT_EQ(trades["items"][0].value("manual", false), true) << "recorded by hand: marked manual";
+  EXPECT_EQ(trades["items"][0].value("note", ""), "forced: e2e: fixed prices");
   EXPECT_NEAR(trades["items"][0].value("realized_pnl", 0.0), -50.0, 1e-9) << "newest first";
+}
+
+// #11 items 1 and 4: the reproduction (1,000,000 x 100,000 wrapped to a notional of
+// -84467440737.1 and created cash) is 422 out_of_range naming the field, and cash is unchanged;
+// every number beyond the ledger's range is refused the same way; hand-recorded trades need a
+// sane fee and, outside the price band, force with a reason.
+TEST_F(PortfolioRisk, OutOfRangeTradesAreRefusedAndCashIsUnchanged) {
+  const auto before = get_json(port(), "/api/portfolios/" + pid(port()));
+  const struct {
+    json body;
+    const char* code;
+    const char* field;
+  } bad[] = {
+      {{{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1000000}, {"price", 100000}}, "out_of_range", "quantity"},
+      {{{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1e12}, {"price", 1}}, "out_of_range", "quantity"},
+      {{{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1}, {"price", 1e11}}, "out_of_range", "price"},
+      {{{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1}, {"price", 3000}, {"fee", 1e11}},
+       "out_of_range",
+       "fee"},
+      {{{"symbol", "ETH-USD"},
+        {"side", "buy"},
+        {"quantity", 1},
+        {"price", 3000},
+        {"fee", 1e10},
+        {"force", true},
+        {"reason", "fee probe"}},
+       "",
+       "fee"},
+      {{{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1}, {"price", 30000}, {"force", true}}, "", "reason"},
+      {{{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1}, {"price", 30000}, {"force", "yes"}}, "", "force"},
+      {{{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1}, {"price", 30000}}, "", "price"},
+  };
+  for (const auto& c : bad) {
+    const std::string where = "POST /api/trades " + c.body.dump();
+    auto body = expect_error(send_json(port(), "POST", "/api/trades", c.body), 422, c.code, where);
+    expect_error_field(body, c.field, where);
+  }
+  // Orders too: a limit order whose value does not fit, and a number beyond the range.
+  auto order = expect_error(
+      send_json(
+          port(), "POST", "/api/trade",
+          {{"symbol", "ETH-USD"}, {"side", "buy"}, {"quantity", 1000000}, {"type", "limit"}, {"limit_price", 100000}}),
+      422, "out_of_range", "POST /api/trade limit 1e6 x 1e5");
+  expect_error_field(order, "quantity", "POST /api/trade limit 1e6 x 1e5");
+  auto limits = expect_error(send_json(port(), "POST", "/api/risk/limits/" + pid(port()), {{"max_daily_loss", 1e11}}),
+                             422, "out_of_range", "POST /api/risk/limits max_daily_loss 1e11");
+  expect_error_field(limits, "max_daily_loss", "POST /api/risk/limits max_daily_loss 1e11");
+
+  const auto after = get_json(port(), "/api/portfolios/" + pid(port()));
+  EXPECT_EQ(after.value("cash", -1.0), before.value("cash", -2.0)) << "a refused trade changed cash";
+}
+
+// #11 item 10: ISO times beyond the supported range are 400 naming the parameter, not wrapped
+// (?since=2262-04-12 listed every trade).
+TEST_F(PortfolioRisk, TimesBeyondTheRangeAreRefused) {
+  for (const std::string path : {"/api/trades?since=2262-04-12T00:00:00Z", "/api/trades?since=9999-12-31T23:59:59Z",
+                                 "/api/orders?since=0001-01-01T00:00:00Z"}) {
+    auto body = expect_error(http_get(port(), path), 400, "invalid_parameter", "GET " + path);
+    expect_error_field(body, "since", "GET " + path);
+  }
 }
 
 TEST_F(PortfolioRisk, PerformanceVarAndRiskMetricsAreFinite) {

@@ -16,6 +16,7 @@ std::string encode_strategy(const StrategyConfig& config);
 struct ParamError {
   std::string field;
   std::string message;
+  std::string code = "invalid_field";  // "out_of_range": a number the ledger could not hold
 };
 
 // Parses a JSON object over `base` (absent fields keep base's values). Unknown classes,
