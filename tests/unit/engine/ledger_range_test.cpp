@@ -38,15 +38,15 @@ core::InstrumentTable range_instruments() {
 }
 
 struct Property {
-  explicit Property(std::uint64_t seed, core::Money initial, execution::PaperConfig paper)
+  Property(std::uint64_t seed, core::Money capital, execution::PaperConfig paper)
       : rng(seed),
-        initial(initial),
+        initial(capital),
         executor(std::move(paper), table),
-        engine(table, config(initial), executor, journal, {}) {}
+        engine(table, config(capital), executor, journal, {}) {}
 
-  static EngineConfig config(core::Money initial) {
+  static EngineConfig config(core::Money capital) {
     EngineConfig c = manual_config();
-    c.initial_capital = initial;
+    c.initial_capital = capital;
     c.limits = risk::Limits{};
     c.limits.max_order_notional = Money{};  // no limits: the range is what stops orders
     return c;
@@ -196,9 +196,9 @@ struct Property {
         }
       }
       check_ledger(engine.ledger(), step);
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
       check_journal(step);
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
       if (step % 64 == 0) {
         engine.on_durable(engine.last_seq());
         const auto snap = engine.make_snapshot();
