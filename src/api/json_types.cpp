@@ -12,6 +12,10 @@ json money_json(core::Money m) {
   return m.to_double();
 }
 
+core::Money total_pnl(core::Money realized, core::Money unrealized, core::Money fees) noexcept {
+  return core::saturating_sub(core::saturating_add(realized, unrealized), fees);
+}
+
 json trade_json(const engine::Trade& t, const core::InstrumentTable& instruments) {
   json j{{"id", t.id},
          {"order_id", t.order_id},
@@ -132,7 +136,7 @@ json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s) {
           {"realized_pnl", money_json(v.realized_pnl)},
           {"unrealized_pnl", money_json(unrealized)},
           {"fees", money_json(v.fees)},
-          {"pnl", money_json(v.realized_pnl + unrealized - v.fees)}};
+          {"pnl", money_json(total_pnl(v.realized_pnl, unrealized, v.fees))}};
 }
 
 json strategy_json(const engine::StrategyConfig& c) {
@@ -246,7 +250,7 @@ json portfolio_json(const engine::Snapshot& s) {
            {{"realized", money_json(s.realized_pnl)},
             {"unrealized", money_json(unrealized)},
             {"fees", money_json(s.fees_paid)},
-            {"total", money_json(s.realized_pnl + unrealized - s.fees_paid)}}},
+            {"total", money_json(total_pnl(s.realized_pnl, unrealized, s.fees_paid))}}},
           {"return", initial > 0 ? equity.to_double() / initial - 1.0 : 0.0},
           {"open_positions", s.positions.size()},
           {"open_orders", open_orders(s)},
@@ -278,7 +282,7 @@ json trading_status_json(const engine::Snapshot& s) {
            {{"realized", money_json(s.realized_pnl)},
             {"unrealized", money_json(unrealized)},
             {"fees", money_json(s.fees_paid)},
-            {"total", money_json(s.realized_pnl + unrealized - s.fees_paid)}}},
+            {"total", money_json(total_pnl(s.realized_pnl, unrealized, s.fees_paid))}}},
           {"open_positions", s.positions.size()},
           {"trades_count", s.trades_total},
           {"risk_state", risk::to_string(s.risk.state)},
@@ -343,7 +347,8 @@ json engine_status_json(const engine::Snapshot& s) {
   const auto day_start = core::floor_to(core::now(), std::chrono::hours(24));
   core::Money daily = s.unrealized_pnl();
   for (const auto& t : *s.trades)
-    if (t.ts >= day_start) daily += t.realized_pnl - t.fee;
+    if (t.ts >= day_start)
+      daily = core::saturating_add(daily, core::saturating_sub(t.realized_pnl, t.fee));  // a figure: clamped
   const auto state = s.session.state;
   return {{"running", state == engine::SessionState::running},
           {"state", engine::to_string(state)},

@@ -49,7 +49,7 @@ json engine_metrics(const engine::Snapshot& s) {
   body["realized_pnl"] = money_json(s.realized_pnl);
   body["unrealized_pnl"] = money_json(unrealized);
   body["fees"] = money_json(s.fees_paid);
-  body["total_pnl"] = money_json(s.realized_pnl + unrealized - s.fees_paid);
+  body["total_pnl"] = money_json(total_pnl(s.realized_pnl, unrealized, s.fees_paid));
   body["daily_pnl"] = money_json(s.risk.daily_pnl);
   body["risk_state"] = risk::to_string(s.risk.state);
   body["as_of"] = core::to_iso8601(s.published_at);

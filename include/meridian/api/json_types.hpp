@@ -9,6 +9,8 @@
 namespace meridian::api {
 
 nlohmann::json money_json(core::Money m);
+// realized + unrealized - fees, clamped to the ledger's range: a figure shown, never wrapped.
+core::Money total_pnl(core::Money realized, core::Money unrealized, core::Money fees) noexcept;
 nlohmann::json trade_json(const engine::Trade& t, const core::InstrumentTable& instruments);
 nlohmann::json position_json(const engine::PositionView& p, const engine::Snapshot& s);
 nlohmann::json candle_json(const core::Bar& b);
