@@ -499,3 +499,40 @@ TEST(PaperExecutorReentrancy, OnTickFromACallbackIsRefused) {
 
 }  // namespace
 }  // namespace meridian::execution::test
+
+namespace meridian::execution::test {
+namespace {
+
+// #11 item 1: a fill the ledger can not settle (it would leave the range) is not made; the order
+// is cancelled "out_of_range" and nothing is reported filled.
+TEST_F(PaperExecutorTest, AFillTheLedgerCanNotSettleCancelsTheOrder) {
+  sink.settles = false;
+  ex.submit(order(1, 0, Side::buy, "4"), sink);
+  ex.on_tick(tick(0, 1000, "99.5", "100.5", "100"), sink);
+  EXPECT_TRUE(sink.fills.empty());
+  const Order* o = sink.last(1);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->status, OrderStatus::cancelled);
+  EXPECT_EQ(o->reason, "out_of_range");
+  EXPECT_TRUE(o->filled_quantity.is_zero());
+  EXPECT_TRUE(ex.open_orders().empty());
+}
+
+// A fill whose notional does not fit the range (a price near the top of it) is refused the
+// same way, and the fee of such a fill has no value.
+TEST_F(PaperExecutorTest, AFillBeyondTheRangeCancelsTheOrder) {
+  EXPECT_FALSE(ex.fee_for(0, Price::from_raw(INT64_MAX), qty("2")));
+  ex.submit(order(1, 0, Side::buy, "2"), sink);
+  const auto top = Price::from_raw(INT64_MAX / 100 * 100);  // on AAA's cent grid
+  core::Tick t = tick(0, 1000, "99.5", "100.5", "100");
+  t.bid = t.ask = t.last = top;
+  ex.on_tick(t, sink);
+  EXPECT_TRUE(sink.fills.empty());
+  const Order* o = sink.last(1);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->status, OrderStatus::cancelled);
+  EXPECT_EQ(o->reason, "out_of_range");
+}
+
+}  // namespace
+}  // namespace meridian::execution::test

@@ -93,6 +93,7 @@ class RecordingSink final : public ExecutionSink {
     return it == reducible_by_order.end() ? Quantity::from_units(1'000'000) : it->second;
   }
   OrderId allocate_order_id() noexcept override { return next_id++; }
+  bool can_settle(const Fill&) const noexcept override { return settles; }
 
   // The last report about `id`.
   const Order* last(OrderId id) const {
@@ -112,6 +113,7 @@ class RecordingSink final : public ExecutionSink {
   std::vector<Order> fill_orders;
   std::map<OrderId, Quantity> reducible_by_order;
   OrderId next_id = 1000;
+  bool settles = true;  // false: the ledger refuses every fill (out of its range)
 };
 
 }  // namespace meridian::execution::test
