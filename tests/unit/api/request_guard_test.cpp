@@ -173,5 +173,5 @@ TEST(RequestGuard, StateChangingBodiesMustBeJson) {
     EXPECT_EQ(error_code(res), "unsupported_media_type") << type;
   }
   EXPECT_TRUE(check_json_content_type(request(verb::post, {}, "{}")));  // a body of no declared type
-  EXPECT_TRUE(check_json_content_type(request(verb::del, {{field::content_type, "text/plain"}}, "")));
+  EXPECT_TRUE(check_json_content_type(request(verb::delete_, {{field::content_type, "text/plain"}}, "")));
 }
