@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <boost/url/decode_view.hpp>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "meridian/api/http_types.hpp"
 
@@ -105,9 +106,15 @@ nlohmann::json bounded_details(const nlohmann::json& details) {
     if (!details.is_null()) out["value"] = bounded_member(details);
     return out;
   }
+  // Members in order of use to a client: what is wrong, the value, then the rest (by name).
+  std::vector<std::pair<std::string_view, const nlohmann::json*>> members;
+  for (const char* first : {"field", "value", "reason"})
+    if (auto it = details.find(first); it != details.end()) members.emplace_back(first, &*it);
+  for (const auto& [key, value] : details.items())
+    if (key != "field" && key != "value" && key != "reason") members.emplace_back(key, &value);
   std::size_t used = 2;
-  for (const auto& [key, value] : details.items()) {
-    auto member = bounded_member(value);
+  for (const auto& [key, value] : members) {
+    auto member = bounded_member(*value);
     auto name = truncated(key, kMaxString);
     const auto size = name.size() + member.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() + 4;
     if (out.size() == kMaxMembers || used + size > kMaxTotal) {

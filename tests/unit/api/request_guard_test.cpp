@@ -15,9 +15,9 @@ namespace {
 api::HttpRequest request(verb method, std::initializer_list<std::pair<field, std::string>> headers,
                          std::string body = {}, unsigned version = 11) {
   api::HttpRequest req{method, "/api/trade", version};
-  for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = std::move(body);
-  req.prepare_payload();
+  req.prepare_payload();  // before the headers: it would rewrite a Transfer-Encoding
+  for (const auto& [name, value] : headers) req.set(name, value);
   return req;
 }
 
