@@ -122,7 +122,7 @@ TEST_F(HttpHardening, ForeignHostIs421) {
     auto r = http_request(port(), HttpRequest{"GET", "/api/trading/status", {}, {{"Host", host}}});
     expect_error(r, 421, "host_not_allowed", std::string("Host: ") + host);
   }
-  for (const std::string host :
+  for (const std::string& host :
        {std::string("localhost"), "localhost:" + std::to_string(port()), std::string("[::1]")}) {
     EXPECT_EQ(http_request(port(), HttpRequest{"GET", "/health", {}, {{"Host", host}}}).status, 200) << host;
   }
