@@ -77,7 +77,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     req_ = parser_->release();
     server_.stats().requests.fetch_add(1, std::memory_order_relaxed);
 
+    if (auto refused = server_.guard().check_request(req_)) return send(std::move(*refused));
     if (beast::websocket::is_upgrade(req_)) {
+      // A browser page of another origin must not drive the daemon over a WebSocket either.
+      if (auto refused = server_.guard().check_origin(req_)) return send(std::move(*refused));
       if (req_.target() == "/ws" || req_.target().starts_with("/ws?")) {
         // The socket (and its strand) moves to the WebSocket session.
         std::make_shared<WsSession>(stream_.release_socket(), server_.hub())->run(std::move(req_));
@@ -105,6 +108,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                  "the request target is not a valid origin-form URL"));
     }
     const std::string_view path = url->encoded_path();
+    if (state_changing(req_.method()))
+      if (auto refused = server_.guard().check_origin(req_)) return send(std::move(*refused));
     // HEAD is answered wherever GET is, without the body.
     const bool head = req_.method() == http::verb::head;
     auto match = server_.router().match(head ? http::verb::get : req_.method(), path);
@@ -114,6 +119,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return send(error_response(request, http::status::unauthorized, "unauthorized",
                                    "this route needs the " + std::string(to_string(match.route->role)) + " role"));
       }
+      if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
       try {
         match.route->handler(request, [self = shared_from_this(), head](HttpResponse&& res) {
           if (head) {
@@ -209,6 +215,7 @@ void HttpServer::start() {
   acceptor_.bind(endpoint);
   acceptor_.listen(net::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
+  guard_.emplace(config_.host, port_, config_.allowed_origins, config_.allowed_hosts);
   do_accept();
 }
 

@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <boost/url/decode_view.hpp>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "meridian/api/http_types.hpp"
 
@@ -27,10 +29,20 @@ std::optional<std::string> Request::query_value(std::string_view name) const {
   return std::nullopt;
 }
 
+// The dashboard's policy, on every response (an API response rendered as a page gets it too).
+// Its script and style come from files of this server (no inline code); it talks to this
+// server over fetch and its WebSocket (ws:/wss:, which 'self' does not cover in every
+// browser); the favicon is a data: URL. No framing, no referrer leaving for other sites.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 void add_common_headers(HttpResponse& res) {
   res.set(http::field::server, "meridiand");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
+  res.set("Content-Security-Policy", kContentSecurityPolicy);
+  res.set("Referrer-Policy", "no-referrer");
 }
 
 HttpResponse json_response(const Request& req, http::status status, std::string body) {
@@ -48,10 +60,77 @@ HttpResponse json_response(const Request& req, http::status status, const nlohma
   return json_response(req, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+namespace {
+// Error details often echo what the client sent, and a client may send anything: a string of
+// a megabyte, or a value nested deeper than serialising it recursively allows. So what an
+// error carries is bounded here, once, for every error the API answers: at most kMaxMembers
+// members; strings cut to kMaxString bytes; a member that is an array of a few short scalars
+// (e.g. the allowed values) is kept, any other array or object is replaced by its type name;
+// once kMaxTotal bytes are used, the remaining members are dropped ("truncated": true).
+constexpr std::size_t kMaxMembers = 16;
+constexpr std::size_t kMaxString = 64;
+constexpr std::size_t kMaxArray = 16;
+constexpr std::size_t kMaxTotal = 1024;
+constexpr std::size_t kMaxMessage = 512;
+
+// The first `limit` bytes of `s`, not splitting a UTF-8 sequence, marked when cut.
+std::string truncated(std::string_view s, std::size_t limit) {
+  if (s.size() <= limit) return std::string(s);
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end)) + "...";
+}
+
+nlohmann::json bounded_scalar(const nlohmann::json& v) {
+  if (v.is_string()) return truncated(v.get_ref<const std::string&>(), kMaxString);
+  if (v.is_array()) return "array";
+  if (v.is_object()) return "object";
+  return v;  // number, boolean, null (never structured, so never deep)
+}
+
+nlohmann::json bounded_member(const nlohmann::json& v) {
+  if (v.is_array() && v.size() <= kMaxArray &&
+      std::none_of(v.begin(), v.end(), [](const nlohmann::json& e) { return e.is_structured(); })) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : v) out.push_back(bounded_scalar(e));
+    return out;
+  }
+  return bounded_scalar(v);
+}
+
+}  // namespace
+
+nlohmann::json bounded_details(const nlohmann::json& details) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!details.is_object()) {
+    if (!details.is_null()) out["value"] = bounded_member(details);
+    return out;
+  }
+  // Members in order of use to a client: what is wrong, the value, then the rest (by name).
+  std::vector<std::pair<std::string_view, const nlohmann::json*>> members;
+  for (const char* first : {"field", "value", "reason"})
+    if (auto it = details.find(first); it != details.end()) members.emplace_back(first, &*it);
+  for (const auto& [key, value] : details.items())
+    if (key != "field" && key != "value" && key != "reason") members.emplace_back(key, &value);
+  std::size_t used = 2;
+  for (const auto& [key, value] : members) {
+    auto member = bounded_member(*value);
+    auto name = truncated(key, kMaxString);
+    const auto size = name.size() + member.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() + 4;
+    if (out.size() == kMaxMembers || used + size > kMaxTotal) {
+      out["truncated"] = true;
+      break;
+    }
+    used += size;
+    out[std::move(name)] = std::move(member);
+  }
+  return out;
+}
+
 HttpResponse error_response(unsigned version, bool keep_alive, http::status status, std::string_view code,
                             std::string_view message, const nlohmann::json* details) {
-  nlohmann::json err{{"code", code}, {"message", message}};
-  err["details"] = details ? *details : nlohmann::json::object();
+  nlohmann::json err{{"code", code}, {"message", truncated(message, kMaxMessage)}};
+  err["details"] = details ? bounded_details(*details) : nlohmann::json::object();
   HttpResponse res{status, version};
   add_common_headers(res);
   res.set(http::field::content_type, "application/json; charset=utf-8");

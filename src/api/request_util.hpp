@@ -9,6 +9,7 @@
 
 #include "meridian/api/api_context.hpp"
 #include "meridian/api/http_types.hpp"
+#include "meridian/api/json_body.hpp"
 #include "meridian/api/session_commands.hpp"
 #include "meridian/core/fixed.hpp"
 
@@ -26,16 +27,15 @@ inline HttpResponse field_error(const Request& req, std::string_view field, std:
   return error_response(req, status, code, message, &details);
 }
 
-// The body as a JSON object: malformed JSON is 400 invalid_json, anything but an object 422.
-// An empty body is an empty object when `empty_ok`.
+// The body as a JSON object, through parse_json_body (too deep or malformed: 400); anything
+// but an object is 422. An empty body is an empty object when `empty_ok`.
 inline Checked<nlohmann::json> object_body(const Request& req, bool empty_ok = false) {
-  const auto& text = req.raw.body();
-  if (text.empty() && empty_ok) return nlohmann::json::object();
-  auto body = nlohmann::json::parse(text, nullptr, false);
-  if (body.is_discarded())
-    return error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON");
+  if (req.raw.body().empty() && empty_ok) return nlohmann::json::object();
+  auto parsed = parse_json_body(req);
+  if (auto* err = std::get_if<HttpResponse>(&parsed)) return std::move(*err);
+  auto& body = std::get<nlohmann::json>(parsed);
   if (!body.is_object()) return field_error(req, "body", "the request body must be a JSON object");
-  return body;
+  return std::move(body);
 }
 
 // The first present of `names` in `body` (aliases: "quantity", "qty"), with the name used.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "meridian/api/json_body.hpp"
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/session_commands.hpp"
@@ -66,18 +67,19 @@ void reply_instance(ApiContext& ctx, unsigned version, bool keep_alive, const Re
 }
 
 std::optional<nlohmann::json> parse_body(const Request& req, const Reply& reply) {
-  auto body = nlohmann::json::parse(req.raw.body(), nullptr, false);
-  if (body.is_discarded()) {
-    reply(error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON"));
+  auto parsed = parse_json_body(req);
+  if (auto* err = std::get_if<HttpResponse>(&parsed)) {
+    reply(std::move(*err));
     return std::nullopt;
   }
+  auto& body = std::get<nlohmann::json>(parsed);
   if (!body.is_object()) {
     nlohmann::json details{{"field", "body"}};
     reply(error_response(req, http::status::unprocessable_entity, "invalid_field",
                          "the request body must be a JSON object", &details));
     return std::nullopt;
   }
-  return body;
+  return std::move(body);
 }
 
 HttpResponse field_failure(const Request& req, const std::string& field, const std::string& message,

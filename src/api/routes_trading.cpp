@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "meridian/api/json_body.hpp"
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/session_commands.hpp"
@@ -24,12 +25,10 @@ void trading_status(ApiContext& ctx, const Request& req, const Reply& reply) {
 
 void session_command(ApiContext& ctx, SessionCommand command, const Request& req, Reply reply) {
   nlohmann::json body;
-  const auto& text = req.raw.body();
-  if (!text.empty()) {
-    body = nlohmann::json::parse(text, nullptr, false);
-    if (body.is_discarded())
-      return reply(
-          error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON"));
+  if (!req.raw.body().empty()) {
+    auto parsed = parse_json_body(req);
+    if (auto* err = std::get_if<HttpResponse>(&parsed)) return reply(std::move(*err));
+    body = std::move(std::get<nlohmann::json>(parsed));
   }
   // The reply must not outlive the request object: capture what the response needs.
   const unsigned version = req.raw.version();

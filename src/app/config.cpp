@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "meridian/api/request_guard.hpp"
 #include "meridian/app/data_cmd.hpp"
 #include "meridian/app/indicators_cmd.hpp"
 #include "meridian/app/serve.hpp"
@@ -30,6 +31,32 @@ void add_options(CLI::App& app, Config& c) {
       ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20));
   app.add_option("--read-timeout-ms", c.read_timeout_ms, "Idle time before a connection is closed")
       ->check(CLI::Range(100, 3'600'000));
+  // Cross-site and DNS-rebinding defence (api/request_guard.hpp): what is allowed besides
+  // the daemon's own origins and names.
+  app.add_option("--allowed-origin", c.allowed_origins,
+                 "A browser origin (scheme://host[:port]) whose pages may send commands and open "
+                 "WebSockets, besides the daemon's own; repeatable")
+      ->envname("MERIDIAN_ALLOWED_ORIGINS")
+      ->expected(1)
+      ->delimiter(',')
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return api::normalize_origin(value) ? std::string() : "not an origin (scheme://host[:port]): " + value;
+          },
+          "ORIGIN"));
+  app.add_option("--allowed-host", c.allowed_hosts,
+                 "A Host name (optionally :port) answered besides localhost, 127.0.0.1, ::1 and the bound "
+                 "address; repeatable")
+      ->envname("MERIDIAN_ALLOWED_HOSTS")
+      ->expected(1)
+      ->delimiter(',')
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return api::normalize_host(value) ? std::string() : "not a host name or address: " + value;
+          },
+          "HOST[:PORT]"));
   app.add_option("--database-url", c.database_url,
                  "PostgreSQL URL (also MERIDIAN_DATABASE_URL or DATABASE_URL); empty: memory only")
       ->envname("MERIDIAN_DATABASE_URL");

@@ -241,6 +241,8 @@ int serve(const Config& config) {
   server_cfg.port = static_cast<std::uint16_t>(config.port);
   server_cfg.body_limit = config.body_limit;
   server_cfg.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  server_cfg.allowed_origins = config.allowed_origins;
+  server_cfg.allowed_hosts = config.allowed_hosts;
   api::HttpServer server(io, server_cfg, router, files, hub);
   ctx.http_stats = &server.stats();
   try {

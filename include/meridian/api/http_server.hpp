@@ -7,8 +7,12 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "meridian/api/request_guard.hpp"
 #include "meridian/api/router.hpp"
 #include "meridian/api/static_files.hpp"
 #include "meridian/api/ws_hub.hpp"
@@ -21,6 +25,10 @@ struct ServerConfig {
   std::size_t body_limit = 1024 * 1024;
   std::chrono::milliseconds read_timeout{30'000};
   bool enforce_auth = false;
+  // Added to the daemon's own origins and names (request_guard.hpp): browser origins whose
+  // pages may send state-changing requests and open WebSockets, and Host names answered.
+  std::vector<std::string> allowed_origins;
+  std::vector<std::string> allowed_hosts;
 };
 
 struct ServerStats {
@@ -37,7 +45,8 @@ class HttpServer {
              WsHub& hub);
 
   // Binds and starts accepting. Throws boost::system::system_error when the address
-  // cannot be bound (a start-up error).
+  // cannot be bound, std::invalid_argument for an invalid allowed origin or host (start-up
+  // errors).
   void start();
   std::uint16_t port() const noexcept { return port_; }
   // Stops accepting; idle keep-alive connections close, busy ones after their response.
@@ -47,6 +56,8 @@ class HttpServer {
   const ServerConfig& config() const noexcept { return config_; }
   const Router& router() const noexcept { return router_; }
   const StaticFiles& files() const noexcept { return files_; }
+  // Valid once started (it knows the bound port).
+  const RequestGuard& guard() const noexcept { return *guard_; }
   WsHub& hub() noexcept { return hub_; }
   ServerStats& stats() noexcept { return stats_; }
 
@@ -68,6 +79,7 @@ class HttpServer {
   WsHub& hub_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
+  std::optional<RequestGuard> guard_;
   std::atomic<bool> draining_{false};
   ServerStats stats_;
   std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();

@@ -45,7 +45,12 @@ HttpResponse error_response(unsigned version, bool keep_alive, http::status stat
                             std::string_view message, const nlohmann::json* details = nullptr);
 HttpResponse error_response(const Request& req, http::status status, std::string_view code, std::string_view message,
                             const nlohmann::json* details = nullptr);
-// Headers every response carries (server name, no-sniff, frame denial).
+// Headers every response carries (server name, no-sniff, frame denial, the dashboard's
+// Content-Security-Policy, no referrer).
 void add_common_headers(HttpResponse& res);
+// What an error's details may echo: an object of at most 16 members, strings cut to 64 bytes,
+// arrays and objects replaced by their type name (a short list of scalars kept), ~1 KB in all.
+// error_response applies it to every error, so no handler can echo unbounded input.
+nlohmann::json bounded_details(const nlohmann::json& details);
 
 }  // namespace meridian::api

@@ -15,6 +15,10 @@ struct Config {
   int threads = 0;         // 0: one per core
   std::size_t body_limit = 1024 * 1024;
   int read_timeout_ms = 30'000;
+  // Browser origins (scheme://host[:port]) allowed to send state-changing requests and open
+  // WebSockets, and Host names answered, beyond the daemon's own (loopback, bound address).
+  std::vector<std::string> allowed_origins;
+  std::vector<std::string> allowed_hosts;
   // storage
   std::string database_url;     // empty: memory only (nothing survives a restart)
   bool migrate_status = false;  // `migrate --status`: list migrations instead of applying them
