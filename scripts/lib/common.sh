@@ -63,36 +63,189 @@ free_port() {
   die "no free port found"
 }
 
-# Starts (or reuses) a private PostgreSQL 15 cluster under .run/pg and exports DATABASE_URL.
-# initdb refuses root, so the cluster belongs to the postgres user.
+# --- The private PostgreSQL 15 cluster of this checkout ---------------------------------------
+# It lives outside the checkout, in a directory its server's user owns, keyed by the checkout's
+# physical path: the server can reach it wherever the checkout is (a mode-700 home included)
+# without loosening the permissions of the user's directories, and a checkout and its clone
+# never share a cluster. `.run/pg` is a symlink to it. As root (initdb refuses root) the server
+# runs as `postgres` under /var/lib/meridian-dev/<key>/; as another user, as that user under
+# ${XDG_STATE_HOME:-~/.local/state}/meridian-dev/<key>/.
+#   <key>/checkout        the checkout's path (a cluster whose checkout is gone is removed)
+#   <key>/pgpass          libpq password file, mode 0600, owned by the scripts' user: the
+#                         generated password of the `postgres` role (scram-sha-256)
+#   <key>/password-set    present once the cluster's role has that password
+#   <key>/pg/             the server's: data/, sock/ (its Unix socket, mode 0700), postgres.log
+# Every connection, local or TCP, needs the password: pg_hba.conf is rewritten on each start.
+# The password reaches our own psql through PGPASSFILE and the daemon and tests through
+# DATABASE_URL in the environment, never through a command line (`ps` shows those to everyone).
+if [ "$(id -u)" -eq 0 ]; then
+  PG_USER=postgres
+  PG_STATE_BASE=${MERIDIAN_PG_STATE_BASE:-/var/lib/meridian-dev}
+else
+  PG_USER=$(id -un)
+  PG_STATE_BASE=${MERIDIAN_PG_STATE_BASE:-${XDG_STATE_HOME:-$HOME/.local/state}/meridian-dev}
+fi
+
+# Runs a command as the server's user (from /: it may not reach the current directory).
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$PG_USER" -- "$@"); else "$@"; fi
+}
+
+# Hands a path to the server's user (a no-op when that is us).
+own_pg() {
+  if [ "$(id -u)" -eq 0 ]; then chown "$PG_USER:$PG_USER" "$@"; fi
+}
+
+# The state directory of this checkout's cluster.
+pg_state_dir() {
+  local key
+  key=$(cd "$ROOT" && pwd -P | sha256sum | cut -c1-16)
+  echo "$PG_STATE_BASE/$key"
+}
+
+pg_running() {
+  [ -f "$1/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$1" status >/dev/null 2>&1
+}
+
+# psql as the scripts' user over TCP with the generated password (PGPASSFILE, never argv).
+pg_psql() {
+  PGPASSFILE="$PG_STATE/pgpass" psql -X -w -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"
+}
+
+# A cluster from before this layout (a trust cluster in a real .run/pg directory) is stopped and
+# moved into the state directory, keeping its data; pg_start then gives its role a password.
+pg_migrate_old_layout() {
+  local old="$RUN_DIR/pg"
+  [ -d "$old" ] && [ ! -L "$old" ] || return 0
+  if [ -f "$old/data/PG_VERSION" ]; then
+    if pg_running "$old/data"; then
+      as_pg "$PG_BIN/pg_ctl" -D "$old/data" -m fast -w stop >/dev/null || die "cannot stop the old cluster in $old"
+    fi
+    if [ ! -f "$PG_STATE/pg/data/PG_VERSION" ]; then
+      log "moving the private PostgreSQL cluster from $old to $PG_STATE (password auth from now on)"
+      install -d -m 0700 "$PG_STATE/pg"
+      own_pg "$PG_STATE/pg"
+      mv "$old/data" "$PG_STATE/pg/data"
+      rm -f "$PG_STATE/password-set"
+    fi
+  fi
+  rm -rf "$old"
+}
+
+# Removes the clusters of checkouts that no longer exist (a CI run's fresh clone, deleted).
+pg_prune() {
+  local dir checkout
+  for dir in "$PG_STATE_BASE"/*/; do
+    dir=${dir%/}
+    [ -f "$dir/checkout" ] && [ "$dir" != "$PG_STATE" ] || continue
+    checkout=$(cat "$dir/checkout")
+    [ -e "$checkout" ] && continue
+    log "removing the private PostgreSQL of $checkout (the checkout is gone)"
+    if pg_running "$dir/pg/data"; then
+      as_pg "$PG_BIN/pg_ctl" -D "$dir/pg/data" -m immediate -w stop >/dev/null 2>&1 || continue
+    fi
+    rm -rf "$dir"
+  done
+}
+
+# Gives the cluster's `postgres` role the password in pgpass, in single-user mode (no server,
+# no connection, the statement on stdin): for a cluster migrated from trust or a lost pgpass.
+pg_set_password() {
+  local data=$1 password=$2
+  if pg_running "$data"; then as_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi
+  local out
+  # Single-user mode reports a failed statement on its output but still exits 0.
+  out=$(printf "SET password_encryption = 'scram-sha-256';\nALTER ROLE postgres PASSWORD '%s';\n" "$password" |
+    as_pg "$PG_BIN/postgres" --single -D "$data" postgres 2>&1) && ! grep -q 'ERROR' <<<"$out" \
+    || die "could not set the password of the private PostgreSQL cluster in $data: ${out//$password/***}"
+}
+
+# Starts (or reuses) the private cluster and exports PG_PORT, PG_STATE and DATABASE_URL (with
+# the password: environment only). Idempotent: a second call reuses the running server.
 pg_start() {
-  local data="$RUN_DIR/pg/data" sock="$RUN_DIR/pg/sock"
-  mkdir -p "$RUN_DIR/pg" "$sock"
-  chown postgres:postgres "$RUN_DIR/pg" "$sock"
-  # The postgres user must be able to reach .run/pg through the checkout's parents.
-  chmod o+x "$ROOT" "$RUN_DIR" 2>/dev/null || true
+  PG_STATE=$(pg_state_dir)
+  local pg="$PG_STATE/pg"
+  local data="$pg/data" sock="$pg/sock" password
+  pg_migrate_old_layout
+  pg_prune
+  install -d -m 0755 "$PG_STATE_BASE"
+  install -d -m 0750 "$PG_STATE"
+  [ "$(id -u)" -ne 0 ] || chgrp "$PG_USER" "$PG_STATE"  # the server's user passes through
+  install -d -m 0700 "$pg" "$sock"
+  own_pg "$pg" "$sock"
+  chmod 0700 "$pg" "$sock"
+  printf '%s\n' "$ROOT" >"$PG_STATE/checkout"
+  mkdir -p "$RUN_DIR"
+  ln -sfn "$PG_STATE" "$RUN_DIR/pg"
+
+  if [ ! -s "$PG_STATE/pgpass" ]; then
+    # 32 hex digits from the kernel's CSPRNG: nothing to escape in a URL or in SQL.
+    password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+    (umask 077 && printf '*:*:*:postgres:%s\n' "$password" >"$PG_STATE/pgpass")
+    rm -f "$PG_STATE/password-set"
+  fi
+  chmod 0600 "$PG_STATE/pgpass"
+  password=$(cut -d: -f5- "$PG_STATE/pgpass")
+
   if [ ! -f "$data/PG_VERSION" ]; then
     log "initdb private PostgreSQL cluster in $data"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$data" -U postgres -A trust -E UTF8 >/dev/null
+    # initdb reads the password from a file of the server's user, removed at once.
+    (umask 077 && printf '%s\n' "$password" >"$pg/initdb-password")
+    own_pg "$pg/initdb-password"
+    as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth=scram-sha-256 --pwfile="$pg/initdb-password" \
+      -E UTF8 >/dev/null || { rm -f "$pg/initdb-password"; die "initdb failed"; }
+    rm -f "$pg/initdb-password"
+    touch "$PG_STATE/password-set"
+  elif [ ! -f "$PG_STATE/password-set" ]; then
+    log "setting the generated password of the private PostgreSQL cluster"
+    pg_set_password "$data" "$password"
+    touch "$PG_STATE/password-set"
   fi
-  if runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+
+  # Written on every start, so a cluster from an older version loses its trust lines.
+  local hba
+  hba=$'# Written by scripts/lib/common.sh on every start: every connection needs the password.\n'
+  hba+=$'local all         all                scram-sha-256\n'
+  hba+=$'host  all         all  127.0.0.1/32  scram-sha-256\n'
+  hba+=$'host  all         all  ::1/128       scram-sha-256\n'
+  hba+=$'local replication all                scram-sha-256\n'
+  hba+=$'host  replication all  127.0.0.1/32  scram-sha-256\n'
+  local hba_changed=false
+  if [ "$(cat "$data/pg_hba.conf")"$'\n' != "$hba" ]; then
+    printf '%s' "$hba" >"$data/pg_hba.conf"
+    own_pg "$data/pg_hba.conf"
+    chmod 0600 "$data/pg_hba.conf"
+    hba_changed=true
+  fi
+
+  if pg_running "$data"; then
     PG_PORT=$(sed -n 4p "$data/postmaster.pid" | tr -d ' ')
+    if $hba_changed; then as_pg "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null; fi
   else
     PG_PORT=$(free_port)
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -w -t 60 -l "$RUN_DIR/pg/postgres.log" \
-      -o "-p $PG_PORT -k $sock -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null \
-      || { tail -20 "$RUN_DIR/pg/postgres.log" >&2; die "PostgreSQL did not start"; }
-    log "PostgreSQL 15 on 127.0.0.1:$PG_PORT"
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -w -t 60 -l "$pg/postgres.log" \
+      -o "-p $PG_PORT -k $sock -c unix_socket_permissions=0700 -c listen_addresses=127.0.0.1 -c fsync=on" \
+      start >/dev/null || { tail -20 "$pg/postgres.log" >&2; die "PostgreSQL did not start"; }
+    log "PostgreSQL 15 on 127.0.0.1:$PG_PORT (password in $PG_STATE/pgpass)"
   fi
-  runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc \
-    "SELECT 1 FROM pg_database WHERE datname='meridian'" | grep -q 1 \
-    || runuser -u postgres -- createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres meridian
-  export PG_PORT
-  export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/meridian"
+  export PG_PORT PG_STATE
+  pg_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='meridian'" | grep -q 1 \
+    || pg_psql -d postgres -qc 'CREATE DATABASE meridian'
+  export DATABASE_URL="postgresql://postgres:$password@127.0.0.1:$PG_PORT/meridian"
 }
 
 pg_stop() {
-  local data="$RUN_DIR/pg/data"
+  local data
+  data="$(pg_state_dir)/pg/data"
   [ -f "$data/postmaster.pid" ] || return 0
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  as_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# Stops the cluster and removes it with its data and password (the next pg_start makes a new one).
+pg_destroy() {
+  local state
+  state=$(pg_state_dir)
+  pg_stop
+  rm -rf "$state"
+  [ ! -L "$RUN_DIR/pg" ] || rm -f "$RUN_DIR/pg"
 }

@@ -9,6 +9,7 @@
 #include "meridian/api/request_guard.hpp"
 #include "meridian/app/data_cmd.hpp"
 #include "meridian/app/indicators_cmd.hpp"
+#include "meridian/app/secrets.hpp"
 #include "meridian/app/serve.hpp"
 #include "meridian/app/trading_config.hpp"
 #include "meridian/market/calendar.hpp"
@@ -147,8 +148,15 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--alpaca-rest-url", c.alpaca_rest_url, "Alpaca feed: market data REST base URL for bar backfill")
       ->envname("MERIDIAN_ALPACA_REST_URL");
   app.add_option("--alpaca-key-id", c.alpaca_key_id, "Alpaca feed: API key id")->envname("MERIDIAN_ALPACA_KEY_ID");
-  app.add_option("--alpaca-secret-key", c.alpaca_secret_key, "Alpaca feed: API secret key")
-      ->envname("MERIDIAN_ALPACA_SECRET_KEY");
+  // Secrets: the environment, a file or the config file; a flag is accepted but wiped (secrets.hpp).
+  auto* secret_key = app.add_option("--alpaca-secret-key", c.alpaca_secret_key,
+                                    "Alpaca feed: API secret key (prefer MERIDIAN_ALPACA_SECRET_KEY or "
+                                    "--alpaca-secret-file: a command line is visible to every local user)")
+                         ->envname("MERIDIAN_ALPACA_SECRET_KEY");
+  app.add_option("--alpaca-secret-file", c.alpaca_secret_file,
+                 "Alpaca feed: file holding the API secret key (mode 600 or stricter)")
+      ->envname("MERIDIAN_ALPACA_SECRET_FILE")
+      ->excludes(secret_key);
   app.add_option("--venue-ca-file", c.venue_ca_file, "Venue feeds: PEM CA file trusted for TLS (default: system store)")
       ->envname("MERIDIAN_VENUE_CA_FILE");
   app.add_option("--replay-file", c.replay_files, "CSV replay: SYMBOL=PATH, once per symbol")
@@ -194,7 +202,7 @@ std::string default_config_path() {
 // CLI11 2.1 reads the config file before the environment, so a file value would beat a
 // MERIDIAN_* variable. Feeding set variables in as leading flags restores the documented
 // order (defaults < file < env < flags): flags come later and the last value wins.
-std::vector<std::string> with_env_flags(const CLI::App& app, int argc, char** argv) {
+std::vector<std::string> with_env_flags(const CLI::App& app, const std::vector<std::string>& given) {
   std::vector<std::string> args;
   for (const auto* opt : app.get_options()) {
     const auto& env = opt->get_envname();
@@ -205,14 +213,37 @@ std::vector<std::string> with_env_flags(const CLI::App& app, int argc, char** ar
     if (value && *value)
       args.push_back(opt->get_name(false, true).substr(0, opt->get_name(false, true).find(',')) + "=" + value);
   }
-  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  args.insert(args.end(), given.begin(), given.end());
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
   return args;
+}
+
+// A secret given as a flag anyway: said once on stderr (logging is not set up yet), never the value.
+void warn_hidden_secrets(const std::vector<std::string>& flags) {
+  for (const auto& flag : flags) {
+    const bool url = flag == "--database-url";
+    std::cerr << "meridiand: warning: " << (url ? "the password in " : "the value of ") << flag
+              << " was visible to every local user in the process list; it has been wiped from this process's "
+                 "arguments (but may be in your shell history). Use "
+              << (url ? "DATABASE_URL or MERIDIAN_DATABASE_URL in the environment, or a PGPASSFILE"
+                      : "MERIDIAN_ALPACA_SECRET_KEY, --alpaca-secret-file or the config file")
+              << " instead.\n";
+  }
+}
+
+// The secrets of `config` that no log line may show.
+std::vector<std::string> config_secrets(const Config& config) {
+  auto secrets = database_url_secrets(config.database_url);
+  secrets.push_back(config.alpaca_secret_key);
+  return secrets;
 }
 
 }  // namespace
 
 int run(int argc, char** argv) {
+  // First, before any thread: the secrets on the command line leave the process's argv.
+  const auto taken = take_args(argc, argv);
+  warn_hidden_secrets(taken.hidden);
   Config config;
   CLI::App app{"meridiand: trading daemon (simulated, replayed and live market data; paper and live execution)",
                "meridiand"};
@@ -236,9 +267,16 @@ int run(int argc, char** argv) {
   (void)serve_cmd;
 
   try {
-    app.parse(with_env_flags(app, argc, argv));
+    app.parse(with_env_flags(app, taken.args));
     if (config.fast_period >= config.slow_period)
       throw CLI::ValidationError("--fast-period", "must be less than --slow-period");
+    if (!config.alpaca_secret_file.empty()) {
+      try {
+        config.alpaca_secret_key = read_secret_file(config.alpaca_secret_file);
+      } catch (const std::runtime_error& e) {
+        throw CLI::ValidationError("--alpaca-secret-file", e.what());
+      }
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -252,8 +290,12 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
-  if (data_cmd.parsed()) return data_cmd.run(config);
+  if (data_cmd.parsed()) {
+    redact_secrets_in_logs(config_secrets(config));
+    return data_cmd.run(config);
+  }
   setup_logging(config.log_level);
+  redact_secrets_in_logs(config_secrets(config));  // before any logger is cloned from the default
   if (migrate_cmd->parsed()) return migrate(config);
   return serve(config);
 }

@@ -53,7 +53,8 @@ engine::EngineRunner::FeedFactory binance_feed(const Config& config, const core:
 }
 
 // Alpaca streams the configured US equities (USD) under their tickers. The keys come from
-// --alpaca-key-id / --alpaca-secret-key or their MERIDIAN_ALPACA_* variables; without them,
+// --alpaca-key-id and MERIDIAN_ALPACA_SECRET_KEY, --alpaca-secret-file or the config file (a
+// --alpaca-secret-key flag is accepted but wiped from argv, see secrets.hpp); without them,
 // or with a bad URL or CA file, the feed's constructor throws and start-up stops here.
 engine::EngineRunner::FeedFactory alpaca_feed(const Config& config, const core::InstrumentTable& instruments) {
   if (!config.replay_files.empty()) throw std::invalid_argument("--replay-file needs --feed csv");

@@ -71,7 +71,10 @@ struct Config {
   std::string alpaca_ws_url = "wss://stream.data.alpaca.markets/v2/iex";
   std::string alpaca_rest_url = "https://data.alpaca.markets";
   std::string alpaca_key_id;
+  // The secret: MERIDIAN_ALPACA_SECRET_KEY, the config file, or read at start from
+  // alpaca_secret_file (mode 600); a --alpaca-secret-key flag is accepted but wiped from argv.
   std::string alpaca_secret_key;
+  std::string alpaca_secret_file;
   std::string venue_ca_file;  // PEM CA bundle for venue certificates; empty: system store
   int history_bars = 200;
   // Venue calendars: strategies trade a symbol only while its venue is open (off: always, for

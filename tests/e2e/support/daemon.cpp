@@ -65,7 +65,6 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
                                 "120",
                                 "--log-level",
                                 "warn"};
-  if (!o.database_url.empty()) argv.insert(argv.end(), {"--database-url", o.database_url});
   if (o.fast_period) argv.insert(argv.end(), {"--fast-period", std::to_string(*o.fast_period)});
   if (o.slow_period) argv.insert(argv.end(), {"--slow-period", std::to_string(*o.slow_period)});
   if (o.autostart) argv.insert(argv.end(), {"--autostart", *o.autostart ? "true" : "false"});
@@ -79,6 +78,8 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
   spawn.cwd = dir_.path();
   spawn.output = dir_.path() / "output.log";
   spawn.drop_env_prefixes = {"MERIDIAN_"};
+  // In the environment, not argv: the URL may carry the password, and `ps` shows argv to everyone.
+  if (!o.database_url.empty()) spawn.extra_env.push_back("MERIDIAN_DATABASE_URL=" + o.database_url);
   process_ = std::make_unique<Process>(spawn);
 
   if (!o.wait_until_listening) return;

@@ -69,6 +69,7 @@ Process::Process(const SpawnOptions& options) {
 
   auto args = options.argv;
   auto env = child_environment(options.drop_env_prefixes);
+  env.insert(env.end(), options.extra_env.begin(), options.extra_env.end());
   auto argv = pointers(args);
   auto envp = pointers(env);
   const int rc = posix_spawn(&pid_, argv[0], &actions, &attr, argv.data(), envp.data());

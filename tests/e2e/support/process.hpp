@@ -18,6 +18,7 @@ struct SpawnOptions {
   std::filesystem::path output;                // stdout (and stderr) are appended here
   std::filesystem::path error_output;          // if set, stderr goes here instead
   std::vector<std::string> drop_env_prefixes;  // environment variables to leave out (by prefix)
+  std::vector<std::string> extra_env;          // NAME=VALUE added to the child's environment
 };
 
 class Process {
