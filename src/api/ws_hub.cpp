@@ -44,8 +44,8 @@ std::string risk_state_change(const engine::RiskChanged& change, const engine::S
 }
 }  // namespace
 
-WsHub::WsHub(boost::asio::io_context& io, ApiContext& ctx)
-    : strand_(boost::asio::make_strand(io)), ctx_(ctx), last_ticks_(ctx.instruments.size(), 0) {}
+WsHub::WsHub(boost::asio::io_context& io, ApiContext& ctx, WsLimits limits)
+    : strand_(boost::asio::make_strand(io)), ctx_(ctx), limits_(limits), last_ticks_(ctx.instruments.size(), 0) {}
 
 std::string WsHub::status_message(std::string_view type, const engine::Snapshot& snap, const char* key) {
   return nlohmann::json{{"type", type}, {"ts", now_ms()}, {key, trading_status_json(snap)}}.dump();

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -9,6 +10,7 @@
 
 #include "meridian/api/session_commands.hpp"
 #include "meridian/api/ws_hub.hpp"
+#include "meridian/core/json_limits.hpp"
 
 namespace meridian::api {
 
@@ -20,6 +22,20 @@ constexpr std::size_t kMaxInbound = 64 * 1024;
 std::int64_t now_ms() {
   return core::epoch_ms(core::now());
 }
+
+// A client's text as an error may quote it: at most `max` bytes, so an error never echoes an
+// unbounded input back. (A cut inside a UTF-8 sequence is replaced when the error is dumped.)
+std::string excerpt(std::string_view text, std::size_t max = 32) {
+  if (text.size() <= max) return std::string(text);
+  return std::string(text.substr(0, max)) + "...";
+}
+
+std::string error_message(std::string_view code, std::string_view message, const nlohmann::json* details = nullptr) {
+  nlohmann::json error{{"code", code}, {"message", message}};
+  if (details && !details->empty()) error["details"] = *details;
+  return nlohmann::json{{"type", "error"}, {"ts", now_ms()}, {"error", std::move(error)}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 }  // namespace
 
 WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint endpoint, core::SymbolId stream_symbol)
@@ -27,6 +43,9 @@ WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint
       hub_(hub),
       registry_(hub.registry()),
       id_(hub.next_id()),
+      latest_keyed_(hub.context().instruments.size() * static_cast<std::size_t>(WsUpdate::kinds), 0),
+      latest_fixed_(hub.context().instruments.size(), 0),
+      close_timer_(ws_.get_executor()),
       subscribed_(hub.context().instruments.size(), endpoint == Endpoint::main),
       filtered_(endpoint == Endpoint::stream),
       endpoint_(endpoint),
@@ -88,7 +107,11 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
     close(websocket::close_code::too_big, "message larger than 64 KiB");
     return;
   }
-  if (ec) return;  // closed, timed out or reset: the session ends when its handlers do
+  if (ec) {
+    // Closed, timed out or reset: the session ends when its handlers do.
+    close_timer_.cancel();
+    return;
+  }
   const auto data = buffer_.data();
   on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
   buffer_.consume(buffer_.size());
@@ -96,10 +119,7 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
 }
 
 void WsSession::reply_error(std::string_view code, std::string_view message) {
-  enqueue({std::make_shared<const std::string>(
-               nlohmann::json{{"type", "error"}, {"ts", now_ms()}, {"error", {{"code", code}, {"message", message}}}}
-                   .dump()),
-           -1});
+  enqueue({std::make_shared<const std::string>(error_message(code, message)), -1});
 }
 
 void WsSession::set_subscription(const std::vector<int>& symbols, bool subscribe) {
@@ -111,6 +131,10 @@ void WsSession::set_subscription(const std::vector<int>& symbols, bool subscribe
 }
 
 void WsSession::on_message(std::string_view text) {
+  // Checked before parsing: a value nested deeper would recurse when walked or dumped.
+  if (!core::json_depth_ok(text))
+    return reply_error("invalid_json",
+                       "messages may nest objects and arrays at most " + std::to_string(core::kMaxJsonDepth) + " deep");
   auto msg = nlohmann::json::parse(text, nullptr, false);
   if (msg.is_discarded() || !msg.is_object()) return reply_error("invalid_json", "messages must be JSON objects");
   auto type_it = msg.find("type");
@@ -122,14 +146,19 @@ void WsSession::on_message(std::string_view text) {
     auto it = msg.find("symbols");
     if (it == msg.end() || !it->is_array()) return reply_error("invalid_field", "symbols must be an array");
     std::vector<int> ids;
+    nlohmann::json names = nlohmann::json::array();  // the acknowledgement names each symbol once
     for (const auto& s : *it) {
-      auto id = s.is_string() ? ctx.instruments.find(s.get<std::string>()) : std::nullopt;
-      if (!id) return reply_error("unknown_symbol", "unknown symbol " + s.dump());
+      if (!s.is_string()) return reply_error("invalid_field", "symbols must contain strings");
+      const auto& name = s.get_ref<const std::string&>();
+      auto id = ctx.instruments.find(name);
+      if (!id) return reply_error("unknown_symbol", "unknown symbol '" + excerpt(name) + "'");
+      if (std::find(ids.begin(), ids.end(), static_cast<int>(*id)) != ids.end()) continue;
       ids.push_back(static_cast<int>(*id));
+      names.push_back(name);
     }
     set_subscription(ids, type == "subscribe");
     nlohmann::json ack{
-        {"type", type == "subscribe" ? "subscribed" : "unsubscribed"}, {"ts", now_ms()}, {"symbols", *it}};
+        {"type", type == "subscribe" ? "subscribed" : "unsubscribed"}, {"ts", now_ms()}, {"symbols", std::move(names)}};
     return enqueue({std::make_shared<const std::string>(ack.dump()), -1});
   }
   if (type == "getStatus") {
@@ -140,19 +169,29 @@ void WsSession::on_message(std::string_view text) {
         {std::make_shared<const std::string>(nlohmann::json{{"type", "pong"}, {"ts", now_ms()}}.dump()), -1});
   }
   if (auto command = parse_session_command(type)) {
-    const nlohmann::json* body = msg.contains("config")     ? &msg["config"]
-                                 : msg.contains("strategy") ? &msg["strategy"]
-                                                            : nullptr;
+    // The message without its `type` is the REST body of the same command (start's
+    // {"strategy","symbols"}, updateStrategy's {"strategy"} or a bare strategy), or seed 000
+    // nests that body in `config`: one command, one parser, the same answers on both.
+    nlohmann::json body;
+    if (auto config = msg.find("config"); config != msg.end()) {
+      body = std::move(*config);
+    } else {
+      msg.erase(type_it);
+      body = std::move(msg);
+    }
     // Success is announced by the broadcast (tradingStarted, ...); only failures reply here.
-    run_session_command(ctx, *command, body, [self = shared_from_this()](std::optional<CommandFailure> failure) {
-      if (failure)
-        self->send(std::make_shared<const std::string>(nlohmann::json{
-            {"type", "error"}, {"ts", now_ms()}, {"error", {{"code", failure->code}, {"message", failure->message}}}}
-                                                           .dump()));
+    run_session_command(ctx, *command, &body, [self = shared_from_this()](std::optional<CommandFailure> failure) {
+      if (!failure) return;
+      // Only the field at fault: the details may quote the client's values.
+      nlohmann::json details = nlohmann::json::object();
+      if (auto field = failure->details.find("field"); field != failure->details.end() && field->is_string())
+        details["field"] = excerpt(field->get_ref<const std::string&>(), 64);
+      self->send(
+          std::make_shared<const std::string>(error_message(failure->code, excerpt(failure->message, 256), &details)));
     });
     return;
   }
-  reply_error("unknown_type", "unknown message type '" + type + "'");
+  reply_error("unknown_type", "unknown message type '" + excerpt(type) + "'");
 }
 
 void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target) {
@@ -173,41 +212,78 @@ bool WsSession::wants(const WsTarget& target) const noexcept {
 
 void WsSession::enqueue(Outgoing out) {
   if (closing_) return;
-  if (out.key >= 0) {
-    // Newest first, down to the front message (which may be on the wire already) or to a
-    // message of the same symbol that must not be overtaken.
-    for (std::size_t i = queue_.size(); i-- > (writing_ ? 1u : 0u);) {
-      if (queue_[i].key == out.key) {
-        queue_[i] = std::move(out);
-        return;
-      }
-      if (queue_[i].key < 0 && out.symbol >= 0 && queue_[i].symbol == out.symbol) break;
-    }
-  }
-  if (queue_.size() >= kMaxQueue) {
-    spdlog::warn("ws client {} too slow ({} messages queued): closing", id_, queue_.size());
-    closing_ = true;
-    queue_.clear();
-    writing_ = false;
-    ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "client too slow"),
-                    [self = shared_from_this()](beast::error_code) {});
+  if (auto* slot = replaceable(out)) {
+    queued_bytes_ = queued_bytes_ - slot->cost() + out.cost();
+    out.seq = slot->seq;
+    *slot = std::move(out);
     return;
   }
+  const auto now = Clock::now();
+  if (queue_.empty()) progress_at_ = now;
+  if (auto reason = too_slow(out.cost(), now)) return drop_slow(*reason);
+  out.seq = next_seq_++;
+  const auto key = static_cast<std::size_t>(out.key);
+  const auto symbol = static_cast<std::size_t>(out.symbol);
+  if (out.key >= 0 && key < latest_keyed_.size())
+    latest_keyed_[key] = out.seq;
+  else if (out.key < 0 && out.symbol >= 0 && symbol < latest_fixed_.size())
+    latest_fixed_[symbol] = out.seq;
+  queued_bytes_ += out.cost();
   queue_.push_back(std::move(out));
   if (!writing_) do_write();
 }
 
+WsSession::Outgoing* WsSession::replaceable(const Outgoing& out) noexcept {
+  const auto key = static_cast<std::size_t>(out.key);
+  if (out.key < 0 || key >= latest_keyed_.size() || queue_.empty()) return nullptr;
+  const auto seq = latest_keyed_[key];
+  const auto front = queue_.front().seq;
+  if (seq < front + (writing_ ? 1 : 0)) return nullptr;  // none queued, or it is on the wire
+  const auto symbol = static_cast<std::size_t>(out.symbol);
+  if (out.symbol >= 0 && symbol < latest_fixed_.size() && latest_fixed_[symbol] > seq) return nullptr;
+  return &queue_[static_cast<std::size_t>(seq - front)];
+}
+
+std::optional<std::string> WsSession::too_slow(std::size_t extra, Clock::time_point now) const {
+  const auto& limits = hub_.limits();
+  if (queued_bytes_ + extra > limits.max_queued_bytes)
+    return "client too slow: over " + std::to_string(limits.max_queued_bytes / 1024) + " KiB queued";
+  if (!queue_.empty() && now - progress_at_ > limits.max_stall)
+    return "client too slow: nothing read for " + std::to_string(limits.max_stall.count()) + " ms";
+  return std::nullopt;
+}
+
+void WsSession::drop_slow(const std::string& reason) {
+  spdlog::warn("ws client {} closed with 1008 ({}; {} messages, {} bytes queued)", id_, reason, queue_.size(),
+               queued_bytes_);
+  registry_->slow_closed.fetch_add(1, std::memory_order_relaxed);
+  closing_ = true;
+  queue_.clear();  // a write on the wire keeps its message (in_flight_)
+  queued_bytes_ = 0;
+  ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
+                  [self = shared_from_this()](beast::error_code) {});
+  // A client that does not read never takes the close frame: drop the connection.
+  close_timer_.expires_after(hub_.limits().close_grace);
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) beast::get_lowest_layer(self->ws_).close();
+  });
+}
+
 void WsSession::do_write() {
   writing_ = true;
+  in_flight_ = queue_.front().message;
   ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*queue_.front().message),
+  ws_.async_write(boost::asio::buffer(*in_flight_),
                   beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
 }
 
 void WsSession::on_write(beast::error_code ec, std::size_t) {
-  if (ec || closing_) return;
-  queue_.pop_front();
   writing_ = false;
+  in_flight_.reset();
+  if (ec || closing_) return;
+  progress_at_ = Clock::now();
+  queued_bytes_ -= queue_.front().cost();
+  queue_.pop_front();
   if (!queue_.empty()) do_write();
 }
 

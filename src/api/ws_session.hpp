@@ -1,11 +1,14 @@
 #pragma once
-// One WebSocket client (chat-multi pattern): its own strand, one write in flight, a
-// bounded queue where price and candle updates coalesce to the latest per symbol, and a
-// close with 1008 for a client that still falls behind. A client of /ws follows every symbol
-// until it subscribes; one of /ws/stream/{symbol} follows that symbol.
+// One WebSocket client (chat-multi pattern): its own strand, one write in flight, a queue
+// bounded in bytes where price and candle updates coalesce to the latest per symbol, and a
+// close with 1008 for a client that still falls behind (WsLimits: too many bytes owed, or no
+// progress for too long; a burst a reading client drains is not "behind"). A client of /ws
+// follows every symbol until it subscribes; one of /ws/stream/{symbol} follows that symbol.
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
@@ -18,8 +21,6 @@ namespace meridian::api {
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  static constexpr std::size_t kMaxQueue = 256;
-
   enum class Endpoint : std::uint8_t { main, stream };  // /ws, /ws/stream/{symbol}
 
   WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint endpoint = Endpoint::main,
@@ -39,10 +40,15 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::uint64_t id() const noexcept { return id_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Outgoing {
     std::shared_ptr<const std::string> message;
     int key = -1;
     int symbol = -1;
+    std::uint64_t seq = 0;  // position in the session's stream: the queue index is seq - front's seq
+    // What a queued message counts against the byte budget: the text (shared with the other
+    // clients, but owed by each) and the queue's own bookkeeping.
+    std::size_t cost() const noexcept { return message->size() + sizeof(Outgoing); }
   };
   bool wants(const WsTarget& target) const noexcept;
   void greet_stream();
@@ -51,6 +57,13 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_message(std::string_view text);
   void enqueue(Outgoing out);
+  // The queued message `out` replaces: the newest with its key, unless it is on the wire or a
+  // message of its symbol that does not coalesce was queued after it. Constant time, so a
+  // long queue (a burst) costs price updates nothing.
+  Outgoing* replaceable(const Outgoing& out) noexcept;
+  // Why the client is too slow to take `extra` more bytes now, or nullopt.
+  std::optional<std::string> too_slow(std::size_t extra, Clock::time_point now) const;
+  void drop_slow(const std::string& reason);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void reply_error(std::string_view code, std::string_view message);
@@ -61,7 +74,16 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   WsHub& hub_;
   std::shared_ptr<WsHub::Registry> registry_;
   std::uint64_t id_;
-  std::deque<Outgoing> queue_;
+  std::deque<Outgoing> queue_;  // the front is on the wire while writing_
+  std::size_t queued_bytes_ = 0;
+  std::uint64_t next_seq_ = 1;
+  std::vector<std::uint64_t> latest_keyed_;  // per coalescing key: seq of its newest queued message (0: none)
+  std::vector<std::uint64_t> latest_fixed_;  // per symbol: seq of its newest queued message that never coalesces
+  // The last write completed, or the queue became non-empty: "no progress" counts from here.
+  Clock::time_point progress_at_{};
+  // The message on the wire, kept alive by the write even if the queue is cleared.
+  std::shared_ptr<const std::string> in_flight_;
+  boost::asio::steady_timer close_timer_;  // drops a client that never acknowledges a 1008 close
   bool writing_ = false;
   bool closing_ = false;
   std::vector<bool> subscribed_;  // per symbol; all true until the client subscribes

@@ -212,15 +212,18 @@ void TradingEngine::on_bar_closed(const core::Bar& bar) {
     // No order while the venue is closed at the touch (the session's last bar closes on a tick
     // at or after the close): the signal is logged as not acted on.
     const auto touch_time = symbols_[bar.symbol].last.ts;
-    const bool act = session_.state == SessionState::running && inst.view.config.active &&
-                     in_session(bar.symbol, touch_time, touch_time + core::Duration(1));
-    SignalEntry entry{next_signal_id_++, *signal, act, inst.view.config.id, nullptr};
+    const bool may_act = session_.state == SessionState::running && inst.view.config.active &&
+                         in_session(bar.symbol, touch_time, touch_time + core::Duration(1));
+    // `acted` means an order was placed (risk accepted it): known only after trying, so the
+    // signal is journaled after its order. Clients still see the signal before the order.
+    const auto first_event = events_.size();
+    const bool acted = may_act && act_on(inst, *signal);
+    SignalEntry entry{next_signal_id_++, *signal, acted, inst.view.config.id, nullptr};
     log_signal(entry);
     ++inst.view.signals;
     inst.view.last_signal = entry;
     touch(inst);
-    events_.push_back(SignalRaised{std::move(entry)});
-    if (act) act_on(inst, *signal);
+    events_.insert(events_.begin() + static_cast<std::ptrdiff_t>(first_event), SignalRaised{std::move(entry)});
   }
 }
 
@@ -262,26 +265,26 @@ core::Money TradingEngine::gross_exposure() const noexcept {
   return total;
 }
 
-void TradingEngine::act_on(Instance& instance, const strategies::Signal& signal) {
+bool TradingEngine::act_on(Instance& instance, const strategies::Signal& signal) {
   const auto& touch = symbols_[signal.symbol].last;
   const auto strategy_id = instance.view.config.id;
   // Each instance trades its own holding: many strategies may share a symbol. One entry per
   // position, one exit at a time: a signal while an order of this instance for the symbol is
   // still working adds nothing.
-  if (has_working_order(strategy_id, signal.symbol)) return;
+  if (has_working_order(strategy_id, signal.symbol)) return false;
   const auto& position = instance.live.position(signal.symbol);
   execution::OrderRequest request;
   request.symbol = signal.symbol;
   request.side = signal.side;
   request.strategy_id = strategy_id;
   if (signal.side == core::Side::buy) {
-    if (!position.quantity.is_zero()) return;
+    if (!position.quantity.is_zero()) return false;
     if (counters_.journal_full) {
       // Exits still go through (they reduce risk); entries wait for the database.
       if (counters_.entries_paused++ == 0 || counters_.entries_paused % 1000 == 0)
         engine_log()->warn("journal backlog full ({} records not durable): entry in {} paused",
                            counters_.journal_backlog, instruments_.at(signal.symbol).symbol);
-      return;
+      return false;
     }
     const auto exits = exit_rules(instance);
     const int decimals = instruments_.at(signal.symbol).price_decimals;
@@ -296,17 +299,18 @@ void TradingEngine::act_on(Instance& instance, const strategies::Signal& signal)
     }
     request.quantity = entry_quantity(instance, signal.symbol, touch.ask, request.stop_loss);
   } else {
-    if (position.quantity.is_zero()) return;  // long-only: nothing to sell
+    if (position.quantity.is_zero()) return false;  // long-only: nothing to sell
     request.quantity = position.quantity;
     request.reduce_only = true;
   }
   if (auto denial = place(std::move(request), false)) {
     engine_log()->info("risk denied {} {} for {}: {}", to_string(signal.side), instruments_.at(signal.symbol).symbol,
                        instance.view.config.name, risk::to_string(*denial));
-    return;
+    return false;
   }
   // The exit replaces the bracket legs resting for this position.
   if (signal.side == core::Side::sell) cancel_exits(strategy_id, signal.symbol);
+  return true;
 }
 
 void TradingEngine::on_durable(std::uint64_t seq) {

@@ -2,8 +2,10 @@
 // The WebSocket hub: turns engine events into messages, serialising each once, and fans
 // them out to sessions outside any lock. Runs on its own strand so the engine strand
 // only ever posts to it.
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -44,9 +46,22 @@ inline constexpr CandleStream kCandleStreams[] = {{core::Timeframe::m1, "candle"
                                                   {core::Timeframe::m15, "candle_15m", WsUpdate::candle_15m},
                                                   {core::Timeframe::h1, "candle_1h", WsUpdate::candle_1h}};
 
+// When a client is too slow (WsSession), judged by what it owes and for how long, never by a
+// message count: a burst (the journal flushing thousands of trades when the database comes
+// back) fits in the byte budget and drains at wire speed, while a client that stops reading
+// is closed with 1008 once it owes more than the budget or has made no progress (no write
+// completed) for longer than `max_stall` with messages waiting.
+struct WsLimits {
+  std::size_t max_queued_bytes = std::size_t{4} << 20;  // per client, the messages' sizes plus bookkeeping
+  std::chrono::milliseconds max_stall{10'000};
+  // After a 1008 close is sent, how long the client may take to acknowledge it before the
+  // connection is dropped (a client that does not read never sees the close frame).
+  std::chrono::milliseconds close_grace{5'000};
+};
+
 class WsHub {
  public:
-  WsHub(boost::asio::io_context& io, ApiContext& ctx);
+  WsHub(boost::asio::io_context& io, ApiContext& ctx, WsLimits limits = {});
 
   // Subscribes to the engine's bus; call before the engine starts.
   void attach(engine::EventBus& bus);
@@ -54,14 +69,17 @@ class WsHub {
   struct Registry {
     std::mutex mutex;  // guards sessions only; never held while sending
     std::unordered_map<std::uint64_t, std::weak_ptr<WsSession>> sessions;
+    std::atomic<std::uint64_t> slow_closed{0};  // clients closed with 1008 for falling behind
   };
   void join(const std::shared_ptr<WsSession>& session);
   std::shared_ptr<Registry> registry() const noexcept { return registry_; }
   // Shutdown: every session gets a close frame (going away).
   void close_all();
   std::size_t clients() const;
+  std::uint64_t slow_clients_closed() const noexcept { return registry_->slow_closed.load(std::memory_order_relaxed); }
   std::uint64_t next_id() noexcept { return ++last_id_; }
   ApiContext& context() noexcept { return ctx_; }
+  const WsLimits& limits() const noexcept { return limits_; }
 
   // Messages built once and shared by REST-free callers (the `connected` greeting).
   static std::string status_message(std::string_view type, const engine::Snapshot& snap, const char* key = "data");
@@ -79,6 +97,7 @@ class WsHub {
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   ApiContext& ctx_;
+  WsLimits limits_;
   std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();
   std::atomic<std::uint64_t> last_id_{0};
   std::vector<std::uint64_t> last_ticks_;  // hub strand only: per-symbol tick count last broadcast

@@ -157,7 +157,9 @@ class TradingEngine final : public market::TickSink, public execution::Execution
  private:
   void on_bar_closed(const core::Bar& bar);
   struct Instance;
-  void act_on(Instance& instance, const strategies::Signal& signal);
+  // True when an order went out (risk accepted it); false when the signal asked for nothing
+  // (no holding to sell, an entry already held or working) or the order was refused.
+  bool act_on(Instance& instance, const strategies::Signal& signal);
   // Orders (trading_engine_orders.cpp).
   core::Quantity entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry,
                                 core::Price stop) const noexcept;

@@ -235,12 +235,14 @@ TEST(TradingEngine, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
   // (a fill needs market data after the decision).
   feed_tick(rig.engine, 0, 6, 0);
   entries = drain(rig.journal);
-  ASSERT_EQ(entries.size(), 4u);  // the bar, the signal, the order, minute 6's equity sample
+  // The bar, the order, the signal (journaled once it is known to have placed the order),
+  // minute 6's equity sample.
+  ASSERT_EQ(entries.size(), 4u);
   ASSERT_TRUE(std::holds_alternative<BarRecord>(entries[0].record));
   EXPECT_EQ(std::get<BarRecord>(entries[0].record).bar.open_time, kT0 + 5min);
-  ASSERT_TRUE(std::holds_alternative<meridian::engine::SignalRecord>(entries[1].record));
-  EXPECT_TRUE(std::get<meridian::engine::SignalRecord>(entries[1].record).entry.acted);
-  const auto* accepted = std::get_if<OrderRecord>(&entries[2].record);
+  ASSERT_TRUE(std::holds_alternative<meridian::engine::SignalRecord>(entries[2].record));
+  EXPECT_TRUE(std::get<meridian::engine::SignalRecord>(entries[2].record).entry.acted);
+  const auto* accepted = std::get_if<OrderRecord>(&entries[1].record);
   ASSERT_NE(accepted, nullptr);
   EXPECT_EQ(accepted->order.id, 1u);
   EXPECT_EQ(accepted->event_seq, 1u);
@@ -336,6 +338,52 @@ TEST(TradingEngine, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
   rig.engine.on_durable(trade_seq);
   EXPECT_EQ(rig.engine.make_snapshot()->trades->size(), 1u);
   EXPECT_TRUE(events_of<TradeDurable>(rig.engine.take_events()).empty());
+}
+
+// `acted` means an order was placed: a sell signal with nothing held places none.
+TEST(TradingEngine, ASellSignalWithNothingHeldIsNotActedOn) {
+  auto config = test_config();
+  config.autostart = false;
+  Rig rig({}, config);
+  feed(rig.engine, 0, 6);  // the golden cross on bar 5 passes while stopped: nothing bought
+  ASSERT_FALSE(rig.engine.start(std::nullopt, std::nullopt));
+  rig.engine.take_events();
+  drain(rig.journal);
+
+  feed(rig.engine, 7, 9);  // the death cross on bar 8 decides at 9:00
+  const auto entries = drain(rig.journal);
+  const auto logged = records_of<meridian::engine::SignalRecord>(entries);
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(logged[0].entry.signal.side, Side::sell);
+  EXPECT_FALSE(logged[0].entry.acted) << "a sell with nothing held placed no order";
+  EXPECT_TRUE(records_of<OrderRecord>(entries).empty());
+  const auto events = rig.engine.take_events();
+  const auto raised = events_of<SignalRaised>(events);
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_FALSE(raised[0].entry.acted);
+  const auto snap = rig.engine.make_snapshot();
+  EXPECT_EQ(snap->counters.orders, 0u);
+  ASSERT_FALSE(snap->signals->empty());
+  EXPECT_FALSE((*snap->signals)[snap->signals->size() - 1].acted);
+}
+
+// Clients see a signal before the order it placed, though the journal holds the order first.
+TEST(TradingEngine, ASignalIsPublishedBeforeTheOrderItPlaced) {
+  Rig rig;
+  feed(rig.engine, 0, 5);
+  rig.engine.take_events();
+  feed_tick(rig.engine, 0, 6, 0);  // closes bar 5: the golden cross buys
+  const auto events = rig.engine.take_events();
+  std::ptrdiff_t signal_at = -1, order_at = -1;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (std::holds_alternative<SignalRaised>(events[i]) && signal_at < 0) signal_at = static_cast<std::ptrdiff_t>(i);
+    if (std::holds_alternative<meridian::engine::OrderChanged>(events[i]) && order_at < 0)
+      order_at = static_cast<std::ptrdiff_t>(i);
+  }
+  ASSERT_GE(signal_at, 0);
+  ASSERT_GE(order_at, 0);
+  EXPECT_LT(signal_at, order_at);
+  EXPECT_TRUE(std::get<SignalRaised>(events[static_cast<std::size_t>(signal_at)]).entry.acted);
 }
 
 TEST(TradingEngine, DeathCrossSellsThePositionWithRealizedPnl) {
