@@ -82,7 +82,7 @@ std::optional<std::string> replay_dead_letter(const std::string& database_url, c
   if (!record) return error;
   // The portfolio row is locked like a journal batch does, so a running daemon's writer and
   // this replay do not interleave.
-  tx.exec_params0("SELECT 1 FROM portfolios WHERE id = $1 FOR UPDATE", letter.portfolio_id);
+  tx.exec_params("SELECT 1 FROM portfolios WHERE id = $1 FOR UPDATE", letter.portfolio_id);
   const auto* trade = std::get_if<engine::TradeRecord>(&*record);
   if (trade && !tx.exec_params("SELECT 1 FROM trades WHERE portfolio_id = $1 AND id > $2 LIMIT 1", letter.portfolio_id,
                                static_cast<long long>(trade->trade.id))

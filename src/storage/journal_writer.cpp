@@ -443,12 +443,15 @@ void JournalWriter::write_isolated(const std::vector<engine::JournalEntry>& batc
         storage_log()->error("journal record {} ({}) dead-lettered as {}: it depends on dead letter {}", entry.seq,
                              record_kind(entry.record), *letter, *parent);
       } else {
+        // A savepoint by hand: the failed statement's error leaves the transaction usable
+        // once rolled back to it (pqxx 6.4's subtransaction does not roll back on unwinding).
+        tx.exec0("SAVEPOINT journal_record");
         try {
-          pqxx::subtransaction sub(tx, "record");
-          apply_record(sub, instruments_, portfolio_id_, entry.record);
-          sub.commit();
+          apply_record(tx, instruments_, portfolio_id_, entry.record);
+          tx.exec0("RELEASE SAVEPOINT journal_record");
         } catch (const std::exception& e) {
           if (classify(e) == Failure::transient) throw;
+          tx.exec0("ROLLBACK TO SAVEPOINT journal_record");
           letter = insert_dead_letter(tx, portfolio_id_, entry, instruments_, e.what(), sqlstate_of(e), std::nullopt);
           storage_log()->error("journal record {} ({}) refused by the database, dead-lettered as {}: {}", entry.seq,
                                record_kind(entry.record), *letter, e.what());
