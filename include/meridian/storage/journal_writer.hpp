@@ -66,7 +66,7 @@ class JournalWriter {
   void run();
   void connect();
   bool write_batch(const std::vector<engine::JournalEntry>& batch);
-  // The batch record by record, each in a subtransaction: a refused record goes to the dead
+  // The batch record by record, each in a savepoint: a refused record goes to the dead
   // letters (with those that depend on it) and the rest commit. Throws on transient failure.
   void write_isolated(const std::vector<engine::JournalEntry>& batch);
   std::optional<std::int64_t> depends_on_dead(const engine::JournalRecord& record) const;
