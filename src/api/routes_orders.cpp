@@ -150,19 +150,35 @@ Checked<execution::OrderId> order_id(const Request& req) {
   return id;
 }
 
-// Runs an order command and answers with the order as it stands afterwards.
+// How long an order answer waits for its journal record to be durable before it answers
+// "durable": false (the database is down or far behind; a commit takes a few ms).
+constexpr auto kDurableWait = std::chrono::seconds(1);
+
+// Runs an order command and answers with the order as it stands afterwards, once the
+// journal records the command made are durable ("durable": true), or after kDurableWait
+// (or at once in memory-only mode) with "durable": false: a crash may then lose the order.
 void order_command(ApiContext& ctx, const Request& req, Reply reply,
                    std::function<engine::CommandResult(engine::TradingEngine&, engine::OrderTicket&)> fn,
                    std::string field, http::status created) {
   auto ticket = std::make_shared<engine::OrderTicket>();
+  auto seq = std::make_shared<std::uint64_t>(0);
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
-      ctx, [fn = std::move(fn), ticket](engine::TradingEngine& e) { return fn(e, *ticket); }, std::move(field),
-      [&ctx, ticket, answer = std::move(answer), created](std::optional<CommandFailure> failure) {
+      ctx,
+      [fn = std::move(fn), ticket, seq](engine::TradingEngine& e) {
+        auto result = fn(e, *ticket);
+        *seq = e.last_seq();
+        return result;
+      },
+      std::move(field),
+      [&ctx, ticket, seq, answer = std::move(answer), created](std::optional<CommandFailure> failure) mutable {
         if (failure) return answer.failure(*failure);
-        auto body = order_json(ticket->order, ctx.instruments, ctx.snapshot()->portfolio_id);
-        body["duplicate"] = ticket->duplicate;
-        answer.json(ticket->duplicate ? http::status::ok : created, body);
+        ctx.runner.after_durable(*seq, kDurableWait, [&ctx, ticket, answer = std::move(answer), created](bool durable) {
+          auto body = order_json(ticket->order, ctx.instruments, ctx.snapshot()->portfolio_id);
+          body["duplicate"] = ticket->duplicate;
+          body["durable"] = durable;
+          answer.json(ticket->duplicate ? http::status::ok : created, body);
+        });
       });
 }
 

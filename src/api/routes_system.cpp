@@ -21,8 +21,12 @@ void health(ApiContext& ctx, const Request& req, const Reply& reply) {
   const bool engine_ok = age_ms < 5000;
   // A database outage degrades (the engine trades on, the journal buffers); a dead feed
   // or a stuck engine makes the daemon unfit for traffic.
-  const char* overall =
-      !engine_ok || !feed.connected ? "down" : (std::string_view(db_status) == "down" ? "degraded" : "ok");
+  // Read-only (stored data unloadable) and dead-lettered journal records degrade too: the
+  // daemon answers, but not everything it holds is, or can be, durable.
+  const bool read_only = !ctx.recovery.read_only_reason.empty();
+  const char* overall = !engine_ok || !feed.connected                                                       ? "down"
+                        : std::string_view(db_status) == "down" || read_only || db.dead_letters_pending > 0 ? "degraded"
+                                                                                                            : "ok";
   // Why the daemon is not fit for traffic, first cause first (null when ok). Degraded is a
   // 503 too: trades made now are not durable, so clients and load balancers should know.
   std::string reason;
@@ -30,9 +34,15 @@ void health(ApiContext& ctx, const Request& req, const Reply& reply) {
     reason = "engine has not published a snapshot for " + std::to_string(age_ms) + " ms";
   else if (!feed.connected)
     reason = "market data feed is down";
+  else if (read_only)
+    reason = ctx.recovery.read_only_reason;
   else if (std::string_view(db_status) == "down")
     reason = "database unreachable (" + std::to_string(snap->counters.journal_backlog) +
              " journal records waiting): " + db.last_error;
+  else if (db.dead_letters_pending > 0)
+    // Short and without the database's text (that is in the log and GET /api/admin/dead-letters).
+    reason = std::to_string(db.dead_letters_pending) + " journal record" + (db.dead_letters_pending == 1 ? "" : "s") +
+             " dead-lettered (" + db.dead_letter_kinds + "): replay or discard with `meridiand journal dead-letters`";
   nlohmann::json body{
       {"status", overall},
       {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)},
@@ -45,6 +55,8 @@ void health(ApiContext& ctx, const Request& req, const Reply& reply) {
           {"connected", db.connected},
           {"commits", db.commits},
           {"failures", db.failures},
+          {"dead_letters", db.dead_letters_pending},
+          {"read_only", read_only},
           {"last_error", db.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(db.last_error)}}},
         {"feed", {{"status", feed.connected ? "ok" : "down"}, {"name", ctx.runner.feed_name()}, {"ticks", feed.ticks}}},
         {"engine",
@@ -69,7 +81,9 @@ nlohmann::json recovery_json(const storage::RecoverySummary& r) {
       {"standby_ms", r.standby_ms},
       {"writer_epoch", r.writer_epoch},
       {"reconciled", r.reconciled},
-      {"reconcile_detail", r.reconcile_detail.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reconcile_detail)}};
+      {"reconcile_detail", r.reconcile_detail.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reconcile_detail)},
+      {"dead_letters_pending", r.dead_letters_pending},
+      {"read_only", r.read_only_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.read_only_reason)}};
 }
 
 // Prometheus text exposition (version 0.0.4) of the counters operators alert on.
@@ -117,6 +131,10 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   metric("meridian_journal_records_total", "counter", "Journal records committed.", d(db.records));
   metric("meridian_journal_commits_total", "counter", "Journal transactions committed.", d(db.commits));
   metric("meridian_journal_failures_total", "counter", "Failed journal writes (retried).", d(db.failures));
+  metric("meridian_journal_dead_letters_total", "counter",
+         "Journal records the database refused, moved to the dead-letter table by this run.", d(db.dead_lettered));
+  metric("meridian_journal_dead_letters_pending", "gauge",
+         "Dead-lettered journal records awaiting replay or discard (alert when > 0).", d(db.dead_letters_pending));
   metric("meridian_database_up", "gauge", "1 when the journal's database connection is up.",
          db.enabled && (db.connected || db.failures == 0) ? 1.0 : 0.0);
   metric("meridian_cash", "gauge", "Portfolio cash.", snap->cash.to_double());
@@ -153,8 +171,10 @@ void add_system_routes(Router& router, ApiContext& ctx) {
                                      {{"state", engine::to_string(snap->session.state)},
                                       {"mode", engine::to_string(snap->mode)},
                                       {"symbols", ctx.instruments.size()}}},
+                                    {"read_only", !ctx.recovery.read_only_reason.empty()},
                                     {"journal",
                                      {{"backlog", snap->counters.journal_backlog},
+                                      {"dead_letters_pending", ctx.writer.health().dead_letters_pending},
                                       {"full", snap->counters.journal_full},
                                       {"entries_paused", snap->counters.entries_paused}}},
                                     {"recovery", recovery_json(ctx.recovery)}};

@@ -42,6 +42,10 @@ void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(eng
       case core::Errc::rejected:
         failure = {http::status::unprocessable_entity, "risk_denied", r->message, {{"message", r->message}}};
         break;
+      // Read-only mode, or the database behind: the code is the engine's reason (read_only, ...).
+      case core::Errc::unavailable:
+        failure = {http::status::service_unavailable, r->reason.empty() ? "unavailable" : r->reason, r->message};
+        break;
       default: failure = {http::status::conflict, "invalid_state", r->message}; break;
     }
     if (!r->field.empty()) failure.details["field"] = r->field;

@@ -9,6 +9,7 @@
 #include "meridian/api/request_guard.hpp"
 #include "meridian/app/data_cmd.hpp"
 #include "meridian/app/indicators_cmd.hpp"
+#include "meridian/app/journal_cmd.hpp"
 #include "meridian/app/secrets.hpp"
 #include "meridian/app/serve.hpp"
 #include "meridian/app/trading_config.hpp"
@@ -189,6 +190,11 @@ void add_options(CLI::App& app, Config& c) {
                  "Journal records buffered while the database is behind before new entries pause")
       ->envname("MERIDIAN_JOURNAL_BACKLOG_LIMIT")
       ->check(CLI::Range(100, 100'000'000));
+  app.add_option("--shutdown-grace-ms", c.shutdown_grace_ms,
+                 "On SIGTERM, how long to wait for the journal to make every record durable (keep it under "
+                 "systemd's TimeoutStopSec); records still unwritten then make the exit status 1")
+      ->envname("MERIDIAN_SHUTDOWN_GRACE_MS")
+      ->check(CLI::Range(0, 600'000));
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")
       ->envname("MERIDIAN_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -263,6 +269,7 @@ int run(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   indicators_cmd->add_option("--output", indicators_output, "Output CSV (default: stdout)");
   DataCommand data_cmd(app);
+  JournalCommand journal_cmd(app);
   app.require_subcommand(0, 1);
   (void)serve_cmd;
 
@@ -290,9 +297,9 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
-  if (data_cmd.parsed()) {
+  if (data_cmd.parsed() || journal_cmd.parsed()) {
     redact_secrets_in_logs(config_secrets(config));
-    return data_cmd.run(config);
+    return data_cmd.parsed() ? data_cmd.run(config) : journal_cmd.run(config);
   }
   setup_logging(config.log_level);
   redact_secrets_in_logs(config_secrets(config));  // before any logger is cloned from the default

@@ -164,7 +164,7 @@ int serve(const Config& config) {
     spdlog::error("configuration error: {}", e.what());
     return 2;
   }
-  const auto engine_cfg = engine_config(config);
+  auto engine_cfg = engine_config(config);
 
   engine::RecoveredState recovered;
   std::unique_ptr<storage::PortfolioLock> lock;
@@ -184,9 +184,19 @@ int serve(const Config& config) {
       storage::RecoveryOptions options;
       options.portfolio_id = kPortfolioId;
       options.initial_capital = engine_cfg.initial_capital;
-      auto report = storage::load_state(config.database_url, *instruments, options);
-      recovered = std::move(report.state);
-      recovery = report.summary;
+      try {
+        auto report = storage::load_state(config.database_url, *instruments, options);
+        recovered = std::move(report.state);
+        recovery = report.summary;
+      } catch (const storage::UnloadableState& e) {
+        // Recovery never refuses to start on a value it wrote itself: the daemon comes up
+        // read-only, shows what it can, and says why (issue 11 item 1).
+        spdlog::critical("stored data cannot be loaded, starting READ-ONLY (trading refused until repaired): {}",
+                         e.what());
+        recovery.read_only_reason =
+            "read-only: stored data cannot be loaded (" + std::string(e.what()).substr(0, 160) + ")";
+      }
+      recovery.from_database = true;
       recovery.standby_ms = standby_ms;
       recovery.writer_epoch = lock->epoch();
       spdlog::info(
@@ -200,6 +210,11 @@ int serve(const Config& config) {
       return 1;
     }
   }
+  const bool read_only = !recovery.read_only_reason.empty();
+  if (read_only) {
+    // Nothing trades and nothing is written: the stored state stays as it is for repair.
+    engine_cfg.autostart = false;
+  }
 
   engine::JournalQueue journal(1 << 16);
 
@@ -208,15 +223,18 @@ int serve(const Config& config) {
   runner_cfg.publish_interval = std::chrono::milliseconds(config.publish_interval_ms);
   runner_cfg.history_bars = static_cast<std::size_t>(config.history_bars);
   runner_cfg.paper = paper_config(config);
+  runner_cfg.durable_store = !config.database_url.empty() && !read_only;
+  runner_cfg.read_only_reason = recovery.read_only_reason;
   market::SimConfig sim;
   sim.seed = config.sim_seed;
   sim.time_step = std::chrono::milliseconds(config.sim_time_step_ms);
 
   engine::EngineRunner runner(io, *instruments, engine_cfg, runner_cfg, sim, journal, std::move(recovered),
                               std::move(feed));
-  storage::JournalWriter writer(config.database_url, journal, *instruments, kPortfolioId,
+  // Read-only: a memory-only writer, so the engine's records never touch the stored state.
+  storage::JournalWriter writer(read_only ? std::string() : config.database_url, journal, *instruments, kPortfolioId,
                                 [&runner](std::uint64_t seq) { runner.durable(seq); });
-  if (lock) {
+  if (lock && !read_only) {
     // Fenced: another daemon owns the portfolio now. Nothing this process holds in memory
     // was ever shown to a client (trades are visible only once durable), so it exits at
     // once, leaving the portfolio to the new owner; systemd may restart it as a standby.
@@ -273,7 +291,7 @@ int serve(const Config& config) {
     runner.shutdown();
     // Joining the writer blocks, so it happens off the I/O threads.
     shutdown_thread = std::thread([&] {
-      writer.join(std::chrono::seconds(3));
+      writer.join(std::chrono::milliseconds(config.shutdown_grace_ms));
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let closing frames go out
       io.stop();
     });
@@ -286,6 +304,16 @@ int serve(const Config& config) {
   if (shutdown_thread.joinable()) shutdown_thread.join();
   const auto h = writer.health();
   spdlog::info("stopped: {} journal records in {} commits", h.records, h.commits);
+  if (!h.stopped_cleanly && !h.fenced) {
+    // Never exit 0 with records unwritten: a supervisor (and an operator) must know.
+    spdlog::error(
+        "SHUTDOWN WITH UNWRITTEN JOURNAL RECORDS: {} records ({}) were not made durable within --shutdown-grace-ms={}"
+        " (and any the engine had not yet handed to the journal); they are lost. Last database error: {}",
+        h.unwritten, h.unwritten_kinds.empty() ? "-" : h.unwritten_kinds, config.shutdown_grace_ms,
+        h.last_error.empty() ? "-" : h.last_error);
+    spdlog::shutdown();
+    return 1;
+  }
   return 0;
 }
 

@@ -77,6 +77,8 @@ void EngineRunner::drain_journal() {
 void EngineRunner::command(std::function<CommandResult(TradingEngine&)> fn,
                            std::function<void(const CommandResult&)> done) {
   boost::asio::post(strand_, [this, fn = std::move(fn), done = std::move(done)] {
+    if (!config_.read_only_reason.empty())
+      return done(CommandError{core::Errc::unavailable, config_.read_only_reason, "read_only"});
     CommandResult result = fn(engine_);
     publish();
     done(result);
@@ -87,6 +89,33 @@ void EngineRunner::durable(std::uint64_t seq) {
   boost::asio::post(strand_, [this, seq] {
     engine_.on_durable(seq);
     publish();
+    durable_seq_ = std::max(durable_seq_, seq);
+    while (!durable_waiters_.empty() && durable_waiters_.front().seq <= durable_seq_) {
+      auto waiter = std::move(durable_waiters_.front());
+      durable_waiters_.pop_front();
+      // A timer that already fired has answered false and cleared `done`.
+      if (waiter.done) {
+        waiter.timer->cancel();
+        waiter.done(true);
+      }
+    }
+  });
+}
+
+void EngineRunner::after_durable(std::uint64_t seq, std::chrono::milliseconds wait, std::function<void(bool)> done) {
+  if (!config_.durable_store) return done(false);
+  if (seq <= durable_seq_) return done(true);
+  auto timer = std::make_shared<boost::asio::steady_timer>(strand_, wait);
+  durable_waiters_.push_back({seq, timer, std::move(done)});
+  timer->async_wait([this, seq](const boost::system::error_code& ec) {
+    if (ec) return;
+    for (auto& w : durable_waiters_)
+      if (w.seq == seq && w.done) {
+        auto answer = std::exchange(w.done, nullptr);
+        answer(false);
+        break;
+      }
+    while (!durable_waiters_.empty() && !durable_waiters_.front().done) durable_waiters_.pop_front();
   });
 }
 

@@ -62,7 +62,11 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
   next_signal_id_ = recovered.last_signal_id + 1;
   for (const auto& e : recovered.signals) signals_.push(e);
   next_trade_id_ = recovered.last_trade_id + 1;
-  next_order_id_ = recovered.last_order_id + 1;
+  next_order_id_ = std::max(recovered.last_order_id, recovered.order_id_floor) + 1;
+  if (recovered.order_id_reserved > 0) {
+    order_id_limit_ = order_id_requested_ = recovered.order_id_reserved;
+    order_id_block_ = std::max<std::uint64_t>(recovered.order_id_block, 2);
+  }
 
   if (recovered.session) {
     session_ = *recovered.session;
@@ -271,7 +275,7 @@ bool TradingEngine::act_on(Instance& instance, const strategies::Signal& signal)
   // Each instance trades its own holding: many strategies may share a symbol. One entry per
   // position, one exit at a time: a signal while an order of this instance for the symbol is
   // still working adds nothing.
-  if (has_working_order(strategy_id, signal.symbol)) return false;
+  if (has_working_order(strategy_id, signal.symbol) || order_ids_exhausted()) return false;
   const auto& position = instance.live.position(signal.symbol);
   execution::OrderRequest request;
   request.symbol = signal.symbol;
@@ -313,7 +317,28 @@ bool TradingEngine::act_on(Instance& instance, const strategies::Signal& signal)
   return true;
 }
 
+// Bracket legs take ids from the executor without a check: this many stay in hand for them.
+constexpr std::uint64_t kOrderIdsForLegs = 16;
+
+bool TradingEngine::order_ids_exhausted() const noexcept {
+  return order_id_limit_ != UINT64_MAX && next_order_id_ + kOrderIdsForLegs > order_id_limit_;
+}
+
+execution::OrderId TradingEngine::take_order_id() noexcept {
+  const auto id = next_order_id_++;
+  if (order_id_block_ && order_id_reservation_seq_ == 0 && next_order_id_ + order_id_block_ / 2 > order_id_limit_) {
+    order_id_requested_ = order_id_limit_ + order_id_block_;
+    append_journal(OrderIdReservation{order_id_requested_});
+    order_id_reservation_seq_ = last_seq();
+  }
+  return id;
+}
+
 void TradingEngine::on_durable(std::uint64_t seq) {
+  if (order_id_reservation_seq_ && seq >= order_id_reservation_seq_) {
+    order_id_limit_ = order_id_requested_;
+    order_id_reservation_seq_ = 0;
+  }
   if (seq > durable_seq_) {
     durable_seq_ = seq;
     update_backlog();

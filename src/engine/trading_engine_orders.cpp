@@ -147,7 +147,7 @@ std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request
     return denial;
   }
   execution::Order order;
-  order.id = next_order_id_++;
+  order.id = take_order_id();
   order.created = has_quote ? std::max(touch.ts, market_time_) : market_time_;
   if (request.tif == execution::TimeInForce::day) order.expires_at = day_end(request.symbol, order.created);
   order.request = std::move(request);
@@ -284,6 +284,9 @@ CommandResult TradingEngine::submit_order(execution::OrderRequest request, Order
                           "duplicate_client_order_id", "client_order_id"};
     }
   }
+  if (order_ids_exhausted())
+    return CommandError{core::Errc::unavailable, "no order id is durably reserved yet: the database is behind",
+                        "order_ids_unavailable", ""};
   // Manual orders open positions of the portfolio, not of a strategy.
   request.strategy_id = 0;
   const bool price_is_limit = request.type != execution::OrderType::market;
@@ -416,8 +419,11 @@ CommandResult TradingEngine::record_trade(const ManualTrade& m, OrderTicket& out
   // Market time, like every other fill: a replay or backtest keeps its own clock (and the risk
   // engine's day with it). Before any market data, the wall clock.
   const auto ts = market_time_ == core::Timestamp{} ? core::now() : market_time_;
+  if (order_ids_exhausted())
+    return CommandError{core::Errc::unavailable, "no order id is durably reserved yet: the database is behind",
+                        "order_ids_unavailable", ""};
   execution::Order order;
-  order.id = next_order_id_++;
+  order.id = take_order_id();
   order.request.symbol = m.symbol;
   order.request.side = m.side;
   order.request.quantity = m.quantity;

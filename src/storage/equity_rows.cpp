@@ -43,7 +43,7 @@ void EquityBatch::add(const engine::EquityRecord& r) {
   cash_.add_plain(r.cash.to_string());
 }
 
-void EquityBatch::flush(pqxx::work& tx, std::int64_t portfolio_id) {
+void EquityBatch::flush(pqxx::transaction_base& tx, std::int64_t portfolio_id) {
   if (at_.empty()) return;
   const auto at = at_.str();
   tx.exec_params0(kSamplesSql, portfolio_id, at, equity_.str(), cash_.str());

@@ -13,7 +13,7 @@ class EquityBatch {
   void add(const engine::EquityRecord& r);
   // Writes and forgets what was added; the days it touched get their performance row again
   // (equity and cash at the day's last sample, P&L against its first, the day's trades).
-  void flush(pqxx::work& tx, std::int64_t portfolio_id);
+  void flush(pqxx::transaction_base& tx, std::int64_t portfolio_id);
 
  private:
   PgArray at_, equity_, cash_;

@@ -2,15 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <pqxx/pqxx>
 #include <set>
 #include <tuple>
 
+#include "apply_record.hpp"
 #include "equity_rows.hpp"
 #include "meridian/strategies/signal_json.hpp"
 #include "order_batch.hpp"
 #include "pg_array.hpp"
 #include "pg_codec.hpp"
+#include "record_json.hpp"
 #include "session_codec.hpp"
 
 namespace meridian::storage {
@@ -30,9 +33,36 @@ constexpr std::size_t kMaxBatch = 1024;
 constexpr auto kBackoffMin = std::chrono::milliseconds(100);
 constexpr auto kBackoffMax = std::chrono::milliseconds(5000);
 
+constexpr auto kDeadLetterRefresh = std::chrono::seconds(5);
+
 std::shared_ptr<spdlog::logger> storage_log() {
   static auto log = spdlog::default_logger()->clone("storage");
   return log;
+}
+
+// What a failed write means. A record the database refuses for its data (SQLSTATE class 22
+// data exception, 23 integrity constraint, P0 raised by a trigger) fails the same way on
+// every retry: it is dead-lettered. Anything else (a lost connection, a server shutting down,
+// a deadlock, out of resources) may pass on a retry: the batch is retried with backoff.
+enum class Failure { transient, refused };
+
+Failure classify(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e))
+    return Failure::transient;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const auto state = sql->sqlstate();
+    const auto cls = state.substr(0, 2);
+    return cls == "22" || cls == "23" || cls == "P0" ? Failure::refused : Failure::transient;
+  }
+  // Not from the server: a record the writer cannot encode (a conversion error) fails the
+  // same way every time.
+  if (dynamic_cast<const pqxx::failure*>(&e)) return Failure::transient;
+  return Failure::refused;
+}
+
+std::string sqlstate_of(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return sql ? sql->sqlstate() : std::string();
 }
 
 // Trades, the positions they leave and the portfolio's cash, in one statement (each trade's
@@ -74,7 +104,7 @@ constexpr const char* kSignalsSql =
 // statement each, run as they are met; nothing else depends on their order.
 class BatchWriter {
  public:
-  BatchWriter(pqxx::work& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id)
+  BatchWriter(pqxx::transaction_base& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id)
       : tx_(tx), instruments_(instruments), portfolio_id_(portfolio_id), last_position_(instruments.size()) {}
 
   void operator()(const engine::TradeRecord& r) {
@@ -152,6 +182,11 @@ class BatchWriter {
     write_reset(tx_, portfolio_id_, r);
   }
 
+  void operator()(const engine::OrderIdReservation& r) const {
+    tx_.exec_params0("UPDATE portfolios SET order_id_reserved = GREATEST(order_id_reserved, $2) WHERE id = $1",
+                     portfolio_id_, static_cast<long long>(r.upto));
+  }
+
   void operator()(const engine::StopRecord&) const {}
 
   // The set-based statements for everything collected, which is then forgotten.
@@ -224,7 +259,7 @@ class BatchWriter {
     PgArray id, strategy, symbol, side, strength, price, reason, indicators, acted, ts, strategy_id;
   };
 
-  pqxx::work& tx_;
+  pqxx::transaction_base& tx_;
   const core::InstrumentTable& instruments_;
   std::int64_t portfolio_id_;
   TradeColumns trades_;
@@ -236,7 +271,47 @@ class BatchWriter {
   OrderBatch orders_;
   EquityBatch equity_;
 };
+// Throws Fenced when the portfolio's epoch moved on (FOR UPDATE: a takeover's epoch bump
+// waits for this batch, and this batch sees the bump).
+void check_epoch(pqxx::transaction_base& tx, std::int64_t portfolio_id, std::int64_t epoch) {
+  if (epoch == 0) return;
+  const auto current =
+      tx.exec_params1("SELECT writer_epoch FROM portfolios WHERE id = $1 FOR UPDATE", portfolio_id)[0].as<long long>();
+  if (current != epoch) throw Fenced{current};
+}
+
+std::int64_t insert_dead_letter(pqxx::transaction_base& tx, std::int64_t portfolio_id,
+                                const engine::JournalEntry& entry, const core::InstrumentTable& instruments,
+                                const std::string& error, const std::string& sqlstate,
+                                std::optional<std::int64_t> depends_on) {
+  return tx
+      .exec_params1(
+          "INSERT INTO journal_dead_letters (portfolio_id, kind, journal_seq, payload, error, sqlstate, depends_on)"
+          " VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) RETURNING id",
+          portfolio_id, std::string(record_kind(entry.record)), static_cast<long long>(entry.seq),
+          record_payload(entry.record, instruments).dump(), error,
+          sqlstate.empty() ? std::nullopt : std::optional(sqlstate), depends_on)[0]
+      .as<long long>();
+}
+
+// "3 trade, 1 order": how many records of each kind.
+std::string count_kinds(const std::vector<engine::JournalEntry>& entries) {
+  std::map<std::string_view, std::size_t> counts;
+  for (const auto& e : entries)
+    if (!std::holds_alternative<engine::StopRecord>(e.record)) ++counts[record_kind(e.record)];
+  std::string out;
+  for (const auto& [kind, n] : counts) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(kind);
+  return out;
+}
+
 }  // namespace
+
+void apply_record(pqxx::transaction_base& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id,
+                  const engine::JournalRecord& record) {
+  BatchWriter writer(tx, instruments, portfolio_id);
+  std::visit(writer, record);
+  writer.flush();
+}
 
 JournalWriter::JournalWriter(std::string database_url, engine::JournalQueue& queue,
                              const core::InstrumentTable& instruments, std::int64_t portfolio_id, Ack ack)
@@ -277,9 +352,22 @@ WriterHealth JournalWriter::health() const {
   h.failures = failures_.load();
   h.acked_seq = acked_.load();
   h.fenced = fenced_.load();
+  h.dead_lettered = dead_lettered_.load();
+  h.unwritten = unwritten_.load();
+  h.stopped_cleanly = stopped_cleanly_.load();
   std::lock_guard lock(error_mutex_);
   h.last_error = last_error_;
+  h.unwritten_kinds = unwritten_kinds_;
+  h.dead_letters_pending = pending_.size();
+  std::set<std::string> kinds;
+  for (const auto& d : pending_) kinds.insert(d.kind);
+  for (const auto& k : kinds) h.dead_letter_kinds += (h.dead_letter_kinds.empty() ? "" : ", ") + k;
   return h;
+}
+
+std::vector<DeadLetter> JournalWriter::dead_letters() const {
+  std::lock_guard lock(error_mutex_);
+  return pending_;
 }
 
 void JournalWriter::set_error(std::string message) {
@@ -298,26 +386,114 @@ void JournalWriter::set_fencing(std::int64_t epoch, std::function<void()> on_fen
   on_fenced_ = std::move(on_fenced);
 }
 
+void JournalWriter::connect() {
+  if (conn_) return;
+  conn_ = std::make_unique<Connection>(url_);
+  connected_ = true;
+  storage_log()->info("journal connected to PostgreSQL");
+  refresh_dead_letters();
+}
+
+std::optional<std::int64_t> JournalWriter::depends_on_dead(const engine::JournalRecord& record) const {
+  if (dead_orders_.empty()) return std::nullopt;
+  auto dead = [this](std::uint64_t order) -> std::optional<std::int64_t> {
+    const auto it = dead_orders_.find(order);
+    return it == dead_orders_.end() ? std::nullopt : std::optional(it->second);
+  };
+  if (const auto* t = std::get_if<engine::TradeRecord>(&record)) return dead(t->trade.order_id);
+  if (const auto* o = std::get_if<engine::OrderRecord>(&record)) {
+    if (auto d = dead(o->order.id)) return d;
+    if (o->order.parent_id) return dead(o->order.parent_id);
+  }
+  return std::nullopt;
+}
+
 bool JournalWriter::write_batch(const std::vector<engine::JournalEntry>& batch) {
   if (url_.empty()) return true;
-  if (!conn_) {
-    conn_ = std::make_unique<Connection>(url_);
-    connected_ = true;
-    storage_log()->info("journal connected to PostgreSQL");
-  }
+  connect();
+  for (const auto& entry : batch)
+    if (depends_on_dead(entry.record)) {
+      write_isolated(batch);
+      return true;
+    }
   pqxx::work tx(conn_->conn);
-  if (epoch_ != 0) {
-    // FOR UPDATE: a takeover's epoch bump waits for this batch, and this batch sees the bump.
-    const auto current =
-        tx.exec_params1("SELECT writer_epoch FROM portfolios WHERE id = $1 FOR UPDATE", portfolio_id_)[0]
-            .as<long long>();
-    if (current != epoch_) throw Fenced(current);
-  }
+  check_epoch(tx, portfolio_id_, epoch_);
   BatchWriter writer(tx, instruments_, portfolio_id_);
   for (const auto& entry : batch) std::visit(writer, entry.record);
   writer.flush();
   tx.commit();
   return true;
+}
+
+void JournalWriter::write_isolated(const std::vector<engine::JournalEntry>& batch) {
+  connect();
+  pqxx::work tx(conn_->conn);
+  check_epoch(tx, portfolio_id_, epoch_);
+  // Dead orders found in this batch stay in dead_orders_ only if it commits.
+  auto dead_orders = dead_orders_;
+  std::uint64_t lettered = 0;
+  try {
+    for (const auto& entry : batch) {
+      if (std::holds_alternative<engine::StopRecord>(entry.record)) continue;
+      std::optional<std::int64_t> letter;
+      if (const auto parent = depends_on_dead(entry.record)) {
+        letter =
+            insert_dead_letter(tx, portfolio_id_, entry, instruments_,
+                               "depends on dead letter " + std::to_string(*parent) + " (the same order)", "", parent);
+        storage_log()->error("journal record {} ({}) dead-lettered as {}: it depends on dead letter {}", entry.seq,
+                             record_kind(entry.record), *letter, *parent);
+      } else {
+        // A savepoint by hand: the failed statement's error leaves the transaction usable
+        // once rolled back to it (pqxx 6.4's subtransaction does not roll back on unwinding).
+        tx.exec0("SAVEPOINT journal_record");
+        try {
+          apply_record(tx, instruments_, portfolio_id_, entry.record);
+          tx.exec0("RELEASE SAVEPOINT journal_record");
+        } catch (const std::exception& e) {
+          if (classify(e) == Failure::transient) throw;
+          tx.exec0("ROLLBACK TO SAVEPOINT journal_record");
+          letter = insert_dead_letter(tx, portfolio_id_, entry, instruments_, e.what(), sqlstate_of(e), std::nullopt);
+          storage_log()->error("journal record {} ({}) refused by the database, dead-lettered as {}: {}", entry.seq,
+                               record_kind(entry.record), *letter, e.what());
+        }
+      }
+      if (!letter) continue;
+      ++lettered;
+      if (const auto* o = std::get_if<engine::OrderRecord>(&entry.record)) dead_orders_.emplace(o->order.id, *letter);
+    }
+    tx.commit();
+  } catch (...) {
+    dead_orders_ = std::move(dead_orders);
+    throw;
+  }
+  dead_lettered_.fetch_add(lettered, std::memory_order_relaxed);
+  if (lettered) refresh_dead_letters();
+}
+
+void JournalWriter::refresh_dead_letters() {
+  dead_letters_read_ = std::chrono::steady_clock::now();
+  try {
+    auto pending = list_dead_letters(url_, portfolio_id_, true);
+    std::lock_guard lock(error_mutex_);
+    pending_ = std::move(pending);
+  } catch (const std::exception& e) {
+    storage_log()->warn("cannot read the journal's dead letters: {}", e.what());
+  }
+}
+
+void JournalWriter::give_up(std::vector<engine::JournalEntry>& batch) {
+  // Everything still in the ring joins the batch, so the count and kinds are complete.
+  while (auto entry = queue_.try_pop()) batch.push_back(std::move(*entry));
+  const auto kinds = count_kinds(batch);
+  std::uint64_t n = 0;
+  for (const auto& e : batch)
+    if (!std::holds_alternative<engine::StopRecord>(e.record)) ++n;
+  unwritten_ = n;
+  {
+    std::lock_guard lock(error_mutex_);
+    unwritten_kinds_ = kinds;
+  }
+  storage_log()->error("journal gave up with {} records unwritten ({}): they are lost", n, kinds.empty() ? "-" : kinds);
 }
 
 void JournalWriter::run() {
@@ -340,7 +516,18 @@ void JournalWriter::run() {
       }
     }
     try {
-      write_batch(batch);
+      try {
+        write_batch(batch);
+      } catch (const Fenced&) {
+        throw;
+      } catch (const std::exception& e) {
+        // A refused record: the batch again record by record, so the refused ones go to the
+        // dead letters and the rest commit. Transient failures keep the batch and retry.
+        if (classify(e) != Failure::refused || !conn_) throw;
+        storage_log()->warn("journal batch of {} records refused ({}): writing it record by record", batch.size(),
+                            sqlstate_of(e));
+        write_isolated(batch);
+      }
       commits_.fetch_add(1, std::memory_order_relaxed);
       records_.fetch_add(batch.size(), std::memory_order_relaxed);
       acked_ = batch.back().seq;
@@ -348,6 +535,14 @@ void JournalWriter::run() {
       stop_committed = std::holds_alternative<engine::StopRecord>(batch.back().record);
       batch.clear();
       backoff = kBackoffMin;
+      bool any_pending = false;
+      {
+        std::lock_guard lock(error_mutex_);
+        any_pending = !pending_.empty();
+      }
+      // An operator may replay or discard them from another process.
+      if (any_pending && std::chrono::steady_clock::now() - dead_letters_read_ >= kDeadLetterRefresh)
+        refresh_dead_letters();
     } catch (const Fenced& f) {
       fenced_ = true;
       storage_log()->critical(
@@ -358,20 +553,21 @@ void JournalWriter::run() {
       if (on_fenced_) on_fenced_();
       break;
     } catch (const std::exception& e) {
-      // Connection loss and SQL errors alike: drop the connection, keep the batch, retry.
+      // Connection loss and other transient failures: drop the connection, keep the batch, retry.
       failures_.fetch_add(1, std::memory_order_relaxed);
       if (connected_ || failures_ == 1) storage_log()->error("journal write failed, retrying: {}", e.what());
       set_error(e.what());
       conn_.reset();
       connected_ = false;
       if (give_up_) {
-        storage_log()->error("journal gave up with {} records unwritten", batch.size() + queue_.size());
+        give_up(batch);
         break;
       }
       sleep_backoff(backoff);
       backoff = std::min(backoff * 2, kBackoffMax);
     }
   }
+  stopped_cleanly_ = stop_committed;
   finished_ = true;
 }
 

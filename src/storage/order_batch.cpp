@@ -69,7 +69,8 @@ void add_time(PgArray& column, core::Timestamp t) {
 
 }  // namespace
 
-void OrderBatch::flush(pqxx::work& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id) {
+void OrderBatch::flush(pqxx::transaction_base& tx, const core::InstrumentTable& instruments,
+                       std::int64_t portfolio_id) {
   if (records_.empty()) return;
   PgArray id, symbol, side, type, quantity, status, created, updated, limit_price, stop_price, tif, client_id,
       parent_id, trail_amount, trail_percent, filled, average, reason, strategy_id, oco_id, eligible, expires, fees,
@@ -175,7 +176,7 @@ risk::RiskMemory decode_risk_memory(std::string_view state, std::string_view jso
   return m;
 }
 
-void write_risk(pqxx::work& tx, std::int64_t portfolio_id, const engine::RiskRecord& record) {
+void write_risk(pqxx::transaction_base& tx, std::int64_t portfolio_id, const engine::RiskRecord& record) {
   const auto& l = record.limits;
   auto money = [](core::Money m) { return m.raw() > 0 ? std::optional(m.to_string()) : std::nullopt; };
   auto count = [](std::uint32_t n) { return n > 0 ? std::optional(static_cast<long long>(n)) : std::nullopt; };
@@ -197,7 +198,7 @@ void write_risk(pqxx::work& tx, std::int64_t portfolio_id, const engine::RiskRec
       std::string(risk::to_string(record.memory.state)), encode_risk_memory(record.memory));
 }
 
-void write_reset(pqxx::work& tx, std::int64_t portfolio_id, const engine::ResetRecord& record) {
+void write_reset(pqxx::transaction_base& tx, std::int64_t portfolio_id, const engine::ResetRecord& record) {
   tx.exec_params0("DELETE FROM order_events WHERE order_id IN (SELECT id FROM orders WHERE portfolio_id = $1)",
                   portfolio_id);
   tx.exec_params0("DELETE FROM trades WHERE portfolio_id = $1", portfolio_id);

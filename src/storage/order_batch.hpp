@@ -15,7 +15,7 @@ class OrderBatch {
   void add(const engine::OrderRecord& record) { records_.push_back(&record); }
   bool empty() const noexcept { return records_.empty(); }
   // Writes and forgets what was added. Orders go in before the trades that refer to them.
-  void flush(pqxx::work& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id);
+  void flush(pqxx::transaction_base& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id);
 
  private:
   std::vector<const engine::OrderRecord*> records_;
@@ -26,9 +26,9 @@ std::string encode_risk_memory(const risk::RiskMemory& m);
 risk::RiskMemory decode_risk_memory(std::string_view state, std::string_view json);
 
 // The portfolio's risk limits and state (risk_limits row).
-void write_risk(pqxx::work& tx, std::int64_t portfolio_id, const engine::RiskRecord& record);
+void write_risk(pqxx::transaction_base& tx, std::int64_t portfolio_id, const engine::RiskRecord& record);
 // POST /api/trading/reset: the portfolio's orders, trades, positions and equity samples go;
 // its cash is set back.
-void write_reset(pqxx::work& tx, std::int64_t portfolio_id, const engine::ResetRecord& record);
+void write_reset(pqxx::transaction_base& tx, std::int64_t portfolio_id, const engine::ResetRecord& record);
 
 }  // namespace meridian::storage

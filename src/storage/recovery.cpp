@@ -166,8 +166,9 @@ void load_instances(pqxx::work& tx, const core::InstrumentTable& instruments, st
 
 }  // namespace
 
-RecoveryReport load_state(const std::string& database_url, const core::InstrumentTable& instruments,
-                          const RecoveryOptions& options) {
+namespace {
+RecoveryReport load(const std::string& database_url, const core::InstrumentTable& instruments,
+                    const RecoveryOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   pqxx::connection conn(database_url);
   pqxx::work tx(conn);
@@ -265,6 +266,24 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
       tx.exec("SELECT COALESCE((SELECT max(id) FROM trades), 0) AS t, COALESCE((SELECT max(id) FROM orders), 0) AS o");
   s.last_trade_id = maxes[0]["t"].as<unsigned long long>();
   s.last_order_id = maxes[0]["o"].as<unsigned long long>();
+  // The start's reservation, durable with this transaction before any id is handed out: ids
+  // begin above every id any earlier run could have handed out (its reservation).
+  auto reserved = tx.exec_params1(
+      "UPDATE portfolios SET order_id_reserved = GREATEST(order_id_reserved, $2) + $3 WHERE id = $1"
+      " RETURNING order_id_reserved - $3 AS floor, order_id_reserved",
+      options.portfolio_id, static_cast<long long>(s.last_order_id), static_cast<long long>(options.order_id_block));
+  s.order_id_floor = reserved["floor"].as<unsigned long long>();
+  s.order_id_reserved = reserved["order_id_reserved"].as<unsigned long long>();
+  s.order_id_block = options.order_id_block;
+
+  for (const auto& r : tx.exec_params("SELECT kind, count(*) AS n FROM journal_dead_letters WHERE portfolio_id = $1"
+                                      " AND state = 'pending' GROUP BY kind ORDER BY kind",
+                                      options.portfolio_id)) {
+    const auto n = r["n"].as<unsigned long long>();
+    report.summary.dead_letters_pending += n;
+    auto& d = report.summary.dead_letters_detail;
+    d += (d.empty() ? "" : ", ") + std::to_string(n) + " " + r["kind"].c_str();
+  }
 
   auto sessions = tx.exec_params(
       "SELECT state, params::text AS params, array_to_string(symbols, ',') AS symbols, "
@@ -311,9 +330,33 @@ RecoveryReport load_state(const std::string& database_url, const core::Instrumen
   sum.instances = s.instances.size();
   sum.session = s.session ? std::string(engine::to_string(s.session->state)) : "new";
   sum.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (sum.dead_letters_pending) {
+    // What reconciliation cannot see: records the database refused, not in the tables yet.
+    const auto pending = std::to_string(sum.dead_letters_pending) + " dead-lettered journal records pending (" +
+                         sum.dead_letters_detail + ")";
+    sum.reconcile_detail = sum.reconcile_detail.empty() ? pending : sum.reconcile_detail + "; " + pending;
+    spdlog::error("recovery: {}: see `meridiand journal dead-letters list`", pending);
+  }
   if (!report.summary.reconciled)
     spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.summary.reconcile_detail);
   return report;
+}
+}  // namespace
+
+RecoveryReport load_state(const std::string& database_url, const core::InstrumentTable& instruments,
+                          const RecoveryOptions& options) {
+  try {
+    return load(database_url, instruments, options);
+  } catch (const pqxx::broken_connection&) {
+    throw;
+  } catch (const pqxx::sql_error&) {
+    throw;
+  } catch (const UnloadableState&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A conversion of a stored value (pg::fixed, pqxx's as<>): the data, not the database.
+    throw UnloadableState(e.what());
+  }
 }
 
 }  // namespace meridian::storage

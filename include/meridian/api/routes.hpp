@@ -13,6 +13,7 @@ void add_strategy_routes(Router& router, ApiContext& ctx);
 void add_order_routes(Router& router, ApiContext& ctx);
 void add_portfolio_routes(Router& router, ApiContext& ctx);
 void add_risk_routes(Router& router, ApiContext& ctx);
+void add_admin_routes(Router& router, ApiContext& ctx);
 
 // Every route of the daemon, in one table.
 inline void add_all_routes(Router& router, ApiContext& ctx) {
@@ -24,6 +25,7 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_order_routes(router, ctx);
   add_portfolio_routes(router, ctx);
   add_risk_routes(router, ctx);
+  add_admin_routes(router, ctx);
 }
 
 }  // namespace meridian::api

@@ -86,6 +86,9 @@ struct Config {
   // Beyond the journal ring: records the engine keeps while the database is behind. Past
   // this, new entries pause (nothing is dropped); exits and bars still go through.
   int journal_backlog_limit = 1'000'000;
+  // SIGTERM: the journal's bounded drain; under deploy/meridiand.service's TimeoutStopSec
+  // (10 s), leaving time to close connections before systemd would SIGKILL.
+  int shutdown_grace_ms = 8'000;
   std::string log_level = "info";
 };
 

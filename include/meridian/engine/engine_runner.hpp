@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -23,6 +24,11 @@ struct RunnerConfig {
   std::chrono::milliseconds tick_interval{1000};
   std::size_t history_bars = 200;  // generated on a first start to warm every indicator
   execution::PaperConfig paper{};  // fees, slippage, participation and latency of paper fills
+  // False in memory-only mode: nothing is ever durable, so after_durable answers false at once.
+  bool durable_store = false;
+  // Non-empty: stored data could not be loaded and the daemon runs read-only. Every command
+  // is refused with Errc::unavailable, reason "read_only", and this message.
+  std::string read_only_reason;
 };
 
 class EngineRunner {
@@ -48,6 +54,11 @@ class EngineRunner {
   void command(std::function<CommandResult(TradingEngine&)> fn, std::function<void(const CommandResult&)> done);
   // Any thread (the journal writer): records up to `seq` are durable.
   void durable(std::uint64_t seq);
+  // Engine strand only (e.g. in a command's `done`): calls `done(true)` on the strand once
+  // journal record `seq` is durable, or `done(false)` after `wait` (the database is behind
+  // or down), or at once in memory-only mode. An order answer uses it to say whether the
+  // order it acknowledges survives a crash.
+  void after_durable(std::uint64_t seq, std::chrono::milliseconds wait, std::function<void(bool durable)> done);
   market::FeedHealth feed_health() const noexcept { return feed_->health(); }
   std::string_view feed_name() const noexcept { return feed_->name(); }
 
@@ -69,6 +80,13 @@ class EngineRunner {
   SnapshotStore store_;
   EventBus bus_;
   bool stopping_ = false;
+  std::uint64_t durable_seq_ = 0;  // strand only
+  struct DurableWaiter {
+    std::uint64_t seq;
+    std::shared_ptr<boost::asio::steady_timer> timer;
+    std::function<void(bool)> done;
+  };
+  std::deque<DurableWaiter> durable_waiters_;  // strand only; in seq order
 };
 
 }  // namespace meridian::engine

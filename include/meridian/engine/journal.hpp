@@ -55,11 +55,18 @@ struct ResetRecord {
   core::Money cash{};
 };
 
+// Raises the portfolio's order-id high-water mark (portfolios.order_id_reserved) to `upto`:
+// the engine hands out order ids only up to a mark that is durable, so an id given to a
+// client is never given again after a crash (issue 11 item 5).
+struct OrderIdReservation {
+  std::uint64_t upto = 0;
+};
+
 // Asks the writer to commit everything before it and then exit.
 struct StopRecord {};
 
 using JournalRecord = std::variant<TradeRecord, BarRecord, SignalRecord, SessionRecord, InstanceRecord, InstanceDeleted,
-                                   OrderRecord, RiskRecord, EquityRecord, ResetRecord, StopRecord>;
+                                   OrderRecord, RiskRecord, EquityRecord, ResetRecord, OrderIdReservation, StopRecord>;
 
 struct JournalEntry {
   std::uint64_t seq = 0;

@@ -22,6 +22,13 @@ struct RecoveredState {
   std::uint64_t trades_total = 0;
   std::uint64_t last_trade_id = 0;
   std::uint64_t last_order_id = 0;
+  // Durable order-id reservation (issue 11 item 5): ids up to order_id_reserved are the
+  // engine's to hand out, starting above order_id_floor (the previous run's reservation, so
+  // no id a crashed run handed out is given again); it journals a new block of order_id_block
+  // before these run out. 0: no reservation (memory-only mode, tests): ids are unbounded.
+  std::uint64_t order_id_floor = 0;
+  std::uint64_t order_id_reserved = 0;
+  std::uint64_t order_id_block = 0;
   std::optional<SessionRecord> session;
   std::vector<core::Bar> bars;  // recent 1m bars, oldest first
   // Stored 5m..1d bars that end before each symbol's first recent 1m bar, oldest first.

@@ -94,8 +94,11 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   void on_order(const execution::Order& order) override;
   void on_fill(const execution::Order& order, const execution::Fill& fill) override;
   core::Quantity reducible(const execution::Order& order) const noexcept override;
-  execution::OrderId allocate_order_id() noexcept override { return next_order_id_++; }
+  execution::OrderId allocate_order_id() noexcept override { return take_order_id(); }
   bool can_settle(const execution::Fill& fill) const noexcept override;
+  // True while no new order may be placed: every reserved order id is used and the database
+  // has not yet made the next reservation durable (RecoveredState::order_id_reserved).
+  bool order_ids_exhausted() const noexcept;
 
   // Orders from outside the strategies (REST). A request passes validation and the
   // portfolio's risk checks, then goes to the executor; a client_order_id seen before returns
@@ -167,6 +170,8 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   bool has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept;
   // Risk-checks and sends an order; the denial, or nullopt once the executor has it.
   std::optional<risk::Denial> place(execution::OrderRequest request, bool price_is_limit);
+  // The next order id; journals the next reservation block when half of this one is used.
+  execution::OrderId take_order_id() noexcept;
   // The portfolio for a risk check; `replacing` is an order whose own commitment is left out.
   risk::PortfolioView portfolio_view(core::SymbolId symbol, core::Price price,
                                      execution::OrderId replacing = 0) const noexcept;
@@ -249,6 +254,12 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   std::uint64_t trades_total_ = 0;
   std::uint64_t next_trade_id_ = 1;
   std::uint64_t next_order_id_ = 1;
+  // Order ids up to order_id_limit_ are durably reserved; order_id_requested_ is the
+  // reservation journalled at order_id_reservation_seq_ (0: none in flight).
+  std::uint64_t order_id_limit_ = UINT64_MAX;
+  std::uint64_t order_id_requested_ = 0;
+  std::uint64_t order_id_reservation_seq_ = 0;
+  std::uint64_t order_id_block_ = 0;
   std::uint64_t next_seq_ = 1;
   std::uint64_t durable_seq_ = 0;  // the writer's latest acknowledgement
   std::deque<JournalEntry> overflow_;

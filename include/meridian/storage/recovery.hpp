@@ -1,6 +1,7 @@
 #pragma once
 // Loads what the engine resumes from: portfolio cash, positions, recent trades, the last
 // session and recent bars. Creates the default user and portfolio on a first start.
+#include <stdexcept>
 #include <string>
 
 #include "meridian/core/instrument.hpp"
@@ -14,6 +15,8 @@ struct RecoveryOptions {
   std::size_t bars_per_symbol = 2000;
   std::size_t bars_per_series = 5000;  // stored 5m..1d bars per symbol and timeframe
   std::size_t trades = 10'000;
+  // Order ids reserved durably at start (and per later block): RecoveredState::order_id_*.
+  std::uint64_t order_id_block = 100'000;
 };
 
 // What a start recovered, for the log and GET /api/status (no state, cheap to copy).
@@ -29,6 +32,14 @@ struct RecoverySummary {
   // False when the stored cash/positions differ from a replay of the trade log.
   bool reconciled = true;
   std::string reconcile_detail;
+  // Journal records the database refused and an operator has not yet replayed or discarded
+  // (storage/dead_letters.hpp): "2 trade, 1 order". The ledger differs from the trade log by
+  // exactly these until they are resolved.
+  std::uint64_t dead_letters_pending = 0;
+  std::string dead_letters_detail;
+  // Set by serve when stored data could not be loaded: the daemon runs read-only (trading
+  // commands refused with 503 read_only, GETs answered, /health degraded with this reason).
+  std::string read_only_reason;
   // Filled in by serve: time spent as a hot standby and the fencing epoch taken.
   double standby_ms = 0;
   std::int64_t writer_epoch = 0;
@@ -39,7 +50,14 @@ struct RecoveryReport {
   RecoverySummary summary;
 };
 
-// Throws on connection or query failure (start-up).
+// Stored data this binary cannot load (a value that does not fit the ledger, a bad row): the
+// daemon starts read-only rather than not at all (issue 11 item 1). what() names the column.
+struct UnloadableState : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Throws UnloadableState for stored data it cannot load; anything else (connection or query
+// failure) as it comes (start-up fails).
 RecoveryReport load_state(const std::string& database_url, const core::InstrumentTable& instruments,
                           const RecoveryOptions& options);
 
