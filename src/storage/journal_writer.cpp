@@ -311,7 +311,7 @@ bool JournalWriter::write_batch(const std::vector<engine::JournalEntry>& batch) 
     const auto current =
         tx.exec_params1("SELECT writer_epoch FROM portfolios WHERE id = $1 FOR UPDATE", portfolio_id_)[0]
             .as<long long>();
-    if (current != epoch_) throw Fenced(current);
+    if (current != epoch_) throw Fenced{current};
   }
   BatchWriter writer(tx, instruments_, portfolio_id_);
   for (const auto& entry : batch) std::visit(writer, entry.record);
