@@ -132,11 +132,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::istringstream in{std::string(content)};
   const auto result = market::parse_csv_bars(in, "fuzz.csv", options);
 
-  if (result.format == market::CsvFormat::automatic) fail("the format used is never automatic");
   if (!result.error.empty()) {
     if (!result.bars.empty()) fail("a refused file has bars");
-  } else if (result.rows != result.bars.size() + result.bad.total()) {
-    fail("a data row is neither a bar nor a counted bad row");
+  } else {
+    if (result.format == market::CsvFormat::automatic) fail("the format used is never automatic");
+    if (result.rows != result.bars.size() + result.bad.total()) fail("a data row is neither a bar nor a bad row");
   }
   for (std::size_t i = 0; i < result.bars.size(); ++i) {
     const auto& bar = result.bars[i];
