@@ -22,13 +22,22 @@ inline core::Timestamp fuzz_clock() {
   return core::from_epoch_ms(1'767'625'200'000);
 }
 
+// The daemon's defaults, with short in-memory histories: building a daemon per input that
+// changed state must stay cheap, and the histories' size is not what is fuzzed.
+inline engine::EngineConfig engine_config() {
+  engine::EngineConfig config;
+  config.bars_in_memory = 64;
+  config.trades_in_memory = 64;
+  return config;
+}
+
 struct FakeDaemon {
   boost::asio::io_context io;
   core::InstrumentTable instruments{core::default_instruments()};
-  engine::JournalQueue journal{1 << 14};
+  engine::JournalQueue journal{256};  // nothing drains it: records beyond wait in the engine
   engine::EngineRunner runner{io,
                               instruments,
-                              engine::EngineConfig{},
+                              engine_config(),
                               engine::RunnerConfig{.history_bars = 0},
                               market::SimConfig{},
                               journal,
