@@ -38,6 +38,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Any thread.
   void close(boost::beast::websocket::close_code code, std::string reason);
   std::uint64_t id() const noexcept { return id_; }
+  // One text message from the client, as read from the socket. Public for fuzz/ws_fuzz.cpp,
+  // which drives it on a session whose socket never opened.
+  void on_message(std::string_view text);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -55,7 +58,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void on_accept(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
-  void on_message(std::string_view text);
   void enqueue(Outgoing out);
   // The queued message `out` replaces: the newest with its key, unless it is on the wire or a
   // message of its symbol that does not coalesce was queued after it. Constant time, so a

@@ -26,7 +26,6 @@ EngineRunner::EngineRunner(boost::asio::io_context& io, const core::InstrumentTa
                            EngineConfig engine_config, RunnerConfig runner_config, market::SimConfig sim_config,
                            JournalQueue& journal, RecoveredState recovered, FeedFactory make_feed)
     : strand_(boost::asio::make_strand(io)),
-      instruments_(instruments),
       config_(runner_config),
       first_start_(recovered.bars.empty()),
       executor_(runner_config.paper, instruments),

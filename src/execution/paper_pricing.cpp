@@ -11,8 +11,6 @@ namespace {
 
 // Open orders a book holds before its vector grows: growth happens on submit, never per tick.
 constexpr std::size_t kReservedOrders = 256;
-// Weight of the newest trading tick in the recent-volume average (about the last 20 ticks).
-constexpr double kVolumeAlpha = 0.1;
 
 // Basis points (and percentages) enter exact arithmetic as integers of a millionth.
 std::int64_t millionths(double v) noexcept {

@@ -104,6 +104,10 @@ std::variant<Layout, std::string_view> layout_from_header(const Fields& f) {
   return Layout{pos[1], pos[2], pos[3], pos[4], pos[5], pos[6], std::min(f.count, kMaxFields)};
 }
 
+// A Timestamp counts int64 nanoseconds (to the year 2262): a later time is not a time, never a
+// wrapped one (found by fuzz/csv_bars_fuzz). 9e9 s, as the venue parsers' 9e12 ms.
+constexpr std::int64_t kMaxBarSeconds = 9'000'000'000;
+
 // Epoch seconds, milliseconds, microseconds or nanoseconds told apart by magnitude (1e11 s is
 // the year 5138, 1e11 ms is 1973), decimal seconds ("1700000000.5"), or ISO-8601 UTC.
 std::optional<core::Timestamp> parse_bar_time(std::string_view s) {
@@ -112,16 +116,16 @@ std::optional<core::Timestamp> parse_bar_time(std::string_view s) {
     std::int64_t v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || end != s.data() + s.size() || v <= 0) return std::nullopt;
-    using namespace std::chrono;
-    if (v < 100'000'000'000LL) return core::Timestamp(seconds(v));
-    if (v < 100'000'000'000'000LL) return core::Timestamp(milliseconds(v));
-    if (v < 100'000'000'000'000'000LL) return core::Timestamp(microseconds(v));
-    return core::Timestamp(nanoseconds(v));
+    const std::int64_t ns_per_unit = v < 100'000'000'000LL           ? 1'000'000'000
+                                     : v < 100'000'000'000'000LL     ? 1'000'000
+                                     : v < 100'000'000'000'000'000LL ? 1'000
+                                                                     : 1;
+    if (v > kMaxBarSeconds * 1'000'000'000 / ns_per_unit) return std::nullopt;
+    return core::Timestamp(core::Duration(v * ns_per_unit));
   }
   if (s.find('.') != std::string_view::npos && s.find('-') == std::string_view::npos) {
-    // 1e-8 s units fit int64 up to the year 2262, which is where Timestamp ends anyway.
-    const auto raw = parse_decimal_raw(s);
-    if (!raw || *raw <= 0) return std::nullopt;
+    const auto raw = parse_decimal_raw(s);  // 1e-8 s units
+    if (!raw || *raw <= 0 || *raw > kMaxBarSeconds * 100'000'000) return std::nullopt;
     return core::Timestamp(core::Duration(*raw * 10));
   }
   auto t = core::parse_time(s);

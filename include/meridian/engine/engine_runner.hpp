@@ -68,7 +68,6 @@ class EngineRunner {
   void drain_journal();
 
   Strand strand_;
-  const core::InstrumentTable& instruments_;
   RunnerConfig config_;
   bool first_start_;
   execution::PaperExecutor executor_;

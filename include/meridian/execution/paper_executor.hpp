@@ -77,12 +77,12 @@ class PaperExecutor final : public Executor {
 
   // Recovery: puts back an open order as it was stored (no events). Throws std::invalid_argument
   // for an order that is not open (accepted, partially_filled), an unknown symbol or a known id.
-  void restore(Order order);
+  void restore(Order order) override;
   // What a fill of `quantity` at `price` would cost (risk checks size with it).
   std::optional<core::Money> fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
-                                     Liquidity liquidity = Liquidity::taker) const noexcept;
+                                     Liquidity liquidity = Liquidity::taker) const noexcept override;
   // The price a market order of `quantity` would get against `touch` (risk checks use it).
-  core::Price market_price(core::Side side, core::Quantity quantity, const core::Tick& touch) const noexcept;
+  core::Price market_price(core::Side side, core::Quantity quantity, const core::Tick& touch) const noexcept override;
   const PaperConfig& config() const noexcept { return config_; }
 
  private:

@@ -85,7 +85,10 @@ std::variant<CoinbaseCandles, ParseError> parse_coinbase_candles(std::string_vie
   CoinbaseCandles out;
   out.bars.reserve(j.size());
   for (const auto& row : j) {
-    if (!row.is_array() || row.size() < 6 || !row[0].is_number_integer()) {
+    // Epoch seconds within what a Timestamp holds (int64 ns, to 2262): beyond, the conversion
+    // would wrap (found by fuzz/venue_fuzz). 9e9 s, as the Binance parsers' 9e12 ms.
+    if (!row.is_array() || row.size() < 6 || !row[0].is_number_integer() || row[0].get<std::int64_t>() < 0 ||
+        row[0].get<std::int64_t>() > 9'000'000'000) {
       ++out.bad_rows;
       continue;
     }
