@@ -148,7 +148,7 @@ class JournalWriterBatch : public PgTest {
       const auto fee = core::Money::from_double(0.01 * static_cast<double>(1 + i % 5));
       const auto ts = start + std::chrono::milliseconds(i * 7);
       const auto realized = ledger_.apply(symbol, side, qty, price, fee, ts);
-      engine::Trade t{i + 1, 1000 + i, 1, symbol, side, qty, price, fee, realized, ts, "sma_crossover", 1};
+      engine::Trade t{i + 1, 1000 + i, 1, symbol, side, qty, price, fee, realized, ts, "sma_crossover", 1, false, {}};
       if (i % 50 == 0) {
         engine::SignalEntry e;
         e.id = i + 1;
