@@ -1,6 +1,5 @@
 #include "meridian/app/data_cmd.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +8,7 @@
 #include <iostream>
 
 #include "meridian/app/config.hpp"
+#include "meridian/app/serve.hpp"
 #include "meridian/core/instrument.hpp"
 #include "meridian/market/csv_bars.hpp"
 #include "meridian/storage/bar_store.hpp"
@@ -57,14 +57,6 @@ std::optional<core::Timestamp> time_option(const std::string& text, const char* 
     bad = true;
   }
   return t;
-}
-
-// Logs go to stderr: an export writes its rows to stdout.
-void log_to_stderr(const std::string& level) {
-  auto logger = spdlog::stderr_color_mt("meridian");
-  logger->set_pattern("%^%l%$: %v");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(level));
 }
 
 }  // namespace
@@ -180,7 +172,7 @@ bool DataCommand::parsed() const {
 }
 
 int DataCommand::run(const Config& config) const {
-  log_to_stderr(config.log_level);
+  setup_stderr_logging(config.log_level);
   if (import_->parsed()) return data_import(config.database_url, import_options_, std::cout);
   return data_export(config.database_url, export_options_);
 }

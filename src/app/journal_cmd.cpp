@@ -1,12 +1,12 @@
 #include "meridian/app/journal_cmd.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "meridian/app/config.hpp"
+#include "meridian/app/serve.hpp"
 #include "meridian/core/instrument.hpp"
 #include "meridian/storage/dead_letters.hpp"
 #include "meridian/storage/migrations.hpp"
@@ -15,15 +15,6 @@ namespace meridian::app {
 
 namespace {
 constexpr std::int64_t kPortfolioId = 1;  // the daemon's portfolio (serve.cpp)
-
-// Logs go to stderr: the listing goes to stdout. (data_cmd.cpp has the same three lines in
-// its anonymous namespace; one shared helper in logging.cpp would serve both.)
-void log_to_stderr(const std::string& level) {
-  auto logger = spdlog::stderr_color_mt("meridian");
-  logger->set_pattern("%^%l%$: %v");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(level));
-}
 }  // namespace
 
 JournalCommand::JournalCommand(CLI::App& app) {
@@ -44,7 +35,7 @@ bool JournalCommand::parsed() const {
 }
 
 int JournalCommand::run(const Config& config) const {
-  log_to_stderr(config.log_level);
+  setup_stderr_logging(config.log_level);
   if (config.database_url.empty()) {
     spdlog::error("journal needs --database-url or DATABASE_URL");
     return 2;

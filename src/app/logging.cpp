@@ -13,4 +13,12 @@ void setup_logging(const std::string& level) {
   spdlog::flush_on(spdlog::level::info);
 }
 
+// For the CLI subcommands that write their results to stdout: logs go to stderr, briefly.
+void setup_stderr_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("meridian");
+  logger->set_pattern("%^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
 }  // namespace meridian::app

@@ -11,5 +11,7 @@ int serve(const Config& config);
 // `meridiand migrate`.
 int migrate(const Config& config);
 void setup_logging(const std::string& level);
+// Logging for subcommands whose output is stdout (data export, journal listing): to stderr.
+void setup_stderr_logging(const std::string& level);
 
 }  // namespace meridian::app
