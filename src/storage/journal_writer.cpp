@@ -328,6 +328,18 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::start() {
+  // Connect before the first record (which may be seconds away), on the caller's thread before
+  // the writer's exists, so that /health tells from the first request whether the database is
+  // reachable. A failure here is only logged: the first batch retries with backoff.
+  if (!url_.empty()) {
+    try {
+      connect();
+    } catch (const std::exception& e) {
+      storage_log()->warn("journal cannot connect yet (retried with the first batch): {}", e.what());
+      conn_.reset();
+      connected_ = false;
+    }
+  }
   thread_ = std::thread([this] { run(); });
 }
 

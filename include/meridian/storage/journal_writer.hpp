@@ -53,6 +53,7 @@ class JournalWriter {
   // writer stops for good and calls `on_fenced` on its thread. Set before start().
   void set_fencing(std::int64_t epoch, std::function<void()> on_fenced);
 
+  // Connects (on the calling thread; a failure is retried by the first batch), then starts the thread.
   void start();
   // Waits for the thread, which exits after committing the engine's StopRecord, or gives
   // up `grace` after this call when the database cannot take the remainder.
