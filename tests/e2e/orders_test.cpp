@@ -261,7 +261,7 @@ TEST_F(Orders, BadOrdersAre4xxNamingTheField) {
       {R"({"symbol":"BTC-USD","side":"buy","quantity":"1"})", 422, "invalid_field", "quantity"},
       {R"({"symbol":"BTC-USD","side":"buy","quantity":-1})", 422, "invalid_field", "quantity"},
       {R"({"symbol":"BTC-USD","side":"buy","quantity":0})", 422, "invalid_field", "quantity"},
-      {R"({"symbol":"BTC-USD","side":"buy","quantity":1e300})", 422, "invalid_field", "quantity"},
+      {R"({"symbol":"BTC-USD","side":"buy","quantity":1e300})", 422, "out_of_range", "quantity"},
       {R"({"symbol":"BTC-USD","side":"buy","quantity":1,"type":"iceberg"})", 422, "invalid_field", "type"},
       {R"({"symbol":"BTC-USD","side":"buy","quantity":1,"type":"limit"})", 422, "invalid_field", "limit_price"},
       {R"({"symbol":"BTC-USD","side":"buy","quantity":1,"limit_price":5})", 422, "invalid_field", "limit_price"},

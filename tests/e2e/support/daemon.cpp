@@ -77,7 +77,9 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
   spawn.argv = std::move(argv);
   spawn.cwd = dir_.path();
   spawn.output = dir_.path() / "output.log";
-  spawn.drop_env_prefixes = {"MERIDIAN_"};
+  // An empty database_url means memory only (daemon.hpp): the test runner's DATABASE_URL, which
+  // the daemon falls back to, is not inherited either.
+  spawn.drop_env_prefixes = {"MERIDIAN_", "DATABASE_URL="};
   // In the environment, not argv: the URL may carry the password, and `ps` shows argv to everyone.
   if (!o.database_url.empty()) spawn.extra_env.push_back("MERIDIAN_DATABASE_URL=" + o.database_url);
   process_ = std::make_unique<Process>(spawn);
