@@ -50,11 +50,15 @@ build() {
   cmake --build "$ROOT/build/$preset" -j"$(nproc)"
 }
 
-# Prints a free loopback TCP port: one nothing answers on.
+# Prints a free loopback TCP port: one nothing answers on, taken below the kernel's ephemeral
+# range (ip_local_port_range), where an outgoing connection's local port could also hold it —
+# a port nothing listens on can still be bound by a connection and refuse a server's bind.
 free_port() {
-  local port
+  local port low=32768 high=32768
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  local top=$(( low > 12000 ? low : 32768 ))
   for _ in $(seq 1 200); do
-    port=$(( (RANDOM % 20000) + 30000 ))
+    port=$(( (RANDOM % (top - 10000)) + 10000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
@@ -222,10 +226,22 @@ pg_start() {
     PG_PORT=$(sed -n 4p "$data/postmaster.pid" | tr -d ' ')
     if $hba_changed; then as_pg "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null; fi
   else
-    PG_PORT=$(free_port)
-    as_pg "$PG_BIN/pg_ctl" -D "$data" -w -t 60 -l "$pg/postgres.log" \
-      -o "-p $PG_PORT -k $sock -c unix_socket_permissions=0700 -c listen_addresses=127.0.0.1 -c fsync=on" \
-      start >/dev/null || { tail -20 "$pg/postgres.log" >&2; die "PostgreSQL did not start"; }
+    # Another process may bind the free port between the probe and the server's bind (tests
+    # run in parallel): a start that fails on an address in use tries another port.
+    local attempt started=false seen
+    for attempt in 1 2 3 4 5; do
+      PG_PORT=$(free_port)
+      seen=$(wc -l <"$pg/postgres.log" 2>/dev/null || echo 0)
+      if as_pg "$PG_BIN/pg_ctl" -D "$data" -w -t 60 -l "$pg/postgres.log" \
+        -o "-p $PG_PORT -k $sock -c unix_socket_permissions=0700 -c listen_addresses=127.0.0.1 -c fsync=on" \
+        start >/dev/null; then
+        started=true
+        break
+      fi
+      tail -n +"$((seen + 1))" "$pg/postgres.log" 2>/dev/null | grep -q 'Address already in use' || break
+      log "port $PG_PORT was taken meanwhile (attempt $attempt): trying another"
+    done
+    $started || { tail -20 "$pg/postgres.log" >&2; die "PostgreSQL did not start"; }
     log "PostgreSQL 15 on 127.0.0.1:$PG_PORT (password in $PG_STATE/pgpass)"
   fi
   export PG_PORT PG_STATE
