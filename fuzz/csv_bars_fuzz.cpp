@@ -33,8 +33,8 @@ using namespace meridian;
 __extension__ typedef __int128 i128;
 
 // Reference for parse_decimal_raw: [+-]digits[.digits][(e|E)[+-]digits] whose value is a whole
-// number of 1e-8 units within int64, under the parser's documented limits (at most 64 digits,
-// an exponent within +-40).
+// number of 1e-8 units within int64, under the parser's documented limits: an exponent within
+// +-40, and at most 64 digits unless the text is plain decimal with at most 8 decimals.
 std::optional<std::int64_t> reference_decimal(std::string_view text) {
   bool negative = false;
   if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
@@ -42,6 +42,7 @@ std::optional<std::int64_t> reference_decimal(std::string_view text) {
     text.remove_prefix(1);
   }
   int exponent = 0;
+  const bool has_exponent = text.find_first_of("eE") != std::string_view::npos;
   if (const auto e = text.find_first_of("eE"); e != std::string_view::npos) {
     auto exp_text = text.substr(e + 1);
     bool exp_negative = false;
@@ -69,7 +70,9 @@ std::optional<std::int64_t> reference_decimal(std::string_view text) {
       return std::nullopt;
     }
   }
-  if (digits.empty() || digits.size() > 64) return std::nullopt;
+  if (digits.empty()) return std::nullopt;
+  const bool plain = !has_exponent && (point < 0 || static_cast<long>(digits.size()) - point <= 8);
+  if (!plain && digits.size() > 64) return std::nullopt;
   if (point < 0) point = static_cast<long>(digits.size());
   // value = digits * 10^(k - 8) with k the power of ten on the raw (1e-8) count.
   long k = point - static_cast<long>(digits.size()) + exponent + 8;

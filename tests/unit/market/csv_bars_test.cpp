@@ -362,3 +362,13 @@ TEST(CsvBars, RandomInputNeverCrashes) {
     }
   }
 }
+
+// Found by fuzz/csv_bars_fuzz: "e+-5" read as "e-5" (the '+' was dropped and from_chars took
+// the '-'); a sign after the sign is not a number.
+TEST(CsvDecimal, ExponentWithTwoSignsIsNotANumber) {
+  EXPECT_FALSE(parse_decimal_raw("-12.5e+-05").has_value());
+  EXPECT_FALSE(parse_decimal_raw("35E+-01").has_value());
+  EXPECT_FALSE(parse_decimal_raw("1e+").has_value());
+  EXPECT_EQ(parse_decimal_raw("-12.5e+05"), -1'250'000'00000000);
+  EXPECT_EQ(parse_decimal_raw("-12.5e-05"), -12'500);
+}
