@@ -11,6 +11,8 @@
 // the same daemon state, one with a price for every symbol (fake_daemon.hpp), so an input
 // replays the same way every time.
 //
+// The request guard runs first, as in the session: the RAW form reaches Host, Origin,
+// Content-Type and framing checks; the second form passes them.
 // Checked, beyond the sanitizers: a handler never throws and never answers 500 (a client's
 // mistake is a 4xx, a handler bug would be a 500), every reply is sent exactly once, and every
 // 4xx body is the API's JSON error shape {"error":{"code","message",...}}.
@@ -32,6 +34,7 @@
 
 #include "fake_daemon.hpp"
 #include "meridian/api/http_server.hpp"
+#include "meridian/api/request_guard.hpp"
 
 namespace {
 
@@ -59,15 +62,35 @@ void check_response(const api::HttpResponse& res, std::string_view what) {
          res.body().substr(0, 500));
 }
 
-// HttpSession::dispatch without the socket: the same parse, match and handler call.
+// The daemon's own guard, as `meridiand serve` on 127.0.0.1:8080 builds it.
+const api::RequestGuard& guard() {
+  static const api::RequestGuard g("127.0.0.1", 8080);
+  return g;
+}
+
+// A refusal by the guard: a 4xx in the error shape (or 501 for a transfer coding it does not
+// implement), never a 500 or a success.
+bool refused(std::optional<api::HttpResponse> res, std::string_view what) {
+  if (!res) return false;
+  check_response(*res, what);
+  const auto code = res->result_int();
+  if ((code < 400 || code >= 500) && code != 501) fail(std::string(what) + " answered " + std::to_string(code));
+  return true;
+}
+
+// HttpSession's request path without the socket: the guard (framing, Host, Origin, content
+// type), then the same parse, match and handler call.
 void dispatch(fuzz::FakeDaemon& daemon, const api::HttpRequest& req) {
+  if (refused(guard().check_request(req), "the request guard")) return;
   if (boost::beast::websocket::is_upgrade(req)) return;  // the WebSocket target's business
   auto url = boost::urls::parse_origin_form(req.target());
   if (!url) return;  // 400 invalid_target, answered by the session
   const std::string_view path = url->encoded_path();
+  if (api::state_changing(req.method()) && refused(guard().check_origin(req), "the origin check")) return;
   const bool head = req.method() == http::verb::head;
   auto match = daemon.router.match(head ? http::verb::get : req.method(), path);
   if (!match.route) return;  // 404/405, answered by the session
+  if (refused(api::check_json_content_type(req), "the content-type check")) return;
   const std::string what = std::string(req.method_string()) + " " + match.route->pattern;
 
   auto replies = std::make_shared<int>(0);
