@@ -4,6 +4,7 @@
 //    a database;
 //  - an order id handed to a client is never handed out again, even after a kill -9 with the
 //    database down (ids come from a durable reservation);
+//  - a trade the database refuses is dead-lettered, shown to operators, replayed by the CLI;
 //  - stored data the daemon cannot load starts it read-only with the reason: GETs answer,
 //    trading is refused with 503 read_only, /health is degraded and says why.
 #include <cmath>
@@ -95,6 +96,62 @@ TEST_F(JournalContractDb, UnloadableStoredValueStartsReadOnlyWithTheReason) {
   // Nothing was written over the value to repair.
   EXPECT_EQ(db().query("SELECT cash::text FROM portfolios WHERE id = 1")[0][0].as<std::string>(),
             "100000000000000.00000000");
+}
+
+// Item 3 through the daemon: a trade the database refuses is dead-lettered (GET
+// /api/admin/dead-letters shows it with the database's error, for operators), /health is
+// degraded with a short reason that carries no SQL text, and once the fault is gone
+// `meridiand journal dead-letters replay ID` writes it and health recovers.
+TEST_F(JournalContractDb, RefusedTradeIsDeadLetteredShownAndReplayed) {
+  auto& d = start_daemon(quiet(""));
+  db().query("ALTER TABLE trades ADD CONSTRAINT e2e_refuse_trades CHECK (quantity > 1)");
+  place(d.port(), {{"symbol", kSymbol}, {"side", "buy"}, {"quantity", 0.01}, {"type", "market"}},
+        "POST /api/trade (market)");
+
+  json letters;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        letters = get_json(d.port(), "/api/admin/dead-letters");
+        return letters.value("pending", 0) >= 1;
+      },
+      kDeadline))
+      << letters.dump();
+  ASSERT_TRUE(letters["items"].is_array() && !letters["items"].empty()) << letters.dump();
+  const auto& letter = letters["items"][0];
+  EXPECT_EQ(letter.value("kind", ""), "trade") << letter.dump();
+  EXPECT_EQ(letter.value("state", ""), "pending") << letter.dump();
+  EXPECT_NE(letter.value("error", "").find("e2e_refuse_trades"), std::string::npos) << letter.dump();
+  ASSERT_TRUE(letter["payload"].is_object()) << letter.dump();
+  const auto id = letter.value("id", 0LL);
+  ASSERT_GT(id, 0) << letter.dump();
+
+  auto health = http_get(d.port(), "/health");
+  EXPECT_EQ(health.status, 503) << health.body;
+  EXPECT_EQ(health.json().value("status", ""), "degraded") << health.body;
+  const auto reason = health.json().value("reason", "");
+  EXPECT_NE(reason.find("dead-lettered"), std::string::npos) << health.body;
+  EXPECT_EQ(health.body.find("e2e_refuse_trades"), std::string::npos) << "SQL text in /health: " << health.body;
+  EXPECT_EQ(db().query("SELECT count(*) FROM trades")[0][0].as<long long>(), 0);
+
+  db().query("ALTER TABLE trades DROP CONSTRAINT e2e_refuse_trades");
+  TempDir dir("meridian-journal-");
+  const auto replay =
+      run_meridiand(dir, {"journal", "dead-letters", "replay", std::to_string(id), "--database-url", db().url()});
+  ASSERT_EQ(replay.exit_code, 0) << replay.out << replay.err;
+  EXPECT_EQ(db().query("SELECT count(*) FROM trades")[0][0].as<long long>(), 1);
+  const auto again =
+      run_meridiand(dir, {"journal", "dead-letters", "replay", std::to_string(id), "--database-url", db().url()});
+  EXPECT_EQ(again.exit_code, 2) << "a replayed letter replays once: " << again.out << again.err;
+
+  // The writer reads the table again while letters are pending: the daemon sees it resolved.
+  ASSERT_TRUE(poll_until(
+      [&] {
+        health = http_get(d.port(), "/health");
+        return health.status == 200;
+      },
+      kDeadline))
+      << health.body;
+  EXPECT_EQ(get_json(d.port(), "/api/admin/dead-letters").value("pending", -1), 0);
 }
 
 class JournalContractOutage : public ::testing::Test {

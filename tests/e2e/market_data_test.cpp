@@ -90,32 +90,6 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `meridiand <args...>` to completion with stdout and stderr apart.
-Run run_daemon_command(const TempDir& dir, std::vector<std::string> args) {
-  static int counter = 0;
-  const auto tag = std::to_string(++counter);
-  SpawnOptions spawn;
-  spawn.argv = {daemon_binary()};
-  spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
-  spawn.cwd = dir.path();
-  spawn.output = dir.path() / ("out-" + tag);
-  spawn.error_output = dir.path() / ("err-" + tag);
-  spawn.drop_env_prefixes = {"MERIDIAN_", "DATABASE_URL"};
-  Process p(spawn);
-  Run r;
-  const auto status = p.wait_exit(std::chrono::seconds(60));
-  if (status && WIFEXITED(*status)) r.exit_code = WEXITSTATUS(*status);
-  r.out = read_file(spawn.output);
-  r.err = read_file(spawn.error_output);
-  return r;
-}
-
 class MarketDataCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -136,30 +110,30 @@ TEST_F(MarketDataCli, ImportThenExportGivesTheBarsBackExactly) {
 
   const std::vector<std::string> import{"data",     "import",  "--csv",          input.string(),
                                         "--symbol", "btc-usd", "--database-url", db_->url()};
-  auto first = run_daemon_command(dir_, import);
+  auto first = run_meridiand(dir_, import);
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   EXPECT_NE(first.out.find("rows read: 182"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("imported: 180 (new 180, updated 0, unchanged 0)"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("skipped: 2 (malformed 1, duplicate_time 1)"), std::string::npos) << first.out;
 
-  auto again = run_daemon_command(dir_, import);
+  auto again = run_meridiand(dir_, import);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("imported: 180 (new 0, updated 0, unchanged 180)"), std::string::npos) << again.out;
   EXPECT_EQ(db_->query("SELECT count(*) FROM market_data")[0][0].as<long long>(), 180);
 
   const auto output = dir_.path() / "out.csv";
-  auto minutes = run_daemon_command(dir_, {"data", "export", "--symbol", "BTC-USD", "--timeframe", "1m", "--output",
-                                           output.string(), "--database-url", db_->url()});
+  auto minutes = run_meridiand(dir_, {"data", "export", "--symbol", "BTC-USD", "--timeframe", "1m", "--output",
+                                      output.string(), "--database-url", db_->url()});
   ASSERT_EQ(minutes.exit_code, 0) << minutes.err;
   EXPECT_EQ(read_file(output), generic_export(bars));
 
   // 1h was never stored: rolled up from the minutes; stdout by default, logs on stderr.
-  auto hourly = run_daemon_command(
-      dir_, {"data", "export", "--symbol", "BTC-USD", "--timeframe", "1h", "--database-url", db_->url()});
+  auto hourly =
+      run_meridiand(dir_, {"data", "export", "--symbol", "BTC-USD", "--timeframe", "1h", "--database-url", db_->url()});
   ASSERT_EQ(hourly.exit_code, 0) << hourly.err;
   EXPECT_EQ(hourly.out, generic_export(roll_up(bars, 3'600'000)));
 
-  auto ranged = run_daemon_command(
+  auto ranged = run_meridiand(
       dir_, {"data", "export", "--symbol", "BTC-USD", "--timeframe", "15m", "--start", "2024-01-01T00:30:00Z", "--end",
              std::to_string(kT0Ms + 3'600'000), "--database-url", db_->url()});
   ASSERT_EQ(ranged.exit_code, 0) << ranged.err;
@@ -167,7 +141,7 @@ TEST_F(MarketDataCli, ImportThenExportGivesTheBarsBackExactly) {
   EXPECT_EQ(ranged.out, generic_export({quarters[2], quarters[3]}));
 
   // The exported file imports as a generic CSV to the same rows (nothing new, nothing changed).
-  auto reimport = run_daemon_command(
+  auto reimport = run_meridiand(
       dir_, {"data", "import", "--csv", output.string(), "--symbol", "BTC-USD", "--database-url", db_->url()});
   ASSERT_EQ(reimport.exit_code, 0) << reimport.err;
   EXPECT_NE(reimport.out.find("(generic format)"), std::string::npos) << reimport.out;
@@ -188,15 +162,15 @@ TEST_F(MarketDataCli, BadNamesExitTwoAndADeadDatabaseExitsOne) {
            {"data", "export", "--symbol", "DOGE-USD", "--timeframe", "1h", "--database-url", url},
            {"data", "export", "--symbol", "BTC-USD", "--timeframe", "1w", "--database-url", url},
            {"data", "export", "--symbol", "BTC-USD", "--start", "yesterday", "--database-url", url}}) {
-    auto r = run_daemon_command(dir_, args);
+    auto r = run_meridiand(dir_, args);
     EXPECT_EQ(r.exit_code, 2) << args[1] << " " << args[5] << ": " << r.err;
     EXPECT_FALSE(r.err.empty());
   }
   const std::string dead = "postgresql://postgres@127.0.0.1:1/none?connect_timeout=2";
-  auto import = run_daemon_command(
-      dir_, {"data", "import", "--csv", input.string(), "--symbol", "BTC-USD", "--database-url", dead});
+  auto import =
+      run_meridiand(dir_, {"data", "import", "--csv", input.string(), "--symbol", "BTC-USD", "--database-url", dead});
   EXPECT_EQ(import.exit_code, 1) << import.err;
-  auto exported = run_daemon_command(dir_, {"data", "export", "--symbol", "BTC-USD", "--database-url", dead});
+  auto exported = run_meridiand(dir_, {"data", "export", "--symbol", "BTC-USD", "--database-url", dead});
   EXPECT_EQ(exported.exit_code, 1) << exported.err;
   EXPECT_TRUE(exported.out.empty()) << "no partial CSV on stdout after a database error";
 }
@@ -260,7 +234,7 @@ TEST_F(CsvReplay, AnUnusableReplayOptionStopsStartUpWithExitTwo) {
            {"--feed", "csv", "--replay-file", "DOGE-USD=" + (dir.path() / "x.csv").string()},  // unknown symbol
            {"--feed", "csv", "--replay-file", "ETH-USD=" + (dir.path() / "missing.csv").string()},
            {"--replay-file", "ETH-USD=" + (dir.path() / "x.csv").string()}}) {  // a file without --feed csv
-    auto r = run_daemon_command(dir, [&] {
+    auto r = run_meridiand(dir, [&] {
       std::vector<std::string> argv{"serve", "--port", "0", "--database-url", db().url()};
       argv.insert(argv.end(), args.begin(), args.end());
       return argv;

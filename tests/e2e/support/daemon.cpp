@@ -1,5 +1,8 @@
 #include "support/daemon.hpp"
 
+#include <sys/wait.h>
+
+#include <atomic>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -121,6 +124,25 @@ std::string Daemon::output() const {
 
 bool Daemon::output_contains(std::string_view text) const {
   return read_file(dir_.path() / "output.log").find(text) != std::string::npos;
+}
+
+CommandRun run_meridiand(const TempDir& dir, const std::vector<std::string>& args) {
+  static std::atomic<int> counter{0};
+  const auto tag = std::to_string(++counter);
+  SpawnOptions spawn;
+  spawn.argv = {daemon_binary()};
+  spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
+  spawn.cwd = dir.path();
+  spawn.output = dir.path() / ("out-" + tag);
+  spawn.error_output = dir.path() / ("err-" + tag);
+  spawn.drop_env_prefixes = {"MERIDIAN_", "DATABASE_URL"};
+  Process p(spawn);
+  CommandRun r;
+  const auto status = p.wait_exit(std::chrono::seconds(60));
+  if (status && WIFEXITED(*status)) r.exit_code = WEXITSTATUS(*status);
+  r.out = read_file(spawn.output);
+  r.err = read_file(spawn.error_output);
+  return r;
 }
 
 }  // namespace meridian::e2e

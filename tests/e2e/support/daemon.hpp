@@ -64,4 +64,14 @@ class Daemon {
   std::uint16_t port_ = 0;
 };
 
+// A `meridiand <args...>` command run to completion (data, journal): its exit code (-1 when it
+// did not exit normally within 60 s) and its stdout and stderr apart. The environment's
+// MERIDIAN_* and DATABASE_URL are left out: the arguments say everything.
+struct CommandRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+CommandRun run_meridiand(const TempDir& dir, const std::vector<std::string>& args);
+
 }  // namespace meridian::e2e
