@@ -13,11 +13,16 @@
 #include "meridian/app/secrets.hpp"
 #include "meridian/app/serve.hpp"
 #include "meridian/app/trading_config.hpp"
+#include "meridian/core/fixed.hpp"
 #include "meridian/market/calendar.hpp"
 
 namespace meridian::app {
 
 namespace {
+// The largest amount (money, quantity) the ledger holds, in whole units (core/fixed.hpp): a
+// configured capital or limit beyond it is refused here, never clamped later.
+constexpr double kMaxAmount = static_cast<double>(core::kMaxFixedRaw / core::kFixedScale);
+
 void add_options(CLI::App& app, Config& c) {
   app.add_option("--host", c.host, "Address to listen on")->envname("MERIDIAN_HOST");
   app.add_option("--port", c.port, "Port to listen on (0: any free port)")
@@ -67,7 +72,7 @@ void add_options(CLI::App& app, Config& c) {
       ->delimiter(',');
   app.add_option("--initial-capital", c.initial_capital, "Paper capital of a new portfolio")
       ->envname("MERIDIAN_INITIAL_CAPITAL")
-      ->check(CLI::Range(1.0, 1e12));
+      ->check(CLI::Range(1.0, kMaxAmount));
   app.add_option("--fee-bps", c.fee_bps, "Paper taker fee in basis points of notional")->check(CLI::Range(0.0, 1000.0));
   app.add_option("--maker-fee-bps", c.maker_fee_bps, "Paper maker fee (resting limit orders), basis points")
       ->check(CLI::Range(0.0, 1000.0));
@@ -90,17 +95,17 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--fill-latency-ms", c.fill_latency_ms, "Paper fills: time from decision to the earliest fill")
       ->check(CLI::Range(0, 60'000));
   app.add_option("--max-order-notional", c.max_order_notional, "Risk: largest order value (0: no limit)")
-      ->check(CLI::Range(0.0, 1e15));
+      ->check(CLI::Range(0.0, kMaxAmount));
   app.add_option("--max-order-quantity", c.max_order_quantity, "Risk: largest order quantity (0: no limit)")
-      ->check(CLI::Range(0.0, 1e12));
+      ->check(CLI::Range(0.0, kMaxAmount));
   app.add_option("--max-position-notional", c.max_position_notional, "Risk: largest position value per symbol")
-      ->check(CLI::Range(0.0, 1e15));
+      ->check(CLI::Range(0.0, kMaxAmount));
   app.add_option("--max-open-positions", c.max_open_positions, "Risk: most symbols held at once (0: no limit)")
       ->check(CLI::Range(0, 100'000));
   app.add_option("--max-gross-exposure", c.max_gross_exposure, "Risk: largest sum of position values (0: no limit)")
-      ->check(CLI::Range(0.0, 1e15));
+      ->check(CLI::Range(0.0, kMaxAmount));
   app.add_option("--max-daily-loss", c.max_daily_loss, "Risk: loss in a UTC day that stops new entries until the next")
-      ->check(CLI::Range(0.0, 1e15));
+      ->check(CLI::Range(0.0, kMaxAmount));
   app.add_option("--max-drawdown", c.max_drawdown, "Risk: fall from peak equity (fraction) that halts the portfolio")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--max-orders-per-minute", c.max_orders_per_minute, "Risk: order rate limit (0: none)")
