@@ -48,12 +48,15 @@ engine::Trade trade_from_row(const pqxx::row& r, core::SymbolId symbol) {
   t.ts = pg::micros(r["ts_us"]);
   t.strategy = strategies::canonical_class_name(r["strategy"].c_str());
   t.strategy_id = r["strategy_id"].as<unsigned long long>();
+  // Recorded by hand (migration 008): the mark and the caller's note survive a restart.
+  t.manual = r["manual"].as<bool>();
+  if (!r["note"].is_null()) t.note = r["note"].c_str();
   return t;
 }
 
 constexpr const char* kTradeColumns =
     "id, order_id, portfolio_id, symbol, side, quantity, price, fee, realized_pnl, strategy, strategy_id, "
-    "(extract(epoch from executed_at) * 1000000)::bigint AS ts_us";
+    "manual, note, (extract(epoch from executed_at) * 1000000)::bigint AS ts_us";
 
 // Each symbol's stored 5m..1d bars that end by its first loaded minute (the roll-up of the
 // loaded minutes makes the rest), newest `per_series` of each, oldest first.

@@ -391,7 +391,14 @@ TEST_F(JournalRoundTrip, HandRecordedTradesAreMarkedManualInTheDatabase) {
   ASSERT_EQ(manual.size(), 1u);
   EXPECT_EQ(manual[0][0].as<std::string>(), "forced: broker fill");
   EXPECT_GT(tx.exec1("SELECT count(*) FROM trades WHERE NOT manual")[0].as<long long>(), 0);
-  EXPECT_TRUE(reload().summary.reconciled);
+  const auto report = reload();
+  EXPECT_TRUE(report.summary.reconciled);
+  // The mark and the note come back with the trade log after a restart.
+  const auto& trades = report.state.trades;
+  const auto it = std::find_if(trades.begin(), trades.end(), [](const engine::Trade& t) { return t.manual; });
+  ASSERT_NE(it, trades.end());
+  EXPECT_EQ(it->note, "forced: broker fill");
+  EXPECT_EQ(std::count_if(trades.begin(), trades.end(), [](const engine::Trade& t) { return t.manual; }), 1);
 }
 
 // A second strategy instance next to the session's: its configuration and state, the
