@@ -43,17 +43,17 @@ cleanup() {
   if [ "${KEEP_DB:-0}" = 1 ]; then
     log "kept database: $URL"
   else
-    psql "$DATABASE_URL" -qAtc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+    psql_url "$DATABASE_URL" -qAtc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-psql "$DATABASE_URL" -qAtc "CREATE DATABASE \"$DB\"" >/dev/null
-"$BIN" migrate --database-url "$URL" --log-level warn
+psql_url "$DATABASE_URL" -qAtc "CREATE DATABASE \"$DB\"" >/dev/null
+DATABASE_URL=$URL "$BIN" migrate --log-level warn
 
 log "seeding $DB: 1,000,000 trades and orders, 5,256,000 one-minute bars"
 SEED_START=$(date +%s)
-psql "$URL" -q -v ON_ERROR_STOP=1 <<'SQL'
+psql_url "$URL" -q -v ON_ERROR_STOP=1 <<'SQL'
 -- The rows are consistent by construction (every trade has its order, portfolio 1 exists),
 -- so the per-row foreign-key triggers are skipped while seeding (superuser only).
 SET session_replication_role = replica;
@@ -123,7 +123,7 @@ COMMIT;
 -- Steady state, as autovacuum would leave it: statistics and the visibility map.
 VACUUM ANALYZE;
 SQL
-log "seeded in $(( $(date +%s) - SEED_START )) s: $(psql "$URL" -qAtc \
+log "seeded in $(( $(date +%s) - SEED_START )) s: $(psql_url "$URL" -qAtc \
   "SELECT (SELECT count(*) FROM trades) || ' trades, ' || (SELECT count(*) FROM market_data) || ' bars, '
           || pg_size_pretty(pg_database_size(current_database()))")"
 
@@ -134,7 +134,7 @@ for run in $(seq 1 "$RUNS"); do
   LOG="$WORK/log.$run"
   started_at=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)  # the log's format, so the two line up
   start=$(now_ms)
-  "$BIN" serve --database-url "$URL" --port 0 --port-file "$PORT_FILE" --log-level info \
+  DATABASE_URL=$URL "$BIN" serve --port 0 --port-file "$PORT_FILE" --log-level info \
     --static-dir "$ROOT/static" >"$LOG" 2>&1 &
   PID=$!
   until [ -s "$PORT_FILE" ]; do

@@ -250,6 +250,22 @@ pg_start() {
   export DATABASE_URL="postgresql://postgres:$password@127.0.0.1:$PG_PORT/meridian"
 }
 
+# psql on a postgresql:// URL without putting the URL (and its password) on a command line:
+# its parts go to libpq's PG* variables in psql's environment. A dbname= query parameter wins
+# over the path, as libpq has it.
+psql_url() {
+  local url=$1
+  shift
+  local re='^postgres(ql)?://([^:@/?]*)(:([^@/?]*))?@([^:/?]*)(:([0-9]+))?(/([^?]*))?(\?(.*))?$'
+  [[ $url =~ $re ]] || die "psql_url: not a postgresql://user[:password]@host[:port]/db URL"
+  local user=${BASH_REMATCH[2]} password=${BASH_REMATCH[4]} host=${BASH_REMATCH[5]} port=${BASH_REMATCH[7]}
+  local db=${BASH_REMATCH[9]} query=${BASH_REMATCH[11]}
+  if [[ $query =~ (^|&)dbname=([^&]*) ]]; then db=${BASH_REMATCH[2]}; fi
+  # Percent-decoding: %XX -> the byte.
+  password=$(printf '%b' "${password//%/\\x}")
+  PGUSER=$user PGPASSWORD=$password PGHOST=$host PGPORT=${port:-5432} PGDATABASE=${db:-postgres} psql -X "$@"
+}
+
 pg_stop() {
   local data
   data="$(pg_state_dir)/pg/data"
