@@ -105,8 +105,15 @@ TEST_F(JournalContractDb, UnloadableStoredValueStartsReadOnlyWithTheReason) {
 TEST_F(JournalContractDb, RefusedTradeIsDeadLetteredShownAndReplayed) {
   auto& d = start_daemon(quiet(""));
   db().query("ALTER TABLE trades ADD CONSTRAINT e2e_refuse_trades CHECK (quantity > 1)");
-  place(d.port(), {{"symbol", kSymbol}, {"side", "buy"}, {"quantity", 0.01}, {"type", "market"}},
-        "POST /api/trade (market)");
+  // A trade recorded by hand: exactly one trade row (a market order may fill in parts).
+  expect_json_response(send_json(d.port(), "POST", "/api/trades",
+                                 {{"symbol", kSymbol},
+                                  {"side", "buy"},
+                                  {"quantity", 0.01},
+                                  {"price", last_price(d.port(), kSymbol)},
+                                  {"force", true},
+                                  {"reason", "e2e: dead letter"}}),
+                       201, "POST /api/trades");
 
   json letters;
   ASSERT_TRUE(poll_until(
