@@ -365,6 +365,7 @@ json engine_status_json(const engine::Snapshot& s) {
           {"orders", s.counters.orders},
           {"rejects", s.counters.rejects},
           {"strategy_errors", s.counters.strategy_errors},
+          {"unsettled_fills", s.counters.unsettled_fills},
           {"strategy_disabled", s.strategy_disabled},
           {"journal_backlog", s.counters.journal_backlog},
           {"journal_full", s.counters.journal_full},

@@ -123,6 +123,8 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   metric("meridian_orders_total", "counter", "Orders sent to the executor.", d(snap->counters.orders));
   metric("meridian_order_rejects_total", "counter", "Orders denied by risk or the venue.", d(snap->counters.rejects));
   metric("meridian_strategy_errors_total", "counter", "Strategy exceptions caught.", d(snap->counters.strategy_errors));
+  metric("meridian_unsettled_fills_total", "counter", "Reported fills the ledger could not take (should stay 0).",
+         d(snap->counters.unsettled_fills));
   metric("meridian_trades_total", "counter", "Trades made durable.", d(snap->trades_total));
   metric("meridian_journal_backlog", "gauge", "Journal records handed to persistence and not yet durable.",
          d(snap->counters.journal_backlog));

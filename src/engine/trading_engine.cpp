@@ -50,7 +50,10 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
       trades_(config_.trades_in_memory),
       signals_(kSignalsInMemory),
       venue_of_(venues_of(instruments)),
+      scratch_(core::Money{}, instruments.size()),
+      scratch_instance_(core::Money{}, instruments.size()),
       risk_(config_.limits) {
+  reports_.reserve(64);
   if (recovered.has_portfolio) {
     live_.restore_cash(recovered.cash, recovered.fees_paid);
     for (const auto& [symbol, position] : recovered.positions)
@@ -167,7 +170,7 @@ void TradingEngine::on_ticks(std::span<const core::Tick> ticks) {
     // Resting orders see the tick before any decision made on it: an order placed on this
     // tick fills on a later one (no look-ahead).
     executor_.on_tick(tick, *this);
-    if (!deferred_cancels_.empty()) run_deferred_cancels();
+    drain_reports();
     bars_.on_tick(tick, [this](const core::Bar& bar) { on_bar_closed(bar); });
     if (const auto* partial = bars_.open_minute(tick.symbol)) {
       view.partial = *partial;

@@ -1,5 +1,5 @@
-// TradingEngine: orders — placing them (strategies and the API), the executor's reports, and
-// the order commands. Engine strand only, like the rest of the engine.
+// TradingEngine: orders — placing them (strategies and the API), applying the executor's
+// reports, and the order commands. Engine strand only, like the rest of the engine.
 #include <algorithm>
 #include <cmath>
 
@@ -134,7 +134,8 @@ core::Timestamp TradingEngine::day_end(core::SymbolId symbol, core::Timestamp t)
   return core::floor_to(t, std::chrono::hours(24)) + std::chrono::hours(24);
 }
 
-std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request, bool price_is_limit) {
+std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request, bool price_is_limit,
+                                                 execution::Order* sent) {
   const auto& touch = symbols_[request.symbol].last;
   const bool has_quote = symbols_[request.symbol].has_tick;
   // Long-only: every sell is an exit, capped by what its owner holds when it fills.
@@ -152,7 +153,9 @@ std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request
   if (request.tif == execution::TimeInForce::day) order.expires_at = day_end(request.symbol, order.created);
   order.request = std::move(request);
   ++counters_.orders;
+  if (sent) *sent = order;
   executor_.submit(std::move(order), *this);
+  drain_reports();
   return std::nullopt;
 }
 
@@ -169,7 +172,61 @@ const execution::Order* TradingEngine::find_order(execution::OrderId id) const n
   return nullptr;
 }
 
-void TradingEngine::on_order(const execution::Order& order) {
+void TradingEngine::drain_reports() {
+  if (draining_) return;  // the outer drain applies what this call would have
+  struct Guard {
+    TradingEngine& e;
+    ~Guard() {
+      e.draining_ = false;
+      e.reports_.clear();
+      e.next_report_ = 0;
+    }
+  } guard{*this};
+  draining_ = true;
+  // Applying a report may call the executor (cancel an exit), which queues more: the index
+  // walk sees them too, and the queue only empties once all are applied.
+  while (next_report_ < reports_.size()) {
+    // Moved out first: applying may grow reports_ and move its elements.
+    auto r = std::move(reports_[next_report_]);
+    ++next_report_;
+    if (r.kind == execution::ExecutionReport::Kind::fill) {
+      // The executor asked can_settle before filling, counting every fill ahead of this one;
+      // a fill that still does not apply is a broken contract, logged and not half-applied.
+      const auto& f = r.fill;
+      const auto* inst = find_instance(f.strategy_id);
+      if (live_.can_apply(f.symbol, f.side, f.quantity, f.price, f.fee) &&
+          (!inst || inst->live.can_apply(f.symbol, f.side, f.quantity, f.price, f.fee)))
+        settle(r.order, f, nullptr);
+      else {
+        ++counters_.unsettled_fills;
+        engine_log()->error("a fill of order {} ({} {} at {}) does not fit the ledger and is not applied", f.order_id,
+                            core::to_string(f.side), f.quantity.to_string(), f.price.to_string());
+      }
+    }
+    apply_order(r.order);
+  }
+}
+
+void TradingEngine::reports_arrived() {
+  drain_reports();
+  flush_overflow();
+}
+
+template <typename F>
+void TradingEngine::for_each_pending_fill(F&& f) const {
+  for (std::size_t k = next_report_; k < reports_.size(); ++k)
+    if (reports_[k].kind == execution::ExecutionReport::Kind::fill) f(reports_[k].fill);
+  for (const auto& r : executor_.in_flight())
+    if (r.kind == execution::ExecutionReport::Kind::fill) f(r.fill);
+}
+
+bool TradingEngine::has_pending_fills() const noexcept {
+  bool any = false;
+  for_each_pending_fill([&](const execution::Fill&) { any = true; });
+  return any;
+}
+
+void TradingEngine::apply_order(const execution::Order& order) {
   auto& seq = event_seqs_[order.id];
   append_journal(OrderRecord{order, ++seq});
   if (execution::is_terminal(order.status)) {
@@ -183,22 +240,40 @@ void TradingEngine::on_order(const execution::Order& order) {
     engine_log()->warn("order {} for {} rejected: {}", order.id, instruments_.at(order.request.symbol).symbol,
                        order.reason);
   }
-  last_order_ = order;
   events_.push_back(OrderChanged{order});
   orders_dirty_ = true;
   dirty_ = true;
 }
 
 bool TradingEngine::can_settle(const execution::Fill& fill) const noexcept {
-  if (!live_.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee)) return false;
-  for (const auto& inst : instances_)
-    if (inst.view.config.id == fill.strategy_id && fill.strategy_id != 0)
-      return inst.live.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee);
-  return true;
-}
-
-void TradingEngine::on_fill(const execution::Order& order, const execution::Fill& fill) {
-  settle(order, fill, nullptr);
+  const Instance* inst = nullptr;
+  for (const auto& i : instances_)
+    if (fill.strategy_id != 0 && i.view.config.id == fill.strategy_id) inst = &i;
+  if (!has_pending_fills()) {
+    if (!live_.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee)) return false;
+    return !inst || inst->live.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee);
+  }
+  // Fills reported in this executor call (or in flight) come first: the ledgers as they will be.
+  scratch_ = live_;
+  if (inst) scratch_instance_ = inst->live;
+  bool fits = true;
+  for_each_pending_fill([&](const execution::Fill& p) {
+    if (!fits) return;
+    if (!scratch_.can_apply(p.symbol, p.side, p.quantity, p.price, p.fee)) {
+      fits = false;
+      return;
+    }
+    scratch_.apply(p.symbol, p.side, p.quantity, p.price, p.fee, p.ts);
+    if (inst && p.strategy_id == fill.strategy_id) {
+      if (!scratch_instance_.can_apply(p.symbol, p.side, p.quantity, p.price, p.fee)) {
+        fits = false;
+        return;
+      }
+      scratch_instance_.apply(p.symbol, p.side, p.quantity, p.price, p.fee, p.ts);
+    }
+  });
+  if (!fits || !scratch_.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee)) return false;
+  return !inst || scratch_instance_.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee);
 }
 
 void TradingEngine::settle(const execution::Order& order, const execution::Fill& fill, const std::string* manual) {
@@ -220,8 +295,9 @@ void TradingEngine::settle(const execution::Order& order, const execution::Fill&
       }
     }
     // Flat again: whatever exits still rest for the position have nothing left to close.
+    // Settling runs while reports drain, after the executor returned: it may be called again.
     if (inst->live.position(fill.symbol).quantity.is_zero() && fill.side == core::Side::sell)
-      deferred_cancels_.emplace_back(inst->view.config.id, fill.symbol);
+      cancel_exits(inst->view.config.id, fill.symbol);
   }
   Trade trade{next_trade_id_++,
               order.id,
@@ -244,14 +320,26 @@ void TradingEngine::settle(const execution::Order& order, const execution::Fill&
   dirty_ = true;
 }
 
+core::Quantity TradingEngine::held_after_pending(core::SymbolId symbol, std::uint64_t owner) const noexcept {
+  const Instance* inst = nullptr;
+  for (const auto& i : instances_)
+    if (owner != 0 && i.view.config.id == owner) inst = &i;
+  const Ledger& ledger = inst ? inst->live : live_;
+  auto held = ledger.position(symbol).quantity;
+  for_each_pending_fill([&](const execution::Fill& f) {
+    if (f.symbol != symbol || (inst && f.strategy_id != owner)) return;
+    held = f.side == core::Side::buy ? core::saturating_add(held, f.quantity) : core::saturating_sub(held, f.quantity);
+  });
+  return held;
+}
+
 core::Quantity TradingEngine::reducible(const execution::Order& order) const noexcept {
   const auto symbol = order.request.symbol;
-  auto held = live_.position(symbol).quantity;
-  // A strategy's exit closes what that strategy holds, and never more than the portfolio
-  // holds (a manual sale may have taken part of it).
-  for (const auto& inst : instances_)
-    if (order.request.strategy_id != 0 && inst.view.config.id == order.request.strategy_id)
-      held = std::min(held, inst.live.position(symbol).quantity);
+  // What is held once the fills already reported are applied: two exits filling on one tick
+  // must not both sell the same position. A strategy's exit closes what that strategy holds,
+  // and never more than the portfolio holds (a manual sale may have taken part of it).
+  auto held = held_after_pending(symbol, 0);
+  if (order.request.strategy_id != 0) held = std::min(held, held_after_pending(symbol, order.request.strategy_id));
   // Several exits of one owner (a bracket's legs, a later exit signal) may each cover the
   // position: whichever fills first reduces it, and the next is capped by what is left.
   return held.raw() > 0 ? held : core::Quantity{};
@@ -262,11 +350,7 @@ void TradingEngine::cancel_exits(std::uint64_t strategy_id, core::SymbolId symbo
   for (const auto& o : executor_.open_orders())
     if (o.request.strategy_id == strategy_id && o.request.symbol == symbol && o.parent_id != 0) ids.push_back(o.id);
   for (auto id : ids) executor_.cancel(id, "position_closed", *this);
-}
-
-void TradingEngine::run_deferred_cancels() {
-  auto pending = std::exchange(deferred_cancels_, {});
-  for (const auto& [strategy_id, symbol] : pending) cancel_exits(strategy_id, symbol);
+  drain_reports();
 }
 
 CommandResult TradingEngine::submit_order(execution::OrderRequest request, OrderTicket& out) {
@@ -291,11 +375,14 @@ CommandResult TradingEngine::submit_order(execution::OrderRequest request, Order
   request.strategy_id = 0;
   const bool price_is_limit = request.type != execution::OrderType::market;
   const auto side = request.side;
-  if (auto denial = place(std::move(request), price_is_limit)) {
+  execution::Order sent;
+  if (auto denial = place(std::move(request), price_is_limit, &sent)) {
     engine_log()->info("risk denied a manual {} order: {}", core::to_string(side), risk::to_string(*denial));
     return risk_error(*denial);
   }
-  out = {last_order_, false};
+  // The order as its reports left it; an asynchronous venue has not answered yet (new_order).
+  const auto* now = find_order(sent.id);
+  out = {now ? *now : sent, false};
   if (out.order.status == execution::OrderStatus::rejected) {
     // The executor's reason is "code: message"; callers match on the code.
     const std::string_view why = out.order.reason;
@@ -318,8 +405,11 @@ CommandResult TradingEngine::open_order(execution::OrderId id, const execution::
 CommandResult TradingEngine::cancel_order(execution::OrderId id, OrderTicket& out) {
   const execution::Order* order = nullptr;
   if (auto err = open_order(id, order)) return err;
+  execution::Order before = *order;  // `order` points into the executor's book, which the cancel changes
   executor_.cancel(id, "cancelled by request", *this);
-  out = {last_order_, false};
+  drain_reports();
+  const auto* now = find_order(id);
+  out = {now ? *now : std::move(before), false};
   return std::nullopt;
 }
 
@@ -346,9 +436,12 @@ CommandResult TradingEngine::replace_order(execution::OrderId id, const executio
     dirty_ = true;
     return risk_error(denial);
   }
-  if (!executor_.replace(id, changes, *this))
-    return CommandError{core::Errc::conflict, "the order could not be replaced", "replace_failed", ""};
-  out = {*find_order(id), false};
+  const bool replaced = executor_.replace(id, changes, *this);
+  drain_reports();
+  if (!replaced) return CommandError{core::Errc::conflict, "the order could not be replaced", "replace_failed", ""};
+  const auto* now = find_order(id);
+  if (!now) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
+  out = {*now, false};
   return std::nullopt;
 }
 
@@ -380,6 +473,12 @@ CommandResult TradingEngine::record_trade(const ManualTrade& m, OrderTicket& out
   if (m.fee > *value)
     return CommandError{Errc::invalid_argument, "fee must not exceed the trade's value (price * quantity)",
                         "invalid_fee", "fee"};
+  // A trade applied while fills are on their way (an asynchronous executor) would come before
+  // them in the ledger though they happened first: it could sell what only they bring, or take
+  // the cash out of range in between. Recorded once they have arrived.
+  if (has_pending_fills())
+    return CommandError{Errc::unavailable, "fills reported by the venue are still being applied; retry",
+                        "fills_pending", ""};
   if (m.side == core::Side::sell && m.quantity > live_.position(m.symbol).quantity)
     return CommandError{Errc::invalid_argument, "quantity exceeds the position held", "insufficient_position",
                         "quantity"};
@@ -437,7 +536,7 @@ CommandResult TradingEngine::record_trade(const ManualTrade& m, OrderTicket& out
   const std::string note = m.force ? "forced: " + m.reason : m.reason;
   order.reason = note.empty() ? std::string(kRecordedByHand) : std::string(kRecordedByHand) + "; " + note;
   // The order row first: the trade refers to it.
-  on_order(order);
+  apply_order(order);
   execution::Fill fill{order.id, m.symbol, m.side, m.quantity, m.price, m.fee, execution::Liquidity::taker, ts, 0};
   settle(order, fill, &note);
   engine_log()->warn("trade recorded by hand: {} {} {} at {}{}", core::to_string(m.side), m.quantity.to_string(),
@@ -452,6 +551,7 @@ CommandResult TradingEngine::reset() {
   std::vector<execution::OrderId> open;
   for (const auto& o : executor_.open_orders()) open.push_back(o.id);
   for (auto id : open) executor_.cancel(id, "reset", *this);
+  drain_reports();
   // Trades not yet durable are part of what the reset deletes: readers never see them.
   pending_trades_.clear();
   live_ = Ledger(config_.initial_capital, instruments_.size());

@@ -74,7 +74,7 @@ void PaperExecutor::place_bracket(const BracketPlan& plan, core::Quantity quanti
   if (new_sl) add_open(std::move(*new_sl), ts);
   for (const OrderId id : {tp_id, sl_id}) {
     if (id == 0) continue;
-    if (const auto k = find_open(id)) sink.on_order(open_[*k]);
+    if (const auto k = find_open(id)) sink.report(ExecutionReport::changed(open_[*k]));
   }
 }
 
@@ -91,7 +91,7 @@ void PaperExecutor::after_leg_fill(OrderId sibling, core::Quantity quantity, boo
   }
   other.request.quantity -= quantity;
   other.updated = ts;
-  sink.on_order(other);
+  sink.report(ExecutionReport::changed(other));
 }
 
 }  // namespace meridian::execution

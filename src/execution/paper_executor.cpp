@@ -23,7 +23,7 @@ std::string with_code(const RequestError& e) {
   return std::string(e.code) + ": " + e.message;
 }
 
-// Clears the scanning flag however on_tick leaves (a sink may throw).
+// Clears the scanning flag however on_tick leaves (a sink's query may throw).
 class ScanGuard {
  public:
   explicit ScanGuard(bool& flag) noexcept : flag_(flag) { flag_ = true; }
@@ -85,7 +85,7 @@ void PaperExecutor::finish(std::size_t index, OrderStatus status, std::string_vi
   done.status = status;
   done.reason.assign(reason);
   done.updated = ts;
-  sink.on_order(done);
+  sink.report(ExecutionReport::changed(std::move(done)));
 }
 
 void PaperExecutor::submit(Order order, ExecutionSink& sink) {
@@ -103,7 +103,7 @@ void PaperExecutor::submit(Order order, ExecutionSink& sink) {
   if (problem) {
     order.status = OrderStatus::rejected;
     order.reason = with_code(*problem);
-    sink.on_order(order);
+    sink.report(ExecutionReport::changed(std::move(order)));
     return;
   }
   order.status = OrderStatus::accepted;
@@ -113,7 +113,7 @@ void PaperExecutor::submit(Order order, ExecutionSink& sink) {
   ratchet(order, last_tick_[order.request.symbol].last);
   const core::Timestamp decided = order.created;
   add_open(std::move(order), decided);
-  sink.on_order(open_.back());
+  sink.report(ExecutionReport::changed(open_.back()));
 }
 
 bool PaperExecutor::cancel(OrderId id, std::string_view reason, ExecutionSink& sink) {
@@ -148,7 +148,7 @@ bool PaperExecutor::replace(OrderId id, const OrderRequest& changes, ExecutionSi
   order.updated = decided;
   working_[*k] = Working{decided, false};
   if (!order.triggered) ratchet(order, last_tick_[order.request.symbol].last);
-  sink.on_order(order);
+  sink.report(ExecutionReport::changed(order));
   return true;
 }
 
@@ -185,8 +185,8 @@ void PaperExecutor::on_tick(const core::Tick& tick, ExecutionSink& sink) {
   }
 }
 
-// Matches open_[scan_] against the tick. After any callback the order is looked up again:
-// the sink may have cancelled it or submitted orders that moved the vector.
+// Matches open_[scan_] against the tick. Reports only queue (the sink never calls back), so
+// the order stays where it is until this executor moves it.
 void PaperExecutor::match_current(const core::Tick& tick, ExecutionSink& sink) {
   Order* order = &open_[scan_];
   if (order->request.tif == TimeInForce::day && order->expires_at != core::Timestamp{} &&
@@ -216,9 +216,7 @@ void PaperExecutor::match_current(const core::Tick& tick, ExecutionSink& sink) {
     }
     if (changed) {
       order->updated = tick.ts;
-      sink.on_order(*order);
-      if (scan_removed_) return;
-      order = &open_[scan_];
+      sink.report(ExecutionReport::changed(*order));
     }
     if (!order->triggered) return;
   }
@@ -278,7 +276,7 @@ void PaperExecutor::fill_current(const core::Tick& tick, core::Quantity quantity
   const bool completed = order.remaining().raw() <= 0;
   order.status = completed ? OrderStatus::filled : OrderStatus::partially_filled;
 
-  // What happens after the callbacks, copied now: they may cancel or move this order.
+  // What happens after the fill, copied now: completing it moves the order out of open_.
   const OrderId id = order.id;
   const OrderId sibling = order.oco_id;
   const bool ioc = r.tif == TimeInForce::ioc;
@@ -298,11 +296,9 @@ void PaperExecutor::fill_current(const core::Tick& tick, core::Quantity quantity
   if (completed) {
     Order done = std::move(order);
     erase_at(scan_);
-    sink.on_fill(done, fill);
-    sink.on_order(done);
+    sink.report(ExecutionReport::filled(std::move(done), fill));
   } else {
-    sink.on_fill(order, fill);
-    if (!scan_removed_) sink.on_order(open_[scan_]);
+    sink.report(ExecutionReport::filled(order, fill));
   }
   if (entry) place_bracket(plan, quantity, tick.ts, sink);
   if (sibling != 0) after_leg_fill(sibling, quantity, completed, tick.ts, sink);

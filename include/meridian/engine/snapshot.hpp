@@ -46,6 +46,9 @@ struct Counters {
   std::uint64_t orders = 0;
   std::uint64_t rejects = 0;
   std::uint64_t strategy_errors = 0;
+  // Fills an executor reported that the ledger could not take (a broken can_settle contract):
+  // logged, not applied. Zero unless something is wrong.
+  std::uint64_t unsettled_fills = 0;
   std::uint64_t journal_backlog = 0;  // records handed to persistence and not yet durable
   std::uint64_t entries_paused = 0;   // entries refused because the backlog was full
   bool journal_full = false;          // the backlog is at its limit: new entries pause

@@ -90,9 +90,10 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   void warm_up(const std::vector<core::Bar>& history, bool persist);
 
   void on_ticks(std::span<const core::Tick> ticks) override;
-  // ExecutionSink: the executor reports order changes and fills here (engine strand).
-  void on_order(const execution::Order& order) override;
-  void on_fill(const execution::Order& order, const execution::Fill& fill) override;
+  // ExecutionSink: the executor's reports queue here and are applied once the executor call
+  // that made them returns (or, from an asynchronous executor, when it says they arrived).
+  void report(execution::ExecutionReport report) override { reports_.push_back(std::move(report)); }
+  void reports_arrived() override;
   core::Quantity reducible(const execution::Order& order) const noexcept override;
   execution::OrderId allocate_order_id() noexcept override { return take_order_id(); }
   bool can_settle(const execution::Fill& fill) const noexcept override;
@@ -168,8 +169,20 @@ class TradingEngine final : public market::TickSink, public execution::Execution
                                 core::Price stop) const noexcept;
   ExitRules exit_rules(const Instance& instance) const noexcept;
   bool has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept;
-  // Risk-checks and sends an order; the denial, or nullopt once the executor has it.
-  std::optional<risk::Denial> place(execution::OrderRequest request, bool price_is_limit);
+  // Risk-checks and sends an order; the denial, or nullopt once the executor has it (and its
+  // reports are applied). `sent`, when given, receives the order as it went to the executor.
+  std::optional<risk::Denial> place(execution::OrderRequest request, bool price_is_limit,
+                                    execution::Order* sent = nullptr);
+  // Applies the queued execution reports in order, including those the applying causes (an
+  // exit cancelled when its position closes). A call from inside a drain does nothing.
+  void drain_reports();
+  void apply_order(const execution::Order& order);
+  // Fills reported (queued here, or still held by the executor) and not yet applied.
+  template <typename F>
+  void for_each_pending_fill(F&& f) const;
+  bool has_pending_fills() const noexcept;
+  // The position once pending fills are applied: the portfolio's (owner 0) or a strategy's.
+  core::Quantity held_after_pending(core::SymbolId symbol, std::uint64_t owner) const noexcept;
   // The next order id; journals the next reservation block when half of this one is used.
   execution::OrderId take_order_id() noexcept;
   // The portfolio for a risk check; `replacing` is an order whose own commitment is left out.
@@ -182,7 +195,6 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   // The order if it is still working; not_found or conflict (finished) otherwise.
   CommandResult open_order(execution::OrderId id, const execution::Order*& out) const;
   void cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol);
-  void run_deferred_cancels();
   void remember_finished(const execution::Order& order);
   // Risk and equity (trading_engine_risk.cpp).
   void sample_equity(core::Timestamp ts);
@@ -280,9 +292,15 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   std::unordered_map<execution::OrderId, std::uint32_t> event_seqs_;
   std::shared_ptr<const OrderList> open_orders_view_;
   bool orders_dirty_ = true;
-  execution::Order last_order_{};  // the latest on_order, for the command that caused it
-  // Exits to cancel once the executor returns (it may not be re-entered from a callback).
-  std::vector<std::pair<std::uint64_t, core::SymbolId>> deferred_cancels_;
+  // Execution reports not yet applied: [next_report_, end). Reserved, so queueing does not
+  // allocate per tick.
+  std::vector<execution::ExecutionReport> reports_;
+  std::size_t next_report_ = 0;
+  bool draining_ = false;
+  // The ledgers with the pending fills applied, for can_settle while fills are pending
+  // (reused: copy-assignment keeps their capacity).
+  mutable Ledger scratch_;
+  mutable Ledger scratch_instance_;
   std::vector<core::SymbolId> held_;  // symbols with a live position: equity over these only
 
   risk::RiskEngine risk_;

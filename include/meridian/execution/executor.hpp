@@ -1,6 +1,9 @@
 #pragma once
 // Where orders go: the paper executor here, live gateways later. Every call happens on the
-// engine strand; executors report back through the ExecutionSink on the same strand.
+// engine strand. Executors never call back into the engine's logic: what happens to an order is
+// an ExecutionReport the executor hands to its ExecutionSink, which only queues it; the sink
+// applies its queue after the executor call returns (a synchronous executor) or when an
+// asynchronous one says reports arrived (posted to the strand from its I/O thread).
 #include <optional>
 #include <span>
 #include <string_view>
@@ -9,15 +12,32 @@
 
 namespace meridian::execution {
 
-// The engine's side of execution. Called synchronously from inside submit/cancel/on_tick.
+// One thing that happened to one order, in the order it happened: a state change (accepted,
+// rejected, cancelled, expired, a bracket leg created or resized, a trailing stop moved, a
+// replace) or a fill. `order` is the order as it stands after the event.
+struct ExecutionReport {
+  enum class Kind : std::uint8_t { order, fill };
+  Kind kind = Kind::order;
+  Order order;
+  Fill fill{};  // kind == fill
+
+  static ExecutionReport changed(Order o) { return {Kind::order, std::move(o), Fill{}}; }
+  static ExecutionReport filled(Order o, const Fill& f) { return {Kind::fill, std::move(o), f}; }
+};
+
+// The engine's side of execution.
 class ExecutionSink {
  public:
   virtual ~ExecutionSink() = default;
-  // Every state change of every order (including bracket legs the executor creates), after
-  // the change; for a fill, on_fill comes first and then on_order with the new state.
-  // The Order reference is valid during the call, until the sink calls back into the executor.
-  virtual void on_order(const Order& order) = 0;
-  virtual void on_fill(const Order& order, const Fill& fill) = 0;
+  // Queues a report; never calls back into the executor (so an executor may report from
+  // anywhere in its own code, its state consistent or not).
+  virtual void report(ExecutionReport report) = 0;
+  // An asynchronous executor handed reports over (on the strand, outside any executor call):
+  // the sink applies them now. A synchronous executor's reports are applied after each call.
+  virtual void reports_arrived() {}
+
+  // Queries asked during an executor call. They answer as if every report handed over so far,
+  // and every report the executor still holds (Executor::in_flight), were already applied.
   // How much of a reduce-only order may still fill (what its strategy holds on the other
   // side). Zero cancels the order with reason "position_closed".
   virtual core::Quantity reducible(const Order& order) const noexcept = 0;
@@ -32,8 +52,9 @@ class ExecutionSink {
 class Executor {
  public:
   virtual ~Executor() = default;
-  // Accepts (on_order accepted) or rejects (on_order rejected, with a reason) the order.
-  // Never fills inside submit: a fill needs market data that arrives after the order.
+  // Accepts (reports it accepted) or rejects (reports it rejected, with a reason) the order.
+  // An asynchronous venue reports either later; until then the order is new_order. Never
+  // fills inside submit: a fill needs market data that arrives after the order.
   virtual void submit(Order order, ExecutionSink& sink) = 0;
   // Cancels an open order; false when it is unknown or already terminal.
   virtual bool cancel(OrderId id, std::string_view reason, ExecutionSink& sink) = 0;
@@ -55,6 +76,8 @@ class Executor {
   // Orders not yet terminal, any order.
   virtual std::span<const Order> open_orders() const noexcept = 0;
   virtual std::string_view name() const noexcept = 0;
+  // Reports made and not yet handed to the sink (an asynchronous executor's; none for paper).
+  virtual std::span<const ExecutionReport> in_flight() const noexcept { return {}; }
 };
 
 }  // namespace meridian::execution

@@ -24,9 +24,9 @@
 //    lots of the instrument ("invalid_lot"); the reason is "code: message".
 //  - Recent volume is an EWMA over ticks with volume (quotes without volume do not count); with
 //    none yet, only the fixed slippage applies. A needed side quoted as zero means no fill: wait.
-//  - Trailing stops move only on ticks the order may fill on; a move is reported (on_order).
+//  - Trailing stops move only on ticks the order may fill on; a move is reported.
 // No allocation per tick: open orders live in a reserved vector; the per-symbol recent volume
-// is a fixed array. Sink callbacks may call submit/cancel/replace (never on_tick).
+// is a fixed array. Reports only queue at the sink; the sink's queries must not call back.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -12,7 +12,7 @@ namespace meridian::execution::test {
 namespace {
 
 // Counts what it is told; stores nothing, so it allocates nothing itself.
-class CountingSink final : public ExecutionSink {
+class CountingSink final : public SplitSink {
  public:
   void on_order(const Order& o) override {
     ++orders;

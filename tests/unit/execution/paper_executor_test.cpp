@@ -414,65 +414,8 @@ TEST_F(PaperExecutorTest, RestorePutsBackAnOpenOrderSilently) {
   EXPECT_THROW(ex.restore(unknown), std::invalid_argument);
 }
 
-// Acts on the executor from inside its callbacks, as an engine may: a fill of order 2 cancels
-// order 1 (earlier in the book) and submits order 9; a fill of order 3 cancels order 3 itself.
-class ReentrantSink final : public ExecutionSink {
- public:
-  explicit ReentrantSink(PaperExecutor& ex) : ex_(ex) {}
-  void on_order(const Order& o) override { record.on_order(o); }
-  void on_fill(const Order& o, const Fill& f) override {
-    record.on_fill(o, f);
-    if (f.order_id == 2) {
-      cancelled_earlier = ex_.cancel(1, "from on_fill", *this);
-      ex_.submit(order(9, 0, Side::buy, "1", OrderType::market, 1000), *this);
-    }
-    if (f.order_id == 3) cancelled_self = ex_.cancel(3, "self", *this);
-  }
-  Quantity reducible(const Order& o) const noexcept override { return record.reducible(o); }
-  OrderId allocate_order_id() noexcept override { return record.allocate_order_id(); }
-
-  RecordingSink record;
-  bool cancelled_earlier = false;
-  bool cancelled_self = false;
-
- private:
-  PaperExecutor& ex_;
-};
-
-TEST(PaperExecutorReentrancy, CallbacksMayCancelAndSubmitMidTick) {
-  const auto instruments = test_instruments();
-  auto config = plain_config();
-  config.max_participation = 0.5;
-  PaperExecutor ex(config, instruments);
-  ReentrantSink sink(ex);
-  Order resting = order(1, 0, Side::buy, "1", OrderType::limit);
-  resting.request.limit_price = px("90");
-  ex.submit(resting, sink);
-  ex.submit(order(2, 0, Side::buy, "1"), sink);
-  ex.submit(order(3, 0, Side::buy, "10"), sink);
-  ex.submit(order(4, 0, Side::buy, "1"), sink);
-  ex.on_tick(tick(0, 1000, "99", "100", "100", "4"), sink);
-  const RecordingSink& rec = sink.record;
-  // 2 and 4 fill, 3 fills 2 and is cancelled, 1 is cancelled, 9 waits for a later tick: no
-  // order skipped or matched twice.
-  EXPECT_TRUE(sink.cancelled_earlier);
-  EXPECT_TRUE(sink.cancelled_self);
-  ASSERT_EQ(rec.fills.size(), 3u);
-  EXPECT_EQ(rec.fills[0].order_id, 2u);
-  EXPECT_EQ(rec.fills[1].order_id, 3u);
-  EXPECT_EQ(rec.fills[1].quantity, qty("2"));
-  EXPECT_EQ(rec.fills[2].order_id, 4u);
-  EXPECT_EQ(rec.last(1)->reason, "from on_fill");
-  EXPECT_EQ(rec.last(3)->status, OrderStatus::cancelled);
-  EXPECT_EQ(rec.last(3)->filled_quantity, qty("2"));
-  ASSERT_EQ(ex.open_orders().size(), 1u);
-  EXPECT_EQ(ex.open_orders()[0].id, 9u);
-  ex.on_tick(tick(0, 2000, "99", "100", "100", "4"), sink);
-  EXPECT_EQ(rec.last(9)->status, OrderStatus::filled);
-}
-
 // Ticks come from the feed, never from inside a report.
-class TickingSink final : public ExecutionSink {
+class TickingSink final : public SplitSink {
  public:
   explicit TickingSink(PaperExecutor& ex) : ex_(ex) {}
   void on_order(const Order&) override {}

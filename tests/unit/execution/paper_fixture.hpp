@@ -80,8 +80,19 @@ inline Order order(OrderId id, core::SymbolId symbol, Side side, const char* qua
   return o;
 }
 
+// The reports as the tests check them: a fill report as the fill and then the order after it.
+class SplitSink : public ExecutionSink {
+ public:
+  void report(ExecutionReport r) override {
+    if (r.kind == ExecutionReport::Kind::fill) on_fill(r.order, r.fill);
+    on_order(r.order);
+  }
+  virtual void on_order(const Order& o) = 0;
+  virtual void on_fill(const Order& o, const Fill& f) = 0;
+};
+
 // Records every report; reducible() answers from a table set by the test (default: unlimited).
-class RecordingSink final : public ExecutionSink {
+class RecordingSink final : public SplitSink {
  public:
   void on_order(const Order& o) override { orders.push_back(o); }
   void on_fill(const Order& o, const Fill& f) override {

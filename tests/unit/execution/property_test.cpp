@@ -76,7 +76,7 @@ class OracleLedger {
 };
 
 // Checks every report as it arrives and records violations as text.
-class CheckingSink final : public ExecutionSink {
+class CheckingSink final : public SplitSink {
  public:
   explicit CheckingSink(const PaperExecutor& ex) : ex_(ex) {}
 
