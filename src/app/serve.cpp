@@ -15,6 +15,7 @@
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/app/feed_choice.hpp"
+#include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/storage/migrations.hpp"
 #include "meridian/storage/portfolio_lock.hpp"
@@ -229,8 +230,12 @@ int serve(const Config& config) {
   sim.seed = config.sim_seed;
   sim.time_step = std::chrono::milliseconds(config.sim_time_step_ms);
 
+  // The executor is the app's choice, like the feed: paper fills today, a broker gateway later.
+  auto paper = [&](boost::asio::any_io_executor) -> std::unique_ptr<execution::Executor> {
+    return std::make_unique<execution::PaperExecutor>(runner_cfg.paper, *instruments);
+  };
   engine::EngineRunner runner(io, *instruments, engine_cfg, runner_cfg, sim, journal, std::move(recovered),
-                              std::move(feed));
+                              std::move(feed), paper);
   // Read-only: a memory-only writer, so the engine's records never touch the stored state.
   storage::JournalWriter writer(read_only ? std::string() : config.database_url, journal, *instruments, kPortfolioId,
                                 [&runner](std::uint64_t seq) { runner.durable(seq); });

@@ -24,13 +24,15 @@ market::SimulatedPrices make_prices(const core::InstrumentTable& instruments, ma
 
 EngineRunner::EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments,
                            EngineConfig engine_config, RunnerConfig runner_config, market::SimConfig sim_config,
-                           JournalQueue& journal, RecoveredState recovered, FeedFactory make_feed)
+                           JournalQueue& journal, RecoveredState recovered, FeedFactory make_feed,
+                           ExecutorFactory make_executor)
     : strand_(boost::asio::make_strand(io)),
       config_(runner_config),
       first_start_(recovered.bars.empty()),
-      executor_(runner_config.paper, instruments),
+      executor_(make_executor ? make_executor(strand_)
+                              : std::make_unique<execution::PaperExecutor>(runner_config.paper, instruments)),
       prices_(make_prices(instruments, sim_config, recovered)),
-      engine_(instruments, std::move(engine_config), executor_, journal, std::move(recovered)),
+      engine_(instruments, std::move(engine_config), *executor_, journal, std::move(recovered)),
       simulated_(!make_feed),
       feed_(make_feed ? make_feed(strand_)
                       : std::make_unique<market::SimulatedFeed>(strand_, prices_, runner_config.tick_interval)),

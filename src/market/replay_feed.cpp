@@ -49,7 +49,7 @@ ReplayData load_replay(const std::vector<ReplayFile>& files, CsvFormat format) {
   return data;
 }
 
-void ReplayFeed::Cursor::load() noexcept {
+void ReplayTape::Cursor::load() noexcept {
   if (done()) return;
   const auto& b = (*bars)[bar];
   const auto gap = bar + 1 < bars->size() ? (*bars)[bar + 1].open_time - b.open_time : core::Duration::zero();
@@ -57,13 +57,37 @@ void ReplayFeed::Cursor::load() noexcept {
   tick = 0;
 }
 
-ReplayFeed::ReplayFeed(boost::asio::any_io_executor strand, ReplayData data, double speed)
-    : strand_(std::move(strand)), data_(std::move(data)), speed_(speed > 0 ? speed : 0), timer_(strand_) {
-  cursors_.reserve(data_.series.size());
-  for (const auto& s : data_.series) {
+ReplayTape::ReplayTape(const ReplayData& data) {
+  cursors_.reserve(data.series.size());
+  for (const auto& s : data.series) {
     cursors_.push_back(Cursor{&s});
     cursors_.back().load();
   }
+  next_ = earliest();
+}
+
+std::size_t ReplayTape::earliest() const noexcept {
+  std::size_t best = cursors_.size();
+  for (std::size_t k = 0; k < cursors_.size(); ++k) {
+    const auto& c = cursors_[k];
+    if (!c.done() && (best == cursors_.size() || c.ticks[c.tick].ts < cursors_[best].ticks[cursors_[best].tick].ts))
+      best = k;
+  }
+  return best;
+}
+
+void ReplayTape::advance() noexcept {
+  if (next_ >= cursors_.size()) return;
+  auto& c = cursors_[next_];
+  if (++c.tick == c.ticks.size()) {
+    ++c.bar;
+    c.load();
+  }
+  next_ = earliest();
+}
+
+ReplayFeed::ReplayFeed(boost::asio::any_io_executor strand, ReplayData data, double speed)
+    : strand_(std::move(strand)), data_(std::move(data)), speed_(speed > 0 ? speed : 0), timer_(strand_), tape_(data_) {
   batch_.reserve(kBatch);
 }
 
@@ -90,13 +114,6 @@ FeedHealth ReplayFeed::health() const noexcept {
   return {running_.load(), tick_count_.load(), 0, data_.bad_rows};
 }
 
-ReplayFeed::Cursor* ReplayFeed::next_cursor() noexcept {
-  Cursor* best = nullptr;
-  for (auto& c : cursors_)
-    if (!c.done() && (!best || c.ticks[c.tick].ts < best->ticks[best->tick].ts)) best = &c;
-  return best;
-}
-
 std::chrono::steady_clock::time_point ReplayFeed::due(core::Timestamp ts) const noexcept {
   // Capped at ~30 years so a tiny speed cannot overflow the clock's int64 nanoseconds.
   const double wall_ns = std::min(static_cast<double>((ts - market_start_).count()) / speed_, 1e18);
@@ -106,7 +123,7 @@ std::chrono::steady_clock::time_point ReplayFeed::due(core::Timestamp ts) const 
 
 void ReplayFeed::begin() {
   if (!running_) return;
-  if (const auto* first = next_cursor()) market_start_ = first->ticks[first->tick].ts;
+  if (const auto* first = tape_.peek()) market_start_ = first->ts;
   wall_start_ = std::chrono::steady_clock::now();
   run();
 }
@@ -115,27 +132,23 @@ void ReplayFeed::run() {
   if (!running_) return;
   batch_.clear();
   const auto now = std::chrono::steady_clock::now();
-  Cursor* c = next_cursor();
-  for (std::size_t taken = 0; c && taken < kBatch; ++taken) {
-    const auto& tick = c->ticks[c->tick];
-    if (speed_ > 0 && due(tick.ts) > now) break;
-    if (filter_.wants(tick.symbol)) batch_.push_back(tick);
-    if (++c->tick == c->ticks.size()) {
-      ++c->bar;
-      c->load();
-    }
-    c = next_cursor();
+  const core::Tick* tick = tape_.peek();
+  for (std::size_t taken = 0; tick && taken < kBatch; ++taken) {
+    if (speed_ > 0 && due(tick->ts) > now) break;
+    if (filter_.wants(tick->symbol)) batch_.push_back(*tick);
+    tape_.advance();
+    tick = tape_.peek();
   }
   if (!batch_.empty()) {
     sink_->on_ticks(batch_);
     tick_count_.fetch_add(batch_.size(), std::memory_order_relaxed);
   }
-  if (!c) {
+  if (!tick) {
     finished_ = true;
     market_log()->info("replay finished: {} ticks delivered", tick_count_.load());
     return;
   }
-  const auto next_due = speed_ > 0 ? due(c->ticks[c->tick].ts) : now;
+  const auto next_due = speed_ > 0 ? due(tick->ts) : now;
   if (next_due <= now) {
     boost::asio::post(strand_, [this] { run(); });
     return;

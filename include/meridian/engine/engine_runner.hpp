@@ -37,10 +37,13 @@ class EngineRunner {
   // Builds the feed on the engine strand's executor. Empty: the simulated feed, which also
   // generates indicator warm-up history on a first start.
   using FeedFactory = std::function<std::unique_ptr<market::Feed>(boost::asio::any_io_executor strand)>;
+  // Builds the executor on the strand's executor (an asynchronous one posts its reports there
+  // and calls ExecutionSink::reports_arrived). Empty: a PaperExecutor with RunnerConfig::paper.
+  using ExecutorFactory = std::function<std::unique_ptr<execution::Executor>(boost::asio::any_io_executor strand)>;
 
   EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments, EngineConfig engine_config,
                RunnerConfig runner_config, market::SimConfig sim_config, JournalQueue& journal,
-               RecoveredState recovered, FeedFactory make_feed = {});
+               RecoveredState recovered, FeedFactory make_feed = {}, ExecutorFactory make_executor = {});
 
   // Wire subscribers before start().
   EventBus& bus() noexcept { return bus_; }
@@ -70,7 +73,7 @@ class EngineRunner {
   Strand strand_;
   RunnerConfig config_;
   bool first_start_;
-  execution::PaperExecutor executor_;
+  std::unique_ptr<execution::Executor> executor_;
   market::SimulatedPrices prices_;
   TradingEngine engine_;
   bool simulated_;  // the feed is the simulated one (over prices_)

@@ -36,6 +36,36 @@ struct ReplayData {
 // (bad rows are only counted).
 ReplayData load_replay(const std::vector<ReplayFile>& files, CsvFormat format);
 
+// Several series' bars as one stream of ticks in time order (bar_ticks per bar; the earliest
+// series first on a tie): what the replay feed paces onto the strand, and what a simulated
+// clock drives an engine with (engine/sim_clock.hpp). Refers to `data`, which must outlive it.
+class ReplayTape {
+ public:
+  explicit ReplayTape(const ReplayData& data);
+  // The next tick, or nullptr once every series is done.
+  const core::Tick* peek() const noexcept {
+    return next_ < cursors_.size() ? &cursors_[next_].ticks[cursors_[next_].tick] : nullptr;
+  }
+  void advance() noexcept;
+  ReplayTape(const ReplayTape&) = delete;
+  ReplayTape& operator=(const ReplayTape&) = delete;
+
+ private:
+  struct Cursor {
+    const std::vector<core::Bar>* bars;
+    std::size_t bar = 0;
+    std::size_t tick = 0;
+    std::array<core::Tick, 4> ticks{};
+    bool done() const noexcept { return bar >= bars->size(); }
+    void load() noexcept;
+  };
+  // The series whose next tick is earliest; cursors_.size() when all are done.
+  std::size_t earliest() const noexcept;
+
+  std::vector<Cursor> cursors_;
+  std::size_t next_ = 0;
+};
+
 class ReplayFeed final : public Feed {
  public:
   // speed: market time per unit of wall time (1 = real time); 0: as fast as possible.
@@ -51,17 +81,8 @@ class ReplayFeed final : public Feed {
   bool finished() const noexcept { return finished_.load(); }
 
  private:
-  struct Cursor {
-    const std::vector<core::Bar>* bars;
-    std::size_t bar = 0;
-    std::size_t tick = 0;
-    std::array<core::Tick, 4> ticks{};
-    bool done() const noexcept { return bar >= bars->size(); }
-    void load() noexcept;
-  };
   void begin();
   void run();
-  Cursor* next_cursor() noexcept;
   std::chrono::steady_clock::time_point due(core::Timestamp ts) const noexcept;
 
   boost::asio::any_io_executor strand_;
@@ -69,7 +90,7 @@ class ReplayFeed final : public Feed {
   double speed_;
   boost::asio::steady_timer timer_;
   TickSink* sink_ = nullptr;
-  std::vector<Cursor> cursors_;
+  ReplayTape tape_;
   std::vector<core::Tick> batch_;
   SymbolFilter filter_;
   std::chrono::steady_clock::time_point wall_start_{};
