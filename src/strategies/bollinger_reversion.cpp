@@ -15,11 +15,10 @@ BollingerReversion::BollingerReversion(BollingerReversionParams params, std::siz
         {indicators::BollingerBands(static_cast<std::size_t>(params.period), params.stddev_multiplier), {}, {}});
 }
 
-std::optional<Signal> BollingerReversion::on_bar(const BarInput& in) {
-  const core::Bar& bar = in.bar;
+std::optional<Signal> BollingerReversion::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  const double close = in.ohlcv.close;
+  const double close = bar.close.to_double();  // once: the conversion is a division
   s.bands.update(close);
   if (!s.bands.ready()) return std::nullopt;
 

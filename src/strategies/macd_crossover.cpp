@@ -30,11 +30,10 @@ std::optional<std::string> MacdCrossover::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> MacdCrossover::on_bar(const BarInput& in) {
-  const core::Bar& bar = in.bar;
+std::optional<Signal> MacdCrossover::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  const double close = in.ohlcv.close;
+  const double close = bar.close.to_double();  // once: the conversion is a division
   s.macd.update(close);
   if (!s.macd.ready()) return std::nullopt;
 

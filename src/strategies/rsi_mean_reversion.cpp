@@ -24,11 +24,10 @@ std::optional<std::string> RsiMeanReversion::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> RsiMeanReversion::on_bar(const BarInput& in) {
-  const core::Bar& bar = in.bar;
+std::optional<Signal> RsiMeanReversion::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  s.rsi.update(in.ohlcv.close);
+  s.rsi.update(bar);
   if (!s.rsi.ready()) return std::nullopt;
 
   const double rsi = s.rsi.value();
@@ -60,7 +59,7 @@ std::optional<Signal> RsiMeanReversion::on_bar(const BarInput& in) {
     add_value(sig, "overbought", params_.overbought);
     add_value(sig, "rsi_peak", peak);
   }
-  add_value(sig, "close", in.ohlcv.close);
+  add_value(sig, "close", bar.close.to_double());
   return sig;
 }
 

@@ -20,11 +20,10 @@ std::optional<std::string> SmaCrossover::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> SmaCrossover::on_bar(const BarInput& in) {
-  const core::Bar& bar = in.bar;
+std::optional<Signal> SmaCrossover::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  const double close = in.ohlcv.close;
+  const double close = bar.close.to_double();
   s.fast.update(close);
   s.slow.update(close);
   if (!s.slow.ready()) return std::nullopt;

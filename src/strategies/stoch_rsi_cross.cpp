@@ -28,11 +28,10 @@ std::optional<std::string> StochRsiCross::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> StochRsiCross::on_bar(const BarInput& in) {
-  const core::Bar& bar = in.bar;
+std::optional<Signal> StochRsiCross::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  s.stoch.update(in.ohlcv.close);
+  s.stoch.update(bar);
   if (!s.stoch.ready()) return std::nullopt;
 
   const double k = s.stoch.k();
@@ -53,7 +52,7 @@ std::optional<Signal> StochRsiCross::on_bar(const BarInput& in) {
   add_value(sig, "stoch_k", k);
   add_value(sig, "stoch_d", d);
   add_value(sig, "rsi", rsi);
-  add_value(sig, "close", in.ohlcv.close);
+  add_value(sig, "close", bar.close.to_double());
   return sig;
 }
 

@@ -18,11 +18,10 @@ SuperTrendFlip::SuperTrendFlip(SuperTrendFlipParams params, std::size_t symbol_c
     state_.push_back({indicators::SuperTrend(static_cast<std::size_t>(params.atr_period), params.factor), 0});
 }
 
-std::optional<Signal> SuperTrendFlip::on_bar(const BarInput& in) {
-  const core::Bar& bar = in.bar;
+std::optional<Signal> SuperTrendFlip::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  const auto& ohlcv = in.ohlcv;
+  const auto ohlcv = indicators::to_ohlcv(bar);
   s.supertrend.update(ohlcv);
   const int direction = s.supertrend.direction();
   const int previous = s.direction;

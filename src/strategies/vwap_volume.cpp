@@ -23,8 +23,7 @@ VwapVolume::VwapVolume(VwapVolumeParams params, std::size_t symbol_count) : para
                       {}});
 }
 
-std::optional<Signal> VwapVolume::on_bar(const BarInput& in) {
-  const core::Bar& bar = in.bar;
+std::optional<Signal> VwapVolume::on_bar(const core::Bar& bar) {
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
   // Two compares per bar against the cached day; the first bar always lands here.
@@ -34,7 +33,7 @@ std::optional<Signal> VwapVolume::on_bar(const BarInput& in) {
     s.vwap.start_session();
     s.cross.forget();
   }
-  const auto& ohlcv = in.ohlcv;
+  const auto ohlcv = indicators::to_ohlcv(bar);
   s.vwap.update(ohlcv);
   const double average_volume = s.volume.value();  // previous bars only; NaN until there are enough
   s.volume.update(ohlcv.volume);
