@@ -203,7 +203,7 @@ void TradingEngine::drain_reports() {
                             core::to_string(f.side), f.quantity.to_string(), f.price.to_string());
       }
     }
-    apply_order(r.order);
+    apply_order(std::move(r.order));
   }
 }
 
@@ -226,7 +226,7 @@ bool TradingEngine::has_pending_fills() const noexcept {
   return any;
 }
 
-void TradingEngine::apply_order(const execution::Order& order) {
+void TradingEngine::apply_order(execution::Order order) {
   auto& seq = event_seqs_[order.id];
   append_journal(OrderRecord{order, ++seq});
   if (execution::is_terminal(order.status)) {
@@ -240,7 +240,7 @@ void TradingEngine::apply_order(const execution::Order& order) {
     engine_log()->warn("order {} for {} rejected: {}", order.id, instruments_.at(order.request.symbol).symbol,
                        order.reason);
   }
-  events_.push_back(OrderChanged{order});
+  events_.push_back(OrderChanged{std::move(order)});  // its last use: moved, not copied
   orders_dirty_ = true;
   dirty_ = true;
 }

@@ -176,7 +176,7 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   // Applies the queued execution reports in order, including those the applying causes (an
   // exit cancelled when its position closes). A call from inside a drain does nothing.
   void drain_reports();
-  void apply_order(const execution::Order& order);
+  void apply_order(execution::Order order);
   // Fills reported (queued here, or still held by the executor) and not yet applied.
   template <typename F>
   void for_each_pending_fill(F&& f) const;
