@@ -10,7 +10,7 @@
 #include <string>
 
 #include "meridian/engine/bar_book.hpp"
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/bar_aggregator.hpp"
 #include "meridian/market/timeframe_rollup.hpp"
@@ -99,7 +99,7 @@ void BM_BarBook(benchmark::State& state) {
 }
 BENCHMARK(BM_BarBook)->Arg(1)->Arg(1000);
 
-// One tick through TradingEngine::on_ticks with 1,000 instruments, all subscribed by the
+// One tick through Portfolio::on_ticks with 1,000 instruments, all subscribed by the
 // running session's strategy (SMA 3/8 crossover: bar closes do signal and trade).
 void BM_EngineTickWith1000Symbols(benchmark::State& state) {
   constexpr std::size_t kSymbols = 1000;
@@ -109,10 +109,10 @@ void BM_EngineTickWith1000Symbols(benchmark::State& state) {
   core::InstrumentTable instruments(std::move(list));
   execution::PaperExecutor executor{execution::PaperConfig{}, instruments};
   engine::JournalQueue journal{1 << 20};
-  engine::EngineConfig config;
+  engine::PortfolioConfig config;
   config.strategy = engine::StrategyConfig::sma_crossover(3, 8);
   spdlog::set_level(spdlog::level::warn);  // risk denials are logged at info: not what is measured
-  engine::TradingEngine engine(instruments, config, executor, journal, engine::RecoveredState{});
+  engine::Portfolio engine(instruments, config, executor, journal, engine::RecoveredState{});
   TickStream stream(kSymbols, std::chrono::milliseconds(250));
   std::uint64_t n = 0;
   for (auto _ : state) {

@@ -2,7 +2,7 @@
 // paper fill, journal record). Run: build/release-bench/bench/bench_engine
 #include <benchmark/benchmark.h>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/simulated_prices.hpp"
 
@@ -14,14 +14,14 @@ struct Rig {
   core::InstrumentTable instruments{core::default_instruments()};
   execution::PaperExecutor executor{execution::PaperConfig{}, instruments};
   engine::JournalQueue journal{1 << 20};
-  std::unique_ptr<engine::TradingEngine> engine;
+  std::unique_ptr<engine::Portfolio> engine;
   std::vector<std::vector<core::Tick>> batches;
 
   explicit Rig(std::size_t steps) {
-    engine::EngineConfig config;
+    engine::PortfolioConfig config;
     config.strategy =
         engine::StrategyConfig::sma_crossover(3, 8);  // frequent crossovers: the fill path is exercised too
-    engine = std::make_unique<engine::TradingEngine>(instruments, config, executor, journal, engine::RecoveredState{});
+    engine = std::make_unique<engine::Portfolio>(instruments, config, executor, journal, engine::RecoveredState{});
     market::SimulatedPrices prices(instruments, market::SimConfig{}, core::now());
     batches.resize(steps);
     for (auto& b : batches) prices.step(b);

@@ -1,7 +1,7 @@
 // Journal write throughput and fill-to-durable latency against a real PostgreSQL.
 //
 // A producer thread stands in for the engine: it builds TradeRecords exactly as
-// TradingEngine::on_fill does (a Ledger applies each fill; the record carries the cash and
+// Portfolio::on_fill does (a Ledger applies each fill; the record carries the cash and
 // position it left behind) and pushes them through a JournalQueue into a JournalWriter at an
 // offered rate. The writer's ack callback timestamps every sequence it made durable.
 //

@@ -1,4 +1,4 @@
-// Issue #5's engine figures, on the real TradingEngine and PaperExecutor with seven strategy
+// Issue #5's engine figures, on the real Portfolio and PaperExecutor with seven strategy
 // instances (one per registered class, default parameters) on every symbol, the journal
 // drained by the bench instead of a database:
 //  1. Tick-to-fill latency: each on_ticks call timed alone (tick -> bars -> indicators ->
@@ -25,7 +25,7 @@
 #include <variant>
 #include <vector>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/simulated_prices.hpp"
 #include "meridian/strategies/registry.hpp"
@@ -76,10 +76,9 @@ class Rig {
         executor_(execution::PaperConfig{}, instruments_),
         journal_(1 << 16),  // drained at least every 100 ms of market time: never full
         prices_(instruments_, market::SimConfig{.time_step = step}, kStart) {
-    engine::EngineConfig config;
+    engine::PortfolioConfig config;
     config.strategy.position_fraction = position_fraction;
-    engine_ =
-        std::make_unique<engine::TradingEngine>(instruments_, config, executor_, journal_, engine::RecoveredState{});
+    engine_ = std::make_unique<engine::Portfolio>(instruments_, config, executor_, journal_, engine::RecoveredState{});
     // History one tick per minute (cheap for 1,000 symbols); the live path continues from it.
     market::SimulatedPrices history_prices(instruments_, market::SimConfig{.time_step = std::chrono::minutes(1)},
                                            kStart);
@@ -96,7 +95,7 @@ class Rig {
       strategy.position_fraction = position_fraction;
       std::uint64_t id = 0;
       auto err = engine_->add_instance({0, std::string(cls.name), strategy, all, "default", true}, id);
-      using Cmd = engine::TradingEngine::InstanceCommand;
+      using Cmd = engine::Portfolio::InstanceCommand;
       if (!err) err = engine_->instance_command(cls.name, Cmd::init);
       if (!err) err = engine_->instance_command(cls.name, Cmd::start);
       if (err) throw std::runtime_error("cannot start " + std::string(cls.name) + ": " + err->message);
@@ -105,7 +104,7 @@ class Rig {
     engine_->take_events();
   }
 
-  engine::TradingEngine& engine() noexcept { return *engine_; }
+  engine::Portfolio& engine() noexcept { return *engine_; }
   // The next market step: one tick per symbol, `step` after the previous one.
   const std::vector<core::Tick>& next_step() {
     prices_.step(ticks_);
@@ -133,7 +132,7 @@ class Rig {
   execution::PaperExecutor executor_;
   engine::JournalQueue journal_;
   market::SimulatedPrices prices_;
-  std::unique_ptr<engine::TradingEngine> engine_;
+  std::unique_ptr<engine::Portfolio> engine_;
   std::vector<core::Tick> ticks_;
 };
 

@@ -24,8 +24,8 @@ inline core::Timestamp fuzz_clock() {
 
 // The daemon's defaults, with short in-memory histories: building a daemon per input that
 // changed state must stay cheap, and the histories' size is not what is fuzzed.
-inline engine::EngineConfig engine_config() {
-  engine::EngineConfig config;
+inline engine::PortfolioConfig engine_config() {
+  engine::PortfolioConfig config;
   config.bars_in_memory = 64;
   config.trades_in_memory = 64;
   return config;
@@ -51,7 +51,7 @@ struct FakeDaemon {
     // A price for every symbol, so orders and trades get past "no market price" into sizing,
     // risk and the ledger.
     runner.command(
-        [this](engine::TradingEngine& e) -> engine::CommandResult {
+        [this](engine::Portfolio& e) -> engine::CommandResult {
           std::vector<core::Tick> ticks;
           for (const auto& inst : instruments.all())
             ticks.push_back({inst.id, fuzz_clock(), core::Price::from_units(99), core::Price::from_units(101),

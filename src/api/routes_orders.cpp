@@ -158,14 +158,14 @@ constexpr auto kDurableWait = std::chrono::seconds(1);
 // journal records the command made are durable ("durable": true), or after kDurableWait
 // (or at once in memory-only mode) with "durable": false: a crash may then lose the order.
 void order_command(ApiContext& ctx, const Request& req, Reply reply,
-                   std::function<engine::CommandResult(engine::TradingEngine&, engine::OrderTicket&)> fn,
-                   std::string field, http::status created) {
+                   std::function<engine::CommandResult(engine::Portfolio&, engine::OrderTicket&)> fn, std::string field,
+                   http::status created) {
   auto ticket = std::make_shared<engine::OrderTicket>();
   auto seq = std::make_shared<std::uint64_t>(0);
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
       ctx,
-      [fn = std::move(fn), ticket, seq](engine::TradingEngine& e) {
+      [fn = std::move(fn), ticket, seq](engine::Portfolio& e) {
         auto result = fn(e, *ticket);
         *seq = e.last_seq();
         return result;
@@ -187,7 +187,7 @@ void place_order(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(request, parse_order(req, ctx, *ctx.snapshot(), body));
   order_command(
       ctx, req, std::move(reply),
-      [request = std::move(request)](engine::TradingEngine& e, engine::OrderTicket& t) {
+      [request = std::move(request)](engine::Portfolio& e, engine::OrderTicket& t) {
         return e.submit_order(request, t);
       },
       "body", http::status::created);
@@ -212,7 +212,7 @@ void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
   if (auto err = check_order_notional(req, changes)) return reply(std::move(*err));
   order_command(
       ctx, req, std::move(reply),
-      [id, changes](engine::TradingEngine& e, engine::OrderTicket& t) { return e.replace_order(id, changes, t); },
+      [id, changes](engine::Portfolio& e, engine::OrderTicket& t) { return e.replace_order(id, changes, t); },
       "quantity", http::status::ok);
 }
 
@@ -244,7 +244,7 @@ void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
   if (auto err = check_notional(req, m.price, m.quantity, m.fee)) return reply(std::move(*err));
   order_command(
       ctx, req, std::move(reply),
-      [m = std::move(m)](engine::TradingEngine& e, engine::OrderTicket& t) { return e.record_trade(m, t); }, "quantity",
+      [m = std::move(m)](engine::Portfolio& e, engine::OrderTicket& t) { return e.record_trade(m, t); }, "quantity",
       http::status::created);
 }
 
@@ -331,7 +331,7 @@ void add_order_routes(Router& router, ApiContext& ctx) {
                 MERIDIAN_TRY_REPLY(id, order_id(req));
                 order_command(
                     ctx, req, std::move(reply),
-                    [id](engine::TradingEngine& e, engine::OrderTicket& t) { return e.cancel_order(id, t); }, "id",
+                    [id](engine::Portfolio& e, engine::OrderTicket& t) { return e.cancel_order(id, t); }, "id",
                     http::status::ok);
               }});
   router.add({http::verb::patch, "/api/orders/{id}", Role::trader, "Replace an open order's quantity or prices",

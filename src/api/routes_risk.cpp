@@ -91,7 +91,7 @@ void set_limits(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(limits, parse_limits(req, body, snap->risk.limits));
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
-      ctx, [limits](engine::TradingEngine& e) { return e.set_risk_limits(limits); }, "limits",
+      ctx, [limits](engine::Portfolio& e) { return e.set_risk_limits(limits); }, "limits",
       [&ctx, answer](std::optional<CommandFailure> failure) {
         if (failure) return answer.failure(*failure);
         answer.json(http::status::ok, limits_body(*ctx.snapshot()));
@@ -119,7 +119,7 @@ void set_state(ApiContext& ctx, const Request& req, Reply reply) {
         "lifting the risk state " + std::string(risk::to_string(snap->risk.state)) + " needs the admin role"));
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
-      ctx, [state = *state](engine::TradingEngine& e) { return e.set_risk_state(state); }, "state",
+      ctx, [state = *state](engine::Portfolio& e) { return e.set_risk_state(state); }, "state",
       [&ctx, answer](std::optional<CommandFailure> failure) {
         if (failure) return answer.failure(*failure);
         answer.json(http::status::ok, risk_status_json(*ctx.snapshot()));

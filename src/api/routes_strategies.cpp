@@ -152,9 +152,7 @@ void add_instance(ApiContext& ctx, const Request& req, Reply reply) {
   auto id = std::make_shared<std::uint64_t>(0);
   run_engine_command(
       ctx,
-      [config = std::move(config), id](engine::TradingEngine& e) mutable {
-        return e.add_instance(std::move(config), *id);
-      },
+      [config = std::move(config), id](engine::Portfolio& e) mutable { return e.add_instance(std::move(config), *id); },
       "name",
       [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
         reply_instance(
@@ -210,9 +208,7 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
   const bool keep_alive = req.raw.keep_alive();
   run_engine_command(
       ctx,
-      [id, active, strategy, symbols](engine::TradingEngine& e) {
-        return e.patch_instance(id, active, strategy, symbols);
-      },
+      [id, active, strategy, symbols](engine::Portfolio& e) { return e.patch_instance(id, active, strategy, symbols); },
       "params",
       [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
         reply_instance(ctx, version, keep_alive, reply, std::move(failure),
@@ -220,13 +216,13 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
       });
 }
 
-void lifecycle(ApiContext& ctx, engine::TradingEngine::InstanceCommand command, std::string name, const Request& req,
+void lifecycle(ApiContext& ctx, engine::Portfolio::InstanceCommand command, std::string name, const Request& req,
                Reply reply) {
   const unsigned version = req.raw.version();
   const bool keep_alive = req.raw.keep_alive();
-  const bool erased = command == engine::TradingEngine::InstanceCommand::erase;
+  const bool erased = command == engine::Portfolio::InstanceCommand::erase;
   run_engine_command(
-      ctx, [command, name](engine::TradingEngine& e) { return e.instance_command(name, command); }, "name",
+      ctx, [command, name](engine::Portfolio& e) { return e.instance_command(name, command); }, "name",
       [&ctx, version, keep_alive, reply, name, erased](std::optional<CommandFailure> failure) {
         if (erased && !failure) {
           HttpResponse res{http::status::ok, version};
@@ -307,10 +303,10 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
                 auto name = body->find("name");
                 if (name == body->end() || !name->is_string())
                   return reply(field_failure(req, "name", "name must be a string"));
-                lifecycle(ctx, engine::TradingEngine::InstanceCommand::restore, name->get<std::string>(), req,
+                lifecycle(ctx, engine::Portfolio::InstanceCommand::restore, name->get<std::string>(), req,
                           std::move(reply));
               }});
-  using Cmd = engine::TradingEngine::InstanceCommand;
+  using Cmd = engine::Portfolio::InstanceCommand;
   const std::tuple<http::verb, const char*, Cmd, const char*> commands[] = {
       {http::verb::post, "init", Cmd::init, "Warm the indicators from stored bars"},
       {http::verb::post, "start", Cmd::start, "Start emitting signals and trading"},

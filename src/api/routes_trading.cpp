@@ -92,7 +92,7 @@ void reset(ApiContext& ctx, const Request& req, Reply reply) {
                              http::status::unprocessable_entity, "confirmation_required", {{"expected", "RESET"}}));
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
-      ctx, [](engine::TradingEngine& e) { return e.reset(); }, "confirm",
+      ctx, [](engine::Portfolio& e) { return e.reset(); }, "confirm",
       [&ctx, answer](std::optional<CommandFailure> failure) {
         if (failure) return answer.failure(*failure);
         answer.json(http::status::ok, trading_status_json(*ctx.snapshot()));
@@ -107,7 +107,7 @@ void engine_command(ApiContext& ctx, const Request& req, Reply reply, bool start
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
       ctx,
-      [start](engine::TradingEngine& e) -> engine::CommandResult {
+      [start](engine::Portfolio& e) -> engine::CommandResult {
         if (e.session().state != engine::SessionState::stopped)
           if (auto err = e.stop()) return err;
         return start ? e.start(std::nullopt, std::nullopt) : std::nullopt;

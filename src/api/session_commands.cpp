@@ -23,8 +23,8 @@ CommandFailure field_error(std::string field, std::string message, std::string c
 }
 }  // namespace
 
-void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::TradingEngine&)> fn,
-                        std::string field, std::function<void(std::optional<CommandFailure>)> done) {
+void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::Portfolio&)> fn, std::string field,
+                        std::function<void(std::optional<CommandFailure>)> done) {
   ctx.runner.command(std::move(fn), [field = std::move(field), done = std::move(done)](const engine::CommandResult& r) {
     if (!r) return done(std::nullopt);
     CommandFailure failure;
@@ -87,7 +87,7 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
     auto strategy = engine::decode_strategy(given.dump(), ctx.snapshot()->session.strategy, error);
     if (!strategy) return done(field_error((wrapped ? "strategy." : "") + error.field, error.message, error.code));
     return run_engine_command(
-        ctx, [strategy = *strategy](engine::TradingEngine& e) { return e.replace_strategy(strategy); }, "strategy",
+        ctx, [strategy = *strategy](engine::Portfolio& e) { return e.replace_strategy(strategy); }, "strategy",
         std::move(done));
   }
   std::optional<engine::StrategyConfig> strategy;
@@ -106,7 +106,7 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
   }
   run_engine_command(
       ctx,
-      [command, strategy = std::move(strategy), symbols = std::move(symbols)](engine::TradingEngine& e) {
+      [command, strategy = std::move(strategy), symbols = std::move(symbols)](engine::Portfolio& e) {
         switch (command) {
           case SessionCommand::start: return e.start(strategy, symbols);
           case SessionCommand::stop: return e.stop();

@@ -54,8 +54,8 @@ fs::path find_static_dir(const Config& c) {
   return fs::current_path() / "static";
 }
 
-engine::EngineConfig engine_config(const Config& c) {
-  engine::EngineConfig e;
+engine::PortfolioConfig engine_config(const Config& c) {
+  engine::PortfolioConfig e;
   e.mode = engine::Mode::simulation;
   e.initial_capital = core::Money::from_double(c.initial_capital);
   e.strategy = engine::StrategyConfig::sma_crossover(c.fast_period, c.slow_period);

@@ -23,7 +23,7 @@ market::SimulatedPrices make_prices(const core::InstrumentTable& instruments, ma
 }  // namespace
 
 EngineRunner::EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments,
-                           EngineConfig engine_config, RunnerConfig runner_config, market::SimConfig sim_config,
+                           PortfolioConfig engine_config, RunnerConfig runner_config, market::SimConfig sim_config,
                            JournalQueue& journal, RecoveredState recovered, FeedFactory make_feed,
                            ExecutorFactory make_executor)
     : strand_(boost::asio::make_strand(io)),
@@ -75,7 +75,7 @@ void EngineRunner::drain_journal() {
   });
 }
 
-void EngineRunner::command(std::function<CommandResult(TradingEngine&)> fn,
+void EngineRunner::command(std::function<CommandResult(Portfolio&)> fn,
                            std::function<void(const CommandResult&)> done) {
   boost::asio::post(strand_, [this, fn = std::move(fn), done = std::move(done)] {
     if (!config_.read_only_reason.empty())

@@ -7,7 +7,7 @@ namespace meridian::engine {
 namespace {
 // Takes every record the engine has made (including any that waited for room in the ring) and
 // acknowledges them as durable, as a writer whose commits never fail would.
-void commit_all(TradingEngine& engine, JournalQueue& journal, const std::function<void(const JournalEntry&)>& on_record,
+void commit_all(Portfolio& engine, JournalQueue& journal, const std::function<void(const JournalEntry&)>& on_record,
                 SimRun& run) {
   for (bool drained = false; !drained;) {
     drained = engine.flush_journal();
@@ -20,7 +20,7 @@ void commit_all(TradingEngine& engine, JournalQueue& journal, const std::functio
 }
 }  // namespace
 
-SimRun run_tape(TradingEngine& engine, JournalQueue& journal, market::ReplayTape& tape,
+SimRun run_tape(Portfolio& engine, JournalQueue& journal, market::ReplayTape& tape,
                 const std::function<void(const JournalEntry&)>& on_record, std::size_t batch) {
   SimRun run;
   std::vector<core::Tick> ticks;

@@ -1,8 +1,8 @@
-// TradingEngine's strategy-instance lifecycle (seed 004): add, init, start, stop, remove,
-// restore, delete and patch. Engine strand only, like the rest of TradingEngine.
+// Portfolio's strategy-instance lifecycle (seed 004): add, init, start, stop, remove,
+// restore, delete and patch. Engine strand only, like the rest of Portfolio.
 #include <algorithm>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/strategies/registry.hpp"
 
 namespace meridian::engine {
@@ -35,7 +35,7 @@ std::optional<InstanceState> parse_instance_state(std::string_view s) noexcept {
   return std::nullopt;
 }
 
-TradingEngine::Instance TradingEngine::make_instance(InstanceConfig config, InstanceState state) {
+Portfolio::Instance Portfolio::make_instance(InstanceConfig config, InstanceState state) {
   const auto* cls = strategies::find_strategy_class(config.strategy.class_name);
   if (!cls) throw std::logic_error("unknown strategy class " + std::string(config.strategy.class_name));
   Instance inst{InstanceView{}, cls->create(config.strategy.params, instruments_.size()),
@@ -50,39 +50,39 @@ TradingEngine::Instance TradingEngine::make_instance(InstanceConfig config, Inst
   return inst;
 }
 
-void TradingEngine::warm(Instance& instance) {
+void Portfolio::warm(Instance& instance) {
   instance.impl->reset();
   instance.view.disabled = false;
   for (core::SymbolId id = 0; id < instruments_.size(); ++id)
     for (const auto& bar : *bars_.series(core::Timeframe::m1, id)) feed(instance, bar);
 }
 
-void TradingEngine::touch(Instance& instance) {
+void Portfolio::touch(Instance& instance) {
   instance.view.version = ++instance_version_;
   instance.view.updated_at = core::now();
   instances_dirty_ = true;
   dirty_ = true;
 }
 
-void TradingEngine::journal_instance(const Instance& instance) {
+void Portfolio::journal_instance(const Instance& instance) {
   // The default instance is stored as the session's strategy.
   if (instance.view.config.id == kDefaultInstanceId) return;
   append_journal(InstanceRecord{instance.view.config, instance.view.state, instance.view.updated_at});
 }
 
-TradingEngine::Instance* TradingEngine::find_instance(std::string_view name) noexcept {
+Portfolio::Instance* Portfolio::find_instance(std::string_view name) noexcept {
   for (auto& inst : instances_)
     if (inst.view.config.name == name) return &inst;
   return nullptr;
 }
 
-TradingEngine::Instance* TradingEngine::find_instance(std::uint64_t id) noexcept {
+Portfolio::Instance* Portfolio::find_instance(std::uint64_t id) noexcept {
   for (auto& inst : instances_)
     if (inst.view.config.id == id) return &inst;
   return nullptr;
 }
 
-CommandResult TradingEngine::add_instance(InstanceConfig config, std::uint64_t& id) {
+CommandResult Portfolio::add_instance(InstanceConfig config, std::uint64_t& id) {
   if (!valid_name(config.name))
     return CommandError{core::Errc::invalid_argument, "name must be 1-64 characters of letters, digits, _ - ."};
   if (find_instance(config.name))
@@ -102,7 +102,7 @@ CommandResult TradingEngine::add_instance(InstanceConfig config, std::uint64_t& 
   return std::nullopt;
 }
 
-CommandResult TradingEngine::instance_command(std::string_view name, InstanceCommand command) {
+CommandResult Portfolio::instance_command(std::string_view name, InstanceCommand command) {
   Instance* inst = find_instance(name);
   if (!inst) return CommandError{core::Errc::not_found, "no strategy named '" + std::string(name) + "'"};
   if (inst->view.config.id == kDefaultInstanceId)
@@ -155,9 +155,9 @@ CommandResult TradingEngine::instance_command(std::string_view name, InstanceCom
   return std::nullopt;
 }
 
-CommandResult TradingEngine::patch_instance(std::uint64_t id, std::optional<bool> active,
-                                            std::optional<StrategyConfig> strategy,
-                                            std::optional<std::vector<core::SymbolId>> symbols) {
+CommandResult Portfolio::patch_instance(std::uint64_t id, std::optional<bool> active,
+                                        std::optional<StrategyConfig> strategy,
+                                        std::optional<std::vector<core::SymbolId>> symbols) {
   Instance* inst = find_instance(id);
   if (!inst) return CommandError{core::Errc::not_found, "no strategy with id " + std::to_string(id)};
   if (inst->view.state == InstanceState::removed)

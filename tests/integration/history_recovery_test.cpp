@@ -1,6 +1,6 @@
 // After a restart the charts keep their longer past: the stored 5m..1d bars from before the
 // recent minutes come back with them, with no bar twice and none missing at the seam.
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/storage/migrations.hpp"
 #include "meridian/storage/recovery.hpp"
@@ -55,9 +55,9 @@ TEST_F(HistoryRecovery, StoredHigherBarsBeforeTheRecentMinutesComeBack) {
   // The engine shows them before the hour its minutes complete (hour 238: its 60 minutes).
   execution::PaperExecutor executor(execution::PaperConfig{}, table);
   engine::JournalQueue queue(1 << 12);
-  engine::EngineConfig config;
+  engine::PortfolioConfig config;
   config.autostart = false;
-  engine::TradingEngine engine(table, config, executor, queue, std::move(report.state));
+  engine::Portfolio engine(table, config, executor, queue, std::move(report.state));
   const auto snap = engine.make_snapshot();
   const auto& h1 = snap->series(core::Timeframe::h1, 0);
   ASSERT_EQ(h1.size(), 239u);

@@ -10,7 +10,7 @@
 #include <memory>
 #include <optional>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/storage/journal_writer.hpp"
 #include "meridian/storage/migrations.hpp"
@@ -36,8 +36,8 @@ std::vector<core::Instrument> two_instruments() {
   };
 }
 
-engine::EngineConfig engine_config() {
-  engine::EngineConfig c;
+engine::PortfolioConfig engine_config() {
+  engine::PortfolioConfig c;
   c.initial_capital = kInitialCapital;
   c.portfolio_id = kPortfolio;
   c.strategy = meridian::engine::StrategyConfig::sma_crossover(2, 4);
@@ -113,7 +113,7 @@ class JournalRoundTrip : public PgTest {
 
   // Runs a first start against the database: load_state, an engine with a live journal
   // writer, the crafted ticks, all made durable, then a clean journal stop.
-  void trade_and_stop(core::Duration jitter, std::function<void(engine::TradingEngine&)> before_ticks = {}) {
+  void trade_and_stop(core::Duration jitter, std::function<void(engine::Portfolio&)> before_ticks = {}) {
     auto first = storage::load_state(url(), instruments_, recovery_options());
     ASSERT_TRUE(first.summary.reconciled) << first.summary.reconcile_detail;
     ASSERT_TRUE(first.state.has_portfolio);
@@ -121,8 +121,8 @@ class JournalRoundTrip : public PgTest {
     EXPECT_TRUE(first.state.trades.empty());
     EXPECT_FALSE(first.state.session.has_value());
 
-    engine_ = std::make_unique<engine::TradingEngine>(instruments_, engine_config(), executor_, queue_,
-                                                      std::move(first.state));
+    engine_ =
+        std::make_unique<engine::Portfolio>(instruments_, engine_config(), executor_, queue_, std::move(first.state));
     writer_ = std::make_unique<storage::JournalWriter>(url(), queue_, instruments_, kPortfolio,
                                                        [this](std::uint64_t seq) { acked_.store(seq); });
     writer_->start();
@@ -233,7 +233,7 @@ class JournalRoundTrip : public PgTest {
   execution::PaperExecutor executor_{execution::PaperConfig{}, instruments_};
   engine::JournalQueue queue_{4096};
   std::atomic<std::uint64_t> acked_{0};
-  std::unique_ptr<engine::TradingEngine> engine_;
+  std::unique_ptr<engine::Portfolio> engine_;
   std::unique_ptr<storage::JournalWriter> writer_;
 };
 
@@ -314,7 +314,7 @@ TEST_F(JournalRoundTrip, SecondEngineFromRecoveredStateHasTheSameSnapshot) {
 
   execution::PaperExecutor executor{execution::PaperConfig{}, instruments_};
   engine::JournalQueue queue{4096};
-  engine::TradingEngine second(instruments_, engine_config(), executor, queue, report.state);
+  engine::Portfolio second(instruments_, engine_config(), executor, queue, report.state);
   const auto a = engine_->make_snapshot();
   const auto b = second.make_snapshot();
 
@@ -374,7 +374,7 @@ TEST_F(JournalRoundTrip, ReconciliationDetectsTampering) {
 // #11 item 4: a trade recorded by hand is marked manual in the database (migration 008 takes the
 // mark from its order row), with why it was forced; the engine's fills are not.
 TEST_F(JournalRoundTrip, HandRecordedTradesAreMarkedManualInTheDatabase) {
-  ASSERT_NO_FATAL_FAILURE(trade_and_stop(250ms, [](engine::TradingEngine& e) {
+  ASSERT_NO_FATAL_FAILURE(trade_and_stop(250ms, [](engine::Portfolio& e) {
     engine::ManualTrade m;
     m.symbol = 0;
     m.side = core::Side::buy;
@@ -404,8 +404,8 @@ TEST_F(JournalRoundTrip, HandRecordedTradesAreMarkedManualInTheDatabase) {
 // A second strategy instance next to the session's: its configuration and state, the
 // signals, and each instance's share of the positions come back from the database.
 TEST_F(JournalRoundTrip, StrategyInstancesAndTheirHoldingsSurviveARestart) {
-  using Cmd = engine::TradingEngine::InstanceCommand;
-  ASSERT_NO_FATAL_FAILURE(trade_and_stop(250ms, [](engine::TradingEngine& e) {
+  using Cmd = engine::Portfolio::InstanceCommand;
+  ASSERT_NO_FATAL_FAILURE(trade_and_stop(250ms, [](engine::Portfolio& e) {
     engine::InstanceConfig c;
     c.name = "twin";
     c.strategy = engine::StrategyConfig::sma_crossover(2, 4);
@@ -467,7 +467,7 @@ TEST_F(JournalRoundTrip, StrategyInstancesAndTheirHoldingsSurviveARestart) {
   engine::JournalQueue queue(4096);
   execution::PaperExecutor executor{execution::PaperConfig{}, instruments_};
   auto state = report.state;
-  engine::TradingEngine second(instruments_, engine_config(), executor, queue, std::move(state));
+  engine::Portfolio second(instruments_, engine_config(), executor, queue, std::move(state));
   const auto again = second.make_snapshot();
   ASSERT_EQ(again->instances->size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {

@@ -4,7 +4,7 @@
 // nothing of the portfolio's history behind.
 #include <algorithm>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/storage/journal_writer.hpp"
 #include "meridian/storage/migrations.hpp"
@@ -28,8 +28,8 @@ core::InstrumentTable instruments() {
                                 {0, "BBB-USD", "crypto", core::AssetClass::crypto, "USD", 2, 4, 50.0, 0.5}});
 }
 
-engine::EngineConfig config() {
-  engine::EngineConfig c;
+engine::PortfolioConfig config() {
+  engine::PortfolioConfig c;
   c.initial_capital = kCapital;
   c.portfolio_id = kPortfolio;
   c.autostart = false;  // only the orders this test places
@@ -88,7 +88,7 @@ struct Daemon {
   execution::PaperExecutor executor;
   engine::JournalQueue queue{1 << 14};
   std::atomic<std::uint64_t> acked{0};
-  engine::TradingEngine engine;
+  engine::Portfolio engine;
   storage::JournalWriter writer;
 };
 

@@ -25,8 +25,8 @@ struct CommandFailure {
 // Runs `fn` on the engine strand and maps its error to an HTTP failure: not_found 404,
 // invalid_argument 422 (naming the engine's field, else `field`), rejected 422 risk_denied
 // (details: reason, message), conflict 409. `done` runs on the engine strand.
-void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::TradingEngine&)> fn,
-                        std::string field, std::function<void(std::optional<CommandFailure>)> done);
+void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::Portfolio&)> fn, std::string field,
+                        std::function<void(std::optional<CommandFailure>)> done);
 
 // Parses symbol names into ids; a failure names `field`.
 std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohmann::json& value, std::string_view field,

@@ -1,5 +1,5 @@
 #pragma once
-// Puts a TradingEngine on an Asio strand: feeds tick into it there, commands are posted to
+// Puts a Portfolio on an Asio strand: feeds tick into it there, commands are posted to
 // it, snapshots are published from it on a timer (and at once after a command or a
 // durable trade), and events go out on the bus after the snapshot that holds them.
 #include <boost/asio/any_io_executor.hpp>
@@ -12,7 +12,7 @@
 #include <memory>
 
 #include "meridian/engine/events.hpp"
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/feed.hpp"
 #include "meridian/market/simulated_feed.hpp"
@@ -41,7 +41,7 @@ class EngineRunner {
   // and calls ExecutionSink::reports_arrived). Empty: a PaperExecutor with RunnerConfig::paper.
   using ExecutorFactory = std::function<std::unique_ptr<execution::Executor>(boost::asio::any_io_executor strand)>;
 
-  EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments, EngineConfig engine_config,
+  EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments, PortfolioConfig engine_config,
                RunnerConfig runner_config, market::SimConfig sim_config, JournalQueue& journal,
                RecoveredState recovered, FeedFactory make_feed = {}, ExecutorFactory make_executor = {});
 
@@ -54,7 +54,7 @@ class EngineRunner {
   void shutdown();
 
   // Any thread: runs `fn(engine)` on the strand, publishes, then calls `done(result)` there.
-  void command(std::function<CommandResult(TradingEngine&)> fn, std::function<void(const CommandResult&)> done);
+  void command(std::function<CommandResult(Portfolio&)> fn, std::function<void(const CommandResult&)> done);
   // Any thread (the journal writer): records up to `seq` are durable.
   void durable(std::uint64_t seq);
   // Engine strand only (e.g. in a command's `done`): calls `done(true)` on the strand once
@@ -75,7 +75,7 @@ class EngineRunner {
   bool first_start_;
   std::unique_ptr<execution::Executor> executor_;
   market::SimulatedPrices prices_;
-  TradingEngine engine_;
+  Portfolio engine_;
   bool simulated_;  // the feed is the simulated one (over prices_)
   std::unique_ptr<market::Feed> feed_;
   boost::asio::steady_timer publish_timer_;

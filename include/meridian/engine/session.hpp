@@ -43,7 +43,7 @@ struct StrategyConfig {
   double risk_fraction = 0.01;
   double notional = 0.0;
   // Exits placed with each entry, in percent of the entry price; 0 takes the portfolio's
-  // default (EngineConfig::exits). A trailing stop replaces the fixed stop-loss.
+  // default (PortfolioConfig::exits). A trailing stop replaces the fixed stop-loss.
   ExitRules exits{};
   bool operator==(const StrategyConfig&) const = default;
 

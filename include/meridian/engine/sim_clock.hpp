@@ -1,5 +1,5 @@
 #pragma once
-// Drives a TradingEngine with no sockets, no strand and no wall clock: the ticks of a replay tape
+// Drives a Portfolio with no sockets, no strand and no wall clock: the ticks of a replay tape
 // in the batches the replay feed sends, the engine's market time following them, and the
 // journal taken as a writer that commits at once would (every record handed to `on_record`,
 // then on_durable), so durable state and the trade log move as they do live. The backtests
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/market/replay_feed.hpp"
 
 namespace meridian::engine {
@@ -20,7 +20,7 @@ struct SimRun {
 
 // Runs the tape to its end. `journal` is the queue the engine was built with; `on_record` (may be
 // empty) sees each of its records in order. `batch`: ticks per on_ticks call (the replay feed's).
-SimRun run_tape(TradingEngine& engine, JournalQueue& journal, market::ReplayTape& tape,
+SimRun run_tape(Portfolio& engine, JournalQueue& journal, market::ReplayTape& tape,
                 const std::function<void(const JournalEntry&)>& on_record = {}, std::size_t batch = 256);
 
 }  // namespace meridian::engine

@@ -54,7 +54,7 @@ struct Counters {
   bool journal_full = false;          // the backlog is at its limit: new entries pause
 };
 
-// Durable trades, the last EngineConfig::trades_in_memory, oldest first.
+// Durable trades, the last PortfolioConfig::trades_in_memory, oldest first.
 using TradeLog = ChunkedSeries<Trade, 256>;
 using TradeHistory = ChunkedHistory<Trade, 256>;
 

@@ -55,8 +55,8 @@ bool poll_until(Pred&& done, std::chrono::milliseconds timeout, std::chrono::mil
   return true;
 }
 
-engine::EngineConfig stopped_engine() {
-  engine::EngineConfig c;
+engine::PortfolioConfig stopped_engine() {
+  engine::PortfolioConfig c;
   c.autostart = false;
   return c;
 }

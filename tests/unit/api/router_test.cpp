@@ -100,7 +100,7 @@ TEST(RouteTable, EveryStateChangingRouteNeedsATrader) {
   boost::asio::io_context io;
   core::InstrumentTable instruments(core::default_instruments());
   engine::JournalQueue journal(1024);
-  engine::EngineRunner runner(io, instruments, engine::EngineConfig{}, engine::RunnerConfig{}, market::SimConfig{},
+  engine::EngineRunner runner(io, instruments, engine::PortfolioConfig{}, engine::RunnerConfig{}, market::SimConfig{},
                               journal, engine::RecoveredState{});
   storage::JournalWriter writer("", journal, instruments, 1, [](std::uint64_t) {});
   api::ApiContext ctx{runner, instruments, writer, core::now(), "test", false, {}, {}};

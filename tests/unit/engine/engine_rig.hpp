@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the engine's order and risk tests: a TradingEngine wired to a real PaperExecutor
+// Shared by the engine's order and risk tests: a Portfolio wired to a real PaperExecutor
 // filling at the touch (figures a test can work out by hand), three instruments on a venue
 // without a calendar (always open; DAY orders end with the UTC day), builders for ticks and
 // order requests, and the journal pulled the way the writer would see it.
@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 
 namespace meridian::engine::test {
@@ -57,8 +57,8 @@ inline core::InstrumentTable instruments() {
 }
 
 // A stopped session: no strategy places orders, only the test does.
-inline EngineConfig manual_config() {
-  EngineConfig c;
+inline PortfolioConfig manual_config() {
+  PortfolioConfig c;
   c.initial_capital = Money::from_units(100'000);
   c.autostart = false;
   return c;
@@ -131,13 +131,13 @@ struct Submitted {
 };
 
 struct Rig {
-  explicit Rig(EngineConfig config = manual_config(), RecoveredState recovered = {})
+  explicit Rig(PortfolioConfig config = manual_config(), RecoveredState recovered = {})
       : engine(table, std::move(config), executor, journal, std::move(recovered)) {}
 
   core::InstrumentTable table = instruments();
   execution::PaperExecutor executor{execution::PaperConfig::at_touch(kFeeBps), table};
   JournalQueue journal{1024};
-  TradingEngine engine;
+  Portfolio engine;
   std::vector<JournalEntry> log;  // everything pull() has taken, in order
 
   // Trades at `last` with bid and ask `spread` either side, at kT0 + at.

@@ -1,7 +1,7 @@
 // Property test of the ledger with extreme values (#11, "go after the classes"): random market
 // data, orders and hand-recorded trades across the whole accepted range (prices and quantities
 // from 1e-8 to 92233720368.54775807, log-uniform; initial capital up to the top of the range;
-// fees up to the trade's value) through the real TradingEngine and PaperExecutor. After every
+// fees up to the trade's value) through the real Portfolio and PaperExecutor. After every
 // step:
 //   - nothing wrapped: every ledger value is inside the symmetric range, and the exact
 //     invariant cash + sum(cost_basis) == initial + sum(realized) - fees holds in 128 bits
@@ -50,8 +50,8 @@ struct Property {
         asynchronous_(asynchronous),
         engine(table, config(capital), executor, journal, {}) {}
 
-  static EngineConfig config(core::Money capital) {
-    EngineConfig c = manual_config();
+  static PortfolioConfig config(core::Money capital) {
+    PortfolioConfig c = manual_config();
     c.initial_capital = capital;
     c.limits = risk::Limits{};
     c.limits.max_order_notional = Money{};  // no limits: the range is what stops orders
@@ -257,7 +257,7 @@ struct Property {
   execution::Executor& executor;
   bool asynchronous_;
   JournalQueue journal{1 << 16};
-  TradingEngine engine;
+  Portfolio engine;
   Ledger replay{initial, 2};
   std::array<std::int64_t, 2> last_{};
   std::array<Totals, 2> totals{};

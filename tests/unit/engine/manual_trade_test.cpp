@@ -21,7 +21,7 @@ void expect_refused(const CommandResult& r, Errc code, std::string_view reason, 
 }
 
 struct ManualRig : Rig {
-  explicit ManualRig(EngineConfig config = manual_config()) : Rig(std::move(config)) {
+  explicit ManualRig(PortfolioConfig config = manual_config()) : Rig(std::move(config)) {
     tick(kAaa, seconds(0), "100");
     pull();
   }

@@ -1,4 +1,4 @@
-// Orders through the TradingEngine's public API with a real paper executor at the touch
+// Orders through the Portfolio's public API with a real paper executor at the touch
 // (10 bps fees, no slippage): each order type decided on one tick and filled on a later one,
 // validation, idempotent client ids, cancel, replace, trades recorded by hand, reset, and
 // open orders resting again after a restart.
@@ -354,8 +354,8 @@ TEST(EngineOrders, RecordedTradeIsAFilledManualOrderThroughTheLedger) {
 // price with no spread. Closes 100 90 80 70 80 100 then `after`: the golden cross on bar 5 is
 // decided on minute 6's first tick (sized at its ask) and fills on the second.
 struct StrategyRig : Rig {
-  static EngineConfig config(ExitRules exits) {
-    EngineConfig c = manual_config();
+  static PortfolioConfig config(ExitRules exits) {
+    PortfolioConfig c = manual_config();
     c.autostart = true;
     c.strategy = StrategyConfig::sma_crossover(2, 4);
     c.strategy.position_fraction = 0.5;
@@ -616,7 +616,7 @@ TEST(EngineOrders, RecoveredOpenOrdersRestAgainAndFill) {
 // manual orders of every type, cancels, replaces and recorded trades between them. At the end
 // the journal's trades, replayed into a fresh ledger, give the engine's ledger exactly.
 TEST(EngineOrders, LedgerReconcilesAfterEveryStepOfARandomSession) {
-  EngineConfig config = StrategyRig::config({3.0, 4.0, 0.0});
+  PortfolioConfig config = StrategyRig::config({3.0, 4.0, 0.0});
   config.strategy.position_fraction = 0.2;
   Rig rig(config);
   const Money initial = config.initial_capital;

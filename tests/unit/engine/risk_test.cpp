@@ -1,4 +1,4 @@
-// The portfolio's pre-trade risk through the TradingEngine: a denial for each limit with its
+// The portfolio's pre-trade risk through the Portfolio: a denial for each limit with its
 // code, the risk states set by hand, the daily-loss and drawdown limits driven by marked
 // equity across a UTC day boundary, and the risk memory surviving a restart.
 //
@@ -14,8 +14,8 @@ namespace {
 using core::Errc;
 using risk::RiskState;
 
-EngineConfig with_limits(const risk::Limits& limits) {
-  EngineConfig c = manual_config();
+PortfolioConfig with_limits(const risk::Limits& limits) {
+  PortfolioConfig c = manual_config();
   c.limits = limits;
   return c;
 }

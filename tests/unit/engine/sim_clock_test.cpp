@@ -28,8 +28,8 @@ market::ReplayData simulated_bars(const core::InstrumentTable& table, std::size_
   return data;
 }
 
-EngineConfig trading_config() {
-  EngineConfig c;
+PortfolioConfig trading_config() {
+  PortfolioConfig c;
   c.initial_capital = Money::from_units(1'000'000);
   c.strategy = StrategyConfig::sma_crossover(3, 8);
   c.strategy.position_fraction = 0.2;
@@ -58,7 +58,7 @@ TEST(SimClock, DrivesTheEngineToTheSameTradesAsTheLivePaperPath) {
   {
     execution::PaperExecutor executor(paper(), table);
     JournalQueue journal(1 << 12);
-    TradingEngine engine(table, trading_config(), executor, journal, {});
+    Portfolio engine(table, trading_config(), executor, journal, {});
     market::ReplayTape tape(data);
     const auto run = run_tape(engine, journal, tape, [&](const JournalEntry& e) { simulated.push_back(e); });
     EXPECT_EQ(run.ticks, 4 * 900 * table.size());

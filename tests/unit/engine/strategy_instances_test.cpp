@@ -1,7 +1,7 @@
 // Strategy instances in the engine: lifecycle transitions and their errors, journaling,
 // several instances trading the same symbol from their own holdings, and the active flag.
 //
-// Price path as in trading_engine_test (one symbol, 6 ticks a minute): closes
+// Price path as in portfolio_test (one symbol, 6 ticks a minute): closes
 //   100 90 80 70 80 100 110 120 80 70 70
 // give an SMA(2)/SMA(4) golden cross on bar 5 and a death cross on bar 8. Orders decided on a
 // bar's closing tick fill on the next tick; each tick trades more than any order here, so
@@ -10,12 +10,12 @@
 
 #include <variant>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 
 using namespace meridian;
 using engine::InstanceState;
-using Cmd = engine::TradingEngine::InstanceCommand;
+using Cmd = engine::Portfolio::InstanceCommand;
 using namespace std::chrono;
 
 namespace {
@@ -31,12 +31,12 @@ struct Rig {
   core::InstrumentTable table = instruments();
   execution::PaperExecutor executor{execution::PaperConfig::at_touch(10), table};
   engine::JournalQueue journal{4096};
-  engine::TradingEngine engine;
+  engine::Portfolio engine;
 
   Rig() : engine(table, config(), executor, journal, engine::RecoveredState{}) {}
 
-  static engine::EngineConfig config() {
-    engine::EngineConfig c;
+  static engine::PortfolioConfig config() {
+    engine::PortfolioConfig c;
     c.strategy = engine::StrategyConfig::sma_crossover(2, 4);
     c.strategy.position_fraction = 0.25;
     return c;

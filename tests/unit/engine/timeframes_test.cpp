@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 
 using meridian::core::Bar;
@@ -19,10 +19,10 @@ using meridian::core::Timeframe;
 using meridian::core::Timestamp;
 using meridian::engine::BarClosed;
 using meridian::engine::BarRecord;
-using meridian::engine::EngineConfig;
 using meridian::engine::JournalQueue;
+using meridian::engine::Portfolio;
+using meridian::engine::PortfolioConfig;
 using meridian::engine::RecoveredState;
-using meridian::engine::TradingEngine;
 using meridian::execution::PaperConfig;
 using meridian::execution::PaperExecutor;
 using namespace std::chrono;
@@ -43,8 +43,8 @@ struct Rig {
     while (journal.try_pop()) {
     }
   }
-  static EngineConfig config(std::size_t bars_in_memory) {
-    EngineConfig c;
+  static PortfolioConfig config(std::size_t bars_in_memory) {
+    PortfolioConfig c;
     c.autostart = false;  // bars only: no trading in these tests
     c.bars_in_memory = bars_in_memory;
     return c;
@@ -70,10 +70,10 @@ struct Rig {
   InstrumentTable table = instruments();
   PaperExecutor executor{PaperConfig{}, table};
   JournalQueue journal{4096};
-  TradingEngine engine;
+  Portfolio engine;
 };
 
-std::vector<Bar> closed_events(TradingEngine& engine, Timeframe tf) {
+std::vector<Bar> closed_events(Portfolio& engine, Timeframe tf) {
   std::vector<Bar> out;
   for (const auto& e : engine.take_events())
     if (const auto* c = std::get_if<BarClosed>(&e); c && c->bar.timeframe == tf) out.push_back(c->bar);

@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 
 namespace meridian::engine {
@@ -39,8 +39,8 @@ core::InstrumentTable instruments() {
   });
 }
 
-EngineConfig config(bool use_calendars) {
-  EngineConfig c;
+PortfolioConfig config(bool use_calendars) {
+  PortfolioConfig c;
   c.initial_capital = core::Money::from_units(100'000);
   c.strategy = StrategyConfig::sma_crossover(2, 4);
   c.strategy.position_fraction = 0.25;
@@ -50,11 +50,11 @@ EngineConfig config(bool use_calendars) {
 
 struct Rig {
   explicit Rig(bool use_calendars) : Rig(config(use_calendars)) {}
-  explicit Rig(EngineConfig c) : engine(table, std::move(c), executor, journal, RecoveredState{}) {}
+  explicit Rig(PortfolioConfig c) : engine(table, std::move(c), executor, journal, RecoveredState{}) {}
   core::InstrumentTable table = instruments();
   execution::PaperExecutor executor{execution::PaperConfig::at_touch(10), table};
   JournalQueue journal{1 << 12};
-  TradingEngine engine;
+  Portfolio engine;
 
   // Minutes 0..7 of the path from t0, both symbols tick by tick.
   void run_path(Timestamp t0) {

@@ -1,8 +1,11 @@
 #pragma once
-// The strand-owned trading state: prices, bars, the strategy, orders, the ledger and the
-// session. Single-threaded by contract (only the engine strand calls it), deterministic,
-// and free of I/O: it hands journal records to a ring and events to its owner, so the
-// same code runs live, in tests and in backtests.
+// One portfolio: the unit the engine runs many of. It holds its bars, its strategy
+// instances, its orders, its ledgers (live and durable), its risk engine, its trading session
+// and its binding to an executor. Single-threaded by contract (only the engine strand calls
+// it), deterministic, and free of I/O: it hands journal records to its own ring and events to
+// its owner (EngineRunner), so the same code runs live, in tests and in backtests.
+// Ids it hands out (orders, trades, signals, strategy instances) come from its own range
+// (engine/id_space.hpp), so they are unique across every portfolio of a database.
 #include <array>
 #include <deque>
 #include <memory>
@@ -15,6 +18,7 @@
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/bar_book.hpp"
 #include "meridian/engine/events.hpp"
+#include "meridian/engine/id_space.hpp"
 #include "meridian/engine/journal.hpp"
 #include "meridian/engine/recovered_state.hpp"
 #include "meridian/engine/snapshot.hpp"
@@ -26,10 +30,13 @@
 
 namespace meridian::engine {
 
-struct EngineConfig {
+struct PortfolioConfig {
   Mode mode = Mode::simulation;
   core::Money initial_capital = core::Money::from_units(100'000);
-  std::int64_t portfolio_id = 1;
+  PortfolioId portfolio_id = kDefaultPortfolioId;
+  // Bars are market data, shared by every portfolio (market_data has no portfolio): only one
+  // portfolio of a daemon journals them (the default one), the others aggregate their own.
+  bool journal_bars = true;
   StrategyConfig strategy{};
   risk::Limits limits{};
   // Portfolio defaults for exits placed with strategy entries (a strategy's own rules win).
@@ -80,10 +87,10 @@ struct ManualTrade {
   std::string reason;
 };
 
-class TradingEngine final : public market::TickSink, public execution::ExecutionSink {
+class Portfolio final : public market::TickSink, public execution::ExecutionSink {
  public:
-  TradingEngine(const core::InstrumentTable& instruments, EngineConfig config, execution::Executor& executor,
-                JournalQueue& journal, RecoveredState recovered);
+  Portfolio(const core::InstrumentTable& instruments, PortfolioConfig config, execution::Executor& executor,
+            JournalQueue& journal, RecoveredState recovered);
 
   // Warms the strategy with history (oldest first) without trading. New bars (not yet in
   // the database) are journaled when `persist` is set.
@@ -164,7 +171,7 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   // True when an order went out (risk accepted it); false when the signal asked for nothing
   // (no holding to sell, an entry already held or working) or the order was refused.
   bool act_on(Instance& instance, const strategies::Signal& signal);
-  // Orders (trading_engine_orders.cpp).
+  // Orders (portfolio_orders.cpp).
   core::Quantity entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry,
                                 core::Price stop) const noexcept;
   ExitRules exit_rules(const Instance& instance) const noexcept;
@@ -196,7 +203,7 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   CommandResult open_order(execution::OrderId id, const execution::Order*& out) const;
   void cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol);
   void remember_finished(const execution::Order& order);
-  // Risk and equity (trading_engine_risk.cpp).
+  // Risk and equity (portfolio_risk.cpp).
   void sample_equity(core::Timestamp ts);
   void mark_risk(core::Timestamp ts);
   void note_risk_change(risk::RiskState before, std::string_view reason);
@@ -226,7 +233,7 @@ class TradingEngine final : public market::TickSink, public execution::Execution
   std::vector<VenueView> venue_views() const;
 
   const core::InstrumentTable& instruments_;
-  EngineConfig config_;
+  PortfolioConfig config_;
   execution::Executor& executor_;
   JournalQueue& journal_;
 

@@ -1,10 +1,10 @@
-// TradingEngine: the portfolio's risk state and its equity curve. Engine strand only.
+// Portfolio: the portfolio's risk state and its equity curve. Engine strand only.
 #include "engine_log.hpp"
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 
 namespace meridian::engine {
 
-void TradingEngine::sample_equity(core::Timestamp ts) {
+void Portfolio::sample_equity(core::Timestamp ts) {
   // Once per minute of market time: a branch per tick, the work once a minute.
   const auto minute = std::chrono::duration_cast<std::chrono::minutes>(ts.time_since_epoch()).count();
   if (minute == equity_minute_) return;
@@ -17,7 +17,7 @@ void TradingEngine::sample_equity(core::Timestamp ts) {
   append_journal(EquityRecord{ts, equity, live_.cash()});
 }
 
-void TradingEngine::mark_risk(core::Timestamp ts) {
+void Portfolio::mark_risk(core::Timestamp ts) {
   const auto before = risk_.state();
   const bool daily_before = risk_.daily_loss_hit();
   auto remembered = risk_.memory();
@@ -38,7 +38,7 @@ void TradingEngine::mark_risk(core::Timestamp ts) {
   if (changed) journal_risk();
 }
 
-void TradingEngine::note_risk_change(risk::RiskState before, std::string_view reason) {
+void Portfolio::note_risk_change(risk::RiskState before, std::string_view reason) {
   if (risk_.state() == before) return;
   engine_log()->warn("portfolio {} risk state {} -> {} ({})", config_.portfolio_id, risk::to_string(before),
                      risk::to_string(risk_.state()), reason);
@@ -46,11 +46,11 @@ void TradingEngine::note_risk_change(risk::RiskState before, std::string_view re
   dirty_ = true;
 }
 
-void TradingEngine::journal_risk() {
+void Portfolio::journal_risk() {
   append_journal(RiskRecord{risk_.limits(), risk_.memory()});
 }
 
-RiskView TradingEngine::risk_view() const noexcept {
+RiskView Portfolio::risk_view() const noexcept {
   RiskView v;
   v.state = risk_.state();
   v.limits = risk_.limits();
@@ -64,7 +64,7 @@ RiskView TradingEngine::risk_view() const noexcept {
   return v;
 }
 
-CommandResult TradingEngine::set_risk_state(risk::RiskState state) {
+CommandResult Portfolio::set_risk_state(risk::RiskState state) {
   const auto before = risk_.set_state(state);
   note_risk_change(before, "api");
   journal_risk();
@@ -72,7 +72,7 @@ CommandResult TradingEngine::set_risk_state(risk::RiskState state) {
   return std::nullopt;
 }
 
-CommandResult TradingEngine::set_risk_limits(const risk::Limits& limits) {
+CommandResult Portfolio::set_risk_limits(const risk::Limits& limits) {
   if (limits.allow_short)
     return CommandError{core::Errc::invalid_argument, "short selling is not supported by the paper ledger",
                         "unsupported", "allow_short"};

@@ -1,4 +1,4 @@
-// TradingEngine end to end, in memory: crafted ticks -> bars -> SMA(2,4) crossover ->
+// Portfolio end to end, in memory: crafted ticks -> bars -> SMA(2,4) crossover ->
 // risk -> paper fill -> journal record -> durable -> snapshot and events. Also the
 // session state machine and recovery from a durable state.
 //
@@ -14,7 +14,7 @@
 //   - the SELL is decided on the first tick of minute 9 and fills on the second at its bid 69.95.
 // Every tick trades kTickVolume units, more than any order here, so each order fills at once
 // (the executor takes at most a tick's volume per tick).
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 
 #include <gtest/gtest.h>
@@ -41,11 +41,12 @@ using meridian::core::Timeframe;
 using meridian::core::Timestamp;
 using meridian::engine::BarRecord;
 using meridian::engine::CommandResult;
-using meridian::engine::EngineConfig;
 using meridian::engine::EquityRecord;
 using meridian::engine::JournalEntry;
 using meridian::engine::JournalQueue;
 using meridian::engine::OrderRecord;
+using meridian::engine::Portfolio;
+using meridian::engine::PortfolioConfig;
 using meridian::engine::RecoveredState;
 using meridian::engine::SessionChange;
 using meridian::engine::SessionChanged;
@@ -57,7 +58,6 @@ using meridian::engine::StopRecord;
 using meridian::engine::StrategyConfig;
 using meridian::engine::TradeDurable;
 using meridian::engine::TradeRecord;
-using meridian::engine::TradingEngine;
 using meridian::engine::test::events_of;
 using meridian::engine::test::records_of;
 using meridian::execution::OrderStatus;
@@ -86,8 +86,8 @@ InstrumentTable test_instruments() {
   });
 }
 
-EngineConfig test_config() {
-  EngineConfig c;
+PortfolioConfig test_config() {
+  PortfolioConfig c;
   c.initial_capital = Money::from_units(100'000);
   c.strategy = StrategyConfig::sma_crossover(2, 4);
   c.strategy.position_fraction = 0.5;
@@ -107,13 +107,13 @@ Tick make_tick(SymbolId symbol, int minute, int k) {
   return t;
 }
 
-void feed_tick(TradingEngine& e, SymbolId symbol, int minute, int k) {
+void feed_tick(Portfolio& e, SymbolId symbol, int minute, int k) {
   const Tick t = make_tick(symbol, minute, k);
   e.on_ticks(std::span<const Tick>(&t, 1));
 }
 
 // Feeds ticks k = from_k..5 of each minute in [first, last], one on_ticks call per tick.
-void feed(TradingEngine& e, int first, int last, SymbolId symbol = 0, int from_k = 0) {
+void feed(Portfolio& e, int first, int last, SymbolId symbol = 0, int from_k = 0) {
   for (int m = first; m <= last; ++m)
     for (int k = (m == first ? from_k : 0); k < 6; ++k) feed_tick(e, symbol, m, k);
 }
@@ -145,12 +145,12 @@ struct Expected {
 
 // One engine with its collaborators, as the runner wires them.
 struct Rig {
-  explicit Rig(RecoveredState recovered = {}, EngineConfig config = test_config())
+  explicit Rig(RecoveredState recovered = {}, PortfolioConfig config = test_config())
       : engine(instruments, config, executor, journal, std::move(recovered)) {}
   InstrumentTable instruments = test_instruments();
   PaperExecutor executor{PaperConfig::at_touch(kFeeBps), instruments};
   JournalQueue journal{1024};
-  TradingEngine engine;
+  Portfolio engine;
 };
 
 // The snapshot's durable trades, oldest first, as a list to compare.
@@ -165,7 +165,7 @@ void expect_conflict(const CommandResult& r) {
 }
 }  // namespace
 
-TEST(TradingEngine, FirstStartJournalsARunningSessionFirst) {
+TEST(Portfolio, FirstStartJournalsARunningSessionFirst) {
   Rig rig;
   const auto entries = drain(rig.journal);
   ASSERT_EQ(entries.size(), 1u);
@@ -188,7 +188,7 @@ TEST(TradingEngine, FirstStartJournalsARunningSessionFirst) {
   EXPECT_EQ(snap->instruments, &rig.instruments);
 }
 
-TEST(TradingEngine, WithoutAutostartAFirstStartIsStopped) {
+TEST(Portfolio, WithoutAutostartAFirstStartIsStopped) {
   auto config = test_config();
   config.autostart = false;
   Rig rig({}, config);
@@ -201,7 +201,7 @@ TEST(TradingEngine, WithoutAutostartAFirstStartIsStopped) {
   EXPECT_TRUE(rig.engine.ledger().position(0).quantity.is_zero());
 }
 
-TEST(TradingEngine, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
+TEST(Portfolio, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
   Rig rig;
   const Expected x;
   drain(rig.journal);  // the session record
@@ -341,7 +341,7 @@ TEST(TradingEngine, GoldenCrossBuysAndTheTradeShowsOnlyOnceDurable) {
 }
 
 // `acted` means an order was placed: a sell signal with nothing held places none.
-TEST(TradingEngine, ASellSignalWithNothingHeldIsNotActedOn) {
+TEST(Portfolio, ASellSignalWithNothingHeldIsNotActedOn) {
   auto config = test_config();
   config.autostart = false;
   Rig rig({}, config);
@@ -368,7 +368,7 @@ TEST(TradingEngine, ASellSignalWithNothingHeldIsNotActedOn) {
 }
 
 // Clients see a signal before the order it placed, though the journal holds the order first.
-TEST(TradingEngine, ASignalIsPublishedBeforeTheOrderItPlaced) {
+TEST(Portfolio, ASignalIsPublishedBeforeTheOrderItPlaced) {
   Rig rig;
   feed(rig.engine, 0, 5);
   rig.engine.take_events();
@@ -386,7 +386,7 @@ TEST(TradingEngine, ASignalIsPublishedBeforeTheOrderItPlaced) {
   EXPECT_TRUE(std::get<SignalRaised>(events[static_cast<std::size_t>(signal_at)]).entry.acted);
 }
 
-TEST(TradingEngine, DeathCrossSellsThePositionWithRealizedPnl) {
+TEST(Portfolio, DeathCrossSellsThePositionWithRealizedPnl) {
   Rig rig;
   const Expected x;
   feed(rig.engine, 0, 9);  // buy filled at minute 6 + 10 s, sell decided at 9:00, filled at 9:10
@@ -420,7 +420,7 @@ TEST(TradingEngine, DeathCrossSellsThePositionWithRealizedPnl) {
   EXPECT_EQ(events_of<TradeDurable>(rig.engine.take_events()).size(), 2u);
 }
 
-TEST(TradingEngine, BarsAndPartialBarInTheSnapshot) {
+TEST(Portfolio, BarsAndPartialBarInTheSnapshot) {
   Rig rig;
   feed(rig.engine, 0, 2);
   feed(rig.engine, 3, 3, 0, 5);  // only the last tick of minute 3 (closes bar 2)
@@ -441,7 +441,7 @@ TEST(TradingEngine, BarsAndPartialBarInTheSnapshot) {
   EXPECT_GT(rig.engine.make_snapshot()->version, snap->version);
 }
 
-TEST(TradingEngine, PausedSessionDoesNotTrade) {
+TEST(Portfolio, PausedSessionDoesNotTrade) {
   Rig rig;
   feed(rig.engine, 0, 4);
   rig.engine.take_events();
@@ -487,7 +487,7 @@ TEST(TradingEngine, PausedSessionDoesNotTrade) {
   EXPECT_EQ(rig.engine.make_snapshot()->session.state, SessionState::stopped);
 }
 
-TEST(TradingEngine, StartOnlyFromStoppedAndValidatesTheStrategy) {
+TEST(Portfolio, StartOnlyFromStoppedAndValidatesTheStrategy) {
   Rig rig;
   expect_conflict(rig.engine.start(std::nullopt, std::nullopt));
   ASSERT_FALSE(rig.engine.stop());
@@ -527,8 +527,8 @@ TEST(TradingEngine, StartOnlyFromStoppedAndValidatesTheStrategy) {
   EXPECT_EQ(changes[0].change, SessionChange::started);
 }
 
-TEST(TradingEngine, FailedStartLeavesTheStrategyUnchanged) {
-  // Regression (was a bug): src/engine/trading_engine.cpp TradingEngine::start assigns
+TEST(Portfolio, FailedStartLeavesTheStrategyUnchanged) {
+  // Regression (was a bug): src/engine/portfolio.cpp Portfolio::start assigns
   // session_.strategy = *strategy (line 256) before validating `symbols` (line 259); an
   // empty symbol list then returns invalid_argument but the session already carries the
   // new strategy, while strategy_ is not rebuilt. A later start(nullopt, nullopt) runs the
@@ -545,8 +545,8 @@ TEST(TradingEngine, FailedStartLeavesTheStrategyUnchanged) {
   EXPECT_EQ(rig.engine.session().strategy, test_config().strategy);
 }
 
-TEST(TradingEngine, StartRejectsUnknownSymbolIds) {
-  // Regression (was a bug): src/engine/trading_engine.cpp TradingEngine::start writes
+TEST(Portfolio, StartRejectsUnknownSymbolIds) {
+  // Regression (was a bug): src/engine/portfolio.cpp Portfolio::start writes
   // session_symbols_[id] = true (line 262) for every requested id without a bounds check;
   // an id >= instruments.size() writes past the vector<bool> (ASan: heap-buffer-overflow)
   // instead of returning invalid_argument/not_found, and session_.symbols keeps the bad id.
@@ -558,7 +558,7 @@ TEST(TradingEngine, StartRejectsUnknownSymbolIds) {
   EXPECT_EQ(rig.engine.session().state, SessionState::stopped);
 }
 
-TEST(TradingEngine, SymbolsOutsideTheSessionDoNotTrade) {
+TEST(Portfolio, SymbolsOutsideTheSessionDoNotTrade) {
   Rig rig;
   ASSERT_FALSE(rig.engine.stop());
   ASSERT_FALSE(rig.engine.start(std::nullopt, std::vector<SymbolId>{1}));
@@ -579,7 +579,7 @@ TEST(TradingEngine, SymbolsOutsideTheSessionDoNotTrade) {
   EXPECT_FALSE(rig.engine.ledger().position(1).quantity.is_zero());
 }
 
-TEST(TradingEngine, RiskDenialCountsARejectAndJournalsNoTrade) {
+TEST(Portfolio, RiskDenialCountsARejectAndJournalsNoTrade) {
   auto config = test_config();
   config.limits.max_order_notional = Money::from_units(1000);  // far below the ~50k order
   Rig rig({}, config);
@@ -592,11 +592,11 @@ TEST(TradingEngine, RiskDenialCountsARejectAndJournalsNoTrade) {
   EXPECT_EQ(rig.engine.ledger().cash(), Money::from_units(100'000));
 }
 
-TEST(TradingEngine, FullJournalRingOverflowsInOrderAndDrainsLater) {
+TEST(Portfolio, FullJournalRingOverflowsInOrderAndDrainsLater) {
   InstrumentTable instruments = test_instruments();
   PaperExecutor executor{PaperConfig::at_touch(kFeeBps), instruments};
   JournalQueue small{2};
-  TradingEngine engine(instruments, test_config(), executor, small, RecoveredState{});
+  Portfolio engine(instruments, test_config(), executor, small, RecoveredState{});
   // seq 1 (session) is in the ring; 7 equity samples (one a minute), the risk memory of the
   // first mark (the day's opening equity and peak), 7 bars (six 1m, one 5m), the signal, the
   // order's two states and 1 trade follow, and the ring holds 2.
@@ -631,7 +631,7 @@ TEST(TradingEngine, FullJournalRingOverflowsInOrderAndDrainsLater) {
   EXPECT_EQ(stop[0].seq, engine.last_seq());
 }
 
-TEST(TradingEngine, FullBacklogPausesEntriesUntilTheDatabaseCatchesUp) {
+TEST(Portfolio, FullBacklogPausesEntriesUntilTheDatabaseCatchesUp) {
   auto config = test_config();
   config.journal_backlog_limit = 5;  // the session record and six bars are already more
   Rig rig({}, config);
@@ -660,7 +660,7 @@ TEST(TradingEngine, FullBacklogPausesEntriesUntilTheDatabaseCatchesUp) {
   EXPECT_EQ(rig.engine.make_snapshot()->counters.entries_paused, 1u);
 }
 
-TEST(TradingEngine, WarmUpFeedsTheStrategyWithoutTrading) {
+TEST(Portfolio, WarmUpFeedsTheStrategyWithoutTrading) {
   Rig rig;
   drain(rig.journal);
   // Bars 0..5 as history: the golden cross on bar 5 must not trade during warm-up.
@@ -699,8 +699,8 @@ TEST(TradingEngine, WarmUpFeedsTheStrategyWithoutTrading) {
   EXPECT_EQ(bar_records(persisted, Timeframe::m5).size(), 1u) << "minutes 0-4 complete a 5m bar";
 }
 
-TEST(TradingEngine, WarmUpMarksAtTheLastHistoryClose) {
-  // Regression (was a bug): src/engine/trading_engine.cpp TradingEngine::warm_up (line 80) replaces the
+TEST(Portfolio, WarmUpMarksAtTheLastHistoryClose) {
+  // Regression (was a bug): src/engine/portfolio.cpp Portfolio::warm_up (line 80) replaces the
   // symbol's last price only if view.last.ts < bar.open_time, but it stamps that price at
   // the bar's close time (open_time + 1m), which equals the next contiguous bar's
   // open_time. So only every other bar updates it: after contiguous history 0..5 the mark
@@ -722,7 +722,7 @@ TEST(TradingEngine, WarmUpMarksAtTheLastHistoryClose) {
   EXPECT_EQ(snap->symbols[0].last.ts, kT0 + 6min);
 }
 
-TEST(TradingEngine, RecoveryRestoresTheDurableState) {
+TEST(Portfolio, RecoveryRestoresTheDurableState) {
   Rig first;
   feed(first.engine, 0, 6);  // buy decided on the first tick of minute 6, filled on the second
   first.engine.on_durable(first.engine.last_seq());

@@ -1,10 +1,10 @@
-// TradingEngine: orders — placing them (strategies and the API), applying the executor's
+// Portfolio: orders — placing them (strategies and the API), applying the executor's
 // reports, and the order commands. Engine strand only, like the rest of the engine.
 #include <algorithm>
 #include <cmath>
 
 #include "engine_log.hpp"
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 #include "meridian/risk/sizing.hpp"
 
 namespace meridian::engine {
@@ -58,7 +58,7 @@ constexpr double kManualTradeBand = 0.10;
 constexpr std::size_t kMaxManualReason = 200;  // bytes
 }  // namespace
 
-ExitRules TradingEngine::exit_rules(const Instance& instance) const noexcept {
+ExitRules Portfolio::exit_rules(const Instance& instance) const noexcept {
   const auto& own = instance.view.config.strategy.exits;
   ExitRules out = config_.exits;
   if (own.stop_loss_pct > 0) out.stop_loss_pct = own.stop_loss_pct;
@@ -67,8 +67,8 @@ ExitRules TradingEngine::exit_rules(const Instance& instance) const noexcept {
   return out;
 }
 
-core::Quantity TradingEngine::entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry,
-                                             core::Price stop) const noexcept {
+core::Quantity Portfolio::entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry,
+                                         core::Price stop) const noexcept {
   const auto& cfg = instance.view.config.strategy;
   const int lots = instruments_.at(symbol).qty_decimals;
   const auto equity = live_equity();
@@ -92,13 +92,13 @@ core::Quantity TradingEngine::entry_quantity(const Instance& instance, core::Sym
   return std::min(qty, cap);
 }
 
-bool TradingEngine::has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept {
+bool Portfolio::has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept {
   for (const auto& o : executor_.open_orders())
     if (o.request.strategy_id == strategy_id && o.request.symbol == symbol && is_entry_leg(o)) return true;
   return false;
 }
 
-core::Money TradingEngine::committed_cash(execution::OrderId except) const noexcept {
+core::Money Portfolio::committed_cash(execution::OrderId except) const noexcept {
   core::Money total;
   for (const auto& o : executor_.open_orders()) {
     if (o.id == except || o.request.side != core::Side::buy) continue;
@@ -112,8 +112,8 @@ core::Money TradingEngine::committed_cash(execution::OrderId except) const noexc
   return total;
 }
 
-risk::PortfolioView TradingEngine::portfolio_view(core::SymbolId symbol, core::Price price,
-                                                  execution::OrderId replacing) const noexcept {
+risk::PortfolioView Portfolio::portfolio_view(core::SymbolId symbol, core::Price price,
+                                              execution::OrderId replacing) const noexcept {
   risk::PortfolioView v;
   // Cash that working buys will spend is not there for another order: without this, several
   // resting buys could each pass the cash check and together overdraw.
@@ -127,15 +127,15 @@ risk::PortfolioView TradingEngine::portfolio_view(core::SymbolId symbol, core::P
   return v;
 }
 
-core::Timestamp TradingEngine::day_end(core::SymbolId symbol, core::Timestamp t) const noexcept {
+core::Timestamp Portfolio::day_end(core::SymbolId symbol, core::Timestamp t) const noexcept {
   if (symbol < venue_of_.size() && venue_of_[symbol])
     if (auto close = config_.calendars.next_close(*venue_of_[symbol], t)) return *close;
   // A venue that never closes: the end of the UTC day.
   return core::floor_to(t, std::chrono::hours(24)) + std::chrono::hours(24);
 }
 
-std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request, bool price_is_limit,
-                                                 execution::Order* sent) {
+std::optional<risk::Denial> Portfolio::place(execution::OrderRequest request, bool price_is_limit,
+                                             execution::Order* sent) {
   const auto& touch = symbols_[request.symbol].last;
   const bool has_quote = symbols_[request.symbol].has_tick;
   // Long-only: every sell is an exit, capped by what its owner holds when it fills.
@@ -159,12 +159,12 @@ std::optional<risk::Denial> TradingEngine::place(execution::OrderRequest request
   return std::nullopt;
 }
 
-void TradingEngine::remember_finished(const execution::Order& order) {
+void Portfolio::remember_finished(const execution::Order& order) {
   finished_orders_.push(order);
   if (!order.request.client_order_id.empty()) client_ids_[order.request.client_order_id] = order.id;
 }
 
-const execution::Order* TradingEngine::find_order(execution::OrderId id) const noexcept {
+const execution::Order* Portfolio::find_order(execution::OrderId id) const noexcept {
   for (const auto& o : executor_.open_orders())
     if (o.id == id) return &o;
   for (const auto& o : *finished_orders_.series())
@@ -172,10 +172,10 @@ const execution::Order* TradingEngine::find_order(execution::OrderId id) const n
   return nullptr;
 }
 
-void TradingEngine::drain_reports() {
+void Portfolio::drain_reports() {
   if (draining_) return;  // the outer drain applies what this call would have
   struct Guard {
-    TradingEngine& e;
+    Portfolio& e;
     ~Guard() {
       e.draining_ = false;
       e.reports_.clear();
@@ -207,26 +207,26 @@ void TradingEngine::drain_reports() {
   }
 }
 
-void TradingEngine::reports_arrived() {
+void Portfolio::reports_arrived() {
   drain_reports();
   flush_overflow();
 }
 
 template <typename F>
-void TradingEngine::for_each_pending_fill(F&& f) const {
+void Portfolio::for_each_pending_fill(F&& f) const {
   for (std::size_t k = next_report_; k < reports_.size(); ++k)
     if (reports_[k].kind == execution::ExecutionReport::Kind::fill) f(reports_[k].fill);
   for (const auto& r : executor_.in_flight())
     if (r.kind == execution::ExecutionReport::Kind::fill) f(r.fill);
 }
 
-bool TradingEngine::has_pending_fills() const noexcept {
+bool Portfolio::has_pending_fills() const noexcept {
   bool any = false;
   for_each_pending_fill([&](const execution::Fill&) { any = true; });
   return any;
 }
 
-void TradingEngine::apply_order(execution::Order order) {
+void Portfolio::apply_order(execution::Order order) {
   auto& seq = event_seqs_[order.id];
   append_journal(OrderRecord{order, ++seq});
   if (execution::is_terminal(order.status)) {
@@ -245,7 +245,7 @@ void TradingEngine::apply_order(execution::Order order) {
   dirty_ = true;
 }
 
-bool TradingEngine::can_settle(const execution::Fill& fill) const noexcept {
+bool Portfolio::can_settle(const execution::Fill& fill) const noexcept {
   const Instance* inst = nullptr;
   for (const auto& i : instances_)
     if (fill.strategy_id != 0 && i.view.config.id == fill.strategy_id) inst = &i;
@@ -276,7 +276,7 @@ bool TradingEngine::can_settle(const execution::Fill& fill) const noexcept {
   return !inst || scratch_instance_.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee);
 }
 
-void TradingEngine::settle(const execution::Order& order, const execution::Fill& fill, const std::string* manual) {
+void Portfolio::settle(const execution::Order& order, const execution::Fill& fill, const std::string* manual) {
   const bool was_held = !live_.position(fill.symbol).quantity.is_zero();
   const auto realized = live_.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
   const bool held = !live_.position(fill.symbol).quantity.is_zero();
@@ -320,7 +320,7 @@ void TradingEngine::settle(const execution::Order& order, const execution::Fill&
   dirty_ = true;
 }
 
-core::Quantity TradingEngine::held_after_pending(core::SymbolId symbol, std::uint64_t owner) const noexcept {
+core::Quantity Portfolio::held_after_pending(core::SymbolId symbol, std::uint64_t owner) const noexcept {
   const Instance* inst = nullptr;
   for (const auto& i : instances_)
     if (owner != 0 && i.view.config.id == owner) inst = &i;
@@ -333,7 +333,7 @@ core::Quantity TradingEngine::held_after_pending(core::SymbolId symbol, std::uin
   return held;
 }
 
-core::Quantity TradingEngine::reducible(const execution::Order& order) const noexcept {
+core::Quantity Portfolio::reducible(const execution::Order& order) const noexcept {
   const auto symbol = order.request.symbol;
   // What is held once the fills already reported are applied: two exits filling on one tick
   // must not both sell the same position. A strategy's exit closes what that strategy holds,
@@ -345,7 +345,7 @@ core::Quantity TradingEngine::reducible(const execution::Order& order) const noe
   return held.raw() > 0 ? held : core::Quantity{};
 }
 
-void TradingEngine::cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol) {
+void Portfolio::cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol) {
   std::vector<execution::OrderId> ids;
   for (const auto& o : executor_.open_orders())
     if (o.request.strategy_id == strategy_id && o.request.symbol == symbol && o.parent_id != 0) ids.push_back(o.id);
@@ -353,7 +353,7 @@ void TradingEngine::cancel_exits(std::uint64_t strategy_id, core::SymbolId symbo
   drain_reports();
 }
 
-CommandResult TradingEngine::submit_order(execution::OrderRequest request, OrderTicket& out) {
+CommandResult Portfolio::submit_order(execution::OrderRequest request, OrderTicket& out) {
   if (request.symbol >= instruments_.size()) return CommandError{core::Errc::not_found, "unknown symbol", "", "symbol"};
   if (auto err = execution::validate(request))
     return CommandError{core::Errc::invalid_argument, err->message, std::string(err->code), ""};
@@ -392,7 +392,7 @@ CommandResult TradingEngine::submit_order(execution::OrderRequest request, Order
   return std::nullopt;
 }
 
-CommandResult TradingEngine::open_order(execution::OrderId id, const execution::Order*& out) const {
+CommandResult Portfolio::open_order(execution::OrderId id, const execution::Order*& out) const {
   out = find_order(id);
   if (!out) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
   if (execution::is_terminal(out->status))
@@ -402,7 +402,7 @@ CommandResult TradingEngine::open_order(execution::OrderId id, const execution::
   return std::nullopt;
 }
 
-CommandResult TradingEngine::cancel_order(execution::OrderId id, OrderTicket& out) {
+CommandResult Portfolio::cancel_order(execution::OrderId id, OrderTicket& out) {
   const execution::Order* order = nullptr;
   if (auto err = open_order(id, order)) return err;
   execution::Order before = *order;  // `order` points into the executor's book, which the cancel changes
@@ -413,8 +413,8 @@ CommandResult TradingEngine::cancel_order(execution::OrderId id, OrderTicket& ou
   return std::nullopt;
 }
 
-CommandResult TradingEngine::replace_order(execution::OrderId id, const execution::OrderRequest& changes,
-                                           OrderTicket& out) {
+CommandResult Portfolio::replace_order(execution::OrderId id, const execution::OrderRequest& changes,
+                                       OrderTicket& out) {
   const execution::Order* order = nullptr;
   if (auto err = open_order(id, order)) return err;
   if (auto err = execution::validate(changes))
@@ -445,7 +445,7 @@ CommandResult TradingEngine::replace_order(execution::OrderId id, const executio
   return std::nullopt;
 }
 
-CommandResult TradingEngine::record_trade(const ManualTrade& m, OrderTicket& out) {
+CommandResult Portfolio::record_trade(const ManualTrade& m, OrderTicket& out) {
   using core::Errc;
   if (m.symbol >= instruments_.size()) return CommandError{Errc::not_found, "unknown symbol", "", "symbol"};
   // Check point: hand-recorded trades are for paper portfolios only. A live portfolio's trades
@@ -546,7 +546,7 @@ CommandResult TradingEngine::record_trade(const ManualTrade& m, OrderTicket& out
   return std::nullopt;
 }
 
-CommandResult TradingEngine::reset() {
+CommandResult Portfolio::reset() {
   if (session_.state != SessionState::stopped) change_session(SessionState::stopped, SessionChange::stopped);
   std::vector<execution::OrderId> open;
   for (const auto& o : executor_.open_orders()) open.push_back(o.id);

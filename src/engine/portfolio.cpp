@@ -1,4 +1,4 @@
-#include "meridian/engine/trading_engine.hpp"
+#include "meridian/engine/portfolio.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -37,8 +37,8 @@ std::vector<std::optional<market::Venue>> venues_of(const core::InstrumentTable&
 
 }  // namespace
 
-TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineConfig config,
-                             execution::Executor& executor, JournalQueue& journal, RecoveredState recovered)
+Portfolio::Portfolio(const core::InstrumentTable& instruments, PortfolioConfig config, execution::Executor& executor,
+                     JournalQueue& journal, RecoveredState recovered)
     : instruments_(instruments),
       config_(std::move(config)),
       executor_(executor),
@@ -62,10 +62,16 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
   }
   for (const auto& t : recovered.trades) trades_.push(t);
   trades_total_ = recovered.trades_total;
-  next_signal_id_ = recovered.last_signal_id + 1;
+  // Every id starts inside this portfolio's range (a new portfolio's first ids, and memory-only
+  // mode, where nothing was recovered).
+  const auto base = id_base(config_.portfolio_id);
+  next_signal_id_ = std::max(recovered.last_signal_id, base) + 1;
   for (const auto& e : recovered.signals) signals_.push(e);
-  next_trade_id_ = recovered.last_trade_id + 1;
-  next_order_id_ = std::max(recovered.last_order_id, recovered.order_id_floor) + 1;
+  next_trade_id_ = std::max(recovered.last_trade_id, base) + 1;
+  next_order_id_ = std::max({recovered.last_order_id, recovered.order_id_floor, base}) + 1;
+  // The default instance is 1 in every portfolio (it is the session's strategy, stored with the
+  // session); added instances are rows of `strategies`, so their ids come from the range.
+  next_instance_id_ = std::max(next_instance_id_, base + kDefaultInstanceId + 1);
   if (recovered.order_id_reserved > 0) {
     order_id_limit_ = order_id_requested_ = recovered.order_id_reserved;
     order_id_block_ = std::max<std::uint64_t>(recovered.order_id_block, 2);
@@ -122,7 +128,7 @@ TradingEngine::TradingEngine(const core::InstrumentTable& instruments, EngineCon
   warm_up(recovered.bars, false);
 }
 
-void TradingEngine::rebuild_strategy() {
+void Portfolio::rebuild_strategy() {
   Instance& def = instances_.front();
   auto rebuilt = make_instance(InstanceConfig{kDefaultInstanceId, std::string(kDefaultInstanceName), session_.strategy,
                                               session_.symbols, "default", def.view.config.active},
@@ -136,7 +142,7 @@ void TradingEngine::rebuild_strategy() {
   touch(def);
 }
 
-void TradingEngine::warm_up(const std::vector<core::Bar>& history, bool persist) {
+void Portfolio::warm_up(const std::vector<core::Bar>& history, bool persist) {
   for (const auto& bar : history) {
     if (bar.symbol >= instruments_.size() || bar.timeframe != core::Timeframe::m1) continue;
     // The minute and the higher bars it closes; a late or repeated minute is dropped.
@@ -152,13 +158,13 @@ void TradingEngine::warm_up(const std::vector<core::Bar>& history, bool persist)
                      core::Quantity{}};
       view.has_tick = true;
     }
-    if (persist)
+    if (persist && config_.journal_bars)
       for (const auto& b : kept) append_journal(BarRecord{b});
   }
   dirty_ = true;
 }
 
-void TradingEngine::on_ticks(std::span<const core::Tick> ticks) {
+void Portfolio::on_ticks(std::span<const core::Tick> ticks) {
   for (const auto& tick : ticks) {
     if (tick.symbol >= symbols_.size()) continue;
     ++counters_.ticks;
@@ -185,8 +191,8 @@ void TradingEngine::on_ticks(std::span<const core::Tick> ticks) {
   flush_overflow();
 }
 
-void TradingEngine::on_bar_closed(const core::Bar& bar) {
-  append_journal(BarRecord{bar});
+void Portfolio::on_bar_closed(const core::Bar& bar) {
+  if (config_.journal_bars) append_journal(BarRecord{bar});
   events_.push_back(BarClosed{bar});
   // Strategies run on 1m bars; the higher timeframes serve charts and the history API.
   if (bar.timeframe != core::Timeframe::m1) return;
@@ -234,7 +240,7 @@ void TradingEngine::on_bar_closed(const core::Bar& bar) {
   }
 }
 
-void TradingEngine::feed(Instance& instance, const core::Bar& bar) {
+void Portfolio::feed(Instance& instance, const core::Bar& bar) {
   // Warm-up follows the same calendar as live bars, so indicators end in the same state.
   if (instance.view.disabled || !instance.symbols[bar.symbol] ||
       !in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe)))
@@ -249,12 +255,12 @@ void TradingEngine::feed(Instance& instance, const core::Bar& bar) {
   }
 }
 
-void TradingEngine::log_signal(const SignalEntry& entry) {
+void Portfolio::log_signal(const SignalEntry& entry) {
   signals_.push(entry);
   append_journal(SignalRecord{entry});
 }
 
-core::Money TradingEngine::live_equity() const noexcept {
+core::Money Portfolio::live_equity() const noexcept {
   core::Money equity = live_.cash();
   // Marked to market: clamped, never wrapped, when marks outgrow the ledger's range.
   for (auto id : held_)
@@ -263,7 +269,7 @@ core::Money TradingEngine::live_equity() const noexcept {
   return equity;
 }
 
-core::Money TradingEngine::gross_exposure() const noexcept {
+core::Money Portfolio::gross_exposure() const noexcept {
   core::Money total;
   for (auto id : held_) {
     const auto value = core::saturating_notional(symbols_[id].last.last, live_.positions()[id].quantity);
@@ -272,7 +278,7 @@ core::Money TradingEngine::gross_exposure() const noexcept {
   return total;
 }
 
-bool TradingEngine::act_on(Instance& instance, const strategies::Signal& signal) {
+bool Portfolio::act_on(Instance& instance, const strategies::Signal& signal) {
   const auto& touch = symbols_[signal.symbol].last;
   const auto strategy_id = instance.view.config.id;
   // Each instance trades its own holding: many strategies may share a symbol. One entry per
@@ -323,11 +329,11 @@ bool TradingEngine::act_on(Instance& instance, const strategies::Signal& signal)
 // Bracket legs take ids from the executor without a check: this many stay in hand for them.
 constexpr std::uint64_t kOrderIdsForLegs = 16;
 
-bool TradingEngine::order_ids_exhausted() const noexcept {
+bool Portfolio::order_ids_exhausted() const noexcept {
   return order_id_limit_ != UINT64_MAX && next_order_id_ + kOrderIdsForLegs > order_id_limit_;
 }
 
-execution::OrderId TradingEngine::take_order_id() noexcept {
+execution::OrderId Portfolio::take_order_id() noexcept {
   const auto id = next_order_id_++;
   if (order_id_block_ && order_id_reservation_seq_ == 0 && next_order_id_ + order_id_block_ / 2 > order_id_limit_) {
     order_id_requested_ = order_id_limit_ + order_id_block_;
@@ -337,7 +343,7 @@ execution::OrderId TradingEngine::take_order_id() noexcept {
   return id;
 }
 
-void TradingEngine::on_durable(std::uint64_t seq) {
+void Portfolio::on_durable(std::uint64_t seq) {
   if (order_id_reservation_seq_ && seq >= order_id_reservation_seq_) {
     order_id_limit_ = order_id_requested_;
     order_id_reservation_seq_ = 0;
@@ -363,17 +369,17 @@ void TradingEngine::on_durable(std::uint64_t seq) {
   dirty_ = true;
 }
 
-void TradingEngine::append_journal(JournalRecord record) {
+void Portfolio::append_journal(JournalRecord record) {
   JournalEntry entry{next_seq_++, std::move(record)};
   if (!overflow_.empty() || !journal_.try_push(std::move(entry))) overflow_.push_back(std::move(entry));
   update_backlog();
 }
 
-void TradingEngine::flush_overflow() {
+void Portfolio::flush_overflow() {
   while (!overflow_.empty() && journal_.try_push(std::move(overflow_.front()))) overflow_.pop_front();
 }
 
-void TradingEngine::update_backlog() noexcept {
+void Portfolio::update_backlog() noexcept {
   counters_.journal_backlog = next_seq_ - 1 - durable_seq_;
   const bool full = counters_.journal_backlog >= config_.journal_backlog_limit;
   if (full && !counters_.journal_full)
@@ -384,11 +390,11 @@ void TradingEngine::update_backlog() noexcept {
   counters_.journal_full = full;
 }
 
-void TradingEngine::request_journal_stop() {
+void Portfolio::request_journal_stop() {
   append_journal(StopRecord{});
 }
 
-void TradingEngine::change_session(SessionState to, SessionChange change) {
+void Portfolio::change_session(SessionState to, SessionChange change) {
   session_.state = to;
   session_.updated_at = core::now();
   append_journal(session_);
@@ -396,8 +402,8 @@ void TradingEngine::change_session(SessionState to, SessionChange change) {
   dirty_ = true;
 }
 
-CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
-                                   std::optional<std::vector<core::SymbolId>> symbols) {
+CommandResult Portfolio::start(std::optional<StrategyConfig> strategy,
+                               std::optional<std::vector<core::SymbolId>> symbols) {
   if (session_.state != SessionState::stopped)
     return CommandError{core::Errc::conflict, "trading is already " + std::string(to_string(session_.state)) +
                                                   "; stop it before starting again"};
@@ -417,7 +423,7 @@ CommandResult TradingEngine::start(std::optional<StrategyConfig> strategy,
   return std::nullopt;
 }
 
-CommandResult TradingEngine::replace_strategy(StrategyConfig strategy) {
+CommandResult Portfolio::replace_strategy(StrategyConfig strategy) {
   if (auto err = validate_strategy(strategy)) return err;
   session_.strategy = std::move(strategy);
   rebuild_strategy();
@@ -427,13 +433,13 @@ CommandResult TradingEngine::replace_strategy(StrategyConfig strategy) {
   return std::nullopt;
 }
 
-CommandResult TradingEngine::stop() {
+CommandResult Portfolio::stop() {
   if (session_.state == SessionState::stopped) return CommandError{core::Errc::conflict, "trading is already stopped"};
   change_session(SessionState::stopped, SessionChange::stopped);
   return std::nullopt;
 }
 
-CommandResult TradingEngine::pause() {
+CommandResult Portfolio::pause() {
   if (session_.state != SessionState::running)
     return CommandError{core::Errc::conflict,
                         "only a running session can be paused; it is " + std::string(to_string(session_.state))};
@@ -441,7 +447,7 @@ CommandResult TradingEngine::pause() {
   return std::nullopt;
 }
 
-CommandResult TradingEngine::resume() {
+CommandResult Portfolio::resume() {
   if (session_.state != SessionState::paused)
     return CommandError{core::Errc::conflict,
                         "only a paused session can be resumed; it is " + std::string(to_string(session_.state))};
@@ -449,13 +455,13 @@ CommandResult TradingEngine::resume() {
   return std::nullopt;
 }
 
-bool TradingEngine::in_session(core::SymbolId symbol, core::Timestamp from, core::Timestamp to) noexcept {
+bool Portfolio::in_session(core::SymbolId symbol, core::Timestamp from, core::Timestamp to) noexcept {
   if (!config_.use_calendars || symbol >= venue_of_.size() || !venue_of_[symbol]) return true;
   const auto venue = *venue_of_[symbol];
   return session_gates_[static_cast<std::size_t>(venue)].open_during(config_.calendars, venue, from, to);
 }
 
-std::vector<VenueView> TradingEngine::venue_views() const {
+std::vector<VenueView> Portfolio::venue_views() const {
   // Market time, so simulated and replayed sessions show their own clock's state.
   const auto t = market_time_ == core::Timestamp{} ? core::now() : market_time_;
   std::vector<VenueView> out;
@@ -467,7 +473,7 @@ std::vector<VenueView> TradingEngine::venue_views() const {
   return out;
 }
 
-std::vector<EngineEvent> TradingEngine::take_events() {
+std::vector<EngineEvent> Portfolio::take_events() {
   if (prices_moved_) {
     events_.push_back(PricesMoved{});
     prices_moved_ = false;
@@ -475,7 +481,7 @@ std::vector<EngineEvent> TradingEngine::take_events() {
   return std::exchange(events_, {});
 }
 
-std::shared_ptr<Snapshot> TradingEngine::make_snapshot() {
+std::shared_ptr<Snapshot> Portfolio::make_snapshot() {
   auto s = std::make_shared<Snapshot>();
   s->version = ++version_;
   s->published_at = core::now();
