@@ -1,12 +1,14 @@
 #pragma once
-// What handlers need: the engine (snapshots to read, a strand to post commands to), the
-// journal writer's health, and per-snapshot caches of the hottest documents.
+// What handlers need: the engine (each portfolio's snapshot to read, a strand to post
+// commands to), the journal writers' health, and per-snapshot caches of the hottest documents
+// (the default portfolio's).
 #include <atomic>
 #include <memory>
 #include <string>
 
 #include "meridian/engine/engine_runner.hpp"
 #include "meridian/storage/journal_writer.hpp"
+#include "meridian/storage/portfolio_host.hpp"
 #include "meridian/storage/recovery.hpp"
 
 namespace meridian::api {
@@ -45,8 +47,14 @@ struct ApiContext {
   SnapshotJsonCache engine_status;
   const ServerStats* http_stats = nullptr;  // set once the server exists, before it starts
   storage::RecoverySummary recovery{};      // what this start recovered (GET /api/status)
+  // Portfolios besides the default one (create, delete, their recovery and writers); set
+  // before the server starts. Null: the daemon has only its default portfolio.
+  storage::PortfolioHost* portfolios = nullptr;
 
+  // The default portfolio's (what /api/trading/* means without ?portfolio=).
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }
+  // Null when there is no such portfolio.
+  std::shared_ptr<const engine::Snapshot> snapshot(engine::PortfolioId id) const { return runner.snapshot(id); }
 };
 
 }  // namespace meridian::api
