@@ -173,7 +173,7 @@ void order_command(ApiContext& ctx, const Request& req, Reply reply,
       std::move(field),
       [&ctx, ticket, seq, answer = std::move(answer), created](std::optional<CommandFailure> failure) mutable {
         if (failure) return answer.failure(*failure);
-        ctx.runner.after_durable(*seq, kDurableWait, [&ctx, ticket, answer = std::move(answer), created](bool durable) {
+        ctx.runner.after_durable(ctx.runner.default_portfolio(), *seq, kDurableWait, [&ctx, ticket, answer = std::move(answer), created](bool durable) {
           auto body = order_json(ticket->order, ctx.instruments, ctx.snapshot()->portfolio_id);
           body["duplicate"] = ticket->duplicate;
           body["durable"] = durable;
