@@ -18,17 +18,22 @@
 
 namespace meridian::storage {
 
+std::int64_t ensure_default_user(pqxx::work& tx, core::Money capital) {
+  return tx
+      .exec_params1(
+          "INSERT INTO users (email, first_name, last_name, role, capital) VALUES ('demo@meridian.local', 'Demo', "
+          "'Trader', 'admin', $1) ON CONFLICT (email) DO UPDATE SET updated_at = now() RETURNING id",
+          capital.to_string())[0]
+      .as<long long>();
+}
+
 void ensure_portfolio(pqxx::work& tx, std::int64_t portfolio_id, core::Money initial_capital) {
   if (!tx.exec_params("SELECT 1 FROM portfolios WHERE id = $1", portfolio_id).empty()) return;
-  const auto capital = initial_capital.to_string();
-  auto user = tx.exec_params1(
-      "INSERT INTO users (email, first_name, last_name, role, capital) VALUES ('demo@meridian.local', 'Demo', "
-      "'Trader', 'admin', $1) ON CONFLICT (email) DO UPDATE SET updated_at = now() RETURNING id",
-      capital);
+  const auto user = ensure_default_user(tx, initial_capital);
   // Portfolio 1 is the one seed 000's session trades; others are named by id until users name them.
   const std::string name = portfolio_id == 1 ? "default" : "portfolio " + std::to_string(portfolio_id);
   tx.exec_params0("INSERT INTO portfolios (id, user_id, name, initial_cash, cash) VALUES ($1, $2, $3, $4, $4)",
-                  portfolio_id, user[0].as<long long>(), name, capital);
+                  portfolio_id, user, name, initial_capital.to_string());
   tx.exec("SELECT setval(pg_get_serial_sequence('portfolios', 'id'), (SELECT max(id) FROM portfolios))");
 }
 
