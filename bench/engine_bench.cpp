@@ -10,18 +10,29 @@ using namespace meridian;
 
 namespace {
 
-struct Rig {
-  core::InstrumentTable instruments{core::default_instruments()};
-  execution::PaperExecutor executor{execution::PaperConfig{}, instruments};
-  engine::JournalQueue journal{1 << 20};
-  std::unique_ptr<engine::Portfolio> engine;
-  std::vector<std::vector<core::Tick>> batches;
-
-  explicit Rig(std::size_t steps) {
+// One portfolio of the rig: what EngineRunner holds per portfolio.
+struct Unit {
+  Unit(const core::InstrumentTable& instruments, engine::PortfolioId id)
+      : executor{execution::PaperConfig{}, instruments}, journal{1 << 20} {
     engine::PortfolioConfig config;
+    config.portfolio_id = id;
+    config.journal_bars = id == engine::kDefaultPortfolioId;
     config.strategy =
         engine::StrategyConfig::sma_crossover(3, 8);  // frequent crossovers: the fill path is exercised too
     engine = std::make_unique<engine::Portfolio>(instruments, config, executor, journal, engine::RecoveredState{});
+  }
+  execution::PaperExecutor executor;
+  engine::JournalQueue journal;
+  std::unique_ptr<engine::Portfolio> engine;
+};
+
+struct Rig {
+  core::InstrumentTable instruments{core::default_instruments()};
+  std::vector<std::unique_ptr<Unit>> units;
+  std::unique_ptr<engine::Portfolio>& engine;
+  std::vector<std::vector<core::Tick>> batches;
+
+  explicit Rig(std::size_t steps, std::size_t portfolios = 1) : engine(add_units(portfolios)) {
     market::SimulatedPrices prices(instruments, market::SimConfig{}, core::now());
     batches.resize(steps);
     for (auto& b : batches) prices.step(b);
@@ -35,9 +46,18 @@ struct Rig {
   }
   // The journal consumer's job, done between iterations so the ring never fills.
   void drain() {
-    std::uint64_t last = 0;
-    while (auto e = journal.try_pop()) last = e->seq;
-    if (last) engine->on_durable(last);
+    for (auto& u : units) {
+      std::uint64_t last = 0;
+      while (auto e = u->journal.try_pop()) last = e->seq;
+      if (last) u->engine->on_durable(last);
+    }
+  }
+
+ private:
+  std::unique_ptr<engine::Portfolio>& add_units(std::size_t n) {
+    for (std::size_t k = 0; k < n; ++k)
+      units.push_back(std::make_unique<Unit>(instruments, static_cast<engine::PortfolioId>(k + 1)));
+    return units.front()->engine;
   }
 };
 
@@ -59,6 +79,27 @@ void BM_TicksThroughEngine(benchmark::State& state) {
   state.SetItemsProcessed(ticks);
 }
 BENCHMARK(BM_TicksThroughEngine);
+
+// EngineRunner's dispatch: every portfolio sees every tick (each aggregates and decides on its
+// own). Items are ticks of the market, so ns per item grows with the number of portfolios.
+void BM_TicksThroughPortfolios(benchmark::State& state) {
+  Rig rig(4096, static_cast<std::size_t>(state.range(0)));
+  std::size_t i = 0;
+  std::int64_t ticks = 0;
+  for (auto _ : state) {
+    const auto& batch = rig.batches[i++ % rig.batches.size()];
+    for (auto& u : rig.units) u->engine->on_ticks(batch);
+    ticks += static_cast<std::int64_t>(batch.size());
+    if (i % 1024 == 0) {
+      state.PauseTiming();
+      rig.drain();
+      if (i % rig.batches.size() == 0) rig.next_pass();
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(ticks);
+}
+BENCHMARK(BM_TicksThroughPortfolios)->Arg(1)->Arg(4)->Arg(16);
 
 void BM_SnapshotPublish(benchmark::State& state) {
   Rig rig(256);
