@@ -1,5 +1,6 @@
-// Portfolios (seed 002) and the engine's performance metrics (seed 001), all from the snapshot.
-// The daemon trades one portfolio; its holdings and trades routes live with the trading routes.
+// Portfolios (seed 002: list, create, delete, summary, performance) and the engine's
+// performance metrics (seed 001), from each portfolio's snapshot. Their holdings and trades
+// routes live with the trading routes. Creating and deleting go through the PortfolioHost.
 #include <nlohmann/json.hpp>
 
 #include "analytics_view.hpp"
@@ -18,9 +19,11 @@ using nlohmann::json;
 // the engine keeps).
 constexpr long long kDefaultCurvePoints = 1440;
 
+constexpr auto kPath = PortfolioFrom::in_path("id");
+
 void performance(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto snap = ctx.snapshot();
-  if (auto err = check_portfolio(req, *snap, req.param("id"))) return reply(std::move(*err));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+  const auto& snap = pf.snap;
   MERIDIAN_TRY_REPLY(
       limit, int_param(req, "limit", 1, static_cast<long long>(engine::kEquityPointsInMemory), kDefaultCurvePoints));
   json curve = json::array();
@@ -56,19 +59,22 @@ json engine_metrics(const engine::Snapshot& s) {
   return body;
 }
 
+json list(ApiContext& ctx) {
+  json items = json::array();
+  for (const auto& e : *ctx.runner.portfolios())
+    if (auto snap = e.store->load()) items.push_back(portfolio_json(*snap, e));
+  return json{{"items", std::move(items)}, {"next", nullptr}};
+}
+
 }  // namespace
 
 void add_portfolio_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/portfolios", Role::viewer, "Portfolios with their summaries",
-              [&ctx](const Request& req, Reply reply) {
-                reply(json_response(req, http::status::ok,
-                                    json{{"items", {portfolio_json(*ctx.snapshot())}}, {"next", nullptr}}));
-              }});
+  router.add({http::verb::get, "/api/portfolios", Role::viewer, "Every portfolio with its summary",
+              [&ctx](const Request& req, Reply reply) { reply(json_response(req, http::status::ok, list(ctx))); }});
   router.add({http::verb::get, "/api/portfolios/{id}", Role::viewer, "Portfolio summary: cash, equity, exposure, P&L",
               [&ctx](const Request& req, Reply reply) {
-                auto snap = ctx.snapshot();
-                if (auto err = check_portfolio(req, *snap, req.param("id"))) return reply(std::move(*err));
-                reply(json_response(req, http::status::ok, portfolio_json(*snap)));
+                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+                reply(json_response(req, http::status::ok, portfolio_json(*pf.snap, *pf.entry)));
               }});
   router.add({http::verb::get, "/api/portfolios/{id}/performance", Role::viewer, "Equity curve and performance metrics",
               [&ctx](const Request& req, Reply reply) { performance(ctx, req, reply); }});
