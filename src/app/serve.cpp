@@ -18,6 +18,7 @@
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/storage/migrations.hpp"
+#include "meridian/storage/portfolio_host.hpp"
 #include "meridian/storage/portfolio_lock.hpp"
 #include "meridian/storage/recovery.hpp"
 
@@ -72,7 +73,7 @@ engine::PortfolioConfig engine_config(const Config& c) {
   return e;
 }
 
-constexpr std::int64_t kPortfolioId = 1;
+constexpr engine::PortfolioId kPortfolioId = engine::kDefaultPortfolioId;
 
 // Hot standby: while another daemon holds the portfolio, wait (not listening, so a load
 // balancer or the port file only ever sees the active daemon) and take over as soon as its
@@ -238,20 +239,28 @@ int serve(const Config& config) {
                               std::move(feed), paper);
   // Read-only: a memory-only writer, so the engine's records never touch the stored state.
   storage::JournalWriter writer(read_only ? std::string() : config.database_url, journal, *instruments, kPortfolioId,
-                                [&runner](std::uint64_t seq) { runner.durable(seq); });
+                                [&runner](std::uint64_t seq) { runner.durable(kPortfolioId, seq); });
   if (lock && !read_only) {
-    // Fenced: another daemon owns the portfolio now. Nothing this process holds in memory
-    // was ever shown to a client (trades are visible only once durable), so it exits at
-    // once, leaving the portfolio to the new owner; systemd may restart it as a standby.
-    writer.set_fencing(lock->epoch(), [] {
-      spdlog::critical("fenced out of the portfolio by another daemon: exiting");
-      spdlog::shutdown();
-      std::_Exit(3);
-    });
+    writer.set_fencing(lock->epoch(), [] { storage::exit_fenced(kPortfolioId); });
+  }
+  // The other portfolios: each with its own lock, recovery and writer. The daemon that holds
+  // the default portfolio holds them all (a standby waited above for the default one's lock).
+  storage::PortfolioHost::Options host_options;
+  host_options.database_url = read_only ? std::string() : config.database_url;
+  host_options.defaults = engine_cfg;
+  host_options.defaults.journal_bars = false;
+  host_options.shutdown_grace = std::chrono::milliseconds(config.shutdown_grace_ms);
+  storage::PortfolioHost host(std::move(host_options), *instruments, runner);
+  try {
+    if (const auto joined = host.restore_all()) spdlog::info("{} more portfolios recovered", joined);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot list the stored portfolios: {}", e.what());
+    return 1;
   }
 
   api::ApiContext ctx{runner, *instruments, writer, started, kVersion, false, {}, {}};
   ctx.recovery = recovery;
+  ctx.portfolios = read_only ? nullptr : &host;  // nothing may be created on a daemon that cannot write
   api::Router router;
   api::add_all_routes(router, ctx);
   const auto static_dir = find_static_dir(config);
@@ -288,6 +297,7 @@ int serve(const Config& config) {
             << " (simulation mode)" << std::endl;
 
   std::thread shutdown_thread;
+  bool others_clean = true;
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     spdlog::info("signal {}: draining", signo);
@@ -297,6 +307,7 @@ int serve(const Config& config) {
     // Joining the writer blocks, so it happens off the I/O threads.
     shutdown_thread = std::thread([&] {
       writer.join(std::chrono::milliseconds(config.shutdown_grace_ms));
+      others_clean = host.join_all(std::chrono::milliseconds(config.shutdown_grace_ms));
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let closing frames go out
       io.stop();
     });
@@ -309,7 +320,7 @@ int serve(const Config& config) {
   if (shutdown_thread.joinable()) shutdown_thread.join();
   const auto h = writer.health();
   spdlog::info("stopped: {} journal records in {} commits", h.records, h.commits);
-  if (!h.stopped_cleanly && !h.fenced) {
+  if ((!h.stopped_cleanly && !h.fenced) || !others_clean) {
     // Never exit 0 with records unwritten: a supervisor (and an operator) must know.
     spdlog::error(
         "SHUTDOWN WITH UNWRITTEN JOURNAL RECORDS: {} records ({}) were not made durable within --shutdown-grace-ms={}"

@@ -112,6 +112,22 @@ core::Money Portfolio::committed_cash(execution::OrderId except) const noexcept 
   return total;
 }
 
+std::uint32_t Portfolio::open_positions(core::SymbolId symbol, execution::OrderId except) const noexcept {
+  // Symbols held, and the symbols working orders will open (no position there yet): without
+  // these, entries resting at once on several symbols (paper latency, a venue's ack time)
+  // could each pass the open-positions limit and together exceed it.
+  std::uint32_t open = static_cast<std::uint32_t>(held_.size());
+  const auto orders = executor_.open_orders();
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const auto s = orders[i].request.symbol;
+    if (orders[i].id == except || s == symbol || !live_.position(s).quantity.is_zero()) continue;
+    bool counted = false;
+    for (std::size_t j = 0; j < i && !counted; ++j) counted = orders[j].request.symbol == s && orders[j].id != except;
+    if (!counted) ++open;
+  }
+  return open;
+}
+
 risk::PortfolioView Portfolio::portfolio_view(core::SymbolId symbol, core::Price price,
                                               execution::OrderId replacing) const noexcept {
   risk::PortfolioView v;
@@ -122,7 +138,7 @@ risk::PortfolioView Portfolio::portfolio_view(core::SymbolId symbol, core::Price
   v.position = live_.position(symbol).quantity;
   const auto held = core::saturating_notional(price, v.position);
   v.position_notional = held.raw() < 0 ? -held : held;
-  v.open_positions = static_cast<std::uint32_t>(held_.size());
+  v.open_positions = open_positions(symbol, replacing);
   v.gross_exposure = gross_exposure();
   return v;
 }

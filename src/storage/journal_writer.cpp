@@ -92,10 +92,11 @@ constexpr const char* kBarsSql =
     " ON CONFLICT (symbol, timeframe, open_time) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high,"
     " low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume";
 
+// Every signal of a batch is the writer's portfolio's ($12).
 constexpr const char* kSignalsSql =
     "INSERT INTO signals (id, strategy, symbol, side, strength, price, reason, indicators, acted, created_at,"
-    " strategy_id) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::float8[],"
-    "   $6::numeric[], $7::text[], $8::jsonb[], $9::boolean[], $10::timestamptz[], $11::bigint[])"
+    " strategy_id, portfolio_id) SELECT *, $12::bigint FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],"
+    "   $5::float8[], $6::numeric[], $7::text[], $8::jsonb[], $9::boolean[], $10::timestamptz[], $11::bigint[])"
     " ON CONFLICT (id) DO NOTHING";
 
 // Turns a batch into a few set-based statements, one per record kind, instead of one per
@@ -170,7 +171,8 @@ class BatchWriter {
   }
 
   void operator()(const engine::InstanceDeleted& r) const {
-    tx_.exec_params0("DELETE FROM strategies WHERE id = $1", static_cast<long long>(r.id));
+    tx_.exec_params0("DELETE FROM strategies WHERE id = $1 AND portfolio_id = $2", static_cast<long long>(r.id),
+                     portfolio_id_);
   }
 
   void operator()(const engine::OrderRecord& r) { orders_.add(r); }
@@ -201,7 +203,7 @@ class BatchWriter {
       auto& s = signals_;
       tx_.exec_params0(kSignalsSql, s.id.str(), s.strategy.str(), s.symbol.str(), s.side.str(), s.strength.str(),
                        s.price.str(), s.reason.str(), s.indicators.str(), s.acted.str(), s.ts.str(),
-                       s.strategy_id.str());
+                       s.strategy_id.str(), portfolio_id_);
     }
     trades_ = {};
     std::fill(last_position_.begin(), last_position_.end(), nullptr);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <pqxx/pqxx>
 
 #include "portfolio_rows.hpp"
@@ -16,6 +17,12 @@ struct PortfolioLock::Connection {
 std::int64_t portfolio_lock_key(std::int64_t portfolio_id) noexcept {
   // "MP" (Meridian portfolio) in the top bits; the migration lock uses another constant.
   return (static_cast<std::int64_t>(0x4d50) << 48) | (portfolio_id & 0xffffffffffff);
+}
+
+void exit_fenced(std::int64_t portfolio_id) {
+  spdlog::critical("fenced out of portfolio {} by another daemon: exiting", portfolio_id);
+  spdlog::shutdown();
+  std::_Exit(3);
 }
 
 namespace {

@@ -8,6 +8,10 @@
 
 namespace meridian::storage {
 
+// The demo user every portfolio a daemon creates belongs to (created on first use; its
+// capital is set only then); answers its id.
+std::int64_t ensure_default_user(pqxx::work& tx, core::Money capital);
+
 void ensure_portfolio(pqxx::work& tx, std::int64_t portfolio_id, core::Money initial_capital);
 
 }  // namespace meridian::storage

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "meridian/engine/id_space.hpp"
 #include "meridian/engine/ledger.hpp"
 #include "meridian/strategies/registry.hpp"
 #include "order_recovery.hpp"
@@ -18,21 +19,35 @@
 
 namespace meridian::storage {
 
+std::int64_t ensure_default_user(pqxx::work& tx, core::Money capital) {
+  return tx
+      .exec_params1(
+          "INSERT INTO users (email, first_name, last_name, role, capital) VALUES ('demo@meridian.local', 'Demo', "
+          "'Trader', 'admin', $1) ON CONFLICT (email) DO UPDATE SET updated_at = now() RETURNING id",
+          capital.to_string())[0]
+      .as<long long>();
+}
+
 void ensure_portfolio(pqxx::work& tx, std::int64_t portfolio_id, core::Money initial_capital) {
   if (!tx.exec_params("SELECT 1 FROM portfolios WHERE id = $1", portfolio_id).empty()) return;
-  const auto capital = initial_capital.to_string();
-  auto user = tx.exec_params1(
-      "INSERT INTO users (email, first_name, last_name, role, capital) VALUES ('demo@meridian.local', 'Demo', "
-      "'Trader', 'admin', $1) ON CONFLICT (email) DO UPDATE SET updated_at = now() RETURNING id",
-      capital);
+  const auto user = ensure_default_user(tx, initial_capital);
   // Portfolio 1 is the one seed 000's session trades; others are named by id until users name them.
   const std::string name = portfolio_id == 1 ? "default" : "portfolio " + std::to_string(portfolio_id);
   tx.exec_params0("INSERT INTO portfolios (id, user_id, name, initial_cash, cash) VALUES ($1, $2, $3, $4, $4)",
-                  portfolio_id, user[0].as<long long>(), name, capital);
+                  portfolio_id, user, name, initial_capital.to_string());
   tx.exec("SELECT setval(pg_get_serial_sequence('portfolios', 'id'), (SELECT max(id) FROM portfolios))");
 }
 
 namespace {
+
+// The portfolio's id range (engine/id_space.hpp) as the bounds of `id > low AND id <= high`.
+// Ids are primary keys across every portfolio, so the maxima are taken over the range, not
+// over the portfolio's rows: a row another portfolio wrote inside this range (before ids had
+// ranges) still keeps this portfolio's next id above it.
+std::pair<long long, long long> id_range(std::int64_t portfolio_id) {
+  const auto base = engine::id_base(portfolio_id);
+  return {static_cast<long long>(base), static_cast<long long>(base + engine::kIdSpan)};
+}
 
 engine::Trade trade_from_row(const pqxx::row& r, core::SymbolId symbol) {
   engine::Trade t;
@@ -92,15 +107,17 @@ void load_higher_bars(pqxx::work& tx, const core::InstrumentTable& instruments, 
 
 // The last kSignalsInMemory signals. Their text (reason, indicator names) is kept in one
 // string per entry, which the entry's views point into.
-void load_signals(pqxx::work& tx, const core::InstrumentTable& instruments, engine::RecoveredState& s) {
-  auto max = tx.exec("SELECT COALESCE(max(id), 0) AS id FROM signals");
+void load_signals(pqxx::work& tx, const core::InstrumentTable& instruments, std::int64_t portfolio_id,
+                  engine::RecoveredState& s) {
+  const auto [low, high] = id_range(portfolio_id);
+  auto max = tx.exec_params("SELECT COALESCE(max(id), 0) AS id FROM signals WHERE id > $1 AND id <= $2", low, high);
   s.last_signal_id = max[0]["id"].as<unsigned long long>();
   for (const auto& r : tx.exec_params(
            "SELECT * FROM (SELECT id, strategy, strategy_id, symbol, side, strength, price, reason, indicators::text "
            "AS indicators,"
-           " acted, (extract(epoch from created_at) * 1000000)::bigint AS ts_us FROM signals ORDER BY id DESC"
-           " LIMIT $1) recent ORDER BY id",
-           static_cast<long long>(engine::kSignalsInMemory))) {
+           " acted, (extract(epoch from created_at) * 1000000)::bigint AS ts_us FROM signals WHERE portfolio_id = $1"
+           " ORDER BY id DESC LIMIT $2) recent ORDER BY id",
+           portfolio_id, static_cast<long long>(engine::kSignalsInMemory))) {
     auto id = instruments.find(r["symbol"].c_str());
     if (!id) continue;
     engine::SignalEntry e;
@@ -265,16 +282,22 @@ RecoveryReport load(const std::string& database_url, const core::InstrumentTable
                                       " / positions differ from the trade log (cash " + replay.cash().to_string() + ")";
   }
 
-  auto maxes =
-      tx.exec("SELECT COALESCE((SELECT max(id) FROM trades), 0) AS t, COALESCE((SELECT max(id) FROM orders), 0) AS o");
+  // The last ids handed out in this portfolio's range (through the primary keys).
+  const auto [id_low, id_high] = id_range(options.portfolio_id);
+  auto maxes = tx.exec_params(
+      "SELECT COALESCE((SELECT max(id) FROM trades WHERE id > $1 AND id <= $2), 0) AS t,"
+      " COALESCE((SELECT max(id) FROM orders WHERE id > $1 AND id <= $2), 0) AS o",
+      id_low, id_high);
   s.last_trade_id = maxes[0]["t"].as<unsigned long long>();
   s.last_order_id = maxes[0]["o"].as<unsigned long long>();
   // The start's reservation, durable with this transaction before any id is handed out: ids
-  // begin above every id any earlier run could have handed out (its reservation).
+  // begin above every id any earlier run could have handed out (its reservation), and inside
+  // the portfolio's range (a reservation from before ranges may lie below it).
   auto reserved = tx.exec_params1(
-      "UPDATE portfolios SET order_id_reserved = GREATEST(order_id_reserved, $2) + $3 WHERE id = $1"
+      "UPDATE portfolios SET order_id_reserved = GREATEST(order_id_reserved, $4, $2) + $3 WHERE id = $1"
       " RETURNING order_id_reserved - $3 AS floor, order_id_reserved",
-      options.portfolio_id, static_cast<long long>(s.last_order_id), static_cast<long long>(options.order_id_block));
+      options.portfolio_id, static_cast<long long>(s.last_order_id), static_cast<long long>(options.order_id_block),
+      id_low);
   s.order_id_floor = reserved["floor"].as<unsigned long long>();
   s.order_id_reserved = reserved["order_id_reserved"].as<unsigned long long>();
   s.order_id_block = options.order_id_block;
@@ -318,7 +341,7 @@ RecoveryReport load(const std::string& database_url, const core::InstrumentTable
     s.bars.push_back(pg::bar(r, *id, core::Timeframe::m1));
   }
   load_higher_bars(tx, instruments, options.bars_per_series, s);
-  load_signals(tx, instruments, s);
+  load_signals(tx, instruments, options.portfolio_id, s);
   load_instances(tx, instruments, options.portfolio_id, s);
   load_orders(tx, instruments, options.portfolio_id, s);
   load_risk(tx, options.portfolio_id, s);
@@ -348,6 +371,10 @@ RecoveryReport load(const std::string& database_url, const core::InstrumentTable
 
 RecoveryReport load_state(const std::string& database_url, const core::InstrumentTable& instruments,
                           const RecoveryOptions& options) {
+  // Outside the try: a caller's mistake, not stored data this binary cannot load.
+  if (options.portfolio_id < 1 || options.portfolio_id > engine::kMaxPortfolioId)
+    throw std::invalid_argument("portfolio id " + std::to_string(options.portfolio_id) + " is outside 1.." +
+                                std::to_string(engine::kMaxPortfolioId));
   try {
     return load(database_url, instruments, options);
   } catch (const pqxx::broken_connection&) {

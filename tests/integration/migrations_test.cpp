@@ -221,6 +221,7 @@ TEST_F(Migrations, HistoryQueriesHaveAnIndex) {
                              "trades(order_id",
                              "signals(strategy_id,created_at",
                              "signals(symbol,created_at",
+                             "signals(portfolio_id,id",
                              "orders(portfolio_id,status",
                              "orders(portfolio_id,created_at",
                              "orders(parent_order_id",

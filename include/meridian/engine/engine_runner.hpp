@@ -2,20 +2,19 @@
 // Puts a Portfolio on an Asio strand: feeds tick into it there, commands are posted to
 // it, snapshots are published from it on a timer (and at once after a command or a
 // durable trade), and events go out on the bus after the snapshot that holds them.
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <atomic>
 #include <deque>
-#include <span>
 #include <functional>
 #include <memory>
+#include <span>
 
 #include "meridian/engine/events.hpp"
 #include "meridian/engine/id_space.hpp"
-#include "meridian/engine/portfolio.hpp"
 #include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/feed.hpp"

@@ -195,6 +195,8 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
   // The portfolio for a risk check; `replacing` is an order whose own commitment is left out.
   risk::PortfolioView portfolio_view(core::SymbolId symbol, core::Price price,
                                      execution::OrderId replacing = 0) const noexcept;
+  // Symbols held or being opened by a working order (but `symbol`, and the order `except`).
+  std::uint32_t open_positions(core::SymbolId symbol, execution::OrderId except) const noexcept;
   // What working buy orders (all but `except`) will spend at their prices, fees included.
   core::Money committed_cash(execution::OrderId except) const noexcept;
   core::Timestamp day_end(core::SymbolId symbol, core::Timestamp t) const noexcept;

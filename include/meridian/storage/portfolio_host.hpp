@@ -96,8 +96,8 @@ class PortfolioHost {
   engine::EngineRunner& runner_;
   mutable std::mutex mutex_;
   std::map<engine::PortfolioId, std::unique_ptr<Hosted>> hosted_;  // under mutex_
-  engine::PortfolioId next_memory_id_ = 2;                           // memory-only mode; under mutex_
-  std::vector<std::thread> teardowns_;                               // under mutex_
+  engine::PortfolioId next_memory_id_ = 2;                         // memory-only mode; under mutex_
+  std::vector<std::thread> teardowns_;                             // under mutex_
 };
 
 }  // namespace meridian::storage

@@ -21,6 +21,12 @@ namespace meridian::storage {
 // The advisory lock key of a portfolio (a constant prefix keeps it apart from the migration lock).
 std::int64_t portfolio_lock_key(std::int64_t portfolio_id) noexcept;
 
+// What a daemon does when its writer finds itself fenced out (another daemon owns the
+// portfolio now): nothing it holds in memory was ever shown to a client (trades are visible
+// only once durable), so it exits at once (status 3), leaving the portfolio to the new owner;
+// systemd may restart it as a standby.
+[[noreturn]] void exit_fenced(std::int64_t portfolio_id);
+
 class PortfolioLock {
  public:
   PortfolioLock(std::string database_url, std::int64_t portfolio_id, core::Money initial_capital);

@@ -56,8 +56,10 @@ struct UnloadableState : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Throws UnloadableState for stored data it cannot load; anything else (connection or query
-// failure) as it comes (start-up fails).
+// Loads the portfolio `options.portfolio_id` (created if missing): its own rows only, and its
+// next ids from its own id range (engine/id_space.hpp). Throws std::invalid_argument for a
+// portfolio id outside 1..engine::kMaxPortfolioId, UnloadableState for stored data it cannot
+// load; anything else (connection or query failure) as it comes (start-up fails).
 RecoveryReport load_state(const std::string& database_url, const core::InstrumentTable& instruments,
                           const RecoveryOptions& options);
 
