@@ -98,7 +98,7 @@ json signal_json(const engine::SignalEntry& e, const core::InstrumentTable& inst
           {"ts", core::epoch_ms(s.ts)}};
 }
 
-json instance_json(const engine::InstanceView& v, const engine::Snapshot& s) {
+json instance_json(const engine::InstanceView& v, const engine::Snapshot& s, std::string_view portfolio) {
   json symbols = json::array();
   for (auto id : v.config.symbols) symbols.push_back(s.instruments->at(id).symbol);
   auto params = strategy_json(v.config.strategy);
@@ -110,7 +110,8 @@ json instance_json(const engine::InstanceView& v, const engine::Snapshot& s) {
           {"position_fraction", v.config.strategy.position_fraction},
           {"timeframe", core::to_string(v.config.strategy.timeframe)},
           {"symbols", std::move(symbols)},
-          {"portfolio", v.config.portfolio},
+          {"portfolio", portfolio},
+          {"portfolio_id", s.portfolio_id},
           {"active", v.config.active},
           {"state", engine::to_string(v.state)},
           {"disabled", v.disabled},
@@ -130,6 +131,7 @@ json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s) {
         core::saturating_sub(core::saturating_notional(s.mark(p.symbol), p.state.quantity), p.state.cost_basis));
   }
   return {{"strategy_id", v.config.id},
+          {"portfolio_id", s.portfolio_id},
           {"name", v.config.name},
           {"class", v.config.strategy.class_name},
           {"positions", std::move(positions)},
@@ -234,12 +236,15 @@ json equity_point_json(const risk::EquityPoint& p) {
   return {{"time", core::to_iso8601(p.ts)}, {"ts", core::epoch_ms(p.ts)}, {"equity", p.equity}};
 }
 
-json portfolio_json(const engine::Snapshot& s) {
+json portfolio_json(const engine::Snapshot& s, const engine::PortfolioEntry& entry) {
   const auto unrealized = s.unrealized_pnl();
   const auto equity = s.equity();
   const double initial = s.initial_capital.to_double();
   return {{"id", s.portfolio_id},
-          {"name", "default"},
+          {"portfolio_id", s.portfolio_id},
+          {"name", entry.name},
+          {"currency", entry.currency},
+          {"created_at", core::to_iso8601(entry.created_at)},
           {"mode", engine::to_string(s.mode)},
           {"initial_capital", money_json(s.initial_capital)},
           {"cash", money_json(s.cash)},

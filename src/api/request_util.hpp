@@ -1,5 +1,6 @@
 #pragma once
-// Request-body and portfolio helpers of the order, portfolio and risk handlers: each parser
+// Request-body helpers of the order, portfolio and risk handlers (the portfolio a request
+// means: portfolio_ref.hpp): each parser
 // yields the value or the 4xx response that names the field, so handlers stay a line per field.
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "meridian/api/api_context.hpp"
 #include "meridian/api/http_types.hpp"
 #include "meridian/api/json_body.hpp"
+#include "meridian/api/portfolio_ref.hpp"
 #include "meridian/api/session_commands.hpp"
 #include "meridian/core/fixed.hpp"
 
@@ -143,14 +145,10 @@ inline Checked<double> double_query(const Request& req, std::string_view name, d
   return v;
 }
 
-// The portfolio a path or query names: its id ("1") or its name ("default"). There is one
-// portfolio per daemon, so anything else is 404.
-inline std::optional<HttpResponse> check_portfolio(const Request& req, const engine::Snapshot& snap,
-                                                   std::string_view given, std::string_view field = "portfolio_id") {
-  if (given == std::to_string(snap.portfolio_id) || given == "default") return std::nullopt;
-  return field_error(req, field, "no portfolio '" + std::string(given) + "'; see /api/portfolios",
-                     http::status::not_found, "not_found", {{"value", given}});
-}
+// A partial update of risk limits over `limits`: each field given replaces its value, 0 turns
+// a limit off, an unknown field is 422 (POST /api/risk/limits/{id}, POST /api/portfolios's
+// `limits`; in routes_risk.cpp).
+Checked<risk::Limits> parse_limits(const Request& req, const nlohmann::json& body, risk::Limits limits);
 
 // Unpacks a Checked<T>: on an error response, a handler replies with it (MERIDIAN_TRY_REPLY,
 // needs `reply` in scope) and a parser passes it up (MERIDIAN_TRY); both then return.
@@ -174,13 +172,24 @@ class DeferredReply {
   DeferredReply(const Request& req, Reply reply)
       : version_(req.raw.version()), keep_alive_(req.raw.keep_alive()), reply_(std::move(reply)) {}
 
-  void json(http::status status, const nlohmann::json& body) const {
+  // `location`: non-empty, a Location header (a created resource's address).
+  void json(http::status status, const nlohmann::json& body, std::string_view location = {}) const {
     HttpResponse res{status, version_};
     add_common_headers(res);
     res.set(http::field::content_type, "application/json; charset=utf-8");
     res.set(http::field::cache_control, "no-store");
+    if (!location.empty()) res.set(http::field::location, location);
     res.keep_alive(keep_alive_);
     res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    res.prepare_payload();
+    reply_(std::move(res));
+  }
+  // A response without a body (204).
+  void empty(http::status status) const {
+    HttpResponse res{status, version_};
+    add_common_headers(res);
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(keep_alive_);
     res.prepare_payload();
     reply_(std::move(res));
   }

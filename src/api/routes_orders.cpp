@@ -57,15 +57,6 @@ Checked<Enum> enum_field(const Request& req, const json& body, std::initializer_
   return *value;
 }
 
-// The portfolio a body names (a number or a string), if it names one.
-std::optional<HttpResponse> body_portfolio(const Request& req, const engine::Snapshot& snap, const json& body) {
-  auto [value, name] = find_field(body, {"portfolio_id", "portfolio"});
-  if (!value) return std::nullopt;
-  if (value->is_number_integer()) return check_portfolio(req, snap, std::to_string(value->get<long long>()), name);
-  if (value->is_string()) return check_portfolio(req, snap, value->get<std::string>(), name);
-  return field_error(req, name, std::string(name) + " must be a portfolio id");
-}
-
 // The request field a validation failure is about: execution::validate() starts its
 // messages with the field's name ("limit_price is required for limit orders").
 std::string_view failing_field(const execution::RequestError& e) {
@@ -114,9 +105,7 @@ std::optional<HttpResponse> check_order_notional(const Request& req, const execu
 
 // POST /api/trade's body as an order request, every field checked for its type and the
 // combination by execution::validate() (the engine checks again on its strand).
-Checked<execution::OrderRequest> parse_order(const Request& req, const ApiContext& ctx, const engine::Snapshot& snap,
-                                             const json& body) {
-  if (auto err = body_portfolio(req, snap, body)) return std::move(*err);
+Checked<execution::OrderRequest> parse_order(const Request& req, const ApiContext& ctx, const json& body) {
   execution::OrderRequest r;
   MERIDIAN_TRY(symbol, symbol_field(req, ctx, body));
   MERIDIAN_TRY(side, side_field(req, body));
@@ -150,6 +139,14 @@ Checked<execution::OrderId> order_id(const Request& req) {
   return id;
 }
 
+// An order the named portfolio does not have (another portfolio's id included): 404.
+HttpResponse no_order(const Request& req, execution::OrderId id, const PortfolioRef& pf) {
+  return field_error(req, "id",
+                     "portfolio " + std::to_string(pf.id) + " has no order " + std::to_string(id) +
+                         " (open, or among the last 1000 finished)",
+                     http::status::not_found, "not_found", {{"value", id}, {"portfolio_id", pf.id}});
+}
+
 // How long an order answer waits for its journal record to be durable before it answers
 // "durable": false (the database is down or far behind; a commit takes a few ms).
 constexpr auto kDurableWait = std::chrono::seconds(1);
@@ -157,36 +154,39 @@ constexpr auto kDurableWait = std::chrono::seconds(1);
 // Runs an order command and answers with the order as it stands afterwards, once the
 // journal records the command made are durable ("durable": true), or after kDurableWait
 // (or at once in memory-only mode) with "durable": false: a crash may then lose the order.
-void order_command(ApiContext& ctx, const Request& req, Reply reply,
+void order_command(ApiContext& ctx, engine::PortfolioId portfolio, const Request& req, Reply reply,
                    std::function<engine::CommandResult(engine::Portfolio&, engine::OrderTicket&)> fn, std::string field,
                    http::status created) {
   auto ticket = std::make_shared<engine::OrderTicket>();
   auto seq = std::make_shared<std::uint64_t>(0);
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
-      ctx,
+      ctx, portfolio,
       [fn = std::move(fn), ticket, seq](engine::Portfolio& e) {
         auto result = fn(e, *ticket);
         *seq = e.last_seq();
         return result;
       },
       std::move(field),
-      [&ctx, ticket, seq, answer = std::move(answer), created](std::optional<CommandFailure> failure) mutable {
+      [&ctx, portfolio, ticket, seq, answer = std::move(answer),
+       created](std::optional<CommandFailure> failure) mutable {
         if (failure) return answer.failure(*failure);
-        ctx.runner.after_durable(ctx.runner.default_portfolio(), *seq, kDurableWait, [&ctx, ticket, answer = std::move(answer), created](bool durable) {
-          auto body = order_json(ticket->order, ctx.instruments, ctx.snapshot()->portfolio_id);
-          body["duplicate"] = ticket->duplicate;
-          body["durable"] = durable;
-          answer.json(ticket->duplicate ? http::status::ok : created, body);
-        });
+        ctx.runner.after_durable(portfolio, *seq, kDurableWait,
+                                 [&ctx, portfolio, ticket, answer = std::move(answer), created](bool durable) {
+                                   auto body = order_json(ticket->order, ctx.instruments, portfolio);
+                                   body["duplicate"] = ticket->duplicate;
+                                   body["durable"] = durable;
+                                   answer.json(ticket->duplicate ? http::status::ok : created, body);
+                                 });
       });
 }
 
 void place_order(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req));
-  MERIDIAN_TRY_REPLY(request, parse_order(req, ctx, *ctx.snapshot(), body));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
+  MERIDIAN_TRY_REPLY(request, parse_order(req, ctx, body));
   order_command(
-      ctx, req, std::move(reply),
+      ctx, pf.id, req, std::move(reply),
       [request = std::move(request)](engine::Portfolio& e, engine::OrderTicket& t) {
         return e.submit_order(request, t);
       },
@@ -196,10 +196,9 @@ void place_order(ApiContext& ctx, const Request& req, Reply reply) {
 void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(id, order_id(req));
   MERIDIAN_TRY_REPLY(body, object_body(req));
-  auto snap = ctx.snapshot();
-  const execution::Order* current = snap->find_order(id);
-  if (!current)
-    return reply(field_error(req, "id", "no order " + std::to_string(id), http::status::not_found, "not_found"));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
+  const execution::Order* current = pf.snap->find_order(id);
+  if (!current) return reply(no_order(req, id, pf));
   // The changes over the order as it is: only quantity and prices may change.
   auto changes = current->request;
   MERIDIAN_TRY_REPLY(quantity, decimal_field<core::Quantity>(req, body, {"quantity", "qty"}));
@@ -211,7 +210,7 @@ void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
   if (auto e = execution::validate(changes)) return reply(validation_error(req, *e));
   if (auto err = check_order_notional(req, changes)) return reply(std::move(*err));
   order_command(
-      ctx, req, std::move(reply),
+      ctx, pf.id, req, std::move(reply),
       [id, changes](engine::Portfolio& e, engine::OrderTicket& t) { return e.replace_order(id, changes, t); },
       "quantity", http::status::ok);
 }
@@ -221,7 +220,7 @@ void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
 // with a reason, risk state, limits, cash, position) on its strand.
 void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req));
-  if (auto err = body_portfolio(req, *ctx.snapshot(), body)) return reply(std::move(*err));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
   engine::ManualTrade m;
   MERIDIAN_TRY_REPLY(symbol, symbol_field(req, ctx, body));
   MERIDIAN_TRY_REPLY(side, side_field(req, body));
@@ -243,9 +242,19 @@ void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
   m.reason = reason.value_or("");
   if (auto err = check_notional(req, m.price, m.quantity, m.fee)) return reply(std::move(*err));
   order_command(
-      ctx, req, std::move(reply),
+      ctx, pf.id, req, std::move(reply),
       [m = std::move(m)](engine::Portfolio& e, engine::OrderTicket& t) { return e.record_trade(m, t); }, "quantity",
       http::status::created);
+}
+
+// DELETE /api/orders/{id}: the portfolio from the query, or from an optional JSON body.
+void cancel_order(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(id, order_id(req));
+  MERIDIAN_TRY_REPLY(body, object_body(req, true));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
+  order_command(
+      ctx, pf.id, req, std::move(reply),
+      [id](engine::Portfolio& e, engine::OrderTicket& t) { return e.cancel_order(id, t); }, "id", http::status::ok);
 }
 
 // `status`: a comma-separated list of order statuses, or "open" for every status that is
@@ -293,22 +302,23 @@ json orders_page(const engine::Snapshot& s, const PageQuery& q,
 void list_orders(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(query, page_query(req, ctx.instruments));
   MERIDIAN_TRY_REPLY(keep, status_filter(req));
-  reply(json_response(req, http::status::ok, orders_page(*ctx.snapshot(), query, keep)));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
+  reply(json_response(req, http::status::ok, orders_page(*pf.snap, query, keep)));
 }
 
 void get_order(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(id, order_id(req));
-  auto snap = ctx.snapshot();
-  if (const auto* o = snap->find_order(id))
-    return reply(json_response(req, http::status::ok, order_json(*o, ctx.instruments, snap->portfolio_id)));
-  reply(field_error(req, "id", "no order " + std::to_string(id) + " (open, or among the last 1000 finished)",
-                    http::status::not_found, "not_found"));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
+  if (const auto* o = pf.snap->find_order(id))
+    return reply(json_response(req, http::status::ok, order_json(*o, ctx.instruments, pf.id)));
+  reply(no_order(req, id, pf));
 }
 
 // Seed 004: orders and trades side by side, each newest first (limit, symbol, since apply to both).
 void orders_and_trades(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(query, page_query(req, ctx.instruments));
-  auto snap = ctx.snapshot();
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
+  const auto& snap = pf.snap;
   auto orders = orders_page(*snap, query, [](const execution::Order&) { return true; });
   auto trades = newest_first_page(
       *snap->trades, query, [](const engine::Trade& t) { return std::tuple(t.id, t.symbol, t.ts); },
@@ -327,13 +337,7 @@ void add_order_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::get, "/api/orders/{id}", Role::viewer, "One order",
               [&ctx](const Request& req, Reply reply) { get_order(ctx, req, reply); }});
   router.add({http::verb::delete_, "/api/orders/{id}", Role::trader, "Cancel an open order",
-              [&ctx](const Request& req, Reply reply) {
-                MERIDIAN_TRY_REPLY(id, order_id(req));
-                order_command(
-                    ctx, req, std::move(reply),
-                    [id](engine::Portfolio& e, engine::OrderTicket& t) { return e.cancel_order(id, t); }, "id",
-                    http::status::ok);
-              }});
+              [&ctx](const Request& req, Reply reply) { cancel_order(ctx, req, std::move(reply)); }});
   router.add({http::verb::patch, "/api/orders/{id}", Role::trader, "Replace an open order's quantity or prices",
               [&ctx](const Request& req, Reply reply) { replace_order(ctx, req, std::move(reply)); }});
   // An admin action: it books a trade the executor never made (enforced with auth, from this table).

@@ -1,10 +1,13 @@
-// Portfolios (seed 002) and the engine's performance metrics (seed 001), all from the snapshot.
-// The daemon trades one portfolio; its holdings and trades routes live with the trading routes.
+// Portfolios (seed 002: list, create, delete, summary, performance) and the engine's
+// performance metrics (seed 001), from each portfolio's snapshot. Their holdings and trades
+// routes live with the trading routes. Creating and deleting go through the PortfolioHost.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "analytics_view.hpp"
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/api/session_commands.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -18,9 +21,11 @@ using nlohmann::json;
 // the engine keeps).
 constexpr long long kDefaultCurvePoints = 1440;
 
+constexpr auto kPath = PortfolioFrom::in_path("id");
+
 void performance(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto snap = ctx.snapshot();
-  if (auto err = check_portfolio(req, *snap, req.param("id"))) return reply(std::move(*err));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+  const auto& snap = pf.snap;
   MERIDIAN_TRY_REPLY(
       limit, int_param(req, "limit", 1, static_cast<long long>(engine::kEquityPointsInMemory), kDefaultCurvePoints));
   json curve = json::array();
@@ -56,20 +61,189 @@ json engine_metrics(const engine::Snapshot& s) {
   return body;
 }
 
+// Names are how clients find a portfolio beside its id: printable, and never mistaken for an id.
+std::optional<HttpResponse> check_name(const Request& req, const std::string& name) {
+  constexpr std::size_t kMaxName = 64;
+  if (name.empty() || name.size() > kMaxName)
+    return field_error(req, "name", "name must be 1 to 64 bytes", http::status::unprocessable_entity, "invalid_field",
+                       {{"value", name}});
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f)
+      return field_error(req, "name", "name must not contain control characters", http::status::unprocessable_entity,
+                         "invalid_field");
+  if (name.find_first_not_of("0123456789") == std::string::npos)
+    return field_error(req, "name", "name must not be a number (numbers name portfolios by id)",
+                       http::status::unprocessable_entity, "invalid_field", {{"value", name}});
+  if (name.front() == ' ' || name.back() == ' ')
+    return field_error(req, "name", "name must not start or end with a space", http::status::unprocessable_entity,
+                       "invalid_field", {{"value", name}});
+  return std::nullopt;
+}
+
+// initial_capital: a JSON number or a decimal string ("250000.50", at most 8 decimals), more
+// than 0 and within the ledger's range (422 out_of_range above it); absent: `fallback`.
+Checked<core::Money> capital_field(const Request& req, const json& body, core::Money fallback) {
+  auto [value, name] = find_field(body, {"initial_capital", "capital"});
+  if (!value) return fallback;
+  core::Money capital;
+  if (value->is_string()) {
+    const auto& text = value->get_ref<const std::string&>();
+    // Syntax first, so that a well-formed number too large for the ledger is out_of_range.
+    const auto dot = text.find('.');
+    const auto whole = text.substr(0, dot);
+    const auto frac = dot == std::string::npos ? std::string() : text.substr(dot + 1);
+    const bool digits = !whole.empty() && whole.find_first_not_of("0123456789") == std::string::npos &&
+                        frac.find_first_not_of("0123456789") == std::string::npos &&
+                        (dot == std::string::npos || !frac.empty());
+    if (!digits || frac.size() > 8)
+      return field_error(req, name,
+                         std::string(name) + " must be a decimal number (at most 8 decimals) or a JSON number",
+                         http::status::unprocessable_entity, "invalid_field", {{"value", *value}});
+    auto parsed = core::Money::parse(text);
+    if (!parsed)
+      return out_of_range(req, name, std::string(name) + " must be at most " + std::string(core::kMaxFixedText));
+    capital = *parsed;
+  } else {
+    MERIDIAN_TRY(number, decimal_field<core::Money>(req, body, {name}));
+    capital = number.value_or(core::Money{});
+  }
+  if (capital.raw() <= 0)
+    return field_error(req, name, std::string(name) + " must be more than 0", http::status::unprocessable_entity,
+                       "invalid_field", {{"value", *value}});
+  return capital;
+}
+
+// An error about a field of the nested `limits` object names it `limits.<field>`.
+HttpResponse nested(HttpResponse res, std::string_view prefix) {
+  auto body = json::parse(res.body(), nullptr, false);
+  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+    auto& details = body["error"]["details"];
+    if (details.is_object() && details.contains("field") && details["field"].is_string())
+      details["field"] = std::string(prefix) + details["field"].get<std::string>();
+    res.body() = body.dump();
+    res.prepare_payload();
+  }
+  return res;
+}
+
+// POST /api/portfolios's body as what the host creates.
+Checked<storage::NewPortfolio> parse_new_portfolio(ApiContext& ctx, const Request& req, const json& body) {
+  static const json kKnown = {"name", "initial_capital", "capital", "currency", "mode", "limits"};
+  for (const auto& [key, value] : body.items())
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
+      return field_error(req, key, "unknown field '" + key + "'", http::status::unprocessable_entity, "invalid_field",
+                         {{"allowed", kKnown}});
+  storage::NewPortfolio spec;
+  MERIDIAN_TRY(name, string_field(req, body, {"name"}));
+  if (!name) return field_error(req, "name", "name is required");
+  if (auto err = check_name(req, *name)) return std::move(*err);
+  spec.name = *name;
+  MERIDIAN_TRY(capital, capital_field(req, body, spec.initial_capital));
+  spec.initial_capital = capital;
+  MERIDIAN_TRY(currency, string_field(req, body, {"currency"}));
+  if (currency) {
+    if (currency->size() != 3 || currency->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
+      return field_error(req, "currency", "currency must be three upper-case letters (an ISO 4217 code)",
+                         http::status::unprocessable_entity, "invalid_field", {{"value", *currency}});
+    spec.currency = *currency;
+  }
+  MERIDIAN_TRY(mode, string_field(req, body, {"mode"}));
+  if (mode && *mode != "paper")
+    return field_error(req, "mode", "mode must be \"paper\" (the only mode a new portfolio can have so far)",
+                       http::status::unprocessable_entity, "invalid_field",
+                       {{"value", *mode}, {"allowed", json::array({"paper"})}});
+  if (auto it = body.find("limits"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) return field_error(req, "limits", "limits must be an object of risk limits");
+    // Over the default portfolio's limits as they are now: a field not given keeps its value.
+    auto limits = parse_limits(req, *it, ctx.snapshot()->risk.limits);
+    if (auto* err = std::get_if<HttpResponse>(&limits)) return nested(std::move(*err), "limits.");
+    spec.limits = std::get<risk::Limits>(limits);
+  }
+  return spec;
+}
+
+HttpResponse no_host(const Request& req) {
+  return error_response(req, http::status::service_unavailable, "unavailable",
+                        "this daemon runs only its default portfolio (no portfolio host)");
+}
+
+// A host's or engine's refusal as an HTTP failure: its reason is the code (name_taken,
+// not_flat, not_stopped, default_portfolio, portfolio_limit, ...).
+CommandFailure host_failure(const engine::CommandError& e) {
+  CommandFailure f{http::status::conflict, e.reason.empty() ? "invalid_state" : e.reason, e.message};
+  switch (e.code) {
+    case core::Errc::not_found: f.status = http::status::not_found; break;
+    case core::Errc::invalid_argument:
+    case core::Errc::out_of_range:
+    case core::Errc::rejected:
+    case core::Errc::parse_error: f.status = http::status::unprocessable_entity; break;
+    case core::Errc::unavailable: f.status = http::status::service_unavailable; break;
+    default: break;
+  }
+  if (e.reason == "portfolio_limit") f.status = http::status::unprocessable_entity;
+  if (!e.field.empty()) f.details["field"] = e.field;
+  if (!e.reason.empty()) f.details["reason"] = e.reason;
+  return f;
+}
+
+void create(ApiContext& ctx, const Request& req, Reply reply) {
+  if (!ctx.portfolios) return reply(no_host(req));
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  MERIDIAN_TRY_REPLY(spec, parse_new_portfolio(ctx, req, body));
+  for (const auto& e : *ctx.runner.portfolios())
+    if (e.name == spec.name)
+      return reply(field_error(req, "name",
+                               "a portfolio named '" + spec.name + "' exists (id " + std::to_string(e.id) + ")",
+                               http::status::conflict, "name_taken", {{"value", spec.name}, {"id", e.id}}));
+  DeferredReply answer(req, std::move(reply));
+  ctx.portfolios->create(std::move(spec), [&ctx, answer](std::variant<engine::PortfolioId, engine::CommandError> r) {
+    if (auto* e = std::get_if<engine::CommandError>(&r)) return answer.failure(host_failure(*e));
+    const auto id = std::get<engine::PortfolioId>(r);
+    auto entry = find_portfolio(ctx.runner, std::to_string(id));
+    auto snap = entry ? entry->store->load() : nullptr;
+    if (!snap)  // deleted again before this answer: it was created
+      return answer.json(http::status::created, json{{"id", id}, {"portfolio_id", id}},
+                         "/api/portfolios/" + std::to_string(id));
+    answer.json(http::status::created, portfolio_json(*snap, *entry), "/api/portfolios/" + std::to_string(id));
+  });
+}
+
+void remove(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+  if (pf.is_default)
+    return reply(
+        error_response(req, http::status::conflict, "default_portfolio", "the default portfolio cannot be deleted"));
+  if (!ctx.portfolios) return reply(no_host(req));
+  DeferredReply answer(req, std::move(reply));
+  ctx.portfolios->remove(pf.id, [answer](const engine::CommandResult& r) {
+    if (r) return answer.failure(host_failure(*r));
+    answer.empty(http::status::no_content);
+  });
+}
+
+json list(ApiContext& ctx) {
+  json items = json::array();
+  for (const auto& e : *ctx.runner.portfolios())
+    if (auto snap = e.store->load()) items.push_back(portfolio_json(*snap, e));
+  return json{{"items", std::move(items)}, {"next", nullptr}};
+}
+
 }  // namespace
 
 void add_portfolio_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/portfolios", Role::viewer, "Portfolios with their summaries",
-              [&ctx](const Request& req, Reply reply) {
-                reply(json_response(req, http::status::ok,
-                                    json{{"items", {portfolio_json(*ctx.snapshot())}}, {"next", nullptr}}));
-              }});
+  router.add({http::verb::get, "/api/portfolios", Role::viewer, "Every portfolio with its summary",
+              [&ctx](const Request& req, Reply reply) { reply(json_response(req, http::status::ok, list(ctx))); }});
+  router.add({http::verb::post, "/api/portfolios", Role::admin,
+              "Create a paper portfolio (name, initial_capital, currency, mode, limits)",
+              [&ctx](const Request& req, Reply reply) { create(ctx, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/portfolios/{id}", Role::viewer, "Portfolio summary: cash, equity, exposure, P&L",
               [&ctx](const Request& req, Reply reply) {
-                auto snap = ctx.snapshot();
-                if (auto err = check_portfolio(req, *snap, req.param("id"))) return reply(std::move(*err));
-                reply(json_response(req, http::status::ok, portfolio_json(*snap)));
+                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+                reply(json_response(req, http::status::ok, portfolio_json(*pf.snap, *pf.entry)));
               }});
+  router.add({http::verb::delete_, "/api/portfolios/{id}", Role::admin,
+              "Delete a portfolio that is flat and stopped (not the default one)",
+              [&ctx](const Request& req, Reply reply) { remove(ctx, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/portfolios/{id}/performance", Role::viewer, "Equity curve and performance metrics",
               [&ctx](const Request& req, Reply reply) { performance(ctx, req, reply); }});
   router.add({http::verb::get, "/api/engine/metrics", Role::viewer,

@@ -19,30 +19,80 @@ using nlohmann::json;
 constexpr std::uint64_t kMaxOrdersPerMinute = 4096;
 constexpr std::uint64_t kMaxOpenPositions = 1'000'000;
 
+// Every risk route names its portfolio in the path.
+constexpr auto kPath = PortfolioFrom::in_path("portfolio_id");
+
 void var(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto snap = ctx.snapshot();
-  if (auto err = check_portfolio(req, *snap, req.param("portfolio_id"))) return reply(std::move(*err));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
   MERIDIAN_TRY_REPLY(confidence, double_query(req, "confidence", 0.8, 0.999, 0.95));
   const char* horizon_name = req.query_value("horizon_days") ? "horizon_days" : "horizon";
   MERIDIAN_TRY_REPLY(horizon, double_query(req, horizon_name, 1.0 / kMinutesPerDay, 365, 1));
-  reply(json_response(req, http::status::ok, var_json(*snap, confidence, horizon)));
+  reply(json_response(req, http::status::ok, var_json(*pf.snap, confidence, horizon)));
 }
 
 void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto snap = ctx.snapshot();
-  if (auto err = check_portfolio(req, *snap, req.param("portfolio_id"))) return reply(std::move(*err));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
   core::SymbolId benchmark = ctx.instruments.all().front().id;
   if (auto name = req.query_value("benchmark")) {
     auto id = ctx.instruments.find(*name);
     if (!id) return reply(unknown_symbol(req, *name));
     benchmark = *id;
   }
-  reply(json_response(req, http::status::ok, risk_metrics_json(*snap, benchmark)));
+  reply(json_response(req, http::status::ok, risk_metrics_json(*pf.snap, benchmark)));
 }
 
 json limits_body(const engine::Snapshot& s) {
   return {{"portfolio_id", s.portfolio_id}, {"limits", limits_json(s.risk.limits)}};
 }
+
+// The portfolio's snapshot after a command (the one resolved before when it is gone by then).
+std::shared_ptr<const engine::Snapshot> after(ApiContext& ctx, const PortfolioRef& pf) {
+  auto snap = ctx.snapshot(pf.id);
+  return snap ? snap : pf.snap;
+}
+
+void set_limits(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  MERIDIAN_TRY_REPLY(limits, parse_limits(req, body, pf.snap->risk.limits));
+  DeferredReply answer(req, std::move(reply));
+  run_engine_command(
+      ctx, pf.id, [limits](engine::Portfolio& e) { return e.set_risk_limits(limits); }, "limits",
+      [&ctx, pf, answer](std::optional<CommandFailure> failure) {
+        if (failure) return answer.failure(*failure);
+        answer.json(http::status::ok, limits_body(*after(ctx, pf)));
+      });
+}
+
+// How strict a state is: lifting a restriction needs an admin, imposing one a trader.
+int strictness(risk::RiskState s) noexcept {
+  return static_cast<int>(s);  // active < reducing < halted
+}
+
+void set_state(ApiContext& ctx, const Request& req, Reply reply) {
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+  const auto& snap = pf.snap;
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  MERIDIAN_TRY_REPLY(text, string_field(req, body, {"state"}));
+  const json allowed{"active", "reducing", "halted"};
+  auto state = text ? risk::parse_risk_state(*text) : std::nullopt;
+  if (!state)
+    return reply(field_error(req, "state", "state must be one of " + allowed.dump(), http::status::unprocessable_entity,
+                             "invalid_field", {{"allowed", allowed}}));
+  if (strictness(*state) < strictness(snap->risk.state) && !authorized(req.role, Role::admin, ctx.enforce_auth))
+    return reply(error_response(
+        req, http::status::forbidden, "forbidden",
+        "lifting the risk state " + std::string(risk::to_string(snap->risk.state)) + " needs the admin role"));
+  DeferredReply answer(req, std::move(reply));
+  run_engine_command(
+      ctx, pf.id, [state = *state](engine::Portfolio& e) { return e.set_risk_state(state); }, "state",
+      [&ctx, pf, answer](std::optional<CommandFailure> failure) {
+        if (failure) return answer.failure(*failure);
+        answer.json(http::status::ok, risk_status_json(*after(ctx, pf)));
+      });
+}
+
+}  // namespace
 
 // A partial update over `limits`: each field given replaces its value, 0 turns a limit off.
 // Unknown fields are refused, so a misspelt limit is never silently not set.
@@ -84,50 +134,6 @@ Checked<risk::Limits> parse_limits(const Request& req, const json& body, risk::L
   return limits;
 }
 
-void set_limits(ApiContext& ctx, const Request& req, Reply reply) {
-  auto snap = ctx.snapshot();
-  if (auto err = check_portfolio(req, *snap, req.param("portfolio_id"))) return reply(std::move(*err));
-  MERIDIAN_TRY_REPLY(body, object_body(req));
-  MERIDIAN_TRY_REPLY(limits, parse_limits(req, body, snap->risk.limits));
-  DeferredReply answer(req, std::move(reply));
-  run_engine_command(
-      ctx, [limits](engine::Portfolio& e) { return e.set_risk_limits(limits); }, "limits",
-      [&ctx, answer](std::optional<CommandFailure> failure) {
-        if (failure) return answer.failure(*failure);
-        answer.json(http::status::ok, limits_body(*ctx.snapshot()));
-      });
-}
-
-// How strict a state is: lifting a restriction needs an admin, imposing one a trader.
-int strictness(risk::RiskState s) noexcept {
-  return static_cast<int>(s);  // active < reducing < halted
-}
-
-void set_state(ApiContext& ctx, const Request& req, Reply reply) {
-  auto snap = ctx.snapshot();
-  if (auto err = check_portfolio(req, *snap, req.param("portfolio_id"))) return reply(std::move(*err));
-  MERIDIAN_TRY_REPLY(body, object_body(req));
-  MERIDIAN_TRY_REPLY(text, string_field(req, body, {"state"}));
-  const json allowed{"active", "reducing", "halted"};
-  auto state = text ? risk::parse_risk_state(*text) : std::nullopt;
-  if (!state)
-    return reply(field_error(req, "state", "state must be one of " + allowed.dump(), http::status::unprocessable_entity,
-                             "invalid_field", {{"allowed", allowed}}));
-  if (strictness(*state) < strictness(snap->risk.state) && !authorized(req.role, Role::admin, ctx.enforce_auth))
-    return reply(error_response(
-        req, http::status::forbidden, "forbidden",
-        "lifting the risk state " + std::string(risk::to_string(snap->risk.state)) + " needs the admin role"));
-  DeferredReply answer(req, std::move(reply));
-  run_engine_command(
-      ctx, [state = *state](engine::Portfolio& e) { return e.set_risk_state(state); }, "state",
-      [&ctx, answer](std::optional<CommandFailure> failure) {
-        if (failure) return answer.failure(*failure);
-        answer.json(http::status::ok, risk_status_json(*ctx.snapshot()));
-      });
-}
-
-}  // namespace
-
 void add_risk_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::get, "/api/risk/var/{portfolio_id}", Role::viewer,
               "Value at risk and CVaR, historical and parametric",
@@ -137,18 +143,16 @@ void add_risk_routes(Router& router, ApiContext& ctx) {
               [&ctx](const Request& req, Reply reply) { metrics(ctx, req, reply); }});
   router.add({http::verb::get, "/api/risk/limits/{portfolio_id}", Role::viewer, "Risk limits",
               [&ctx](const Request& req, Reply reply) {
-                auto snap = ctx.snapshot();
-                if (auto err = check_portfolio(req, *snap, req.param("portfolio_id"))) return reply(std::move(*err));
-                reply(json_response(req, http::status::ok, limits_body(*snap)));
+                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+                reply(json_response(req, http::status::ok, limits_body(*pf.snap)));
               }});
   router.add({http::verb::post, "/api/risk/limits/{portfolio_id}", Role::admin,
               "Set risk limits (a partial update; 0 turns a limit off)",
               [&ctx](const Request& req, Reply reply) { set_limits(ctx, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/risk/status/{portfolio_id}", Role::viewer,
               "Risk state, limits, daily P&L, drawdown, denials by reason", [&ctx](const Request& req, Reply reply) {
-                auto snap = ctx.snapshot();
-                if (auto err = check_portfolio(req, *snap, req.param("portfolio_id"))) return reply(std::move(*err));
-                reply(json_response(req, http::status::ok, risk_status_json(*snap)));
+                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+                reply(json_response(req, http::status::ok, risk_status_json(*pf.snap)));
               }});
   router.add({http::verb::post, "/api/risk/state/{portfolio_id}", Role::trader,
               "Set the risk state: active, reducing or halted (lifting one needs an admin)",

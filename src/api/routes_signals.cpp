@@ -4,26 +4,30 @@
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
 #include "query.hpp"
+#include "request_util.hpp"
 
 namespace meridian::api {
 
 namespace {
 
+// Signals are a portfolio's (its strategies'): ?portfolio= (or portfolio_id), else the default.
+
 // The in-memory log, newest first, paged and filtered like the trades.
 void signal_log(ApiContext& ctx, const Request& req, const Reply& reply) {
   auto query = page_query(req, ctx.instruments);
   if (auto* err = std::get_if<HttpResponse>(&query)) return reply(std::move(*err));
-  auto snap = ctx.snapshot();
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
   reply(json_response(req, http::status::ok,
                       newest_first_page(
-                          *snap->signals, std::get<PageQuery>(query),
+                          *pf.snap->signals, std::get<PageQuery>(query),
                           [](const engine::SignalEntry& e) { return std::tuple(e.id, e.signal.symbol, e.signal.ts); },
                           [&](const engine::SignalEntry& e) { return signal_json(e, ctx.instruments); })));
 }
 
 // The latest signal of every symbol that has one (seed 003's "active signals").
 void active_signals(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto snap = ctx.snapshot();
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
+  const auto& snap = pf.snap;
   std::vector<const engine::SignalEntry*> latest(ctx.instruments.size(), nullptr);
   for (const auto& e : *snap->signals) latest[e.signal.symbol] = &e;
   nlohmann::json items = nlohmann::json::array();
@@ -36,7 +40,8 @@ void latest_for_symbol(ApiContext& ctx, const Request& req, const Reply& reply) 
   const auto name = req.param("symbol");
   auto id = ctx.instruments.find(name);
   if (!id) return reply(unknown_symbol(req, name));
-  auto snap = ctx.snapshot();
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
+  const auto& snap = pf.snap;
   nlohmann::json signal = nullptr;
   for (auto it = snap->signals->rbegin(); it != snap->signals->rend(); ++it) {
     if (it->signal.symbol == *id) {

@@ -10,6 +10,7 @@
 #include "meridian/engine/strategy_params.hpp"
 #include "meridian/strategies/registry.hpp"
 #include "query.hpp"
+#include "request_util.hpp"
 
 namespace meridian::api {
 
@@ -46,17 +47,19 @@ nlohmann::json classes_json() {
   return items;
 }
 
-// Replies with the named (or numbered) instance from the snapshot published after the command.
-void reply_instance(ApiContext& ctx, unsigned version, bool keep_alive, const Reply& reply,
+// Replies with the named (or numbered) instance from the portfolio's snapshot published after
+// the command.
+void reply_instance(ApiContext& ctx, const PortfolioRef& pf, unsigned version, bool keep_alive, const Reply& reply,
                     std::optional<CommandFailure> failure, std::function<bool(const engine::InstanceView&)> which,
                     http::status status = http::status::ok) {
   if (failure)
     return reply(
         error_response(version, keep_alive, failure->status, failure->code, failure->message, &failure->details));
-  auto snap = ctx.snapshot();
+  auto snap = ctx.snapshot(pf.id);
+  if (!snap) snap = pf.snap;  // the portfolio is gone by now
   nlohmann::json body = nullptr;
   for (const auto& v : *snap->instances)
-    if (which(v)) body = instance_json(v, *snap);
+    if (which(v)) body = instance_json(v, *snap, pf.entry->name);
   HttpResponse res{status, version};
   add_common_headers(res);
   res.set(http::field::content_type, "application/json; charset=utf-8");
@@ -134,13 +137,12 @@ void add_instance(ApiContext& ctx, const Request& req, Reply reply) {
   base.params = strategies::ParamValues(cls->params);
   auto strategy = parse_strategy(req, reply, *body, base);
   if (!strategy) return;
+  // `portfolio` (or `portfolio_id`, or ?portfolio=): the portfolio the instance trades for.
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&*body)));
   engine::InstanceConfig config;
   config.name = name->get<std::string>();
   config.strategy = *strategy;
-  if (auto p = body->find("portfolio"); p != body->end()) {
-    if (!p->is_string() || p->get<std::string>() != "default")
-      return reply(field_failure(req, "portfolio", "portfolio must be \"default\" (the only portfolio so far)"));
-  }
+  config.portfolio = pf.entry->name;
   if (auto it = body->find("symbols"); it != body->end()) {
     if (auto failure = parse_symbols(ctx, *it, "symbols", config.symbols))
       return reply(error_response(req, failure->status, failure->code, failure->message, &failure->details));
@@ -151,12 +153,12 @@ void add_instance(ApiContext& ctx, const Request& req, Reply reply) {
   const bool keep_alive = req.raw.keep_alive();
   auto id = std::make_shared<std::uint64_t>(0);
   run_engine_command(
-      ctx,
+      ctx, pf.id,
       [config = std::move(config), id](engine::Portfolio& e) mutable { return e.add_instance(std::move(config), *id); },
       "name",
-      [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
+      [&ctx, pf, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
         reply_instance(
-            ctx, version, keep_alive, reply, std::move(failure),
+            ctx, pf, version, keep_alive, reply, std::move(failure),
             [id](const engine::InstanceView& v) { return v.config.id == *id; }, http::status::created);
       });
 }
@@ -174,19 +176,21 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
   if (!body) return;
   // Unknown fields are refused, as /api/risk/limits refuses them: a misspelt field is never
   // silently not applied.
-  static const nlohmann::json kKnown = {"active", "params", "position_fraction", "class", "timeframe", "symbols"};
+  static const nlohmann::json kKnown = {"active",    "params",  "position_fraction", "class",
+                                        "timeframe", "symbols", "portfolio",         "portfolio_id"};
   for (const auto& [key, value] : body->items())
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
       nlohmann::json details{{"field", key}, {"allowed", kKnown}};
       return reply(error_response(req, http::status::unprocessable_entity, "invalid_field",
                                   "unknown field '" + key + "'", &details));
     }
-  auto snap = ctx.snapshot();
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&*body)));
   const engine::InstanceView* current = nullptr;
-  for (const auto& v : *snap->instances)
+  for (const auto& v : *pf.snap->instances)
     if (v.config.id == id) current = &v;
   if (!current)
-    return reply(error_response(req, http::status::not_found, "not_found", "no strategy with id " + id_text));
+    return reply(error_response(req, http::status::not_found, "not_found",
+                                "portfolio " + std::to_string(pf.id) + " has no strategy with id " + id_text));
   std::optional<bool> active;
   if (auto it = body->find("active"); it != body->end()) {
     if (!it->is_boolean()) return reply(field_failure(req, "active", "active must be true or false"));
@@ -207,23 +211,23 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
   const unsigned version = req.raw.version();
   const bool keep_alive = req.raw.keep_alive();
   run_engine_command(
-      ctx,
+      ctx, pf.id,
       [id, active, strategy, symbols](engine::Portfolio& e) { return e.patch_instance(id, active, strategy, symbols); },
       "params",
-      [&ctx, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
-        reply_instance(ctx, version, keep_alive, reply, std::move(failure),
+      [&ctx, pf, version, keep_alive, reply, id](std::optional<CommandFailure> failure) {
+        reply_instance(ctx, pf, version, keep_alive, reply, std::move(failure),
                        [id](const engine::InstanceView& v) { return v.config.id == id; });
       });
 }
 
-void lifecycle(ApiContext& ctx, engine::Portfolio::InstanceCommand command, std::string name, const Request& req,
-               Reply reply) {
+void lifecycle(ApiContext& ctx, const PortfolioRef& pf, engine::Portfolio::InstanceCommand command, std::string name,
+               const Request& req, Reply reply) {
   const unsigned version = req.raw.version();
   const bool keep_alive = req.raw.keep_alive();
   const bool erased = command == engine::Portfolio::InstanceCommand::erase;
   run_engine_command(
-      ctx, [command, name](engine::Portfolio& e) { return e.instance_command(name, command); }, "name",
-      [&ctx, version, keep_alive, reply, name, erased](std::optional<CommandFailure> failure) {
+      ctx, pf.id, [command, name](engine::Portfolio& e) { return e.instance_command(name, command); }, "name",
+      [&ctx, pf, version, keep_alive, reply, name, erased](std::optional<CommandFailure> failure) {
         if (erased && !failure) {
           HttpResponse res{http::status::ok, version};
           add_common_headers(res);
@@ -233,16 +237,48 @@ void lifecycle(ApiContext& ctx, engine::Portfolio::InstanceCommand command, std:
           res.prepare_payload();
           return reply(std::move(res));
         }
-        reply_instance(ctx, version, keep_alive, reply, std::move(failure),
+        reply_instance(ctx, pf, version, keep_alive, reply, std::move(failure),
                        [name](const engine::InstanceView& v) { return v.config.name == name; });
       });
 }
 
-nlohmann::json list(const engine::Snapshot& s, bool removed) {
+// Whether the request names a portfolio in its query (a list without one covers them all).
+bool names_portfolio(const Request& req) {
+  return req.query_value("portfolio") || req.query_value("portfolio_id");
+}
+
+// Calls `f(snapshot, entry)` for the portfolio the query names, or for every portfolio (in
+// directory order) when it names none.
+template <class F>
+std::optional<HttpResponse> for_each_named(ApiContext& ctx, const Request& req, F&& f) {
+  if (names_portfolio(req)) {
+    auto pf = resolve_portfolio(ctx, req);
+    if (auto* err = std::get_if<HttpResponse>(&pf)) return std::move(*err);
+    const auto& ref = std::get<PortfolioRef>(pf);
+    f(*ref.snap, *ref.entry);
+    return std::nullopt;
+  }
+  const auto dir = ctx.runner.portfolios();
+  for (const auto& e : *dir)
+    if (auto snap = e.store->load()) f(*snap, e);
+  return std::nullopt;
+}
+
+void list(ApiContext& ctx, const Request& req, const Reply& reply, bool removed) {
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& v : *s.instances)
-    if ((v.state == engine::InstanceState::removed) == removed) items.push_back(instance_json(v, s));
-  return items;
+  auto err = for_each_named(ctx, req, [&](const engine::Snapshot& s, const engine::PortfolioEntry& e) {
+    for (const auto& v : *s.instances)
+      if ((v.state == engine::InstanceState::removed) == removed) items.push_back(instance_json(v, s, e.name));
+  });
+  if (err) return reply(std::move(*err));
+  reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
+}
+
+// The instance commands name their portfolio in the query (restore: or in its body).
+void instance_command(ApiContext& ctx, engine::Portfolio::InstanceCommand command, std::string name, const Request& req,
+                      Reply reply, const nlohmann::json* body = nullptr) {
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(body)));
+  lifecycle(ctx, pf, command, std::move(name), req, std::move(reply));
 }
 
 }  // namespace
@@ -253,43 +289,44 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
                 static const std::string body = nlohmann::json{{"items", classes_json()}, {"next", nullptr}}.dump();
                 reply(json_response(req, http::status::ok, std::string(body)));
               }});
-  auto portfolios = [](const Request& req, Reply reply) {
-    reply(json_response(req, http::status::ok, nlohmann::json{{"items", {"default"}}, {"next", nullptr}}));
+  auto portfolios = [&ctx](const Request& req, Reply reply) {
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& e : *ctx.runner.portfolios()) names.push_back(e.name);
+    reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(names)}, {"next", nullptr}}));
   };
   router.add({http::verb::get, "/api/strategies/meta/portfolios", Role::viewer, "Portfolio names", portfolios});
   router.add({http::verb::get, "/api/data/portfolios", Role::viewer, "Portfolio names", portfolios});
-  router.add({http::verb::get, "/api/strategies", Role::viewer, "Strategy instances (not removed)",
-              [&ctx](const Request& req, Reply reply) {
-                reply(json_response(req, http::status::ok,
-                                    nlohmann::json{{"items", list(*ctx.snapshot(), false)}, {"next", nullptr}}));
-              }});
+  router.add({http::verb::get, "/api/strategies", Role::viewer,
+              "Strategy instances (not removed): the ?portfolio='s, or every portfolio's",
+              [&ctx](const Request& req, Reply reply) { list(ctx, req, reply, false); }});
   router.add({http::verb::get, "/api/strategies/meta/removed-strategies", Role::viewer,
-              "Removed instances that can be restored", [&ctx](const Request& req, Reply reply) {
-                reply(json_response(req, http::status::ok,
-                                    nlohmann::json{{"items", list(*ctx.snapshot(), true)}, {"next", nullptr}}));
-              }});
+              "Removed instances that can be restored: the ?portfolio='s, or every portfolio's",
+              [&ctx](const Request& req, Reply reply) { list(ctx, req, reply, true); }});
   router.add(
       {http::verb::get, "/api/strategies/updates", Role::viewer, "Instances changed since a cursor",
        [&ctx](const Request& req, Reply reply) {
          auto since = int_param(req, "since", 0, std::numeric_limits<long long>::max(), 0);
          if (auto* err = std::get_if<HttpResponse>(&since)) return reply(std::move(*err));
-         auto snap = ctx.snapshot();
+         // The cursor is a portfolio's instance version: one portfolio (?portfolio=, else the default).
+         MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
          const auto cursor = static_cast<std::uint64_t>(std::get<long long>(since));
          nlohmann::json items = nlohmann::json::array();
          std::uint64_t latest = cursor;
-         for (const auto& v : *snap->instances) {
+         for (const auto& v : *pf.snap->instances) {
            latest = std::max(latest, v.version);
-           if (v.version > cursor) items.push_back(instance_json(v, *snap));
+           if (v.version > cursor) items.push_back(instance_json(v, *pf.snap, pf.entry->name));
          }
          reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"cursor", latest}}));
        }});
   router.add(
       {http::verb::get, "/api/strategies/holdings", Role::viewer, "Positions and P&L per strategy",
        [&ctx](const Request& req, Reply reply) {
-         auto snap = ctx.snapshot();
          nlohmann::json items = nlohmann::json::array();
-         for (const auto& v : *snap->instances)
-           if (v.state != engine::InstanceState::removed) items.push_back(holdings_json(v, *snap));
+         auto err = for_each_named(ctx, req, [&](const engine::Snapshot& s, const engine::PortfolioEntry&) {
+           for (const auto& v : *s.instances)
+             if (v.state != engine::InstanceState::removed) items.push_back(holdings_json(v, s));
+         });
+         if (err) return reply(std::move(*err));
          reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
        }});
   router.add({http::verb::post, "/api/strategies", Role::trader, "Add a strategy instance",
@@ -303,8 +340,8 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
                 auto name = body->find("name");
                 if (name == body->end() || !name->is_string())
                   return reply(field_failure(req, "name", "name must be a string"));
-                lifecycle(ctx, engine::Portfolio::InstanceCommand::restore, name->get<std::string>(), req,
-                          std::move(reply));
+                instance_command(ctx, engine::Portfolio::InstanceCommand::restore, name->get<std::string>(), req,
+                                 std::move(reply), &*body);
               }});
   using Cmd = engine::Portfolio::InstanceCommand;
   const std::tuple<http::verb, const char*, Cmd, const char*> commands[] = {
@@ -316,7 +353,7 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
   for (const auto& [method, action, command, summary] : commands) {
     router.add({method, std::string("/api/strategies/{name}/") + action, Role::trader, summary,
                 [&ctx, command = command](const Request& req, Reply reply) {
-                  lifecycle(ctx, command, std::string(req.param("name")), req, std::move(reply));
+                  instance_command(ctx, command, std::string(req.param("name")), req, std::move(reply));
                 }});
   }
 }

@@ -23,35 +23,39 @@ CommandFailure field_error(std::string field, std::string message, std::string c
 }
 }  // namespace
 
-void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::Portfolio&)> fn, std::string field,
+void run_engine_command(ApiContext& ctx, engine::PortfolioId portfolio,
+                        std::function<engine::CommandResult(engine::Portfolio&)> fn, std::string field,
                         std::function<void(std::optional<CommandFailure>)> done) {
-  ctx.runner.command(std::move(fn), [field = std::move(field), done = std::move(done)](const engine::CommandResult& r) {
-    if (!r) return done(std::nullopt);
-    CommandFailure failure;
-    switch (r->code) {
-      case core::Errc::not_found: failure = {http::status::not_found, "not_found", r->message}; break;
-      // The engine names the field at fault when it knows it better than the caller.
-      case core::Errc::invalid_argument: failure = field_error(r->field.empty() ? field : r->field, r->message); break;
-      // A number the ledger can not hold (or arithmetic on it that would not fit).
-      case core::Errc::out_of_range:
-        failure = {http::status::unprocessable_entity,
-                   "out_of_range",
-                   r->message,
-                   {{"field", r->field.empty() ? field : r->field}, {"max", std::string(core::kMaxFixedText)}}};
-        break;
-      case core::Errc::rejected:
-        failure = {http::status::unprocessable_entity, "risk_denied", r->message, {{"message", r->message}}};
-        break;
-      // Read-only mode, or the database behind: the code is the engine's reason (read_only, ...).
-      case core::Errc::unavailable:
-        failure = {http::status::service_unavailable, r->reason.empty() ? "unavailable" : r->reason, r->message};
-        break;
-      default: failure = {http::status::conflict, "invalid_state", r->message}; break;
-    }
-    if (!r->field.empty()) failure.details["field"] = r->field;
-    if (!r->reason.empty() || r->code == core::Errc::rejected) failure.details["reason"] = r->reason;
-    done(std::move(failure));
-  });
+  ctx.runner.command(
+      portfolio, std::move(fn), [field = std::move(field), done = std::move(done)](const engine::CommandResult& r) {
+        if (!r) return done(std::nullopt);
+        CommandFailure failure;
+        switch (r->code) {
+          case core::Errc::not_found: failure = {http::status::not_found, "not_found", r->message}; break;
+          // The engine names the field at fault when it knows it better than the caller.
+          case core::Errc::invalid_argument:
+            failure = field_error(r->field.empty() ? field : r->field, r->message);
+            break;
+          // A number the ledger can not hold (or arithmetic on it that would not fit).
+          case core::Errc::out_of_range:
+            failure = {http::status::unprocessable_entity,
+                       "out_of_range",
+                       r->message,
+                       {{"field", r->field.empty() ? field : r->field}, {"max", std::string(core::kMaxFixedText)}}};
+            break;
+          case core::Errc::rejected:
+            failure = {http::status::unprocessable_entity, "risk_denied", r->message, {{"message", r->message}}};
+            break;
+          // Read-only mode, or the database behind: the code is the engine's reason (read_only, ...).
+          case core::Errc::unavailable:
+            failure = {http::status::service_unavailable, r->reason.empty() ? "unavailable" : r->reason, r->message};
+            break;
+          default: failure = {http::status::conflict, "invalid_state", r->message}; break;
+        }
+        if (!r->field.empty()) failure.details["field"] = r->field;
+        if (!r->reason.empty() || r->code == core::Errc::rejected) failure.details["reason"] = r->reason;
+        done(std::move(failure));
+      });
 }
 
 std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohmann::json& value, std::string_view field,
@@ -76,19 +80,26 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
   return std::nullopt;
 }
 
-void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann::json* body,
-                         std::function<void(std::optional<CommandFailure>)> done) {
+void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, SessionCommand command,
+                         const nlohmann::json* body, std::function<void(std::optional<CommandFailure>)> done) {
+  // The strategy a partial update applies over: the portfolio's session strategy now.
+  const auto snap = ctx.snapshot(portfolio);
+  if (!snap)
+    return done(CommandFailure{http::status::not_found,
+                               "not_found",
+                               "no portfolio " + std::to_string(portfolio) + "; see /api/portfolios",
+                               {{"field", "portfolio_id"}, {"value", portfolio}}});
   if (command == SessionCommand::update_strategy) {
     if (!body || !body->is_object()) return done(field_error("strategy", "the strategy must be a JSON object"));
     const bool wrapped = body->contains("strategy");
     const auto& given = wrapped ? (*body)["strategy"] : *body;
     if (!given.is_object()) return done(field_error("strategy", "strategy must be an object"));
     engine::ParamError error;
-    auto strategy = engine::decode_strategy(given.dump(), ctx.snapshot()->session.strategy, error);
+    auto strategy = engine::decode_strategy(given.dump(), snap->session.strategy, error);
     if (!strategy) return done(field_error((wrapped ? "strategy." : "") + error.field, error.message, error.code));
     return run_engine_command(
-        ctx, [strategy = *strategy](engine::Portfolio& e) { return e.replace_strategy(strategy); }, "strategy",
-        std::move(done));
+        ctx, portfolio, [strategy = *strategy](engine::Portfolio& e) { return e.replace_strategy(strategy); },
+        "strategy", std::move(done));
   }
   std::optional<engine::StrategyConfig> strategy;
   std::optional<std::vector<core::SymbolId>> symbols;
@@ -96,7 +107,7 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
     if (!body->is_object()) return done(field_error("body", "the request body must be a JSON object"));
     if (auto it = body->find("strategy"); it != body->end() && !it->is_null()) {
       engine::ParamError error;
-      strategy = engine::decode_strategy(it->dump(), ctx.snapshot()->session.strategy, error);
+      strategy = engine::decode_strategy(it->dump(), snap->session.strategy, error);
       if (!strategy) return done(field_error("strategy." + error.field, error.message, error.code));
     }
     if (auto it = body->find("symbols"); it != body->end() && !it->is_null()) {
@@ -105,7 +116,7 @@ void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann
     }
   }
   run_engine_command(
-      ctx,
+      ctx, portfolio,
       [command, strategy = std::move(strategy), symbols = std::move(symbols)](engine::Portfolio& e) {
         switch (command) {
           case SessionCommand::start: return e.start(strategy, symbols);

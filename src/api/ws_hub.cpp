@@ -29,12 +29,15 @@ std::string risk_message(const engine::RiskChanged& change, const engine::Snapsh
   data["from"] = risk::to_string(change.from);
   data["to"] = risk::to_string(change.to);
   data["reason"] = change.reason;
-  return nlohmann::json{{"type", "risk"}, {"ts", now_ms()}, {"data", std::move(data)}}.dump();
+  return nlohmann::json{
+      {"type", "risk"}, {"ts", now_ms()}, {"portfolio_id", snap.portfolio_id}, {"data", std::move(data)}}
+      .dump();
 }
 
 std::string risk_state_change(const engine::RiskChanged& change, const engine::Snapshot& snap) {
   return nlohmann::json{{"type", "state_change"},
                         {"ts", now_ms()},
+                        {"portfolio_id", snap.portfolio_id},
                         {"state", engine::to_string(snap.session.state)},
                         {"change", "risk"},
                         {"risk_state", risk::to_string(change.to)},
@@ -65,42 +68,59 @@ void WsHub::attach(engine::EventBus& bus) {
   });
 }
 
+// Every portfolio's events come here. Market data is the same for all of them: it is
+// forwarded from the default portfolio only (once). Trading messages carry the portfolio_id of
+// the portfolio they are about.
 void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<const engine::Snapshot>& snap) {
+  const auto portfolio = snap->portfolio_id;
+  const bool from_default = portfolio == ctx_.runner.default_portfolio();
   if (const auto* changed = std::get_if<engine::SessionChanged>(&event)) {
-    broadcast(std::make_shared<const std::string>(status_message(session_message_type(changed->change), *snap)),
+    broadcast(std::make_shared<const std::string>(nlohmann::json{
+                  {"type", session_message_type(changed->change)},
+                  {"ts", now_ms()},
+                  {"portfolio_id", portfolio},
+                  {"data",
+                   trading_status_json(*snap)}}.dump()),
               {.audience = WsTarget::main});
     // Seed 003's stream names the transition `state_change`.
     broadcast(std::make_shared<const std::string>(nlohmann::json{{"type", "state_change"},
                                                                  {"ts", now_ms()},
+                                                                 {"portfolio_id", portfolio},
                                                                  {"state", engine::to_string(snap->session.state)},
                                                                  {"change", session_message_type(changed->change)}}
                                                       .dump()),
               {.audience = WsTarget::stream});
   } else if (const auto* trade = std::get_if<engine::TradeDurable>(&event)) {
-    broadcast(std::make_shared<const std::string>(nlohmann::json{
-                  {"type", "trade"}, {"ts", now_ms()}, {"data", trade_json(trade->trade, ctx_.instruments)}}
+    broadcast(std::make_shared<const std::string>(nlohmann::json{{"type", "trade"},
+                                                                 {"ts", now_ms()},
+                                                                 {"portfolio_id", portfolio},
+                                                                 {"data", trade_json(trade->trade, ctx_.instruments)}}
                                                       .dump()),
               {.audience = WsTarget::main});
   } else if (const auto* sig = std::get_if<engine::SignalRaised>(&event)) {
-    auto message = std::make_shared<const std::string>(
-        nlohmann::json{{"type", "signal"}, {"ts", now_ms()}, {"data", signal_json(sig->entry, ctx_.instruments)}}
-            .dump());
+    auto message = std::make_shared<const std::string>(nlohmann::json{
+        {"type", "signal"},
+        {"ts", now_ms()},
+        {"portfolio_id", portfolio},
+        {"data",
+         signal_json(sig->entry, ctx_.instruments)}}.dump());
     broadcast(message, {.audience = WsTarget::main});
     broadcast(message, {.symbol = static_cast<int>(sig->entry.signal.symbol), .audience = WsTarget::stream});
   } else if (const auto* order = std::get_if<engine::OrderChanged>(&event)) {
-    broadcast(std::make_shared<const std::string>(
-                  nlohmann::json{{"type", "order"},
-                                 {"ts", now_ms()},
-                                 {"data", order_json(order->order, ctx_.instruments, snap->portfolio_id)}}
-                      .dump()),
+    broadcast(std::make_shared<const std::string>(nlohmann::json{
+                  {"type", "order"},
+                  {"ts", now_ms()},
+                  {"portfolio_id", portfolio},
+                  {"data", order_json(order->order, ctx_.instruments,
+                                      portfolio)}}.dump()),
               {.audience = WsTarget::main});
   } else if (const auto* risk = std::get_if<engine::RiskChanged>(&event)) {
     broadcast(std::make_shared<const std::string>(risk_message(*risk, *snap)), {.audience = WsTarget::main});
     broadcast(std::make_shared<const std::string>(risk_state_change(*risk, *snap)), {.audience = WsTarget::stream});
   } else if (const auto* closed = std::get_if<engine::BarClosed>(&event)) {
-    if (clients() > 0) on_bar(closed->bar);
+    if (from_default && clients() > 0) on_bar(closed->bar);
   } else if (std::holds_alternative<engine::PricesMoved>(event)) {
-    if (clients() > 0) on_prices(*snap);
+    if (from_default && clients() > 0) on_prices(*snap);
   }
 }
 

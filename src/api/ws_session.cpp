@@ -8,6 +8,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <nlohmann/json.hpp>
 
+#include "meridian/api/portfolio_ref.hpp"
 #include "meridian/api/session_commands.hpp"
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/core/json_limits.hpp"
@@ -172,6 +173,24 @@ void WsSession::on_message(std::string_view text) {
     // The message without its `type` is the REST body of the same command (start's
     // {"strategy","symbols"}, updateStrategy's {"strategy"} or a bare strategy), or seed 000
     // nests that body in `config`: one command, one parser, the same answers on both.
+    // `portfolio` (or `portfolio_id`): an id, "default" or a name; absent: the default one.
+    auto portfolio = ctx.runner.default_portfolio();
+    for (const char* key : {"portfolio", "portfolio_id"}) {
+      auto it = msg.find(key);
+      if (it == msg.end()) continue;
+      std::shared_ptr<const engine::PortfolioEntry> entry;
+      if (it->is_string()) entry = find_portfolio(ctx.runner, it->get_ref<const std::string&>());
+      if (it->is_number_integer()) entry = find_portfolio(ctx.runner, std::to_string(it->get<long long>()));
+      if (!entry) {
+        nlohmann::json details{{"field", key}};
+        return enqueue({std::make_shared<const std::string>(
+                            error_message("not_found", "no such portfolio; see /api/portfolios", &details)),
+                        -1});
+      }
+      portfolio = entry->id;
+      msg.erase(it);
+      break;
+    }
     nlohmann::json body;
     if (auto config = msg.find("config"); config != msg.end()) {
       body = std::move(*config);
@@ -180,15 +199,16 @@ void WsSession::on_message(std::string_view text) {
       body = std::move(msg);
     }
     // Success is announced by the broadcast (tradingStarted, ...); only failures reply here.
-    run_session_command(ctx, *command, &body, [self = shared_from_this()](std::optional<CommandFailure> failure) {
-      if (!failure) return;
-      // Only the field at fault: the details may quote the client's values.
-      nlohmann::json details = nlohmann::json::object();
-      if (auto field = failure->details.find("field"); field != failure->details.end() && field->is_string())
-        details["field"] = excerpt(field->get_ref<const std::string&>(), 64);
-      self->send(
-          std::make_shared<const std::string>(error_message(failure->code, excerpt(failure->message, 256), &details)));
-    });
+    run_session_command(
+        ctx, portfolio, *command, &body, [self = shared_from_this()](std::optional<CommandFailure> failure) {
+          if (!failure) return;
+          // Only the field at fault: the details may quote the client's values.
+          nlohmann::json details = nlohmann::json::object();
+          if (auto field = failure->details.find("field"); field != failure->details.end() && field->is_string())
+            details["field"] = excerpt(field->get_ref<const std::string&>(), 64);
+          self->send(std::make_shared<const std::string>(
+              error_message(failure->code, excerpt(failure->message, 256), &details)));
+        });
     return;
   }
   reply_error("unknown_type", "unknown message type '" + excerpt(type) + "'");

@@ -93,7 +93,10 @@ void expect_order(const json& o, std::string_view where) {
 void expect_portfolio(const json& p, std::string_view where) {
   expect_fields(p, where,
                 {{"id", {K::integer}},
+                 {"portfolio_id", {K::integer}},
                  {"name", {K::string}},
+                 {"currency", {K::string}},
+                 {"created_at", {K::time}},
                  {"mode", {K::string}},
                  {"initial_capital", {K::number}},
                  {"cash", {K::number}},

@@ -3,6 +3,7 @@
 // Shapes are documented in docs/api-shapes.md.
 #include <nlohmann/json.hpp>
 
+#include "meridian/engine/engine_runner.hpp"
 #include "meridian/engine/snapshot.hpp"
 #include "meridian/engine/strategy_instance.hpp"
 
@@ -18,7 +19,8 @@ nlohmann::json candle_json(const core::Bar& b);
 nlohmann::json bar_json(const core::Bar& b, const core::Instrument& inst, bool closed);
 nlohmann::json quote_json(const engine::SymbolView& v, const core::Instrument& inst);
 nlohmann::json signal_json(const engine::SignalEntry& e, const core::InstrumentTable& instruments);
-nlohmann::json instance_json(const engine::InstanceView& v, const engine::Snapshot& s);
+// `portfolio`: the name of the portfolio the instance belongs to (the snapshot's).
+nlohmann::json instance_json(const engine::InstanceView& v, const engine::Snapshot& s, std::string_view portfolio);
 nlohmann::json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s);
 nlohmann::json strategy_json(const engine::StrategyConfig& c);
 nlohmann::json order_json(const execution::Order& o, const core::InstrumentTable& instruments,
@@ -27,8 +29,9 @@ nlohmann::json limits_json(const risk::Limits& l);
 // The portfolio's risk: state, limits, today's P&L, drawdown and the denials per reason code.
 nlohmann::json risk_status_json(const engine::Snapshot& s);
 nlohmann::json equity_point_json(const risk::EquityPoint& p);
-// The portfolio's summary: cash, equity, exposure, P&L, counts and states.
-nlohmann::json portfolio_json(const engine::Snapshot& s);
+// The portfolio's summary: what it is (id, name, currency: its directory entry), cash, equity,
+// exposure, P&L, counts and states.
+nlohmann::json portfolio_json(const engine::Snapshot& s, const engine::PortfolioEntry& entry);
 nlohmann::json trading_status_json(const engine::Snapshot& s);
 nlohmann::json engine_status_json(const engine::Snapshot& s);
 

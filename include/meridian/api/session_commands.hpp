@@ -22,10 +22,12 @@ struct CommandFailure {
   nlohmann::json details = nlohmann::json::object();
 };
 
-// Runs `fn` on the engine strand and maps its error to an HTTP failure: not_found 404,
+// Runs `fn` on the portfolio (on the engine strand) and maps its error to an HTTP failure: not_found 404,
 // invalid_argument 422 (naming the engine's field, else `field`), rejected 422 risk_denied
-// (details: reason, message), conflict 409. `done` runs on the engine strand.
-void run_engine_command(ApiContext& ctx, std::function<engine::CommandResult(engine::Portfolio&)> fn, std::string field,
+// (details: reason, message), conflict 409; a portfolio gone by then is 404 not_found. `done`
+// runs on the engine strand.
+void run_engine_command(ApiContext& ctx, engine::PortfolioId portfolio,
+                        std::function<engine::CommandResult(engine::Portfolio&)> fn, std::string field,
                         std::function<void(std::optional<CommandFailure>)> done);
 
 // Parses symbol names into ids; a failure names `field`.
@@ -35,7 +37,7 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
 // `body` is the start command's optional JSON ({"strategy": {...}, "symbols": [...]}), or
 // update_strategy's strategy object, bare or as {"strategy": {...}}.
 // `done` runs on the engine strand after the snapshot reflecting the change is published.
-void run_session_command(ApiContext& ctx, SessionCommand command, const nlohmann::json* body,
-                         std::function<void(std::optional<CommandFailure>)> done);
+void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, SessionCommand command,
+                         const nlohmann::json* body, std::function<void(std::optional<CommandFailure>)> done);
 
 }  // namespace meridian::api

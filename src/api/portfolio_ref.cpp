@@ -1,0 +1,140 @@
+#include "meridian/api/portfolio_ref.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace meridian::api {
+
+namespace {
+
+using Directory = std::shared_ptr<const engine::PortfolioDirectory>;
+
+std::shared_ptr<const engine::PortfolioEntry> by_id(const Directory& dir, engine::PortfolioId id) {
+  for (const auto& e : *dir)
+    if (e.id == id) return {dir, &e};  // aliasing: the entry lives as long as the directory
+  return nullptr;
+}
+
+std::shared_ptr<const engine::PortfolioEntry> by_text(const Directory& dir, engine::PortfolioId default_id,
+                                                      std::string_view given) {
+  if (given == "default") return by_id(dir, default_id);
+  engine::PortfolioId id = 0;
+  auto [p, ec] = std::from_chars(given.data(), given.data() + given.size(), id);
+  if (!given.empty() && ec == std::errc{} && p == given.data() + given.size()) return by_id(dir, id);
+  for (const auto& e : *dir)
+    if (e.name == given) return {dir, &e};
+  return nullptr;
+}
+
+HttpResponse unknown(const Request& req, std::string_view field, const nlohmann::json& value) {
+  const std::string shown = value.is_string() ? value.get<std::string>() : value.dump();
+  nlohmann::json details{{"field", field}, {"value", value}};
+  return error_response(req, http::status::not_found, "not_found", "no portfolio '" + shown + "'; see /api/portfolios",
+                        &details);
+}
+
+// One place a request names a portfolio: the entry, or the error.
+struct Named {
+  std::string_view field;
+  std::shared_ptr<const engine::PortfolioEntry> entry;
+};
+
+std::variant<Named, HttpResponse> from_text(const Request& req, const Directory& dir, engine::PortfolioId default_id,
+                                            std::string_view field, std::string_view given) {
+  auto entry = by_text(dir, default_id, given);
+  if (!entry) return unknown(req, field, given);
+  return Named{field, std::move(entry)};
+}
+
+std::variant<Named, HttpResponse> from_json(const Request& req, const Directory& dir, engine::PortfolioId default_id,
+                                            std::string_view field, const nlohmann::json& value) {
+  if (value.is_string()) return from_text(req, dir, default_id, field, value.get_ref<const std::string&>());
+  std::optional<engine::PortfolioId> id;
+  if (value.is_number_integer() && !value.is_number_unsigned()) {
+    id = value.get<std::int64_t>();
+  } else if (value.is_number_unsigned()) {
+    const auto v = value.get<std::uint64_t>();
+    id = v > static_cast<std::uint64_t>(engine::kMaxPortfolioId) ? engine::PortfolioId{-1}
+                                                                 : static_cast<engine::PortfolioId>(v);
+  } else if (value.is_number_float()) {
+    const double v = value.get<double>();
+    if (std::isfinite(v) && v == std::floor(v))
+      id = (v < 1 || v > static_cast<double>(engine::kMaxPortfolioId)) ? engine::PortfolioId{-1}
+                                                                       : static_cast<engine::PortfolioId>(v);
+  }
+  if (!id) {
+    nlohmann::json details{{"field", field}, {"value", value}};
+    return error_response(req, http::status::unprocessable_entity, "invalid_field",
+                          std::string(field) + " must be a portfolio id, \"default\" or a portfolio's name", &details);
+  }
+  auto entry = by_id(dir, *id);
+  if (!entry) return unknown(req, field, value);
+  return Named{field, std::move(entry)};
+}
+
+}  // namespace
+
+std::shared_ptr<const engine::PortfolioEntry> find_portfolio(const engine::EngineRunner& runner,
+                                                             std::string_view given) {
+  return by_text(runner.portfolios(), runner.default_portfolio(), given);
+}
+
+std::variant<PortfolioRef, HttpResponse> resolve_portfolio(const ApiContext& ctx, const Request& req,
+                                                           PortfolioFrom from) {
+  const auto dir = ctx.runner.portfolios();
+  const auto default_id = ctx.runner.default_portfolio();
+  std::optional<Named> first;
+  // Each place that names one must name the same one.
+  auto take = [&](std::variant<Named, HttpResponse> named) -> std::optional<HttpResponse> {
+    if (auto* err = std::get_if<HttpResponse>(&named)) return std::move(*err);
+    auto& n = std::get<Named>(named);
+    if (!first) {
+      first = std::move(n);
+      return std::nullopt;
+    }
+    if (first->entry->id == n.entry->id) return std::nullopt;
+    nlohmann::json details{{"field", n.field}, {"value", n.entry->id}, {"conflicts_with", first->field}};
+    return error_response(req, http::status::unprocessable_entity, "invalid_field",
+                          std::string(n.field) + " names portfolio " + std::to_string(n.entry->id) + " but " +
+                              std::string(first->field) + " names portfolio " + std::to_string(first->entry->id),
+                          &details);
+  };
+  if (!from.path_param.empty()) {
+    // The path's segment is the portfolio; details name it portfolio_id as they always have.
+    if (auto err = take(from_text(req, dir, default_id, "portfolio_id", req.param(from.path_param))))
+      return std::move(*err);
+  }
+  for (std::string_view name : {"portfolio", "portfolio_id"}) {
+    if (auto given = req.query_value(name)) {
+      if (auto err = take(from_text(req, dir, default_id, name, *given))) return std::move(*err);
+      break;
+    }
+  }
+  if (from.body && from.body->is_object()) {
+    for (std::string_view name : {"portfolio_id", "portfolio"}) {
+      auto it = from.body->find(name);
+      if (it == from.body->end() || it->is_null()) continue;
+      if (auto err = take(from_json(req, dir, default_id, name, *it))) return std::move(*err);
+      break;
+    }
+  }
+  if (!first) {
+    auto entry = by_id(dir, default_id);
+    if (!entry) {  // never: the default portfolio is never removed
+      nlohmann::json details{{"field", "portfolio_id"}};
+      return error_response(req, http::status::service_unavailable, "unavailable", "no default portfolio", &details);
+    }
+    first = Named{"portfolio_id", std::move(entry)};
+  }
+  PortfolioRef ref;
+  ref.id = first->entry->id;
+  ref.snap = first->entry->store->load();
+  ref.entry = std::move(first->entry);
+  ref.is_default = ref.id == default_id;
+  if (!ref.snap) return unknown(req, first->field, ref.id);
+  return ref;
+}
+
+}  // namespace meridian::api
