@@ -167,25 +167,6 @@ HttpResponse no_host(const Request& req) {
                         "this daemon runs only its default portfolio (no portfolio host)");
 }
 
-// A host's or engine's refusal as an HTTP failure: its reason is the code (name_taken,
-// not_flat, not_stopped, default_portfolio, portfolio_limit, ...).
-CommandFailure host_failure(const engine::CommandError& e) {
-  CommandFailure f{http::status::conflict, e.reason.empty() ? "invalid_state" : e.reason, e.message};
-  switch (e.code) {
-    case core::Errc::not_found: f.status = http::status::not_found; break;
-    case core::Errc::invalid_argument:
-    case core::Errc::out_of_range:
-    case core::Errc::rejected:
-    case core::Errc::parse_error: f.status = http::status::unprocessable_entity; break;
-    case core::Errc::unavailable: f.status = http::status::service_unavailable; break;
-    default: break;
-  }
-  if (e.reason == "portfolio_limit") f.status = http::status::unprocessable_entity;
-  if (!e.field.empty()) f.details["field"] = e.field;
-  if (!e.reason.empty()) f.details["reason"] = e.reason;
-  return f;
-}
-
 void create(ApiContext& ctx, const Request& req, Reply reply) {
   if (!ctx.portfolios) return reply(no_host(req));
   MERIDIAN_TRY_REPLY(body, object_body(req));
@@ -197,7 +178,7 @@ void create(ApiContext& ctx, const Request& req, Reply reply) {
                                http::status::conflict, "name_taken", {{"value", spec.name}, {"id", e.id}}));
   DeferredReply answer(req, std::move(reply));
   ctx.portfolios->create(std::move(spec), [&ctx, answer](std::variant<engine::PortfolioId, engine::CommandError> r) {
-    if (auto* e = std::get_if<engine::CommandError>(&r)) return answer.failure(host_failure(*e));
+    if (auto* e = std::get_if<engine::CommandError>(&r)) return answer.failure(command_failure(*e, {}, true));
     const auto id = std::get<engine::PortfolioId>(r);
     auto entry = find_portfolio(ctx.runner, std::to_string(id));
     auto snap = entry ? entry->store->load() : nullptr;
@@ -216,7 +197,7 @@ void remove(ApiContext& ctx, const Request& req, Reply reply) {
   if (!ctx.portfolios) return reply(no_host(req));
   DeferredReply answer(req, std::move(reply));
   ctx.portfolios->remove(pf.id, [answer](const engine::CommandResult& r) {
-    if (r) return answer.failure(host_failure(*r));
+    if (r) return answer.failure(command_failure(*r, {}, true));
     answer.empty(http::status::no_content);
   });
 }

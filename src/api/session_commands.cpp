@@ -23,39 +23,46 @@ CommandFailure field_error(std::string field, std::string message, std::string c
 }
 }  // namespace
 
+CommandFailure command_failure(const engine::CommandError& e, const std::string& field, bool reason_is_code) {
+  // The engine names the field at fault when it knows it better than the caller.
+  const std::string& blamed = e.field.empty() ? field : e.field;
+  CommandFailure failure;
+  switch (e.code) {
+    case core::Errc::not_found: failure = {http::status::not_found, "not_found", e.message}; break;
+    case core::Errc::invalid_argument:
+      failure = blamed.empty() ? CommandFailure{http::status::unprocessable_entity, "invalid_field", e.message}
+                               : field_error(blamed, e.message);
+      break;
+    // A number the ledger can not hold (or arithmetic on it that would not fit).
+    case core::Errc::out_of_range:
+      failure = {http::status::unprocessable_entity,
+                 "out_of_range",
+                 e.message,
+                 {{"field", blamed}, {"max", std::string(core::kMaxFixedText)}}};
+      break;
+    case core::Errc::rejected:
+      failure = {http::status::unprocessable_entity, "risk_denied", e.message, {{"message", e.message}}};
+      break;
+    // Read-only mode, or the database behind: the code is the engine's reason (read_only, ...).
+    case core::Errc::unavailable:
+      failure = {http::status::service_unavailable, e.reason.empty() ? "unavailable" : e.reason, e.message};
+      break;
+    default: failure = {http::status::conflict, "invalid_state", e.message}; break;
+  }
+  if (!e.field.empty()) failure.details["field"] = e.field;
+  if (!e.reason.empty() || e.code == core::Errc::rejected) failure.details["reason"] = e.reason;
+  if (reason_is_code && !e.reason.empty()) failure.code = e.reason;
+  return failure;
+}
+
 void run_engine_command(ApiContext& ctx, engine::PortfolioId portfolio,
                         std::function<engine::CommandResult(engine::Portfolio&)> fn, std::string field,
                         std::function<void(std::optional<CommandFailure>)> done) {
-  ctx.runner.command(
-      portfolio, std::move(fn), [field = std::move(field), done = std::move(done)](const engine::CommandResult& r) {
-        if (!r) return done(std::nullopt);
-        CommandFailure failure;
-        switch (r->code) {
-          case core::Errc::not_found: failure = {http::status::not_found, "not_found", r->message}; break;
-          // The engine names the field at fault when it knows it better than the caller.
-          case core::Errc::invalid_argument:
-            failure = field_error(r->field.empty() ? field : r->field, r->message);
-            break;
-          // A number the ledger can not hold (or arithmetic on it that would not fit).
-          case core::Errc::out_of_range:
-            failure = {http::status::unprocessable_entity,
-                       "out_of_range",
-                       r->message,
-                       {{"field", r->field.empty() ? field : r->field}, {"max", std::string(core::kMaxFixedText)}}};
-            break;
-          case core::Errc::rejected:
-            failure = {http::status::unprocessable_entity, "risk_denied", r->message, {{"message", r->message}}};
-            break;
-          // Read-only mode, or the database behind: the code is the engine's reason (read_only, ...).
-          case core::Errc::unavailable:
-            failure = {http::status::service_unavailable, r->reason.empty() ? "unavailable" : r->reason, r->message};
-            break;
-          default: failure = {http::status::conflict, "invalid_state", r->message}; break;
-        }
-        if (!r->field.empty()) failure.details["field"] = r->field;
-        if (!r->reason.empty() || r->code == core::Errc::rejected) failure.details["reason"] = r->reason;
-        done(std::move(failure));
-      });
+  ctx.runner.command(portfolio, std::move(fn),
+                     [field = std::move(field), done = std::move(done)](const engine::CommandResult& r) {
+                       if (!r) return done(std::nullopt);
+                       done(command_failure(*r, field, false));
+                     });
 }
 
 std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohmann::json& value, std::string_view field,

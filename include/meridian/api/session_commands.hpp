@@ -22,6 +22,12 @@ struct CommandFailure {
   nlohmann::json details = nlohmann::json::object();
 };
 
+// An engine's (or the portfolio host's) refusal as an HTTP failure: the one mapping of
+// core::Errc to statuses (below). `field` is blamed when the error names none. With
+// `reason_is_code`, the error's reason is the code (the portfolio routes document theirs:
+// name_taken, not_flat, ...); otherwise a conflict is invalid_state with the reason in details.
+CommandFailure command_failure(const engine::CommandError& e, const std::string& field, bool reason_is_code);
+
 // Runs `fn` on the portfolio (on the engine strand) and maps its error to an HTTP failure: not_found 404,
 // invalid_argument 422 (naming the engine's field, else `field`), rejected 422 risk_denied
 // (details: reason, message), conflict 409; a portfolio gone by then is 404 not_found. `done`

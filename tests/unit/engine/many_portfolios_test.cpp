@@ -37,21 +37,6 @@ std::vector<Trade> alone(const core::InstrumentTable& table, const market::Repla
   return trades_in(records);
 }
 
-void expect_same_trades(const std::vector<Trade>& a, const std::vector<Trade>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    EXPECT_EQ(a[k].id, b[k].id);
-    EXPECT_EQ(a[k].order_id, b[k].order_id);
-    EXPECT_EQ(a[k].portfolio_id, b[k].portfolio_id);
-    EXPECT_EQ(a[k].symbol, b[k].symbol);
-    EXPECT_EQ(a[k].side, b[k].side);
-    EXPECT_EQ(a[k].quantity, b[k].quantity);
-    EXPECT_EQ(a[k].price, b[k].price);
-    EXPECT_EQ(a[k].fee, b[k].fee);
-    EXPECT_EQ(a[k].ts, b[k].ts);
-  }
-}
-
 // The runner with the default portfolio and a second one, on the replay feed; records from each
 // portfolio's ring, acknowledged as a writer would.
 struct TwoPortfolios {

@@ -1,6 +1,8 @@
 #pragma once
 // Simulated minute bars replayed through a portfolio: what the simulated-clock and the
 // many-portfolios tests drive the engine with.
+#include <gtest/gtest.h>
+
 #include "engine_rig.hpp"
 #include "meridian/market/replay_feed.hpp"
 #include "meridian/market/simulated_prices.hpp"
@@ -39,6 +41,23 @@ inline std::vector<Trade> trades_in(std::vector<JournalEntry>& records) {
   std::vector<Trade> out;
   for (const auto& r : records_of<TradeRecord>(records)) out.push_back(r.trade);
   return out;
+}
+
+// The same trades, field by field (ids, orders, portfolio, fills, times).
+inline void expect_same_trades(const std::vector<Trade>& a, const std::vector<Trade>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    EXPECT_EQ(a[k].id, b[k].id);
+    EXPECT_EQ(a[k].order_id, b[k].order_id);
+    EXPECT_EQ(a[k].portfolio_id, b[k].portfolio_id);
+    EXPECT_EQ(a[k].symbol, b[k].symbol);
+    EXPECT_EQ(a[k].side, b[k].side);
+    EXPECT_EQ(a[k].quantity, b[k].quantity);
+    EXPECT_EQ(a[k].price, b[k].price);
+    EXPECT_EQ(a[k].fee, b[k].fee);
+    EXPECT_EQ(a[k].realized_pnl, b[k].realized_pnl);
+    EXPECT_EQ(a[k].ts, b[k].ts);
+  }
 }
 
 }  // namespace meridian::engine::test

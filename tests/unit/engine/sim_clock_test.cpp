@@ -63,18 +63,7 @@ TEST(SimClock, DrivesTheEngineToTheSameTradesAsTheLivePaperPath) {
   const auto a = trades_in(simulated);
   const auto b = trades_in(live);
   ASSERT_GT(a.size(), 10u) << "the strategy must trade on these bars";
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    EXPECT_EQ(a[k].id, b[k].id);
-    EXPECT_EQ(a[k].order_id, b[k].order_id);
-    EXPECT_EQ(a[k].symbol, b[k].symbol);
-    EXPECT_EQ(a[k].side, b[k].side);
-    EXPECT_EQ(a[k].quantity, b[k].quantity);
-    EXPECT_EQ(a[k].price, b[k].price);
-    EXPECT_EQ(a[k].fee, b[k].fee);
-    EXPECT_EQ(a[k].realized_pnl, b[k].realized_pnl);
-    EXPECT_EQ(a[k].ts, b[k].ts);
-  }
+  expect_same_trades(a, b);
   EXPECT_EQ(records_of<OrderRecord>(simulated).size(), records_of<OrderRecord>(live).size());
   EXPECT_EQ(records_of<SignalRecord>(simulated).size(), records_of<SignalRecord>(live).size());
 }
