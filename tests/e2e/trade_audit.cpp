@@ -151,10 +151,10 @@ std::vector<json> recent_trades(std::uint16_t port, int limit) {
   return page["items"].get<std::vector<json>>();
 }
 
-StoredLedger load_ledger(const std::string& url) {
+StoredLedger load_ledger(const std::string& url, long long portfolio_id) {
   pqxx::connection conn(url);
   pqxx::work tx(conn);  // one snapshot of the three tables
-  const auto portfolio = std::to_string(kPortfolioId);
+  const auto portfolio = std::to_string(portfolio_id);
   StoredLedger out;
   const auto pf = tx.exec("SELECT initial_cash, cash FROM portfolios WHERE id = " + portfolio);
   if (pf.size() != 1) throw std::runtime_error("no portfolio " + portfolio + " in the database");
@@ -246,7 +246,8 @@ void expect_seen_trades_served(const SeenTrades& seen, const std::vector<json>& 
       << "GET /api/trades serves " << served_ids.size() << " trades, the table holds " << stored_ids.size();
 }
 
-void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger) {
+void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger, long long portfolio) {
+  const std::string which = portfolio == kPortfolioId ? "" : "?portfolio=" + std::to_string(portfolio);
   const auto expected = replay(ledger);
   EXPECT_EQ(ledger.cash, expected.cash) << "stored cash " << ledger.cash.to_string()
                                         << " is not the replay of the trade log (" << expected.cash.to_string() << ", "
@@ -260,7 +261,7 @@ void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger
     EXPECT_TRUE(ledger.positions.contains(symbol))
         << "the trade log leaves " << q.to_string() << " " << symbol << " open but the positions table has no row";
 
-  const auto status = get_json(port, "/api/trading/status");
+  const auto status = get_json(port, "/api/trading/status" + which);
   ASSERT_TRUE(status.is_object() && status.contains("cash")) << status.dump();
   EXPECT_EQ(fixed_from_json<core::Money>(status.at("cash")), expected.cash)
       << "the daemon's cash " << status.at("cash") << " is not the replay of the trade log ("
@@ -270,7 +271,7 @@ void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger
       << "the daemon counts another number of trades than the table holds";
 
   std::map<std::string, core::Quantity> open;
-  const auto positions = get_json(port, "/api/trading/positions");
+  const auto positions = get_json(port, "/api/trading/positions" + which);
   for (const auto& p : positions.at("items"))
     open[p.at("symbol").get<std::string>()] = fixed_from_json<core::Quantity>(p.at("quantity"));
   std::erase_if(open, [](const auto& p) { return p.second.is_zero(); });
@@ -282,9 +283,10 @@ void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger
   }
 }
 
-void wait_settled(const std::string& url, std::uint16_t port, std::string_view state) {
+void wait_settled(const std::string& url, std::uint16_t port, std::string_view state, long long portfolio_id) {
   std::string last;
-  const auto portfolio = std::to_string(kPortfolioId);
+  const auto portfolio = std::to_string(portfolio_id);
+  const std::string which = portfolio_id == kPortfolioId ? "" : "?portfolio=" + portfolio;
   const bool settled = poll_until(
       [&] {
         const auto session =
@@ -292,7 +294,7 @@ void wait_settled(const std::string& url, std::uint16_t port, std::string_view s
                                     " ORDER BY updated_at DESC, id DESC LIMIT 1");
         const auto stored =
             query_database(url, "SELECT count(*) FROM trades WHERE portfolio_id = " + portfolio)[0][0].as<long long>();
-        const auto status = http_get(port, "/api/trading/status").json();
+        const auto status = http_get(port, "/api/trading/status" + which).json();
         last = "session row " + std::string(session.empty() ? "none" : session[0][0].c_str()) + ", trades table " +
                std::to_string(stored) + ", status " + status.dump();
         return !session.empty() && std::string_view(session[0][0].c_str()) == state && status.is_object() &&
@@ -302,12 +304,13 @@ void wait_settled(const std::string& url, std::uint16_t port, std::string_view s
   ASSERT_TRUE(settled) << "the journal did not settle after the session became " << state << ": " << last;
 }
 
-void pause_and_settle(const std::string& url, std::uint16_t port) {
-  const auto paused = http_post(port, "/api/trading/pause");
+void pause_and_settle(const std::string& url, std::uint16_t port, long long portfolio) {
+  const std::string which = portfolio == kPortfolioId ? "" : "?portfolio=" + std::to_string(portfolio);
+  const auto paused = http_post(port, "/api/trading/pause" + which);
   // 409: already paused (a session that came back paused).
   ASSERT_TRUE(paused.status == 200 || paused.status == 409)
       << "POST /api/trading/pause: " << paused.status << " " << paused.body;
-  wait_settled(url, port, "paused");
+  wait_settled(url, port, "paused", portfolio);
 }
 
 void resume(std::uint16_t port) {

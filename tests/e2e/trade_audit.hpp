@@ -90,14 +90,15 @@ struct StoredTrade {
   core::Money fee;
 };
 
-// The portfolio row, its positions rows and its trade log, read in one transaction.
+// The portfolio row, its positions rows and its trade log, read in one transaction (the
+// daemon's default portfolio unless another id is given).
 struct StoredLedger {
   core::Money initial_cash;
   core::Money cash;
   std::map<std::string, core::Quantity> positions;  // the positions table, zero rows included
   std::vector<StoredTrade> trades;                  // by id
 };
-StoredLedger load_ledger(const std::string& url);
+StoredLedger load_ledger(const std::string& url, long long portfolio = kPortfolioId);
 
 // cash = initial - sum(buy: notional + fee) + sum(sell: notional - fee); quantity = sum of
 // signed quantities per symbol (symbols that end flat are left out).
@@ -119,16 +120,18 @@ void expect_stream_has_no_gap(const std::vector<nlohmann::json>& stream, const S
 // daemon's in-memory log is full), with no gap.
 void expect_seen_trades_served(const SeenTrades& seen, const std::vector<nlohmann::json>& served,
                                const StoredLedger& ledger);
-// The stored cash and positions, and the daemon's (GET /api/trading/status, /positions), equal
-// the replay of the stored trade log to the last 1e-8; its trades_count is the table's.
-void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger);
+// The stored cash and positions, and the daemon's (GET /api/trading/status, /positions, with
+// ?portfolio= for another portfolio), equal the replay of the stored trade log to the last
+// 1e-8; its trades_count is the table's.
+void expect_ledger_matches_replay(std::uint16_t port, const StoredLedger& ledger, long long portfolio = kPortfolioId);
 
 // Waits until the journal has caught up with a session that became `state`: the session row
 // says so (committed after every trade before it), and so does the daemon, which counts as
 // many trades as the table.
-void wait_settled(const std::string& url, std::uint16_t port, std::string_view state);
+void wait_settled(const std::string& url, std::uint16_t port, std::string_view state,
+                  long long portfolio = kPortfolioId);
 // Pauses trading and waits until the journal has caught up (wait_settled "paused").
-void pause_and_settle(const std::string& url, std::uint16_t port);
+void pause_and_settle(const std::string& url, std::uint16_t port, long long portfolio = kPortfolioId);
 // Resumes a paused session (a session that came back paused after a crash, too).
 void resume(std::uint16_t port);
 

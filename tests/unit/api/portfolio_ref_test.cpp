@@ -21,6 +21,7 @@ class PortfolioRefTest : public ::testing::Test {
     setup.config.portfolio_id = 2;
     setup.config.initial_capital = core::Money::from_units(5'000);
     setup.config.journal_bars = false;
+    setup.config.autostart = false;  // stopped and flat: removable
     setup.name = "alpha";
     setup.currency = "EUR";
     setup.journal = &journal2;
