@@ -263,9 +263,9 @@ void EngineRunner::after_durable(PortfolioId id, std::uint64_t seq, std::chrono:
   slot->waiters.push_back({seq, timer, std::move(done)});
   timer->async_wait([this, id, seq](const boost::system::error_code& ec) {
     if (ec) return;
-    auto* slot = find(id);
-    if (!slot) return;
-    auto& waiters = slot->waiters;
+    auto* owner = find(id);
+    if (!owner) return;
+    auto& waiters = owner->waiters;
     for (auto& w : waiters)
       if (w.seq == seq && w.done) {
         auto answer = std::exchange(w.done, nullptr);
