@@ -2,20 +2,19 @@
 // Puts a Portfolio on an Asio strand: feeds tick into it there, commands are posted to
 // it, snapshots are published from it on a timer (and at once after a command or a
 // durable trade), and events go out on the bus after the snapshot that holds them.
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <atomic>
 #include <deque>
-#include <span>
 #include <functional>
 #include <memory>
+#include <span>
 
 #include "meridian/engine/events.hpp"
 #include "meridian/engine/id_space.hpp"
-#include "meridian/engine/portfolio.hpp"
 #include "meridian/engine/portfolio.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/feed.hpp"
@@ -62,8 +61,9 @@ struct PortfolioSetup {
 class EngineRunner {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-  // Builds the feed on the engine strand's executor. Empty: the simulated feed, which also
-  // generates indicator warm-up history on a first start.
+  // Builds the feed given the engine strand's executor, where it must deliver its ticks (a venue
+  // feed runs on a strand of its own behind market::OffStrandFeed, see app/feed_choice.cpp).
+  // Empty: the simulated feed, which also generates indicator warm-up history on a first start.
   using FeedFactory = std::function<std::unique_ptr<market::Feed>(boost::asio::any_io_executor strand)>;
   // Builds a portfolio's executor on the strand's executor (an asynchronous one posts its
   // reports there and calls ExecutionSink::reports_arrived); called once per portfolio.
