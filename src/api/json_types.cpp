@@ -311,7 +311,8 @@ json strategies_summary_json(const engine::Snapshot& s) {
   return out;
 }
 
-// Per market-data feed: whether it is up and what it has delivered or had to skip.
+// Per market-data feed: whether it is up, what it has delivered, had to skip (bad rows) or
+// lost because the engine fell behind (dropped).
 json feeds_json(const engine::Snapshot& s) {
   json out = json::array();
   for (const auto& f : s.feeds)
@@ -319,7 +320,8 @@ json feeds_json(const engine::Snapshot& s) {
                    {"connected", f.health.connected},
                    {"ticks", f.health.ticks},
                    {"errors", f.health.errors},
-                   {"bad_rows", f.health.bad_rows}});
+                   {"bad_rows", f.health.bad_rows},
+                   {"dropped", f.health.dropped}});
   return out;
 }
 

@@ -58,7 +58,11 @@ void health(ApiContext& ctx, const Request& req, const Reply& reply) {
           {"dead_letters", db.dead_letters_pending},
           {"read_only", read_only},
           {"last_error", db.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(db.last_error)}}},
-        {"feed", {{"status", feed.connected ? "ok" : "down"}, {"name", ctx.runner.feed_name()}, {"ticks", feed.ticks}}},
+        {"feed",
+         {{"status", feed.connected ? "ok" : "down"},
+          {"name", ctx.runner.feed_name()},
+          {"ticks", feed.ticks},
+          {"dropped", feed.dropped}}},
         {"engine",
          {{"status", engine_ok ? "ok" : "down"},
           {"state", engine::to_string(snap->session.state)},
@@ -118,6 +122,10 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
            d(ctx.http_stats->server_errors.load()));
   }
   metric("meridian_ticks_total", "counter", "Market data ticks processed by the engine.", d(snap->counters.ticks));
+  std::uint64_t dropped = 0;
+  for (const auto& f : snap->feeds) dropped += f.health.dropped;
+  metric("meridian_feed_dropped_ticks_total", "counter",
+         "Market data ticks lost because the engine fell behind the feed (should stay 0).", d(dropped));
   metric("meridian_bars_total", "counter", "One-minute bars closed.", d(snap->counters.bars));
   metric("meridian_signals_total", "counter", "Strategy signals emitted.", d(snap->counters.signals));
   metric("meridian_orders_total", "counter", "Orders sent to the executor.", d(snap->counters.orders));

@@ -1,9 +1,11 @@
 #include "meridian/app/feed_choice.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <memory>
 #include <stdexcept>
 
+#include "meridian/market/off_strand_feed.hpp"
 #include "meridian/market/replay_feed.hpp"
 #include "meridian/market/venue/alpaca_feed.hpp"
 #include "meridian/market/venue/binance_feed.hpp"
@@ -13,6 +15,27 @@
 namespace meridian::app {
 
 namespace {
+
+// A venue feed runs off the engine strand: on a strand of its own over the engine's io_context
+// (any of the I/O threads), where it waits on TLS and parses and validates every JSON message;
+// OffStrandFeed hands the ready ticks to the engine strand in batches. So the engine strand
+// never waits on a venue, and a burst of messages costs it one handler, not one per message.
+// (With --threads 1 both strands share the one thread; the engine still takes ticks in batches.)
+// The simulated and CSV feeds stay on the engine strand: deterministic, cheap, no I/O to wait on.
+boost::asio::io_context& io_context_of(const boost::asio::any_io_executor& engine_strand) {
+  using IoExecutor = boost::asio::io_context::executor_type;
+  if (const auto* strand = engine_strand.target<boost::asio::strand<IoExecutor>>())
+    return strand->get_inner_executor().context();
+  if (const auto* ex = engine_strand.target<IoExecutor>()) return ex->context();
+  throw std::logic_error("a venue feed needs the engine strand to run on an io_context");
+}
+
+template <class VenueFeed, class VenueConfig>
+std::unique_ptr<market::Feed> off_strand(boost::asio::any_io_executor engine_strand, const VenueConfig& c) {
+  boost::asio::any_io_executor feed_strand = boost::asio::make_strand(io_context_of(engine_strand));
+  auto venue = std::make_unique<VenueFeed>(feed_strand, c);
+  return std::make_unique<market::OffStrandFeed>(std::move(engine_strand), std::move(feed_strand), std::move(venue));
+}
 
 // Coinbase products are the configured crypto symbols in its BASE-QUOTE form ("BTC-USD").
 engine::EngineRunner::FeedFactory coinbase_feed(const Config& config, const core::InstrumentTable& instruments) {
@@ -31,7 +54,7 @@ engine::EngineRunner::FeedFactory coinbase_feed(const Config& config, const core
   if (!market::venue::parse_venue_url(c.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
   (void)market::venue::make_client_tls(c.tls);  // an unusable --venue-ca-file stops start-up here
   return [c](boost::asio::any_io_executor strand) -> std::unique_ptr<market::Feed> {
-    return std::make_unique<market::venue::CoinbaseFeed>(std::move(strand), c);
+    return off_strand<market::venue::CoinbaseFeed>(std::move(strand), c);
   };
 }
 
@@ -48,7 +71,7 @@ engine::EngineRunner::FeedFactory binance_feed(const Config& config, const core:
   boost::asio::io_context unused;
   const market::venue::BinanceFeed probe(unused.get_executor(), c);
   return [c](boost::asio::any_io_executor strand) -> std::unique_ptr<market::Feed> {
-    return std::make_unique<market::venue::BinanceFeed>(std::move(strand), c);
+    return off_strand<market::venue::BinanceFeed>(std::move(strand), c);
   };
 }
 
@@ -68,7 +91,7 @@ engine::EngineRunner::FeedFactory alpaca_feed(const Config& config, const core::
   boost::asio::io_context unused;
   const market::venue::AlpacaFeed probe(unused.get_executor(), c);
   return [c](boost::asio::any_io_executor strand) -> std::unique_ptr<market::Feed> {
-    return std::make_unique<market::venue::AlpacaFeed>(std::move(strand), c);
+    return off_strand<market::venue::AlpacaFeed>(std::move(strand), c);
   };
 }
 

@@ -111,7 +111,7 @@ void ReplayFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
 }
 
 FeedHealth ReplayFeed::health() const noexcept {
-  return {running_.load(), tick_count_.load(), 0, data_.bad_rows};
+  return {running_.load(), tick_count_.load(), 0, data_.bad_rows, 0};
 }
 
 std::chrono::steady_clock::time_point ReplayFeed::due(core::Timestamp ts) const noexcept {

@@ -34,7 +34,7 @@ void SimulatedFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
 }
 
 FeedHealth SimulatedFeed::health() const noexcept {
-  return {running_.load(), tick_count_.load(), 0, 0};
+  return {running_.load(), tick_count_.load(), 0, 0, 0};
 }
 
 void SimulatedFeed::schedule() {

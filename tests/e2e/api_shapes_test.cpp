@@ -56,7 +56,7 @@ TEST_F(ApiShapes, HealthOnBothPaths) {
     EXPECT_EQ(checks["database"]["status"], "ok") << path;
     EXPECT_EQ(checks["database"]["connected"], true) << path;
     expect_fields(checks.at("feed"), path + ".checks.feed",
-                  {{"status", {K::string}}, {"name", {K::string}}, {"ticks", {K::integer}}});
+                  {{"status", {K::string}}, {"name", {K::string}}, {"ticks", {K::integer}}, {"dropped", {K::integer}}});
     EXPECT_EQ(checks["feed"]["name"], "simulated") << path;
     expect_fields(checks.at("engine"), path + ".checks.engine",
                   {{"status", {K::string}}, {"state", {K::string}}, {"snapshot_age_ms", {K::integer}}});

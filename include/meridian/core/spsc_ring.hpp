@@ -2,13 +2,19 @@
 // Bounded single-producer single-consumer ring. The producer never locks or allocates;
 // the consumer may block in wait_for_data() on C++20 atomic wait (a futex), which the
 // producer wakes with one notify per push (a futex wake only when someone waits).
+// try_push_n/pop_into move a whole batch with one index update each.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <optional>
+#include <span>
 #include <stdexcept>
+#include <vector>
 
 namespace meridian::core {
 
@@ -30,6 +36,23 @@ class SpscRing {
     return true;
   }
 
+  // Producer only: copies the longest prefix of `items` that fits, publishes it with one
+  // index update and one wake-up, and returns how many were taken (0 when full).
+  std::size_t try_push_n(std::span<const T> items) {
+    const auto tail = tail_.load(std::memory_order_relaxed);
+    const auto free = capacity_ - static_cast<std::size_t>(tail - head_.load(std::memory_order_acquire));
+    const auto n = std::min(free, items.size());
+    if (n == 0) return 0;
+    const auto at = static_cast<std::size_t>(tail % capacity_);
+    const auto first = std::min(n, capacity_ - at);  // up to the end of the slots, then from 0
+    std::copy_n(items.begin(), first, slots_.get() + at);
+    std::copy_n(items.begin() + static_cast<std::ptrdiff_t>(first), n - first, slots_.get());
+    tail_.store(tail + n, std::memory_order_release);
+    signal_.fetch_add(1, std::memory_order_release);
+    signal_.notify_one();
+    return n;
+  }
+
   // Consumer only.
   std::optional<T> try_pop() {
     const auto head = head_.load(std::memory_order_relaxed);
@@ -37,6 +60,21 @@ class SpscRing {
     T item = std::move(slots_[head % capacity_]);
     head_.store(head + 1, std::memory_order_release);
     return item;
+  }
+
+  // Consumer only: appends up to `max` items (all available by default) to `out`, frees
+  // their slots with one index update, and returns how many.
+  std::size_t pop_into(std::vector<T>& out, std::size_t max = SIZE_MAX) {
+    const auto head = head_.load(std::memory_order_relaxed);
+    const auto n = std::min(max, static_cast<std::size_t>(tail_.load(std::memory_order_acquire) - head));
+    if (n == 0) return 0;
+    const auto at = static_cast<std::size_t>(head % capacity_);
+    const auto first = std::min(n, capacity_ - at);
+    out.insert(out.end(), std::make_move_iterator(slots_.get() + at),
+               std::make_move_iterator(slots_.get() + at + first));
+    out.insert(out.end(), std::make_move_iterator(slots_.get()), std::make_move_iterator(slots_.get() + (n - first)));
+    head_.store(head + n, std::memory_order_release);
+    return n;
   }
 
   // Consumer only: blocks until the ring is non-empty or interrupt() is called. Waiting on
@@ -58,6 +96,9 @@ class SpscRing {
     return static_cast<std::size_t>(tail_.load(std::memory_order_acquire) - head_.load(std::memory_order_acquire));
   }
   std::size_t capacity() const noexcept { return capacity_; }
+  // Any thread: items ever pushed and ever popped (a consumer can mark "everything pushed so far").
+  std::uint64_t pushed() const noexcept { return tail_.load(std::memory_order_acquire); }
+  std::uint64_t popped() const noexcept { return head_.load(std::memory_order_acquire); }
 
  private:
   const std::size_t capacity_;

@@ -61,8 +61,9 @@ struct PortfolioSetup {
 class EngineRunner {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-  // Builds the feed on the engine strand's executor. Empty: the simulated feed, which also
-  // generates indicator warm-up history on a first start.
+  // Builds the feed given the engine strand's executor, where it must deliver its ticks (a venue
+  // feed runs on a strand of its own behind market::OffStrandFeed, see app/feed_choice.cpp).
+  // Empty: the simulated feed, which also generates indicator warm-up history on a first start.
   using FeedFactory = std::function<std::unique_ptr<market::Feed>(boost::asio::any_io_executor strand)>;
   // Builds a portfolio's executor on the strand's executor (an asynchronous one posts its
   // reports there and calls ExecutionSink::reports_arrived); called once per portfolio.

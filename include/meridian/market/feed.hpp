@@ -1,6 +1,7 @@
 #pragma once
 // A source of market data. Feeds deliver ticks on the executor they were given (the
-// engine strand), never block it, and report their own health.
+// engine strand), never block it, and report their own health. A venue feed runs on its own
+// strand behind an OffStrandFeed (off_strand_feed.hpp), which delivers on the engine strand.
 #include <atomic>
 #include <cstdint>
 #include <span>
@@ -21,6 +22,7 @@ struct FeedHealth {
   std::uint64_t ticks = 0;     // delivered to the sink
   std::uint64_t errors = 0;    // failures of the source itself (connection, malformed message)
   std::uint64_t bad_rows = 0;  // input records counted and skipped (CSV rows)
+  std::uint64_t dropped = 0;   // good ticks lost because the engine fell behind (OffStrandFeed's full ring)
 };
 
 // The counters behind FeedHealth, written on the feed's executor and read from any thread.
@@ -29,7 +31,10 @@ struct FeedCounters {
   std::atomic<std::uint64_t> tick_count{0};
   std::atomic<std::uint64_t> errors{0};
   std::atomic<std::uint64_t> bad_rows{0};
-  FeedHealth health() const noexcept { return {connected.load(), tick_count.load(), errors.load(), bad_rows.load()}; }
+  std::atomic<std::uint64_t> dropped{0};
+  FeedHealth health() const noexcept {
+    return {connected.load(), tick_count.load(), errors.load(), bad_rows.load(), dropped.load()};
+  }
 };
 
 class Feed {

@@ -352,7 +352,7 @@ AlpacaFeed::AlpacaFeed(asio::any_io_executor strand, AlpacaConfig config) {
 
 AlpacaFeed::~AlpacaFeed() {
   // Handlers hold only weak references or check `running`; destroy after stop() ran on the
-  // strand (as the engine does), so no handler is reaching the sink meanwhile.
+  // strand (as OffStrandFeed does), so no handler is reaching the sink meanwhile.
   impl_->running = false;
 }
 

@@ -341,7 +341,7 @@ BinanceFeed::BinanceFeed(asio::any_io_executor strand, BinanceConfig config)
 
 BinanceFeed::~BinanceFeed() {
   // Handlers keep the state alive; not running they do nothing more. Destroy after stop() ran on
-  // the strand (as the engine does), so no handler is reaching the sink meanwhile.
+  // the strand (as OffStrandFeed does), so no handler is reaching the sink meanwhile.
   impl_->running = false;
 }
 

@@ -257,7 +257,7 @@ CoinbaseFeed::CoinbaseFeed(asio::any_io_executor strand, CoinbaseConfig config)
 
 CoinbaseFeed::~CoinbaseFeed() {
   // Handlers keep the state alive; not running they do nothing more. Destroy after stop() ran on
-  // the strand (as the engine does), so no handler is reaching the sink meanwhile.
+  // the strand (as OffStrandFeed does), so no handler is reaching the sink meanwhile.
   impl_->running = false;
 }
 

@@ -12,6 +12,7 @@
 
 #include "client_rig.hpp"
 #include "fake_venue.hpp"
+#include "meridian/market/off_strand_feed.hpp"
 
 using meridian::core::Price;
 using meridian::core::Quantity;
@@ -228,6 +229,30 @@ TEST(BinanceFeed, ServerCloseReconnectsAndBackfillsTheGapOverRest) {
   EXPECT_EQ(log[0].target.rfind("/api/v3/klines?", 0), 0u) << log[0].target;
   EXPECT_NE(log[0].target.find(s.expected_range()), std::string::npos) << log[0].target;
   s.check_ticks(sink.ticks());
+}
+
+// The app's shape: stream, REST backfill and parsing on the feed's own strand, the ticks
+// handed to a separate engine strand in batches by OffStrandFeed; the same ten arrive, in order.
+TEST(BinanceFeed, OffTheEngineStrandTheGapBackfillArrivesTheSameOnTheEngineStrand) {
+  GapScenario s;
+  FakeHttpsVenue rest([&](const std::string&) { return ok(s.klines_body()); });
+  SplitRig rig;
+  EngineStrandSink sink(rig);
+  meridian::market::OffStrandFeed feed(rig.engine, rig.feed,
+                                       std::make_unique<BinanceFeed>(rig.feed, config_for(s.ws, &rest)));
+  rig.on_engine([&] { feed.start(sink); });
+  ASSERT_TRUE(eventually([&] { return sink.size() == 10; }, seconds(2)));
+  const auto h = feed.health();
+  rig.on_engine([&] { feed.stop(); });
+
+  EXPECT_EQ(s.ws.connections(), 2u);
+  EXPECT_TRUE(h.connected);
+  EXPECT_EQ(h.errors, 1u);
+  EXPECT_EQ(h.ticks, 10u);
+  EXPECT_EQ(h.dropped, 0u);
+  s.check_ticks(sink.ticks());
+  EXPECT_EQ(sink.off_engine.load(), 0);
+  EXPECT_LE(sink.calls.load(), 3);  // the feed delivers 3 batches: a live tick, the 8 backfilled, a live tick
 }
 
 TEST(BinanceFeed, RateLimitedBackfillWaitsForRetryAfterThenResumes) {

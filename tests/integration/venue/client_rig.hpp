@@ -1,6 +1,9 @@
 #pragma once
 // The client side of the venue tests: an io_context on its own thread with a strand standing
-// in for the engine's, and a sink that records what a feed delivers.
+// in for the engine's, and a sink that records what a feed delivers. SplitRig is the app's
+// shape: a venue feed on a strand of its own behind OffStrandFeed, the engine strand apart,
+// two threads running both.
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -52,6 +55,48 @@ struct RecordingSink : meridian::market::TickSink {
   }
   mutable std::mutex mutex;
   std::vector<meridian::core::Tick> got;
+};
+
+// Two threads run the io_context; the feed strand and the engine strand are different strands.
+struct SplitRig {
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+  SplitRig() : engine(boost::asio::make_strand(io)), feed(boost::asio::make_strand(io)), work(io.get_executor()) {
+    for (auto& t : threads) t = std::thread([this] { io.run(); });
+  }
+  ~SplitRig() {
+    work.reset();
+    io.stop();
+    for (auto& t : threads) t.join();
+  }
+  template <class F>
+  void on_engine(F f) {
+    std::promise<void> done;
+    boost::asio::post(engine, [&] {
+      f();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+  boost::asio::io_context io{2};
+  Strand engine;
+  Strand feed;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
+  std::thread threads[2];
+};
+
+// Records like RecordingSink and counts what broke the engine's rules: a call off the engine
+// strand, or on the feed's strand.
+struct EngineStrandSink : RecordingSink {
+  EngineStrandSink(const SplitRig& rig) : engine(rig.engine), feed(rig.feed) {}
+  void on_ticks(std::span<const meridian::core::Tick> ticks) override {
+    if (!engine.running_in_this_thread() || feed.running_in_this_thread()) ++off_engine;
+    ++calls;
+    RecordingSink::on_ticks(ticks);
+  }
+  SplitRig::Strand engine;
+  SplitRig::Strand feed;
+  std::atomic<int> off_engine{0};
+  std::atomic<int> calls{0};
 };
 
 }  // namespace venue_test

@@ -12,6 +12,7 @@
 
 #include "client_rig.hpp"
 #include "fake_venue.hpp"
+#include "meridian/market/off_strand_feed.hpp"
 
 using meridian::core::Price;
 using meridian::core::Quantity;
@@ -97,6 +98,40 @@ TEST(CoinbaseFeed, TickersBecomeTicksWithoutDuplicatesOrTimeGoingBack) {
   EXPECT_EQ(h.ticks, 3u);
   EXPECT_EQ(h.bad_rows, 1u);  // the trade going back in time
   EXPECT_EQ(h.errors, 0u);
+}
+
+// The app's shape: the feed polls, parses and validates on its own strand, OffStrandFeed hands
+// the ticks to a separate engine strand; the same ticks arrive, only there.
+TEST(CoinbaseFeed, OffTheEngineStrandTheSameTicksArriveOnTheEngineStrand) {
+  FakeHttpsVenue venue(script({
+      ok(ticker(1, "2024-01-01T00:00:01.000000Z", "100.10")),
+      ok(ticker(1, "2024-01-01T00:00:01.000000Z", "100.10")),
+      ok(ticker(2, "2024-01-01T00:00:02.500000Z", "100.20")),
+      ok(ticker(3, "2024-01-01T00:00:00.000000Z", "99.00")),
+      ok(ticker(4, "2024-01-01T00:00:03.000000Z", "100.40")),
+  }));
+  SplitRig rig;
+  EngineStrandSink sink(rig);
+  meridian::market::OffStrandFeed feed(rig.engine, rig.feed,
+                                       std::make_unique<CoinbaseFeed>(rig.feed, config_for(venue)));
+  rig.on_engine([&] { feed.start(sink); });
+  ASSERT_TRUE(eventually([&] { return venue.count("/products/BTC-USD/ticker") >= 7; }));
+  rig.on_engine([&] { feed.stop(); });
+
+  const auto ticks = sink.ticks();
+  ASSERT_EQ(ticks.size(), 3u);
+  EXPECT_EQ(ticks[0].last, *Price::parse("100.10"));
+  EXPECT_EQ(ticks[1].last, *Price::parse("100.20"));
+  EXPECT_EQ(ticks[2].last, *Price::parse("100.40"));
+  EXPECT_EQ(ticks[1].ts, *meridian::core::parse_time("2024-01-01T00:00:02.5Z"));
+  EXPECT_EQ(ticks[0].volume, *Quantity::parse("0.5"));
+  EXPECT_EQ(sink.off_engine.load(), 0);
+  const auto h = feed.health();
+  EXPECT_EQ(feed.name(), "coinbase");
+  EXPECT_EQ(h.ticks, 3u);
+  EXPECT_EQ(h.bad_rows, 1u);
+  EXPECT_EQ(h.errors, 0u);
+  EXPECT_EQ(h.dropped, 0u);
 }
 
 TEST(CoinbaseFeed, MalformedTruncatedAndErrorAnswersAreCountedNotFatal) {

@@ -1,4 +1,5 @@
-// The journal ring: FIFO, bounded, and correct with one producer and one consumer thread.
+// The journal and feed-handoff ring: FIFO, bounded, and correct with one producer and one
+// consumer thread, item by item or in batches.
 #include "meridian/core/spsc_ring.hpp"
 
 #include <gtest/gtest.h>
@@ -103,4 +104,57 @@ TEST(SpscRing, OneProducerOneConsumerKeepOrder) {
   ASSERT_EQ(received.size(), kItems);
   for (std::uint64_t i = 0; i < kItems; ++i) ASSERT_EQ(received[i], i);
   EXPECT_EQ(ring.size(), 0u);
+}
+
+TEST(SpscRing, BatchPushTakesWhatFitsAndBatchPopTakesAtMostMaxAcrossTheWrap) {
+  SpscRing<int> ring(5);
+  const std::vector<int> a{1, 2, 3};
+  EXPECT_EQ(ring.try_push_n(a), 3u);
+  std::vector<int> out;
+  EXPECT_EQ(ring.pop_into(out, 2), 2u);
+  EXPECT_EQ(out, (std::vector<int>{1, 2}));
+  // Four free slots, two of them before the wrap: 4..7 fit, 8 and 9 stay the caller's.
+  const std::vector<int> b{4, 5, 6, 7, 8, 9};
+  EXPECT_EQ(ring.try_push_n(b), 4u);
+  EXPECT_EQ(ring.size(), 5u);
+  EXPECT_EQ(ring.try_push_n(b), 0u);
+  EXPECT_EQ(ring.pushed(), 7u);
+  EXPECT_EQ(ring.popped(), 2u);
+  out.clear();
+  EXPECT_EQ(ring.pop_into(out), 5u);  // appends across the wrap
+  EXPECT_EQ(out, (std::vector<int>{3, 4, 5, 6, 7}));
+  EXPECT_EQ(ring.pop_into(out), 0u);
+  EXPECT_EQ(ring.popped(), 7u);
+  EXPECT_EQ(ring.try_push_n(std::span<const int>{}), 0u);
+}
+
+TEST(SpscRing, BatchProducerAndConsumerKeepOrder) {
+  constexpr std::uint64_t kItems = 100'000;
+  SpscRing<std::uint64_t> ring(61);  // not a power of two: every batch wraps somewhere new
+  std::vector<std::uint64_t> received;
+  received.reserve(kItems);
+  std::thread consumer([&] {
+    while (received.size() < kItems) {
+      ring.wait_for_data();
+      ring.pop_into(received, 1 + received.size() % 17);
+    }
+  });
+  std::thread producer([&] {
+    std::vector<std::uint64_t> batch;
+    for (std::uint64_t i = 0; i < kItems;) {
+      batch.clear();
+      for (std::uint64_t k = 0; k < 1 + i % 23 && i + k < kItems; ++k) batch.push_back(i + k);
+      std::span<const std::uint64_t> rest(batch);
+      while (!rest.empty()) {
+        const auto n = ring.try_push_n(rest);
+        rest = rest.subspan(n);
+        if (n == 0) std::this_thread::yield();
+      }
+      i += batch.size();
+    }
+  });
+  producer.join();
+  consumer.join();
+  ASSERT_EQ(received.size(), kItems);
+  for (std::uint64_t i = 0; i < kItems; ++i) ASSERT_EQ(received[i], i);
 }

@@ -11,7 +11,7 @@
 // error; the others (406 connection limit, ...) reconnect after a jittered backoff. Malformed
 // messages and failed requests are counted in health().errors and logged once per burst. The
 // key and secret are sent to Alpaca only, never logged. Everything runs on the executor given
-// (the engine strand) without blocking it.
+// (its own strand; the app puts it behind OffStrandFeed) without blocking it.
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <memory>
@@ -52,7 +52,7 @@ class AlpacaFeed final : public Feed {
   ~AlpacaFeed() override;
 
   void start(TickSink& sink) override;
-  // On the strand (where the engine calls it) no tick reaches the sink after it returns; from
+  // On the strand (where OffStrandFeed calls it) no tick reaches the sink after it returns; from
   // another thread it takes effect on the strand shortly after.
   void stop() override;
   void subscribe(std::span<const core::SymbolId> symbols) override;

@@ -8,7 +8,8 @@
 // the CSV replay (bar_ticks) before the symbol's live ticks, which wait meanwhile. Malformed
 // frames, venue errors, lost connections and failed requests are counted in health().errors and
 // logged once per burst; 429/418 wait for Retry-After, 5xx and network errors back off with
-// jitter. Everything runs on the executor given (the engine strand) without blocking it.
+// jitter. Everything runs on the executor given (its own strand; the app puts it behind
+// OffStrandFeed) without blocking it.
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <memory>
@@ -47,7 +48,7 @@ class BinanceFeed final : public Feed {
   ~BinanceFeed() override;
 
   void start(TickSink& sink) override;
-  // On the strand (where the engine calls it) no tick reaches the sink after it returns; from
+  // On the strand (where OffStrandFeed calls it) no tick reaches the sink after it returns; from
   // another thread it takes effect on the strand shortly after.
   void stop() override;
   // A change of the streamed symbols reconnects with the new stream list.

@@ -6,7 +6,7 @@
 // per bar of the CSV replay (bar_ticks), so the engine's 1-minute aggregation rebuilds each
 // candle exactly. Failures are counted in health().errors and logged once per burst; 429/418
 // wait for Retry-After, 5xx and network errors back off with jitter. Everything runs on the
-// executor given (the engine strand) without blocking it.
+// executor given (its own strand; the app puts it behind OffStrandFeed) without blocking it.
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <memory>
@@ -44,7 +44,7 @@ class CoinbaseFeed final : public Feed {
   ~CoinbaseFeed() override;
 
   void start(TickSink& sink) override;
-  // On the strand (where the engine calls it) no tick reaches the sink after it returns; from
+  // On the strand (where OffStrandFeed calls it) no tick reaches the sink after it returns; from
   // another thread it takes effect on the strand shortly after.
   void stop() override;
   void subscribe(std::span<const core::SymbolId> symbols) override;
