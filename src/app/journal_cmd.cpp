@@ -13,10 +13,6 @@
 
 namespace meridian::app {
 
-namespace {
-constexpr std::int64_t kPortfolioId = 1;  // the daemon's portfolio (serve.cpp)
-}  // namespace
-
 JournalCommand::JournalCommand(CLI::App& app) {
   journal_ = app.add_subcommand("journal", "Inspect the journal's dead letters (records the database refused)");
   journal_->require_subcommand(1);
@@ -24,6 +20,8 @@ JournalCommand::JournalCommand(CLI::App& app) {
   letters->require_subcommand(1);
   list_ = letters->add_subcommand("list", "Pending dead letters (--all: replayed and discarded too), oldest first");
   list_->add_flag("--all", all_, "Include replayed and discarded letters");
+  list_->add_option("--portfolio", portfolio_, "Only this portfolio's letters (default: every portfolio's)")
+      ->check(CLI::PositiveNumber);
   replay_ = letters->add_subcommand("replay", "Write a pending dead letter's record to the database again");
   replay_->add_option("id", id_, "Dead letter id")->required()->check(CLI::PositiveNumber);
   discard_ = letters->add_subcommand("discard", "Mark a pending dead letter discarded (it is not to be written)");
@@ -43,10 +41,10 @@ int JournalCommand::run(const Config& config) const {
   try {
     storage::apply_migrations(config.database_url);
     if (list_->parsed()) {
-      const auto letters = storage::list_dead_letters(config.database_url, kPortfolioId, !all_);
+      const auto letters = storage::list_dead_letters(config.database_url, portfolio_, !all_);
       for (const auto& d : letters)
-        std::cout << fmt::format("{}\t{}\t{}\tseq {}\t{}{}\n\terror: {}\n\tpayload: {}\n", d.id, d.state, d.kind,
-                                 d.journal_seq, core::to_iso8601(d.first_seen),
+        std::cout << fmt::format("{}\tportfolio {}\t{}\t{}\tseq {}\t{}{}\n\terror: {}\n\tpayload: {}\n", d.id,
+                                 d.portfolio_id, d.state, d.kind, d.journal_seq, core::to_iso8601(d.first_seen),
                                  d.depends_on ? fmt::format("\tdepends on {}", *d.depends_on) : std::string(), d.error,
                                  d.payload);
       std::cout << letters.size() << (all_ ? " dead letters" : " pending dead letters") << std::endl;

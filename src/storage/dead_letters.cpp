@@ -48,15 +48,16 @@ void insert_trade_row(pqxx::transaction_base& tx, const engine::TradeRecord& r,
 
 }  // namespace
 
-std::vector<DeadLetter> list_dead_letters(const std::string& database_url, std::int64_t portfolio_id, bool pending_only,
-                                          std::size_t limit) {
+std::vector<DeadLetter> list_dead_letters(const std::string& database_url, std::optional<std::int64_t> portfolio_id,
+                                          bool pending_only, std::size_t limit) {
   pqxx::connection conn(database_url);
   pqxx::read_transaction tx(conn);
   std::vector<DeadLetter> out;
-  for (const auto& r : tx.exec_params(std::string("SELECT ") + kColumns +
-                                          " FROM journal_dead_letters WHERE portfolio_id = $1"
-                                          " AND ($2 = false OR state = 'pending') ORDER BY id LIMIT $3",
-                                      portfolio_id, pending_only, static_cast<long long>(limit)))
+  for (const auto& r :
+       tx.exec_params(std::string("SELECT ") + kColumns +
+                          " FROM journal_dead_letters WHERE ($1 = false OR portfolio_id = $2)"
+                          " AND ($3 = false OR state = 'pending') ORDER BY id LIMIT $4",
+                      portfolio_id.has_value(), portfolio_id.value_or(0), pending_only, static_cast<long long>(limit)))
     out.push_back(from_row(r));
   return out;
 }

@@ -172,6 +172,9 @@ TEST_F(JournalDeadLetters, DiscardResolvesALetterWithoutWritingIt) {
   const auto letters = storage::list_dead_letters(url(), kPortfolio, true);
   ASSERT_EQ(letters.size(), 1u);
   EXPECT_EQ(letters[0].sqlstate, "P0001");
+  // The operator's list (`journal dead-letters list`) shows every portfolio's, or one's.
+  EXPECT_EQ(storage::list_dead_letters(url(), std::nullopt, true).size(), 1u);
+  EXPECT_TRUE(storage::list_dead_letters(url(), kPortfolio + 1, true).empty());
   EXPECT_FALSE(storage::discard_dead_letter(url(), letters[0].id));
   EXPECT_TRUE(storage::discard_dead_letter(url(), letters[0].id));
   EXPECT_TRUE(storage::list_dead_letters(url(), kPortfolio, true).empty());

@@ -4,6 +4,7 @@
 // its own database connection; it may run beside the daemon (a replay locks the portfolio row
 // the way a journal batch does, and the daemon re-reads the pending list every few seconds).
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace CLI {
@@ -31,6 +32,7 @@ class JournalCommand {
   CLI::App* replay_;
   CLI::App* discard_;
   bool all_ = false;
+  std::optional<std::int64_t> portfolio_;  // list: one portfolio's letters, or every portfolio's
   std::int64_t id_ = 0;
 };
 

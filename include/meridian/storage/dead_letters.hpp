@@ -31,9 +31,10 @@ struct DeadLetter {
   std::string state;  // pending, replayed, discarded
 };
 
-// `pending_only`: only state = 'pending'. Oldest first, at most `limit`.
-std::vector<DeadLetter> list_dead_letters(const std::string& database_url, std::int64_t portfolio_id, bool pending_only,
-                                          std::size_t limit = 1000);
+// One portfolio's letters, or every portfolio's (nullopt). `pending_only`: only state =
+// 'pending'. Oldest first, at most `limit`.
+std::vector<DeadLetter> list_dead_letters(const std::string& database_url, std::optional<std::int64_t> portfolio_id,
+                                          bool pending_only, std::size_t limit = 1000);
 
 // Applies a pending dead letter's payload to the database as the journal would have, and
 // marks it replayed, in one transaction. A trade with newer trades already written adds its
