@@ -7,10 +7,10 @@
 
 #include "meridian/market/off_strand_feed.hpp"
 #include "meridian/market/replay_feed.hpp"
-#include "meridian/market/venue/alpaca_feed.hpp"
-#include "meridian/market/venue/binance_feed.hpp"
-#include "meridian/market/venue/coinbase_feed.hpp"
 #include "meridian/market/venue/url.hpp"
+#include "meridian/market/venues/alpaca/feed.hpp"
+#include "meridian/market/venues/binance/feed.hpp"
+#include "meridian/market/venues/coinbase/feed.hpp"
 
 namespace meridian::app {
 

@@ -11,7 +11,7 @@
 
 #include "market_log.hpp"
 #include "meridian/core/spsc_ring.hpp"
-#include "meridian/market/venue/burst_log.hpp"
+#include "meridian/market/burst_log.hpp"
 
 namespace meridian::market {
 

@@ -1,6 +1,6 @@
 // BurstLog: one line when failures start, one when they end; a flapping venue is logged at
 // most once per quiet period, with the silent failures counted into the next report.
-#include "meridian/market/venue/burst_log.hpp"
+#include "meridian/market/burst_log.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,9 +7,9 @@
 #include <string_view>
 
 #include "meridian/core/types.hpp"
-#include "meridian/market/binance_symbols.hpp"
 #include "meridian/market/venue_message.hpp"
 #include "meridian/market/venue_sequencer.hpp"
+#include "meridian/market/venues/binance/symbols.hpp"
 
 namespace meridian::market::binance {
 

@@ -1,10 +1,10 @@
-#include "meridian/market/alpaca_bars.hpp"
+#include "meridian/market/venues/alpaca/bars.hpp"
 
 #include <algorithm>
 #include <limits>
 
-#include "alpaca_json.hpp"
-#include "venue_json.hpp"
+#include "../../venue_json.hpp"
+#include "bar_json.hpp"
 
 namespace meridian::market::alpaca {
 

@@ -1,11 +1,11 @@
-#include "meridian/market/binance_klines.hpp"
+#include "meridian/market/venues/binance/klines.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <limits>
 
-#include "meridian/market/binance_symbols.hpp"
-#include "venue_json.hpp"
+#include "../../venue_json.hpp"
+#include "meridian/market/venues/binance/symbols.hpp"
 
 namespace meridian::market::binance {
 

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "meridian/core/types.hpp"
-#include "meridian/market/alpaca_messages.hpp"
 #include "meridian/market/venue_message.hpp"
 #include "meridian/market/venue_sequencer.hpp"
 #include "meridian/market/venue_symbols.hpp"
+#include "meridian/market/venues/alpaca/messages.hpp"
 
 namespace meridian::market::alpaca {
 

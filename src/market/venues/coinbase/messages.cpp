@@ -1,4 +1,4 @@
-#include "meridian/market/venue/coinbase_messages.hpp"
+#include "meridian/market/venues/coinbase/messages.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

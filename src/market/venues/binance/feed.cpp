@@ -1,4 +1,4 @@
-#include "meridian/market/venue/binance_feed.hpp"
+#include "meridian/market/venues/binance/feed.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -8,15 +8,15 @@
 #include <optional>
 #include <stdexcept>
 
-#include "../market_log.hpp"
-#include "meridian/market/binance_klines.hpp"
-#include "meridian/market/binance_stream.hpp"
-#include "meridian/market/binance_symbols.hpp"
+#include "../../market_log.hpp"
+#include "meridian/market/burst_log.hpp"
 #include "meridian/market/replay_feed.hpp"
 #include "meridian/market/symbol_filter.hpp"
-#include "meridian/market/venue/burst_log.hpp"
 #include "meridian/market/venue/url.hpp"
 #include "meridian/market/venue/wss_client.hpp"
+#include "meridian/market/venues/binance/klines.hpp"
+#include "meridian/market/venues/binance/stream.hpp"
+#include "meridian/market/venues/binance/symbols.hpp"
 
 namespace meridian::market::venue {
 

@@ -1,4 +1,4 @@
-#include "meridian/market/alpaca_stream.hpp"
+#include "meridian/market/venues/alpaca/stream.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "meridian/market/binance_symbols.hpp"
+#include "meridian/market/venues/binance/symbols.hpp"
 
 #include <cctype>
 

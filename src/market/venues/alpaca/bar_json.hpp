@@ -1,9 +1,9 @@
 #pragma once
 // One Alpaca bar object ({"t","o","h","l","c","v","n",..}), shared by the stream ("b"/"u"
 // messages) and the REST bars answer. Internal to the market module.
+#include "../../venue_json.hpp"
 #include "meridian/core/instrument.hpp"
-#include "meridian/market/alpaca_messages.hpp"
-#include "venue_json.hpp"
+#include "meridian/market/venues/alpaca/messages.hpp"
 
 namespace meridian::market::alpaca {
 

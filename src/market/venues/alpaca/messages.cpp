@@ -1,11 +1,11 @@
-#include "meridian/market/alpaca_messages.hpp"
+#include "meridian/market/venues/alpaca/messages.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <limits>
 
-#include "alpaca_json.hpp"
-#include "venue_json.hpp"
+#include "../../venue_json.hpp"
+#include "bar_json.hpp"
 
 namespace meridian::market::alpaca {
 

@@ -1,9 +1,9 @@
-#include "meridian/market/binance_stream.hpp"
+#include "meridian/market/venues/binance/stream.hpp"
 
 #include <algorithm>
 #include <limits>
 
-#include "venue_json.hpp"
+#include "../../venue_json.hpp"
 
 namespace meridian::market::binance {
 

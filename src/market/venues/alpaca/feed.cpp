@@ -1,4 +1,4 @@
-#include "meridian/market/venue/alpaca_feed.hpp"
+#include "meridian/market/venues/alpaca/feed.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -8,14 +8,14 @@
 #include <optional>
 #include <stdexcept>
 
-#include "../market_log.hpp"
-#include "meridian/market/alpaca_bars.hpp"
-#include "meridian/market/alpaca_stream.hpp"
+#include "../../market_log.hpp"
+#include "meridian/market/burst_log.hpp"
 #include "meridian/market/replay_feed.hpp"
 #include "meridian/market/symbol_filter.hpp"
-#include "meridian/market/venue/burst_log.hpp"
 #include "meridian/market/venue/url.hpp"
 #include "meridian/market/venue/wss_client.hpp"
+#include "meridian/market/venues/alpaca/bars.hpp"
+#include "meridian/market/venues/alpaca/stream.hpp"
 
 namespace meridian::market::venue {
 

@@ -1,4 +1,4 @@
-#include "meridian/market/venue/coinbase_feed.hpp"
+#include "meridian/market/venues/coinbase/feed.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -7,12 +7,12 @@
 #include <optional>
 #include <stdexcept>
 
-#include "../market_log.hpp"
+#include "../../market_log.hpp"
+#include "meridian/market/burst_log.hpp"
 #include "meridian/market/replay_feed.hpp"
 #include "meridian/market/symbol_filter.hpp"
-#include "meridian/market/venue/burst_log.hpp"
-#include "meridian/market/venue/coinbase_messages.hpp"
 #include "meridian/market/venue/url.hpp"
+#include "meridian/market/venues/coinbase/messages.hpp"
 
 namespace meridian::market::venue {
 
