@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace meridian::market::venue {
+namespace meridian::market {
 
 class BurstLog {
  public:
@@ -46,4 +46,4 @@ class BurstLog {
   bool burst_logged_ = false;
 };
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::market

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-using meridian::market::venue::BurstLog;
+using meridian::market::BurstLog;
 using namespace std::chrono;
 
 TEST(VenueBurstLog, OneLinePerBurstWithTheCountAtTheEnd) {

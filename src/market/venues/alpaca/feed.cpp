@@ -12,12 +12,21 @@
 #include "meridian/market/burst_log.hpp"
 #include "meridian/market/replay_feed.hpp"
 #include "meridian/market/symbol_filter.hpp"
-#include "meridian/market/venue/url.hpp"
-#include "meridian/market/venue/wss_client.hpp"
 #include "meridian/market/venues/alpaca/bars.hpp"
 #include "meridian/market/venues/alpaca/stream.hpp"
+#include "meridian/transport/url.hpp"
+#include "meridian/transport/wss_client.hpp"
 
 namespace meridian::market::venue {
+
+using transport::Backoff;
+using transport::HttpResult;
+using transport::HttpsClient;
+using transport::parse_secure_url;
+using transport::rate_limit_wait;
+using transport::WallClock;
+using transport::WssClient;
+using transport::WssOptions;
 
 namespace asio = boost::asio;
 
@@ -53,7 +62,7 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
         rest_timer(strand),
         backoff(config.backoff) {
     std::string error;
-    if (!parse_venue_url(config.rest_url, error)) throw std::invalid_argument("--alpaca-rest-url: " + error);
+    if (!parse_secure_url(config.rest_url, error)) throw std::invalid_argument("--alpaca-rest-url: " + error);
     while (!config.rest_url.empty() && config.rest_url.back() == '/') config.rest_url.pop_back();
     config.backfill = std::max(config.backfill, std::chrono::minutes(0));
     by_id.resize(config.instruments->size());

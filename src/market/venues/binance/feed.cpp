@@ -12,13 +12,23 @@
 #include "meridian/market/burst_log.hpp"
 #include "meridian/market/replay_feed.hpp"
 #include "meridian/market/symbol_filter.hpp"
-#include "meridian/market/venue/url.hpp"
-#include "meridian/market/venue/wss_client.hpp"
 #include "meridian/market/venues/binance/klines.hpp"
 #include "meridian/market/venues/binance/stream.hpp"
 #include "meridian/market/venues/binance/symbols.hpp"
+#include "meridian/transport/url.hpp"
+#include "meridian/transport/wss_client.hpp"
 
 namespace meridian::market::venue {
+
+using transport::Backoff;
+using transport::HttpResult;
+using transport::HttpsClient;
+using transport::make_client_tls;
+using transport::parse_secure_url;
+using transport::rate_limit_wait;
+using transport::WallClock;
+using transport::WssClient;
+using transport::WssOptions;
 
 namespace asio = boost::asio;
 using Steady = std::chrono::steady_clock;
@@ -33,7 +43,7 @@ constexpr int kMaxAttempts = 5;
 
 std::string trimmed(std::string url, const char* flag) {
   std::string error;
-  if (!parse_venue_url(url, error)) throw std::invalid_argument(std::string(flag) + ": " + error);
+  if (!parse_secure_url(url, error)) throw std::invalid_argument(std::string(flag) + ": " + error);
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }

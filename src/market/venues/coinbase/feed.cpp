@@ -11,10 +11,17 @@
 #include "meridian/market/burst_log.hpp"
 #include "meridian/market/replay_feed.hpp"
 #include "meridian/market/symbol_filter.hpp"
-#include "meridian/market/venue/url.hpp"
 #include "meridian/market/venues/coinbase/messages.hpp"
+#include "meridian/transport/url.hpp"
 
 namespace meridian::market::venue {
+
+using transport::Backoff;
+using transport::HttpResult;
+using transport::HttpsClient;
+using transport::parse_secure_url;
+using transport::rate_limit_wait;
+using transport::WallClock;
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
@@ -41,7 +48,7 @@ struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, Fe
         timer(strand),
         backoff(config.backoff) {
     std::string error;
-    if (!parse_venue_url(config.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
+    if (!parse_secure_url(config.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
     while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
     config.backfill = std::clamp(config.backfill, std::chrono::minutes(0), kMaxCandles);
     for (const auto& p : config.products) products.push_back({p.symbol, p.product, {}, {}, {}, true});

@@ -19,10 +19,10 @@
 
 #include "meridian/core/instrument.hpp"
 #include "meridian/market/feed.hpp"
-#include "meridian/market/venue/backoff.hpp"
-#include "meridian/market/venue/https_client.hpp"
-#include "meridian/market/venue/rate_limit.hpp"
-#include "meridian/market/venue/tls.hpp"
+#include "meridian/transport/backoff.hpp"
+#include "meridian/transport/https_client.hpp"
+#include "meridian/transport/rate_limit.hpp"
+#include "meridian/transport/tls.hpp"
 
 namespace meridian::market::venue {
 
@@ -36,12 +36,12 @@ struct AlpacaConfig {
   // Minutes of bars fetched on start; after a reconnect only those since the last tick (at most
   // this many). 0: no backfill.
   std::chrono::minutes backfill{60};
-  TlsOptions tls;
-  HttpTimeouts timeouts;
+  transport::TlsOptions tls;
+  transport::HttpTimeouts timeouts;
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds idle_timeout{30'000};
-  BackoffConfig backoff;
-  RateLimitPolicy rate_limit;
+  transport::BackoffConfig backoff;
+  transport::RateLimitPolicy rate_limit;
 };
 
 class AlpacaFeed final : public Feed {

@@ -18,9 +18,9 @@
 
 #include "meridian/core/instrument.hpp"
 #include "meridian/market/feed.hpp"
-#include "meridian/market/venue/backoff.hpp"
-#include "meridian/market/venue/https_client.hpp"
-#include "meridian/market/venue/rate_limit.hpp"
+#include "meridian/transport/backoff.hpp"
+#include "meridian/transport/https_client.hpp"
+#include "meridian/transport/rate_limit.hpp"
 
 namespace meridian::market::venue {
 
@@ -32,13 +32,13 @@ struct BinanceConfig {
   std::shared_ptr<const core::InstrumentTable> instruments;
   // One-minute bars fetched on start (0: none); gaps are fetched whatever their length.
   std::chrono::minutes backfill{60};
-  TlsOptions tls;
-  HttpTimeouts timeouts;
+  transport::TlsOptions tls;
+  transport::HttpTimeouts timeouts;
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds idle_timeout{30'000};  // a stream silent this long is reconnected
-  BackoffConfig backoff;
+  transport::BackoffConfig backoff;
   // Binance allows 6000 request weight per minute; a klines page of 1000 weighs 2.
-  RateLimitPolicy rate_limit{5'000, std::chrono::seconds(5)};
+  transport::RateLimitPolicy rate_limit{5'000, std::chrono::seconds(5), "X-MBX-USED-WEIGHT-1M"};
 };
 
 class BinanceFeed final : public Feed {

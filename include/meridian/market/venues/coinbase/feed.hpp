@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "meridian/market/feed.hpp"
-#include "meridian/market/venue/backoff.hpp"
-#include "meridian/market/venue/https_client.hpp"
-#include "meridian/market/venue/rate_limit.hpp"
+#include "meridian/transport/backoff.hpp"
+#include "meridian/transport/https_client.hpp"
+#include "meridian/transport/rate_limit.hpp"
 
 namespace meridian::market::venue {
 
@@ -30,10 +30,10 @@ struct CoinbaseConfig {
   std::chrono::milliseconds poll{5'000};
   // Candles fetched on start, and the most fetched to fill a gap. Coinbase answers at most 300.
   std::chrono::minutes backfill{60};
-  TlsOptions tls;
-  HttpTimeouts timeouts;
-  BackoffConfig backoff;
-  RateLimitPolicy rate_limit;
+  transport::TlsOptions tls;
+  transport::HttpTimeouts timeouts;
+  transport::BackoffConfig backoff;
+  transport::RateLimitPolicy rate_limit;
   std::vector<CoinbaseProduct> products;
 };
 

@@ -1,12 +1,12 @@
-#include "meridian/market/venue/url.hpp"
+#include "meridian/transport/url.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
-std::optional<VenueUrl> parse_venue_url(std::string_view url, std::string& error) {
-  VenueUrl out;
+std::optional<SecureUrl> parse_secure_url(std::string_view url, std::string& error) {
+  SecureUrl out;
   const auto sep = url.find("://");
   if (sep == std::string_view::npos) {
     error = "no scheme in URL '" + std::string(url) + "'";
@@ -72,4 +72,4 @@ bool is_ip_literal(std::string_view host) {
   return !ec;
 }
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

@@ -1,5 +1,5 @@
 #pragma once
-// TLS settings shared by the venue clients.
+// TLS settings shared by the HTTPS and WSS clients.
 #include <memory>
 #include <string>
 
@@ -7,10 +7,10 @@ namespace boost::asio::ssl {
 class context;
 }
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 struct TlsOptions {
-  // PEM file of the certificates trusted to sign venue certificates; empty: the system store.
+  // PEM file of the certificates trusted to sign server certificates; empty: the system store.
   std::string ca_file;
 };
 
@@ -18,4 +18,4 @@ struct TlsOptions {
 // the file when the CA file cannot be loaded (a start-up error, not a runtime one).
 std::shared_ptr<boost::asio::ssl::context> make_client_tls(const TlsOptions& options);
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

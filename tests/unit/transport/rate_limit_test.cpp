@@ -1,10 +1,10 @@
 // Rate-limit answers: Retry-After in seconds or as an HTTP date, 429/418 always hold (a
 // default when the header is missing or nonsense), Binance weight headers hold to the minute.
-#include "meridian/market/venue/rate_limit.hpp"
+#include "meridian/transport/rate_limit.hpp"
 
 #include <gtest/gtest.h>
 
-using namespace meridian::market::venue;
+using namespace meridian::transport;
 using namespace std::chrono;
 
 namespace {
@@ -51,6 +51,7 @@ TEST(VenueRateLimit, TooManyRequestsAndBannedAlwaysHold) {
 TEST(VenueRateLimit, UsedWeightAtTheLimitHoldsToTheNextMinute) {
   RateLimitPolicy p;
   p.weight_limit_1m = 1200;
+  p.weight_header = "X-MBX-USED-WEIGHT-1M";
   const auto at_20s = kNow + seconds(20);
   EXPECT_EQ(rate_limit_wait(answer(200, {{"X-MBX-USED-WEIGHT-1M", "1200"}}), at_20s, p), milliseconds(40'000));
   EXPECT_FALSE(rate_limit_wait(answer(200, {{"X-MBX-USED-WEIGHT-1M", "1199"}}), at_20s, p));

@@ -1,12 +1,12 @@
 #pragma once
-// A venue's HTTP answer as plain data, free of Beast types, so feeds and tests can use it
+// A server's HTTP answer as plain data, free of Beast types, so callers and tests can use it
 // without the heavy headers.
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 struct HttpResponse {
   unsigned status = 0;
@@ -22,4 +22,4 @@ struct HttpResult {
   bool ok() const noexcept { return error.empty(); }
 };
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

@@ -1,4 +1,4 @@
-#include "meridian/market/venue/rate_limit.hpp"
+#include "meridian/transport/rate_limit.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include <ctime>
 #include <string>
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 namespace {
 
@@ -70,8 +70,8 @@ std::optional<std::chrono::milliseconds> rate_limit_wait(const HttpResponse& res
     if (auto wait = parse_retry_after(response.header("Retry-After"), now)) return wait;
     return policy.default_wait;
   }
-  if (policy.weight_limit_1m > 0) {
-    const auto used = parse_int(trim(response.header("X-MBX-USED-WEIGHT-1M")));
+  if (policy.weight_limit_1m > 0 && !policy.weight_header.empty()) {
+    const auto used = parse_int(trim(response.header(policy.weight_header)));
     if (used && *used >= policy.weight_limit_1m) {
       const auto since_minute = now.time_since_epoch() % std::chrono::minutes(1);
       return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::minutes(1) - since_minute);
@@ -80,4 +80,4 @@ std::optional<std::chrono::milliseconds> rate_limit_wait(const HttpResponse& res
   return std::nullopt;
 }
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

@@ -1,11 +1,11 @@
 // Backoff: delays grow by the multiplier, stay inside the jitter band and under the cap, and
 // start again from the initial delay after reset.
-#include "meridian/market/venue/backoff.hpp"
+#include "meridian/transport/backoff.hpp"
 
 #include <gtest/gtest.h>
 
-using meridian::market::venue::Backoff;
-using meridian::market::venue::BackoffConfig;
+using meridian::transport::Backoff;
+using meridian::transport::BackoffConfig;
 using std::chrono::milliseconds;
 
 TEST(VenueBackoff, GrowsWithinTheJitterBandUpToTheCap) {

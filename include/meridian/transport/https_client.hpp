@@ -1,7 +1,7 @@
 #pragma once
-// An HTTPS GET client for venue REST APIs: Beast over OpenSSL, asynchronous on the executor
+// An HTTPS GET client for REST APIs: Beast over OpenSSL, asynchronous on the executor
 // it is given, with a timeout on each phase, peer verification (CA file or system store),
-// host name check and SNI. One request at a time; a fresh connection per request (venue polls
+// host name check and SNI. One request at a time; a fresh connection per request (polls
 // are seconds apart, so keep-alive buys little and a stale pooled connection costs a retry).
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "meridian/market/venue/http_response.hpp"
-#include "meridian/market/venue/tls.hpp"
+#include "meridian/transport/http_response.hpp"
+#include "meridian/transport/tls.hpp"
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 struct HttpTimeouts {
   std::chrono::milliseconds connect{5'000};    // name resolution and TCP connect, each
@@ -48,4 +48,4 @@ class HttpsClient {
   std::shared_ptr<Op> current_;
 };
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

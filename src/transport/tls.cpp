@@ -1,9 +1,9 @@
-#include "meridian/market/venue/tls.hpp"
+#include "meridian/transport/tls.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 #include <stdexcept>
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 std::shared_ptr<boost::asio::ssl::context> make_client_tls(const TlsOptions& options) {
   namespace ssl = boost::asio::ssl;
@@ -17,10 +17,10 @@ std::shared_ptr<boost::asio::ssl::context> make_client_tls(const TlsOptions& opt
   else
     ctx->load_verify_file(options.ca_file, ec);
   if (ec)
-    throw std::invalid_argument("venue TLS: cannot load CA " +
+    throw std::invalid_argument("TLS: cannot load CA " +
                                 (options.ca_file.empty() ? std::string("system store") : options.ca_file) + ": " +
                                 ec.message());
   return ctx;
 }
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

@@ -1,12 +1,12 @@
 #pragma once
-// Reconnect delays for venue clients: exponential growth with random jitter, so a fleet of
-// clients that lost a venue at the same moment do not all come back at the same moment.
+// Reconnect delays for network clients: exponential growth with random jitter, so a fleet of
+// clients that lost a server at the same moment do not all come back at the same moment.
 // Pure: no clock, no I/O; one owner (not thread-safe).
 #include <chrono>
 #include <cstdint>
 #include <random>
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 struct BackoffConfig {
   std::chrono::milliseconds initial{500};  // base of the first delay
@@ -34,4 +34,4 @@ class Backoff {
   int attempts_ = 0;
 };
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

@@ -1,4 +1,4 @@
-#include "meridian/market/venue/https_client.hpp"
+#include "meridian/transport/https_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -14,9 +14,9 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include "meridian/market/venue/url.hpp"
+#include "meridian/transport/url.hpp"
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -24,7 +24,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-// Venue answers are small (a ticker, 300 candles); anything bigger is a broken server.
+// A REST answer is at most a few megabytes; anything bigger is a broken server.
 constexpr std::uint64_t kBodyLimit = 8 * 1024 * 1024;
 }  // namespace
 
@@ -35,7 +35,7 @@ struct HttpsClient::Op : std::enable_shared_from_this<HttpsClient::Op> {
     parser.body_limit(kBodyLimit);
   }
 
-  void start(const VenueUrl& url, const std::vector<std::pair<std::string, std::string>>& headers) {
+  void start(const SecureUrl& url, const std::vector<std::pair<std::string, std::string>>& headers) {
     host = url.host;
     request.method(http::verb::get);
     request.target(url.target);
@@ -150,7 +150,7 @@ HttpsClient::~HttpsClient() {
 void HttpsClient::get(std::string_view url, Done done, std::vector<std::pair<std::string, std::string>> headers) {
   cancel();
   std::string error;
-  const auto parsed = parse_venue_url(url, error);
+  const auto parsed = parse_secure_url(url, error);
   if (!parsed) {
     // Still asynchronous, so callers see one calling convention.
     asio::post(executor_, [done = std::move(done), error] { done(HttpResult{error, {}}); });
@@ -165,4 +165,4 @@ void HttpsClient::cancel() {
   current_.reset();
 }
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

@@ -1,9 +1,9 @@
-#include "meridian/market/venue/backoff.hpp"
+#include "meridian/transport/backoff.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 Backoff::Backoff(BackoffConfig config, std::uint64_t seed) : config_(config), rng_(seed) {
   // Nonsense settings would give zero or negative delays, a reconnect storm.
@@ -31,4 +31,4 @@ void Backoff::reset() noexcept {
   attempts_ = 0;
 }
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

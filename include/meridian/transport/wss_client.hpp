@@ -1,6 +1,6 @@
 #pragma once
-// A WebSocket-over-TLS client for venue streams that stays connected: pings while the venue is
-// quiet, treats a silent venue (no frame, not even a pong, within the idle timeout) as a stall,
+// A WebSocket-over-TLS client for streams that stays connected: pings while the server is
+// quiet, treats a silent server (no frame, not even a pong, within the idle timeout) as a stall,
 // and after any loss (stall, server close, network error, failed connect) reconnects after a
 // jittered exponential backoff. Runs on the executor it is given; Beast stays out of this header.
 #include <boost/asio/any_io_executor.hpp>
@@ -11,10 +11,10 @@
 #include <string>
 #include <string_view>
 
-#include "meridian/market/venue/backoff.hpp"
-#include "meridian/market/venue/tls.hpp"
+#include "meridian/transport/backoff.hpp"
+#include "meridian/transport/tls.hpp"
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 struct WssOptions {
   std::string url;  // wss://host[:port]/path?query
@@ -57,4 +57,4 @@ class WssClient {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport

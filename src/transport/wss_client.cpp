@@ -1,4 +1,4 @@
-#include "meridian/market/venue/wss_client.hpp"
+#include "meridian/transport/wss_client.hpp"
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,9 +13,9 @@
 #include <deque>
 #include <stdexcept>
 
-#include "meridian/market/venue/url.hpp"
+#include "meridian/transport/url.hpp"
 
-namespace meridian::market::venue {
+namespace meridian::transport {
 
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -41,7 +41,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
 };
 
 struct WssClient::Impl : std::enable_shared_from_this<WssClient::Impl> {
-  Impl(asio::any_io_executor ex, WssOptions o, Handlers h, VenueUrl u)
+  Impl(asio::any_io_executor ex, WssOptions o, Handlers h, SecureUrl u)
       : executor(std::move(ex)),
         options(std::move(o)),
         handlers(std::move(h)),
@@ -118,7 +118,7 @@ struct WssClient::Impl : std::enable_shared_from_this<WssClient::Impl> {
     c->ws.async_read(c->buffer, [self = shared_from_this(), c](const beast::error_code& ec, std::size_t) {
       if (c->dead) return;
       if (ec) return self->lost(c, "read from " + self->url.host, ec);
-      // A frame arrived: the venue is healthy again, so the next loss starts the backoff afresh.
+      // A frame arrived: the server is healthy again, so the next loss starts the backoff afresh.
       self->backoff.reset();
       const auto data = c->buffer.cdata();
       const std::string_view text(static_cast<const char*>(data.data()), data.size());
@@ -182,7 +182,7 @@ struct WssClient::Impl : std::enable_shared_from_this<WssClient::Impl> {
   asio::any_io_executor executor;
   WssOptions options;
   Handlers handlers;
-  VenueUrl url;
+  SecureUrl url;
   std::shared_ptr<asio::ssl::context> tls;
   Backoff backoff;
   asio::steady_timer retry_timer;
@@ -194,7 +194,7 @@ struct WssClient::Impl : std::enable_shared_from_this<WssClient::Impl> {
 
 WssClient::WssClient(asio::any_io_executor executor, WssOptions options, Handlers handlers) {
   std::string error;
-  auto url = parse_venue_url(options.url, error);
+  auto url = parse_secure_url(options.url, error);
   if (!url) throw std::invalid_argument(error);
   if (url->scheme != "wss") throw std::invalid_argument("websocket URL '" + options.url + "' must be wss://");
   impl_ = std::make_shared<Impl>(std::move(executor), std::move(options), std::move(handlers), std::move(*url));
@@ -229,4 +229,4 @@ std::uint64_t WssClient::connects() const noexcept {
   return impl_->opens.load();
 }
 
-}  // namespace meridian::market::venue
+}  // namespace meridian::transport
