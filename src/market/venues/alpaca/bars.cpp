@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "../../venue_json.hpp"
-#include "bar_json.hpp"
+#include "bar_event.hpp"
 
 namespace meridian::market::alpaca {
 

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "../../venue_json.hpp"
-#include "bar_json.hpp"
+#include "bar_event.hpp"
 
 namespace meridian::market::alpaca {
 
@@ -67,12 +67,13 @@ struct Reader {
       err = MessageError::unexpected_shape;
       return F{};
     }
-    const auto v = venue_json::decimal_number_of<F>(j, price ? inst.price_decimals : inst.qty_decimals);
+    // Exact, then to the instrument's decimals.
+    const auto v = venue_json::decimal_of<F>(j);
     if (!v || *v < F{}) {
       err = MessageError::bad_value;
       return F{};
     }
-    return *v;
+    return v->rounded(price ? inst.price_decimals : inst.qty_decimals);
   }
   core::Timestamp time(const char* key) {
     const Json* j = field(obj, key);

@@ -27,9 +27,11 @@ std::optional<std::int64_t> ms_at(const Json& row, std::size_t i) {
   return v;
 }
 
+// Binance sends decimals as strings; a number in their place is not its answer.
 template <class F>
 std::optional<F> decimal_at(const Json& row, std::size_t i) {
-  return venue_json::decimal_string_of<F>(&row[i]);
+  if (!row[i].is_string()) return std::nullopt;
+  return venue_json::decimal_of<F>(&row[i]);
 }
 
 }  // namespace

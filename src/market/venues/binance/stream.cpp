@@ -30,7 +30,7 @@ std::optional<F> decimal(const Json& obj, const char* key, MessageError& err) {
     err = MessageError::unexpected_shape;
     return std::nullopt;
   }
-  auto v = venue_json::decimal_string_of<F>(j);
+  auto v = venue_json::decimal_of<F>(j);
   if (!v) err = MessageError::bad_value;
   return v;
 }

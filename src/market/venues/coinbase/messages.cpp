@@ -1,22 +1,18 @@
 #include "meridian/market/venues/coinbase/messages.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
-#include "meridian/market/csv_bars.hpp"
+#include "../../venue_json.hpp"
 
 namespace meridian::market::venue {
 
 namespace {
 
-using json = nlohmann::json;
+using json = venue_json::Json;
 
-// Coinbase sends decimals as strings (exact); numbers are taken too, through their shortest
-// round-trip text, so no value passes through arithmetic on a double.
+// Coinbase sends decimals as strings (exact); numbers are taken too (venue_json::decimal_raw_of).
 std::optional<std::int64_t> decimal_raw(const json& v) {
-  if (v.is_string()) return parse_decimal_raw(v.get_ref<const std::string&>());
-  if (v.is_number()) return parse_decimal_raw(v.dump());
-  return std::nullopt;
+  return venue_json::decimal_raw_of(&v);
 }
 
 template <class T>
@@ -46,17 +42,15 @@ std::string excerpt(std::string_view body) {
 }  // namespace
 
 std::string coinbase_error_message(std::string_view body) {
-  const auto j = json::parse(body, nullptr, false);
-  if (j.is_object()) {
-    const auto it = j.find("message");
-    if (it != j.end() && it->is_string()) return it->get<std::string>();
-  }
+  if (const auto j = venue_json::parse(body))
+    if (const auto msg = venue_json::string_of(venue_json::field(*j, "message"))) return std::string(*msg);
   return excerpt(body);
 }
 
 std::variant<CoinbaseTicker, ParseError> parse_coinbase_ticker(std::string_view body) {
-  const auto j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) return ParseError{"truncated or malformed JSON: " + excerpt(body)};
+  const auto parsed = venue_json::parse(body);
+  if (!parsed) return ParseError{"truncated or malformed JSON: " + excerpt(body)};
+  const auto& j = *parsed;
   if (!j.is_object()) return ParseError{"ticker is not a JSON object: " + excerpt(body)};
   if (j.size() == 1 && j.contains("message")) return ParseError{"venue error: " + coinbase_error_message(body)};
   CoinbaseTicker t;
@@ -78,8 +72,9 @@ std::variant<CoinbaseTicker, ParseError> parse_coinbase_ticker(std::string_view 
 }
 
 std::variant<CoinbaseCandles, ParseError> parse_coinbase_candles(std::string_view body, core::SymbolId symbol) {
-  const auto j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) return ParseError{"truncated or malformed JSON: " + excerpt(body)};
+  const auto parsed = venue_json::parse(body);
+  if (!parsed) return ParseError{"truncated or malformed JSON: " + excerpt(body)};
+  const auto& j = *parsed;
   if (j.is_object() && j.contains("message")) return ParseError{"venue error: " + coinbase_error_message(body)};
   if (!j.is_array()) return ParseError{"candles are not a JSON array: " + excerpt(body)};
   CoinbaseCandles out;
