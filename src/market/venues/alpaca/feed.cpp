@@ -1,34 +1,27 @@
 #include "meridian/market/venues/alpaca/feed.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <optional>
 #include <stdexcept>
 
-#include "../../market_log.hpp"
-#include "meridian/market/burst_log.hpp"
+#include "../../venue_feed.hpp"
 #include "meridian/market/replay_feed.hpp"
-#include "meridian/market/symbol_filter.hpp"
 #include "meridian/market/venues/alpaca/bars.hpp"
 #include "meridian/market/venues/alpaca/stream.hpp"
+#include "meridian/transport/https_client.hpp"
+#include "meridian/transport/rate_limit.hpp"
 #include "meridian/transport/url.hpp"
-#include "meridian/transport/wss_client.hpp"
 
 namespace meridian::market::venue {
 
+namespace asio = boost::asio;
 using transport::Backoff;
 using transport::HttpResult;
 using transport::HttpsClient;
-using transport::parse_secure_url;
 using transport::rate_limit_wait;
 using transport::WallClock;
-using transport::WssClient;
-using transport::WssOptions;
-
-namespace asio = boost::asio;
 
 namespace {
 constexpr core::Duration kMinute = std::chrono::minutes(1);
@@ -38,7 +31,7 @@ constexpr std::size_t kHeldLimit = 10'000;
 
 }  // namespace
 
-struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCounters {
+struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, VenueFeedState {
   struct Symbol {
     std::string venue;                       // "" : not listed on Alpaca
     std::optional<core::Timestamp> last_ts;  // latest tick delivered
@@ -53,7 +46,7 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
   };
 
   Impl(asio::any_io_executor ex, AlpacaConfig c)
-      : strand(std::move(ex)),
+      : VenueFeedState(std::move(ex), "alpaca"),
         config(std::move(c)),
         symbols(alpaca::symbol_map(*config.instruments)),
         stream(symbols, config.key_id, config.secret_key),
@@ -62,7 +55,8 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
         rest_timer(strand),
         backoff(config.backoff) {
     std::string error;
-    if (!parse_secure_url(config.rest_url, error)) throw std::invalid_argument("--alpaca-rest-url: " + error);
+    if (!transport::parse_secure_url(config.rest_url, error))
+      throw std::invalid_argument("--alpaca-rest-url: " + error);
     while (!config.rest_url.empty() && config.rest_url.back() == '/') config.rest_url.pop_back();
     config.backfill = std::max(config.backfill, std::chrono::minutes(0));
     by_id.resize(config.instruments->size());
@@ -76,33 +70,47 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
 
   // Separate from the constructor: the stream's handlers hold a weak reference to this.
   void make_client() {
-    WssOptions o;
-    o.url = config.ws_url;
-    o.tls = config.tls;
-    o.connect_timeout = config.connect_timeout;
-    o.idle_timeout = config.idle_timeout;
-    o.backoff = config.backoff;
-    std::weak_ptr<Impl> weak = shared_from_this();
-    WssClient::Handlers h;
-    h.on_open = [weak] {
-      if (auto self = weak.lock(); self && self->running) self->stream.on_open();
-    };
-    h.on_message = [weak](std::string_view text) {
-      if (auto self = weak.lock(); self && self->running) self->on_text(text);
-    };
-    h.on_disconnect = [weak](std::string_view why) {
-      if (auto self = weak.lock(); self && self->running) self->on_disconnect(why);
-    };
     try {
-      wss = std::make_unique<WssClient>(strand, std::move(o), std::move(h));
+      wss = std::make_unique<transport::WssClient>(strand, wss_options(config.ws_url, config),
+                                                   wss_handlers(weak_from_this()));
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("--alpaca-ws-url: ") + e.what());
     }
   }
 
+  // ---- lifecycle
+
+  void begin() {
+    resubscribe();  // not yet authenticated: sent once the venue accepts the keys
+    wss->start();
+  }
+
+  void halt() {
+    retry_timer.cancel();
+    abandon_backfill();
+    wss->stop();
+  }
+
+  void on_subscribe(const std::vector<core::SymbolId>& ids) {
+    std::vector<core::SymbolId> back;
+    for (const auto id : ids)
+      // Back after an absence: the minutes missed meanwhile come from bars.
+      if (id < by_id.size() && !filter.wants(id) && by_id[id].last_ts) back.push_back(id);
+    filter.subscribe(ids);
+    resubscribe();
+    if (connected) queue_backfill(back);
+  }
+
+  void on_unsubscribe(const std::vector<core::SymbolId>& ids) {
+    filter.unsubscribe(ids);
+    resubscribe();
+  }
+
   // ---- the stream
 
-  void on_text(std::string_view text) {
+  void on_open() { stream.on_open(); }
+
+  void on_frame(std::string_view text) {
     const auto errors_before = stream.errors().total();
     const auto was = stream.state();
     auto step = stream.on_text(text);
@@ -120,8 +128,8 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
       if (!step.failure && burst.failure(std::chrono::steady_clock::now()))
         market_log()->warn("alpaca: bad stream message '{}' ({} bad messages unreported; more are counted, not logged)",
                            text.substr(0, 120), burst.unreported());
-    } else if (const auto n = burst.success()) {
-      market_log()->info("alpaca: recovered after {} failures", n);
+    } else {
+      note_recovery(burst);
     }
     if (step.failure) return on_failure(*step.failure);
     const auto now_state = stream.state();
@@ -161,10 +169,7 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
 
   void on_disconnect(std::string_view why) {
     connected = false;
-    errors.fetch_add(1, std::memory_order_relaxed);
-    if (burst.failure(std::chrono::steady_clock::now()))
-      market_log()->warn("alpaca: stream lost: {}; reconnecting ({} failures unreported; more are counted, not logged)",
-                         why, burst.unreported());
+    failure(burst, "stream lost: {}; reconnecting", why);
   }
 
   // ---- ticks
@@ -236,9 +241,9 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
   }
 
   void request_page(const std::string& token) {
-    const auto now = std::chrono::steady_clock::now();
-    if (hold_until && *hold_until > now) {
-      rest_timer.expires_at(*hold_until);
+    const auto now = Steady::now();
+    if (const auto when = after_hold(now); when > now) {
+      rest_timer.expires_at(when);
       return rest_timer.async_wait([self = shared_from_this(), token](const boost::system::error_code& ec) {
         if (!ec && self->running) self->request_page(token);
       });
@@ -270,15 +275,12 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
       if (job->bars.empty() || b.open_time > job->bars.back().open_time) job->bars.push_back(b);
     if (page.next_page_token) return request_page(*page.next_page_token);
     market_log()->info("alpaca {}: backfilled {} one-minute bars", venue, job->bars.size());
-    if (const auto n = burst.success()) market_log()->info("alpaca: recovered after {} failures", n);
+    note_recovery(burst);
     finish_job();
   }
 
   void job_failed(const std::string& why) {
-    errors.fetch_add(1, std::memory_order_relaxed);
-    if (burst.failure(std::chrono::steady_clock::now()))
-      market_log()->warn("alpaca {}: bars backfill failed: {} ({} failures unreported; more are counted, not logged)",
-                         by_id[job->symbol].venue, why, burst.unreported());
+    failure(burst, "{}: bars backfill failed: {}", by_id[job->symbol].venue, why);
     // Pages already read are the oldest minutes: still worth delivering. Not retried in a loop;
     // the next reconnect asks again from the last tick.
     finish_job();
@@ -295,12 +297,7 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
     for (const auto& b : job->bars)
       if (b.open_time >= from && b.open_time + kMinute <= cutoff) bars.push_back(b);
     if (filter.wants(id) && !bars.empty()) {
-      std::vector<core::Tick> ticks;
-      ticks.reserve(bars.size() * 4);
-      for (std::size_t i = 0; i < bars.size(); ++i) {
-        const auto gap = i + 1 < bars.size() ? bars[i + 1].open_time - bars[i].open_time : core::Duration::zero();
-        for (const auto& t : bar_ticks(bars[i], gap)) ticks.push_back(t);
-      }
+      const auto ticks = bars_as_ticks(bars);
       s.last_ts = ticks.back().ts;
       s.covered_until = bars.back().open_time + kMinute;
       stream.bar_sequencer().resume_after(id, bars.back().open_time);
@@ -324,29 +321,18 @@ struct AlpacaFeed::Impl : std::enable_shared_from_this<AlpacaFeed::Impl>, FeedCo
     for (auto& frame : step.send) wss->send(std::move(frame));
   }
 
-  void deliver(std::span<const core::Tick> ticks) {
-    if (ticks.empty() || !sink || !running) return;
-    sink->on_ticks(ticks);
-    tick_count.fetch_add(ticks.size(), std::memory_order_relaxed);
-  }
-
-  asio::any_io_executor strand;
   AlpacaConfig config;
   VenueSymbols symbols;
   alpaca::Stream stream;
-  std::unique_ptr<WssClient> wss;
+  std::unique_ptr<transport::WssClient> wss;
   HttpsClient rest;
   asio::steady_timer retry_timer;  // reconnect after a venue refusal
   asio::steady_timer rest_timer;   // rate-limit hold before a request
   Backoff backoff;
   BurstLog burst;
-  SymbolFilter filter;
-  TickSink* sink = nullptr;
   std::vector<Symbol> by_id;
   std::deque<core::SymbolId> queue;
   std::optional<Job> job;
-  std::optional<std::chrono::steady_clock::time_point> hold_until;
-  std::atomic<bool> running{false};
 };
 
 AlpacaFeed::AlpacaFeed(asio::any_io_executor strand, AlpacaConfig config) {
@@ -366,41 +352,19 @@ AlpacaFeed::~AlpacaFeed() {
 }
 
 void AlpacaFeed::start(TickSink& sink) {
-  impl_->sink = &sink;
-  impl_->running = true;
-  asio::post(impl_->strand, [self = impl_] {
-    self->resubscribe();  // not yet authenticated: sent once the venue accepts the keys
-    self->wss->start();
-  });
+  start_feed(impl_, sink);
 }
 
 void AlpacaFeed::stop() {
-  impl_->running = false;
-  impl_->connected = false;
-  asio::post(impl_->strand, [self = impl_] {
-    self->retry_timer.cancel();
-    self->abandon_backfill();
-    self->wss->stop();
-  });
+  stop_feed(impl_);
 }
 
 void AlpacaFeed::subscribe(std::span<const core::SymbolId> symbols) {
-  asio::post(impl_->strand, [self = impl_, ids = std::vector(symbols.begin(), symbols.end())] {
-    std::vector<core::SymbolId> back;
-    for (const auto id : ids)
-      // Back after an absence: the minutes missed meanwhile come from bars.
-      if (id < self->by_id.size() && !self->filter.wants(id) && self->by_id[id].last_ts) back.push_back(id);
-    self->filter.subscribe(ids);
-    self->resubscribe();
-    if (self->connected) self->queue_backfill(back);
-  });
+  subscribe_feed(impl_, symbols);
 }
 
 void AlpacaFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
-  asio::post(impl_->strand, [self = impl_, ids = std::vector(symbols.begin(), symbols.end())] {
-    self->filter.unsubscribe(ids);
-    self->resubscribe();
-  });
+  unsubscribe_feed(impl_, symbols);
 }
 
 FeedHealth AlpacaFeed::health() const noexcept {

@@ -1,37 +1,29 @@
 #include "meridian/market/venues/binance/feed.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <optional>
 #include <stdexcept>
 
-#include "../../market_log.hpp"
-#include "meridian/market/burst_log.hpp"
+#include "../../venue_feed.hpp"
 #include "meridian/market/replay_feed.hpp"
-#include "meridian/market/symbol_filter.hpp"
 #include "meridian/market/venues/binance/klines.hpp"
 #include "meridian/market/venues/binance/stream.hpp"
 #include "meridian/market/venues/binance/symbols.hpp"
+#include "meridian/transport/https_client.hpp"
+#include "meridian/transport/rate_limit.hpp"
 #include "meridian/transport/url.hpp"
-#include "meridian/transport/wss_client.hpp"
 
 namespace meridian::market::venue {
 
+namespace asio = boost::asio;
+using Steady = std::chrono::steady_clock;
 using transport::Backoff;
 using transport::HttpResult;
 using transport::HttpsClient;
-using transport::make_client_tls;
-using transport::parse_secure_url;
 using transport::rate_limit_wait;
 using transport::WallClock;
-using transport::WssClient;
-using transport::WssOptions;
-
-namespace asio = boost::asio;
-using Steady = std::chrono::steady_clock;
 
 namespace {
 
@@ -43,14 +35,14 @@ constexpr int kMaxAttempts = 5;
 
 std::string trimmed(std::string url, const char* flag) {
   std::string error;
-  if (!parse_secure_url(url, error)) throw std::invalid_argument(std::string(flag) + ": " + error);
+  if (!transport::parse_secure_url(url, error)) throw std::invalid_argument(std::string(flag) + ": " + error);
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }
 
 }  // namespace
 
-struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, FeedCounters {
+struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, VenueFeedState {
   // Bars [start, end) of one symbol to fetch over REST; paged forward through `start`.
   struct Job {
     core::SymbolId symbol = 0;
@@ -71,7 +63,7 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
   };
 
   Impl(asio::any_io_executor ex, BinanceConfig c)
-      : strand(std::move(ex)),
+      : VenueFeedState(std::move(ex), "binance"),
         config(std::move(c)),
         instruments(config.instruments ? config.instruments
                                        : throw std::invalid_argument("binance feed: no instrument table")),
@@ -88,7 +80,7 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
     for (const auto& i : instruments->all())
       if (!map.venue_symbol_of(i.id).empty()) served.push_back(i.id);
     if (served.empty()) throw std::invalid_argument("--feed binance: no configured crypto symbol");
-    (void)make_client_tls(config.tls);  // an unusable CA file is a start-up error, not a reconnect loop
+    (void)transport::make_client_tls(config.tls);  // an unusable CA file is a start-up error, not a reconnect loop
   }
 
   // ---- the stream
@@ -108,29 +100,15 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
     const auto ids = wanted();
     streamed = ids;
     if (!running || ids.empty()) return;
-    WssOptions o;
-    o.url = config.ws_base + binance::combined_stream_path(map, ids, kTf);
-    o.tls = config.tls;
-    o.connect_timeout = config.connect_timeout;
-    o.idle_timeout = config.idle_timeout;
-    o.backoff = config.backoff;
-    auto weak = weak_from_this();
-    ws = std::make_unique<WssClient>(strand, std::move(o),
-                                     WssClient::Handlers{[weak] {
-                                                           if (auto self = weak.lock()) self->on_open();
-                                                         },
-                                                         [weak](std::string_view text) {
-                                                           if (auto self = weak.lock()) self->on_frame(text);
-                                                         },
-                                                         [weak](std::string_view why) {
-                                                           if (auto self = weak.lock()) self->on_disconnect(why);
-                                                         }});
+    ws = std::make_unique<transport::WssClient>(
+        strand, wss_options(config.ws_base + binance::combined_stream_path(map, ids, kTf), config),
+        wss_handlers(weak_from_this()));
     ws->start();
   }
 
   void on_open() {
     connected = true;
-    if (const auto n = stream_burst.success()) market_log()->info("binance stream: recovered after {} failures", n);
+    note_recovery(stream_burst, "stream");
   }
 
   void on_disconnect(std::string_view why) {
@@ -168,12 +146,7 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
     deliver({&*ev.tick, 1});
   }
 
-  void stream_failure(const std::string& why) {
-    errors.fetch_add(1, std::memory_order_relaxed);
-    if (stream_burst.failure(Steady::now()))
-      market_log()->warn("binance {} ({} failures unreported; more are counted, not logged)", why,
-                         stream_burst.unreported());
-  }
+  void stream_failure(const std::string& why) { failure(stream_burst, "{}", why); }
 
   // ---- REST backfill: one request at a time, jobs in order.
 
@@ -225,7 +198,7 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
       return finish_job();
     }
     backoff.reset();
-    if (const auto n = rest_burst.success()) market_log()->info("binance klines: recovered after {} failures", n);
+    note_recovery(rest_burst, "klines");
     deliver_bars(j, page.bars);
     const auto next_start = page.next_start;
     if (next_start && *next_start > j.start && *next_start < j.end) {
@@ -252,14 +225,8 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
       if (j.partial_open == b.open_time) b.volume = std::max(core::Quantity{}, b.volume - j.partial_volume);
       bars.push_back(b);
     }
-    std::vector<core::Tick> ticks;
-    ticks.reserve(bars.size() * 4);
-    for (std::size_t i = 0; i < bars.size(); ++i) {
-      const auto gap = i + 1 < bars.size() ? bars[i + 1].open_time - bars[i].open_time : core::Duration::zero();
-      for (const auto& t : bar_ticks(bars[i], gap)) ticks.push_back(t);
-    }
     if (!bars.empty()) j.last_open = bars.back().open_time;
-    deliver(ticks);
+    deliver(bars_as_ticks(bars));
   }
 
   void finish_job() {
@@ -272,17 +239,12 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
   }
 
   void rest_failure(const std::string& symbol, const std::string& why) {
-    errors.fetch_add(1, std::memory_order_relaxed);
-    if (rest_burst.failure(Steady::now()))
-      market_log()->warn("binance {} klines: {} ({} failures unreported; more are counted, not logged)", symbol, why,
-                         rest_burst.unreported());
+    failure(rest_burst, "{} klines: {}", symbol, why);
   }
 
   void retry_at(Steady::time_point when) {
     busy = true;
-    if (hold_until && *hold_until > when) when = *hold_until;
-    hold_until.reset();
-    timer.expires_at(when);
+    timer.expires_at(after_hold(when));
     timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (!ec && self->running) self->request();
     });
@@ -318,13 +280,16 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
     connect();
   }
 
-  void deliver(std::span<const core::Tick> ticks) {
-    if (ticks.empty() || !sink) return;
-    sink->on_ticks(ticks);
-    tick_count.fetch_add(ticks.size(), std::memory_order_relaxed);
+  void on_subscribe(const std::vector<core::SymbolId>& ids) {
+    filter.subscribe(ids);
+    resubscribe();
   }
 
-  asio::any_io_executor strand;
+  void on_unsubscribe(const std::vector<core::SymbolId>& ids) {
+    filter.unsubscribe(ids);
+    resubscribe();
+  }
+
   BinanceConfig config;
   std::shared_ptr<const core::InstrumentTable> instruments;
   binance::SymbolMap map;
@@ -334,16 +299,12 @@ struct BinanceFeed::Impl : std::enable_shared_from_this<BinanceFeed::Impl>, Feed
   Backoff backoff;
   BurstLog stream_burst;
   BurstLog rest_burst;
-  SymbolFilter filter;
   std::vector<core::SymbolId> served;    // ids with a Binance symbol
   std::vector<core::SymbolId> streamed;  // ids of the open stream
   std::vector<Symbol> symbols;           // by id
   std::deque<Job> jobs;
   bool busy = false;  // a request or a wait before one is under way
-  std::unique_ptr<WssClient> ws;
-  TickSink* sink = nullptr;
-  std::optional<Steady::time_point> hold_until;
-  std::atomic<bool> running{false};
+  std::unique_ptr<transport::WssClient> ws;
 };
 
 BinanceFeed::BinanceFeed(asio::any_io_executor strand, BinanceConfig config)
@@ -356,29 +317,19 @@ BinanceFeed::~BinanceFeed() {
 }
 
 void BinanceFeed::start(TickSink& sink) {
-  impl_->sink = &sink;
-  impl_->running = true;
-  asio::post(impl_->strand, [self = impl_] { self->begin(); });
+  start_feed(impl_, sink);
 }
 
 void BinanceFeed::stop() {
-  impl_->running = false;
-  impl_->connected = false;
-  asio::post(impl_->strand, [self = impl_] { self->halt(); });
+  stop_feed(impl_);
 }
 
 void BinanceFeed::subscribe(std::span<const core::SymbolId> symbols) {
-  asio::post(impl_->strand, [self = impl_, ids = std::vector(symbols.begin(), symbols.end())] {
-    self->filter.subscribe(ids);
-    self->resubscribe();
-  });
+  subscribe_feed(impl_, symbols);
 }
 
 void BinanceFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
-  asio::post(impl_->strand, [self = impl_, ids = std::vector(symbols.begin(), symbols.end())] {
-    self->filter.unsubscribe(ids);
-    self->resubscribe();
-  });
+  unsubscribe_feed(impl_, symbols);
 }
 
 FeedHealth BinanceFeed::health() const noexcept {

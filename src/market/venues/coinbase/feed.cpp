@@ -1,37 +1,30 @@
 #include "meridian/market/venues/coinbase/feed.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <optional>
 #include <stdexcept>
 
-#include "../../market_log.hpp"
-#include "meridian/market/burst_log.hpp"
-#include "meridian/market/replay_feed.hpp"
-#include "meridian/market/symbol_filter.hpp"
+#include "../../venue_feed.hpp"
 #include "meridian/market/venues/coinbase/messages.hpp"
 #include "meridian/transport/url.hpp"
 
 namespace meridian::market::venue {
 
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
 using transport::Backoff;
 using transport::HttpResult;
 using transport::HttpsClient;
-using transport::parse_secure_url;
 using transport::rate_limit_wait;
 using transport::WallClock;
-
-namespace asio = boost::asio;
-using std::chrono::milliseconds;
 
 namespace {
 constexpr core::Duration kMinute = std::chrono::minutes(1);
 constexpr std::chrono::minutes kMaxCandles{300};  // Coinbase's limit per candles request
 }  // namespace
 
-struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, FeedCounters {
+struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, VenueFeedState {
   struct Product {
     core::SymbolId symbol = 0;
     std::string product;
@@ -42,19 +35,36 @@ struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, Fe
   };
 
   Impl(asio::any_io_executor ex, CoinbaseConfig c)
-      : strand(std::move(ex)),
+      : VenueFeedState(std::move(ex), "coinbase"),
         config(std::move(c)),
         client(strand, config.tls, config.timeouts),
         timer(strand),
         backoff(config.backoff) {
     std::string error;
-    if (!parse_secure_url(config.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
+    if (!transport::parse_secure_url(config.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
     while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
     config.backfill = std::clamp(config.backfill, std::chrono::minutes(0), kMaxCandles);
     for (const auto& p : config.products) products.push_back({p.symbol, p.product, {}, {}, {}, true});
   }
 
   // ---- the poll cycle: one request at a time, products in order, then wait for the next poll.
+
+  void begin() { begin_cycle(); }
+
+  void halt() {
+    timer.cancel();
+    client.cancel();
+  }
+
+  void on_subscribe(const std::vector<core::SymbolId>& ids) {
+    for (auto& p : products)
+      // Back after an absence: the minutes missed meanwhile come from candles.
+      if (!filter.wants(p.symbol) && std::find(ids.begin(), ids.end(), p.symbol) != ids.end() && p.last_ts)
+        p.backfill = true;
+    filter.subscribe(ids);
+  }
+
+  void on_unsubscribe(const std::vector<core::SymbolId>& ids) { filter.unsubscribe(ids); }
 
   void begin_cycle() {
     if (!running) return;
@@ -147,12 +157,7 @@ struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, Fe
     for (const auto& b : candles.bars)
       // Only closed minutes: the current one is still moving and the ticker covers it.
       if (b.open_time >= from && b.open_time + kMinute <= now) bars.push_back(b);
-    std::vector<core::Tick> ticks;
-    ticks.reserve(bars.size() * 4);
-    for (std::size_t i = 0; i < bars.size(); ++i) {
-      const auto gap = i + 1 < bars.size() ? bars[i + 1].open_time - bars[i].open_time : core::Duration::zero();
-      for (const auto& t : bar_ticks(bars[i], gap)) ticks.push_back(t);
-    }
+    const auto ticks = bars_as_ticks(bars);
     if (!ticks.empty()) {
       p.last_ts = ticks.back().ts;
       p.covered_until = bars.back().open_time + kMinute;
@@ -170,17 +175,12 @@ struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, Fe
   bool handled_as_failure(const HttpResult& r, bool candles) {
     const auto& product = products[next].product;
     if (!r.ok() || r.response.status >= 500) {
-      errors.fetch_add(1, std::memory_order_relaxed);
       connected = false;
       const auto why =
           r.ok() ? "HTTP " + std::to_string(r.response.status) + ": " + coinbase_error_message(r.response.body)
                  : r.error;
       const auto delay = backoff.next();
-      if (burst.failure(std::chrono::steady_clock::now()))
-        market_log()->warn(
-            "coinbase {} {}: {}; retrying in {} ms ({} failed answers unreported; more are counted, "
-            "not logged)",
-            product, candles ? "candles" : "ticker", why, delay.count(), burst.unreported());
+      failure(burst, "{} {}: {}; retrying in {} ms", product, candles ? "candles" : "ticker", why, delay.count());
       // Ticks were missed meanwhile: every product that had data fills the gap from candles.
       for (auto& p : products)
         if (p.last_ts) p.backfill = true;
@@ -191,10 +191,7 @@ struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, Fe
     if (const auto hold = rate_limit_wait(r.response, WallClock::now(), config.rate_limit)) {
       const bool limited = r.response.status == 429 || r.response.status == 418;
       if (limited) {
-        errors.fetch_add(1, std::memory_order_relaxed);
-        if (burst.failure(std::chrono::steady_clock::now()))
-          market_log()->warn("coinbase {}: rate limited (HTTP {}), waiting {} ms", product, r.response.status,
-                             hold->count());
+        failure(burst, "{}: rate limited (HTTP {}), waiting {} ms", product, r.response.status, hold->count());
         wait_until(std::chrono::steady_clock::now() + *hold, [](Impl& self) { self.step(); });
         return true;
       }
@@ -215,48 +212,32 @@ struct CoinbaseFeed::Impl : std::enable_shared_from_this<CoinbaseFeed::Impl>, Fe
   }
 
   void bad_answer(const Product& p, const char* what, const std::string& why) {
-    errors.fetch_add(1, std::memory_order_relaxed);
-    if (burst.failure(std::chrono::steady_clock::now()))
-      market_log()->warn("coinbase {} {}: {} ({} failed answers unreported; more are counted, not logged)", p.product,
-                         what, why, burst.unreported());
+    failure(burst, "{} {}: {}", p.product, what, why);
   }
 
   void recovered() {
     backoff.reset();
-    if (const auto n = burst.success()) market_log()->info("coinbase: recovered after {} failed answers", n);
+    note_recovery(burst);
   }
 
   // ---- plumbing
 
   template <class F>
   void wait_until(std::chrono::steady_clock::time_point when, F f) {
-    if (hold_until && *hold_until > when) when = *hold_until;
-    hold_until.reset();
-    timer.expires_at(when);
+    timer.expires_at(after_hold(when));
     timer.async_wait([self = shared_from_this(), f](const boost::system::error_code& ec) {
       if (!ec && self->running) f(*self);
     });
   }
 
-  void deliver(std::span<const core::Tick> ticks) {
-    if (ticks.empty() || !sink) return;
-    sink->on_ticks(ticks);
-    tick_count.fetch_add(ticks.size(), std::memory_order_relaxed);
-  }
-
-  asio::any_io_executor strand;
   CoinbaseConfig config;
   HttpsClient client;
   asio::steady_timer timer;
   Backoff backoff;
   BurstLog burst;
-  SymbolFilter filter;
-  TickSink* sink = nullptr;
   std::vector<Product> products;
   std::size_t next = 0;
   std::chrono::steady_clock::time_point cycle_start{};
-  std::optional<std::chrono::steady_clock::time_point> hold_until;
-  std::atomic<bool> running{false};
 };
 
 CoinbaseFeed::CoinbaseFeed(asio::any_io_executor strand, CoinbaseConfig config)
@@ -269,33 +250,19 @@ CoinbaseFeed::~CoinbaseFeed() {
 }
 
 void CoinbaseFeed::start(TickSink& sink) {
-  impl_->sink = &sink;
-  impl_->running = true;
-  asio::post(impl_->strand, [self = impl_] { self->begin_cycle(); });
+  start_feed(impl_, sink);
 }
 
 void CoinbaseFeed::stop() {
-  impl_->running = false;
-  impl_->connected = false;
-  asio::post(impl_->strand, [self = impl_] {
-    self->timer.cancel();
-    self->client.cancel();
-  });
+  stop_feed(impl_);
 }
 
 void CoinbaseFeed::subscribe(std::span<const core::SymbolId> symbols) {
-  asio::post(impl_->strand, [self = impl_, ids = std::vector(symbols.begin(), symbols.end())] {
-    for (auto& p : self->products)
-      // Back after an absence: the minutes missed meanwhile come from candles.
-      if (!self->filter.wants(p.symbol) && std::find(ids.begin(), ids.end(), p.symbol) != ids.end() && p.last_ts)
-        p.backfill = true;
-    self->filter.subscribe(ids);
-  });
+  subscribe_feed(impl_, symbols);
 }
 
 void CoinbaseFeed::unsubscribe(std::span<const core::SymbolId> symbols) {
-  asio::post(impl_->strand,
-             [self = impl_, ids = std::vector(symbols.begin(), symbols.end())] { self->filter.unsubscribe(ids); });
+  unsubscribe_feed(impl_, symbols);
 }
 
 FeedHealth CoinbaseFeed::health() const noexcept {
