@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "meridian/core/decimal_text.hpp"
 #include "meridian/market/csv_bars.hpp"
 
 namespace {
@@ -98,7 +99,7 @@ void check_fields(std::string_view content) {
     auto end = content.find_first_of(",\n\r", start);
     if (end == std::string_view::npos) end = content.size();
     const auto field = content.substr(start, end - start);
-    const auto got = market::parse_decimal_raw(field);
+    const auto got = core::parse_decimal_raw(field);
     const auto want = reference_decimal(field);
     if (got != want) {
       std::fprintf(stderr, "csv_bars_fuzz: '%.*s' -> %s, expected %s\n", static_cast<int>(field.size()), field.data(),

@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "meridian/core/instrument.hpp"
-#include "meridian/market/alpaca_bars.hpp"
-#include "meridian/market/alpaca_messages.hpp"
-#include "meridian/market/alpaca_stream.hpp"
-#include "meridian/market/binance_klines.hpp"
-#include "meridian/market/binance_stream.hpp"
-#include "meridian/market/venue/coinbase_messages.hpp"
+#include "meridian/market/venues/alpaca/bars.hpp"
+#include "meridian/market/venues/alpaca/messages.hpp"
+#include "meridian/market/venues/alpaca/stream.hpp"
+#include "meridian/market/venues/binance/klines.hpp"
+#include "meridian/market/venues/binance/stream.hpp"
+#include "meridian/market/venues/coinbase/messages.hpp"
 
 namespace {
 

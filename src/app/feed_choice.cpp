@@ -7,10 +7,10 @@
 
 #include "meridian/market/off_strand_feed.hpp"
 #include "meridian/market/replay_feed.hpp"
-#include "meridian/market/venue/alpaca_feed.hpp"
-#include "meridian/market/venue/binance_feed.hpp"
-#include "meridian/market/venue/coinbase_feed.hpp"
-#include "meridian/market/venue/url.hpp"
+#include "meridian/market/venues/alpaca/feed.hpp"
+#include "meridian/market/venues/binance/feed.hpp"
+#include "meridian/market/venues/coinbase/feed.hpp"
+#include "meridian/transport/url.hpp"
 
 namespace meridian::app {
 
@@ -51,8 +51,8 @@ engine::EngineRunner::FeedFactory coinbase_feed(const Config& config, const core
   if (c.products.empty())
     throw std::invalid_argument("--feed coinbase: no configured crypto symbol in Coinbase form (BTC-USD)");
   std::string error;
-  if (!market::venue::parse_venue_url(c.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
-  (void)market::venue::make_client_tls(c.tls);  // an unusable --venue-ca-file stops start-up here
+  if (!transport::parse_secure_url(c.base_url, error)) throw std::invalid_argument("--coinbase-url: " + error);
+  (void)transport::make_client_tls(c.tls);  // an unusable --venue-ca-file stops start-up here
   return [c](boost::asio::any_io_executor strand) -> std::unique_ptr<market::Feed> {
     return off_strand<market::venue::CoinbaseFeed>(std::move(strand), c);
   };

@@ -1,5 +1,8 @@
 #include "meridian/core/fixed.hpp"
 
+#include "meridian/core/decimal_text.hpp"
+
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -119,6 +122,68 @@ std::string format_fixed_raw(std::int64_t raw) {
     out.append(buf, static_cast<std::size_t>(len));
   }
   return out;
+}
+
+std::optional<std::int64_t> parse_decimal_raw(std::string_view text) noexcept {
+  if (auto raw = parse_fixed_raw(text)) return raw;
+  // Not plain decimal text with at most 8 decimals: rewrite an exponent and surplus zeros
+  // into that form, so the value still never passes through a double.
+  std::string_view s = text;
+  bool negative = false;
+  if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  int exponent = 0;
+  if (const auto e = s.find_first_of("eE"); e != std::string_view::npos) {
+    auto exp_text = s.substr(e + 1);
+    // "e+5" as "e5"; from_chars takes a '-' itself, so "e+-5" must not reach it (found by
+    // fuzz/csv_bars_fuzz: it read as e-5).
+    if (exp_text.size() > 1 && exp_text[0] == '+' && exp_text[1] >= '0' && exp_text[1] <= '9')
+      exp_text.remove_prefix(1);
+    const auto [end, ec] = std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+    // Beyond +-40 no value fits int64 at 1e-8 and stays exact.
+    if (ec != std::errc{} || end != exp_text.data() + exp_text.size() || exponent > 40 || exponent < -40)
+      return std::nullopt;
+    s = s.substr(0, e);
+  }
+  char digits[64];
+  std::size_t n = 0;
+  long point = -1;
+  for (char c : s) {
+    if (c == '.') {
+      if (point >= 0) return std::nullopt;
+      point = static_cast<long>(n);
+    } else if (c >= '0' && c <= '9' && n < sizeof digits) {
+      digits[n++] = c;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (n == 0) return std::nullopt;
+  if (point < 0) point = static_cast<long>(n);
+  point += exponent;
+  char out[160];
+  std::size_t len = 0;
+  if (negative) out[len++] = '-';
+  if (point <= 0) {
+    out[len++] = '0';
+    out[len++] = '.';
+    for (long i = 0; i < -point; ++i) out[len++] = '0';
+    for (std::size_t i = 0; i < n; ++i) out[len++] = digits[i];
+  } else {
+    for (long i = 0; i < point; ++i) out[len++] = static_cast<std::size_t>(i) < n ? digits[i] : '0';
+    if (static_cast<std::size_t>(point) < n) {
+      out[len++] = '.';
+      for (std::size_t i = static_cast<std::size_t>(point); i < n; ++i) out[len++] = digits[i];
+    }
+  }
+  const std::string_view plain(out, len);
+  if (plain.find('.') != std::string_view::npos) {
+    while (len > 0 && out[len - 1] == '0') --len;
+    if (len > 0 && out[len - 1] == '.') --len;
+  }
+  return parse_fixed_raw(std::string_view(out, len));
 }
 
 }  // namespace meridian::core

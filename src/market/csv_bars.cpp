@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "market_log.hpp"
+#include "meridian/core/decimal_text.hpp"
 
 namespace meridian::market {
 
@@ -124,7 +125,7 @@ std::optional<core::Timestamp> parse_bar_time(std::string_view s) {
     return core::Timestamp(core::Duration(v * ns_per_unit));
   }
   if (s.find('.') != std::string_view::npos && s.find('-') == std::string_view::npos) {
-    const auto raw = parse_decimal_raw(s);  // 1e-8 s units
+    const auto raw = core::parse_decimal_raw(s);  // 1e-8 s units
     if (!raw || *raw <= 0 || *raw > kMaxBarSeconds * 100'000'000) return std::nullopt;
     return core::Timestamp(core::Duration(*raw * 10));
   }
@@ -179,11 +180,11 @@ class BadRowLog {
 std::variant<core::Bar, BadRow> parse_row(const Fields& f, const Layout& l, const CsvOptions& o) {
   if (f.count != l.fields) return BadRow::malformed;
   const auto ts = parse_bar_time(f.at[l.time]);
-  const auto open = parse_decimal_raw(f.at[l.open]);
-  const auto high = parse_decimal_raw(f.at[l.high]);
-  const auto low = parse_decimal_raw(f.at[l.low]);
-  const auto close = parse_decimal_raw(f.at[l.close]);
-  const auto volume = parse_decimal_raw(f.at[l.volume]);
+  const auto open = core::parse_decimal_raw(f.at[l.open]);
+  const auto high = core::parse_decimal_raw(f.at[l.high]);
+  const auto low = core::parse_decimal_raw(f.at[l.low]);
+  const auto close = core::parse_decimal_raw(f.at[l.close]);
+  const auto volume = core::parse_decimal_raw(f.at[l.volume]);
   if (!ts || !open || !high || !low || !close || !volume) return BadRow::non_numeric;
   if (*open <= 0 || *high <= 0 || *low <= 0 || *close <= 0) return BadRow::non_positive;
   if (*high < *low) return BadRow::high_below_low;
@@ -209,7 +210,7 @@ CsvFormat detect_six_columns(const std::vector<Fields>& rows) {
   for (const auto& f : rows) {
     if (f.count != 6) continue;
     std::optional<std::int64_t> v[4];
-    for (std::size_t i = 0; i < 4; ++i) v[i] = parse_decimal_raw(f.at[i + 1]);
+    for (std::size_t i = 0; i < 4; ++i) v[i] = core::parse_decimal_raw(f.at[i + 1]);
     if (!v[0] || !v[1] || !v[2] || !v[3]) continue;
     const auto a = *v[0], b = *v[1], c = *v[2], d = *v[3];
     const bool b_is_high = b >= a && b >= c && b >= d;
@@ -262,68 +263,6 @@ std::uint64_t BadRowCounts::total() const noexcept {
   std::uint64_t n = 0;
   for (auto c : by_reason) n += c;
   return n;
-}
-
-std::optional<std::int64_t> parse_decimal_raw(std::string_view text) noexcept {
-  if (auto raw = core::parse_fixed_raw(text)) return raw;
-  // Not plain decimal text with at most 8 decimals: rewrite an exponent and surplus zeros
-  // into that form, so the value still never passes through a double.
-  std::string_view s = text;
-  bool negative = false;
-  if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
-    negative = s.front() == '-';
-    s.remove_prefix(1);
-  }
-  int exponent = 0;
-  if (const auto e = s.find_first_of("eE"); e != std::string_view::npos) {
-    auto exp_text = s.substr(e + 1);
-    // "e+5" as "e5"; from_chars takes a '-' itself, so "e+-5" must not reach it (found by
-    // fuzz/csv_bars_fuzz: it read as e-5).
-    if (exp_text.size() > 1 && exp_text[0] == '+' && exp_text[1] >= '0' && exp_text[1] <= '9')
-      exp_text.remove_prefix(1);
-    const auto [end, ec] = std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
-    // Beyond +-40 no value fits int64 at 1e-8 and stays exact.
-    if (ec != std::errc{} || end != exp_text.data() + exp_text.size() || exponent > 40 || exponent < -40)
-      return std::nullopt;
-    s = s.substr(0, e);
-  }
-  char digits[64];
-  std::size_t n = 0;
-  long point = -1;
-  for (char c : s) {
-    if (c == '.') {
-      if (point >= 0) return std::nullopt;
-      point = static_cast<long>(n);
-    } else if (c >= '0' && c <= '9' && n < sizeof digits) {
-      digits[n++] = c;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (n == 0) return std::nullopt;
-  if (point < 0) point = static_cast<long>(n);
-  point += exponent;
-  char out[160];
-  std::size_t len = 0;
-  if (negative) out[len++] = '-';
-  if (point <= 0) {
-    out[len++] = '0';
-    out[len++] = '.';
-    for (long i = 0; i < -point; ++i) out[len++] = '0';
-    for (std::size_t i = 0; i < n; ++i) out[len++] = digits[i];
-  } else {
-    for (long i = 0; i < point; ++i) out[len++] = static_cast<std::size_t>(i) < n ? digits[i] : '0';
-    if (static_cast<std::size_t>(point) < n) {
-      out[len++] = '.';
-      for (std::size_t i = static_cast<std::size_t>(point); i < n; ++i) out[len++] = digits[i];
-    }
-  }
-  const std::string_view plain(out, len);
-  if (plain.find('.') != std::string_view::npos) {
-    while (len > 0 && out[len - 1] == '0') --len;
-    if (len > 0 && out[len - 1] == '.') --len;
-  }
-  return core::parse_fixed_raw(std::string_view(out, len));
 }
 
 CsvBars parse_csv_bars(std::istream& in, std::string_view source, const CsvOptions& options) {

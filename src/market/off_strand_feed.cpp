@@ -11,7 +11,7 @@
 
 #include "market_log.hpp"
 #include "meridian/core/spsc_ring.hpp"
-#include "meridian/market/venue/burst_log.hpp"
+#include "meridian/market/burst_log.hpp"
 
 namespace meridian::market {
 
@@ -91,7 +91,7 @@ struct OffStrandFeed::State final : std::enable_shared_from_this<OffStrandFeed::
   std::atomic<bool> started{false};
   std::atomic<std::uint64_t> delivered{0};
   std::atomic<std::uint64_t> dropped{0};
-  venue::BurstLog burst;          // producer only
+  BurstLog burst;                 // producer only
   TickSink* sink = nullptr;       // set by start(); read by drains (ordered by the posts between)
   std::vector<core::Tick> batch;  // engine strand only: reused by every drain
   std::unique_ptr<Feed> inner;    // last: destroyed first, before the sink it was given

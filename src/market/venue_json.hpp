@@ -1,15 +1,16 @@
 #pragma once
-// Reading venue JSON without exceptions: the parse reports failure instead of throwing, and
-// every field read checks presence and type, so a hostile or cut-short frame is an error value.
-// Internal to the market module (nlohmann stays out of the public headers).
+// The one reader of venue JSON (Coinbase, Binance, Alpaca): without exceptions, the parse reports
+// failure instead of throwing, and every field read checks presence and type, so a hostile or
+// cut-short frame is an error value; decimals are exact (decimal_of). Internal to the market
+// module (nlohmann stays out of the public headers).
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string_view>
 
+#include "meridian/core/decimal_text.hpp"
 #include "meridian/core/fixed.hpp"
 
 namespace meridian::market::venue_json {
@@ -49,36 +50,29 @@ inline std::optional<std::int64_t> integer_of(const Json* j) {
   return std::nullopt;
 }
 
-inline std::optional<double> number_of(const Json* j) {
-  if (j == nullptr || !j->is_number()) return std::nullopt;
-  const double v = j->get<double>();
-  if (!std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
 inline std::optional<bool> bool_of(const Json* j) {
   if (j == nullptr || !j->is_boolean()) return std::nullopt;
   return j->get<bool>();
 }
 
-// A decimal sent as a string ("42283.58000000"), exact: no double on the way.
-template <class F>
-std::optional<F> decimal_string_of(const Json* j) {
-  const auto s = string_of(j);
-  if (!s) return std::nullopt;
-  return F::parse(*s);
+// A decimal, sent as a string ("42283.58000000", Binance and Coinbase) or a JSON number
+// (133.32, Alpaca), exact: the string through core::parse_decimal_raw, a number through its
+// shortest round-trip text (what nlohmann's dump writes: the venue's own digits for any decimal
+// of up to 15 significant digits), so no value passes through arithmetic on a double. nullopt for
+// anything else, a nonzero digit past the 8th decimal, or a value the fixed-point range cannot hold.
+// Callers that insist on one JSON type check it first.
+inline std::optional<std::int64_t> decimal_raw_of(const Json* j) {
+  if (j == nullptr) return std::nullopt;
+  if (j->is_string()) return core::parse_decimal_raw(j->get_ref<const std::string&>());
+  if (j->is_number()) return core::parse_decimal_raw(j->dump());
+  return std::nullopt;
 }
 
-// A decimal sent as a JSON number: to fixed point through the double, then to the instrument's
-// decimals, which removes the binary noise (133.32 -> 133.31999999... -> 133.32). Values a
-// fixed-point int64 cannot hold are refused.
 template <class F>
-std::optional<F> decimal_number_of(const Json* j, int decimals) {
-  const auto v = number_of(j);
-  if (!v) return std::nullopt;
-  const auto fixed = F::checked_from_double(*v);
-  if (!fixed) return std::nullopt;
-  return fixed->rounded(decimals);
+std::optional<F> decimal_of(const Json* j) {
+  const auto raw = decimal_raw_of(j);
+  if (!raw) return std::nullopt;
+  return F::from_raw(*raw);
 }
 
 }  // namespace meridian::market::venue_json

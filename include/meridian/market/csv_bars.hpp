@@ -68,9 +68,4 @@ struct CsvBars {
 CsvBars parse_csv_bars(std::istream& in, std::string_view source, const CsvOptions& options);
 CsvBars read_csv_bars(const std::string& path, const CsvOptions& options);
 
-// Exact decimal text -> fixed point raw (1e-8 units), also taking exponents ("1.5e-05") and
-// digits past the 8th decimal when they are zeros; nullopt when the value is not exactly
-// representable or not a number.
-std::optional<std::int64_t> parse_decimal_raw(std::string_view text) noexcept;
-
 }  // namespace meridian::market

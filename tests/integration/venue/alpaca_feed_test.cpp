@@ -4,7 +4,7 @@
 // a reconnect loop, the connection limit retried, a server close followed by reconnect,
 // re-auth, resubscribe and a paged REST backfill with the key headers, and an untrusted
 // certificate.
-#include "meridian/market/venue/alpaca_feed.hpp"
+#include "meridian/market/venues/alpaca/feed.hpp"
 
 #include <gtest/gtest.h>
 

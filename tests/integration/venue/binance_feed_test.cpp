@@ -3,7 +3,7 @@
 // are counted and the stream goes on, a server close is followed by a reconnect and a REST
 // backfill of exactly the missed bars (also through a 429 with Retry-After), a subscription
 // change reconnects with the new stream list, and an untrusted certificate never connects.
-#include "meridian/market/venue/binance_feed.hpp"
+#include "meridian/market/venues/binance/feed.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // (deduplicated, out-of-order dropped and counted), candles backfill on start and after a gap,
 // malformed answers are counted, 429 waits for Retry-After, 5xx backs off and recovers, a
 // stalled venue times out without blocking the strand, and an untrusted certificate fails.
-#include "meridian/market/venue/coinbase_feed.hpp"
+#include "meridian/market/venues/coinbase/feed.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The WSS client against a fake venue over loopback TLS: messages both ways, keepalive pings
 // on a quiet connection, reconnect after a server close and after a stall (pings unanswered).
-#include "meridian/market/venue/wss_client.hpp"
+#include "meridian/transport/wss_client.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 #include "client_rig.hpp"
 #include "fake_venue.hpp"
 
-using meridian::market::venue::WssClient;
-using meridian::market::venue::WssOptions;
+using meridian::transport::WssClient;
+using meridian::transport::WssOptions;
 using namespace venue_test;
 using namespace std::chrono;
 

@@ -2,6 +2,8 @@
 // double boundary. Expected raw values are derived in comments (raw = value * 1e8).
 #include "meridian/core/fixed.hpp"
 
+#include "meridian/core/decimal_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -16,6 +18,7 @@ using meridian::core::kFixedScale;
 using meridian::core::Money;
 using meridian::core::mul_div_round;
 using meridian::core::notional;
+using meridian::core::parse_decimal_raw;
 using meridian::core::parse_fixed_raw;
 using meridian::core::per_unit;
 using meridian::core::Price;
@@ -310,4 +313,69 @@ TEST(FixedRange, RoundingNearTheEndsStaysInside) {
   EXPECT_EQ(round_raw(kMax, 0), kMax / kFixedScale * kFixedScale);
   EXPECT_EQ(round_raw(-kMax, 2), -(kMax / 1'000'000 * 1'000'000));
   EXPECT_EQ(round_raw(kMax, 8), kMax);
+}
+
+TEST(DecimalText, ExactFromTextWithExponentsAndSurplusZeros) {
+  EXPECT_EQ(parse_decimal_raw("42000.10"), 4'200'010'000'000);
+  EXPECT_EQ(parse_decimal_raw("1.5e-05"), 1500);
+  EXPECT_EQ(parse_decimal_raw("1.5E-05"), 1500);
+  EXPECT_EQ(parse_decimal_raw("-2.5E+2"), -25'000'000'000);
+  EXPECT_EQ(parse_decimal_raw("3e2"), 30'000'000'000);
+  EXPECT_EQ(parse_decimal_raw("42.000000000000"), 4'200'000'000);
+  EXPECT_EQ(parse_decimal_raw("0.000000010"), 1);
+  EXPECT_EQ(parse_decimal_raw("1e-8"), 1);
+  EXPECT_EQ(parse_decimal_raw(".5"), 50'000'000);
+  for (const char* bad : {"", "-", "e5", "1e", "1e+", "1.000000001", "1e-9", "nan", "inf", "1e400", "1..2", "1.2.3",
+                          "0x10", "1,5", "1e5.5", "99999999999999999999"})
+    EXPECT_FALSE(parse_decimal_raw(bad)) << '"' << bad << '"';
+}
+
+// Found by fuzz/csv_bars_fuzz: "e+-5" read as "e-5" (the '+' was dropped and from_chars took
+// the '-'); a sign after the sign is not a number.
+TEST(DecimalText, ExponentWithTwoSignsIsNotANumber) {
+  EXPECT_FALSE(parse_decimal_raw("-12.5e+-05").has_value());
+  EXPECT_FALSE(parse_decimal_raw("35E+-01").has_value());
+  EXPECT_FALSE(parse_decimal_raw("1e+").has_value());
+  EXPECT_EQ(parse_decimal_raw("-12.5e+05"), -1'250'000'00000000);
+  EXPECT_EQ(parse_decimal_raw("-12.5e-05"), -12'500);
+}
+
+TEST(DecimalText, EdgesOfTheRangeAreExactAndOneUnitBeyondIsRefused) {
+  constexpr std::int64_t kMax = INT64_MAX;
+  EXPECT_EQ(parse_decimal_raw("92233720368.54775807"), kMax);
+  EXPECT_EQ(parse_decimal_raw("-92233720368.54775807"), -kMax);
+  EXPECT_EQ(parse_decimal_raw("9223372036854775807e-8"), kMax);  // exponent form of the max
+  EXPECT_EQ(parse_decimal_raw("9.223372036854775807E10"), kMax);
+  EXPECT_EQ(parse_decimal_raw("92233720368.5477580700"), kMax);  // surplus zeros
+  EXPECT_FALSE(parse_decimal_raw("92233720368.54775808"));       // one unit beyond
+  EXPECT_FALSE(parse_decimal_raw("-92233720368.54775808"));      // INT64_MIN is never produced
+  EXPECT_FALSE(parse_decimal_raw("9223372036854775808e-8"));
+  EXPECT_FALSE(parse_decimal_raw("1e11"));
+  EXPECT_FALSE(parse_decimal_raw("1e40"));
+  EXPECT_FALSE(parse_decimal_raw("1e-41"));
+  EXPECT_FALSE(parse_decimal_raw("1e+300"));  // a JSON number's shortest text (nlohmann's dump)
+}
+
+TEST(DecimalText, NegativeZeroAndSignsAndTinyValues) {
+  EXPECT_EQ(parse_decimal_raw("-0"), 0);
+  EXPECT_EQ(parse_decimal_raw("-0.0e5"), 0);
+  EXPECT_EQ(parse_decimal_raw("+5"), 500'000'000);
+  EXPECT_EQ(parse_decimal_raw("-0.00000001"), -1);
+  EXPECT_EQ(parse_decimal_raw("-1E-8"), -1);
+  EXPECT_EQ(parse_decimal_raw("0.1e-7"), 1);
+  EXPECT_FALSE(parse_decimal_raw("+-5"));
+  EXPECT_FALSE(parse_decimal_raw("--5"));
+  EXPECT_FALSE(parse_decimal_raw(" 5"));
+  EXPECT_FALSE(parse_decimal_raw("5 "));
+}
+
+TEST(DecimalText, MoreThanEightDecimalsOnlyWhenTheSurplusIsZeros) {
+  EXPECT_EQ(parse_decimal_raw("0.123456780"), 12'345'678);
+  EXPECT_EQ(parse_decimal_raw("1.000000000000000000000000000000"), 100'000'000);
+  EXPECT_EQ(parse_decimal_raw("12345678.0e-8"), 12'345'678);
+  EXPECT_FALSE(parse_decimal_raw("12345678.9e-8"));
+  EXPECT_FALSE(parse_decimal_raw("0.123456789"));
+  EXPECT_FALSE(parse_decimal_raw("0.000000001"));
+  EXPECT_FALSE(parse_decimal_raw("1.23456789e-1"));  // the exponent pushes a digit past the 8th
+  EXPECT_FALSE(parse_decimal_raw("190.55000000000001"));
 }

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "meridian/market/alpaca_bars.hpp"
-#include "meridian/market/alpaca_stream.hpp"
+#include "meridian/market/venues/alpaca/bars.hpp"
+#include "meridian/market/venues/alpaca/stream.hpp"
 
 namespace meridian::market::alpaca {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "meridian/market/binance_klines.hpp"
-#include "meridian/market/binance_stream.hpp"
+#include "meridian/market/venues/binance/klines.hpp"
+#include "meridian/market/venues/binance/stream.hpp"
 
 namespace meridian::market::binance {
 namespace {

@@ -21,7 +21,6 @@ using meridian::market::CsvFormat;
 using meridian::market::CsvOptions;
 using meridian::market::parse_csv_bars;
 using meridian::market::parse_csv_format;
-using meridian::market::parse_decimal_raw;
 using meridian::market::read_csv_bars;
 using namespace std::chrono;
 
@@ -281,21 +280,6 @@ TEST(CsvBars, FormatNames) {
   EXPECT_FALSE(parse_csv_format("Binance"));
 }
 
-TEST(CsvDecimal, ExactFromTextWithExponentsAndSurplusZeros) {
-  EXPECT_EQ(parse_decimal_raw("42000.10"), 4'200'010'000'000);
-  EXPECT_EQ(parse_decimal_raw("1.5e-05"), 1500);
-  EXPECT_EQ(parse_decimal_raw("1.5E-05"), 1500);
-  EXPECT_EQ(parse_decimal_raw("-2.5E+2"), -25'000'000'000);
-  EXPECT_EQ(parse_decimal_raw("3e2"), 30'000'000'000);
-  EXPECT_EQ(parse_decimal_raw("42.000000000000"), 4'200'000'000);
-  EXPECT_EQ(parse_decimal_raw("0.000000010"), 1);
-  EXPECT_EQ(parse_decimal_raw("1e-8"), 1);
-  EXPECT_EQ(parse_decimal_raw(".5"), 50'000'000);
-  for (const char* bad : {"", "-", "e5", "1e", "1e+", "1.000000001", "1e-9", "nan", "inf", "1e400", "1..2", "1.2.3",
-                          "0x10", "1,5", "1e5.5", "99999999999999999999"})
-    EXPECT_FALSE(parse_decimal_raw(bad)) << '"' << bad << '"';
-}
-
 TEST(CsvBars, TruncatedLinesNeverCrashAndEveryRowIsAccounted) {
   const std::string full =
       "1704067200000,42283.58000000,42298.62000000,42261.02000000,42298.61000000,35.92724000,1704067259999,"
@@ -361,14 +345,4 @@ TEST(CsvBars, RandomInputNeverCrashes) {
       }
     }
   }
-}
-
-// Found by fuzz/csv_bars_fuzz: "e+-5" read as "e-5" (the '+' was dropped and from_chars took
-// the '-'); a sign after the sign is not a number.
-TEST(CsvDecimal, ExponentWithTwoSignsIsNotANumber) {
-  EXPECT_FALSE(parse_decimal_raw("-12.5e+-05").has_value());
-  EXPECT_FALSE(parse_decimal_raw("35E+-01").has_value());
-  EXPECT_FALSE(parse_decimal_raw("1e+").has_value());
-  EXPECT_EQ(parse_decimal_raw("-12.5e+05"), -1'250'000'00000000);
-  EXPECT_EQ(parse_decimal_raw("-12.5e-05"), -12'500);
 }

@@ -8,7 +8,7 @@
 #include <variant>
 
 #include "meridian/market/csv_bars.hpp"
-#include "meridian/market/venue/coinbase_messages.hpp"
+#include "meridian/market/venues/coinbase/messages.hpp"
 
 using namespace meridian;
 

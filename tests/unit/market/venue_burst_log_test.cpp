@@ -1,10 +1,10 @@
 // BurstLog: one line when failures start, one when they end; a flapping venue is logged at
 // most once per quiet period, with the silent failures counted into the next report.
-#include "meridian/market/venue/burst_log.hpp"
+#include "meridian/market/burst_log.hpp"
 
 #include <gtest/gtest.h>
 
-using meridian::market::venue::BurstLog;
+using meridian::market::BurstLog;
 using namespace std::chrono;
 
 TEST(VenueBurstLog, OneLinePerBurstWithTheCountAtTheEnd) {

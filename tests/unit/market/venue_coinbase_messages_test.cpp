@@ -1,6 +1,6 @@
 // Coinbase Exchange answers: the documented ticker and candle shapes, the error shape, and
 // broken bodies (truncated, wrong types, bad rows) as clear errors or counted rows.
-#include "meridian/market/venue/coinbase_messages.hpp"
+#include "meridian/market/venues/coinbase/messages.hpp"
 
 #include <gtest/gtest.h>
 
