@@ -2,20 +2,14 @@
 // reports, and the order commands. Engine strand only, like the rest of the engine.
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "engine_log.hpp"
 #include "meridian/engine/portfolio.hpp"
-#include "meridian/risk/sizing.hpp"
 
 namespace meridian::engine {
 
 namespace {
-constexpr std::uint64_t kKellyMinTrades = 20;  // closed trades before Kelly sizing trusts the stats
-
-bool is_entry_leg(const execution::Order& o) noexcept {
-  return o.parent_id == 0;
-}
-
 // What the risk engine checks a request as: its expected fill price (a market order's at the
 // touch, else its own limit or stop price) and fee.
 risk::OrderIntent intent_for(const execution::OrderRequest& request, const SymbolView& view,
@@ -58,49 +52,9 @@ constexpr double kManualTradeBand = 0.10;
 constexpr std::size_t kMaxManualReason = 200;  // bytes
 }  // namespace
 
-ExitRules Portfolio::exit_rules(const Instance& instance) const noexcept {
-  const auto& own = instance.view.config.strategy.exits;
-  ExitRules out = config_.exits;
-  if (own.stop_loss_pct > 0) out.stop_loss_pct = own.stop_loss_pct;
-  if (own.take_profit_pct > 0) out.take_profit_pct = own.take_profit_pct;
-  if (own.trailing_stop_pct > 0) out.trailing_stop_pct = own.trailing_stop_pct;
-  return out;
-}
-
-core::Quantity Portfolio::entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry,
-                                         core::Price stop) const noexcept {
-  const auto& cfg = instance.view.config.strategy;
-  const int lots = instruments_.at(symbol).qty_decimals;
-  const auto equity = live_equity();
-  // position_fraction caps every method: no single entry takes more of the equity.
-  const auto cap = risk::fixed_fraction(equity, cfg.position_fraction, entry, lots);
-  core::Quantity qty = cap;
-  switch (cfg.sizing) {
-    case Sizing::fraction: break;
-    case Sizing::risk: qty = risk::fixed_risk(equity, cfg.risk_fraction, entry, stop, lots); break;
-    case Sizing::notional: qty = risk::fixed_notional(core::Money::from_double(cfg.notional), entry, lots); break;
-    case Sizing::kelly:
-      if (instance.closed >= kKellyMinTrades && instance.wins > 0 && instance.wins < instance.closed) {
-        const double p = static_cast<double>(instance.wins) / static_cast<double>(instance.closed);
-        const double avg_win = instance.won / static_cast<double>(instance.wins);
-        const double avg_loss = instance.lost / static_cast<double>(instance.closed - instance.wins);
-        const double f = risk::kelly_fraction(p, avg_loss > 0 ? avg_win / avg_loss : 0.0, 0.5, cfg.position_fraction);
-        qty = risk::fixed_fraction(equity, f, entry, lots);
-      }
-      break;
-  }
-  return std::min(qty, cap);
-}
-
-bool Portfolio::has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept {
-  for (const auto& o : executor_.open_orders())
-    if (o.request.strategy_id == strategy_id && o.request.symbol == symbol && is_entry_leg(o)) return true;
-  return false;
-}
-
 core::Money Portfolio::committed_cash(execution::OrderId except) const noexcept {
   core::Money total;
-  for (const auto& o : executor_.open_orders()) {
+  for (const auto& o : orders_.open()) {
     if (o.id == except || o.request.side != core::Side::buy) continue;
     auto rest = o.request;
     rest.quantity = o.remaining();
@@ -117,7 +71,7 @@ std::uint32_t Portfolio::open_positions(core::SymbolId symbol, execution::OrderI
   // these, entries resting at once on several symbols (paper latency, a venue's ack time)
   // could each pass the open-positions limit and together exceed it.
   std::uint32_t open = static_cast<std::uint32_t>(held_.size());
-  const auto orders = executor_.open_orders();
+  const auto orders = orders_.open();
   for (std::size_t i = 0; i < orders.size(); ++i) {
     const auto s = orders[i].request.symbol;
     if (orders[i].id == except || s == symbol || !live_.position(s).quantity.is_zero()) continue;
@@ -144,8 +98,8 @@ risk::PortfolioView Portfolio::portfolio_view(core::SymbolId symbol, core::Price
 }
 
 core::Timestamp Portfolio::day_end(core::SymbolId symbol, core::Timestamp t) const noexcept {
-  if (symbol < venue_of_.size() && venue_of_[symbol])
-    if (auto close = config_.calendars.next_close(*venue_of_[symbol], t)) return *close;
+  if (const auto& venue_of = strategies_.venue_of(); symbol < venue_of.size() && venue_of[symbol])
+    if (auto close = config_.calendars.next_close(*venue_of[symbol], t)) return *close;
   // A venue that never closes: the end of the UTC day.
   return core::floor_to(t, std::chrono::hours(24)) + std::chrono::hours(24);
 }
@@ -170,102 +124,43 @@ std::optional<risk::Denial> Portfolio::place(execution::OrderRequest request, bo
   order.request = std::move(request);
   ++counters_.orders;
   if (sent) *sent = order;
-  executor_.submit(std::move(order), *this);
-  drain_reports();
+  orders_.submit(std::move(order));
   return std::nullopt;
 }
 
-void Portfolio::remember_finished(const execution::Order& order) {
-  finished_orders_.push(order);
-  if (!order.request.client_order_id.empty()) client_ids_[order.request.client_order_id] = order.id;
-}
-
-const execution::Order* Portfolio::find_order(execution::OrderId id) const noexcept {
-  for (const auto& o : executor_.open_orders())
-    if (o.id == id) return &o;
-  for (const auto& o : *finished_orders_.series())
-    if (o.id == id) return &o;
-  return nullptr;
-}
-
-void Portfolio::drain_reports() {
-  if (draining_) return;  // the outer drain applies what this call would have
-  struct Guard {
-    Portfolio& e;
-    ~Guard() {
-      e.draining_ = false;
-      e.reports_.clear();
-      e.next_report_ = 0;
-    }
-  } guard{*this};
-  draining_ = true;
-  // Applying a report may call the executor (cancel an exit), which queues more: the index
-  // walk sees them too, and the queue only empties once all are applied.
-  while (next_report_ < reports_.size()) {
-    // Moved out first: applying may grow reports_ and move its elements.
-    auto r = std::move(reports_[next_report_]);
-    ++next_report_;
-    if (r.kind == execution::ExecutionReport::Kind::fill) {
-      // The executor asked can_settle before filling, counting every fill ahead of this one;
-      // a fill that still does not apply is a broken contract, logged and not half-applied.
-      const auto& f = r.fill;
-      const auto* inst = find_instance(f.strategy_id);
-      if (live_.can_apply(f.symbol, f.side, f.quantity, f.price, f.fee) &&
-          (!inst || inst->live.can_apply(f.symbol, f.side, f.quantity, f.price, f.fee)))
-        settle(r.order, f, nullptr);
-      else {
-        ++counters_.unsettled_fills;
-        engine_log()->error("a fill of order {} ({} {} at {}) does not fit the ledger and is not applied", f.order_id,
-                            core::to_string(f.side), f.quantity.to_string(), f.price.to_string());
-      }
-    }
-    apply_order(std::move(r.order));
+void Portfolio::on_fill(const execution::Order& order, const execution::Fill& f) {
+  // The executor asked can_settle before filling, counting every fill ahead of this one;
+  // a fill that still does not apply is a broken contract, logged and not half-applied.
+  const auto* inst = strategies_.find(f.strategy_id);
+  if (live_.can_apply(f.symbol, f.side, f.quantity, f.price, f.fee) &&
+      (!inst || inst->live.can_apply(f.symbol, f.side, f.quantity, f.price, f.fee)))
+    settle(order, f, nullptr);
+  else {
+    ++counters_.unsettled_fills;
+    engine_log()->error("a fill of order {} ({} {} at {}) does not fit the ledger and is not applied", f.order_id,
+                        core::to_string(f.side), f.quantity.to_string(), f.price.to_string());
   }
 }
 
 void Portfolio::reports_arrived() {
-  drain_reports();
+  orders_.drain();
   flush_overflow();
 }
 
-template <typename F>
-void Portfolio::for_each_pending_fill(F&& f) const {
-  for (std::size_t k = next_report_; k < reports_.size(); ++k)
-    if (reports_[k].kind == execution::ExecutionReport::Kind::fill) f(reports_[k].fill);
-  for (const auto& r : executor_.in_flight())
-    if (r.kind == execution::ExecutionReport::Kind::fill) f(r.fill);
-}
-
-bool Portfolio::has_pending_fills() const noexcept {
-  bool any = false;
-  for_each_pending_fill([&](const execution::Fill&) { any = true; });
-  return any;
-}
-
-void Portfolio::apply_order(execution::Order order) {
-  auto& seq = event_seqs_[order.id];
-  append_journal(OrderRecord{order, ++seq});
-  if (execution::is_terminal(order.status)) {
-    event_seqs_.erase(order.id);
-    remember_finished(order);
-  } else if (!order.request.client_order_id.empty()) {
-    client_ids_[order.request.client_order_id] = order.id;
-  }
+void Portfolio::on_order(execution::Order order, std::uint32_t event_seq) {
+  append_journal(OrderRecord{order, event_seq});
   if (order.status == execution::OrderStatus::rejected) {
     ++counters_.rejects;
     engine_log()->warn("order {} for {} rejected: {}", order.id, instruments_.at(order.request.symbol).symbol,
                        order.reason);
   }
   events_.push_back(OrderChanged{std::move(order)});  // its last use: moved, not copied
-  orders_dirty_ = true;
   dirty_ = true;
 }
 
 bool Portfolio::can_settle(const execution::Fill& fill) const noexcept {
-  const Instance* inst = nullptr;
-  for (const auto& i : instances_)
-    if (fill.strategy_id != 0 && i.view.config.id == fill.strategy_id) inst = &i;
-  if (!has_pending_fills()) {
+  const Instance* inst = fill.strategy_id != 0 ? std::as_const(strategies_).find(fill.strategy_id) : nullptr;
+  if (!orders_.has_pending_fills()) {
     if (!live_.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee)) return false;
     return !inst || inst->live.can_apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee);
   }
@@ -273,7 +168,7 @@ bool Portfolio::can_settle(const execution::Fill& fill) const noexcept {
   scratch_ = live_;
   if (inst) scratch_instance_ = inst->live;
   bool fits = true;
-  for_each_pending_fill([&](const execution::Fill& p) {
+  orders_.for_each_pending_fill([&](const execution::Fill& p) {
     if (!fits) return;
     if (!scratch_.can_apply(p.symbol, p.side, p.quantity, p.price, p.fee)) {
       fits = false;
@@ -298,7 +193,7 @@ void Portfolio::settle(const execution::Order& order, const execution::Fill& fil
   const bool held = !live_.position(fill.symbol).quantity.is_zero();
   if (held && !was_held) held_.push_back(fill.symbol);
   if (!held && was_held) std::erase(held_, fill.symbol);
-  auto* inst = find_instance(fill.strategy_id);
+  auto* inst = strategies_.find(fill.strategy_id);
   if (inst) {
     inst->live.apply(fill.symbol, fill.side, fill.quantity, fill.price, fill.fee, fill.ts);
     if (!realized.is_zero()) {
@@ -313,7 +208,7 @@ void Portfolio::settle(const execution::Order& order, const execution::Fill& fil
     // Flat again: whatever exits still rest for the position have nothing left to close.
     // Settling runs while reports drain, after the executor returned: it may be called again.
     if (inst->live.position(fill.symbol).quantity.is_zero() && fill.side == core::Side::sell)
-      cancel_exits(inst->view.config.id, fill.symbol);
+      orders_.cancel_exits(inst->view.config.id, fill.symbol);
   }
   Trade trade{next_trade_id_++,
               order.id,
@@ -337,16 +232,9 @@ void Portfolio::settle(const execution::Order& order, const execution::Fill& fil
 }
 
 core::Quantity Portfolio::held_after_pending(core::SymbolId symbol, std::uint64_t owner) const noexcept {
-  const Instance* inst = nullptr;
-  for (const auto& i : instances_)
-    if (owner != 0 && i.view.config.id == owner) inst = &i;
+  const Instance* inst = owner != 0 ? std::as_const(strategies_).find(owner) : nullptr;
   const Ledger& ledger = inst ? inst->live : live_;
-  auto held = ledger.position(symbol).quantity;
-  for_each_pending_fill([&](const execution::Fill& f) {
-    if (f.symbol != symbol || (inst && f.strategy_id != owner)) return;
-    held = f.side == core::Side::buy ? core::saturating_add(held, f.quantity) : core::saturating_sub(held, f.quantity);
-  });
-  return held;
+  return orders_.after_pending(ledger.position(symbol).quantity, symbol, inst ? owner : 0);
 }
 
 core::Quantity Portfolio::reducible(const execution::Order& order) const noexcept {
@@ -361,26 +249,18 @@ core::Quantity Portfolio::reducible(const execution::Order& order) const noexcep
   return held.raw() > 0 ? held : core::Quantity{};
 }
 
-void Portfolio::cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol) {
-  std::vector<execution::OrderId> ids;
-  for (const auto& o : executor_.open_orders())
-    if (o.request.strategy_id == strategy_id && o.request.symbol == symbol && o.parent_id != 0) ids.push_back(o.id);
-  for (auto id : ids) executor_.cancel(id, "position_closed", *this);
-  drain_reports();
-}
-
 CommandResult Portfolio::submit_order(execution::OrderRequest request, OrderTicket& out) {
   if (request.symbol >= instruments_.size()) return CommandError{core::Errc::not_found, "unknown symbol", "", "symbol"};
   if (auto err = execution::validate(request))
     return CommandError{core::Errc::invalid_argument, err->message, std::string(err->code), ""};
   if (!request.client_order_id.empty()) {
-    if (auto it = client_ids_.find(request.client_order_id); it != client_ids_.end()) {
-      if (const auto* existing = find_order(it->second)) {
+    if (const auto* used = orders_.client_order(request.client_order_id)) {
+      if (const auto* existing = orders_.find(*used)) {
         out = {*existing, true};
         return std::nullopt;
       }
       return CommandError{core::Errc::conflict,
-                          "client_order_id was used by order " + std::to_string(it->second) + ", no longer in memory",
+                          "client_order_id was used by order " + std::to_string(*used) + ", no longer in memory",
                           "duplicate_client_order_id", "client_order_id"};
     }
   }
@@ -397,7 +277,7 @@ CommandResult Portfolio::submit_order(execution::OrderRequest request, OrderTick
     return risk_error(*denial);
   }
   // The order as its reports left it; an asynchronous venue has not answered yet (new_order).
-  const auto* now = find_order(sent.id);
+  const auto* now = orders_.find(sent.id);
   out = {now ? *now : sent, false};
   if (out.order.status == execution::OrderStatus::rejected) {
     // The executor's reason is "code: message"; callers match on the code.
@@ -409,7 +289,7 @@ CommandResult Portfolio::submit_order(execution::OrderRequest request, OrderTick
 }
 
 CommandResult Portfolio::open_order(execution::OrderId id, const execution::Order*& out) const {
-  out = find_order(id);
+  out = orders_.find(id);
   if (!out) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
   if (execution::is_terminal(out->status))
     return CommandError{core::Errc::conflict,
@@ -422,9 +302,8 @@ CommandResult Portfolio::cancel_order(execution::OrderId id, OrderTicket& out) {
   const execution::Order* order = nullptr;
   if (auto err = open_order(id, order)) return err;
   execution::Order before = *order;  // `order` points into the executor's book, which the cancel changes
-  executor_.cancel(id, "cancelled by request", *this);
-  drain_reports();
-  const auto* now = find_order(id);
+  orders_.cancel(id, "cancelled by request");
+  const auto* now = orders_.find(id);
   out = {now ? *now : std::move(before), false};
   return std::nullopt;
 }
@@ -452,10 +331,9 @@ CommandResult Portfolio::replace_order(execution::OrderId id, const execution::O
     dirty_ = true;
     return risk_error(denial);
   }
-  const bool replaced = executor_.replace(id, changes, *this);
-  drain_reports();
+  const bool replaced = orders_.replace(id, changes);
   if (!replaced) return CommandError{core::Errc::conflict, "the order could not be replaced", "replace_failed", ""};
-  const auto* now = find_order(id);
+  const auto* now = orders_.find(id);
   if (!now) return CommandError{core::Errc::not_found, "no order " + std::to_string(id), "", "id"};
   out = {*now, false};
   return std::nullopt;
@@ -492,7 +370,7 @@ CommandResult Portfolio::record_trade(const ManualTrade& m, OrderTicket& out) {
   // A trade applied while fills are on their way (an asynchronous executor) would come before
   // them in the ledger though they happened first: it could sell what only they bring, or take
   // the cash out of range in between. Recorded once they have arrived.
-  if (has_pending_fills())
+  if (orders_.has_pending_fills())
     return CommandError{Errc::unavailable, "fills reported by the venue are still being applied; retry",
                         "fills_pending", ""};
   if (m.side == core::Side::sell && m.quantity > live_.position(m.symbol).quantity)
@@ -552,7 +430,7 @@ CommandResult Portfolio::record_trade(const ManualTrade& m, OrderTicket& out) {
   const std::string note = m.force ? "forced: " + m.reason : m.reason;
   order.reason = note.empty() ? std::string(kRecordedByHand) : std::string(kRecordedByHand) + "; " + note;
   // The order row first: the trade refers to it.
-  apply_order(order);
+  orders_.record(order);
   execution::Fill fill{order.id, m.symbol, m.side, m.quantity, m.price, m.fee, execution::Liquidity::taker, ts, 0};
   settle(order, fill, &note);
   engine_log()->warn("trade recorded by hand: {} {} {} at {}{}", core::to_string(m.side), m.quantity.to_string(),
@@ -564,29 +442,23 @@ CommandResult Portfolio::record_trade(const ManualTrade& m, OrderTicket& out) {
 
 CommandResult Portfolio::reset() {
   if (session_.state != SessionState::stopped) change_session(SessionState::stopped, SessionChange::stopped);
-  std::vector<execution::OrderId> open;
-  for (const auto& o : executor_.open_orders()) open.push_back(o.id);
-  for (auto id : open) executor_.cancel(id, "reset", *this);
-  drain_reports();
+  orders_.cancel_all("reset");
   // Trades not yet durable are part of what the reset deletes: readers never see them.
   pending_trades_.clear();
   live_ = Ledger(config_.initial_capital, instruments_.size());
   durable_ = live_;
-  for (auto& inst : instances_) {
+  for (auto& inst : strategies_.all()) {
     inst.live = inst.durable = Ledger(core::Money{}, instruments_.size());
     inst.closed = inst.wins = 0;
     inst.won = inst.lost = 0.0;
-    touch(inst);
+    strategies_.touch(inst);
   }
   held_.clear();
   trades_.clear();
   trades_total_ = 0;
-  finished_orders_.clear();
-  client_ids_.clear();
-  event_seqs_.clear();
+  orders_.clear();
   equity_.clear();
   equity_minute_ = INT64_MIN;
-  orders_dirty_ = true;
   append_journal(ResetRecord{config_.initial_capital});
   // A new portfolio: a new day's opening equity and peak, no breaches, no counts.
   const auto before = risk_.state();

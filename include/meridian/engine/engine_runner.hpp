@@ -1,7 +1,11 @@
 #pragma once
-// Puts a Portfolio on an Asio strand: feeds tick into it there, commands are posted to
-// it, snapshots are published from it on a timer (and at once after a command or a
-// durable trade), and events go out on the bus after the snapshot that holds them.
+// The coordinator: puts each Portfolio on an Asio strand: feeds tick into it there, commands
+// are posted to it, snapshots are published from it on a timer (and at once after a command
+// or a durable trade), and events go out on the bus after the snapshot that holds them.
+// Everything inside a portfolio (its StrategyHost, OrderManager, SnapshotBuilder, ledgers and
+// risk; see portfolio.hpp) runs on that strand only; the runner never reaches past the
+// Portfolio's public API. An asynchronous executor's reports reach the portfolio as a
+// reports_arrived call posted to the same strand.
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>

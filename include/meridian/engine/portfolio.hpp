@@ -1,11 +1,31 @@
 #pragma once
-// One portfolio: the unit the engine runs many of. It holds its bars, its strategy
-// instances, its orders, its ledgers (live and durable), its risk engine, its trading session
-// and its binding to an executor. Single-threaded by contract (only the engine strand calls
-// it), deterministic, and free of I/O: it hands journal records to its own ring and events to
-// its owner (EngineRunner), so the same code runs live, in tests and in backtests.
-// Ids it hands out (orders, trades, signals, strategy instances) come from its own range
-// (engine/id_space.hpp), so they are unique across every portfolio of a database.
+// One portfolio: the unit the engine runs many of. Single-threaded by contract (only the
+// engine strand calls it), deterministic, and free of I/O and locks: it hands journal records
+// to its own ring and events to its owner (EngineRunner), so the same code runs live, in
+// tests and in backtests. Ids it hands out (orders, trades, signals, strategy instances) come
+// from its own range (engine/id_space.hpp), so they are unique across every portfolio of a
+// database.
+//
+// Its parts, each owned by value and called only from here:
+//   BarBook         bars of every timeframe, built from ticks (bar_book.hpp)
+//   StrategyHost    strategy instances, venue calendars, warm-up and the closed-bar path; it
+//                   turns a signal into an order request and hands it back (strategy_host.hpp)
+//   OrderManager    the order book: report queue, client_order_id idempotency, finished
+//                   orders, exits, pending fills (order_manager.hpp)
+//   SnapshotBuilder composes the read-only Snapshot from the parts (snapshot_builder.hpp)
+// It keeps for itself the ledgers (live: risk decides on it; durable: readers see it), the
+// risk engine, the trading session, the executor binding (it is the executor's
+// ExecutionSink), the journal hand-off, and the public command API below.
+//
+// A tick: executor first (resting orders fill before any decision on the tick), its reports
+// applied, then bars; a closing 1m bar goes through StrategyHost, whose signals come back to
+// Portfolio::on_signal -> risk check -> executor.
+// Execution reports: executor -> ExecutionSink::report (queued in OrderManager) -> drained
+// after the executor call returns (or at reports_arrived for an asynchronous executor) ->
+// OrderManager applies each in order: a fill to Portfolio::on_fill (ledgers, trade log,
+// journal), then the order to Portfolio::on_order (journal, OrderChanged event).
+// Durability: the journal writer acknowledges records (on_durable); trades then reach the
+// durable ledger and readers.
 #include <array>
 #include <deque>
 #include <memory>
@@ -20,8 +40,11 @@
 #include "meridian/engine/events.hpp"
 #include "meridian/engine/id_space.hpp"
 #include "meridian/engine/journal.hpp"
+#include "meridian/engine/order_manager.hpp"
 #include "meridian/engine/recovered_state.hpp"
 #include "meridian/engine/snapshot.hpp"
+#include "meridian/engine/snapshot_builder.hpp"
+#include "meridian/engine/strategy_host.hpp"
 #include "meridian/engine/strategy_instance.hpp"
 #include "meridian/execution/executor.hpp"
 #include "meridian/market/calendar.hpp"
@@ -87,7 +110,10 @@ struct ManualTrade {
   std::string reason;
 };
 
-class Portfolio final : public market::TickSink, public execution::ExecutionSink {
+class Portfolio final : public market::TickSink,
+                        public execution::ExecutionSink,
+                        private OrderManager::Listener,
+                        private StrategyHost::SignalSink {
  public:
   Portfolio(const core::InstrumentTable& instruments, PortfolioConfig config, execution::Executor& executor,
             JournalQueue& journal, RecoveredState recovered);
@@ -99,7 +125,7 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
   void on_ticks(std::span<const core::Tick> ticks) override;
   // ExecutionSink: the executor's reports queue here and are applied once the executor call
   // that made them returns (or, from an asynchronous executor, when it says they arrived).
-  void report(execution::ExecutionReport report) override { reports_.push_back(std::move(report)); }
+  void report(execution::ExecutionReport report) override { orders_.queue(std::move(report)); }
   void reports_arrived() override;
   core::Quantity reducible(const execution::Order& order) const noexcept override;
   execution::OrderId allocate_order_id() noexcept override { return take_order_id(); }
@@ -149,7 +175,7 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
   // Fresh and not yet shared: the owner may fill in what the engine does not know (feed
   // health) before publishing it.
   std::shared_ptr<Snapshot> make_snapshot();
-  bool dirty() const noexcept { return dirty_; }
+  bool dirty() const noexcept { return dirty_ || snapshots_.instances_stale(strategies_); }
   // Events since the last call, in order; the owner publishes them after the snapshot.
   std::vector<EngineEvent> take_events();
 
@@ -167,27 +193,21 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
 
  private:
   void on_bar_closed(const core::Bar& bar);
-  struct Instance;
+  using Instance = StrategyHost::Instance;
+  // StrategyHost::SignalSink: counts and logs the signal, acting on it when trading is on.
+  void on_signal(Instance& instance, const core::Bar& bar, const strategies::Signal& signal) override;
   // True when an order went out (risk accepted it); false when the signal asked for nothing
   // (no holding to sell, an entry already held or working) or the order was refused.
   bool act_on(Instance& instance, const strategies::Signal& signal);
   // Orders (portfolio_orders.cpp).
-  core::Quantity entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry,
-                                core::Price stop) const noexcept;
-  ExitRules exit_rules(const Instance& instance) const noexcept;
-  bool has_working_order(std::uint64_t strategy_id, core::SymbolId symbol) const noexcept;
   // Risk-checks and sends an order; the denial, or nullopt once the executor has it (and its
   // reports are applied). `sent`, when given, receives the order as it went to the executor.
   std::optional<risk::Denial> place(execution::OrderRequest request, bool price_is_limit,
                                     execution::Order* sent = nullptr);
-  // Applies the queued execution reports in order, including those the applying causes (an
-  // exit cancelled when its position closes). A call from inside a drain does nothing.
-  void drain_reports();
-  void apply_order(execution::Order order);
-  // Fills reported (queued here, or still held by the executor) and not yet applied.
-  template <typename F>
-  void for_each_pending_fill(F&& f) const;
-  bool has_pending_fills() const noexcept;
+  // OrderManager::Listener: a reported fill settles in the ledgers (or, if it does not fit, is
+  // counted and logged); an order change is journaled and raised as an event.
+  void on_fill(const execution::Order& order, const execution::Fill& fill) override;
+  void on_order(execution::Order order, std::uint32_t event_seq) override;
   // The position once pending fills are applied: the portfolio's (owner 0) or a strategy's.
   core::Quantity held_after_pending(core::SymbolId symbol, std::uint64_t owner) const noexcept;
   // The next order id; journals the next reservation block when half of this one is used.
@@ -200,24 +220,15 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
   // What working buy orders (all but `except`) will spend at their prices, fees included.
   core::Money committed_cash(execution::OrderId except) const noexcept;
   core::Timestamp day_end(core::SymbolId symbol, core::Timestamp t) const noexcept;
-  const execution::Order* find_order(execution::OrderId id) const noexcept;
   // The order if it is still working; not_found or conflict (finished) otherwise.
   CommandResult open_order(execution::OrderId id, const execution::Order*& out) const;
-  void cancel_exits(std::uint64_t strategy_id, core::SymbolId symbol);
-  void remember_finished(const execution::Order& order);
   // Risk and equity (portfolio_risk.cpp).
   void sample_equity(core::Timestamp ts);
   void mark_risk(core::Timestamp ts);
   void note_risk_change(risk::RiskState before, std::string_view reason);
   RiskView risk_view() const noexcept;
   void journal_risk();
-  void feed(Instance& instance, const core::Bar& bar);
-  Instance make_instance(InstanceConfig config, InstanceState state);
-  void warm(Instance& instance);
-  void touch(Instance& instance);
   void journal_instance(const Instance& instance);
-  Instance* find_instance(std::string_view name) noexcept;
-  Instance* find_instance(std::uint64_t id) noexcept;
   // Applies a fill to the ledgers and logs its trade; `manual` (the note, possibly empty) marks
   // a trade recorded by hand.
   void settle(const execution::Order& order, const execution::Fill& fill, const std::string* manual);
@@ -229,10 +240,6 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
   core::Money live_equity() const noexcept;
   core::Money gross_exposure() const noexcept;
   void rebuild_strategy();
-  // Whether the symbol's venue trades during [from, to) (always with calendars off, or for a
-  // venue without a calendar).
-  bool in_session(core::SymbolId symbol, core::Timestamp from, core::Timestamp to) noexcept;
-  std::vector<VenueView> venue_views() const;
 
   const core::InstrumentTable& instruments_;
   PortfolioConfig config_;
@@ -240,25 +247,8 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
   JournalQueue& journal_;
 
   BarBook bars_;  // every timeframe
-  // One strategy, its indicator state, and the positions it has opened (attribution: live
-  // for its decisions, durable for readers).
-  struct Instance {
-    InstanceView view;
-    std::unique_ptr<strategies::Strategy> impl;
-    std::vector<bool> symbols;  // by SymbolId
-    Ledger live;
-    Ledger durable;
-    // Closing trades of this instance (Kelly sizing): count, wins, and the sums of each side.
-    std::uint64_t closed = 0;
-    std::uint64_t wins = 0;
-    double won = 0.0;
-    double lost = 0.0;
-  };
-  std::vector<Instance> instances_;  // [0] is the default instance
-  std::uint64_t next_instance_id_ = kDefaultInstanceId + 1;
-  std::uint64_t instance_version_ = 0;
-  bool instances_dirty_ = true;
-  std::shared_ptr<const InstanceList> instance_views_;
+  // Strategy instances, venue calendars and the closed-bar path (see strategy_host.hpp).
+  StrategyHost strategies_;
   std::vector<SymbolView> symbols_;
   Ledger live_;     // every fill, at once: risk decides on this
   Ledger durable_;  // fills whose journal record committed: what readers see
@@ -286,26 +276,13 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
   std::deque<JournalEntry> overflow_;
   std::vector<EngineEvent> events_;
   Counters counters_{};
-  std::uint64_t version_ = 0;
   bool dirty_ = true;
   bool prices_moved_ = false;
-  // By SymbolId: the venue whose calendar gates it, or none. One cached gate per venue.
-  std::vector<std::optional<market::Venue>> venue_of_;
-  std::array<market::SessionGate, market::kVenueCount> session_gates_{};
   core::Timestamp market_time_{};  // the latest tick's time: what the venue states are as of
 
-  // Orders: the executor holds the open ones; the engine keeps the recent finished ones, the
-  // client ids it has seen, and each open order's next order_events sequence number.
-  FinishedOrderHistory finished_orders_{kOrdersInMemory};
-  std::unordered_map<std::string, execution::OrderId> client_ids_;
-  std::unordered_map<execution::OrderId, std::uint32_t> event_seqs_;
-  std::shared_ptr<const OrderList> open_orders_view_;
-  bool orders_dirty_ = true;
-  // Execution reports not yet applied: [next_report_, end). Reserved, so queueing does not
-  // allocate per tick.
-  std::vector<execution::ExecutionReport> reports_;
-  std::size_t next_report_ = 0;
-  bool draining_ = false;
+  // Orders: the executor holds the open ones; the order manager queues and applies its
+  // reports and keeps the rest of the book (see order_manager.hpp).
+  OrderManager orders_{executor_, *this, *this};
   // The ledgers with the pending fills applied, for can_settle while fills are pending
   // (reused: copy-assignment keeps their capacity).
   mutable Ledger scratch_;
@@ -315,6 +292,8 @@ class Portfolio final : public market::TickSink, public execution::ExecutionSink
   risk::RiskEngine risk_;
   EquityHistory equity_{kEquityPointsInMemory};
   std::int64_t equity_minute_ = INT64_MIN;  // the market minute last sampled
+  // Composes make_snapshot's answer, reusing what did not change since the last one.
+  SnapshotBuilder snapshots_;
 };
 
 }  // namespace meridian::engine

@@ -11,6 +11,7 @@
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/bar_history.hpp"
 #include "meridian/engine/ledger.hpp"
+#include "meridian/engine/order_history.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/trade.hpp"
 #include "meridian/execution/order.hpp"
@@ -71,13 +72,6 @@ using SignalLog = ChunkedSeries<SignalEntry, 128>;  // oldest first
 using SignalHistory = ChunkedHistory<SignalEntry, 128>;
 
 struct InstanceView;  // strategy_instance.hpp
-
-// Open orders (a copy of the executor's book, rebuilt when an order changes) and the most
-// recent finished ones (kOrdersInMemory, in the order they finished, shared in chunks).
-inline constexpr std::size_t kOrdersInMemory = 1000;
-using OrderList = std::vector<execution::Order>;
-using FinishedOrders = ChunkedSeries<execution::Order, 64>;
-using FinishedOrderHistory = ChunkedHistory<execution::Order, 64>;
 
 // Equity marked to market once a minute of market time (and on start): the performance
 // and risk figures are computed from it. Oldest first, at most kEquityPointsInMemory.

@@ -1,5 +1,6 @@
-// Portfolio's strategy-instance lifecycle (seed 004): add, init, start, stop, remove,
-// restore, delete and patch. Engine strand only, like the rest of Portfolio.
+// Portfolio's strategy-instance commands (seed 004's lifecycle): add, init, start, stop,
+// remove, restore, delete and patch. They validate, change the instances through the
+// StrategyHost and journal the result. Engine strand only, like the rest of Portfolio.
 #include <algorithm>
 
 #include "meridian/engine/portfolio.hpp"
@@ -17,75 +18,16 @@ bool valid_name(std::string_view name) {
 }
 }  // namespace
 
-std::string_view to_string(InstanceState s) noexcept {
-  switch (s) {
-    case InstanceState::added: return "added";
-    case InstanceState::initialized: return "initialized";
-    case InstanceState::running: return "running";
-    case InstanceState::stopped: return "stopped";
-    case InstanceState::removed: return "removed";
-  }
-  return "added";
-}
-
-std::optional<InstanceState> parse_instance_state(std::string_view s) noexcept {
-  for (auto st : {InstanceState::added, InstanceState::initialized, InstanceState::running, InstanceState::stopped,
-                  InstanceState::removed})
-    if (to_string(st) == s) return st;
-  return std::nullopt;
-}
-
-Portfolio::Instance Portfolio::make_instance(InstanceConfig config, InstanceState state) {
-  const auto* cls = strategies::find_strategy_class(config.strategy.class_name);
-  if (!cls) throw std::logic_error("unknown strategy class " + std::string(config.strategy.class_name));
-  Instance inst{InstanceView{}, cls->create(config.strategy.params, instruments_.size()),
-                std::vector<bool>(instruments_.size(), false), Ledger(core::Money{}, instruments_.size()),
-                Ledger(core::Money{}, instruments_.size())};
-  for (auto id : config.symbols)
-    if (id < inst.symbols.size()) inst.symbols[id] = true;
-  inst.view.config = std::move(config);
-  inst.view.state = state;
-  inst.view.updated_at = core::now();
-  inst.view.version = ++instance_version_;
-  return inst;
-}
-
-void Portfolio::warm(Instance& instance) {
-  instance.impl->reset();
-  instance.view.disabled = false;
-  for (core::SymbolId id = 0; id < instruments_.size(); ++id)
-    for (const auto& bar : *bars_.series(core::Timeframe::m1, id)) feed(instance, bar);
-}
-
-void Portfolio::touch(Instance& instance) {
-  instance.view.version = ++instance_version_;
-  instance.view.updated_at = core::now();
-  instances_dirty_ = true;
-  dirty_ = true;
-}
-
 void Portfolio::journal_instance(const Instance& instance) {
   // The default instance is stored as the session's strategy.
   if (instance.view.config.id == kDefaultInstanceId) return;
   append_journal(InstanceRecord{instance.view.config, instance.view.state, instance.view.updated_at});
 }
 
-Portfolio::Instance* Portfolio::find_instance(std::string_view name) noexcept {
-  for (auto& inst : instances_)
-    if (inst.view.config.name == name) return &inst;
-  return nullptr;
-}
-
-Portfolio::Instance* Portfolio::find_instance(std::uint64_t id) noexcept {
-  for (auto& inst : instances_)
-    if (inst.view.config.id == id) return &inst;
-  return nullptr;
-}
-
 CommandResult Portfolio::add_instance(InstanceConfig config, std::uint64_t& id) {
   if (!valid_name(config.name))
     return CommandError{core::Errc::invalid_argument, "name must be 1-64 characters of letters, digits, _ - ."};
-  if (find_instance(config.name))
+  if (strategies_.find(config.name))
     return CommandError{core::Errc::conflict, "a strategy named '" + config.name + "' already exists"};
   const auto* cls = strategies::find_strategy_class(config.strategy.class_name);
   if (!cls) return CommandError{core::Errc::invalid_argument, "unknown strategy class"};
@@ -94,16 +36,16 @@ CommandResult Portfolio::add_instance(InstanceConfig config, std::uint64_t& id) 
   if (config.symbols.empty()) return CommandError{core::Errc::invalid_argument, "symbols must not be empty"};
   for (auto s : config.symbols)
     if (s >= instruments_.size()) return CommandError{core::Errc::invalid_argument, "unknown symbol id"};
-  config.id = next_instance_id_++;
+  config.id = strategies_.next_id();
   id = config.id;
-  instances_.push_back(make_instance(std::move(config), InstanceState::added));
-  instances_dirty_ = dirty_ = true;
-  journal_instance(instances_.back());
+  auto& added = strategies_.add(strategies_.make(std::move(config), InstanceState::added));
+  dirty_ = true;
+  journal_instance(added);
   return std::nullopt;
 }
 
 CommandResult Portfolio::instance_command(std::string_view name, InstanceCommand command) {
-  Instance* inst = find_instance(name);
+  Instance* inst = strategies_.find(name);
   if (!inst) return CommandError{core::Errc::not_found, "no strategy named '" + std::string(name) + "'"};
   if (inst->view.config.id == kDefaultInstanceId)
     return CommandError{core::Errc::conflict,
@@ -116,12 +58,12 @@ CommandResult Portfolio::instance_command(std::string_view name, InstanceCommand
   switch (command) {
     case InstanceCommand::init:
       if (state != InstanceState::added && state != InstanceState::stopped) return wrong_state("init");
-      warm(*inst);
+      strategies_.warm(*inst);
       state = InstanceState::initialized;
       break;
     case InstanceCommand::start:
       if (state != InstanceState::initialized && state != InstanceState::stopped) return wrong_state("start");
-      if (inst->view.disabled) warm(*inst);
+      if (inst->view.disabled) strategies_.warm(*inst);
       state = InstanceState::running;
       break;
     case InstanceCommand::stop:
@@ -144,13 +86,13 @@ CommandResult Portfolio::instance_command(std::string_view name, InstanceCommand
           return CommandError{core::Errc::conflict,
                               "strategy '" + std::string(name) + "' still holds a position; it cannot be deleted"};
       const auto id = inst->view.config.id;
-      instances_.erase(instances_.begin() + (inst - instances_.data()));
+      strategies_.erase(*inst);
       append_journal(InstanceDeleted{id});
-      instances_dirty_ = dirty_ = true;
+      dirty_ = true;
       return std::nullopt;
     }
   }
-  touch(*inst);
+  strategies_.touch(*inst);
   journal_instance(*inst);
   return std::nullopt;
 }
@@ -158,7 +100,7 @@ CommandResult Portfolio::instance_command(std::string_view name, InstanceCommand
 CommandResult Portfolio::patch_instance(std::uint64_t id, std::optional<bool> active,
                                         std::optional<StrategyConfig> strategy,
                                         std::optional<std::vector<core::SymbolId>> symbols) {
-  Instance* inst = find_instance(id);
+  Instance* inst = strategies_.find(id);
   if (!inst) return CommandError{core::Errc::not_found, "no strategy with id " + std::to_string(id)};
   if (inst->view.state == InstanceState::removed)
     return CommandError{core::Errc::conflict, "strategy is removed; restore it first"};
@@ -178,13 +120,13 @@ CommandResult Portfolio::patch_instance(std::uint64_t id, std::optional<bool> ac
     // The default instance is the session's strategy: change it there.
     if (strategy) session_.strategy = *strategy;
     if (symbols) session_.symbols = *symbols;
-    if (active) instances_.front().view.config.active = *active;
+    if (active) strategies_.default_instance().view.config.active = *active;
     if (strategy || symbols) {
       session_.updated_at = core::now();
       append_journal(session_);
       rebuild_strategy();
     }
-    touch(instances_.front());
+    strategies_.touch(strategies_.default_instance());
     return std::nullopt;
   }
   if (active) inst->view.config.active = *active;
@@ -198,9 +140,9 @@ CommandResult Portfolio::patch_instance(std::uint64_t id, std::optional<bool> ac
     const auto* cls = strategies::find_strategy_class(inst->view.config.strategy.class_name);
     inst->impl = cls->create(inst->view.config.strategy.params, instruments_.size());
     // New parameters need warm indicators again, unless the instance was never initialised.
-    if (inst->view.state != InstanceState::added) warm(*inst);
+    if (inst->view.state != InstanceState::added) strategies_.warm(*inst);
   }
-  touch(*inst);
+  strategies_.touch(*inst);
   journal_instance(*inst);
   return std::nullopt;
 }
