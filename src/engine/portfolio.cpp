@@ -202,13 +202,14 @@ void Portfolio::on_bar_closed(const core::Bar& bar) {
   // after the close, and the bar before the open holds after-hours ticks. Closed-venue bars
   // still reach charts, history and the database; prices keep updating.
   if (!in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe))) return;
+  const strategies::BarView view(bar);  // prices in double once for every instance, not once each
   for (auto& inst : instances_) {
     const auto state = inst.view.state;
     if (state == InstanceState::added || state == InstanceState::removed || inst.view.disabled) continue;
     if (!inst.symbols[bar.symbol]) continue;
     std::optional<strategies::Signal> signal;
     try {
-      signal = inst.impl->on_bar(bar);
+      signal = inst.impl->on_bar(view);
     } catch (const std::exception& e) {
       // A strategy that throws is contained: logged, counted and disabled until it is
       // initialised or started again; the engine and the other strategies go on.

@@ -24,10 +24,11 @@ std::optional<std::string> RsiMeanReversion::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> RsiMeanReversion::on_bar(const core::Bar& bar) {
+std::optional<Signal> RsiMeanReversion::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  s.rsi.update(bar);
+  s.rsi.update(view.ohlcv.close);
   if (!s.rsi.ready()) return std::nullopt;
 
   const double rsi = s.rsi.value();
@@ -59,7 +60,7 @@ std::optional<Signal> RsiMeanReversion::on_bar(const core::Bar& bar) {
     add_value(sig, "overbought", params_.overbought);
     add_value(sig, "rsi_peak", peak);
   }
-  add_value(sig, "close", bar.close.to_double());
+  add_value(sig, "close", view.ohlcv.close);
   return sig;
 }
 

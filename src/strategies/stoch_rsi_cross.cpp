@@ -28,10 +28,11 @@ std::optional<std::string> StochRsiCross::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> StochRsiCross::on_bar(const core::Bar& bar) {
+std::optional<Signal> StochRsiCross::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  s.stoch.update(bar);
+  s.stoch.update(view.ohlcv.close);
   if (!s.stoch.ready()) return std::nullopt;
 
   const double k = s.stoch.k();
@@ -52,7 +53,7 @@ std::optional<Signal> StochRsiCross::on_bar(const core::Bar& bar) {
   add_value(sig, "stoch_k", k);
   add_value(sig, "stoch_d", d);
   add_value(sig, "rsi", rsi);
-  add_value(sig, "close", bar.close.to_double());
+  add_value(sig, "close", view.ohlcv.close);
   return sig;
 }
 

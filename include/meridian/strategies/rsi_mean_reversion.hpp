@@ -36,7 +36,7 @@ class RsiMeanReversion final : public Strategy {
       : RsiMeanReversion(RsiMeanReversionParams{values.integer(0), values.number(1), values.number(2)}, symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   // The first RSI value is a baseline; a cross needs the bar after it.
   std::size_t warmup() const noexcept override { return static_cast<std::size_t>(params_.rsi_period) + 2; }
   void reset() noexcept override;

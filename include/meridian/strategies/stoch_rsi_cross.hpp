@@ -48,7 +48,7 @@ class StochRsiCross final : public Strategy {
                       symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   // The first %K/%D pair is a baseline; a cross needs the bar after it.
   std::size_t warmup() const noexcept override {
     return static_cast<std::size_t>(params_.rsi_period + params_.stoch_period + params_.k_period + params_.d_period -
