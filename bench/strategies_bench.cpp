@@ -1,7 +1,14 @@
-// Cost of Strategy::on_bar: each built-in alone, and all seven on the same bar (the engine's
-// per-bar strategy work for one symbol; goal < 100 ns in Release). Bars are a pre-generated
-// seeded random walk, round-robin over `symbols` symbols, so per-symbol state is exercised as
-// the engine does. Run: build/<release>/bench/bench_strategies
+// Cost of Strategy::on_bar: each built-in alone, and all seven on the same bar (the per-bar
+// strategy work for one symbol; goal < 100 ns in Release), three ways:
+//  - BM_AllStrategiesEachConverts: each strategy handed the core::Bar, converting its prices
+//    itself (how the engine called them before BarView);
+//  - BM_AllStrategiesOnBar: one BarView per bar handed to seven independent strategies (the
+//    engine's instance loop today);
+//  - BM_StrategySetOnBar: the seven in one StrategySet, the RSI that RSI mean reversion and
+//    Stochastic RSI cross both read computed once per bar in the set's IndicatorPool.
+// Bars are a pre-generated seeded random walk, round-robin over `symbols` symbols, so
+// per-symbol state is exercised as the engine does. Run pinned, and read the CPU column on a
+// shared machine: taskset -c 1 build/bench/bench/bench_strategies
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -13,6 +20,7 @@
 #include <vector>
 
 #include "meridian/strategies/registry.hpp"
+#include "meridian/strategies/strategy_set.hpp"
 
 using namespace meridian;
 
@@ -68,21 +76,64 @@ void BM_OnBar(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(i));
 }
 
-// All registered classes on the same bar per iteration.
-void BM_AllStrategiesOnBar(benchmark::State& state) {
-  const auto symbols = static_cast<std::size_t>(state.range(0));
-  const auto bars = random_walk(symbols);
+std::vector<std::unique_ptr<strategies::Strategy>> all_classes(std::size_t symbols) {
   std::vector<std::unique_ptr<strategies::Strategy>> all;
   for (const auto& cls : strategies::strategy_classes()) all.push_back(make(cls, symbols));
-  state.SetLabel(std::to_string(all.size()) + " strategies");
+  return all;
+}
+
+// All registered classes on the same bar per iteration, each converting the bar itself.
+void BM_AllStrategiesEachConverts(benchmark::State& state) {
+  const auto symbols = static_cast<std::size_t>(state.range(0));
+  const auto bars = random_walk(symbols);
+  auto all = all_classes(symbols);
+  state.SetLabel(std::to_string(all.size()) + " strategies, a BarView each");
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& bar = bars[i++ & (kBars - 1)];
     for (auto& s : all) {
-      auto sig = s->on_bar(bar);
+      auto sig = s->on_bar(bar);  // converts: one BarView per strategy
       benchmark::DoNotOptimize(sig);
     }
   }
+  state.SetItemsProcessed(static_cast<std::int64_t>(i));
+}
+
+// All registered classes on the same bar per iteration, one BarView for all.
+void BM_AllStrategiesOnBar(benchmark::State& state) {
+  const auto symbols = static_cast<std::size_t>(state.range(0));
+  const auto bars = random_walk(symbols);
+  auto all = all_classes(symbols);
+  state.SetLabel(std::to_string(all.size()) + " strategies, one BarView");
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const strategies::BarView view(bars[i++ & (kBars - 1)]);
+    for (auto& s : all) {
+      auto sig = s->on_bar(view);
+      benchmark::DoNotOptimize(sig);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(i));
+}
+
+// All registered classes in one StrategySet (shared indicators), one BarView for all.
+void BM_StrategySetOnBar(benchmark::State& state) {
+  const auto symbols = static_cast<std::size_t>(state.range(0));
+  const auto bars = random_walk(symbols);
+  strategies::StrategySet set(symbols);
+  for (const auto& cls : strategies::strategy_classes()) set.add(cls, strategies::ParamValues(cls.params));
+  state.SetLabel(std::to_string(set.size()) + " strategies, " + std::to_string(set.pool().size()) +
+                 " pooled indicator");
+  std::size_t i = 0;
+  std::int64_t signals = 0;
+  for (auto _ : state) {
+    const strategies::BarView view(bars[i++ & (kBars - 1)]);
+    set.on_bar(view, [&](std::size_t, const strategies::Signal& sig) {
+      ++signals;
+      benchmark::DoNotOptimize(sig);
+    });
+  }
+  benchmark::DoNotOptimize(signals);
   state.SetItemsProcessed(static_cast<std::int64_t>(i));
 }
 
@@ -94,5 +145,7 @@ void per_class_args(benchmark::internal::Benchmark* b) {
 }  // namespace
 
 BENCHMARK(BM_OnBar)->Apply(per_class_args);
+BENCHMARK(BM_AllStrategiesEachConverts)->Arg(1)->Arg(16);
 BENCHMARK(BM_AllStrategiesOnBar)->Arg(1)->Arg(16);
+BENCHMARK(BM_StrategySetOnBar)->Arg(1)->Arg(16);
 BENCHMARK_MAIN();

@@ -43,9 +43,10 @@ std::optional<InstanceState> parse_instance_state(std::string_view s) noexcept {
 StrategyHost::StrategyHost(const core::InstrumentTable& instruments, BarBook& bars, Config config)
     : instruments_(instruments), bars_(bars), config_(std::move(config)), venue_of_(venues_of(instruments)) {}
 
-std::optional<strategies::Signal> StrategyHost::run(Instance& instance, const core::Bar& bar, bool warming) {
+std::optional<strategies::Signal> StrategyHost::run(Instance& instance, const strategies::BarView& view, bool warming) {
+  const auto& bar = view.bar;
   try {
-    return instance.impl->on_bar(bar);
+    return instance.impl->on_bar(view);
   } catch (const std::exception& e) {
     // Contained: the engine and the other strategies go on.
     ++errors_;
@@ -67,11 +68,12 @@ void StrategyHost::on_bar_closed(const core::Bar& bar, SignalSink& sink) {
   // after the close, and the bar before the open holds after-hours ticks. Closed-venue bars
   // still reach charts, history and the database; prices keep updating.
   if (!in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe))) return;
+  const strategies::BarView view(bar);  // prices in double once for every instance, not once each
   for (auto& inst : instances_) {
     const auto state = inst.view.state;
     if (state == InstanceState::added || state == InstanceState::removed || inst.view.disabled) continue;
     if (!inst.symbols[bar.symbol]) continue;
-    const auto signal = run(inst, bar, false);
+    const auto signal = run(inst, view, false);
     // Warm but not running: indicators follow the market, signals are not emitted.
     if (!signal || state != InstanceState::running) continue;
     sink.on_signal(inst, bar, *signal);
@@ -88,7 +90,7 @@ void StrategyHost::feed(Instance& instance, const core::Bar& bar) {
   if (instance.view.disabled || !instance.symbols[bar.symbol] ||
       !in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe)))
     return;
-  run(instance, bar, true);
+  run(instance, strategies::BarView(bar), true);
 }
 
 std::optional<execution::OrderRequest> StrategyHost::order_for(const Instance& instance,

@@ -15,10 +15,11 @@ BollingerReversion::BollingerReversion(BollingerReversionParams params, std::siz
         {indicators::BollingerBands(static_cast<std::size_t>(params.period), params.stddev_multiplier), {}, {}});
 }
 
-std::optional<Signal> BollingerReversion::on_bar(const core::Bar& bar) {
+std::optional<Signal> BollingerReversion::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  const double close = bar.close.to_double();  // once: the conversion is a division
+  const double close = view.ohlcv.close;
   s.bands.update(close);
   if (!s.bands.ready()) return std::nullopt;
 

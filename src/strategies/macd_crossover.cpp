@@ -30,10 +30,11 @@ std::optional<std::string> MacdCrossover::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> MacdCrossover::on_bar(const core::Bar& bar) {
+std::optional<Signal> MacdCrossover::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  const double close = bar.close.to_double();  // once: the conversion is a division
+  const double close = view.ohlcv.close;
   s.macd.update(close);
   if (!s.macd.ready()) return std::nullopt;
 

@@ -7,16 +7,25 @@
 
 namespace meridian::strategies {
 
-RsiMeanReversion::RsiMeanReversion(RsiMeanReversionParams params, std::size_t symbol_count) : params_(params) {
+RsiMeanReversion::RsiMeanReversion(RsiMeanReversionParams params, std::size_t symbol_count)
+    : params_(checked(params)), rsi_(static_cast<std::size_t>(params.rsi_period), symbol_count) {
+  init_state();
+}
+
+RsiMeanReversion::RsiMeanReversion(RsiMeanReversionParams params, IndicatorPool& pool)
+    : params_(checked(params)), rsi_(static_cast<std::size_t>(params.rsi_period), pool) {
+  init_state();
+}
+
+const RsiMeanReversionParams& RsiMeanReversion::checked(const RsiMeanReversionParams& params) {
   if (params.rsi_period < 2 || !(params.oversold > 0.0) || !(params.oversold < params.overbought) ||
       !(params.overbought < 100.0))
     throw std::invalid_argument("rsi_mean_reversion needs rsi_period >= 2 and 0 < oversold < overbought < 100");
-  state_.reserve(symbol_count);
-  for (std::size_t i = 0; i < symbol_count; ++i) state_.push_back(fresh_state());
+  return params;
 }
 
-RsiMeanReversion::PerSymbol RsiMeanReversion::fresh_state() const {
-  return {indicators::Rsi(static_cast<std::size_t>(params_.rsi_period)), {}, {}, params_.oversold, params_.overbought};
+void RsiMeanReversion::init_state() {
+  state_.assign(rsi_.size(), PerSymbol{{}, {}, params_.oversold, params_.overbought});
 }
 
 std::optional<std::string> RsiMeanReversion::validate(const ParamValues& v) {
@@ -24,13 +33,15 @@ std::optional<std::string> RsiMeanReversion::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> RsiMeanReversion::on_bar(const core::Bar& bar) {
+std::optional<Signal> RsiMeanReversion::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  s.rsi.update(bar);
-  if (!s.rsi.ready()) return std::nullopt;
+  rsi_.update(view);
+  const auto& r = rsi_[bar.symbol];
+  if (!r.ready()) return std::nullopt;
 
-  const double rsi = s.rsi.value();
+  const double rsi = r.value;
   const Cross up = s.oversold.update(rsi, params_.oversold, kOscillatorTolerance);
   const Cross down = s.overbought.update(rsi, params_.overbought, kOscillatorTolerance);
   // The excursion extremes up to the previous bar: a signal reads them before this bar's
@@ -59,13 +70,13 @@ std::optional<Signal> RsiMeanReversion::on_bar(const core::Bar& bar) {
     add_value(sig, "overbought", params_.overbought);
     add_value(sig, "rsi_peak", peak);
   }
-  add_value(sig, "close", bar.close.to_double());
+  add_value(sig, "close", view.ohlcv.close);
   return sig;
 }
 
 void RsiMeanReversion::reset() noexcept {
+  rsi_.reset();
   for (auto& s : state_) {
-    s.rsi.reset();
     s.oversold.forget();
     s.overbought.forget();
     s.trough = params_.oversold;

@@ -20,10 +20,11 @@ std::optional<std::string> SmaCrossover::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> SmaCrossover::on_bar(const core::Bar& bar) {
+std::optional<Signal> SmaCrossover::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  const double close = bar.close.to_double();
+  const double close = view.ohlcv.close;
   s.fast.update(close);
   s.slow.update(close);
   if (!s.slow.ready()) return std::nullopt;

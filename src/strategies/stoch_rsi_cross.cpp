@@ -6,7 +6,17 @@
 
 namespace meridian::strategies {
 
-StochRsiCross::StochRsiCross(StochRsiCrossParams params, std::size_t symbol_count) : params_(params) {
+StochRsiCross::StochRsiCross(StochRsiCrossParams params, std::size_t symbol_count)
+    : params_(checked(params)), rsi_(static_cast<std::size_t>(params.rsi_period), symbol_count) {
+  init_state();
+}
+
+StochRsiCross::StochRsiCross(StochRsiCrossParams params, IndicatorPool& pool)
+    : params_(checked(params)), rsi_(static_cast<std::size_t>(params.rsi_period), pool) {
+  init_state();
+}
+
+const StochRsiCrossParams& StochRsiCross::checked(const StochRsiCrossParams& params) {
   const bool periods_ok =
       params.rsi_period >= 2 && params.stoch_period >= 1 && params.k_period >= 1 && params.d_period >= 1;
   const bool levels_ok = params.oversold > 0.0 && params.oversold < params.overbought && params.overbought < 100.0 &&
@@ -15,11 +25,15 @@ StochRsiCross::StochRsiCross(StochRsiCrossParams params, std::size_t symbol_coun
     throw std::invalid_argument(
         "stoch_rsi_cross needs rsi_period >= 2, other periods >= 1, 0 < oversold < overbought < 100 and "
         "0 < rsi_midline < 100");
-  state_.reserve(symbol_count);
-  for (std::size_t i = 0; i < symbol_count; ++i)
-    state_.push_back({indicators::StochRsi(
-                          static_cast<std::size_t>(params.rsi_period), static_cast<std::size_t>(params.stoch_period),
-                          static_cast<std::size_t>(params.k_period), static_cast<std::size_t>(params.d_period)),
+  return params;
+}
+
+void StochRsiCross::init_state() {
+  state_.reserve(rsi_.size());
+  for (std::size_t i = 0; i < rsi_.size(); ++i)
+    state_.push_back({indicators::SeriesStochastic(static_cast<std::size_t>(params_.stoch_period),
+                                                   static_cast<std::size_t>(params_.k_period),
+                                                   static_cast<std::size_t>(params_.d_period)),
                       {}});
 }
 
@@ -28,15 +42,20 @@ std::optional<std::string> StochRsiCross::validate(const ParamValues& v) {
   return std::nullopt;
 }
 
-std::optional<Signal> StochRsiCross::on_bar(const core::Bar& bar) {
+std::optional<Signal> StochRsiCross::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  s.stoch.update(bar);
+  rsi_.update(view);
+  const auto& r = rsi_[bar.symbol];
+  if (!r.ready()) [[unlikely]]
+    return std::nullopt;
+  const double rsi = r.value;
+  s.stoch.push(rsi);
   if (!s.stoch.ready()) return std::nullopt;
 
   const double k = s.stoch.k();
   const double d = s.stoch.d();
-  const double rsi = s.stoch.rsi().value();
   const Cross cross = s.cross.update(k, d, kOscillatorTolerance);
   const bool buy = cross == Cross::up && k < params_.oversold && d < params_.oversold && rsi < params_.rsi_midline;
   const bool sell =
@@ -52,11 +71,12 @@ std::optional<Signal> StochRsiCross::on_bar(const core::Bar& bar) {
   add_value(sig, "stoch_k", k);
   add_value(sig, "stoch_d", d);
   add_value(sig, "rsi", rsi);
-  add_value(sig, "close", bar.close.to_double());
+  add_value(sig, "close", view.ohlcv.close);
   return sig;
 }
 
 void StochRsiCross::reset() noexcept {
+  rsi_.reset();
   for (auto& s : state_) {
     s.stoch.reset();
     s.cross.forget();

@@ -18,10 +18,11 @@ SuperTrendFlip::SuperTrendFlip(SuperTrendFlipParams params, std::size_t symbol_c
     state_.push_back({indicators::SuperTrend(static_cast<std::size_t>(params.atr_period), params.factor), 0});
 }
 
-std::optional<Signal> SuperTrendFlip::on_bar(const core::Bar& bar) {
+std::optional<Signal> SuperTrendFlip::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
-  const auto ohlcv = indicators::to_ohlcv(bar);
+  const auto& ohlcv = view.ohlcv;
   s.supertrend.update(ohlcv);
   const int direction = s.supertrend.direction();
   const int previous = s.direction;

@@ -23,7 +23,8 @@ VwapVolume::VwapVolume(VwapVolumeParams params, std::size_t symbol_count) : para
                       {}});
 }
 
-std::optional<Signal> VwapVolume::on_bar(const core::Bar& bar) {
+std::optional<Signal> VwapVolume::on_bar(const BarView& view) {
+  const core::Bar& bar = view.bar;
   if (bar.symbol >= state_.size()) return std::nullopt;
   auto& s = state_[bar.symbol];
   // Two compares per bar against the cached day; the first bar always lands here.
@@ -33,7 +34,7 @@ std::optional<Signal> VwapVolume::on_bar(const core::Bar& bar) {
     s.vwap.start_session();
     s.cross.forget();
   }
-  const auto ohlcv = indicators::to_ohlcv(bar);
+  const auto& ohlcv = view.ohlcv;
   s.vwap.update(ohlcv);
   const double average_volume = s.volume.value();  // previous bars only; NaN until there are enough
   s.volume.update(ohlcv.volume);

@@ -21,6 +21,7 @@
 #include "meridian/engine/strategy_instance.hpp"
 #include "meridian/execution/order.hpp"
 #include "meridian/market/calendar.hpp"
+#include "meridian/strategies/bar_view.hpp"
 
 namespace meridian::engine {
 
@@ -107,7 +108,7 @@ class StrategyHost {
  private:
   // The one place a strategy sees a bar: a strategy that throws is contained (logged, counted
   // and disabled until it is initialised or started again).
-  std::optional<strategies::Signal> run(Instance& instance, const core::Bar& bar, bool warming);
+  std::optional<strategies::Signal> run(Instance& instance, const strategies::BarView& view, bool warming);
   void feed(Instance& instance, const core::Bar& bar);
   ExitRules exit_rules(const Instance& instance) const noexcept;
   core::Quantity entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry, core::Price stop,

@@ -36,7 +36,7 @@ class BollingerReversion final : public Strategy {
       : BollingerReversion(BollingerReversionParams{values.integer(0), values.number(1)}, symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   // The first bands are a baseline (where the close was); a re-entry needs the bar after it.
   std::size_t warmup() const noexcept override { return static_cast<std::size_t>(params_.period) + 1; }
   void reset() noexcept override;

@@ -36,7 +36,7 @@ class MacdCrossover final : public Strategy {
       : MacdCrossover(MacdCrossoverParams{values.integer(0), values.integer(1), values.integer(2)}, symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   // The first MACD/signal pair is a baseline; a cross needs the bar after it.
   std::size_t warmup() const noexcept override {
     return static_cast<std::size_t>(params_.slow_period + params_.signal_period);

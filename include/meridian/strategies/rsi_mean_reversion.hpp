@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "meridian/indicators/rsi.hpp"
 #include "meridian/strategies/cross.hpp"
+#include "meridian/strategies/indicator_pool.hpp"
 #include "meridian/strategies/params.hpp"
 #include "meridian/strategies/strategy.hpp"
 
@@ -31,12 +31,16 @@ class RsiMeanReversion final : public Strategy {
   static std::optional<std::string> validate(const ParamValues& v);
 
   // Throws std::invalid_argument unless rsi_period >= 2 and 0 < oversold < overbought < 100.
+  // With its own RSI per symbol:
   RsiMeanReversion(RsiMeanReversionParams params, std::size_t symbol_count);
   RsiMeanReversion(const ParamValues& values, std::size_t symbol_count)
-      : RsiMeanReversion(RsiMeanReversionParams{values.integer(0), values.number(1), values.number(2)}, symbol_count) {}
+      : RsiMeanReversion(from_values(values), symbol_count) {}
+  // Reading the pool's RSI (a StrategySet's), which its owner updates before on_bar:
+  RsiMeanReversion(RsiMeanReversionParams params, IndicatorPool& pool);
+  RsiMeanReversion(const ParamValues& values, IndicatorPool& pool) : RsiMeanReversion(from_values(values), pool) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   // The first RSI value is a baseline; a cross needs the bar after it.
   std::size_t warmup() const noexcept override { return static_cast<std::size_t>(params_.rsi_period) + 2; }
   void reset() noexcept override;
@@ -44,7 +48,6 @@ class RsiMeanReversion final : public Strategy {
 
  private:
   struct PerSymbol {
-    indicators::Rsi rsi;
     CrossDetector oversold;    // RSI against the oversold level
     CrossDetector overbought;  // RSI against the overbought level
     // The most extreme RSI of the current excursion beyond a level (the level itself when
@@ -52,9 +55,15 @@ class RsiMeanReversion final : public Strategy {
     double trough;
     double peak;
   };
-  PerSymbol fresh_state() const;
+  static RsiMeanReversionParams from_values(const ParamValues& v) noexcept {
+    return {v.integer(0), v.number(1), v.number(2)};
+  }
+  // Throws std::invalid_argument for parameters the class rejects; returns them.
+  static const RsiMeanReversionParams& checked(const RsiMeanReversionParams& params);
+  void init_state();
 
   RsiMeanReversionParams params_;
+  RsiSource rsi_;  // one per symbol, indexed like state_
   std::vector<PerSymbol> state_;
 };
 

@@ -34,7 +34,7 @@ class SmaCrossover final : public Strategy {
       : SmaCrossover(SmaCrossoverParams{values.integer(0), values.integer(1)}, symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   std::size_t warmup() const noexcept override { return static_cast<std::size_t>(params_.slow_period); }
   void reset() noexcept override;
   const SmaCrossoverParams& params() const noexcept { return params_; }

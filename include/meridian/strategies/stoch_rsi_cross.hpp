@@ -9,6 +9,7 @@
 
 #include "meridian/indicators/stoch_rsi.hpp"
 #include "meridian/strategies/cross.hpp"
+#include "meridian/strategies/indicator_pool.hpp"
 #include "meridian/strategies/params.hpp"
 #include "meridian/strategies/strategy.hpp"
 
@@ -41,14 +42,16 @@ class StochRsiCross final : public Strategy {
 
   // Throws std::invalid_argument unless the periods are valid (rsi_period >= 2, the others
   // >= 1), 0 < oversold < overbought < 100 and 0 < rsi_midline < 100.
+  // With its own RSI per symbol:
   StochRsiCross(StochRsiCrossParams params, std::size_t symbol_count);
   StochRsiCross(const ParamValues& values, std::size_t symbol_count)
-      : StochRsiCross(StochRsiCrossParams{values.integer(0), values.integer(1), values.integer(2), values.integer(3),
-                                          values.number(4), values.number(5), values.number(6)},
-                      symbol_count) {}
+      : StochRsiCross(from_values(values), symbol_count) {}
+  // Reading the pool's RSI (a StrategySet's), which its owner updates before on_bar:
+  StochRsiCross(StochRsiCrossParams params, IndicatorPool& pool);
+  StochRsiCross(const ParamValues& values, IndicatorPool& pool) : StochRsiCross(from_values(values), pool) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   // The first %K/%D pair is a baseline; a cross needs the bar after it.
   std::size_t warmup() const noexcept override {
     return static_cast<std::size_t>(params_.rsi_period + params_.stoch_period + params_.k_period + params_.d_period -
@@ -59,11 +62,18 @@ class StochRsiCross final : public Strategy {
 
  private:
   struct PerSymbol {
-    indicators::StochRsi stoch;
-    CrossDetector cross;  // %K against %D
+    indicators::SeriesStochastic stoch;  // of the RSI: with rsi_, the Stochastic RSI
+    CrossDetector cross;                 // %K against %D
   };
+  static StochRsiCrossParams from_values(const ParamValues& v) noexcept {
+    return {v.integer(0), v.integer(1), v.integer(2), v.integer(3), v.number(4), v.number(5), v.number(6)};
+  }
+  // Throws std::invalid_argument for parameters the class rejects; returns them.
+  static const StochRsiCrossParams& checked(const StochRsiCrossParams& params);
+  void init_state();
 
   StochRsiCrossParams params_;
+  RsiSource rsi_;  // one per symbol, indexed like state_
   std::vector<PerSymbol> state_;
 };
 

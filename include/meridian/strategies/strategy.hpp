@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "meridian/core/types.hpp"
+#include "meridian/strategies/bar_view.hpp"
 #include "meridian/strategies/signal.hpp"
 
 namespace meridian::strategies {
@@ -13,8 +14,10 @@ class Strategy {
  public:
   virtual ~Strategy() = default;
   virtual std::string_view class_name() const noexcept = 0;
-  // Called on the engine strand for each closed bar of the strategy's timeframe.
-  virtual std::optional<Signal> on_bar(const core::Bar& bar) = 0;
+  // Called on the engine strand for each closed bar of the strategy's timeframe. A caller that
+  // runs several strategies on one bar builds the BarView once and hands it to each; a
+  // core::Bar converts implicitly (one conversion per call).
+  virtual std::optional<Signal> on_bar(const BarView& bar) = 0;
   // Bars needed before the first signal can be produced.
   virtual std::size_t warmup() const noexcept = 0;
   virtual void reset() noexcept = 0;

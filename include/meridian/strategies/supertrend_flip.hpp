@@ -34,7 +34,7 @@ class SuperTrendFlip final : public Strategy {
       : SuperTrendFlip(SuperTrendFlipParams{values.integer(0), values.number(1)}, symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   // The first direction is a baseline (SuperTrend starts down); a flip needs the bar after it.
   std::size_t warmup() const noexcept override { return static_cast<std::size_t>(params_.atr_period) + 2; }
   void reset() noexcept override;

@@ -40,7 +40,7 @@ class VwapVolume final : public Strategy {
       : VwapVolume(VwapVolumeParams{values.integer(0), values.number(1)}, symbol_count) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
-  std::optional<Signal> on_bar(const core::Bar& bar) override;
+  std::optional<Signal> on_bar(const BarView& view) override;
   // The volume average needs `volume_period` bars before the one it judges.
   std::size_t warmup() const noexcept override { return static_cast<std::size_t>(params_.volume_period) + 1; }
   void reset() noexcept override;

@@ -1,0 +1,97 @@
+#pragma once
+// Indicators that several strategies of one StrategySet read, computed once per bar. Keyed by
+// kind and parameters (today: the RSI of closes, by period, which RSI mean reversion and
+// Stochastic RSI cross both need), one series per symbol. The set's owner feeds each bar to the
+// pool before any strategy of the set decides; strategies only read.
+//
+// Contract that makes sharing exact: every user of the pool sees the same bars in the same
+// order (a StrategySet hands every bar to all its strategies). A shared indicator then holds,
+// bit for bit, the state each user would have computed alone.
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "meridian/indicators/conventions.hpp"
+#include "meridian/indicators/rsi.hpp"
+#include "meridian/strategies/bar_view.hpp"
+
+namespace meridian::strategies {
+
+// An RSI of closes with its value kept from the last update, so several readers of a pooled
+// RSI share one division too.
+struct RsiValue {
+  explicit RsiValue(std::size_t period) : rsi(period) {}
+  void update(double close) noexcept {
+    rsi.update(close);
+    value = rsi.value();
+  }
+  void reset() noexcept {
+    rsi.reset();
+    value = indicators::kNoValue;
+  }
+  bool ready() const noexcept { return rsi.ready(); }
+
+  indicators::Rsi rsi;
+  double value = indicators::kNoValue;  // rsi.value() after the last update
+};
+
+class IndicatorPool {
+ public:
+  explicit IndicatorPool(std::size_t symbol_count) noexcept : symbols_(symbol_count) {}
+  IndicatorPool(const IndicatorPool&) = delete;
+  IndicatorPool& operator=(const IndicatorPool&) = delete;
+
+  // The RSI(period) of closes, indexed by symbol id: the same series for every caller asking
+  // for that period, valid as long as the pool. Throws std::invalid_argument for a period the
+  // RSI rejects.
+  std::span<const RsiValue> rsi(std::size_t period);
+  // Feeds the bar to every pooled indicator of its symbol; a symbol outside the pool is ignored.
+  void update(const BarView& bar) noexcept {
+    const auto symbol = bar.bar.symbol;
+    if (symbol >= symbols_) return;
+    for (auto& series : rsi_) series->per_symbol[symbol].update(bar.ohlcv.close);
+  }
+  void reset() noexcept;
+  std::size_t symbol_count() const noexcept { return symbols_; }
+  // Distinct pooled indicators (series), whatever the number of readers.
+  std::size_t size() const noexcept { return rsi_.size(); }
+
+ private:
+  struct RsiSeries {
+    std::size_t period;
+    std::vector<RsiValue> per_symbol;
+  };
+  std::size_t symbols_;
+  std::vector<std::unique_ptr<RsiSeries>> rsi_;  // boxed: a series stays put as others are added
+};
+
+// A strategy's RSI per symbol: its own (constructed alone, it updates it on each bar) or a
+// pooled one (in a StrategySet, whose owner updates it before the strategy runs).
+class RsiSource {
+ public:
+  RsiSource(std::size_t period, std::size_t symbol_count);
+  RsiSource(std::size_t period, IndicatorPool& pool) : series_(pool.rsi(period)) {}
+  RsiSource(const RsiSource&) = delete;  // series_ may point into own_
+  RsiSource& operator=(const RsiSource&) = delete;
+  RsiSource(RsiSource&&) noexcept = default;  // a moved vector keeps its buffer
+  RsiSource& operator=(RsiSource&&) noexcept = default;
+
+  // Called by the strategy with each bar it receives: updates its own RSI; a pooled one is
+  // already up to date. The caller has checked the symbol against size().
+  void update(const BarView& bar) noexcept {
+    if (!own_.empty()) own_[bar.bar.symbol].update(bar.ohlcv.close);
+  }
+  const RsiValue& operator[](core::SymbolId symbol) const noexcept { return series_[symbol]; }
+  std::size_t size() const noexcept { return series_.size(); }
+  // Resets its own RSI; a pooled one is reset with its pool (StrategySet::reset).
+  void reset() noexcept {
+    for (auto& r : own_) r.reset();
+  }
+
+ private:
+  std::vector<RsiValue> own_;
+  std::span<const RsiValue> series_;
+};
+
+}  // namespace meridian::strategies
