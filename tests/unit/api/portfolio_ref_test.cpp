@@ -192,10 +192,7 @@ TEST_F(PortfolioRefTest, FindPortfolioAndRemoval) {
   EXPECT_EQ(api::find_portfolio(runner, "default")->id, 1);
   EXPECT_EQ(api::find_portfolio(runner, "nope"), nullptr);
   bool removed = false;
-  // Only a stopped (and flat) portfolio may leave.
-  runner.command(
-      2, [](engine::Portfolio& p) { return p.stop(); },
-      [](const engine::CommandResult& r) { EXPECT_FALSE(r) << r->message; });
+  // Only a stopped (and flat) portfolio may leave: the fixture's never started (autostart off).
   runner.remove_portfolio(2, [&](const engine::CommandResult& r) {
     EXPECT_FALSE(r) << r->message;
     removed = true;
