@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <span>
 #include <unordered_map>
 
 #include "meridian/api/json_types.hpp"
 #include "meridian/risk/analytics.hpp"
+#include "meridian/risk/analytics_moments.hpp"
 
 namespace meridian::api {
 
@@ -23,19 +23,6 @@ constexpr std::size_t kBarWindow = 500;
 std::vector<risk::EquityPoint> curve_of(const engine::Snapshot& s) {
   if (!s.equity_curve) return {};
   return {s.equity_curve->begin(), s.equity_curve->end()};
-}
-
-double mean(std::span<const double> xs) noexcept {
-  return xs.empty() ? 0.0 : std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size());
-}
-
-// Sample standard deviation (0 for fewer than two values).
-double stdev(std::span<const double> xs) noexcept {
-  if (xs.size() < 2) return 0.0;
-  const double m = mean(xs);
-  double sum = 0.0;
-  for (double x : xs) sum += (x - m) * (x - m);
-  return std::sqrt(sum / static_cast<double>(xs.size() - 1));
 }
 
 double seconds(core::Duration d) noexcept {
@@ -161,12 +148,14 @@ json metrics_json(const engine::Snapshot& s) {
   const auto curve = curve_of(s);
   const auto returns = risk::returns_of(curve);
   const auto dd = risk::drawdown(curve);
-  const double annual = mean(returns) * kMinutesPerYear;
+  const double annual = risk::mean(returns) * kMinutesPerYear;
   double mean_equity = s.equity().to_double();
-  if (!curve.empty())
-    mean_equity = std::accumulate(curve.begin(), curve.end(), 0.0,
-                                  [](double sum, const risk::EquityPoint& p) { return sum + p.equity; }) /
-                  static_cast<double>(curve.size());
+  if (!curve.empty()) {
+    std::vector<double> equities;
+    equities.reserve(curve.size());
+    for (const auto& p : curve) equities.push_back(p.equity);
+    mean_equity = risk::mean(equities);
+  }
   const double initial = s.initial_capital.to_double();
   const auto exposure = exposure_of(s);
   return {{"trades", stats.trades},
@@ -181,7 +170,7 @@ json metrics_json(const engine::Snapshot& s) {
           {"expectancy", stats.expectancy},
           {"total_return", initial > 0 ? s.equity().to_double() / initial - 1.0 : 0.0},
           {"annualised_return", annual},
-          {"volatility", stdev(returns) * std::sqrt(kMinutesPerYear)},
+          {"volatility", risk::sample_stdev(returns) * std::sqrt(kMinutesPerYear)},
           {"sharpe_ratio", risk::sharpe(returns, kMinutesPerYear)},
           {"sortino_ratio", risk::sortino(returns, kMinutesPerYear)},
           {"calmar_ratio", risk::calmar(annual, dd.max_fraction)},
@@ -228,8 +217,8 @@ json risk_metrics_json(const engine::Snapshot& s, core::SymbolId benchmark) {
             {"max_duration_s", seconds(dd.max_duration)},
             {"peak_equity", money_json(s.risk.peak_equity)}}},
           {"volatility",
-           {{"per_minute", stdev(returns)},
-            {"annualised", stdev(returns) * std::sqrt(kMinutesPerYear)},
+           {{"per_minute", risk::sample_stdev(returns)},
+            {"annualised", risk::sample_stdev(returns) * std::sqrt(kMinutesPerYear)},
             {"returns", returns.size()}}},
           {"beta",
            {{"benchmark", s.instruments->at(benchmark).symbol},

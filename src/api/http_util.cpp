@@ -3,6 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include <boost/throw_exception.hpp>
+#include <stdexcept>
+
+#include "meridian/api/api_error.hpp"
 #include "meridian/api/http_types.hpp"
 
 namespace meridian::api {
@@ -45,19 +49,46 @@ void add_common_headers(HttpResponse& res) {
   res.set("Referrer-Policy", "no-referrer");
 }
 
-HttpResponse json_response(const Request& req, http::status status, std::string body) {
-  HttpResponse res{status, req.raw.version()};
+namespace {
+// Invalid UTF-8 in a string (a client's, echoed) is replaced, never thrown on.
+std::string dump(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+}  // namespace
+
+HttpResponse json_response(unsigned version, bool keep_alive, http::status status, std::string body,
+                           std::string_view location) {
+  HttpResponse res{status, version};
   add_common_headers(res);
   res.set(http::field::content_type, "application/json; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.raw.keep_alive());
+  if (!location.empty()) res.set(http::field::location, location);
+  res.keep_alive(keep_alive);
   res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }
 
+HttpResponse json_response(unsigned version, bool keep_alive, http::status status, const nlohmann::json& body,
+                           std::string_view location) {
+  return json_response(version, keep_alive, status, dump(body), location);
+}
+
+HttpResponse json_response(const Request& req, http::status status, std::string body) {
+  return json_response(req.raw.version(), req.raw.keep_alive(), status, std::move(body));
+}
+
 HttpResponse json_response(const Request& req, http::status status, const nlohmann::json& body) {
-  return json_response(req, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return json_response(req, status, dump(body));
+}
+
+HttpResponse empty_response(unsigned version, bool keep_alive, http::status status) {
+  HttpResponse res{status, version};
+  add_common_headers(res);
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
 }
 
 namespace {
@@ -131,19 +162,51 @@ HttpResponse error_response(unsigned version, bool keep_alive, http::status stat
                             std::string_view message, const nlohmann::json* details) {
   nlohmann::json err{{"code", code}, {"message", truncated(message, kMaxMessage)}};
   err["details"] = details ? bounded_details(*details) : nlohmann::json::object();
-  HttpResponse res{status, version};
-  add_common_headers(res);
-  res.set(http::field::content_type, "application/json; charset=utf-8");
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(keep_alive);
-  res.body() = nlohmann::json{{"error", std::move(err)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  res.prepare_payload();
-  return res;
+  return json_response(version, keep_alive, status, nlohmann::json{{"error", std::move(err)}});
 }
 
 HttpResponse error_response(const Request& req, http::status status, std::string_view code, std::string_view message,
                             const nlohmann::json* details) {
   return error_response(req.raw.version(), req.raw.keep_alive(), status, code, message, details);
+}
+
+core::Errc errc_of(http::status status, std::string_view code) noexcept {
+  switch (status) {
+    case http::status::not_found: return core::Errc::not_found;
+    case http::status::conflict: return core::Errc::conflict;
+    case http::status::service_unavailable: return core::Errc::unavailable;
+    default: break;
+  }
+  if (code == "out_of_range") return core::Errc::out_of_range;
+  if (code == "invalid_json" || code == "too_deep") return core::Errc::parse_error;
+  if (code == "risk_denied") return core::Errc::rejected;
+  if (static_cast<unsigned>(status) >= 500) return core::Errc::unavailable;
+  return core::Errc::invalid_argument;
+}
+
+ApiError api_error(http::status status, std::string code, std::string message, nlohmann::json details) {
+  const auto errc = errc_of(status, code);
+  return {errc, status, std::move(code), std::move(message),
+          details.is_object() ? std::move(details) : nlohmann::json::object()};
+}
+
+ApiError field_error(std::string_view field, std::string message, http::status status, std::string_view code,
+                     nlohmann::json extra) {
+  nlohmann::json details = extra.is_object() ? std::move(extra) : nlohmann::json::object();
+  details["field"] = field;
+  return api_error(status, std::string(code), std::move(message), std::move(details));
+}
+
+HttpResponse error_response(unsigned version, bool keep_alive, const ApiError& e) {
+  return error_response(version, keep_alive, e.status, e.code, e.message, &e.details);
+}
+
+HttpResponse error_response(const Request& req, const ApiError& e) {
+  return error_response(req.raw.version(), req.raw.keep_alive(), e);
+}
+
+void throw_exception_from_error(const ApiError& e, const boost::source_location& loc) {
+  boost::throw_exception(std::runtime_error(e.code + ": " + e.message), loc);
 }
 
 }  // namespace meridian::api

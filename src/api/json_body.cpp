@@ -4,19 +4,17 @@
 
 namespace meridian::api {
 
-std::variant<nlohmann::json, HttpResponse> parse_json_body(const Request& req) {
+ApiResult<nlohmann::json> parse_json_body(const Request& req) {
   const auto& text = req.raw.body();
-  if (!core::json_depth_ok(text)) {
-    const nlohmann::json details{{"field", "body"}, {"max_depth", core::kMaxJsonDepth}};
-    return error_response(
-        req, http::status::bad_request, "too_deep",
+  if (!core::json_depth_ok(text))
+    return field_error(
+        "body",
         "the request body nests objects and arrays deeper than " + std::to_string(core::kMaxJsonDepth) + " levels",
-        &details);
-  }
+        http::status::bad_request, "too_deep", {{"max_depth", core::kMaxJsonDepth}});
   auto body = nlohmann::json::parse(text, nullptr, false);
   if (body.is_discarded())
-    return error_response(req, http::status::bad_request, "invalid_json", "the request body is not valid JSON");
-  return body;
+    return api_error(http::status::bad_request, "invalid_json", "the request body is not valid JSON");
+  return ApiResult<nlohmann::json>{boost::system::in_place_value, std::move(body)};
 }
 
 }  // namespace meridian::api

@@ -350,12 +350,6 @@ json engine_status_json(const engine::Snapshot& s) {
     symbols.push_back(inst.symbol);
     if (s.symbols[inst.id].has_tick) last_tick = std::max(last_tick, s.symbols[inst.id].last.ts);
   }
-  // Daily P&L: realised today plus open P&L, from the trades still in memory.
-  const auto day_start = core::floor_to(core::now(), std::chrono::hours(24));
-  core::Money daily = s.unrealized_pnl();
-  for (const auto& t : *s.trades)
-    if (t.ts >= day_start)
-      daily = core::saturating_add(daily, core::saturating_sub(t.realized_pnl, t.fee));  // a figure: clamped
   const auto state = s.session.state;
   return {{"running", state == engine::SessionState::running},
           {"state", engine::to_string(state)},
@@ -380,7 +374,9 @@ json engine_status_json(const engine::Snapshot& s) {
           {"trades_count", s.trades_total},
           {"open_orders", open_orders(s)},
           {"risk_state", risk::to_string(s.risk.state)},
-          {"daily_pnl", money_json(daily)},
+          // Risk's one definition: equity now less equity at the start of the UTC day (of market
+          // time), the figure max_daily_loss is checked against (RiskStatus's daily_pnl).
+          {"daily_pnl", money_json(s.risk.daily_pnl)},
           {"strategies", strategies_summary_json(s)},
           {"feeds", feeds_json(s)},
           {"calendars", s.calendars},

@@ -28,11 +28,10 @@ std::shared_ptr<const engine::PortfolioEntry> by_text(const Directory& dir, engi
   return nullptr;
 }
 
-HttpResponse unknown(const Request& req, std::string_view field, const nlohmann::json& value) {
+ApiError unknown(std::string_view field, const nlohmann::json& value) {
   const std::string shown = value.is_string() ? value.get<std::string>() : value.dump();
-  nlohmann::json details{{"field", field}, {"value", value}};
-  return error_response(req, http::status::not_found, "not_found", "no portfolio '" + shown + "'; see /api/portfolios",
-                        &details);
+  return field_error(field, "no portfolio '" + shown + "'; see /api/portfolios", http::status::not_found, "not_found",
+                     {{"value", value}});
 }
 
 // One place a request names a portfolio: the entry, or the error.
@@ -41,16 +40,16 @@ struct Named {
   std::shared_ptr<const engine::PortfolioEntry> entry;
 };
 
-std::variant<Named, HttpResponse> from_text(const Request& req, const Directory& dir, engine::PortfolioId default_id,
-                                            std::string_view field, std::string_view given) {
+ApiResult<Named> from_text(const Directory& dir, engine::PortfolioId default_id, std::string_view field,
+                           std::string_view given) {
   auto entry = by_text(dir, default_id, given);
-  if (!entry) return unknown(req, field, given);
+  if (!entry) return unknown(field, given);
   return Named{field, std::move(entry)};
 }
 
-std::variant<Named, HttpResponse> from_json(const Request& req, const Directory& dir, engine::PortfolioId default_id,
-                                            std::string_view field, const nlohmann::json& value) {
-  if (value.is_string()) return from_text(req, dir, default_id, field, value.get_ref<const std::string&>());
+ApiResult<Named> from_json(const Directory& dir, engine::PortfolioId default_id, std::string_view field,
+                           const nlohmann::json& value) {
+  if (value.is_string()) return from_text(dir, default_id, field, value.get_ref<const std::string&>());
   std::optional<engine::PortfolioId> id;
   if (value.is_number_integer() && !value.is_number_unsigned()) {
     id = value.get<std::int64_t>();
@@ -65,12 +64,11 @@ std::variant<Named, HttpResponse> from_json(const Request& req, const Directory&
                                                                        : static_cast<engine::PortfolioId>(v);
   }
   if (!id) {
-    nlohmann::json details{{"field", field}, {"value", value}};
-    return error_response(req, http::status::unprocessable_entity, "invalid_field",
-                          std::string(field) + " must be a portfolio id, \"default\" or a portfolio's name", &details);
+    return field_error(field, std::string(field) + " must be a portfolio id, \"default\" or a portfolio's name",
+                       http::status::unprocessable_entity, "invalid_field", {{"value", value}});
   }
   auto entry = by_id(dir, *id);
-  if (!entry) return unknown(req, field, value);
+  if (!entry) return unknown(field, value);
   return Named{field, std::move(entry)};
 }
 
@@ -81,34 +79,32 @@ std::shared_ptr<const engine::PortfolioEntry> find_portfolio(const engine::Engin
   return by_text(runner.portfolios(), runner.default_portfolio(), given);
 }
 
-std::variant<PortfolioRef, HttpResponse> resolve_portfolio(const ApiContext& ctx, const Request& req,
-                                                           PortfolioFrom from) {
+ApiResult<PortfolioRef> resolve_portfolio(const ApiContext& ctx, const Request& req, PortfolioFrom from) {
   const auto dir = ctx.runner.portfolios();
   const auto default_id = ctx.runner.default_portfolio();
   std::optional<Named> first;
   // Each place that names one must name the same one.
-  auto take = [&](std::variant<Named, HttpResponse> named) -> std::optional<HttpResponse> {
-    if (auto* err = std::get_if<HttpResponse>(&named)) return std::move(*err);
-    auto& n = std::get<Named>(named);
+  auto take = [&](ApiResult<Named> named) -> std::optional<ApiError> {
+    if (!named) return std::move(named).error();
+    auto& n = *named;
     if (!first) {
       first = std::move(n);
       return std::nullopt;
     }
     if (first->entry->id == n.entry->id) return std::nullopt;
-    nlohmann::json details{{"field", n.field}, {"value", n.entry->id}, {"conflicts_with", first->field}};
-    return error_response(req, http::status::unprocessable_entity, "invalid_field",
-                          std::string(n.field) + " names portfolio " + std::to_string(n.entry->id) + " but " +
-                              std::string(first->field) + " names portfolio " + std::to_string(first->entry->id),
-                          &details);
+    return field_error(n.field,
+                       std::string(n.field) + " names portfolio " + std::to_string(n.entry->id) + " but " +
+                           std::string(first->field) + " names portfolio " + std::to_string(first->entry->id),
+                       http::status::unprocessable_entity, "invalid_field",
+                       {{"value", n.entry->id}, {"conflicts_with", first->field}});
   };
   if (!from.path_param.empty()) {
     // The path's segment is the portfolio; details name it portfolio_id as they always have.
-    if (auto err = take(from_text(req, dir, default_id, "portfolio_id", req.param(from.path_param))))
-      return std::move(*err);
+    if (auto err = take(from_text(dir, default_id, "portfolio_id", req.param(from.path_param)))) return std::move(*err);
   }
   for (std::string_view name : {"portfolio", "portfolio_id"}) {
     if (auto given = req.query_value(name)) {
-      if (auto err = take(from_text(req, dir, default_id, name, *given))) return std::move(*err);
+      if (auto err = take(from_text(dir, default_id, name, *given))) return std::move(*err);
       break;
     }
   }
@@ -116,15 +112,14 @@ std::variant<PortfolioRef, HttpResponse> resolve_portfolio(const ApiContext& ctx
     for (std::string_view name : {"portfolio_id", "portfolio"}) {
       auto it = from.body->find(name);
       if (it == from.body->end() || it->is_null()) continue;
-      if (auto err = take(from_json(req, dir, default_id, name, *it))) return std::move(*err);
+      if (auto err = take(from_json(dir, default_id, name, *it))) return std::move(*err);
       break;
     }
   }
   if (!first) {
     auto entry = by_id(dir, default_id);
     if (!entry) {  // never: the default portfolio is never removed
-      nlohmann::json details{{"field", "portfolio_id"}};
-      return error_response(req, http::status::service_unavailable, "unavailable", "no default portfolio", &details);
+      return field_error("portfolio_id", "no default portfolio", http::status::service_unavailable, "unavailable");
     }
     first = Named{"portfolio_id", std::move(entry)};
   }
@@ -133,7 +128,7 @@ std::variant<PortfolioRef, HttpResponse> resolve_portfolio(const ApiContext& ctx
   ref.snap = first->entry->store->load();
   ref.entry = std::move(first->entry);
   ref.is_default = ref.id == default_id;
-  if (!ref.snap) return unknown(req, first->field, ref.id);
+  if (!ref.snap) return unknown(first->field, ref.id);
   return ref;
 }
 

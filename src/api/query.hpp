@@ -1,11 +1,11 @@
 #pragma once
-// Query-string parsing for handlers: each parser yields the value or the 4xx response
-// that names the parameter.
+// Query-string parsing for handlers: each parser yields the value or the ApiError (400
+// invalid_parameter) that names the parameter.
 #include <charconv>
 #include <limits>
 #include <optional>
-#include <variant>
 
+#include "meridian/api/api_error.hpp"
 #include "meridian/api/http_types.hpp"
 #include "meridian/core/instrument.hpp"
 #include "meridian/core/time.hpp"
@@ -13,7 +13,7 @@
 namespace meridian::api {
 
 template <class T>
-using Parsed = std::variant<T, HttpResponse>;
+using Parsed = ApiResult<T>;
 
 inline Parsed<long long> int_param(const Request& req, std::string_view name, long long lo, long long hi,
                                    long long fallback) {
@@ -22,11 +22,9 @@ inline Parsed<long long> int_param(const Request& req, std::string_view name, lo
   long long v = 0;
   auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
   if (ec != std::errc{} || p != text->data() + text->size() || v < lo || v > hi) {
-    nlohmann::json details{{"field", name}, {"value", *text}, {"min", lo}, {"max", hi}};
-    return error_response(
-        req, http::status::bad_request, "invalid_parameter",
-        std::string(name) + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi),
-        &details);
+    return field_error(
+        name, std::string(name) + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi),
+        http::status::bad_request, "invalid_parameter", {{"value", *text}, {"min", lo}, {"max", hi}});
   }
   return v;
 }
@@ -36,13 +34,12 @@ inline Parsed<std::optional<core::Timestamp>> time_param(const Request& req, std
   if (!text) return std::optional<core::Timestamp>{};
   auto t = core::parse_time(*text);
   if (!t) {
-    nlohmann::json details{
-        {"field", name}, {"value", *text}, {"min", "1684-10-19T08:00:00Z"}, {"max", "2255-03-14T16:00:00Z"}};
-    return error_response(req, http::status::bad_request, "invalid_parameter",
-                          std::string(name) +
-                              " must be an ISO-8601 UTC time or epoch milliseconds between 1684-10-19T08:00:00Z and "
-                              "2255-03-14T16:00:00Z",
-                          &details);
+    return field_error(name,
+                       std::string(name) +
+                           " must be an ISO-8601 UTC time or epoch milliseconds between 1684-10-19T08:00:00Z and "
+                           "2255-03-14T16:00:00Z",
+                       http::status::bad_request, "invalid_parameter",
+                       {{"value", *text}, {"min", "1684-10-19T08:00:00Z"}, {"max", "2255-03-14T16:00:00Z"}});
   }
   return std::optional<core::Timestamp>{*t};
 }
@@ -56,22 +53,22 @@ struct PageQuery {
   std::optional<core::Timestamp> since;
 };
 
-HttpResponse unknown_symbol(const Request& req, std::string_view symbol);
+ApiError unknown_symbol(std::string_view symbol);
 
 inline Parsed<PageQuery> page_query(const Request& req, const core::InstrumentTable& instruments) {
   PageQuery q;
   auto limit = int_param(req, "limit", 1, 5000, 100);
-  if (auto* err = std::get_if<HttpResponse>(&limit)) return std::move(*err);
+  if (!limit) return limit.error();
   auto before = int_param(req, "before", 1, std::numeric_limits<long long>::max(), 0);
-  if (auto* err = std::get_if<HttpResponse>(&before)) return std::move(*err);
+  if (!before) return before.error();
   auto since = time_param(req, "since");
-  if (auto* err = std::get_if<HttpResponse>(&since)) return std::move(*err);
-  q.limit = static_cast<std::size_t>(std::get<long long>(limit));
-  q.before = static_cast<std::uint64_t>(std::get<long long>(before));
-  q.since = std::get<std::optional<core::Timestamp>>(since);
+  if (!since) return since.error();
+  q.limit = static_cast<std::size_t>(*limit);
+  q.before = static_cast<std::uint64_t>(*before);
+  q.since = *since;
   if (auto name = req.query_value("symbol")) {
     q.symbol = instruments.find(*name);
-    if (!q.symbol) return unknown_symbol(req, *name);
+    if (!q.symbol) return unknown_symbol(*name);
   }
   return q;
 }
@@ -95,10 +92,9 @@ nlohmann::json newest_first_page(const Log& log, const PageQuery& q, View view, 
   return nlohmann::json{{"items", std::move(items)}, {"next", std::move(next)}};
 }
 
-inline HttpResponse unknown_symbol(const Request& req, std::string_view symbol) {
-  nlohmann::json details{{"field", "symbol"}, {"value", symbol}};
-  return error_response(req, http::status::not_found, "unknown_symbol",
-                        "unknown symbol '" + std::string(symbol) + "'; see /api/symbols", &details);
+inline ApiError unknown_symbol(std::string_view symbol) {
+  return field_error("symbol", "unknown symbol '" + std::string(symbol) + "'; see /api/symbols",
+                     http::status::not_found, "unknown_symbol", {{"value", symbol}});
 }
 
 }  // namespace meridian::api

@@ -1,14 +1,14 @@
 #pragma once
 // Request-body helpers of the order, portfolio and risk handlers (the portfolio a request
-// means: portfolio_ref.hpp): each parser
-// yields the value or the 4xx response that names the field, so handlers stay a line per field.
+// means: portfolio_ref.hpp): each parser yields the value or the ApiError (api_error.hpp)
+// that names the field, so handlers stay a line per field.
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <variant>
 
 #include "meridian/api/api_context.hpp"
+#include "meridian/api/api_error.hpp"
 #include "meridian/api/http_types.hpp"
 #include "meridian/api/json_body.hpp"
 #include "meridian/api/portfolio_ref.hpp"
@@ -18,26 +18,17 @@
 namespace meridian::api {
 
 template <class T>
-using Checked = std::variant<T, HttpResponse>;
-
-// An error response whose details name `field` (and carry `extra` when it is an object).
-inline HttpResponse field_error(const Request& req, std::string_view field, std::string message,
-                                http::status status = http::status::unprocessable_entity,
-                                std::string_view code = "invalid_field", nlohmann::json extra = nullptr) {
-  nlohmann::json details = extra.is_object() ? std::move(extra) : nlohmann::json::object();
-  details["field"] = field;
-  return error_response(req, status, code, message, &details);
-}
+using Checked = ApiResult<T>;
 
 // The body as a JSON object, through parse_json_body (too deep or malformed: 400); anything
 // but an object is 422. An empty body is an empty object when `empty_ok`.
+// (A JSON value converts to almost anything, ApiError included: the value is placed explicitly.)
 inline Checked<nlohmann::json> object_body(const Request& req, bool empty_ok = false) {
-  if (req.raw.body().empty() && empty_ok) return nlohmann::json::object();
+  if (req.raw.body().empty() && empty_ok) return {boost::system::in_place_value, nlohmann::json::object()};
   auto parsed = parse_json_body(req);
-  if (auto* err = std::get_if<HttpResponse>(&parsed)) return std::move(*err);
-  auto& body = std::get<nlohmann::json>(parsed);
-  if (!body.is_object()) return field_error(req, "body", "the request body must be a JSON object");
-  return std::move(body);
+  if (!parsed) return parsed.error();
+  if (!parsed->is_object()) return field_error("body", "the request body must be a JSON object");
+  return parsed;
 }
 
 // The first present of `names` in `body` (aliases: "quantity", "qty"), with the name used.
@@ -49,8 +40,8 @@ inline std::pair<const nlohmann::json*, std::string_view> find_field(const nlohm
 }
 
 // A number beyond what the ledger holds: 422 out_of_range naming the field, with the bound.
-inline HttpResponse out_of_range(const Request& req, std::string_view field, std::string message) {
-  return field_error(req, field, std::move(message), http::status::unprocessable_entity, "out_of_range",
+inline ApiError out_of_range(std::string_view field, std::string message) {
+  return field_error(field, std::move(message), http::status::unprocessable_entity, "out_of_range",
                      {{"max", std::string(core::kMaxFixedText)}});
 }
 
@@ -58,46 +49,43 @@ inline HttpResponse out_of_range(const Request& req, std::string_view field, std
 // values enter as JSON numbers; one whose 1e-8 raw value does not fit the ledger's int64
 // (above 92233720368.54775807) is refused with out_of_range, never saturated or wrapped.
 template <class Fixed>
-Checked<std::optional<Fixed>> decimal_field(const Request& req, const nlohmann::json& body,
-                                            std::initializer_list<std::string_view> names) {
+Checked<std::optional<Fixed>> decimal_field(const nlohmann::json& body, std::initializer_list<std::string_view> names) {
   auto [value, name] = find_field(body, names);
   if (!value) return std::optional<Fixed>{};
   if (!value->is_number())
-    return field_error(req, name, std::string(name) + " must be a number", http::status::unprocessable_entity,
+    return field_error(name, std::string(name) + " must be a number", http::status::unprocessable_entity,
                        "invalid_field", {{"value", *value}});
   const double v = value->get<double>();
   if (!std::isfinite(v) || v < 0)
-    return field_error(req, name, std::string(name) + " must be a number of at least 0",
-                       http::status::unprocessable_entity, "invalid_field", {{"value", *value}});
+    return field_error(name, std::string(name) + " must be a number of at least 0", http::status::unprocessable_entity,
+                       "invalid_field", {{"value", *value}});
   auto fixed = Fixed::checked_from_double(v);
-  if (!fixed)
-    return out_of_range(req, name, std::string(name) + " must be at most " + std::string(core::kMaxFixedText));
+  if (!fixed) return out_of_range(name, std::string(name) + " must be at most " + std::string(core::kMaxFixedText));
   return std::optional<Fixed>{*fixed};
 }
 
 // price * quantity (+ fee) must fit the ledger: refused naming `field` (the quantity, which is
 // what a client scales) when it does not.
-inline std::optional<HttpResponse> check_notional(const Request& req, core::Price price, core::Quantity quantity,
-                                                  core::Money fee = {}, std::string_view field = "quantity") {
+inline std::optional<ApiError> check_notional(core::Price price, core::Quantity quantity, core::Money fee = {},
+                                              std::string_view field = "quantity") {
   const auto value = core::checked_notional(price, quantity);
   if (!value)
-    return out_of_range(
-        req, field,
-        "price * quantity must be at most " + std::string(core::kMaxFixedText) + "; lower " + std::string(field));
+    return out_of_range(field, "price * quantity must be at most " + std::string(core::kMaxFixedText) + "; lower " +
+                                   std::string(field));
   if (!core::checked_add(*value, fee))
-    return out_of_range(req, "fee", "price * quantity + fee must be at most " + std::string(core::kMaxFixedText));
+    return out_of_range("fee", "price * quantity + fee must be at most " + std::string(core::kMaxFixedText));
   return std::nullopt;
 }
 
 // A double field within [lo, hi], absent = nullopt.
-inline Checked<std::optional<double>> number_field(const Request& req, const nlohmann::json& body,
+inline Checked<std::optional<double>> number_field(const nlohmann::json& body,
                                                    std::initializer_list<std::string_view> names, double lo,
                                                    double hi) {
   auto [value, name] = find_field(body, names);
   if (!value) return std::optional<double>{};
   if (!value->is_number() || !std::isfinite(value->get<double>()) || value->get<double>() < lo ||
       value->get<double>() > hi)
-    return field_error(req, name,
+    return field_error(name,
                        std::string(name) + " must be a number between " + nlohmann::json(lo).dump() + " and " +
                            nlohmann::json(hi).dump(),
                        http::status::unprocessable_entity, "invalid_field", {{"value", *value}});
@@ -105,7 +93,7 @@ inline Checked<std::optional<double>> number_field(const Request& req, const nlo
 }
 
 // A non-negative integer field up to `hi`, absent = nullopt.
-inline Checked<std::optional<std::uint64_t>> count_field(const Request& req, const nlohmann::json& body,
+inline Checked<std::optional<std::uint64_t>> count_field(const nlohmann::json& body,
                                                          std::initializer_list<std::string_view> names,
                                                          std::uint64_t hi) {
   auto [value, name] = find_field(body, names);
@@ -115,18 +103,18 @@ inline Checked<std::optional<std::uint64_t>> count_field(const Request& req, con
                          value->get<double>() == std::floor(value->get<double>()) && value->get<double>() <= 1e18);
   const auto v = integral ? value->get<std::uint64_t>() : 0;
   if (!integral || v > hi)
-    return field_error(req, name, std::string(name) + " must be an integer between 0 and " + std::to_string(hi),
+    return field_error(name, std::string(name) + " must be an integer between 0 and " + std::to_string(hi),
                        http::status::unprocessable_entity, "invalid_field", {{"value", *value}});
   return std::optional<std::uint64_t>{v};
 }
 
 // A string field, absent = nullopt.
-inline Checked<std::optional<std::string>> string_field(const Request& req, const nlohmann::json& body,
+inline Checked<std::optional<std::string>> string_field(const nlohmann::json& body,
                                                         std::initializer_list<std::string_view> names) {
   auto [value, name] = find_field(body, names);
   if (!value) return std::optional<std::string>{};
   if (!value->is_string())
-    return field_error(req, name, std::string(name) + " must be a string", http::status::unprocessable_entity,
+    return field_error(name, std::string(name) + " must be a string", http::status::unprocessable_entity,
                        "invalid_field", {{"value", *value}});
   return std::optional<std::string>{value->get<std::string>()};
 }
@@ -138,7 +126,7 @@ inline Checked<double> double_query(const Request& req, std::string_view name, d
   char* end = nullptr;
   const double v = std::strtod(text->c_str(), &end);
   if (text->empty() || end != text->c_str() + text->size() || !std::isfinite(v) || v < lo || v > hi)
-    return field_error(req, name,
+    return field_error(name,
                        std::string(name) + " must be a number between " + nlohmann::json(lo).dump() + " and " +
                            nlohmann::json(hi).dump(),
                        http::status::bad_request, "invalid_parameter", {{"value", *text}});
@@ -148,22 +136,7 @@ inline Checked<double> double_query(const Request& req, std::string_view name, d
 // A partial update of risk limits over `limits`: each field given replaces its value, 0 turns
 // a limit off, an unknown field is 422 (POST /api/risk/limits/{id}, POST /api/portfolios's
 // `limits`; in routes_risk.cpp).
-Checked<risk::Limits> parse_limits(const Request& req, const nlohmann::json& body, risk::Limits limits);
-
-// Unpacks a Checked<T>: on an error response, a handler replies with it (MERIDIAN_TRY_REPLY,
-// needs `reply` in scope) and a parser passes it up (MERIDIAN_TRY); both then return.
-#define MERIDIAN_TRY_REPLY(var, expr)                                \
-  auto var##_checked = (expr);                                       \
-  if (auto* var##_err = std::get_if<HttpResponse>(&var##_checked)) { \
-    return reply(std::move(*var##_err));                             \
-  }                                                                  \
-  auto var = std::move(std::get<0>(var##_checked))
-#define MERIDIAN_TRY(var, expr)                                      \
-  auto var##_checked = (expr);                                       \
-  if (auto* var##_err = std::get_if<HttpResponse>(&var##_checked)) { \
-    return std::move(*var##_err);                                    \
-  }                                                                  \
-  auto var = std::move(std::get<0>(var##_checked))
+Checked<risk::Limits> parse_limits(const nlohmann::json& body, risk::Limits limits);
 
 // Answers an engine command from its completion (which runs on the engine strand, after the
 // request object is gone): keeps only what the response needs.
@@ -174,28 +147,11 @@ class DeferredReply {
 
   // `location`: non-empty, a Location header (a created resource's address).
   void json(http::status status, const nlohmann::json& body, std::string_view location = {}) const {
-    HttpResponse res{status, version_};
-    add_common_headers(res);
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.set(http::field::cache_control, "no-store");
-    if (!location.empty()) res.set(http::field::location, location);
-    res.keep_alive(keep_alive_);
-    res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    res.prepare_payload();
-    reply_(std::move(res));
+    reply_(json_response(version_, keep_alive_, status, body, location));
   }
   // A response without a body (204).
-  void empty(http::status status) const {
-    HttpResponse res{status, version_};
-    add_common_headers(res);
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(keep_alive_);
-    res.prepare_payload();
-    reply_(std::move(res));
-  }
-  void failure(const CommandFailure& f) const {
-    reply_(error_response(version_, keep_alive_, f.status, f.code, f.message, &f.details));
-  }
+  void empty(http::status status) const { reply_(empty_response(version_, keep_alive_, status)); }
+  void failure(const ApiError& f) const { reply_(error_response(version_, keep_alive_, f)); }
 
  private:
   unsigned version_;

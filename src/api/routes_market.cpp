@@ -44,7 +44,7 @@ Parsed<CandleQuery> candle_query(ApiContext& ctx, const Request& req, core::Time
   CandleQuery q;
   const auto name = req.param("symbol");
   auto id = ctx.instruments.find(name);
-  if (!id) return unknown_symbol(req, name);
+  if (!id) return unknown_symbol(name);
   q.symbol = *id;
   q.timeframe = default_timeframe;
   if (auto text = req.query_value("timeframe")) {
@@ -52,25 +52,22 @@ Parsed<CandleQuery> candle_query(ApiContext& ctx, const Request& req, core::Time
     if (!tf) {
       nlohmann::json allowed = nlohmann::json::array();
       for (auto t : core::kAllTimeframes) allowed.push_back(core::to_string(t));
-      nlohmann::json details{{"field", "timeframe"}, {"value", *text}, {"allowed", allowed}};
-      return error_response(req, http::status::bad_request, "invalid_parameter",
-                            "timeframe must be one of 1m, 5m, 15m, 1h, 4h, 1d", &details);
+      return field_error("timeframe", "timeframe must be one of 1m, 5m, 15m, 1h, 4h, 1d", http::status::bad_request,
+                         "invalid_parameter", {{"value", *text}, {"allowed", allowed}});
     }
     q.timeframe = *tf;
   }
   auto limit = int_param(req, "limit", 1, kMaxCandles, default_limit);
-  if (auto* err = std::get_if<HttpResponse>(&limit)) return std::move(*err);
-  q.limit = static_cast<std::size_t>(std::get<long long>(limit));
+  if (!limit) return limit.error();
+  q.limit = static_cast<std::size_t>(*limit);
   for (auto [field, bound] : {std::pair{"start", &q.start}, std::pair{"end", &q.end}}) {
     auto t = time_param(req, field);
-    if (auto* err = std::get_if<HttpResponse>(&t)) return std::move(*err);
-    *bound = std::get<std::optional<core::Timestamp>>(t);
+    if (!t) return t.error();
+    *bound = *t;
   }
   if (q.start && q.end && *q.start > *q.end) {
-    nlohmann::json details{
-        {"field", "start"}, {"start", core::to_iso8601(*q.start)}, {"end", core::to_iso8601(*q.end)}};
-    return error_response(req, http::status::unprocessable_entity, "invalid_range", "start must not be after end",
-                          &details);
+    return field_error("start", "start must not be after end", http::status::unprocessable_entity, "invalid_range",
+                       {{"start", core::to_iso8601(*q.start)}, {"end", core::to_iso8601(*q.end)}});
   }
   return q;
 }
@@ -122,24 +119,22 @@ nlohmann::json candle_page(const engine::Snapshot& snap, const CandleQuery& q, b
 
 // GET /api/market/{symbol}: 1m by default, closed bars in `items`, the forming bar apart.
 void candles(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto q = candle_query(ctx, req, core::Timeframe::m1, 100);
-  if (auto* err = std::get_if<HttpResponse>(&q)) return reply(std::move(*err));
-  reply(json_response(req, http::status::ok, candle_page(*ctx.snapshot(), std::get<CandleQuery>(q), false)));
+  MERIDIAN_TRY_REPLY(q, candle_query(ctx, req, core::Timeframe::m1, 100));
+  reply(json_response(req, http::status::ok, candle_page(*ctx.snapshot(), q, false)));
 }
 
 // GET /api/market/history/{symbol}, /ws/history/{symbol}: 15m and 400 bars by default, the
 // forming bar last (seed 003's client reads venue klines, where the open kline is last).
 void history(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto q = candle_query(ctx, req, core::Timeframe::m15, 400);
-  if (auto* err = std::get_if<HttpResponse>(&q)) return reply(std::move(*err));
-  reply(json_response(req, http::status::ok, candle_page(*ctx.snapshot(), std::get<CandleQuery>(q), true)));
+  MERIDIAN_TRY_REPLY(q, candle_query(ctx, req, core::Timeframe::m15, 400));
+  reply(json_response(req, http::status::ok, candle_page(*ctx.snapshot(), q, true)));
 }
 
 // GET /api/market/price/{symbol} (seed 002): the last trade, bid/ask and their time.
 void price(ApiContext& ctx, const Request& req, const Reply& reply) {
   const auto name = req.param("symbol");
   const auto id = ctx.instruments.find(name);
-  if (!id) return reply(unknown_symbol(req, name));
+  if (!id) return reply(error_response(req, unknown_symbol(name)));
   auto snap = ctx.snapshot();
   const auto& view = snap->symbols[*id];
   if (!view.has_tick)

@@ -24,35 +24,35 @@ std::string lower(std::string s) {
   return s;
 }
 
-Checked<core::SymbolId> symbol_field(const Request& req, const ApiContext& ctx, const json& body) {
-  MERIDIAN_TRY(name, string_field(req, body, {"symbol"}));
-  if (!name) return field_error(req, "symbol", "symbol is required");
+Checked<core::SymbolId> symbol_field(const ApiContext& ctx, const json& body) {
+  MERIDIAN_TRY(name, string_field(body, {"symbol"}));
+  if (!name) return field_error("symbol", "symbol is required");
   auto id = ctx.instruments.find(*name);
   if (!id)
-    return field_error(req, "symbol", "unknown symbol '" + *name + "'; see /api/symbols",
-                       http::status::unprocessable_entity, "unknown_symbol", {{"value", *name}});
+    return field_error("symbol", "unknown symbol '" + *name + "'; see /api/symbols", http::status::unprocessable_entity,
+                       "unknown_symbol", {{"value", *name}});
   return *id;
 }
 
-Checked<core::Side> side_field(const Request& req, const json& body) {
-  MERIDIAN_TRY(text, string_field(req, body, {"side"}));
-  if (!text) return field_error(req, "side", "side is required (buy or sell)");
+Checked<core::Side> side_field(const json& body) {
+  MERIDIAN_TRY(text, string_field(body, {"side"}));
+  if (!text) return field_error("side", "side is required (buy or sell)");
   auto side = core::parse_side(lower(*text));
   if (!side)
-    return field_error(req, "side", "side must be buy or sell", http::status::unprocessable_entity, "invalid_field",
+    return field_error("side", "side must be buy or sell", http::status::unprocessable_entity, "invalid_field",
                        {{"value", *text}});
   return *side;
 }
 
 // An enum field given by name (case-insensitive), `fallback` when absent.
 template <class Enum, class Parse>
-Checked<Enum> enum_field(const Request& req, const json& body, std::initializer_list<std::string_view> names,
-                         Parse parse, Enum fallback, const json& allowed) {
-  MERIDIAN_TRY(text, string_field(req, body, names));
+Checked<Enum> enum_field(const json& body, std::initializer_list<std::string_view> names, Parse parse, Enum fallback,
+                         const json& allowed) {
+  MERIDIAN_TRY(text, string_field(body, names));
   if (!text) return fallback;
   auto value = parse(lower(*text));
   if (!value)
-    return field_error(req, *names.begin(), std::string(*names.begin()) + " must be one of " + allowed.dump(),
+    return field_error(*names.begin(), std::string(*names.begin()) + " must be one of " + allowed.dump(),
                        http::status::unprocessable_entity, "invalid_field", {{"value", *text}, {"allowed", allowed}});
   return *value;
 }
@@ -69,62 +69,62 @@ std::string_view failing_field(const execution::RequestError& e) {
   return "body";
 }
 
-HttpResponse validation_error(const Request& req, const execution::RequestError& e) {
-  return field_error(req, failing_field(e), e.message, http::status::unprocessable_entity, "invalid_field",
+ApiError validation_error(const execution::RequestError& e) {
+  return field_error(failing_field(e), e.message, http::status::unprocessable_entity, "invalid_field",
                      {{"reason", e.code}});
 }
 
 // The optional price fields an order request shares with a replace.
-std::optional<HttpResponse> read_prices(const Request& req, const json& body, execution::OrderRequest& r) {
+std::optional<ApiError> read_prices(const json& body, execution::OrderRequest& r) {
   const std::pair<std::string_view, core::Price*> prices[] = {
       {"limit_price", &r.limit_price},   {"stop_price", &r.stop_price},
       {"trail_amount", &r.trail_amount}, {"take_profit", &r.take_profit},
       {"stop_loss", &r.stop_loss},       {"bracket_trail_amount", &r.bracket_trail_amount}};
   for (const auto& [name, out] : prices) {
-    auto value = decimal_field<core::Price>(req, body, {name});
-    if (auto* err = std::get_if<HttpResponse>(&value)) return std::move(*err);
-    if (auto v = std::get<0>(value)) *out = *v;
+    auto value = decimal_field<core::Price>(body, {name});
+    if (!value) return value.error();
+    if (*value) *out = **value;
   }
   const std::pair<std::string_view, double*> percents[] = {{"trail_percent", &r.trail_percent},
                                                            {"bracket_trail_percent", &r.bracket_trail_percent}};
   for (const auto& [name, out] : percents) {
-    auto percent = number_field(req, body, {name}, 0.0, 100.0);
-    if (auto* err = std::get_if<HttpResponse>(&percent)) return std::move(*err);
-    if (auto v = std::get<0>(percent)) *out = *v;
+    auto percent = number_field(body, {name}, 0.0, 100.0);
+    if (!percent) return percent.error();
+    if (*percent) *out = **percent;
   }
   return std::nullopt;
 }
 
 // Every price the order may fill (or leave a bracket leg) at, times its quantity, must fit the
 // ledger; a market order's price is the engine's to check (risk denies it out_of_range).
-std::optional<HttpResponse> check_order_notional(const Request& req, const execution::OrderRequest& r) {
+std::optional<ApiError> check_order_notional(const execution::OrderRequest& r) {
   for (const core::Price p : {r.limit_price, r.stop_price, r.take_profit, r.stop_loss})
-    if (auto err = check_notional(req, p, r.quantity)) return err;
+    if (auto err = check_notional(p, r.quantity)) return err;
   return std::nullopt;
 }
 
 // POST /api/trade's body as an order request, every field checked for its type and the
 // combination by execution::validate() (the engine checks again on its strand).
-Checked<execution::OrderRequest> parse_order(const Request& req, const ApiContext& ctx, const json& body) {
+Checked<execution::OrderRequest> parse_order(const ApiContext& ctx, const json& body) {
   execution::OrderRequest r;
-  MERIDIAN_TRY(symbol, symbol_field(req, ctx, body));
-  MERIDIAN_TRY(side, side_field(req, body));
-  MERIDIAN_TRY(quantity, decimal_field<core::Quantity>(req, body, {"quantity", "qty"}));
-  if (!quantity) return field_error(req, "quantity", "quantity is required");
-  MERIDIAN_TRY(type, enum_field(req, body, {"type", "order_type"}, execution::parse_order_type,
-                                execution::OrderType::market, json{"market", "limit", "stop", "stop_limit"}));
-  MERIDIAN_TRY(tif, enum_field(req, body, {"time_in_force", "tif"}, execution::parse_time_in_force,
+  MERIDIAN_TRY(symbol, symbol_field(ctx, body));
+  MERIDIAN_TRY(side, side_field(body));
+  MERIDIAN_TRY(quantity, decimal_field<core::Quantity>(body, {"quantity", "qty"}));
+  if (!quantity) return field_error("quantity", "quantity is required");
+  MERIDIAN_TRY(type, enum_field(body, {"type", "order_type"}, execution::parse_order_type, execution::OrderType::market,
+                                json{"market", "limit", "stop", "stop_limit"}));
+  MERIDIAN_TRY(tif, enum_field(body, {"time_in_force", "tif"}, execution::parse_time_in_force,
                                execution::TimeInForce::gtc, json{"gtc", "ioc", "fok", "day"}));
-  MERIDIAN_TRY(client_id, string_field(req, body, {"client_order_id"}));
+  MERIDIAN_TRY(client_id, string_field(body, {"client_order_id"}));
   r.symbol = symbol;
   r.side = side;
   r.quantity = *quantity;
   r.type = type;
   r.tif = tif;
   r.client_order_id = client_id.value_or("");
-  if (auto err = read_prices(req, body, r)) return std::move(*err);
-  if (auto e = execution::validate(r)) return validation_error(req, *e);
-  if (auto err = check_order_notional(req, r)) return std::move(*err);
+  if (auto err = read_prices(body, r)) return std::move(*err);
+  if (auto e = execution::validate(r)) return validation_error(*e);
+  if (auto err = check_order_notional(r)) return std::move(*err);
   return r;
 }
 
@@ -134,14 +134,14 @@ Checked<execution::OrderId> order_id(const Request& req) {
   execution::OrderId id = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc{} || p != text.data() + text.size() || id == 0)
-    return field_error(req, "id", "id must be an order id", http::status::bad_request, "invalid_parameter",
+    return field_error("id", "id must be an order id", http::status::bad_request, "invalid_parameter",
                        {{"value", text}});
   return id;
 }
 
 // An order the named portfolio does not have (another portfolio's id included): 404.
-HttpResponse no_order(const Request& req, execution::OrderId id, const PortfolioRef& pf) {
-  return field_error(req, "id",
+ApiError no_order(execution::OrderId id, const PortfolioRef& pf) {
+  return field_error("id",
                      "portfolio " + std::to_string(pf.id) + " has no order " + std::to_string(id) +
                          " (open, or among the last 1000 finished)",
                      http::status::not_found, "not_found", {{"value", id}, {"portfolio_id", pf.id}});
@@ -184,7 +184,7 @@ void order_command(ApiContext& ctx, engine::PortfolioId portfolio, const Request
 void place_order(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
-  MERIDIAN_TRY_REPLY(request, parse_order(req, ctx, body));
+  MERIDIAN_TRY_REPLY(request, parse_order(ctx, body));
   order_command(
       ctx, pf.id, req, std::move(reply),
       [request = std::move(request)](engine::Portfolio& e, engine::OrderTicket& t) {
@@ -198,17 +198,17 @@ void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
   const execution::Order* current = pf.snap->find_order(id);
-  if (!current) return reply(no_order(req, id, pf));
+  if (!current) return reply(error_response(req, no_order(id, pf)));
   // The changes over the order as it is: only quantity and prices may change.
   auto changes = current->request;
-  MERIDIAN_TRY_REPLY(quantity, decimal_field<core::Quantity>(req, body, {"quantity", "qty"}));
+  MERIDIAN_TRY_REPLY(quantity, decimal_field<core::Quantity>(body, {"quantity", "qty"}));
   if (quantity) changes.quantity = *quantity;
   for (const char* name : {"limit_price", "stop_price"}) {
-    MERIDIAN_TRY_REPLY(price, decimal_field<core::Price>(req, body, {name}));
+    MERIDIAN_TRY_REPLY(price, decimal_field<core::Price>(body, {name}));
     if (price) (std::string_view(name) == "limit_price" ? changes.limit_price : changes.stop_price) = *price;
   }
-  if (auto e = execution::validate(changes)) return reply(validation_error(req, *e));
-  if (auto err = check_order_notional(req, changes)) return reply(std::move(*err));
+  if (auto e = execution::validate(changes)) return reply(error_response(req, validation_error(*e)));
+  if (auto err = check_order_notional(changes)) return reply(error_response(req, *err));
   order_command(
       ctx, pf.id, req, std::move(reply),
       [id, changes](engine::Portfolio& e, engine::OrderTicket& t) { return e.replace_order(id, changes, t); },
@@ -222,16 +222,16 @@ void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
   engine::ManualTrade m;
-  MERIDIAN_TRY_REPLY(symbol, symbol_field(req, ctx, body));
-  MERIDIAN_TRY_REPLY(side, side_field(req, body));
-  MERIDIAN_TRY_REPLY(quantity, decimal_field<core::Quantity>(req, body, {"quantity", "qty"}));
-  if (!quantity) return reply(field_error(req, "quantity", "quantity is required"));
-  MERIDIAN_TRY_REPLY(price, decimal_field<core::Price>(req, body, {"price"}));
-  if (!price) return reply(field_error(req, "price", "price is required"));
-  MERIDIAN_TRY_REPLY(fee, decimal_field<core::Money>(req, body, {"fee", "fees"}));
-  MERIDIAN_TRY_REPLY(reason, string_field(req, body, {"reason"}));
+  MERIDIAN_TRY_REPLY(symbol, symbol_field(ctx, body));
+  MERIDIAN_TRY_REPLY(side, side_field(body));
+  MERIDIAN_TRY_REPLY(quantity, decimal_field<core::Quantity>(body, {"quantity", "qty"}));
+  if (!quantity) return reply(error_response(req, field_error("quantity", "quantity is required")));
+  MERIDIAN_TRY_REPLY(price, decimal_field<core::Price>(body, {"price"}));
+  if (!price) return reply(error_response(req, field_error("price", "price is required")));
+  MERIDIAN_TRY_REPLY(fee, decimal_field<core::Money>(body, {"fee", "fees"}));
+  MERIDIAN_TRY_REPLY(reason, string_field(body, {"reason"}));
   if (auto it = body.find("force"); it != body.end() && !it->is_null()) {
-    if (!it->is_boolean()) return reply(field_error(req, "force", "force must be true or false"));
+    if (!it->is_boolean()) return reply(error_response(req, field_error("force", "force must be true or false")));
     m.force = it->get<bool>();
   }
   m.symbol = symbol;
@@ -240,7 +240,7 @@ void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
   m.price = *price;
   m.fee = fee.value_or(core::Money{});
   m.reason = reason.value_or("");
-  if (auto err = check_notional(req, m.price, m.quantity, m.fee)) return reply(std::move(*err));
+  if (auto err = check_notional(m.price, m.quantity, m.fee)) return reply(error_response(req, *err));
   order_command(
       ctx, pf.id, req, std::move(reply),
       [m = std::move(m)](engine::Portfolio& e, engine::OrderTicket& t) { return e.record_trade(m, t); }, "quantity",
@@ -274,7 +274,7 @@ Checked<std::function<bool(const execution::Order&)>> status_filter(const Reques
     } else if (auto s = execution::parse_order_status(item)) {
       wanted.push_back(*s);
     } else {
-      return field_error(req, "status",
+      return field_error("status",
                          "status must be open or a list of new, accepted, partially_filled, filled, cancelled, "
                          "rejected, expired",
                          http::status::bad_request, "invalid_parameter", {{"value", *text}});
@@ -311,7 +311,7 @@ void get_order(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
   if (const auto* o = pf.snap->find_order(id))
     return reply(json_response(req, http::status::ok, order_json(*o, ctx.instruments, pf.id)));
-  reply(no_order(req, id, pf));
+  reply(error_response(req, no_order(id, pf)));
 }
 
 // Seed 004: orders and trades side by side, each newest first (limit, symbol, since apply to both).

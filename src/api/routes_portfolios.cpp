@@ -62,27 +62,27 @@ json engine_metrics(const engine::Snapshot& s) {
 }
 
 // Names are how clients find a portfolio beside its id: printable, and never mistaken for an id.
-std::optional<HttpResponse> check_name(const Request& req, const std::string& name) {
+std::optional<ApiError> check_name(const std::string& name) {
   constexpr std::size_t kMaxName = 64;
   if (name.empty() || name.size() > kMaxName)
-    return field_error(req, "name", "name must be 1 to 64 bytes", http::status::unprocessable_entity, "invalid_field",
+    return field_error("name", "name must be 1 to 64 bytes", http::status::unprocessable_entity, "invalid_field",
                        {{"value", name}});
   for (unsigned char c : name)
     if (c < 0x20 || c == 0x7f)
-      return field_error(req, "name", "name must not contain control characters", http::status::unprocessable_entity,
+      return field_error("name", "name must not contain control characters", http::status::unprocessable_entity,
                          "invalid_field");
   if (name.find_first_not_of("0123456789") == std::string::npos)
-    return field_error(req, "name", "name must not be a number (numbers name portfolios by id)",
+    return field_error("name", "name must not be a number (numbers name portfolios by id)",
                        http::status::unprocessable_entity, "invalid_field", {{"value", name}});
   if (name.front() == ' ' || name.back() == ' ')
-    return field_error(req, "name", "name must not start or end with a space", http::status::unprocessable_entity,
+    return field_error("name", "name must not start or end with a space", http::status::unprocessable_entity,
                        "invalid_field", {{"value", name}});
   return std::nullopt;
 }
 
 // initial_capital: a JSON number or a decimal string ("250000.50", at most 8 decimals), more
 // than 0 and within the ledger's range (422 out_of_range above it); absent: `fallback`.
-Checked<core::Money> capital_field(const Request& req, const json& body, core::Money fallback) {
+Checked<core::Money> capital_field(const json& body, core::Money fallback) {
   auto [value, name] = find_field(body, {"initial_capital", "capital"});
   if (!value) return fallback;
   core::Money capital;
@@ -96,68 +96,60 @@ Checked<core::Money> capital_field(const Request& req, const json& body, core::M
                         frac.find_first_not_of("0123456789") == std::string::npos &&
                         (dot == std::string::npos || !frac.empty());
     if (!digits || frac.size() > 8)
-      return field_error(req, name,
-                         std::string(name) + " must be a decimal number (at most 8 decimals) or a JSON number",
+      return field_error(name, std::string(name) + " must be a decimal number (at most 8 decimals) or a JSON number",
                          http::status::unprocessable_entity, "invalid_field", {{"value", *value}});
     auto parsed = core::Money::parse(text);
-    if (!parsed)
-      return out_of_range(req, name, std::string(name) + " must be at most " + std::string(core::kMaxFixedText));
+    if (!parsed) return out_of_range(name, std::string(name) + " must be at most " + std::string(core::kMaxFixedText));
     capital = *parsed;
   } else {
-    MERIDIAN_TRY(number, decimal_field<core::Money>(req, body, {name}));
+    MERIDIAN_TRY(number, decimal_field<core::Money>(body, {name}));
     capital = number.value_or(core::Money{});
   }
   if (capital.raw() <= 0)
-    return field_error(req, name, std::string(name) + " must be more than 0", http::status::unprocessable_entity,
+    return field_error(name, std::string(name) + " must be more than 0", http::status::unprocessable_entity,
                        "invalid_field", {{"value", *value}});
   return capital;
 }
 
 // An error about a field of the nested `limits` object names it `limits.<field>`.
-HttpResponse nested(HttpResponse res, std::string_view prefix) {
-  auto body = json::parse(res.body(), nullptr, false);
-  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-    auto& details = body["error"]["details"];
-    if (details.is_object() && details.contains("field") && details["field"].is_string())
-      details["field"] = std::string(prefix) + details["field"].get<std::string>();
-    res.body() = body.dump();
-    res.prepare_payload();
-  }
-  return res;
+ApiError nested(ApiError e, std::string_view prefix) {
+  if (auto it = e.details.find("field"); it != e.details.end() && it->is_string())
+    *it = std::string(prefix) + it->get<std::string>();
+  return e;
 }
 
 // POST /api/portfolios's body as what the host creates.
-Checked<storage::NewPortfolio> parse_new_portfolio(ApiContext& ctx, const Request& req, const json& body) {
+Checked<storage::NewPortfolio> parse_new_portfolio(ApiContext& ctx, const json& body) {
   static const json kKnown = {"name", "initial_capital", "capital", "currency", "mode", "limits"};
   for (const auto& [key, value] : body.items())
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
-      return field_error(req, key, "unknown field '" + key + "'", http::status::unprocessable_entity, "invalid_field",
+      return field_error(key, "unknown field '" + key + "'", http::status::unprocessable_entity, "invalid_field",
                          {{"allowed", kKnown}});
   storage::NewPortfolio spec;
-  MERIDIAN_TRY(name, string_field(req, body, {"name"}));
-  if (!name) return field_error(req, "name", "name is required");
-  if (auto err = check_name(req, *name)) return std::move(*err);
+  MERIDIAN_TRY(name, string_field(body, {"name"}));
+  if (!name) return field_error("name", "name is required");
+  if (auto err = check_name(*name)) return std::move(*err);
   spec.name = *name;
-  MERIDIAN_TRY(capital, capital_field(req, body, spec.initial_capital));
+  MERIDIAN_TRY(capital, capital_field(body, spec.initial_capital));
   spec.initial_capital = capital;
-  MERIDIAN_TRY(currency, string_field(req, body, {"currency"}));
+  MERIDIAN_TRY(currency, string_field(body, {"currency"}));
   if (currency) {
     if (currency->size() != 3 || currency->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
-      return field_error(req, "currency", "currency must be three upper-case letters (an ISO 4217 code)",
+      return field_error("currency", "currency must be three upper-case letters (an ISO 4217 code)",
                          http::status::unprocessable_entity, "invalid_field", {{"value", *currency}});
     spec.currency = *currency;
   }
-  MERIDIAN_TRY(mode, string_field(req, body, {"mode"}));
+  MERIDIAN_TRY(mode, string_field(body, {"mode"}));
   if (mode && *mode != "paper")
-    return field_error(req, "mode", "mode must be \"paper\" (the only mode a new portfolio can have so far)",
+    return field_error("mode", "mode must be \"paper\" (the only mode a new portfolio can have so far)",
                        http::status::unprocessable_entity, "invalid_field",
                        {{"value", *mode}, {"allowed", json::array({"paper"})}});
   if (auto it = body.find("limits"); it != body.end() && !it->is_null()) {
-    if (!it->is_object()) return field_error(req, "limits", "limits must be an object of risk limits");
+    if (!it->is_object()) return field_error("limits", "limits must be an object of risk limits");
     // Over the default portfolio's limits as they are now: a field not given keeps its value.
-    auto limits = parse_limits(req, *it, ctx.snapshot()->risk.limits);
-    if (auto* err = std::get_if<HttpResponse>(&limits)) return nested(std::move(*err), "limits.");
-    spec.limits = std::get<risk::Limits>(limits);
+    auto limits = parse_limits(*it, ctx.snapshot()->risk.limits);
+    if (!limits) return nested(std::move(limits).error(), "limits.");
+    spec.limits = *limits;
   }
   return spec;
 }
@@ -170,12 +162,12 @@ HttpResponse no_host(const Request& req) {
 void create(ApiContext& ctx, const Request& req, Reply reply) {
   if (!ctx.portfolios) return reply(no_host(req));
   MERIDIAN_TRY_REPLY(body, object_body(req));
-  MERIDIAN_TRY_REPLY(spec, parse_new_portfolio(ctx, req, body));
+  MERIDIAN_TRY_REPLY(spec, parse_new_portfolio(ctx, body));
   for (const auto& e : *ctx.runner.portfolios())
     if (e.name == spec.name)
-      return reply(field_error(req, "name",
-                               "a portfolio named '" + spec.name + "' exists (id " + std::to_string(e.id) + ")",
-                               http::status::conflict, "name_taken", {{"value", spec.name}, {"id", e.id}}));
+      return reply(error_response(
+          req, field_error("name", "a portfolio named '" + spec.name + "' exists (id " + std::to_string(e.id) + ")",
+                           http::status::conflict, "name_taken", {{"value", spec.name}, {"id", e.id}})));
   DeferredReply answer(req, std::move(reply));
   ctx.portfolios->create(std::move(spec), [&ctx, answer](std::variant<engine::PortfolioId, engine::CommandError> r) {
     if (auto* e = std::get_if<engine::CommandError>(&r)) return answer.failure(command_failure(*e, {}, true));

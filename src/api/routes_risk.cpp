@@ -35,7 +35,7 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   core::SymbolId benchmark = ctx.instruments.all().front().id;
   if (auto name = req.query_value("benchmark")) {
     auto id = ctx.instruments.find(*name);
-    if (!id) return reply(unknown_symbol(req, *name));
+    if (!id) return reply(error_response(req, unknown_symbol(*name)));
     benchmark = *id;
   }
   reply(json_response(req, http::status::ok, risk_metrics_json(*pf.snap, benchmark)));
@@ -54,7 +54,7 @@ std::shared_ptr<const engine::Snapshot> after(ApiContext& ctx, const PortfolioRe
 void set_limits(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
   MERIDIAN_TRY_REPLY(body, object_body(req));
-  MERIDIAN_TRY_REPLY(limits, parse_limits(req, body, pf.snap->risk.limits));
+  MERIDIAN_TRY_REPLY(limits, parse_limits(body, pf.snap->risk.limits));
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
       ctx, pf.id, [limits](engine::Portfolio& e) { return e.set_risk_limits(limits); }, "limits",
@@ -73,12 +73,13 @@ void set_state(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
   const auto& snap = pf.snap;
   MERIDIAN_TRY_REPLY(body, object_body(req));
-  MERIDIAN_TRY_REPLY(text, string_field(req, body, {"state"}));
+  MERIDIAN_TRY_REPLY(text, string_field(body, {"state"}));
   const json allowed{"active", "reducing", "halted"};
   auto state = text ? risk::parse_risk_state(*text) : std::nullopt;
   if (!state)
-    return reply(field_error(req, "state", "state must be one of " + allowed.dump(), http::status::unprocessable_entity,
-                             "invalid_field", {{"allowed", allowed}}));
+    return reply(
+        error_response(req, field_error("state", "state must be one of " + allowed.dump(),
+                                        http::status::unprocessable_entity, "invalid_field", {{"allowed", allowed}})));
   if (strictness(*state) < strictness(snap->risk.state) && !authorized(req.role, Role::admin, ctx.enforce_auth))
     return reply(error_response(
         req, http::status::forbidden, "forbidden",
@@ -96,16 +97,16 @@ void set_state(ApiContext& ctx, const Request& req, Reply reply) {
 
 // A partial update over `limits`: each field given replaces its value, 0 turns a limit off.
 // Unknown fields are refused, so a misspelt limit is never silently not set.
-Checked<risk::Limits> parse_limits(const Request& req, const json& body, risk::Limits limits) {
+Checked<risk::Limits> parse_limits(const json& body, risk::Limits limits) {
   static const json kKnown = {"max_order_quantity", "max_order_notional", "max_position_notional",
                               "max_position_size",  "max_open_positions", "max_gross_exposure",
                               "max_daily_loss",     "max_drawdown",       "max_orders_per_minute",
                               "price_band",         "portfolio_id"};
   for (const auto& [key, value] : body.items())
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
-      return field_error(req, key, "unknown limit '" + key + "'", http::status::unprocessable_entity, "invalid_field",
+      return field_error(key, "unknown limit '" + key + "'", http::status::unprocessable_entity, "invalid_field",
                          {{"allowed", kKnown}});
-  MERIDIAN_TRY(quantity, decimal_field<core::Quantity>(req, body, {"max_order_quantity"}));
+  MERIDIAN_TRY(quantity, decimal_field<core::Quantity>(body, {"max_order_quantity"}));
   if (quantity) limits.max_order_quantity = *quantity;
   // Names as plain views: an initializer_list kept in an array would dangle (its backing array
   // lives only to the end of the initialiser), so the list is made at each call.
@@ -119,17 +120,17 @@ Checked<risk::Limits> parse_limits(const Request& req, const json& body, risk::L
                               {"max_gross_exposure", {}, &limits.max_gross_exposure},
                               {"max_daily_loss", {}, &limits.max_daily_loss}};
   for (const auto& m : money) {
-    MERIDIAN_TRY(value, m.alias.empty() ? decimal_field<core::Money>(req, body, {m.name})
-                                        : decimal_field<core::Money>(req, body, {m.name, m.alias}));
+    MERIDIAN_TRY(value, m.alias.empty() ? decimal_field<core::Money>(body, {m.name})
+                                        : decimal_field<core::Money>(body, {m.name, m.alias}));
     if (value) *m.out = *value;
   }
-  MERIDIAN_TRY(open, count_field(req, body, {"max_open_positions"}, kMaxOpenPositions));
+  MERIDIAN_TRY(open, count_field(body, {"max_open_positions"}, kMaxOpenPositions));
   if (open) limits.max_open_positions = static_cast<std::uint32_t>(*open);
-  MERIDIAN_TRY(rate, count_field(req, body, {"max_orders_per_minute"}, kMaxOrdersPerMinute));
+  MERIDIAN_TRY(rate, count_field(body, {"max_orders_per_minute"}, kMaxOrdersPerMinute));
   if (rate) limits.max_orders_per_minute = static_cast<std::uint32_t>(*rate);
-  MERIDIAN_TRY(drawdown, number_field(req, body, {"max_drawdown"}, 0.0, 1.0));
+  MERIDIAN_TRY(drawdown, number_field(body, {"max_drawdown"}, 0.0, 1.0));
   if (drawdown) limits.max_drawdown = *drawdown;
-  MERIDIAN_TRY(band, number_field(req, body, {"price_band"}, 0.0, 1.0));
+  MERIDIAN_TRY(band, number_field(body, {"price_band"}, 0.0, 1.0));
   if (band) limits.price_band = *band;
   return limits;
 }

@@ -14,12 +14,11 @@ namespace {
 
 // The in-memory log, newest first, paged and filtered like the trades.
 void signal_log(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto query = page_query(req, ctx.instruments);
-  if (auto* err = std::get_if<HttpResponse>(&query)) return reply(std::move(*err));
+  MERIDIAN_TRY_REPLY(query, page_query(req, ctx.instruments));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
   reply(json_response(req, http::status::ok,
                       newest_first_page(
-                          *pf.snap->signals, std::get<PageQuery>(query),
+                          *pf.snap->signals, query,
                           [](const engine::SignalEntry& e) { return std::tuple(e.id, e.signal.symbol, e.signal.ts); },
                           [&](const engine::SignalEntry& e) { return signal_json(e, ctx.instruments); })));
 }
@@ -39,7 +38,7 @@ void active_signals(ApiContext& ctx, const Request& req, const Reply& reply) {
 void latest_for_symbol(ApiContext& ctx, const Request& req, const Reply& reply) {
   const auto name = req.param("symbol");
   auto id = ctx.instruments.find(name);
-  if (!id) return reply(unknown_symbol(req, name));
+  if (!id) return reply(error_response(req, unknown_symbol(name)));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
   const auto& snap = pf.snap;
   nlohmann::json signal = nullptr;

@@ -52,43 +52,27 @@ nlohmann::json classes_json() {
 void reply_instance(ApiContext& ctx, const PortfolioRef& pf, unsigned version, bool keep_alive, const Reply& reply,
                     std::optional<CommandFailure> failure, std::function<bool(const engine::InstanceView&)> which,
                     http::status status = http::status::ok) {
-  if (failure)
-    return reply(
-        error_response(version, keep_alive, failure->status, failure->code, failure->message, &failure->details));
+  if (failure) return reply(error_response(version, keep_alive, *failure));
   auto snap = ctx.snapshot(pf.id);
   if (!snap) snap = pf.snap;  // the portfolio is gone by now
   nlohmann::json body = nullptr;
   for (const auto& v : *snap->instances)
     if (which(v)) body = instance_json(v, *snap, pf.entry->name);
-  HttpResponse res{status, version};
-  add_common_headers(res);
-  res.set(http::field::content_type, "application/json; charset=utf-8");
-  res.keep_alive(keep_alive);
-  res.body() = body.dump();
-  res.prepare_payload();
-  reply(std::move(res));
+  reply(json_response(version, keep_alive, status, body));
 }
 
 std::optional<nlohmann::json> parse_body(const Request& req, const Reply& reply) {
-  auto parsed = parse_json_body(req);
-  if (auto* err = std::get_if<HttpResponse>(&parsed)) {
-    reply(std::move(*err));
+  auto body = object_body(req);
+  if (!body) {
+    reply(error_response(req, body.error()));
     return std::nullopt;
   }
-  auto& body = std::get<nlohmann::json>(parsed);
-  if (!body.is_object()) {
-    nlohmann::json details{{"field", "body"}};
-    reply(error_response(req, http::status::unprocessable_entity, "invalid_field",
-                         "the request body must be a JSON object", &details));
-    return std::nullopt;
-  }
-  return std::move(body);
+  return std::move(*body);
 }
 
 HttpResponse field_failure(const Request& req, const std::string& field, const std::string& message,
                            std::string_view code = "invalid_field") {
-  nlohmann::json details{{"field", field}};
-  return error_response(req, http::status::unprocessable_entity, code, message, &details);
+  return error_response(req, field_error(field, message, http::status::unprocessable_entity, code));
 }
 
 // {"class", ...params} over `base`, via the one decoder of strategy configurations.
@@ -144,8 +128,7 @@ void add_instance(ApiContext& ctx, const Request& req, Reply reply) {
   config.strategy = *strategy;
   config.portfolio = pf.entry->name;
   if (auto it = body->find("symbols"); it != body->end()) {
-    if (auto failure = parse_symbols(ctx, *it, "symbols", config.symbols))
-      return reply(error_response(req, failure->status, failure->code, failure->message, &failure->details));
+    if (auto failure = parse_symbols(ctx, *it, "symbols", config.symbols)) return reply(error_response(req, *failure));
   } else {
     for (const auto& inst : ctx.instruments.all()) config.symbols.push_back(inst.id);
   }
@@ -168,9 +151,8 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
   char* end = nullptr;
   const auto id = std::strtoull(id_text.c_str(), &end, 10);
   if (id_text.empty() || *end != '\0') {
-    nlohmann::json details{{"field", "id"}, {"value", id_text}};
-    return reply(
-        error_response(req, http::status::bad_request, "invalid_parameter", "id must be a strategy id", &details));
+    return reply(error_response(req, field_error("id", "id must be a strategy id", http::status::bad_request,
+                                                 "invalid_parameter", {{"value", id_text}})));
   }
   auto body = parse_body(req, reply);
   if (!body) return;
@@ -180,9 +162,9 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
                                         "timeframe", "symbols", "portfolio",         "portfolio_id"};
   for (const auto& [key, value] : body->items())
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
-      nlohmann::json details{{"field", key}, {"allowed", kKnown}};
-      return reply(error_response(req, http::status::unprocessable_entity, "invalid_field",
-                                  "unknown field '" + key + "'", &details));
+      return reply(
+          error_response(req, field_error(key, "unknown field '" + key + "'", http::status::unprocessable_entity,
+                                          "invalid_field", {{"allowed", kKnown}})));
     }
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&*body)));
   const engine::InstanceView* current = nullptr;
@@ -205,8 +187,7 @@ void patch_instance(ApiContext& ctx, const Request& req, Reply reply) {
   std::optional<std::vector<core::SymbolId>> symbols;
   if (auto it = body->find("symbols"); it != body->end()) {
     symbols.emplace();
-    if (auto failure = parse_symbols(ctx, *it, "symbols", *symbols))
-      return reply(error_response(req, failure->status, failure->code, failure->message, &failure->details));
+    if (auto failure = parse_symbols(ctx, *it, "symbols", *symbols)) return reply(error_response(req, *failure));
   }
   const unsigned version = req.raw.version();
   const bool keep_alive = req.raw.keep_alive();
@@ -229,13 +210,7 @@ void lifecycle(ApiContext& ctx, const PortfolioRef& pf, engine::Portfolio::Insta
       ctx, pf.id, [command, name](engine::Portfolio& e) { return e.instance_command(name, command); }, "name",
       [&ctx, pf, version, keep_alive, reply, name, erased](std::optional<CommandFailure> failure) {
         if (erased && !failure) {
-          HttpResponse res{http::status::ok, version};
-          add_common_headers(res);
-          res.set(http::field::content_type, "application/json; charset=utf-8");
-          res.keep_alive(keep_alive);
-          res.body() = nlohmann::json{{"deleted", name}}.dump();
-          res.prepare_payload();
-          return reply(std::move(res));
+          return reply(json_response(version, keep_alive, http::status::ok, nlohmann::json{{"deleted", name}}));
         }
         reply_instance(ctx, pf, version, keep_alive, reply, std::move(failure),
                        [name](const engine::InstanceView& v) { return v.config.name == name; });
@@ -250,12 +225,11 @@ bool names_portfolio(const Request& req) {
 // Calls `f(snapshot, entry)` for the portfolio the query names, or for every portfolio (in
 // directory order) when it names none.
 template <class F>
-std::optional<HttpResponse> for_each_named(ApiContext& ctx, const Request& req, F&& f) {
+std::optional<ApiError> for_each_named(ApiContext& ctx, const Request& req, F&& f) {
   if (names_portfolio(req)) {
     auto pf = resolve_portfolio(ctx, req);
-    if (auto* err = std::get_if<HttpResponse>(&pf)) return std::move(*err);
-    const auto& ref = std::get<PortfolioRef>(pf);
-    f(*ref.snap, *ref.entry);
+    if (!pf) return std::move(pf).error();
+    f(*pf->snap, *pf->entry);
     return std::nullopt;
   }
   const auto dir = ctx.runner.portfolios();
@@ -270,7 +244,7 @@ void list(ApiContext& ctx, const Request& req, const Reply& reply, bool removed)
     for (const auto& v : *s.instances)
       if ((v.state == engine::InstanceState::removed) == removed) items.push_back(instance_json(v, s, e.name));
   });
-  if (err) return reply(std::move(*err));
+  if (err) return reply(error_response(req, *err));
   reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
 }
 
@@ -305,11 +279,10 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
   router.add(
       {http::verb::get, "/api/strategies/updates", Role::viewer, "Instances changed since a cursor",
        [&ctx](const Request& req, Reply reply) {
-         auto since = int_param(req, "since", 0, std::numeric_limits<long long>::max(), 0);
-         if (auto* err = std::get_if<HttpResponse>(&since)) return reply(std::move(*err));
+         MERIDIAN_TRY_REPLY(since, int_param(req, "since", 0, std::numeric_limits<long long>::max(), 0));
          // The cursor is a portfolio's instance version: one portfolio (?portfolio=, else the default).
          MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
-         const auto cursor = static_cast<std::uint64_t>(std::get<long long>(since));
+         const auto cursor = static_cast<std::uint64_t>(since);
          nlohmann::json items = nlohmann::json::array();
          std::uint64_t latest = cursor;
          for (const auto& v : *pf.snap->instances) {
@@ -326,7 +299,7 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
            for (const auto& v : *s.instances)
              if (v.state != engine::InstanceState::removed) items.push_back(holdings_json(v, s));
          });
-         if (err) return reply(std::move(*err));
+         if (err) return reply(error_response(req, *err));
          reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
        }});
   router.add({http::verb::post, "/api/strategies", Role::trader, "Add a strategy instance",

@@ -40,9 +40,8 @@ void session_command(ApiContext& ctx, SessionCommand command, const Request& req
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
   nlohmann::json body;
   if (!req.raw.body().empty()) {
-    auto parsed = parse_json_body(req);
-    if (auto* err = std::get_if<HttpResponse>(&parsed)) return reply(std::move(*err));
-    body = std::move(std::get<nlohmann::json>(parsed));
+    MERIDIAN_TRY_REPLY(parsed, parse_json_body(req));
+    body = std::move(parsed);
   }
   // The reply must not outlive the request object: capture what the response needs.
   DeferredReply answer(req, std::move(reply));
@@ -55,16 +54,15 @@ void session_command(ApiContext& ctx, SessionCommand command, const Request& req
 // `path_param`: the route's {id} names the portfolio (/api/portfolios/{id}/trades).
 void trades(ApiContext& ctx, const Request& req, const Reply& reply, std::string_view path_param) {
   // user_id is accepted for seed 001's clients; users arrive with the identity issue.
-  auto user = int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0);
-  if (auto* err = std::get_if<HttpResponse>(&user)) return reply(std::move(*err));
-  auto query = page_query(req, ctx.instruments);
-  if (auto* err = std::get_if<HttpResponse>(&query)) return reply(std::move(*err));
+  MERIDIAN_TRY_REPLY(user, int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0));
+  (void)user;
+  MERIDIAN_TRY_REPLY(query, page_query(req, ctx.instruments));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_path(path_param)));
-  reply(json_response(req, http::status::ok,
-                      newest_first_page(
-                          *pf.snap->trades, std::get<PageQuery>(query),
-                          [](const engine::Trade& t) { return std::tuple(t.id, t.symbol, t.ts); },
-                          [&](const engine::Trade& t) { return trade_json(t, ctx.instruments); })));
+  reply(json_response(
+      req, http::status::ok,
+      newest_first_page(
+          *pf.snap->trades, query, [](const engine::Trade& t) { return std::tuple(t.id, t.symbol, t.ts); },
+          [&](const engine::Trade& t) { return trade_json(t, ctx.instruments); })));
 }
 
 void positions(ApiContext& ctx, const Request& req, const Reply& reply, std::string_view path_param) {
@@ -80,10 +78,11 @@ void reset(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req, true));
   auto confirm = body.find("confirm");
   if (confirm == body.end() || *confirm != "RESET")
-    return reply(field_error(req, "confirm",
-                             "resetting deletes every position, order and trade of the paper portfolio; send "
-                             "{\"confirm\": \"RESET\"} to do it",
-                             http::status::unprocessable_entity, "confirmation_required", {{"expected", "RESET"}}));
+    return reply(error_response(
+        req, field_error("confirm",
+                         "resetting deletes every position, order and trade of the paper portfolio; send "
+                         "{\"confirm\": \"RESET\"} to do it",
+                         http::status::unprocessable_entity, "confirmation_required", {{"expected", "RESET"}})));
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
       ctx, pf.id, [](engine::Portfolio& e) { return e.reset(); }, "confirm",

@@ -17,10 +17,6 @@ std::optional<SessionCommand> parse_session_command(std::string_view name) noexc
 
 namespace {
 constexpr std::size_t kMaxSymbolNames = 1024;
-
-CommandFailure field_error(std::string field, std::string message, std::string code = "invalid_field") {
-  return {http::status::unprocessable_entity, std::move(code), std::move(message), {{"field", std::move(field)}}};
-}
 }  // namespace
 
 CommandFailure command_failure(const engine::CommandError& e, const std::string& field, bool reason_is_code) {
@@ -28,27 +24,26 @@ CommandFailure command_failure(const engine::CommandError& e, const std::string&
   const std::string& blamed = e.field.empty() ? field : e.field;
   CommandFailure failure;
   switch (e.code) {
-    case core::Errc::not_found: failure = {http::status::not_found, "not_found", e.message}; break;
+    case core::Errc::not_found: failure = api_error(http::status::not_found, "not_found", e.message); break;
     case core::Errc::invalid_argument:
-      failure = blamed.empty() ? CommandFailure{http::status::unprocessable_entity, "invalid_field", e.message}
+      failure = blamed.empty() ? api_error(http::status::unprocessable_entity, "invalid_field", e.message)
                                : field_error(blamed, e.message);
       break;
     // A number the ledger can not hold (or arithmetic on it that would not fit).
     case core::Errc::out_of_range:
-      failure = {http::status::unprocessable_entity,
-                 "out_of_range",
-                 e.message,
-                 {{"field", blamed}, {"max", std::string(core::kMaxFixedText)}}};
+      failure = field_error(blamed, e.message, http::status::unprocessable_entity, "out_of_range",
+                            {{"max", std::string(core::kMaxFixedText)}});
       break;
     case core::Errc::rejected:
-      failure = {http::status::unprocessable_entity, "risk_denied", e.message, {{"message", e.message}}};
+      failure = api_error(http::status::unprocessable_entity, "risk_denied", e.message, {{"message", e.message}});
       break;
     // Read-only mode, or the database behind: the code is the engine's reason (read_only, ...).
     case core::Errc::unavailable:
-      failure = {http::status::service_unavailable, e.reason.empty() ? "unavailable" : e.reason, e.message};
+      failure = api_error(http::status::service_unavailable, e.reason.empty() ? "unavailable" : e.reason, e.message);
       break;
-    default: failure = {http::status::conflict, "invalid_state", e.message}; break;
+    default: failure = api_error(http::status::conflict, "invalid_state", e.message); break;
   }
+  failure.errc = e.code;  // the engine's own classification, whatever the reply says
   if (!e.field.empty()) failure.details["field"] = e.field;
   if (!e.reason.empty() || e.code == core::Errc::rejected) failure.details["reason"] = e.reason;
   if (reason_is_code && !e.reason.empty()) failure.code = e.reason;
@@ -78,10 +73,8 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
     if (!s.is_string()) return field_error(std::string(field), std::string(field) + " must contain strings");
     auto id = ctx.instruments.find(s.get<std::string>());
     if (!id)
-      return CommandFailure{http::status::unprocessable_entity,
-                            "unknown_symbol",
-                            "unknown symbol '" + s.get<std::string>() + "'",
-                            {{"field", field}, {"value", s}}};
+      return field_error(field, "unknown symbol '" + s.get<std::string>() + "'", http::status::unprocessable_entity,
+                         "unknown_symbol", {{"value", s}});
     if (std::find(out.begin(), out.end(), *id) == out.end()) out.push_back(*id);
   }
   return std::nullopt;
@@ -92,10 +85,8 @@ void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, Session
   // The strategy a partial update applies over: the portfolio's session strategy now.
   const auto snap = ctx.snapshot(portfolio);
   if (!snap)
-    return done(CommandFailure{http::status::not_found,
-                               "not_found",
-                               "no portfolio " + std::to_string(portfolio) + "; see /api/portfolios",
-                               {{"field", "portfolio_id"}, {"value", portfolio}}});
+    return done(field_error("portfolio_id", "no portfolio " + std::to_string(portfolio) + "; see /api/portfolios",
+                            http::status::not_found, "not_found", {{"value", portfolio}}));
   if (command == SessionCommand::update_strategy) {
     if (!body || !body->is_object()) return done(field_error("strategy", "the strategy must be a JSON object"));
     const bool wrapped = body->contains("strategy");
@@ -103,7 +94,9 @@ void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, Session
     if (!given.is_object()) return done(field_error("strategy", "strategy must be an object"));
     engine::ParamError error;
     auto strategy = engine::decode_strategy(given.dump(), snap->session.strategy, error);
-    if (!strategy) return done(field_error((wrapped ? "strategy." : "") + error.field, error.message, error.code));
+    if (!strategy)
+      return done(field_error((wrapped ? "strategy." : "") + error.field, error.message,
+                              http::status::unprocessable_entity, error.code));
     return run_engine_command(
         ctx, portfolio, [strategy = *strategy](engine::Portfolio& e) { return e.replace_strategy(strategy); },
         "strategy", std::move(done));
@@ -115,7 +108,9 @@ void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, Session
     if (auto it = body->find("strategy"); it != body->end() && !it->is_null()) {
       engine::ParamError error;
       strategy = engine::decode_strategy(it->dump(), snap->session.strategy, error);
-      if (!strategy) return done(field_error("strategy." + error.field, error.message, error.code));
+      if (!strategy)
+        return done(
+            field_error("strategy." + error.field, error.message, http::status::unprocessable_entity, error.code));
     }
     if (auto it = body->find("symbols"); it != body->end() && !it->is_null()) {
       symbols.emplace();

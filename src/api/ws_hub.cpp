@@ -4,15 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "meridian/api/json_types.hpp"
+#include "ws_message.hpp"
 #include "ws_session.hpp"
 
 namespace meridian::api {
 
 namespace {
-std::int64_t now_ms() {
-  return core::epoch_ms(core::now());
-}
-
 const char* session_message_type(engine::SessionChange c) {
   switch (c) {
     case engine::SessionChange::started: return "tradingStarted";
@@ -29,21 +26,16 @@ std::string risk_message(const engine::RiskChanged& change, const engine::Snapsh
   data["from"] = risk::to_string(change.from);
   data["to"] = risk::to_string(change.to);
   data["reason"] = change.reason;
-  return nlohmann::json{
-      {"type", "risk"}, {"ts", now_ms()}, {"portfolio_id", snap.portfolio_id}, {"data", std::move(data)}}
-      .dump();
+  return ws_text("risk", {{"portfolio_id", snap.portfolio_id}, {"data", std::move(data)}});
 }
 
 std::string risk_state_change(const engine::RiskChanged& change, const engine::Snapshot& snap) {
-  return nlohmann::json{{"type", "state_change"},
-                        {"ts", now_ms()},
-                        {"portfolio_id", snap.portfolio_id},
-                        {"state", engine::to_string(snap.session.state)},
-                        {"change", "risk"},
-                        {"risk_state", risk::to_string(change.to)},
-                        {"from", risk::to_string(change.from)},
-                        {"reason", change.reason}}
-      .dump();
+  return ws_text("state_change", {{"portfolio_id", snap.portfolio_id},
+                                  {"state", engine::to_string(snap.session.state)},
+                                  {"change", "risk"},
+                                  {"risk_state", risk::to_string(change.to)},
+                                  {"from", risk::to_string(change.from)},
+                                  {"reason", change.reason}});
 }
 }  // namespace
 
@@ -51,7 +43,7 @@ WsHub::WsHub(boost::asio::io_context& io, ApiContext& ctx, WsLimits limits)
     : strand_(boost::asio::make_strand(io)), ctx_(ctx), limits_(limits), last_ticks_(ctx.instruments.size(), 0) {}
 
 std::string WsHub::status_message(std::string_view type, const engine::Snapshot& snap, const char* key) {
-  return nlohmann::json{{"type", type}, {"ts", now_ms()}, {key, trading_status_json(snap)}}.dump();
+  return ws_text(type, {{key, trading_status_json(snap)}});
 }
 
 std::string WsHub::candle_message(const CandleStream& stream, const core::Bar& bar, const core::Instrument& inst,
@@ -75,44 +67,25 @@ void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<con
   const auto portfolio = snap->portfolio_id;
   const bool from_default = portfolio == ctx_.runner.default_portfolio();
   if (const auto* changed = std::get_if<engine::SessionChanged>(&event)) {
-    broadcast(std::make_shared<const std::string>(nlohmann::json{
-                  {"type", session_message_type(changed->change)},
-                  {"ts", now_ms()},
-                  {"portfolio_id", portfolio},
-                  {"data",
-                   trading_status_json(*snap)}}.dump()),
+    broadcast(ws_message(session_message_type(changed->change),
+                         {{"portfolio_id", portfolio}, {"data", trading_status_json(*snap)}}),
               {.audience = WsTarget::main});
     // Seed 003's stream names the transition `state_change`.
-    broadcast(std::make_shared<const std::string>(nlohmann::json{{"type", "state_change"},
-                                                                 {"ts", now_ms()},
-                                                                 {"portfolio_id", portfolio},
-                                                                 {"state", engine::to_string(snap->session.state)},
-                                                                 {"change", session_message_type(changed->change)}}
-                                                      .dump()),
+    broadcast(ws_message("state_change", {{"portfolio_id", portfolio},
+                                          {"state", engine::to_string(snap->session.state)},
+                                          {"change", session_message_type(changed->change)}}),
               {.audience = WsTarget::stream});
   } else if (const auto* trade = std::get_if<engine::TradeDurable>(&event)) {
-    broadcast(std::make_shared<const std::string>(nlohmann::json{{"type", "trade"},
-                                                                 {"ts", now_ms()},
-                                                                 {"portfolio_id", portfolio},
-                                                                 {"data", trade_json(trade->trade, ctx_.instruments)}}
-                                                      .dump()),
+    broadcast(ws_message("trade", {{"portfolio_id", portfolio}, {"data", trade_json(trade->trade, ctx_.instruments)}}),
               {.audience = WsTarget::main});
   } else if (const auto* sig = std::get_if<engine::SignalRaised>(&event)) {
-    auto message = std::make_shared<const std::string>(nlohmann::json{
-        {"type", "signal"},
-        {"ts", now_ms()},
-        {"portfolio_id", portfolio},
-        {"data",
-         signal_json(sig->entry, ctx_.instruments)}}.dump());
+    auto message =
+        ws_message("signal", {{"portfolio_id", portfolio}, {"data", signal_json(sig->entry, ctx_.instruments)}});
     broadcast(message, {.audience = WsTarget::main});
     broadcast(message, {.symbol = static_cast<int>(sig->entry.signal.symbol), .audience = WsTarget::stream});
   } else if (const auto* order = std::get_if<engine::OrderChanged>(&event)) {
-    broadcast(std::make_shared<const std::string>(nlohmann::json{
-                  {"type", "order"},
-                  {"ts", now_ms()},
-                  {"portfolio_id", portfolio},
-                  {"data", order_json(order->order, ctx_.instruments,
-                                      portfolio)}}.dump()),
+    broadcast(ws_message("order", {{"portfolio_id", portfolio},
+                                   {"data", order_json(order->order, ctx_.instruments, portfolio)}}),
               {.audience = WsTarget::main});
   } else if (const auto* risk = std::get_if<engine::RiskChanged>(&event)) {
     broadcast(std::make_shared<const std::string>(risk_message(*risk, *snap)), {.audience = WsTarget::main});
@@ -130,8 +103,7 @@ void WsHub::on_prices(const engine::Snapshot& snap) {
     if (!view.has_tick || view.ticks == last_ticks_[inst.id]) continue;
     last_ticks_[inst.id] = view.ticks;
     const int symbol = static_cast<int>(inst.id);
-    broadcast(std::make_shared<const std::string>(
-                  nlohmann::json{{"type", "priceUpdate"}, {"ts", now_ms()}, {"data", quote_json(view, inst)}}.dump()),
+    broadcast(ws_message("priceUpdate", {{"data", quote_json(view, inst)}}),
               {symbol, coalesce_key(inst.id, WsUpdate::price), WsTarget::main});
     for (const auto& stream : kCandleStreams) {
       if (auto bar = snap.forming(stream.timeframe, inst.id))
@@ -145,9 +117,7 @@ void WsHub::on_bar(const core::Bar& bar) {
   // Closed bars never coalesce: each is a final value a client keeps.
   const auto& inst = ctx_.instruments.at(bar.symbol);
   const int symbol = static_cast<int>(bar.symbol);
-  broadcast(std::make_shared<const std::string>(
-                nlohmann::json{{"type", "bar"}, {"ts", now_ms()}, {"data", bar_json(bar, inst, true)}}.dump()),
-            {.symbol = symbol, .audience = WsTarget::main});
+  broadcast(ws_message("bar", {{"data", bar_json(bar, inst, true)}}), {.symbol = symbol, .audience = WsTarget::main});
   for (const auto& stream : kCandleStreams) {
     if (stream.timeframe == bar.timeframe)
       broadcast(std::make_shared<const std::string>(candle_message(stream, bar, inst, true)),

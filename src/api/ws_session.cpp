@@ -12,6 +12,7 @@
 #include "meridian/api/session_commands.hpp"
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/core/json_limits.hpp"
+#include "ws_message.hpp"
 
 namespace meridian::api {
 
@@ -20,9 +21,6 @@ namespace websocket = beast::websocket;
 
 namespace {
 constexpr std::size_t kMaxInbound = 64 * 1024;
-std::int64_t now_ms() {
-  return core::epoch_ms(core::now());
-}
 
 // A client's text as an error may quote it: at most `max` bytes, so an error never echoes an
 // unbounded input back. (A cut inside a UTF-8 sequence is replaced when the error is dumped.)
@@ -34,8 +32,7 @@ std::string excerpt(std::string_view text, std::size_t max = 32) {
 std::string error_message(std::string_view code, std::string_view message, const nlohmann::json* details = nullptr) {
   nlohmann::json error{{"code", code}, {"message", message}};
   if (details && !details->empty()) error["details"] = *details;
-  return nlohmann::json{{"type", "error"}, {"ts", now_ms()}, {"error", std::move(error)}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return ws_text("error", {{"error", std::move(error)}});
 }
 }  // namespace
 
@@ -76,8 +73,20 @@ void WsSession::run(HttpRequest request) {
   ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
 }
 
+bool WsSession::expected_close(const beast::error_code& ec) noexcept {
+  return ec == boost::asio::error::operation_aborted || ec == websocket::error::closed ||
+         ec == boost::asio::error::eof || ec == beast::http::error::end_of_stream;
+}
+
+void WsSession::fail(beast::error_code ec, const char* what) const {
+  if (expected_close(ec))
+    spdlog::debug("ws client {} {}: {}", id_, what, ec.message());
+  else
+    spdlog::warn("ws client {} {} failed: {}", id_, what, ec.message());
+}
+
 void WsSession::on_accept(beast::error_code ec) {
-  if (ec) return;  // the handshake failed; nothing to tell the client
+  if (ec) return fail(ec, "accept");  // the handshake failed; nothing to tell the client
   hub_.join(shared_from_this());
   auto snap = hub_.context().snapshot();
   nlohmann::json hello = nlohmann::json::parse(WsHub::status_message("connected", *snap, "status"));
@@ -111,7 +120,7 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     // Closed, timed out or reset: the session ends when its handlers do.
     close_timer_.cancel();
-    return;
+    return fail(ec, "read");
   }
   const auto data = buffer_.data();
   on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
@@ -158,16 +167,14 @@ void WsSession::on_message(std::string_view text) {
       names.push_back(name);
     }
     set_subscription(ids, type == "subscribe");
-    nlohmann::json ack{
-        {"type", type == "subscribe" ? "subscribed" : "unsubscribed"}, {"ts", now_ms()}, {"symbols", std::move(names)}};
-    return enqueue({std::make_shared<const std::string>(ack.dump()), -1});
+    return enqueue(
+        {ws_message(type == "subscribe" ? "subscribed" : "unsubscribed", {{"symbols", std::move(names)}}), -1});
   }
   if (type == "getStatus") {
     return enqueue({std::make_shared<const std::string>(WsHub::status_message("status", *ctx.snapshot())), -1});
   }
   if (type == "ping") {
-    return enqueue(
-        {std::make_shared<const std::string>(nlohmann::json{{"type", "pong"}, {"ts", now_ms()}}.dump()), -1});
+    return enqueue({ws_message("pong"), -1});
   }
   if (auto command = parse_session_command(type)) {
     // The message without its `type` is the REST body of the same command (start's
@@ -281,7 +288,9 @@ void WsSession::drop_slow(const std::string& reason) {
   queue_.clear();  // a write on the wire keeps its message (in_flight_)
   queued_bytes_ = 0;
   ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
-                  [self = shared_from_this()](beast::error_code) {});
+                  [self = shared_from_this()](beast::error_code ec) {
+                    if (ec) self->fail(ec, "close");
+                  });
   // A client that does not read never takes the close frame: drop the connection.
   close_timer_.expires_after(hub_.limits().close_grace);
   close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -300,7 +309,8 @@ void WsSession::do_write() {
 void WsSession::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   in_flight_.reset();
-  if (ec || closing_) return;
+  if (ec) return fail(ec, "write");
+  if (closing_) return;
   progress_at_ = Clock::now();
   queued_bytes_ -= queue_.front().cost();
   queue_.pop_front();
@@ -311,7 +321,9 @@ void WsSession::close(websocket::close_code code, std::string reason) {
   boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
     if (self->closing_) return;
     self->closing_ = true;
-    self->ws_.async_close(websocket::close_reason(code, reason), [self](beast::error_code) {});
+    self->ws_.async_close(websocket::close_reason(code, reason), [self](beast::error_code ec) {
+      if (ec) self->fail(ec, "close");
+    });
   });
 }
 

@@ -41,8 +41,13 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // One text message from the client, as read from the socket. Public for fuzz/ws_fuzz.cpp,
   // which drives it on a session whose socket never opened.
   void on_message(std::string_view text);
+  // How a session ends without anyone at fault: our own cancel (operation_aborted), a close
+  // handshake (closed) or the peer hanging up (eof). fail() logs these at debug, the rest at warn.
+  static bool expected_close(const boost::beast::error_code& ec) noexcept;
 
  private:
+  // The one place a session's failed operation (`what`: accept, read, write, close) is reported.
+  void fail(boost::beast::error_code ec, const char* what) const;
   using Clock = std::chrono::steady_clock;
   struct Outgoing {
     std::shared_ptr<const std::string> message;

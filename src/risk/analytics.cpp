@@ -1,4 +1,5 @@
 #include "meridian/risk/analytics.hpp"
+#include "meridian/risk/analytics_moments.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -197,6 +198,14 @@ Drawdown drawdown(std::span<const EquityPoint> curve) noexcept {
     if (peak > 0.0) out.current_fraction = finite_or_zero((peak - last) / peak);
   }
   return out;
+}
+
+double mean(std::span<const double> xs) noexcept {
+  return moments(xs).mean;
+}
+
+double sample_stdev(std::span<const double> xs) noexcept {
+  return sample_sd(moments(xs));
 }
 
 std::vector<double> returns_of(std::span<const EquityPoint> curve) {

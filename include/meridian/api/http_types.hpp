@@ -38,9 +38,19 @@ struct Request {
 using Reply = std::function<void(HttpResponse&&)>;
 using Handler = std::function<void(const Request&, Reply)>;
 
-// Building blocks for responses in the API.md shapes.
+// Building blocks for responses in the API.md shapes: every JSON reply of the API is built
+// here (errors: error_response), so each carries the same headers (add_common_headers, JSON
+// content type, no-store). The (version, keep_alive) overloads answer after the request is
+// gone (a command's completion); `location`, non-empty, is a Location header (a created
+// resource's address).
+HttpResponse json_response(unsigned version, bool keep_alive, http::status status, std::string body,
+                           std::string_view location = {});
+HttpResponse json_response(unsigned version, bool keep_alive, http::status status, const nlohmann::json& body,
+                           std::string_view location = {});
 HttpResponse json_response(const Request& req, http::status status, std::string body);
 HttpResponse json_response(const Request& req, http::status status, const nlohmann::json& body);
+// A reply without a body (204 No Content).
+HttpResponse empty_response(unsigned version, bool keep_alive, http::status status);
 HttpResponse error_response(unsigned version, bool keep_alive, http::status status, std::string_view code,
                             std::string_view message, const nlohmann::json* details = nullptr);
 HttpResponse error_response(const Request& req, http::status status, std::string_view code, std::string_view message,

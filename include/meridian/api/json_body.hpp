@@ -4,15 +4,15 @@
 // nlohmann parses iteratively, but dumping or walking a value recurses, and a body nested
 // 100,000 deep would overflow the stack when echoed back in an error.
 #include <nlohmann/json.hpp>
-#include <variant>
 
+#include "meridian/api/api_error.hpp"
 #include "meridian/api/http_types.hpp"
 
 namespace meridian::api {
 
-// The body as a JSON value (of any type), or the 400 response: `too_deep` when it nests
+// The body as a JSON value (of any type), or the 400 error: `too_deep` when it nests
 // deeper than core::kMaxJsonDepth (checked before parsing, so nothing deep is ever built),
 // `invalid_json` when it is not JSON. An empty body is not JSON.
-std::variant<nlohmann::json, HttpResponse> parse_json_body(const Request& req);
+ApiResult<nlohmann::json> parse_json_body(const Request& req);
 
 }  // namespace meridian::api

@@ -9,9 +9,9 @@
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string_view>
-#include <variant>
 
 #include "meridian/api/api_context.hpp"
+#include "meridian/api/api_error.hpp"
 #include "meridian/api/http_types.hpp"
 
 namespace meridian::api {
@@ -31,11 +31,10 @@ struct PortfolioFrom {
   static constexpr PortfolioFrom in_body(const nlohmann::json* body) noexcept { return {{}, body}; }
 };
 
-// The portfolio (id and snapshot) a request names, or the 4xx that says why not: 404
+// The portfolio (id and snapshot) a request names, or the ApiError that says why not: 404
 // not_found (details: field, value) for an unknown one, 422 invalid_field for a body value
 // that is neither a number nor a string, or when the query and the body name different ones.
-std::variant<PortfolioRef, HttpResponse> resolve_portfolio(const ApiContext& ctx, const Request& req,
-                                                           PortfolioFrom from = {});
+ApiResult<PortfolioRef> resolve_portfolio(const ApiContext& ctx, const Request& req, PortfolioFrom from = {});
 
 // The entry a client's text names (an id, "default", or a name), or null. No request needed:
 // also for the WebSocket's messages.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "meridian/api/api_context.hpp"
+#include "meridian/api/api_error.hpp"
 #include "meridian/api/http_types.hpp"
 
 namespace meridian::api {
@@ -15,12 +16,8 @@ namespace meridian::api {
 enum class SessionCommand { start, stop, pause, resume, update_strategy };
 std::optional<SessionCommand> parse_session_command(std::string_view name) noexcept;
 
-struct CommandFailure {
-  http::status status;
-  std::string code;
-  std::string message;
-  nlohmann::json details = nlohmann::json::object();
-};
+// A command's failure is an API error like any other.
+using CommandFailure = ApiError;
 
 // An engine's (or the portfolio host's) refusal as an HTTP failure: the one mapping of
 // core::Errc to statuses (below). `field` is blamed when the error names none. With

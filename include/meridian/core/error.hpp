@@ -1,6 +1,17 @@
 #pragma once
-// Why an expected operation failed (a command refused, an unknown id): boundaries turn it
-// into a clear JSON error or a log line.
+// The one error vocabulary: why an expected operation failed (a command refused, an unknown
+// id, a malformed field). Boundaries turn it into a clear JSON error or a log line.
+//
+// Contract: an Errc is a boost::system error code of the category named "meridian", so a
+// `core::Result<T>` (boost::system::result<T>, error = error_code) carries it, and compares
+// equal to it (`r.error() == Errc::not_found`). A boundary that must say more than the code
+// (the API names the field at fault) uses `core::Result<T, E>` with its own E that holds an
+// Errc (api::ApiError).
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+#include <string>
+#include <type_traits>
+
 namespace meridian::core {
 
 enum class Errc {
@@ -14,4 +25,22 @@ enum class Errc {
   out_of_range,          // a number that does not fit the ledger (or its type): refused, never wrapped
 };
 
+// "invalid_argument", "not_found", ...: the name of the enumerator ("unknown" for a value
+// that is none of them).
+const char* to_string(Errc e) noexcept;
+
+// The category of Errc values; name() is "meridian", message(ev) is to_string.
+const boost::system::error_category& error_category() noexcept;
+
+inline boost::system::error_code make_error_code(Errc e) noexcept {
+  return {static_cast<int>(e), error_category()};
+}
+
+// A value or why there is none.
+template <class T, class E = boost::system::error_code>
+using Result = boost::system::result<T, E>;
+
 }  // namespace meridian::core
+
+template <>
+struct boost::system::is_error_code_enum<meridian::core::Errc> : std::true_type {};

@@ -221,6 +221,16 @@ std::uint64_t trade_id(const json& m) {
 
 // Issue 11 item 7: the journal's backlog flush after a database outage sent more trades at
 // once than the old 256-message queue, and every reading client was closed with 1008.
+// fail() reports a session's end at debug when nobody is at fault, at warn otherwise.
+TEST(WsSession, OnlyOurCancelTheCloseHandshakeAndAHangUpAreExpectedCloses) {
+  EXPECT_TRUE(WsSession::expected_close(net::error::operation_aborted));
+  EXPECT_TRUE(WsSession::expected_close(websocket::error::closed));
+  EXPECT_TRUE(WsSession::expected_close(net::error::eof));
+  EXPECT_FALSE(WsSession::expected_close(net::error::connection_reset));
+  EXPECT_FALSE(WsSession::expected_close(beast::error::timeout));
+  EXPECT_FALSE(WsSession::expected_close(websocket::error::message_too_big));
+}
+
 TEST(WsSession, ABurstOfTradesReachesAReadingClientWholeAndInOrder) {
   Server server(WsLimits{});  // the daemon's budgets
   Client client(server.port());

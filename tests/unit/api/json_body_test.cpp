@@ -31,16 +31,17 @@ json error_of(const api::HttpResponse& res) {
 TEST(JsonBody, ParsesAnyJsonValue) {
   Body b(R"({"a":[1,{"b":2}]})");
   auto parsed = api::parse_json_body(b.req);
-  ASSERT_TRUE(std::holds_alternative<json>(parsed));
-  EXPECT_EQ(std::get<json>(parsed)["a"][1]["b"], 2);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ((*parsed)["a"][1]["b"], 2);
 }
 
 TEST(JsonBody, MalformedIs400InvalidJson) {
   for (const char* text : {"", "{", "not json", R"({"a":1,})"}) {
     Body b(text);
     auto parsed = api::parse_json_body(b.req);
-    ASSERT_TRUE(std::holds_alternative<api::HttpResponse>(parsed)) << text;
-    const auto& res = std::get<api::HttpResponse>(parsed);
+    ASSERT_TRUE(parsed.has_error()) << text;
+    EXPECT_EQ(parsed.error().errc, core::Errc::parse_error);
+    const auto res = api::error_response(b.req, parsed.error());
     EXPECT_EQ(res.result(), api::http::status::bad_request);
     EXPECT_EQ(error_of(res)["code"], "invalid_json");
   }
@@ -50,19 +51,21 @@ TEST(JsonBody, MalformedIs400InvalidJson) {
 TEST(JsonBody, DeepNestingIs400TooDeepWithoutBuildingTheValue) {
   Body b(nested(100'000));
   auto parsed = api::parse_json_body(b.req);
-  ASSERT_TRUE(std::holds_alternative<api::HttpResponse>(parsed));
-  const auto& res = std::get<api::HttpResponse>(parsed);
+  ASSERT_TRUE(parsed.has_error());
+  EXPECT_EQ(parsed.error().errc, core::Errc::parse_error);
+  const auto res = api::error_response(b.req, parsed.error());
   EXPECT_EQ(res.result(), api::http::status::bad_request);
   EXPECT_EQ(error_of(res)["code"], "too_deep");
+  EXPECT_EQ(error_of(res)["details"]["field"], "body");
   EXPECT_EQ(error_of(res)["details"]["max_depth"], core::kMaxJsonDepth);
 }
 
 TEST(JsonBody, TheLimitItselfIsAccepted) {
   // The body object is one level; the value inside it the rest.
   Body ok(nested(core::kMaxJsonDepth - 1));
-  EXPECT_TRUE(std::holds_alternative<json>(api::parse_json_body(ok.req)));
+  EXPECT_TRUE(api::parse_json_body(ok.req).has_value());
   Body deep(nested(core::kMaxJsonDepth));
-  EXPECT_TRUE(std::holds_alternative<api::HttpResponse>(api::parse_json_body(deep.req)));
+  EXPECT_TRUE(api::parse_json_body(deep.req).has_error());
 }
 
 TEST(ErrorDetails, StructuredValuesAreReplacedByTheirTypeName) {
@@ -109,4 +112,40 @@ TEST(ErrorDetails, NonObjectDetailsAreWrapped) {
   const json details = "just a string";
   auto res = api::error_response(11, true, api::http::status::bad_request, "x", "m", &details);
   EXPECT_EQ(error_of(res)["details"]["value"], "just a string");
+}
+
+// The one ApiError → reply rendering: status, code, message and details as given, the Errc
+// derived from the status (what a log or the WebSocket reports).
+TEST(ApiError, FieldErrorRendersTheErrorShape) {
+  const auto e = api::field_error("quantity", "quantity must be a number", api::http::status::unprocessable_entity,
+                                  "invalid_field", {{"value", "x"}});
+  EXPECT_EQ(e.errc, core::Errc::invalid_argument);
+  auto res = api::error_response(11, false, e);
+  EXPECT_EQ(res.result(), api::http::status::unprocessable_entity);
+  EXPECT_EQ(res[api::http::field::cache_control], "no-store");
+  EXPECT_EQ(json::parse(res.body()), (json{{"error",
+                                            {{"code", "invalid_field"},
+                                             {"message", "quantity must be a number"},
+                                             {"details", {{"field", "quantity"}, {"value", "x"}}}}}}));
+}
+
+TEST(ApiError, ErrcFollowsTheStatusAndCode) {
+  using api::http::status;
+  EXPECT_EQ(api::errc_of(status::not_found, "unknown_symbol"), core::Errc::not_found);
+  EXPECT_EQ(api::errc_of(status::conflict, "name_taken"), core::Errc::conflict);
+  EXPECT_EQ(api::errc_of(status::service_unavailable, "read_only"), core::Errc::unavailable);
+  EXPECT_EQ(api::errc_of(status::unprocessable_entity, "out_of_range"), core::Errc::out_of_range);
+  EXPECT_EQ(api::errc_of(status::unprocessable_entity, "risk_denied"), core::Errc::rejected);
+  EXPECT_EQ(api::errc_of(status::bad_request, "invalid_parameter"), core::Errc::invalid_argument);
+  EXPECT_EQ(api::api_error(status::bad_request, "invalid_json", "m").errc, core::Errc::parse_error);
+}
+
+TEST(ApiError, ResultCarriesTheValueOrTheError) {
+  api::ApiResult<int> ok = 3;
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, 3);
+  api::ApiResult<int> bad = api::field_error("limit", "limit must be an integer");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().details["field"], "limit");
+  EXPECT_THROW((void)bad.value(), std::runtime_error);
 }

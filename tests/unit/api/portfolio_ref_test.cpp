@@ -35,9 +35,8 @@ class PortfolioRefTest : public ::testing::Test {
   }
 
   // Resolves for a request to `target` (path params as given) with an optional body.
-  std::variant<api::PortfolioRef, api::HttpResponse> resolve(const std::string& target, api::PathParams params = {},
-                                                             const json* body = nullptr,
-                                                             std::string_view path_param = {}) {
+  api::ApiResult<api::PortfolioRef> resolve(const std::string& target, api::PathParams params = {},
+                                            const json* body = nullptr, std::string_view path_param = {}) {
     raw = api::HttpRequest{api::http::verb::get, target, 11};
     url = boost::urls::parse_origin_form(raw.target()).value();
     api::Request req{raw, url.encoded_path(), url.params(), std::move(params)};
@@ -45,12 +44,13 @@ class PortfolioRefTest : public ::testing::Test {
   }
 
   // The resolved id; a failure when it is an error.
-  static engine::PortfolioId id_of(const std::variant<api::PortfolioRef, api::HttpResponse>& r) {
-    if (const auto* err = std::get_if<api::HttpResponse>(&r)) {
-      ADD_FAILURE() << "expected a portfolio, got " << err->result_int() << " " << err->body();
+  static engine::PortfolioId id_of(const api::ApiResult<api::PortfolioRef>& r) {
+    if (r.has_error()) {
+      const auto res = api::error_response(11, false, r.error());
+      ADD_FAILURE() << "expected a portfolio, got " << res.result_int() << " " << res.body();
       return -1;
     }
-    const auto& ref = std::get<api::PortfolioRef>(r);
+    const auto& ref = *r;
     EXPECT_TRUE(ref.snap);
     EXPECT_TRUE(ref.entry);
     if (ref.snap) {
@@ -63,12 +63,12 @@ class PortfolioRefTest : public ::testing::Test {
   }
 
   // The error's status and body; a failure when it resolved.
-  static std::pair<unsigned, json> error_of(const std::variant<api::PortfolioRef, api::HttpResponse>& r) {
-    if (std::holds_alternative<api::PortfolioRef>(r)) {
-      ADD_FAILURE() << "expected an error, got portfolio " << std::get<api::PortfolioRef>(r).id;
+  static std::pair<unsigned, json> error_of(const api::ApiResult<api::PortfolioRef>& r) {
+    if (r.has_value()) {
+      ADD_FAILURE() << "expected an error, got portfolio " << r->id;
       return {0, json()};
     }
-    const auto& res = std::get<api::HttpResponse>(r);
+    const auto res = api::error_response(11, false, r.error());
     return {res.result_int(), json::parse(res.body())};
   }
 
@@ -97,9 +97,9 @@ class PortfolioRefTest : public ::testing::Test {
 TEST_F(PortfolioRefTest, NamedNowhereIsTheDefault) {
   auto r = resolve("/api/trading/status");
   EXPECT_EQ(id_of(r), engine::kDefaultPortfolioId);
-  ASSERT_TRUE(std::holds_alternative<api::PortfolioRef>(r));
-  EXPECT_TRUE(std::get<api::PortfolioRef>(r).is_default);
-  EXPECT_EQ(std::get<api::PortfolioRef>(r).entry->name, "default");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->is_default);
+  EXPECT_EQ(r->entry->name, "default");
 }
 
 TEST_F(PortfolioRefTest, QueryByIdDefaultOrName) {
@@ -109,8 +109,8 @@ TEST_F(PortfolioRefTest, QueryByIdDefaultOrName) {
   EXPECT_EQ(id_of(resolve("/api/trades?portfolio=default")), 1);
   EXPECT_EQ(id_of(resolve("/api/trades?portfolio=1")), 1);
   auto r = resolve("/api/trades?portfolio=alpha");
-  ASSERT_TRUE(std::holds_alternative<api::PortfolioRef>(r));
-  const auto& ref = std::get<api::PortfolioRef>(r);
+  ASSERT_TRUE(r.has_value());
+  const auto& ref = *r;
   EXPECT_FALSE(ref.is_default);
   EXPECT_EQ(ref.entry->currency, "EUR");
   EXPECT_EQ(ref.snap->initial_capital, core::Money::from_units(5'000)) << "portfolio 2's own snapshot";
@@ -192,10 +192,7 @@ TEST_F(PortfolioRefTest, FindPortfolioAndRemoval) {
   EXPECT_EQ(api::find_portfolio(runner, "default")->id, 1);
   EXPECT_EQ(api::find_portfolio(runner, "nope"), nullptr);
   bool removed = false;
-  // Only a stopped (and flat) portfolio may leave.
-  runner.command(
-      2, [](engine::Portfolio& p) { return p.stop(); },
-      [](const engine::CommandResult& r) { EXPECT_FALSE(r) << r->message; });
+  // Only a stopped (and flat) portfolio may leave: the fixture's never started (autostart off).
   runner.remove_portfolio(2, [&](const engine::CommandResult& r) {
     EXPECT_FALSE(r) << r->message;
     removed = true;

@@ -1,5 +1,6 @@
 // Performance and risk maths against values worked out by hand in the comments.
 #include "meridian/risk/analytics.hpp"
+#include "meridian/risk/analytics_moments.hpp"
 
 #include <gtest/gtest.h>
 
@@ -329,4 +330,24 @@ TEST(AnalyticsDegenerate, NeverNanOrInf) {
   for (const auto& row : correlation_matrix(inputs)) {
     for (double x : row) EXPECT_TRUE(std::isfinite(x));
   }
+}
+
+// 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations sum to 32, sample variance 32/7.
+TEST(AnalyticsMoments, MeanAndSampleStdev) {
+  const std::vector<double> xs{2, 4, 4, 4, 5, 5, 7, 9};
+  EXPECT_DOUBLE_EQ(mean(xs), 5.0);
+  EXPECT_DOUBLE_EQ(sample_stdev(xs), std::sqrt(32.0 / 7.0));
+}
+
+TEST(AnalyticsMoments, DegenerateInputsAreZero) {
+  EXPECT_EQ(mean({}), 0.0);
+  EXPECT_EQ(sample_stdev({}), 0.0);
+  const std::vector<double> one{3.0};
+  EXPECT_EQ(mean(one), 3.0);
+  EXPECT_EQ(sample_stdev(one), 0.0);
+  const std::vector<double> same(10, 0.1);
+  EXPECT_EQ(sample_stdev(same), 0.0);  // exactly: no spread, whatever the rounding of the mean
+  const std::vector<double> with_bad{1.0, kNan, 3.0, kInf};
+  EXPECT_DOUBLE_EQ(mean(with_bad), 2.0);  // non-finite values skipped
+  EXPECT_DOUBLE_EQ(sample_stdev(with_bad), std::sqrt(2.0));
 }
