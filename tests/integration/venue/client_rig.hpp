@@ -64,9 +64,21 @@ struct SplitRig {
     for (auto& t : threads) t = std::thread([this] { io.run(); });
   }
   ~SplitRig() {
+    // What the test's last stop() posted runs before the io_context stops: a feed's halt()
+    // cancels its in-flight request, which holds the feed (and the feed it) until then. Each
+    // round lets one more hop (OffStrandFeed::stop → the feed's stop → halt) run.
+    for (int round = 0; round < 3; ++round) {
+      settle(feed);
+      settle(engine);
+    }
     work.reset();
     io.stop();
     for (auto& t : threads) t.join();
+  }
+  static void settle(const Strand& strand) {
+    std::promise<void> done;
+    boost::asio::post(strand, [&] { done.set_value(); });
+    done.get_future().wait();
   }
   template <class F>
   void on_engine(F f) {
