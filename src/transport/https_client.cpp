@@ -156,12 +156,13 @@ void HttpsClient::get(std::string_view url, Done done, std::vector<std::pair<std
     asio::post(executor_, [done = std::move(done), error] { done(HttpResult{error, {}}); });
     return;
   }
-  current_ = std::make_shared<Op>(executor_, tls_, timeouts_, std::move(done));
-  current_->start(*parsed, headers);
+  auto op = std::make_shared<Op>(executor_, tls_, timeouts_, std::move(done));
+  op->start(*parsed, headers);  // its handlers own it from here
+  current_ = op;
 }
 
 void HttpsClient::cancel() {
-  if (current_) current_->cancel();
+  if (auto op = current_.lock()) op->cancel();
   current_.reset();
 }
 

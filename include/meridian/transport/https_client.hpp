@@ -45,7 +45,10 @@ class HttpsClient {
   boost::asio::any_io_executor executor_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
   HttpTimeouts timeouts_;
-  std::shared_ptr<Op> current_;
+  // Weak: a request lives as long as its pending handlers. Owning it here would close a cycle
+  // (request → its callback → the caller that owns this client → request) that only a cancel
+  // breaks: a request in flight when its io_context stops would leak with its caller.
+  std::weak_ptr<Op> current_;
 };
 
 }  // namespace meridian::transport
