@@ -11,16 +11,6 @@
 
 namespace meridian::api {
 
-std::string_view to_string(Role r) noexcept {
-  switch (r) {
-    case Role::anonymous: return "anonymous";
-    case Role::viewer: return "viewer";
-    case Role::trader: return "trader";
-    case Role::admin: return "admin";
-  }
-  return "anonymous";
-}
-
 std::string_view Request::param(std::string_view name) const noexcept {
   for (const auto& [k, v] : params)
     if (k == name) return v;
@@ -175,6 +165,9 @@ core::Errc errc_of(http::status status, std::string_view code) noexcept {
     case http::status::not_found: return core::Errc::not_found;
     case http::status::conflict: return core::Errc::conflict;
     case http::status::service_unavailable: return core::Errc::unavailable;
+    case http::status::unauthorized: return core::Errc::unauthenticated;
+    case http::status::forbidden: return core::Errc::forbidden;
+    case http::status::too_many_requests: return core::Errc::rate_limited;
     default: break;
   }
   if (code == "out_of_range") return core::Errc::out_of_range;

@@ -12,6 +12,9 @@ const char* to_string(Errc e) noexcept {
     case Errc::rejected: return "rejected";
     case Errc::parse_error: return "parse_error";
     case Errc::out_of_range: return "out_of_range";
+    case Errc::unauthenticated: return "unauthenticated";
+    case Errc::forbidden: return "forbidden";
+    case Errc::rate_limited: return "rate_limited";
   }
   return "unknown";
 }

@@ -10,15 +10,17 @@
 #include <utility>
 #include <vector>
 
+#include "meridian/auth/role.hpp"
+
 namespace meridian::api {
 
 namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 
-// viewer < trader < admin; anonymous is what an unauthenticated caller is.
-enum class Role : std::uint8_t { anonymous, viewer, trader, admin };
-std::string_view to_string(Role r) noexcept;
+// viewer < trader < admin; anonymous is what an unauthenticated caller is (auth/role.hpp).
+using auth::Role;
+using auth::to_string;
 
 using PathParams = std::vector<std::pair<std::string, std::string>>;
 

@@ -23,6 +23,9 @@ enum class Errc {
   rejected,              // risk or venue refused an order
   parse_error,           // malformed input
   out_of_range,          // a number that does not fit the ledger (or its type): refused, never wrapped
+  unauthenticated,       // no credentials, or credentials that are not valid (HTTP 401)
+  forbidden,             // valid credentials without the role or ownership needed (HTTP 403)
+  rate_limited,          // too many attempts: try again later (HTTP 429)
 };
 
 // "invalid_argument", "not_found", ...: the name of the enumerator ("unknown" for a value

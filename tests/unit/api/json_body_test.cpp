@@ -135,6 +135,9 @@ TEST(ApiError, ErrcFollowsTheStatusAndCode) {
   EXPECT_EQ(api::errc_of(status::conflict, "name_taken"), core::Errc::conflict);
   EXPECT_EQ(api::errc_of(status::service_unavailable, "read_only"), core::Errc::unavailable);
   EXPECT_EQ(api::errc_of(status::unprocessable_entity, "out_of_range"), core::Errc::out_of_range);
+  EXPECT_EQ(api::errc_of(status::unauthorized, "unauthenticated"), core::Errc::unauthenticated);
+  EXPECT_EQ(api::errc_of(status::forbidden, "forbidden"), core::Errc::forbidden);
+  EXPECT_EQ(api::errc_of(status::too_many_requests, "rate_limited"), core::Errc::rate_limited);
   EXPECT_EQ(api::errc_of(status::unprocessable_entity, "risk_denied"), core::Errc::rejected);
   EXPECT_EQ(api::errc_of(status::bad_request, "invalid_parameter"), core::Errc::invalid_argument);
   EXPECT_EQ(api::api_error(status::bad_request, "invalid_json", "m").errc, core::Errc::parse_error);

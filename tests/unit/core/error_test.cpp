@@ -29,6 +29,9 @@ TEST(Error, EveryErrcHasItsName) {
   EXPECT_STREQ(to_string(Errc::rejected), "rejected");
   EXPECT_STREQ(to_string(Errc::parse_error), "parse_error");
   EXPECT_STREQ(to_string(Errc::out_of_range), "out_of_range");
+  EXPECT_STREQ(to_string(Errc::unauthenticated), "unauthenticated");
+  EXPECT_STREQ(to_string(Errc::forbidden), "forbidden");
+  EXPECT_STREQ(to_string(Errc::rate_limited), "rate_limited");
   EXPECT_STREQ(to_string(static_cast<Errc>(99)), "unknown");
   char buffer[8];
   EXPECT_STREQ(error_category().message(static_cast<int>(Errc::rejected), buffer, sizeof buffer), "rejected");
