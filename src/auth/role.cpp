@@ -1,5 +1,5 @@
-#include "meridian/auth/principal.hpp"
 #include "meridian/auth/role.hpp"
+#include "meridian/auth/principal.hpp"
 
 #include <algorithm>
 
