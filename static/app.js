@@ -12,13 +12,47 @@
 
   function $(id) { return document.getElementById(id); }
 
-  // ---------- optional auth token (?token=... or localStorage "meridian.token") ----------
-  var token = null;
-  try {
-    var qp = new URLSearchParams(location.search).get('token');
-    if (qp) localStorage.setItem('meridian.token', qp);
-    token = qp || localStorage.getItem('meridian.token');
-  } catch (e) { /* storage unavailable */ }
+  // ---------- credentials ----------
+  // The access token lives in memory only. The refresh token (rotated on every use) is kept in
+  // sessionStorage so a reload of this tab stays signed in while closing the tab signs out. A
+  // token or API key given as ?token= is used as is for this page (scripts, kiosks) and never
+  // stored. With auth off the daemon answers without credentials and no sign-in is shown.
+  var token = null, refreshToken = null, refreshTimer = null, refreshing = null;
+  try { token = new URLSearchParams(location.search).get('token'); } catch (e) { /* no URL API */ }
+  var fixedToken = !!token;
+  try { refreshToken = sessionStorage.getItem('meridian.refresh'); } catch (e) { /* storage unavailable */ }
+
+  function keepRefresh(t) {
+    refreshToken = t;
+    try {
+      if (t) sessionStorage.setItem('meridian.refresh', t); else sessionStorage.removeItem('meridian.refresh');
+    } catch (e) { /* storage unavailable */ }
+  }
+  function applyTokens(r) {
+    token = r.access_token;
+    keepRefresh(r.refresh_token);
+    clearTimeout(refreshTimer);
+    var s = Math.max(30, (r.expires_in || 900) - 60);  // renew a minute before the access token expires
+    refreshTimer = setTimeout(renew, s * 1000);
+    if (r.user) {
+      setText($('account-email'), r.user.email + ' · ' + r.user.role);
+      $('account').hidden = false;
+    }
+  }
+  // One renewal at a time; resolves true when a fresh access token is in hand.
+  function renew() {
+    if (fixedToken || !refreshToken) return Promise.resolve(false);
+    if (refreshing) return refreshing;
+    refreshing = fetch('/api/auth/refresh', {
+      method: 'POST', cache: 'no-store',
+      headers: { 'Accept': 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh_token: refreshToken })
+    }).then(function (res) {
+      return res.ok ? res.json().then(function (r) { applyTokens(r); return true; })
+                    : (keepRefresh(null), false);
+    }, function () { return false; }).then(function (ok) { refreshing = null; return ok; });
+    return refreshing;
+  }
 
   // ---------- formatting ----------
   var fmtCache = {};
@@ -89,7 +123,19 @@
   $('message').addEventListener('click', function () { this.hidden = true; });
 
   // ---------- REST ----------
-  function api(path, opts) {
+  // A request with the current credentials; a 401 renews the access token once and retries,
+  // and shows the sign-in form when that fails.
+  function api(path, opts, retried) {
+    return request(path, opts).catch(function (err) {
+      if (err.status !== 401 || retried) throw err;
+      return renew().then(function (ok) {
+        if (ok) return api(path, opts, true);
+        showLogin();
+        throw err;
+      });
+    });
+  }
+  function request(path, opts) {
     opts = opts || {};
     var headers = { 'Accept': 'application/json' };
     if (opts.body != null) headers['Content-Type'] = 'application/json';
@@ -498,12 +544,57 @@
     return Promise.all([refreshStatus(), loadSymbols(), refreshPositions(), loadTrades()]);
   }
 
-  setWsState(false);
-  refreshAll().then(function () {
-    // positions use price/qty decimals from /api/symbols: re-render once they are known
-    refreshPositions();
-    if (trades.length) renderTrades();
+  // ---------- sign-in ----------
+  var started = false;
+  function showLogin() {
+    if (fixedToken) return;
+    $('account').hidden = true;
+    $('login').hidden = false;
+    $('login-email').focus();
+  }
+  $('login-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var errNode = $('login-error');
+    errNode.hidden = true;
+    $('login-submit').disabled = true;
+    request('/api/auth/login', { method: 'POST', body: {
+      email: $('login-email').value, password: $('login-password').value } })
+      .then(function (r) {
+        applyTokens(r);
+        $('login-password').value = '';
+        $('login').hidden = true;
+        if (ws) ws.close(); else connect();  // the socket reconnects with the new token
+        start();
+      }, function (e) {
+        errNode.textContent = e.status === 401 ? 'Wrong email or password' : (e.message || 'Cannot sign in');
+        errNode.hidden = false;
+      }).then(function () { $('login-submit').disabled = false; });
   });
-  connect();
-  setInterval(function () { refreshStatus(); refreshPositions(); }, POLL_MS);
+  $('btn-logout').addEventListener('click', function () {
+    var t = refreshToken;
+    keepRefresh(null);
+    token = null;
+    clearTimeout(refreshTimer);
+    var done = function () { showLogin(); if (ws) ws.close(); };
+    if (!t) return done();
+    request('/api/auth/logout', { method: 'POST', body: { refresh_token: t } }).then(done, done);
+  });
+
+  function start() {
+    if (started) return refreshAll();
+    started = true;
+    return refreshAll().then(function () {
+      // positions use price/qty decimals from /api/symbols: re-render once they are known
+      refreshPositions();
+      if (trades.length) renderTrades();
+    });
+  }
+
+  setWsState(false);
+  // Sign in from a kept refresh token first (a reload), then load; a 401 on load shows the form.
+  (refreshToken && !fixedToken ? renew() : Promise.resolve(false)).then(function () {
+    start();
+    connect();
+  });
+  setInterval(function () { if (started) { refreshStatus(); refreshPositions(); } }, POLL_MS);
 })();
