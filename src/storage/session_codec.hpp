@@ -1,12 +1,11 @@
 #pragma once
 // trading_sessions row <-> SessionRecord.
-#include <spdlog/spdlog.h>
-
 #include <string>
 
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/strategy_params.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -43,7 +42,7 @@ inline engine::SessionRecord decode_session(std::string_view state, std::string_
   if (auto cfg = engine::decode_strategy(params, engine::StrategyConfig{}, error))
     rec.strategy = *cfg;
   else
-    spdlog::warn("recovery: stored strategy params rejected ({}); using defaults", error.message);
+    storage_log()->warn("recovery: stored strategy params rejected ({}); using defaults", error.message);
   rec.symbols = decode_symbol_list(symbols_csv, instruments);
   return rec;
 }
