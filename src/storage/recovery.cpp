@@ -163,14 +163,13 @@ void load_instances(pqxx::work& tx, const core::InstrumentTable& instruments, st
     engine::InstanceRecord rec;
     rec.config.id = r["id"].as<unsigned long long>();
     rec.config.name = r["name"].c_str();
-    engine::ParamError error;
     engine::StrategyConfig base;
     base.class_name = strategies::canonical_class_name(r["class_name"].c_str());
     if (const auto* cls = strategies::find_strategy_class(base.class_name))
       base.params = strategies::ParamValues(cls->params);
-    auto cfg = engine::decode_strategy(r["params"].c_str(), base, error);
+    auto cfg = engine::decode_strategy_text(r["params"].c_str(), base);
     if (!cfg) {
-      storage_log()->warn("recovery: strategy {} skipped: {}", rec.config.name, error.message);
+      storage_log()->warn("recovery: strategy {} skipped: {}", rec.config.name, cfg.error().message);
       continue;
     }
     rec.config.strategy = *cfg;
