@@ -1,7 +1,5 @@
 #include "meridian/api/http_server.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 
 #include <boost/asio/dispatch.hpp>
@@ -18,6 +16,7 @@
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api_log.hpp"
 #include "ws_session.hpp"
 
 namespace meridian::api {
@@ -132,7 +131,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         });
       } catch (const std::exception& e) {
         // A handler bug: answer 500 (never for bad input, which handlers reject themselves).
-        spdlog::error("handler {} {} threw: {}", std::string(req_.method_string()), std::string(path), e.what());
+        api_log()->error("handler {} {} threw: {}", std::string(req_.method_string()), std::string(path), e.what());
         send(error_response(req_.version(), req_.keep_alive(), http::status::internal_server_error, "internal_error",
                             "internal error"));
       }
@@ -223,7 +222,7 @@ void HttpServer::do_accept() {
   acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-      spdlog::warn("accept failed: {}", ec.message());
+      api_log()->warn("accept failed: {}", ec.message());
     } else {
       socket.set_option(tcp::no_delay(true), ec);
       std::shared_ptr<HttpSession> session;

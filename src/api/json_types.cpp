@@ -101,7 +101,7 @@ json signal_json(const engine::SignalEntry& e, const core::InstrumentTable& inst
 json instance_json(const engine::InstanceView& v, const engine::Snapshot& s, std::string_view portfolio) {
   json symbols = json::array();
   for (auto id : v.config.symbols) symbols.push_back(s.instruments->at(id).symbol);
-  auto params = strategy_json(v.config.strategy);
+  auto params = engine::strategy_json(v.config.strategy);
   for (const char* key : {"class", "position_fraction", "timeframe"}) params.erase(key);
   return {{"id", v.config.id},
           {"name", v.config.name},
@@ -139,10 +139,6 @@ json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s) {
           {"unrealized_pnl", money_json(unrealized)},
           {"fees", money_json(v.fees)},
           {"pnl", money_json(total_pnl(v.realized_pnl, unrealized, v.fees))}};
-}
-
-json strategy_json(const engine::StrategyConfig& c) {
-  return json::parse(engine::encode_strategy(c));
 }
 
 namespace {
@@ -277,7 +273,7 @@ json trading_status_json(const engine::Snapshot& s) {
           {"is_running", state == engine::SessionState::running},
           {"is_paused", state == engine::SessionState::paused},
           {"mode", engine::to_string(s.mode)},
-          {"strategy", strategy_json(s.session.strategy)},
+          {"strategy", engine::strategy_json(s.session.strategy)},
           {"symbols", std::move(symbols)},
           {"last_prices", std::move(prices)},
           {"cash", money_json(s.cash)},

@@ -123,7 +123,7 @@ Checked<execution::OrderRequest> parse_order(const ApiContext& ctx, const json& 
   r.tif = tif;
   r.client_order_id = client_id.value_or("");
   if (auto err = read_prices(body, r)) return std::move(*err);
-  if (auto e = execution::validate(r)) return validation_error(*e);
+  if (auto valid = execution::validate(r); !valid) return validation_error(valid.error());
   if (auto err = check_order_notional(r)) return std::move(*err);
   return r;
 }
@@ -207,7 +207,8 @@ void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
     MERIDIAN_TRY_REPLY(price, decimal_field<core::Price>(body, {name}));
     if (price) (std::string_view(name) == "limit_price" ? changes.limit_price : changes.stop_price) = *price;
   }
-  if (auto e = execution::validate(changes)) return reply(error_response(req, validation_error(*e)));
+  if (auto valid = execution::validate(changes); !valid)
+    return reply(error_response(req, validation_error(valid.error())));
   if (auto err = check_order_notional(changes)) return reply(error_response(req, *err));
   order_command(
       ctx, pf.id, req, std::move(reply),

@@ -95,13 +95,14 @@ std::optional<engine::StrategyConfig> parse_strategy(const Request& req, const R
   }
   for (const char* key : {"position_fraction", "timeframe"})
     if (auto it = body.find(key); it != body.end()) merged[key] = *it;
-  engine::ParamError error;
-  auto cfg = engine::decode_strategy(merged.dump(), base, error);
+  auto cfg = engine::decode_strategy(merged, base);
   if (!cfg) {
+    const auto& error = cfg.error();
     const bool top = error.field == "class" || error.field == "position_fraction" || error.field == "timeframe";
     reply(field_failure(req, top ? error.field : "params." + error.field, error.message, error.code));
+    return std::nullopt;
   }
-  return cfg;
+  return std::move(*cfg);
 }
 
 void add_instance(ApiContext& ctx, const Request& req, Reply reply) {

@@ -17,6 +17,12 @@ std::optional<SessionCommand> parse_session_command(std::string_view name) noexc
 
 namespace {
 constexpr std::size_t kMaxSymbolNames = 1024;
+
+// A refused strategy as the API says it: 422 naming the field under `prefix` ("strategy." when
+// the strategy came wrapped in the body).
+CommandFailure strategy_error(std::string_view prefix, const engine::ParamError& e) {
+  return field_error(std::string(prefix) + e.field, e.message, http::status::unprocessable_entity, e.code);
+}
 }  // namespace
 
 CommandFailure command_failure(const engine::CommandError& e, const std::string& field, bool reason_is_code) {
@@ -92,11 +98,8 @@ void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, Session
     const bool wrapped = body->contains("strategy");
     const auto& given = wrapped ? (*body)["strategy"] : *body;
     if (!given.is_object()) return done(field_error("strategy", "strategy must be an object"));
-    engine::ParamError error;
-    auto strategy = engine::decode_strategy(given.dump(), snap->session.strategy, error);
-    if (!strategy)
-      return done(field_error((wrapped ? "strategy." : "") + error.field, error.message,
-                              http::status::unprocessable_entity, error.code));
+    auto strategy = engine::decode_strategy(given, snap->session.strategy);
+    if (!strategy) return done(strategy_error(wrapped ? "strategy." : "", strategy.error()));
     return run_engine_command(
         ctx, portfolio, [strategy = *strategy](engine::Portfolio& e) { return e.replace_strategy(strategy); },
         "strategy", std::move(done));
@@ -106,11 +109,9 @@ void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, Session
   if (command == SessionCommand::start && body && !body->is_null()) {
     if (!body->is_object()) return done(field_error("body", "the request body must be a JSON object"));
     if (auto it = body->find("strategy"); it != body->end() && !it->is_null()) {
-      engine::ParamError error;
-      strategy = engine::decode_strategy(it->dump(), snap->session.strategy, error);
-      if (!strategy)
-        return done(
-            field_error("strategy." + error.field, error.message, http::status::unprocessable_entity, error.code));
+      auto decoded = engine::decode_strategy(*it, snap->session.strategy);
+      if (!decoded) return done(strategy_error("strategy.", decoded.error()));
+      strategy = std::move(*decoded);
     }
     if (auto it = body->find("symbols"); it != body->end() && !it->is_null()) {
       symbols.emplace();

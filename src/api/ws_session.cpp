@@ -1,13 +1,12 @@
 #include "ws_session.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api_log.hpp"
 #include "meridian/api/portfolio_ref.hpp"
 #include "meridian/api/session_commands.hpp"
 #include "meridian/api/ws_hub.hpp"
@@ -80,9 +79,9 @@ bool WsSession::expected_close(const beast::error_code& ec) noexcept {
 
 void WsSession::fail(beast::error_code ec, const char* what) const {
   if (expected_close(ec))
-    spdlog::debug("ws client {} {}: {}", id_, what, ec.message());
+    api_log()->debug("ws client {} {}: {}", id_, what, ec.message());
   else
-    spdlog::warn("ws client {} {} failed: {}", id_, what, ec.message());
+    api_log()->warn("ws client {} {} failed: {}", id_, what, ec.message());
 }
 
 void WsSession::on_accept(beast::error_code ec) {
@@ -281,8 +280,8 @@ std::optional<std::string> WsSession::too_slow(std::size_t extra, Clock::time_po
 }
 
 void WsSession::drop_slow(const std::string& reason) {
-  spdlog::warn("ws client {} closed with 1008 ({}; {} messages, {} bytes queued)", id_, reason, queue_.size(),
-               queued_bytes_);
+  api_log()->warn("ws client {} closed with 1008 ({}; {} messages, {} bytes queued)", id_, reason, queue_.size(),
+                  queued_bytes_);
   registry_->slow_closed.fetch_add(1, std::memory_order_relaxed);
   closing_ = true;
   queue_.clear();  // a write on the wire keeps its message (in_flight_)

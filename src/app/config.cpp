@@ -302,12 +302,15 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
+  // Logging first, then the redaction over its sinks: a default logger set up after the
+  // redaction would not redact.
   if (data_cmd.parsed() || journal_cmd.parsed()) {
+    setup_stderr_logging(config.log_level);
     redact_secrets_in_logs(config_secrets(config));
     return data_cmd.parsed() ? data_cmd.run(config) : journal_cmd.run(config);
   }
   setup_logging(config.log_level);
-  redact_secrets_in_logs(config_secrets(config));  // before any logger is cloned from the default
+  redact_secrets_in_logs(config_secrets(config));
   if (migrate_cmd->parsed()) return migrate(config);
   return serve(config);
 }

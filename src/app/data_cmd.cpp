@@ -1,14 +1,12 @@
 #include "meridian/app/data_cmd.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
 
+#include "app_log.hpp"
 #include "meridian/app/config.hpp"
-#include "meridian/app/serve.hpp"
 #include "meridian/core/instrument.hpp"
 #include "meridian/market/csv_bars.hpp"
 #include "meridian/storage/bar_store.hpp"
@@ -30,7 +28,7 @@ struct Target {
 std::optional<Target> resolve(const char* command, const std::string& database_url, const std::string& symbol,
                               const std::string& timeframe) {
   if (database_url.empty()) {
-    spdlog::error("data {} needs --database-url or DATABASE_URL", command);
+    app_log()->error("data {} needs --database-url or DATABASE_URL", command);
     return std::nullopt;
   }
   const core::InstrumentTable catalogue(core::default_instruments());
@@ -38,12 +36,12 @@ std::optional<Target> resolve(const char* command, const std::string& database_u
   if (!id) {
     std::string known;
     for (const auto& inst : catalogue.all()) known += (known.empty() ? "" : ", ") + inst.symbol;
-    spdlog::error("unknown symbol '{}' (known: {})", symbol, known);
+    app_log()->error("unknown symbol '{}' (known: {})", symbol, known);
     return std::nullopt;
   }
   const auto tf = core::parse_timeframe(timeframe);
   if (!tf) {
-    spdlog::error("unknown timeframe '{}' (1m, 5m, 15m, 1h, 4h, 1d)", timeframe);
+    app_log()->error("unknown timeframe '{}' (1m, 5m, 15m, 1h, 4h, 1d)", timeframe);
     return std::nullopt;
   }
   return Target{catalogue.at(*id).symbol, *id, *tf};
@@ -53,7 +51,7 @@ std::optional<core::Timestamp> time_option(const std::string& text, const char* 
   if (text.empty()) return std::nullopt;
   auto t = core::parse_time(text);
   if (!t) {
-    spdlog::error("{} '{}' is not an ISO-8601 UTC time or epoch milliseconds", name, text);
+    app_log()->error("{} '{}' is not an ISO-8601 UTC time or epoch milliseconds", name, text);
     bad = true;
   }
   return t;
@@ -66,7 +64,7 @@ int data_import(const std::string& database_url, const DataImportOptions& o, std
   if (!target) return 2;
   const auto format = market::parse_csv_format(o.format);
   if (!format) {
-    spdlog::error("unknown format '{}' (auto, generic, binance, coinbase)", o.format);
+    app_log()->error("unknown format '{}' (auto, generic, binance, coinbase)", o.format);
     return 2;
   }
   market::CsvOptions options;
@@ -77,7 +75,7 @@ int data_import(const std::string& database_url, const DataImportOptions& o, std
   options.period = core::period_of(target->timeframe);
   const auto csv = market::read_csv_bars(o.csv, options);
   if (!csv.error.empty()) {
-    spdlog::error("{}", csv.error);
+    app_log()->error("{}", csv.error);
     return 2;
   }
   storage::UpsertCounts counts;
@@ -85,7 +83,7 @@ int data_import(const std::string& database_url, const DataImportOptions& o, std
     storage::apply_migrations(database_url);
     counts = storage::upsert_bars(database_url, target->symbol, csv.bars);
   } catch (const std::exception& e) {
-    spdlog::error("database error, nothing imported: {}", e.what());
+    app_log()->error("database error, nothing imported: {}", e.what());
     return 1;
   }
   out << target->symbol << ' ' << core::to_string(target->timeframe) << " from " << o.csv << " ("
@@ -112,19 +110,19 @@ int data_export(const std::string& database_url, const DataExportOptions& o) {
   storage::BarRange range{time_option(o.start, "--start", bad), time_option(o.end, "--end", bad)};
   if (bad) return 2;
   if (range.start && range.end && *range.start >= *range.end) {
-    spdlog::error("--start must be before --end");
+    app_log()->error("--start must be before --end");
     return 2;
   }
   storage::LoadedBars loaded;
   try {
     loaded = storage::load_bars(database_url, target->symbol, target->id, target->timeframe, range);
   } catch (const std::exception& e) {
-    spdlog::error("database error: {}", e.what());
+    app_log()->error("database error: {}", e.what());
     return 1;
   }
   Output output(o.output);
   if (!output.is_open()) {
-    spdlog::error("cannot write {}: {}", o.output, std::strerror(errno));
+    app_log()->error("cannot write {}: {}", o.output, std::strerror(errno));
     return 2;
   }
   output.write("ts,open,high,low,close,volume\n");
@@ -140,11 +138,11 @@ int data_export(const std::string& database_url, const DataExportOptions& o) {
     output.write(line);
   }
   if (!output.commit()) {
-    spdlog::error("cannot write {}: {}", output.name(), std::strerror(errno));
+    app_log()->error("cannot write {}: {}", output.name(), std::strerror(errno));
     return 2;
   }
-  spdlog::info("exported {} {} bars of {}{} to {}", loaded.bars.size(), core::to_string(target->timeframe),
-               target->symbol, loaded.aggregated ? " (rolled up from 1m)" : "", output.name());
+  app_log()->info("exported {} {} bars of {}{} to {}", loaded.bars.size(), core::to_string(target->timeframe),
+                  target->symbol, loaded.aggregated ? " (rolled up from 1m)" : "", output.name());
   return 0;
 }
 
@@ -172,7 +170,6 @@ bool DataCommand::parsed() const {
 }
 
 int DataCommand::run(const Config& config) const {
-  setup_stderr_logging(config.log_level);
   if (import_->parsed()) return data_import(config.database_url, import_options_, std::cout);
   return data_export(config.database_url, export_options_);
 }

@@ -1,12 +1,10 @@
 #include "meridian/app/journal_cmd.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app_log.hpp"
 #include "meridian/app/config.hpp"
-#include "meridian/app/serve.hpp"
 #include "meridian/core/instrument.hpp"
 #include "meridian/storage/dead_letters.hpp"
 #include "meridian/storage/migrations.hpp"
@@ -33,9 +31,8 @@ bool JournalCommand::parsed() const {
 }
 
 int JournalCommand::run(const Config& config) const {
-  setup_stderr_logging(config.log_level);
   if (config.database_url.empty()) {
-    spdlog::error("journal needs --database-url or DATABASE_URL");
+    app_log()->error("journal needs --database-url or DATABASE_URL");
     return 2;
   }
   try {
@@ -55,13 +52,13 @@ int JournalCommand::run(const Config& config) const {
     const auto refused = replay_->parsed() ? storage::replay_dead_letter(config.database_url, instruments, id_)
                                            : storage::discard_dead_letter(config.database_url, id_);
     if (refused) {
-      spdlog::error("{}", *refused);
+      app_log()->error("{}", *refused);
       return 2;
     }
     std::cout << "dead letter " << id_ << (replay_->parsed() ? " replayed" : " discarded") << std::endl;
     return 0;
   } catch (const std::exception& e) {
-    spdlog::error("journal dead-letters failed: {}", e.what());
+    app_log()->error("journal dead-letters failed: {}", e.what());
     return 1;
   }
 }

@@ -12,6 +12,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "meridian/core/log.hpp"
+
 namespace meridian::app {
 
 namespace {
@@ -272,6 +274,7 @@ void redact_secrets_in_logs(const std::vector<std::string>& secrets) {
   std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   auto& sinks = spdlog::default_logger()->sinks();
   for (auto& sink : sinks) sink = std::make_shared<RedactingSink>(sink, kept);
+  core::share_default_sinks();  // module loggers made before now write through the wrappers too
 }
 
 }  // namespace meridian::app

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app_log.hpp"
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/app/feed_choice.hpp"
@@ -81,8 +82,8 @@ constexpr engine::PortfolioId kPortfolioId = engine::kDefaultPortfolioId;
 bool wait_for_portfolio(boost::asio::io_context& io, boost::asio::signal_set& signals, storage::PortfolioLock& lock,
                         const Config& config) {
   if (lock.try_acquire()) return true;
-  spdlog::warn("standby: portfolio {} is held by another meridiand on this database; waiting to take over",
-               kPortfolioId);
+  app_log()->warn("standby: portfolio {} is held by another meridiand on this database; waiting to take over",
+                  kPortfolioId);
   // Shared: the handler outlives this frame when cancelled (it runs, aborted, on a later run).
   auto stop = std::make_shared<bool>(false);
   signals.async_wait([stop](const boost::system::error_code& ec, int) { *stop = *stop || !ec; });
@@ -93,16 +94,16 @@ bool wait_for_portfolio(boost::asio::io_context& io, boost::asio::signal_set& si
     try {
       if (lock.try_acquire()) break;
     } catch (const std::exception& e) {
-      spdlog::warn("standby: database unreachable: {}", e.what());
+      app_log()->warn("standby: database unreachable: {}", e.what());
     }
   }
   if (*stop) {
-    spdlog::info("standby: stopped by signal before taking over");
+    app_log()->info("standby: stopped by signal before taking over");
     return false;
   }
   signals.cancel();
   io.restart();
-  spdlog::warn("standby: took over portfolio {}", kPortfolioId);
+  app_log()->warn("standby: took over portfolio {}", kPortfolioId);
   return true;
 }
 
@@ -110,7 +111,7 @@ bool wait_for_portfolio(boost::asio::io_context& io, boost::asio::signal_set& si
 
 int migrate(const Config& config) {
   if (config.database_url.empty()) {
-    spdlog::error("migrate needs --database-url or DATABASE_URL");
+    app_log()->error("migrate needs --database-url or DATABASE_URL");
     return 2;
   }
   if (config.migrate_status) {
@@ -135,16 +136,16 @@ int migrate(const Config& config) {
       std::cout << std::endl;
       return 0;
     } catch (const std::exception& e) {
-      spdlog::error("cannot read migration status: {}", e.what());
+      app_log()->error("cannot read migration status: {}", e.what());
       return 1;
     }
   }
   try {
     auto report = storage::apply_migrations(config.database_url);
-    spdlog::info("migrations: {} applied, {} already present", report.applied, report.already_applied);
+    app_log()->info("migrations: {} applied, {} already present", report.applied, report.already_applied);
     return 0;
   } catch (const std::exception& e) {
-    spdlog::error("migration failed: {}", e.what());
+    app_log()->error("migration failed: {}", e.what());
     return 1;
   }
 }
@@ -163,7 +164,7 @@ int serve(const Config& config) {
     instruments = std::make_unique<core::InstrumentTable>(make_instruments(config));
     feed = choose_feed(config, *instruments);
   } catch (const std::exception& e) {
-    spdlog::error("configuration error: {}", e.what());
+    app_log()->error("configuration error: {}", e.what());
     return 2;
   }
   auto engine_cfg = engine_config(config);
@@ -173,11 +174,11 @@ int serve(const Config& config) {
   storage::RecoverySummary recovery;
   double standby_ms = 0;
   if (config.database_url.empty()) {
-    spdlog::warn("no database configured: state lives in memory only and is lost on exit");
+    app_log()->warn("no database configured: state lives in memory only and is lost on exit");
   } else {
     try {
       auto migrations = storage::apply_migrations(config.database_url);
-      if (migrations.applied) spdlog::info("applied {} migrations", migrations.applied);
+      if (migrations.applied) app_log()->info("applied {} migrations", migrations.applied);
       lock = std::make_unique<storage::PortfolioLock>(config.database_url, kPortfolioId, engine_cfg.initial_capital);
       const auto wait_started = std::chrono::steady_clock::now();
       if (!wait_for_portfolio(io, signals, *lock, config)) return 0;
@@ -193,22 +194,22 @@ int serve(const Config& config) {
       } catch (const storage::UnloadableState& e) {
         // Recovery never refuses to start on a value it wrote itself: the daemon comes up
         // read-only, shows what it can, and says why (issue 11 item 1).
-        spdlog::critical("stored data cannot be loaded, starting READ-ONLY (trading refused until repaired): {}",
-                         e.what());
+        app_log()->critical("stored data cannot be loaded, starting READ-ONLY (trading refused until repaired): {}",
+                            e.what());
         recovery.read_only_reason =
             "read-only: stored data cannot be loaded (" + std::string(e.what()).substr(0, 160) + ")";
       }
       recovery.from_database = true;
       recovery.standby_ms = standby_ms;
       recovery.writer_epoch = lock->epoch();
-      spdlog::info(
+      app_log()->info(
           "recovery report: {} trades replayed, {} positions, {} bars, {} signals, {} strategy instances, session {}, "
           "cash {}, {:.1f} ms, {}",
           recovery.trades, recovery.positions, recovery.bars, recovery.signals, recovery.instances, recovery.session,
           recovered.cash.to_string(), recovery.duration_ms,
           recovery.reconciled ? "reconciled with the trade log" : "NOT reconciled: " + recovery.reconcile_detail);
     } catch (const std::exception& e) {
-      spdlog::error("cannot start from the database: {}", e.what());
+      app_log()->error("cannot start from the database: {}", e.what());
       return 1;
     }
   }
@@ -252,9 +253,9 @@ int serve(const Config& config) {
   host_options.shutdown_grace = std::chrono::milliseconds(config.shutdown_grace_ms);
   storage::PortfolioHost host(std::move(host_options), *instruments, runner);
   try {
-    if (const auto joined = host.restore_all()) spdlog::info("{} more portfolios recovered", joined);
+    if (const auto joined = host.restore_all()) app_log()->info("{} more portfolios recovered", joined);
   } catch (const std::exception& e) {
-    spdlog::error("cannot list the stored portfolios: {}", e.what());
+    app_log()->error("cannot list the stored portfolios: {}", e.what());
     return 1;
   }
 
@@ -280,7 +281,7 @@ int serve(const Config& config) {
   try {
     server.start();
   } catch (const std::exception& e) {
-    spdlog::error("cannot listen on {}:{}: {}", config.host, config.port, e.what());
+    app_log()->error("cannot listen on {}:{}: {}", config.host, config.port, e.what());
     return 1;
   }
   if (!config.port_file.empty()) {
@@ -292,7 +293,7 @@ int serve(const Config& config) {
   writer.start();
   runner.start();
   const auto shown_host = config.host == "0.0.0.0" || config.host == "127.0.0.1" ? "localhost" : config.host;
-  spdlog::info("serving {} from {}", "dashboard", static_dir.string());
+  app_log()->info("serving {} from {}", "dashboard", static_dir.string());
   std::cout << "Meridian " << kVersion << " listening on http://" << shown_host << ":" << server.port()
             << " (simulation mode)" << std::endl;
 
@@ -300,7 +301,7 @@ int serve(const Config& config) {
   bool others_clean = true;
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
-    spdlog::info("signal {}: draining", signo);
+    app_log()->info("signal {}: draining", signo);
     server.stop();
     hub.close_all();
     runner.shutdown();
@@ -319,10 +320,10 @@ int serve(const Config& config) {
   for (auto& t : pool) t.join();
   if (shutdown_thread.joinable()) shutdown_thread.join();
   const auto h = writer.health();
-  spdlog::info("stopped: {} journal records in {} commits", h.records, h.commits);
+  app_log()->info("stopped: {} journal records in {} commits", h.records, h.commits);
   if ((!h.stopped_cleanly && !h.fenced) || !others_clean) {
     // Never exit 0 with records unwritten: a supervisor (and an operator) must know.
-    spdlog::error(
+    app_log()->error(
         "SHUTDOWN WITH UNWRITTEN JOURNAL RECORDS: {} records ({}) were not made durable within --shutdown-grace-ms={}"
         " (and any the engine had not yet handed to the journal); they are lost. Last database error: {}",
         h.unwritten, h.unwritten_kinds.empty() ? "-" : h.unwritten_kinds, config.shutdown_grace_ms,

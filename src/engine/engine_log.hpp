@@ -1,17 +1,13 @@
 #pragma once
-// The engine module's logger, shared by its source files.
+// The engine module's logger ("engine"), shared by its source files (core/log.hpp).
 #include <spdlog/spdlog.h>
 
-#include <memory>
+#include "meridian/core/log.hpp"
 
 namespace meridian::engine {
 
-inline std::shared_ptr<spdlog::logger> engine_log() {
-  static auto log = [] {
-    auto existing = spdlog::get("engine");
-    return existing ? existing : spdlog::default_logger()->clone("engine");
-  }();
-  return log;
+inline const std::shared_ptr<spdlog::logger>& engine_log() {
+  return core::module_logger<"engine">();
 }
 
 }  // namespace meridian::engine

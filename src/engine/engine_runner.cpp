@@ -1,8 +1,8 @@
 #include "meridian/engine/engine_runner.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
+
+#include "engine_log.hpp"
 
 namespace meridian::engine {
 
@@ -132,7 +132,7 @@ void EngineRunner::start() {
       const auto start_clock = prices_.clock();
       auto history = prices_.generate_history(config_.history_bars, start_clock);
       prices_.set_clock(start_clock);
-      spdlog::info("first start: generated {} bars of simulated history", history.size());
+      engine_log()->info("first start: generated {} bars of simulated history", history.size());
       for (auto& s : slots_) s->portfolio->warm_up(history, true);
     }
     feed_->start(dispatch_);
@@ -189,7 +189,7 @@ void EngineRunner::add_portfolio(PortfolioSetup setup, std::function<void(const 
       if (auto snap = default_store_->load()) setup.recovered.bars = minute_history(*snap);
     setup.config.journal_bars = false;  // the default portfolio journals the market's bars
     auto slot = make_slot(std::move(setup));
-    spdlog::info("portfolio {} ({}) joined the engine", slot->id, slot->name);
+    engine_log()->info("portfolio {} ({}) joined the engine", slot->id, slot->name);
     auto& added = *slot;
     slots_.push_back(std::move(slot));
     std::sort(slots_.begin() + 1, slots_.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
@@ -229,7 +229,7 @@ void EngineRunner::remove_portfolio(PortfolioId id, std::function<void(const Com
       }
     slots_.erase(it);
     publish_directory();
-    spdlog::info("portfolio {} left the engine", id);
+    engine_log()->info("portfolio {} left the engine", id);
     done(std::nullopt);
   });
 }

@@ -251,8 +251,8 @@ core::Quantity Portfolio::reducible(const execution::Order& order) const noexcep
 
 CommandResult Portfolio::submit_order(execution::OrderRequest request, OrderTicket& out) {
   if (request.symbol >= instruments_.size()) return CommandError{core::Errc::not_found, "unknown symbol", "", "symbol"};
-  if (auto err = execution::validate(request))
-    return CommandError{core::Errc::invalid_argument, err->message, std::string(err->code), ""};
+  if (auto valid = execution::validate(request); !valid)
+    return CommandError{core::Errc::invalid_argument, valid.error().message, std::string(valid.error().code), ""};
   if (!request.client_order_id.empty()) {
     if (const auto* used = orders_.client_order(request.client_order_id)) {
       if (const auto* existing = orders_.find(*used)) {
@@ -312,8 +312,8 @@ CommandResult Portfolio::replace_order(execution::OrderId id, const execution::O
                                        OrderTicket& out) {
   const execution::Order* order = nullptr;
   if (auto err = open_order(id, order)) return err;
-  if (auto err = execution::validate(changes))
-    return CommandError{core::Errc::invalid_argument, err->message, std::string(err->code), ""};
+  if (auto valid = execution::validate(changes); !valid)
+    return CommandError{core::Errc::invalid_argument, valid.error().message, std::string(valid.error().code), ""};
   if (changes.quantity <= order->filled_quantity)
     return CommandError{core::Errc::invalid_argument, "quantity must be above what has filled already",
                         "invalid_quantity", "quantity"};

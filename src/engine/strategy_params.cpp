@@ -1,6 +1,8 @@
 #include "meridian/engine/strategy_params.hpp"
 
+#include <boost/throw_exception.hpp>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "meridian/core/fixed.hpp"
 
@@ -15,12 +17,11 @@ bool is_sizing_field(std::string_view key) noexcept {
 }
 
 // Sizing and automatic exits: the same fields for every class.
-bool decode_sizing(const nlohmann::json& j, StrategyConfig& out, ParamError& error) {
+core::Result<void, ParamError> decode_sizing(const nlohmann::json& j, StrategyConfig& out) {
   if (auto it = j.find("sizing"); it != j.end()) {
     const auto sizing = it->is_string() ? parse_sizing(it->get<std::string>()) : std::nullopt;
     if (!sizing) {
-      error = {"sizing", "sizing must be one of fraction, risk, notional, kelly"};
-      return false;
+      return ParamError{"sizing", "sizing must be one of fraction, risk, notional, kelly"};
     }
     out.sizing = *sizing;
   }
@@ -42,27 +43,24 @@ bool decode_sizing(const nlohmann::json& j, StrategyConfig& out, ParamError& err
     if (it == j.end()) continue;
     const double v = it->is_number() ? it->get<double>() : -1.0;
     if (!it->is_number() || !(v >= 0.0) || (!n.allow_zero && v == 0.0) || v > n.max) {
-      error = {n.name,
-               std::string(n.name) + " must be a number in " + (n.allow_zero ? "[0, " : "(0, ") +
-                   nlohmann::json(n.max).dump() + "]",
-               it->is_number() && v > n.max ? "out_of_range" : "invalid_field"};
-      return false;
+      return ParamError{n.name,
+                        std::string(n.name) + " must be a number in " + (n.allow_zero ? "[0, " : "(0, ") +
+                            nlohmann::json(n.max).dump() + "]",
+                        it->is_number() && v > n.max ? "out_of_range" : "invalid_field"};
     }
     *n.target = v;
   }
   if (out.sizing == Sizing::risk && out.exits.stop_loss_pct <= 0 && out.exits.trailing_stop_pct <= 0) {
-    error = {"sizing", "risk sizing needs stop_loss_pct or trailing_stop_pct: the stop sets the size"};
-    return false;
+    return ParamError{"sizing", "risk sizing needs stop_loss_pct or trailing_stop_pct: the stop sets the size"};
   }
   if (out.sizing == Sizing::notional && out.notional <= 0) {
-    error = {"notional", "notional sizing needs notional > 0"};
-    return false;
+    return ParamError{"notional", "notional sizing needs notional > 0"};
   }
-  return true;
+  return {};
 }
 }  // namespace
 
-std::string encode_strategy(const StrategyConfig& config) {
+nlohmann::json strategy_json(const StrategyConfig& config) {
   nlohmann::json j{{"class", config.class_name},
                    {"position_fraction", config.position_fraction},
                    {"timeframe", core::to_string(config.timeframe)},
@@ -81,15 +79,19 @@ std::string encode_strategy(const StrategyConfig& config) {
         j[std::string(spec.name)] = config.params.number(i);
     }
   }
-  return j.dump();
+  return j;
 }
 
-std::optional<StrategyConfig> decode_strategy(std::string_view json, const StrategyConfig& base, ParamError& error) {
-  auto j = nlohmann::json::parse(json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    error = {"strategy", "strategy must be a JSON object"};
-    return std::nullopt;
-  }
+std::string encode_strategy(const StrategyConfig& config) {
+  return strategy_json(config).dump();
+}
+
+void throw_exception_from_error(const ParamError& e, const boost::source_location& loc) {
+  boost::throw_exception(std::invalid_argument(e.field + ": " + e.message), loc);
+}
+
+core::Result<StrategyConfig, ParamError> decode_strategy(const nlohmann::json& j, const StrategyConfig& base) {
+  if (!j.is_object()) return ParamError{"strategy", "strategy must be a JSON object"};
   StrategyConfig out = base;
   const strategies::StrategyClass* cls = strategies::find_strategy_class(base.class_name);
   if (auto it = j.find("class"); it != j.end()) {
@@ -97,8 +99,7 @@ std::optional<StrategyConfig> decode_strategy(std::string_view json, const Strat
     if (!named) {
       std::string known;
       for (const auto& c : strategies::strategy_classes()) known += (known.empty() ? "" : ", ") + std::string(c.name);
-      error = {"class", "unknown strategy class; available: " + known};
-      return std::nullopt;
+      return ParamError{"class", "unknown strategy class; available: " + known};
     }
     if (named != cls) {
       // Another class starts from its own defaults, not from the old class's values.
@@ -108,8 +109,7 @@ std::optional<StrategyConfig> decode_strategy(std::string_view json, const Strat
     }
   }
   if (!cls) {
-    error = {"class", "unknown strategy class"};
-    return std::nullopt;
+    return ParamError{"class", "unknown strategy class"};
   }
   for (auto it = j.begin(); it != j.end(); ++it) {
     const auto& key = it.key();
@@ -118,45 +118,46 @@ std::optional<StrategyConfig> decode_strategy(std::string_view json, const Strat
     for (std::size_t i = 0; i < cls->params.size(); ++i)
       if (cls->params[i].name == key) index = i;
     if (index == cls->params.size()) {
-      error = {key, "unknown parameter " + key + " for " + std::string(cls->name)};
-      return std::nullopt;
+      return ParamError{key, "unknown parameter " + key + " for " + std::string(cls->name)};
     }
     const auto& spec = cls->params[index];
     const bool ok = spec.kind == strategies::ParamKind::integer ? it->is_number_integer() : it->is_number();
     if (!ok) {
-      error = {key, key + (spec.kind == strategies::ParamKind::integer ? " must be an integer" : " must be a number")};
-      return std::nullopt;
+      return ParamError{
+          key, key + (spec.kind == strategies::ParamKind::integer ? " must be an integer" : " must be a number")};
     }
     out.params.set(index, it->get<double>());
   }
   for (std::size_t i = 0; i < cls->params.size(); ++i) {
     if (auto msg = strategies::check_param(cls->params[i], out.params.number(i))) {
-      error = {std::string(cls->params[i].name), *msg};
-      return std::nullopt;
+      return ParamError{std::string(cls->params[i].name), *msg};
     }
   }
   if (cls->validate) {
     if (auto msg = cls->validate(out.params)) {
       // Cross-parameter rules name their first parameter at the start of the message.
-      error = {msg->substr(0, msg->find(' ')), *msg};
-      return std::nullopt;
+      return ParamError{msg->substr(0, msg->find(' ')), *msg};
     }
   }
   if (auto it = j.find("position_fraction"); it != j.end()) {
     if (!it->is_number() || !(it->get<double>() > 0.0 && it->get<double>() <= 1.0)) {
-      error = {"position_fraction", "position_fraction must be a number in (0, 1]"};
-      return std::nullopt;
+      return ParamError{"position_fraction", "position_fraction must be a number in (0, 1]"};
     }
     out.position_fraction = it->get<double>();
   }
-  if (!decode_sizing(j, out, error)) return std::nullopt;
+  if (auto sized = decode_sizing(j, out); !sized) return sized.error();
   if (auto it = j.find("timeframe"); it != j.end()) {
     if (!it->is_string() || it->get<std::string>() != "1m") {
-      error = {"timeframe", "timeframe must be \"1m\" (other timeframes are not available yet)"};
-      return std::nullopt;
+      return ParamError{"timeframe", "timeframe must be \"1m\" (other timeframes are not available yet)"};
     }
   }
   return out;
+}
+
+core::Result<StrategyConfig, ParamError> decode_strategy_text(std::string_view json, const StrategyConfig& base) {
+  const auto j = nlohmann::json::parse(json, nullptr, false);
+  if (j.is_discarded()) return ParamError{"strategy", "strategy must be a JSON object"};
+  return decode_strategy(j, base);
 }
 
 }  // namespace meridian::engine

@@ -1,7 +1,9 @@
 #include "meridian/execution/order.hpp"
 
 #include <array>
+#include <boost/throw_exception.hpp>
 #include <cmath>
+#include <stdexcept>
 #include <utility>
 
 namespace meridian::execution {
@@ -56,7 +58,7 @@ RequestError error(std::string_view code, std::string message) {
   return RequestError{code, std::move(message)};
 }
 
-std::optional<RequestError> validate_prices(const OrderRequest& r) {
+core::Result<void, RequestError> validate_prices(const OrderRequest& r) {
   const bool needs_limit = r.type == OrderType::limit || r.type == OrderType::stop_limit;
   const bool is_stop = r.type == OrderType::stop || r.type == OrderType::stop_limit;
   const std::string type{to_string(r.type)};
@@ -80,12 +82,12 @@ std::optional<RequestError> validate_prices(const OrderRequest& r) {
                  "stop_price (or trail_amount / trail_percent) is required for " + type + " orders");
   if (!is_stop && !r.stop_price.is_zero())
     return error("unexpected_stop_price", "stop_price applies only to stop and stop_limit orders, not " + type);
-  return std::nullopt;
+  return {};
 }
 
 // Legs sit on the profitable and the losing side of where the entry executes: the limit price
 // for limit entries, the stop for stop entries; a market entry only orders the two legs.
-std::optional<RequestError> validate_bracket(const OrderRequest& r) {
+core::Result<void, RequestError> validate_bracket(const OrderRequest& r) {
   if (r.take_profit.raw() < 0) return error("invalid_bracket", "take_profit must not be negative");
   if (r.stop_loss.raw() < 0) return error("invalid_bracket", "stop_loss must not be negative");
   if (r.bracket_trail_amount.raw() < 0) return error("invalid_bracket", "bracket_trail_amount must not be negative");
@@ -95,7 +97,7 @@ std::optional<RequestError> validate_bracket(const OrderRequest& r) {
     return error("invalid_bracket", "set bracket_trail_amount or bracket_trail_percent, not both");
   const bool trailing_leg = r.bracket_trail_amount.raw() > 0 || r.bracket_trail_percent > 0.0;
   const bool any_leg = r.take_profit.raw() > 0 || r.stop_loss.raw() > 0 || trailing_leg;
-  if (!any_leg) return std::nullopt;
+  if (!any_leg) return {};
   if (r.reduce_only) return error("invalid_bracket", "a reduce_only order cannot carry a bracket");
 
   const bool buy = r.side == core::Side::buy;
@@ -113,7 +115,7 @@ std::optional<RequestError> validate_bracket(const OrderRequest& r) {
     entry = r.stop_price;
     entry_field = "stop_price";
   }
-  if (entry.is_zero()) return std::nullopt;
+  if (entry.is_zero()) return {};
   const std::string field{entry_field};
   if (!tp.is_zero() && (buy ? tp <= entry : tp >= entry))
     return error("invalid_bracket", "take_profit must be " + std::string(buy ? "above " : "below ") + field +
@@ -121,7 +123,7 @@ std::optional<RequestError> validate_bracket(const OrderRequest& r) {
   if (!sl.is_zero() && (buy ? sl >= entry : sl <= entry))
     return error("invalid_bracket", "stop_loss must be " + std::string(buy ? "below " : "above ") + field + " for a " +
                                         std::string(core::to_string(r.side)));
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
@@ -153,11 +155,15 @@ bool is_terminal(OrderStatus s) noexcept {
          s == OrderStatus::expired;
 }
 
-std::optional<RequestError> validate(const OrderRequest& request) {
+void throw_exception_from_error(const RequestError& e, const boost::source_location& loc) {
+  boost::throw_exception(std::invalid_argument(std::string(e.code) + ": " + e.message), loc);
+}
+
+core::Result<void, RequestError> validate(const OrderRequest& request) {
   if (request.quantity.raw() <= 0)
     return error("invalid_quantity", "quantity must be positive, got " + request.quantity.to_string());
-  if (auto e = validate_prices(request)) return e;
-  if (auto e = validate_bracket(request)) return e;
+  if (auto prices = validate_prices(request); !prices) return prices;
+  if (auto bracket = validate_bracket(request); !bracket) return bracket;
   if (request.client_order_id.size() > kMaxClientOrderId)
     return error("client_order_id_too_long", "client_order_id has " + std::to_string(request.client_order_id.size()) +
                                                  " bytes; at most 64 bytes (UTF-8) are allowed");
@@ -166,7 +172,7 @@ std::optional<RequestError> validate(const OrderRequest& request) {
   for (const char c : request.client_order_id)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
       return error("invalid_client_order_id", "client_order_id must not contain control characters");
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace meridian::execution

@@ -45,7 +45,7 @@ std::optional<std::size_t> PaperExecutor::find_open(OrderId id) const noexcept {
 
 // What the book itself needs on top of validate(): an id it can refer to, a configured symbol and
 // whole lots (partial fills are counted in lots, so an odd remainder could never fill).
-std::optional<RequestError> PaperExecutor::check_for_book(const Order& order) const {
+core::Result<void, RequestError> PaperExecutor::check_for_book(const Order& order) const {
   if (order.id == 0) return RequestError{"invalid_order_id", "order id 0 is reserved for 'no order'"};
   if (order.request.symbol >= instruments_.size())
     return RequestError{"unknown_symbol",
@@ -56,7 +56,7 @@ std::optional<RequestError> PaperExecutor::check_for_book(const Order& order) co
                                            inst.symbol + " lots (" + std::to_string(inst.qty_decimals) + " decimals)"};
   if (find_open(order.id))
     return RequestError{"duplicate_order_id", "order id " + std::to_string(order.id) + " is already open"};
-  return std::nullopt;
+  return {};
 }
 
 void PaperExecutor::add_open(Order order, core::Timestamp decided) {
@@ -98,11 +98,11 @@ void PaperExecutor::submit(Order order, ExecutionSink& sink) {
   order.trail_anchor = {};
   order.triggered = false;
   order.updated = order.created;
-  auto problem = validate(order.request);
-  if (!problem) problem = check_for_book(order);
-  if (problem) {
+  auto checked = validate(order.request);
+  if (checked) checked = check_for_book(order);
+  if (!checked) {
     order.status = OrderStatus::rejected;
-    order.reason = with_code(*problem);
+    order.reason = with_code(checked.error());
     sink.report(ExecutionReport::changed(std::move(order)));
     return;
   }
@@ -139,7 +139,7 @@ bool PaperExecutor::replace(OrderId id, const OrderRequest& changes, ExecutionSi
   merged.stop_loss = changes.stop_loss;
   merged.bracket_trail_amount = changes.bracket_trail_amount;
   merged.bracket_trail_percent = changes.bracket_trail_percent;
-  if (validate(merged) || merged.quantity <= order.filled_quantity) return false;
+  if (!validate(merged) || merged.quantity <= order.filled_quantity) return false;
   if (merged.quantity.raw() % grid::step(instruments_.at(merged.symbol).qty_decimals) != 0) return false;
   // Cancel-and-replace: the new order travels to the venue again and loses its queue place.
   const core::Timestamp decided = std::max(now_, order.updated);

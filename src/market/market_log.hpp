@@ -1,18 +1,15 @@
 #pragma once
-// The market module's logger ("market"), cloned from the default logger on first use so it
-// follows whatever sink the program set up (stdout for serve, stderr for the data commands).
+// The market module's logger ("market"), shared by its source files (core/log.hpp).
+// It writes wherever the program's default logger does (stdout for serve, stderr for the data
+// commands).
 #include <spdlog/spdlog.h>
 
-#include <memory>
+#include "meridian/core/log.hpp"
 
 namespace meridian::market {
 
-inline std::shared_ptr<spdlog::logger> market_log() {
-  static auto log = [] {
-    auto existing = spdlog::get("market");
-    return existing ? existing : spdlog::default_logger()->clone("market");
-  }();
-  return log;
+inline const std::shared_ptr<spdlog::logger>& market_log() {
+  return core::module_logger<"market">();
 }
 
 }  // namespace meridian::market

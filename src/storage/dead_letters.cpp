@@ -1,13 +1,12 @@
 #include "meridian/storage/dead_letters.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "apply_record.hpp"
 #include "pg_codec.hpp"
 #include "record_json.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -93,7 +92,7 @@ std::optional<std::string> replay_dead_letter(const std::string& database_url, c
     apply_record(tx, instruments, letter.portfolio_id, *record);
   tx.exec_params0("UPDATE journal_dead_letters SET state = 'replayed', resolved_at = now() WHERE id = $1", id);
   tx.commit();
-  spdlog::info("dead letter {} ({}) replayed", id, letter.kind);
+  storage_log()->info("dead letter {} ({}) replayed", id, letter.kind);
   return std::nullopt;
 }
 
@@ -106,7 +105,7 @@ std::optional<std::string> discard_dead_letter(const std::string& database_url, 
     return "dead letter " + std::to_string(id) + " is already " + rows[0][0].c_str();
   tx.exec_params0("UPDATE journal_dead_letters SET state = 'discarded', resolved_at = now() WHERE id = $1", id);
   tx.commit();
-  spdlog::warn("dead letter {} discarded", id);
+  storage_log()->warn("dead letter {} discarded", id);
   return std::nullopt;
 }
 

@@ -1,7 +1,5 @@
 #include "meridian/storage/journal_writer.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <map>
 #include <pqxx/pqxx>
 #include <set>
@@ -15,6 +13,7 @@
 #include "pg_codec.hpp"
 #include "record_json.hpp"
 #include "session_codec.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -34,11 +33,6 @@ constexpr auto kBackoffMin = std::chrono::milliseconds(100);
 constexpr auto kBackoffMax = std::chrono::milliseconds(5000);
 
 constexpr auto kDeadLetterRefresh = std::chrono::seconds(5);
-
-std::shared_ptr<spdlog::logger> storage_log() {
-  static auto log = spdlog::default_logger()->clone("storage");
-  return log;
-}
 
 // What a failed write means. A record the database refuses for its data (SQLSTATE class 22
 // data exception, 23 integrity constraint, P0 raised by a trigger) fails the same way on

@@ -1,11 +1,10 @@
 #include "meridian/storage/migrations.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <map>
 #include <pqxx/pqxx>
 
 #include "pg_codec.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -36,7 +35,7 @@ MigrationReport apply_migrations(const std::string& database_url) {
     tx.exec0(std::string(m.sql));
     tx.exec_params0("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version, std::string(m.name));
     tx.commit();
-    spdlog::info("applied migration {}", m.name);
+    storage_log()->info("applied migration {}", m.name);
     ++report.applied;
   }
   return report;

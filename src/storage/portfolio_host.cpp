@@ -1,11 +1,10 @@
 #include "meridian/storage/portfolio_host.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <stdexcept>
 
 #include "meridian/storage/portfolio_lock.hpp"
 #include "meridian/storage/portfolios.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -61,7 +60,7 @@ std::unique_ptr<PortfolioHost::Hosted> PortfolioHost::open(engine::PortfolioId i
     } catch (const UnloadableState& e) {
       // As for the default portfolio (serve.cpp): shown, not traded, not written.
       read_only_reason = "read-only: stored data cannot be loaded (" + std::string(e.what()).substr(0, 160) + ")";
-      spdlog::critical("portfolio {}: {}", id, read_only_reason);
+      storage_log()->critical("portfolio {}: {}", id, read_only_reason);
     }
     hosted->recovery.from_database = true;
     hosted->recovery.read_only_reason = read_only_reason;
@@ -97,19 +96,19 @@ std::size_t PortfolioHost::restore_all() {
       auto hosted =
           open(stored.id, stored.initial_cash, std::nullopt, stored.name, stored.currency, stored.created_at, setup);
       const auto& r = hosted->recovery;
-      spdlog::info("portfolio {} ({}) recovered: {} trades, {} positions, {} instances, session {}, {}", stored.id,
-                   stored.name, r.trades, r.positions, r.instances, r.session,
-                   r.reconciled ? "reconciled with the trade log" : "NOT reconciled: " + r.reconcile_detail);
+      storage_log()->info("portfolio {} ({}) recovered: {} trades, {} positions, {} instances, session {}, {}",
+                          stored.id, stored.name, r.trades, r.positions, r.instances, r.session,
+                          r.reconciled ? "reconciled with the trade log" : "NOT reconciled: " + r.reconcile_detail);
       {
         std::lock_guard lock(mutex_);
         hosted_[stored.id] = std::move(hosted);
       }
       runner_.add_portfolio(std::move(setup), [id = stored.id](const engine::CommandResult& refused) {
-        if (refused) spdlog::error("portfolio {} could not join the engine: {}", id, refused->message);
+        if (refused) storage_log()->error("portfolio {} could not join the engine: {}", id, refused->message);
       });
       ++joined;
     } catch (const std::exception& e) {
-      spdlog::error("portfolio {} ({}) left out of this start: {}", stored.id, stored.name, e.what());
+      storage_log()->error("portfolio {} ({}) left out of this start: {}", stored.id, stored.name, e.what());
     }
   }
   return joined;
@@ -144,11 +143,12 @@ void PortfolioHost::create(NewPortfolio spec, Created done) {
   } catch (const PortfolioNameTaken&) {
     return done(failure(core::Errc::conflict, "a portfolio named '" + spec.name + "' exists", "name_taken"));
   } catch (const std::exception& e) {
-    spdlog::error("creating portfolio '{}' failed: {}", spec.name, e.what());
+    storage_log()->error("creating portfolio '{}' failed: {}", spec.name, e.what());
     return done(failure(core::Errc::unavailable, "the portfolio could not be created: the database is unavailable",
                         "database_unavailable"));
   }
-  spdlog::info("portfolio {} ({}) created with {} {}", id, spec.name, spec.initial_capital.to_string(), spec.currency);
+  storage_log()->info("portfolio {} ({}) created with {} {}", id, spec.name, spec.initial_capital.to_string(),
+                      spec.currency);
   runner_.add_portfolio(std::move(setup), [id, done = std::move(done)](const engine::CommandResult& r) {
     if (r) return done(*r);
     done(id);
@@ -175,14 +175,14 @@ void PortfolioHost::remove(engine::PortfolioId id, std::function<void(const engi
       try {
         if (!options_.database_url.empty()) delete_portfolio(options_.database_url, id);
       } catch (const std::exception& e) {
-        spdlog::error("portfolio {} left the engine but its row could not be marked deleted: {}", id, e.what());
+        storage_log()->error("portfolio {} left the engine but its row could not be marked deleted: {}", id, e.what());
         result = failure(core::Errc::unavailable,
                          "the portfolio stopped trading, but the database could not record its deletion; it comes "
                          "back on the next start",
                          "database_unavailable");
       }
       hosted.reset();  // releases its lock
-      spdlog::info("portfolio {} deleted", id);
+      storage_log()->info("portfolio {} deleted", id);
       done(result);
     });
   });
@@ -205,7 +205,8 @@ bool PortfolioHost::join_all(std::chrono::milliseconds grace) {
     h->writer->join(grace);
     const auto health = h->writer->health();
     if (!health.stopped_cleanly && !health.fenced) {
-      spdlog::error("portfolio {}: {} journal records were not made durable before shutdown", id, health.unwritten);
+      storage_log()->error("portfolio {}: {} journal records were not made durable before shutdown", id,
+                           health.unwritten);
       clean = false;
     }
   }

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "portfolio_rows.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -20,7 +21,7 @@ std::int64_t portfolio_lock_key(std::int64_t portfolio_id) noexcept {
 }
 
 void exit_fenced(std::int64_t portfolio_id) {
-  spdlog::critical("fenced out of portfolio {} by another daemon: exiting", portfolio_id);
+  storage_log()->critical("fenced out of portfolio {} by another daemon: exiting", portfolio_id);
   spdlog::shutdown();
   std::_Exit(3);
 }
@@ -58,14 +59,15 @@ void PortfolioLock::keep(std::chrono::milliseconds interval) {
         continue;
       }
       if (relock()) {
-        spdlog::info("portfolio {} lock taken again after the database connection was lost", portfolio_id_);
+        storage_log()->info("portfolio {} lock taken again after the database connection was lost", portfolio_id_);
         warned = false;
       }
     } catch (const std::exception& e) {
       conn_.reset();
       if (held_.exchange(false) || !warned)
-        spdlog::warn("portfolio {} lock connection lost ({}); the journal writer's epoch check still fences writes",
-                     portfolio_id_, e.what());
+        storage_log()->warn(
+            "portfolio {} lock connection lost ({}); the journal writer's epoch check still fences writes",
+            portfolio_id_, e.what());
       warned = true;
     }
   }
@@ -81,7 +83,8 @@ bool PortfolioLock::relock() {
   if (current != epoch_) {
     // Another daemon took over while we were cut off: let go; our writer is fenced.
     q.exec_params("SELECT pg_advisory_unlock($1)", portfolio_lock_key(portfolio_id_));
-    spdlog::error("portfolio {} was taken over by another daemon (epoch {} > {})", portfolio_id_, current, epoch_);
+    storage_log()->error("portfolio {} was taken over by another daemon (epoch {} > {})", portfolio_id_, current,
+                         epoch_);
     stop_ = true;
     return false;
   }
@@ -106,7 +109,7 @@ bool PortfolioLock::try_acquire() {
                .as<long long>();
   tx.commit();
   held_ = true;
-  spdlog::info("portfolio {} locked by this daemon (writer epoch {})", portfolio_id_, epoch_);
+  storage_log()->info("portfolio {} locked by this daemon (writer epoch {})", portfolio_id_, epoch_);
   return true;
 }
 

@@ -1,12 +1,11 @@
 #include "meridian/storage/portfolios.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <pqxx/pqxx>
 
 #include "meridian/engine/id_space.hpp"
 #include "pg_codec.hpp"
 #include "portfolio_rows.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -60,7 +59,7 @@ StoredPortfolio create_portfolio(const std::string& database_url, const std::str
     throw std::runtime_error("cannot create portfolio '" + name + "': its id " + std::to_string(stored.id) +
                              " would exceed the maximum portfolio id " + std::to_string(engine::kMaxPortfolioId));
   tx.commit();
-  spdlog::info("portfolio {} '{}' created ({} {})", stored.id, stored.name, initial_cash.to_string(), currency);
+  storage_log()->info("portfolio {} '{}' created ({} {})", stored.id, stored.name, initial_cash.to_string(), currency);
   return stored;
 }
 
@@ -73,7 +72,7 @@ bool delete_portfolio(const std::string& database_url, std::int64_t id) {
       id);
   if (rows.empty()) return false;
   tx.commit();
-  spdlog::info("portfolio {} '{}' deleted", id, rows[0][0].c_str());
+  storage_log()->info("portfolio {} '{}' deleted", id, rows[0][0].c_str());
   return true;
 }
 

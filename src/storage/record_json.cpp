@@ -117,14 +117,13 @@ struct Reader {
     return *v;
   }
   engine::StrategyConfig strategy(const char* key) const {
-    engine::ParamError error;
     engine::StrategyConfig base;
     base.class_name = strategies::canonical_class_name(at("class_name").get<std::string>());
     if (const auto* cls = strategies::find_strategy_class(base.class_name))
       base.params = strategies::ParamValues(cls->params);
-    auto cfg = engine::decode_strategy(at(key).get<std::string>(), base, error);
-    if (!cfg) throw std::invalid_argument("payload strategy: " + error.message);
-    return *cfg;
+    auto cfg = engine::decode_strategy_text(at(key).get<std::string>(), base);
+    if (!cfg) throw std::invalid_argument("payload strategy: " + cfg.error().message);
+    return std::move(*cfg);
   }
 };
 

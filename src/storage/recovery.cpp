@@ -1,7 +1,5 @@
 #include "meridian/storage/recovery.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -16,6 +14,7 @@
 #include "pg_codec.hpp"
 #include "portfolio_rows.hpp"
 #include "session_codec.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -164,14 +163,13 @@ void load_instances(pqxx::work& tx, const core::InstrumentTable& instruments, st
     engine::InstanceRecord rec;
     rec.config.id = r["id"].as<unsigned long long>();
     rec.config.name = r["name"].c_str();
-    engine::ParamError error;
     engine::StrategyConfig base;
     base.class_name = strategies::canonical_class_name(r["class_name"].c_str());
     if (const auto* cls = strategies::find_strategy_class(base.class_name))
       base.params = strategies::ParamValues(cls->params);
-    auto cfg = engine::decode_strategy(r["params"].c_str(), base, error);
+    auto cfg = engine::decode_strategy_text(r["params"].c_str(), base);
     if (!cfg) {
-      spdlog::warn("recovery: strategy {} skipped: {}", rec.config.name, error.message);
+      storage_log()->warn("recovery: strategy {} skipped: {}", rec.config.name, cfg.error().message);
       continue;
     }
     rec.config.strategy = *cfg;
@@ -208,7 +206,7 @@ RecoveryReport load(const std::string& database_url, const core::InstrumentTable
            options.portfolio_id)) {
     auto id = instruments.find(r["symbol"].c_str());
     if (!id) {
-      spdlog::warn("recovery: position in unconfigured symbol {} ignored", r["symbol"].c_str());
+      storage_log()->warn("recovery: position in unconfigured symbol {} ignored", r["symbol"].c_str());
       continue;
     }
     s.positions.emplace_back(
@@ -361,10 +359,10 @@ RecoveryReport load(const std::string& database_url, const core::InstrumentTable
     const auto pending = std::to_string(sum.dead_letters_pending) + " dead-lettered journal records pending (" +
                          sum.dead_letters_detail + ")";
     sum.reconcile_detail = sum.reconcile_detail.empty() ? pending : sum.reconcile_detail + "; " + pending;
-    spdlog::error("recovery: {}: see `meridiand journal dead-letters list`", pending);
+    storage_log()->error("recovery: {}: see `meridiand journal dead-letters list`", pending);
   }
   if (!report.summary.reconciled)
-    spdlog::error("recovery: ledger does not reconcile with the trade log: {}", report.summary.reconcile_detail);
+    storage_log()->error("recovery: ledger does not reconcile with the trade log: {}", report.summary.reconcile_detail);
   return report;
 }
 }  // namespace

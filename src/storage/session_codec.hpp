@@ -1,12 +1,11 @@
 #pragma once
 // trading_sessions row <-> SessionRecord.
-#include <spdlog/spdlog.h>
-
 #include <string>
 
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/session.hpp"
 #include "meridian/engine/strategy_params.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -39,11 +38,11 @@ inline engine::SessionRecord decode_session(std::string_view state, std::string_
                                             std::string_view symbols_csv, const core::InstrumentTable& instruments) {
   engine::SessionRecord rec;
   rec.state = engine::parse_session_state(state).value_or(engine::SessionState::stopped);
-  engine::ParamError error;
-  if (auto cfg = engine::decode_strategy(params, engine::StrategyConfig{}, error))
-    rec.strategy = *cfg;
+  // Recovery starts whatever it can: a stored strategy this binary refuses runs with the defaults.
+  if (auto cfg = engine::decode_strategy_text(params, engine::StrategyConfig{}))
+    rec.strategy = std::move(*cfg);
   else
-    spdlog::warn("recovery: stored strategy params rejected ({}); using defaults", error.message);
+    storage_log()->warn("recovery: stored strategy params rejected ({}); using defaults", cfg.error().message);
   rec.symbols = decode_symbol_list(symbols_csv, instruments);
   return rec;
 }

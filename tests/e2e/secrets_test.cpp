@@ -1,10 +1,13 @@
 // Secrets on meridiand's command line: given anyway, they are accepted (the daemon uses them) and
 // wiped from the process's argv, so /proc/PID/cmdline (what `ps` shows every local user) no
-// longer holds them. A secret file anyone but its owner can read is refused.
+// longer holds them, and no log line shows them. A secret file anyone but its owner can read is
+// refused.
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "fixture.hpp"
 
@@ -96,6 +99,22 @@ TEST_F(Secrets, ASecretFileOthersCanReadIsRefused) {
   auto accepted = with_secret_file(db().url(), file);
   EXPECT_TRUE(accepted->running() && accepted->listening()) << accepted->output();
   EXPECT_TRUE(wait_healthy(accepted->port()));
+}
+
+// The subcommands that log to stderr redact as serve does. A malformed percent escape in the
+// password makes libpq quote it back in its error, which the command logs.
+TEST_F(Secrets, TheDataAndJournalCommandsMaskTheDatabasePasswordInTheirLogs) {
+  TempDir dir("meridian-secret-");
+  const std::string password = "%zz" + std::string(kSecret);
+  const std::string url = "postgresql://postgres:" + password + "@127.0.0.1:1/none?connect_timeout=2";
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"data", "export", "--symbol", "BTC-USD", "--database-url", url},
+                                             {"journal", "dead-letters", "list", "--database-url", url}}) {
+    const auto r = run_meridiand(dir, args);
+    EXPECT_EQ(r.exit_code, 1) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("***"), std::string::npos) << args[0] << " logged no masked error: " << r.err;
+    EXPECT_EQ(r.err.find(kSecret), std::string::npos) << args[0] << " logged the password: " << r.err;
+  }
 }
 
 }  // namespace

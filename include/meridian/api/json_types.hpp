@@ -22,7 +22,6 @@ nlohmann::json signal_json(const engine::SignalEntry& e, const core::InstrumentT
 // `portfolio`: the name of the portfolio the instance belongs to (the snapshot's).
 nlohmann::json instance_json(const engine::InstanceView& v, const engine::Snapshot& s, std::string_view portfolio);
 nlohmann::json holdings_json(const engine::InstanceView& v, const engine::Snapshot& s);
-nlohmann::json strategy_json(const engine::StrategyConfig& c);
 nlohmann::json order_json(const execution::Order& o, const core::InstrumentTable& instruments,
                           std::int64_t portfolio_id);
 nlohmann::json limits_json(const risk::Limits& l);

@@ -45,10 +45,10 @@ std::string trim_secret(std::string text);
 // empty.
 std::string read_secret_file(const std::string& path);
 
-// Every log line of every logger that shares the default logger's sinks (call after the default
-// logger is set up, before others are cloned from it) shows "***" in place of a registered
-// secret. Secrets shorter than 4 characters are not registered: replacing them would garble
-// every line while hiding almost nothing.
+// Every log line of the default logger and of every module logger (core/log.hpp, made before or
+// after this call) shows "***" in place of a registered secret. Call it once the default logger
+// is set up, during start-up (it swaps the sinks without a lock). Secrets shorter than 4 characters are not registered:
+// replacing them would garble every line while hiding almost nothing.
 void redact_secrets_in_logs(const std::vector<std::string>& secrets);
 
 // The secrets of a database URL as they may appear in messages: each password as written and,

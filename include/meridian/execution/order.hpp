@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "meridian/core/error.hpp"
 #include "meridian/core/types.hpp"
 
 namespace meridian::execution {
@@ -91,14 +92,20 @@ struct Fill {
   std::uint64_t strategy_id = 0;
 };
 
-// A clear reason (snake_case code and a sentence naming the field) or nullopt when the
-// request is well formed: positive quantity, prices the type needs and only those, trail
-// amount xor percent on stops, bracket legs on the right side of the limit price, client id
-// at most 64 bytes (of UTF-8, not characters).
+// Why an order request is malformed: a snake_case code and a sentence that starts with the
+// field at fault.
 struct RequestError {
-  std::string_view code;
+  std::string_view code;  // a literal: static storage
   std::string message;
 };
-std::optional<RequestError> validate(const OrderRequest& request);
+
+// Lets core::Result<T, RequestError>::value() throw (std::invalid_argument naming the code);
+// callers test the result instead.
+[[noreturn]] void throw_exception_from_error(const RequestError& e, const boost::source_location& loc);
+
+// A value when the request is well formed (positive quantity, prices the type needs and only
+// those, trail amount xor percent on stops, bracket legs on the right side of the limit price,
+// client id at most 64 bytes of UTF-8, not characters), else the first reason it is not.
+core::Result<void, RequestError> validate(const OrderRequest& request);
 
 }  // namespace meridian::execution

@@ -104,7 +104,7 @@ class PaperExecutor final : public Executor {
   };
 
   std::optional<std::size_t> find_open(OrderId id) const noexcept;
-  std::optional<RequestError> check_for_book(const Order& order) const;
+  core::Result<void, RequestError> check_for_book(const Order& order) const;
   void add_open(Order order, core::Timestamp decided);
   void erase_at(std::size_t index) noexcept;
   // Moves the order out of the book, then reports it terminal.

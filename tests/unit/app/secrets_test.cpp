@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "meridian/core/log.hpp"
+
 namespace meridian::app {
 namespace {
 
@@ -126,19 +128,23 @@ TEST(SecretFile, TrailingNewlineAndSpacesAreNotPartOfTheSecret) {
   EXPECT_EQ(trim_secret("\n"), "");
 }
 
-TEST(LogRedaction, EveryLoggerSharingTheDefaultSinksMasksTheSecrets) {
+// The default logger and every module logger, made before the redaction or after it.
+TEST(LogRedaction, EveryModuleLoggerMasksTheSecrets) {
   std::ostringstream out;
   auto previous = spdlog::default_logger();
+  const auto early = core::named_logger("redaction_test_early");
   spdlog::set_default_logger(
       std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
   spdlog::default_logger()->set_pattern("%v");
   redact_secrets_in_logs(
       {"hunter2secret", "abc", "SECRETVALUE", "SECRETVALUE-long", ""});  // short ones are not registered
-  auto clone = spdlog::default_logger()->clone("storage");               // as the modules' loggers are made
+  const auto late = core::named_logger("redaction_test_late");
   spdlog::info("connect failed: invalid percent-encoded token: \"hunter2secret\"");
-  clone->warn("key SECRETVALUE-long and SECRETVALUE, abc");
+  early->warn("key SECRETVALUE-long and SECRETVALUE, abc");
+  late->error("password hunter2secret");
   spdlog::set_default_logger(previous);
-  EXPECT_EQ(out.str(), "connect failed: invalid percent-encoded token: \"***\"\nkey *** and ***, abc\n");
+  core::share_default_sinks();  // the module loggers outlive `out`
+  EXPECT_EQ(out.str(), "connect failed: invalid percent-encoded token: \"***\"\nkey *** and ***, abc\npassword ***\n");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The one JSON mapping of the strategy configuration: round trip, partial updates over a
-// base, and errors that name the offending field.
+// base, errors that name the offending field, and the JSON value decoded as the text is.
 #include "meridian/engine/strategy_params.hpp"
 
 #include <gtest/gtest.h>
@@ -7,8 +7,9 @@
 #include <nlohmann/json.hpp>
 
 using meridian::engine::decode_strategy;
+using meridian::engine::decode_strategy_text;
 using meridian::engine::encode_strategy;
-using meridian::engine::ParamError;
+using meridian::engine::strategy_json;
 using meridian::engine::StrategyConfig;
 
 namespace {
@@ -20,29 +21,31 @@ StrategyConfig custom() {
 
 // Decodes `json` over the default config and expects it to fail on `field`.
 void expect_error(const char* json, const char* field) {
-  ParamError error;
-  const auto out = decode_strategy(json, StrategyConfig{}, error);
-  EXPECT_FALSE(out) << json;
-  EXPECT_EQ(error.field, field) << json;
-  EXPECT_FALSE(error.message.empty()) << json;
+  const auto out = decode_strategy_text(json, StrategyConfig{});
+  ASSERT_FALSE(out) << json;
+  EXPECT_EQ(out.error().field, field) << json;
+  EXPECT_FALSE(out.error().message.empty()) << json;
 }
 }  // namespace
 
 TEST(StrategyParams, EncodeDecodeRoundTrip) {
   for (const auto& config : {StrategyConfig{}, custom()}) {
     const auto json = encode_strategy(config);
-    ParamError error;
     // Decode over a base that differs in every field, so nothing comes from the base.
     StrategyConfig base = StrategyConfig::sma_crossover(3, 4);
     base.position_fraction = 0.9;
-    const auto back = decode_strategy(json, base, error);
-    ASSERT_TRUE(back) << json << ": " << error.field << " " << error.message;
+    const auto back = decode_strategy_text(json, base);
+    ASSERT_TRUE(back) << json << ": " << back.error().field << " " << back.error().message;
     EXPECT_EQ(*back, config) << json;
+    const auto from_value = decode_strategy(strategy_json(config), base);
+    ASSERT_TRUE(from_value) << json;
+    EXPECT_EQ(*from_value, config) << json;
   }
 }
 
 TEST(StrategyParams, EncodeWritesTheDocumentedKeys) {
-  const auto j = nlohmann::json::parse(encode_strategy(custom()));
+  const auto j = strategy_json(custom());
+  EXPECT_EQ(nlohmann::json::parse(encode_strategy(custom())), j);
   EXPECT_EQ(j.at("class"), "sma_crossover");
   EXPECT_EQ(j.at("fast_period"), 7);
   EXPECT_EQ(j.at("slow_period"), 30);
@@ -51,16 +54,15 @@ TEST(StrategyParams, EncodeWritesTheDocumentedKeys) {
 }
 
 TEST(StrategyParams, AbsentFieldsKeepTheBase) {
-  ParamError error;
-  auto out = decode_strategy(R"({"fast_period": 3})", custom(), error);
+  auto out = decode_strategy_text(R"({"fast_period": 3})", custom());
   ASSERT_TRUE(out);
   EXPECT_EQ(out->params.integer(0), 3);
   EXPECT_EQ(out->params.integer(1), 30);
   EXPECT_EQ(out->position_fraction, 0.25);
-  out = decode_strategy("{}", custom(), error);
+  out = decode_strategy_text("{}", custom());
   ASSERT_TRUE(out);
   EXPECT_EQ(*out, custom());
-  out = decode_strategy(R"({"class": "sma_crossover", "position_fraction": 1})", custom(), error);
+  out = decode_strategy_text(R"({"class": "sma_crossover", "position_fraction": 1})", custom());
   ASSERT_TRUE(out);
   EXPECT_EQ(out->position_fraction, 1.0);
 }
@@ -103,4 +105,23 @@ TEST(StrategyParams, UnknownClassAndMalformedJson) {
   expect_error("42", "strategy");
   expect_error("", "strategy");
   expect_error(R"({"fast_period": 5)", "strategy");
+}
+
+// The API hands over the JSON value it parsed: the same answer and the same error as the text.
+TEST(StrategyParams, ValueDecodesAsTheText) {
+  for (const char* text : {R"({"fast_period": 3})", R"({"class": "rsi_mean_reversion"})", R"({"fast_period": 5.5})",
+                           R"({"slow_period": 1001})", R"({"notional": 1e30, "sizing": "notional"})",
+                           R"({"class": "nope"})", "[1, 2]", "42", "null"}) {
+    const auto from_text = decode_strategy_text(text, custom());
+    const auto from_value = decode_strategy(nlohmann::json::parse(text), custom());
+    ASSERT_EQ(from_text.has_value(), from_value.has_value()) << text;
+    if (from_text) {
+      EXPECT_EQ(*from_value, *from_text) << text;
+    } else {
+      EXPECT_EQ(from_value.error().field, from_text.error().field) << text;
+      EXPECT_EQ(from_value.error().message, from_text.error().message) << text;
+      EXPECT_EQ(from_value.error().code, from_text.error().code) << text;
+    }
+  }
+  EXPECT_EQ(decode_strategy(nlohmann::json(), custom()).error().field, "strategy");
 }
