@@ -5,7 +5,8 @@
 // Contract: verify accepts only a token this signer issued: alg exactly HS256 (alg "none" and
 // every other algorithm are refused before any claim is read), a valid signature under this
 // secret, iss equal to the issuer, exp in the future, iat not in the future (beyond 60 s of clock
-// skew), sub a positive user id and role a known role. Everything else is a TokenError whose
+// skew), sub a positive user id (a decimal string, RFC 7519's type for sub) and role a known
+// role; a token over 4 KiB is malformed unread. Everything else is a TokenError whose
 // to_string is the reason code of the 401 reply. The role is the user's role at issue time: a
 // role change or a disabled account takes effect when the token expires (ttl, 15 min default)
 // or at once where the caller also checks the user (api::Identity does for disabled users).
@@ -43,7 +44,8 @@ inline constexpr std::size_t kMinSigningSecretBytes = 32;
 
 class TokenSigner {
  public:
-  // Errc::invalid_argument for a secret shorter than kMinSigningSecretBytes or one byte repeated.
+  // Errc::invalid_argument for a secret shorter than kMinSigningSecretBytes or one byte repeated,
+  // an empty issuer, or a ttl that is not positive.
   static core::Result<TokenSigner> create(std::string secret, std::string issuer,
                                           std::chrono::seconds ttl = std::chrono::minutes(15));
 

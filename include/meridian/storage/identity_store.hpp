@@ -28,10 +28,6 @@
 #include "meridian/core/fixed.hpp"
 #include "meridian/core/time.hpp"
 
-namespace pqxx {
-class connection;
-}
-
 namespace meridian::storage {
 
 struct UserRecord {
@@ -150,11 +146,15 @@ class IdentityStore {
   core::Result<void> touch_api_keys(const std::vector<std::pair<std::int64_t, core::Timestamp>>& used);
 
  private:
-  template <class F>
-  auto with_connection(F&& f) -> decltype(f(std::declval<pqxx::connection&>()));
+  // The pqxx connection (storage/identity_rows.hpp). libpqxx 6.4's pqxx::connection is an alias
+  // of a template, so it can not be forward-declared here.
+  struct Connection;
+  // Runs f(pqxx::connection&) -> Result<T> under the mutex (storage/identity_rows.hpp).
+  template <class T, class F>
+  core::Result<T> with_connection(F&& f);
   std::string url_;
   std::mutex mutex_;
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<Connection> conn_;
 };
 
 }  // namespace meridian::storage
