@@ -176,7 +176,12 @@ class Portfolio final : public market::TickSink,
   // health) before publishing it.
   std::shared_ptr<Snapshot> make_snapshot();
   bool dirty() const noexcept { return dirty_ || snapshots_.instances_stale(strategies_); }
-  // Events since the last call, in order; the owner publishes them after the snapshot.
+  // Events since the last call, in order; the owner publishes them after the snapshot. They
+  // replace `out`'s contents, and the portfolio keeps `out`'s old buffer (cleared) for the
+  // next ones: an owner that keeps `out` between calls (EngineRunner) lets both vectors keep
+  // their capacity, so steady-state publishing allocates no event list.
+  void take_events(std::vector<EngineEvent>& out);
+  // The same into a new vector (tests and tools, where an allocation does not matter).
   std::vector<EngineEvent> take_events();
 
   const Ledger& ledger() const noexcept { return live_; }
