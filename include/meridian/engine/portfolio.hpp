@@ -38,6 +38,7 @@
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/bar_book.hpp"
 #include "meridian/engine/events.hpp"
+#include "meridian/engine/fifo.hpp"
 #include "meridian/engine/id_space.hpp"
 #include "meridian/engine/journal.hpp"
 #include "meridian/engine/order_manager.hpp"
@@ -263,7 +264,7 @@ class Portfolio final : public market::TickSink,
     std::uint64_t seq;
     Trade trade;
   };
-  std::deque<PendingTrade> pending_trades_;
+  Fifo<PendingTrade> pending_trades_;  // each fill's, until durable: no allocation per fill
   TradeHistory trades_;
   SignalHistory signals_;
   std::uint64_t next_signal_id_ = 1;
