@@ -77,7 +77,8 @@ class FillSource {
     const auto realized = ledger_.apply(symbol, side, quantity, price, fee, ts);
     holding_[symbol] = side == core::Side::buy;
     ++n_;
-    engine::Trade t{n_, n_, kPortfolio, symbol, side, quantity, price, fee, realized, ts, "sma_crossover", 1};
+    engine::Trade t{n_,  n_,       kPortfolio, symbol,          side, quantity, price,
+                    fee, realized, ts,         "sma_crossover", 1,    false,    {}};
     return {t, ledger_.cash(), ledger_.fees_paid(), ledger_.position(symbol)};
   }
 

@@ -156,6 +156,7 @@ void latency(core::Duration step, std::size_t ticks, bool snapshot) {
   Rig rig(1, step, engine::StrategyConfig{}.position_fraction);  // the default: 7 entries fit in cash
   auto& engine = rig.engine();
   std::shared_ptr<engine::Snapshot> published;  // replaced, and the old one freed, as the runner's store does
+  std::vector<engine::EngineEvent> events;      // kept between publishes, as the runner keeps it
   std::vector<std::int64_t> ns(ticks), durable_ns;
   std::vector<std::uint8_t> kind(ticks);
   durable_ns.reserve(ticks);
@@ -168,10 +169,11 @@ void latency(core::Duration step, std::size_t ticks, bool snapshot) {
     engine.on_ticks(batch);
     if (snapshot && engine.dirty()) {
       published = engine.make_snapshot();
-      engine.take_events();
+      engine.take_events(events);
+      events.clear();
     }
     const auto t1 = Clock::now();
-    if (!snapshot) engine.take_events();  // only so the event list does not grow
+    if (!snapshot) engine.take_events(events);  // only so the event list does not grow
     const auto d = rig.drain();
     const auto t2 = Clock::now();
     rig.acknowledge(d);
@@ -217,12 +219,14 @@ void cpu_share(std::size_t market_seconds) {
   Rig rig(kSymbols, kStep, 1e-4);
   auto& engine = rig.engine();
   std::shared_ptr<engine::Snapshot> published;
+  std::vector<engine::EngineEvent> events;
   // An untimed minute first: caches and containers at their working size.
   for (std::size_t i = 0; i < 60 * kStepsPerSecond; ++i) {
     engine.on_ticks(rig.next_step());
     rig.acknowledge(rig.drain());
     published = engine.make_snapshot();
-    engine.take_events();
+    engine.take_events(events);
+    events.clear();
   }
   const std::size_t steps = market_seconds * kStepsPerSecond;
   struct StepCpu {
@@ -244,7 +248,8 @@ void cpu_share(std::size_t market_seconds) {
     const auto c2 = thread_cpu_ns();
     if (engine.dirty()) {
       published = engine.make_snapshot();
-      engine.take_events();
+      engine.take_events(events);
+      events.clear();
     }
     const auto c3 = thread_cpu_ns();
     step_cpu[i] = {c1 - c0, c2 - c1, c3 - c2};

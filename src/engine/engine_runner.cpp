@@ -56,6 +56,9 @@ struct EngineRunner::Slot {
     std::function<void(bool)> done;
   };
   std::deque<DurableWaiter> waiters;  // in seq order
+  // The last publish's event list, empty between publishes: kept so its buffer is reused
+  // (Portfolio::take_events swaps buffers).
+  std::vector<EngineEvent> events;
 };
 
 EngineRunner::EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments,
@@ -280,7 +283,9 @@ void EngineRunner::publish(Slot& slot) {
   auto snap = slot.portfolio->make_snapshot();
   snap->feeds.push_back({std::string(feed_->name()), feed_->health()});
   slot.store->store(snap);
-  for (const auto& event : slot.portfolio->take_events()) bus_.publish(event, snap);
+  slot.portfolio->take_events(slot.events);
+  for (const auto& event : slot.events) bus_.publish(event, snap);
+  slot.events.clear();  // the events' payloads go now; the buffer stays for the next publish
 }
 
 void EngineRunner::publish() {

@@ -57,11 +57,21 @@ void OrderManager::drain() {
   }
 }
 
+OrderManager::EventSeqs::iterator OrderManager::event_seq_of(execution::OrderId id) {
+  if (auto it = event_seqs_.find(id); it != event_seqs_.end()) return it;
+  if (spare_seqs_.empty()) return event_seqs_.emplace(id, 0).first;
+  auto node = std::move(spare_seqs_.back());
+  spare_seqs_.pop_back();
+  node.key() = id;
+  node.mapped() = 0;
+  return event_seqs_.insert(std::move(node)).position;
+}
+
 void OrderManager::record(execution::Order order) {
-  auto& seq = event_seqs_[order.id];
-  const auto event_seq = ++seq;
+  const auto seq = event_seq_of(order.id);
+  const auto event_seq = ++seq->second;
   if (execution::is_terminal(order.status)) {
-    event_seqs_.erase(order.id);
+    spare_seqs_.push_back(event_seqs_.extract(seq));
     remember_finished(order);
   } else if (!order.request.client_order_id.empty()) {
     client_ids_[order.request.client_order_id] = order.id;

@@ -361,12 +361,19 @@ CommandResult Portfolio::resume() {
   return std::nullopt;
 }
 
-std::vector<EngineEvent> Portfolio::take_events() {
+void Portfolio::take_events(std::vector<EngineEvent>& out) {
   if (prices_moved_) {
     events_.push_back(PricesMoved{});
     prices_moved_ = false;
   }
-  return std::exchange(events_, {});
+  out.clear();
+  out.swap(events_);
+}
+
+std::vector<EngineEvent> Portfolio::take_events() {
+  std::vector<EngineEvent> out;
+  take_events(out);
+  return out;
 }
 
 std::shared_ptr<Snapshot> Portfolio::make_snapshot() {

@@ -76,7 +76,7 @@ CommandResult Portfolio::instance_command(std::string_view name, InstanceCommand
       break;
     case InstanceCommand::restore:
       if (state != InstanceState::removed) return wrong_state("restore");
-      inst->impl->reset();
+      strategies_.reset(*inst);
       state = InstanceState::added;
       break;
     case InstanceCommand::erase: {

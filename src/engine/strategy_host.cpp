@@ -41,7 +41,11 @@ std::optional<InstanceState> parse_instance_state(std::string_view s) noexcept {
 }
 
 StrategyHost::StrategyHost(const core::InstrumentTable& instruments, BarBook& bars, Config config)
-    : instruments_(instruments), bars_(bars), config_(std::move(config)), venue_of_(venues_of(instruments)) {}
+    : instruments_(instruments),
+      bars_(bars),
+      config_(std::move(config)),
+      pool_(instruments.size()),
+      venue_of_(venues_of(instruments)) {}
 
 std::optional<strategies::Signal> StrategyHost::run(Instance& instance, const strategies::BarView& view, bool warming) {
   const auto& bar = view.bar;
@@ -69,10 +73,10 @@ void StrategyHost::on_bar_closed(const core::Bar& bar, SignalSink& sink) {
   // still reach charts, history and the database; prices keep updating.
   if (!in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe))) return;
   const strategies::BarView view(bar);  // prices in double once for every instance, not once each
+  pool_.update(view);                   // shared indicators before any instance reads them
   for (auto& inst : instances_) {
+    if (!fed(inst) || !inst.symbols[bar.symbol]) continue;
     const auto state = inst.view.state;
-    if (state == InstanceState::added || state == InstanceState::removed || inst.view.disabled) continue;
-    if (!inst.symbols[bar.symbol]) continue;
     const auto signal = run(inst, view, false);
     // Warm but not running: indicators follow the market, signals are not emitted.
     if (!signal || state != InstanceState::running) continue;
@@ -81,16 +85,25 @@ void StrategyHost::on_bar_closed(const core::Bar& bar, SignalSink& sink) {
 }
 
 void StrategyHost::warm_up(const core::Bar& bar) {
+  // Warm-up follows the same calendar as live bars, so indicators end in the same state.
+  if (!in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe))) return;
+  const strategies::BarView view(bar);  // once for every instance, as on a live bar
+  pool_.update(view);
   for (auto& inst : instances_)
-    if (inst.view.state != InstanceState::added && inst.view.state != InstanceState::removed) feed(inst, bar);
+    if (fed(inst) && inst.symbols[bar.symbol]) run(inst, view, true);
 }
 
 void StrategyHost::feed(Instance& instance, const core::Bar& bar) {
-  // Warm-up follows the same calendar as live bars, so indicators end in the same state.
+  // One instance's replay: the same calendar as live bars; the pool does not see it.
   if (instance.view.disabled || !instance.symbols[bar.symbol] ||
       !in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe)))
     return;
   run(instance, strategies::BarView(bar), true);
+}
+
+bool StrategyHost::fed(const Instance& instance) noexcept {
+  const auto state = instance.view.state;
+  return state != InstanceState::added && state != InstanceState::removed && !instance.view.disabled;
 }
 
 std::optional<execution::OrderRequest> StrategyHost::order_for(const Instance& instance,
@@ -174,7 +187,10 @@ StrategyHost::Instance StrategyHost::make(InstanceConfig config, InstanceState s
 StrategyHost::Instance& StrategyHost::add(Instance instance) {
   instances_.push_back(std::move(instance));
   ++changes_;
-  return instances_.back();
+  auto& added = instances_.back();
+  // Recovered at start, before any bar: fresh like the others, so it shares their indicators.
+  if (fed(added)) share(added);
+  return added;
 }
 
 void StrategyHost::erase(const Instance& instance) {
@@ -183,10 +199,16 @@ void StrategyHost::erase(const Instance& instance) {
 }
 
 void StrategyHost::warm(Instance& instance) {
-  instance.impl->reset();
+  reset(instance);
   instance.view.disabled = false;
   for (core::SymbolId id = 0; id < instruments_.size(); ++id)
     for (const auto& bar : *bars_.series(core::Timeframe::m1, id)) feed(instance, bar);
+  share(instance);  // not if the replay disabled it
+}
+
+void StrategyHost::reset(Instance& instance) {
+  unshare(instance);
+  instance.impl->reset();
 }
 
 void StrategyHost::touch(Instance& instance) {

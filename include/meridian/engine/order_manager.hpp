@@ -97,14 +97,21 @@ class OrderManager {
   core::Quantity after_pending(core::Quantity held, core::SymbolId symbol, std::uint64_t owner) const noexcept;
 
  private:
+  using EventSeqs = std::unordered_map<execution::OrderId, std::uint32_t>;
+
   void remember_finished(const execution::Order& order);
+  // The order's entry in event_seqs_, at 0 if it is new.
+  EventSeqs::iterator event_seq_of(execution::OrderId id);
 
   execution::Executor& executor_;
   execution::ExecutionSink& sink_;
   Listener& listener_;
   FinishedOrderHistory finished_{kOrdersInMemory};
   std::unordered_map<std::string, execution::OrderId> client_ids_;
-  std::unordered_map<execution::OrderId, std::uint32_t> event_seqs_;
+  // Working orders' event numbers (of their last report), by id. A finished order's node is
+  // kept in spare_seqs_ and given to the next new order, so an order allocates no map node.
+  EventSeqs event_seqs_;
+  std::vector<EventSeqs::node_type> spare_seqs_;
   std::uint64_t changes_ = 1;
   // Execution reports not yet applied: [next_report_, end). Reserved, so queueing does not
   // allocate per tick.

@@ -38,6 +38,7 @@
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/bar_book.hpp"
 #include "meridian/engine/events.hpp"
+#include "meridian/engine/fifo.hpp"
 #include "meridian/engine/id_space.hpp"
 #include "meridian/engine/journal.hpp"
 #include "meridian/engine/order_manager.hpp"
@@ -176,7 +177,12 @@ class Portfolio final : public market::TickSink,
   // health) before publishing it.
   std::shared_ptr<Snapshot> make_snapshot();
   bool dirty() const noexcept { return dirty_ || snapshots_.instances_stale(strategies_); }
-  // Events since the last call, in order; the owner publishes them after the snapshot.
+  // Events since the last call, in order; the owner publishes them after the snapshot. They
+  // replace `out`'s contents, and the portfolio keeps `out`'s old buffer (cleared) for the
+  // next ones: an owner that keeps `out` between calls (EngineRunner) lets both vectors keep
+  // their capacity, so steady-state publishing allocates no event list.
+  void take_events(std::vector<EngineEvent>& out);
+  // The same into a new vector (tests and tools, where an allocation does not matter).
   std::vector<EngineEvent> take_events();
 
   const Ledger& ledger() const noexcept { return live_; }
@@ -258,7 +264,7 @@ class Portfolio final : public market::TickSink,
     std::uint64_t seq;
     Trade trade;
   };
-  std::deque<PendingTrade> pending_trades_;
+  Fifo<PendingTrade> pending_trades_;  // each fill's, until durable: no allocation per fill
   TradeHistory trades_;
   SignalHistory signals_;
   std::uint64_t next_signal_id_ = 1;

@@ -8,6 +8,27 @@
 // Each instance keeps its own attribution (live and durable ledgers of what it opened) and
 // its closing-trade statistics (Kelly sizing); the Portfolio settles fills into them.
 // Engine strand only; no locks; the bar path allocates nothing of its own.
+//
+// Shared indicators (strategy_host_sharing.cpp). Instances whose RSI of a period would be the
+// same series read it from the host's IndicatorPool, computed once per bar, instead of each
+// computing its own; every signal stays bit-identical to each instance computing alone. Why:
+//  - the pool is fed every bar that passes the session gate (live and history), once, before
+//    any instance runs on it, and never a replay of one instance's history (warm());
+//  - a fed instance (not added or removed, not disabled) is handed exactly the bars of its
+//    symbols that pass the gate: from the moment its pooled entries equal its own state,
+//    both would go on bit for bit alike while it stays fed;
+//  - so share() switches an instance to the pool only where that holds, checked per symbol it
+//    trades: an entry that another fed instance reads must be identical() to its own state;
+//    an entry no fed instance reads is set to its state. Any mismatch: it keeps its own;
+//  - an instance stops being fed only by its state (added, removed) or a disable, and is fed
+//    again only after warm() (init, start of a disabled one, new parameters or symbols), which
+//    returns it to its own RSI, resets and replays it alone, then tries share() again; reset()
+//    (restore) returns it to its own RSI too. A pooled instance that is not fed is never run.
+// In practice: instances started together (from the same history at start, or initialised with
+// no bar in between, or late but while the bar book still holds every bar they missed) share;
+// one warmed alone from a bar book that has since dropped bars has another state and keeps its
+// own. Content-checked rather than inferred from the lifecycle, so it stays exact whatever the
+// order of commands.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -22,6 +43,7 @@
 #include "meridian/execution/order.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/strategies/bar_view.hpp"
+#include "meridian/strategies/indicator_pool.hpp"
 
 namespace meridian::engine {
 
@@ -56,6 +78,9 @@ class StrategyHost {
     const market::Calendars* calendars = nullptr;  // outlives the host (the portfolio's config)
     bool use_calendars = false;
     ExitRules exits{};  // portfolio defaults for entries' exits (a strategy's own rules win)
+    // Off: every instance computes its own indicators (the reference the sharing is checked
+    // against; the signals are the same either way).
+    bool share_indicators = true;
   };
 
   // `bars` is the portfolio's bar book, read when an instance warms.
@@ -75,8 +100,13 @@ class StrategyHost {
   Instance make(InstanceConfig config, InstanceState state);
   Instance& add(Instance instance);
   void erase(const Instance& instance);
-  // Resets the strategy and feeds it every stored 1-minute bar again.
+  // Resets the strategy and feeds it every stored 1-minute bar again (alone, on its own
+  // indicators), then shares what it can.
   void warm(Instance& instance);
+  // Resets the strategy, on its own indicators again; it sees no bar until warm().
+  void reset(Instance& instance);
+  // Whether the instance reads shared indicators (diagnostics and tests).
+  bool shares_indicators(const Instance& instance) const noexcept;
   // A reader-visible change: a new version and time, and the views are rebuilt.
   void touch(Instance& instance);
   // Replaces the default instance (the session's strategy) with a warm one, keeping its
@@ -110,6 +140,11 @@ class StrategyHost {
   // and disabled until it is initialised or started again).
   std::optional<strategies::Signal> run(Instance& instance, const strategies::BarView& view, bool warming);
   void feed(Instance& instance, const core::Bar& bar);
+  // Whether the instance is handed the bars of its symbols (live and history).
+  static bool fed(const Instance& instance) noexcept;
+  // See the sharing contract above.
+  void share(Instance& instance);
+  void unshare(Instance& instance);
   ExitRules exit_rules(const Instance& instance) const noexcept;
   core::Quantity entry_quantity(const Instance& instance, core::SymbolId symbol, core::Price entry, core::Price stop,
                                 core::Money equity) const noexcept;
@@ -118,6 +153,7 @@ class StrategyHost {
   BarBook& bars_;  // non-const: reading a series shares it (BarBook::series)
   Config config_;
   std::vector<Instance> instances_;  // [0] is the default instance
+  strategies::IndicatorPool pool_;   // the shared indicators, one entry per symbol
   std::uint64_t next_id_ = kDefaultInstanceId + 1;
   std::uint64_t version_ = 0;  // instance versions: engine-wide change counter
   std::uint64_t changes_ = 1;

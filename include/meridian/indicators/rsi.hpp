@@ -3,7 +3,9 @@
 // mean of the first n close-to-close changes (bars 1..n) and Wilder-smoothed after; the first
 // value is at bar n (warmup() = n + 1). RSI = 100 * AG / (AG + AL), and 50 where AG + AL is 0
 // (a flat series has no direction; TA-Lib would print 0 there).
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 
 #include "meridian/core/types.hpp"
 #include "meridian/indicators/conventions.hpp"
@@ -39,6 +41,12 @@ class Rsi {
     loss_.reset();
     previous_ = 0.0;
     started_ = false;
+  }
+  // The same state bit for bit: fed the same closes from now on, both give bit-identical values
+  // (how a strategy's own RSI is proven interchangeable with a shared one).
+  bool identical(const Rsi& other) const noexcept {
+    return started_ == other.started_ && gain_.identical(other.gain_) && loss_.identical(other.loss_) &&
+           std::bit_cast<std::uint64_t>(previous_) == std::bit_cast<std::uint64_t>(other.previous_);
   }
 
  private:

@@ -1,7 +1,9 @@
 #pragma once
 // Wilder's smoothing as TA-Lib seeds it (RSI's average gain/loss, ATR, ADX): the plain mean of
 // the first `period` values, then avg = (avg * (period - 1) + x) / period.
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 
 #include "meridian/indicators/conventions.hpp"
 
@@ -30,6 +32,12 @@ class WilderAverage {
   void reset() noexcept {
     value_ = 0.0;
     count_ = 0;
+  }
+  // The same state bit for bit (not merely equal values: -0.0 and 0.0 differ here): fed the
+  // same values from now on, both give bit-identical results.
+  bool identical(const WilderAverage& other) const noexcept {
+    return period_ == other.period_ && count_ == other.count_ &&
+           std::bit_cast<std::uint64_t>(value_) == std::bit_cast<std::uint64_t>(other.value_);
   }
 
  private:

@@ -44,6 +44,7 @@ class RsiMeanReversion final : public Strategy {
   // The first RSI value is a baseline; a cross needs the bar after it.
   std::size_t warmup() const noexcept override { return static_cast<std::size_t>(params_.rsi_period) + 2; }
   void reset() noexcept override;
+  RsiSource* shared_rsi() noexcept override { return &rsi_; }
   const RsiMeanReversionParams& params() const noexcept { return params_; }
 
  private:

@@ -58,6 +58,7 @@ class StochRsiCross final : public Strategy {
                                     1);
   }
   void reset() noexcept override;
+  RsiSource* shared_rsi() noexcept override { return &rsi_; }
   const StochRsiCrossParams& params() const noexcept { return params_; }
 
  private:

@@ -10,6 +10,8 @@
 
 namespace meridian::strategies {
 
+class RsiSource;
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -21,6 +23,9 @@ class Strategy {
   // Bars needed before the first signal can be produced.
   virtual std::size_t warmup() const noexcept = 0;
   virtual void reset() noexcept = 0;
+  // The indicator its owner may switch to a shared series (RsiSource::share): the RSI of the
+  // classes that read one; null for a class with nothing to share.
+  virtual RsiSource* shared_rsi() noexcept { return nullptr; }
 };
 
 }  // namespace meridian::strategies

@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <bit>
-#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,11 +12,14 @@
 #include "meridian/strategies/registry.hpp"
 #include "meridian/strategies/rsi_mean_reversion.hpp"
 #include "meridian/strategies/stoch_rsi_cross.hpp"
+#include "signal_identical.hpp"
 #include "strategy_test_support.hpp"
 
 using namespace meridian;
 using namespace meridian::strategies;
 using namespace meridian::strategies::testing;
+using meridian::test::bits;
+using meridian::test::expect_identical;
 
 namespace {
 
@@ -52,25 +53,6 @@ std::vector<core::Bar> interleaved(std::size_t per_symbol) {
   for (std::size_t i = 0; i < per_symbol; ++i)
     for (const auto& one : series) out.push_back(one[i]);
   return out;
-}
-
-std::uint64_t bits(double v) {
-  return std::bit_cast<std::uint64_t>(v);
-}
-
-void expect_identical(const Signal& a, const Signal& b) {
-  EXPECT_EQ(a.symbol, b.symbol);
-  EXPECT_EQ(a.side, b.side);
-  EXPECT_EQ(bits(a.strength), bits(b.strength));
-  EXPECT_EQ(a.price, b.price);
-  EXPECT_EQ(a.ts, b.ts);
-  EXPECT_EQ(a.strategy, b.strategy);
-  EXPECT_EQ(a.reason, b.reason);
-  ASSERT_EQ(a.value_count, b.value_count);
-  for (std::size_t i = 0; i < a.value_count; ++i) {
-    EXPECT_EQ(a.values[i].name, b.values[i].name);
-    EXPECT_EQ(bits(a.values[i].value), bits(b.values[i].value)) << a.values[i].name;
-  }
 }
 
 // Per bar, per member: the signal or nothing.
@@ -168,4 +150,49 @@ TEST(IndicatorPool, UpdatesOnlyTheBarsSymbol) {
   EXPECT_EQ(bits(rsi[1].value), bits(alone.value()));
   pool.reset();
   EXPECT_FALSE(rsi[1].ready());
+}
+
+TEST(IndicatorPool, ASeededEntryHoldsTheGivenState) {
+  IndicatorPool pool(2);
+  RsiValue state(5);
+  for (const auto& bar : random_walk(4, 20, 1)) state.update(bar.close.to_double());
+  pool.seed_rsi(5, 1, state);
+  EXPECT_TRUE(pool.rsi(5)[1].identical(state));
+  EXPECT_FALSE(pool.rsi(5)[0].identical(state));  // another symbol's entry is untouched
+  EXPECT_THROW(pool.seed_rsi(5, 2, state), std::out_of_range);
+}
+
+// A strategy switched to a pool entry identical to its own state goes on exactly as alone.
+TEST(RsiSource, SharedFromAnIdenticalStateReadsWhatItsOwnWould) {
+  const auto bars = random_walk(5, 400);
+  const std::size_t half = bars.size() / 2;
+  RsiMeanReversion alone(RsiMeanReversionParams{}, 1);
+  RsiMeanReversion switched(RsiMeanReversionParams{}, 1);
+  IndicatorPool pool(1);
+  std::size_t signals = 0;
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    if (i == half) {
+      auto* rsi = switched.shared_rsi();
+      ASSERT_NE(rsi, nullptr);
+      ASSERT_FALSE(rsi->pooled());
+      pool.seed_rsi(rsi->period(), 0, rsi->own()[0]);
+      rsi->share(pool.rsi(rsi->period()));
+      EXPECT_TRUE(rsi->pooled());
+      EXPECT_TRUE(rsi->own().empty());
+    }
+    if (i >= half) pool.update(bars[i]);
+    const auto a = alone.on_bar(bars[i]);
+    const auto b = switched.on_bar(bars[i]);
+    ASSERT_EQ(a.has_value(), b.has_value()) << "bar " << i;
+    if (a) {
+      expect_identical(*a, *b);
+      signals += i >= half;
+    }
+  }
+  EXPECT_GT(signals, 0u) << "no signal after the switch proves nothing";
+  auto* rsi = switched.shared_rsi();
+  rsi->unshare();
+  EXPECT_FALSE(rsi->pooled());
+  ASSERT_EQ(rsi->own().size(), 1u);
+  EXPECT_TRUE(rsi->own()[0].identical(RsiValue(rsi->period())));  // its own again, fresh
 }
