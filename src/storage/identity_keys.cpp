@@ -12,9 +12,9 @@ namespace meridian::storage {
 namespace {
 
 const std::string kKeyColumns = "id, user_id, name, hint, role, array_to_string(portfolio_scope, ',') AS scope, " +
-                                identity::micros_of("created_at", "created_us") + ", " +
-                                identity::micros_of("last_used_at", "last_used_us") + ", " +
-                                identity::micros_of("revoked_at", "revoked_us");
+                                pg::micros_of("created_at", "created_us") + ", " +
+                                pg::micros_of("last_used_at", "last_used_us") + ", " +
+                                pg::micros_of("revoked_at", "revoked_us");
 
 // "1,5,9" (array_to_string of a BIGINT[]) -> {1, 5, 9}.
 std::vector<std::int64_t> scope_from_text(std::string_view text) {

@@ -47,7 +47,7 @@ core::Result<Rotation> IdentityStore::rotate_refresh(const auth::TokenDigest& pr
     const auto rows = tx.exec_params(
         "SELECT id, user_id, family_id::text AS family, replaced_by IS NOT NULL AS rotated,"
         " revoked_at IS NOT NULL AS revoked, " +
-            identity::micros_of("expires_at", "expires_us") + " FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+            pg::micros_of("expires_at", "expires_us") + " FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
         identity::bytes(presented));
     if (rows.empty()) return Rotation{RotateOutcome::unknown, 0};
     const auto& r = rows[0];
@@ -60,7 +60,7 @@ core::Result<Rotation> IdentityStore::rotate_refresh(const auth::TokenDigest& pr
       tx.exec_params0("UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1::uuid AND revoked_at IS NULL",
                       family);
       tx.commit();
-      spdlog::warn("refresh token reused (user {}): its family is revoked", user_id);
+      storage_log()->warn("refresh token reused (user {}): its family is revoked", user_id);
       return Rotation{RotateOutcome::reused, user_id};
     }
     if (r["revoked"].as<bool>()) return Rotation{RotateOutcome::revoked, 0};

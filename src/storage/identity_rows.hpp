@@ -1,8 +1,6 @@
 #pragma once
 // What the IdentityStore's files share: its connection wrapper (with_connection) and the codecs
 // of its columns. Private to storage/identity_*.cpp.
-#include <spdlog/spdlog.h>
-
 #include <pqxx/pqxx>
 #include <string>
 #include <string_view>
@@ -10,6 +8,7 @@
 
 #include "meridian/storage/identity_store.hpp"
 #include "pg_codec.hpp"
+#include "storage_log.hpp"
 
 namespace meridian::storage {
 
@@ -35,27 +34,27 @@ core::Result<T> IdentityStore::with_connection(F&& f) {
       return f(conn_->conn);
     } catch (const pqxx::in_doubt_error& e) {
       conn_.reset();
-      spdlog::warn("identity store: commit in doubt, the connection broke: {}", e.what());
+      storage_log()->warn("identity store: commit in doubt, the connection broke: {}", e.what());
       return core::Errc::unavailable;
     } catch (const pqxx::broken_connection& e) {
       conn_.reset();
       if (reused && attempt == 0) continue;
-      spdlog::warn("identity store: database unavailable: {}", e.what());
+      storage_log()->warn("identity store: database unavailable: {}", e.what());
       return core::Errc::unavailable;
     } catch (const pqxx::unique_violation&) {
       return core::Errc::conflict;
     } catch (const pqxx::foreign_key_violation&) {
       return core::Errc::not_found;
     } catch (const pqxx::check_violation& e) {
-      spdlog::debug("identity store: refused by a check: {}", e.what());
+      storage_log()->debug("identity store: refused by a check: {}", e.what());
       return core::Errc::invalid_argument;
     } catch (const pqxx::data_exception& e) {
-      spdlog::debug("identity store: refused as bad data: {}", e.what());
+      storage_log()->debug("identity store: refused as bad data: {}", e.what());
       return core::Errc::invalid_argument;
     } catch (const pqxx::failure& e) {
       // Out of resources, a shutdown in progress, a schema not migrated: the caller can only
       // answer that the service is unavailable; the log says why.
-      spdlog::error("identity store: database error: {}", e.what());
+      storage_log()->error("identity store: database error: {}", e.what());
       return core::Errc::unavailable;
     }
   }
@@ -85,11 +84,6 @@ inline auth::Role role(const pqxx::field& f) {
 inline std::optional<core::Timestamp> maybe_micros(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return pg::micros(f);
-}
-
-// The microseconds of a TIMESTAMPTZ column, for pg::micros.
-inline std::string micros_of(std::string_view column, std::string_view as) {
-  return "(extract(epoch from " + std::string(column) + ") * 1000000)::bigint AS " + std::string(as);
 }
 
 }  // namespace identity

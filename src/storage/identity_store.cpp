@@ -10,7 +10,7 @@ namespace {
 
 const std::string kUserColumns =
     "id, email, first_name, last_name, role, coalesce(password_hash, '') AS password_hash, capital, disabled, " +
-    identity::micros_of("created_at", "created_us") + ", " + identity::micros_of("updated_at", "updated_us");
+    pg::micros_of("created_at", "created_us") + ", " + pg::micros_of("updated_at", "updated_us");
 
 UserRecord user_from_row(const pqxx::row& r) {
   UserRecord u;

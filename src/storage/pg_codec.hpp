@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "meridian/core/fixed.hpp"
 #include "meridian/core/time.hpp"
@@ -23,6 +24,11 @@ inline std::string text(core::Timestamp t) {
 }
 
 // Columns selected as `(extract(epoch from col) * 1000000)::bigint`.
+// The select-list item that reads TIMESTAMPTZ `column` as epoch microseconds named `as`, the form
+// micros() decodes.
+inline std::string micros_of(std::string_view column, std::string_view as) {
+  return "(extract(epoch from " + std::string(column) + ") * 1000000)::bigint AS " + std::string(as);
+}
 inline core::Timestamp micros(const pqxx::field& f) {
   return core::Timestamp(std::chrono::microseconds(f.as<long long>()));
 }
