@@ -94,7 +94,7 @@ void dispatch(fuzz::FakeDaemon& daemon, const api::HttpRequest& req) {
   const std::string what = std::string(req.method_string()) + " " + match.route->pattern;
 
   auto replies = std::make_shared<int>(0);
-  api::Request request{req, path, url->params(), std::move(match.params), api::Role::anonymous};
+  api::Request request{req, path, url->params(), std::move(match.params)};
   try {
     match.route->handler(request, [replies, what](api::HttpResponse&& res) {
       if (++*replies > 1) fail("a second reply for " + what);

@@ -1,6 +1,7 @@
 #include "meridian/api/http_server.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_log.hpp"
+#include "meridian/api/identity.hpp"
 #include "ws_session.hpp"
 
 namespace meridian::api {
@@ -29,7 +31,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket&& socket, HttpServer& server, std::shared_ptr<HttpServer::Registry> registry,
               std::uint64_t id)
-      : stream_(std::move(socket)), server_(server), registry_(std::move(registry)), id_(id) {}
+      : stream_(std::move(socket)), server_(server), registry_(std::move(registry)), id_(id) {
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) address_ = peer.address().to_string();
+  }
   ~HttpSession() {
     std::lock_guard lock(registry_->mutex);
     registry_->sessions.erase(id_);
@@ -113,11 +119,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     const bool head = req_.method() == http::verb::head;
     auto match = server_.router().match(head ? http::verb::get : req_.method(), path);
     if (match.route) {
-      Request request{req_, path, url->params(), std::move(match.params), Role::anonymous};
-      if (!authorized(request.role, match.route->role, server_.config().enforce_auth)) {
-        return send(error_response(request, http::status::unauthorized, "unauthorized",
-                                   "this route needs the " + std::string(to_string(match.route->role)) + " role"));
-      }
+      // The one enforcement point (auth_gate.hpp): no handler runs for a caller the route's role refuses.
+      const auto& policy = server_.config().auth;
+      auto* identity = server_.identity();
+      const Credentials credentials =
+          policy.enforce && identity ? identity->authenticate(req_) : Credentials(AuthFailure{AuthFailure::kMissing});
+      auto admitted = admit(match.route->role, credentials, policy);
+      if (!admitted) return send(error_response(req_.version(), req_.keep_alive(), admitted.error()));
+      Request request{req_, path, url->params(), std::move(match.params), std::move(*admitted), address_};
       if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
       try {
         match.route->handler(request, [self = shared_from_this(), head](HttpResponse&& res) {
@@ -197,6 +206,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpServer& server_;
   std::shared_ptr<HttpServer::Registry> registry_;
   std::uint64_t id_;
+  std::string address_;  // the peer's IP address, for refresh tokens (and, later, the audit trail)
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest req_;
   std::optional<HttpResponse> res_;  // the one response in flight
@@ -204,8 +214,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 };
 
 HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& router, const StaticFiles& files,
-                       WsHub& hub)
-    : io_(io), config_(std::move(config)), router_(router), files_(files), hub_(hub), acceptor_(net::make_strand(io)) {}
+                       WsHub& hub, Identity* identity)
+    : io_(io),
+      config_(std::move(config)),
+      router_(router),
+      files_(files),
+      hub_(hub),
+      identity_(identity),
+      acceptor_(net::make_strand(io)) {
+  if (config_.auth.enforce && !identity_) throw std::invalid_argument("auth is enforced without an Identity");
+}
 
 void HttpServer::start() {
   const tcp::endpoint endpoint{net::ip::make_address(config_.host), config_.port};

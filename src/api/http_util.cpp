@@ -152,7 +152,15 @@ HttpResponse error_response(unsigned version, bool keep_alive, http::status stat
                             std::string_view message, const nlohmann::json* details) {
   nlohmann::json err{{"code", code}, {"message", truncated(message, kMaxMessage)}};
   err["details"] = details ? bounded_details(*details) : nlohmann::json::object();
-  return json_response(version, keep_alive, status, nlohmann::json{{"error", std::move(err)}});
+  // Every 401 names the scheme to authenticate with (RFC 9110 section 15.5.2), and says
+  // invalid_token when the credentials presented were refused (RFC 6750 section 3).
+  const bool refused_token = status == http::status::unauthorized && err["details"].contains("reason") &&
+                             err["details"]["reason"] != "missing";
+  auto res = json_response(version, keep_alive, status, nlohmann::json{{"error", std::move(err)}});
+  if (status == http::status::unauthorized)
+    res.set(http::field::www_authenticate,
+            refused_token ? R"(Bearer realm="meridian", error="invalid_token")" : R"(Bearer realm="meridian")");
+  return res;
 }
 
 HttpResponse error_response(const Request& req, http::status status, std::string_view code, std::string_view message,

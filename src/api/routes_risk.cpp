@@ -80,7 +80,7 @@ void set_state(ApiContext& ctx, const Request& req, Reply reply) {
     return reply(
         error_response(req, field_error("state", "state must be one of " + allowed.dump(),
                                         http::status::unprocessable_entity, "invalid_field", {{"allowed", allowed}})));
-  if (strictness(*state) < strictness(snap->risk.state) && !authorized(req.role, Role::admin, ctx.enforce_auth))
+  if (strictness(*state) < strictness(snap->risk.state) && !authorized(req.role(), Role::admin, ctx.enforce_auth))
     return reply(error_response(
         req, http::status::forbidden, "forbidden",
         "lifting the risk state " + std::string(risk::to_string(snap->risk.state)) + " needs the admin role"));

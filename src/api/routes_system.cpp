@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cstdio>
 
 #include "meridian/api/http_server.hpp"
@@ -161,6 +162,43 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   reply(std::move(res));
 }
 
+// An OpenAPI 3 document of the route table: every path, method, summary and required role
+// (x-meridian-role), and how to authenticate. Built from the table at request time, so it
+// lists every route, whatever was added after this one.
+nlohmann::json openapi(const Router& router, const ApiContext& ctx) {
+  nlohmann::json paths = nlohmann::json::object();
+  for (const auto& route : router.routes()) {
+    nlohmann::json parameters = nlohmann::json::array();
+    for (std::size_t at = route.pattern.find('{'); at != std::string::npos; at = route.pattern.find('{', at + 1)) {
+      const auto end = route.pattern.find('}', at);
+      parameters.push_back({{"name", route.pattern.substr(at + 1, end - at - 1)},
+                            {"in", "path"},
+                            {"required", true},
+                            {"schema", {{"type", "string"}}}});
+    }
+    nlohmann::json op{
+        {"summary", route.summary},
+        {"x-meridian-role", to_string(route.role)},
+        {"responses", {{"default", {{"description", "JSON; errors as {\"error\": {code, message, details}}"}}}}}};
+    if (!parameters.empty()) op["parameters"] = std::move(parameters);
+    // Anonymous routes need nothing; any other takes either credential.
+    op["security"] =
+        route.role == Role::anonymous
+            ? nlohmann::json::array()
+            : nlohmann::json::array({{{"bearer", nlohmann::json::array()}}, {{"api_key", nlohmann::json::array()}}});
+    auto method = std::string(http::to_string(route.method));
+    for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    paths[route.pattern][method] = std::move(op);
+  }
+  return {{"openapi", "3.0.3"},
+          {"info", {{"title", "Meridian"}, {"version", ctx.version}}},
+          {"paths", std::move(paths)},
+          {"components",
+           {{"securitySchemes",
+             {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT or mk_ API key"}}},
+              {"api_key", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}}}}}}}};
+}
+
 }  // namespace
 
 void add_system_routes(Router& router, ApiContext& ctx) {
@@ -169,7 +207,11 @@ void add_system_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::get, "/api/health", Role::anonymous, "Liveness and readiness", h});
   router.add({http::verb::get, "/metrics", Role::viewer, "Prometheus metrics",
               [&ctx](const Request& req, Reply reply) { metrics(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/status", Role::anonymous, "API status and engine state",
+  router.add({http::verb::get, "/api/openapi.json", Role::viewer, "OpenAPI 3 document of every route and its role",
+              [&router, &ctx](const Request& req, Reply reply) {
+                reply(json_response(req, http::status::ok, openapi(router, ctx)));
+              }});
+  router.add({http::verb::get, "/api/status", Role::viewer, "API status and engine state",
               [&ctx](const Request& req, Reply reply) {
                 auto snap = ctx.snapshot();
                 nlohmann::json body{{"status", "ok"},

@@ -13,6 +13,7 @@
 #include "meridian/app/secrets.hpp"
 #include "meridian/app/serve.hpp"
 #include "meridian/app/trading_config.hpp"
+#include "meridian/app/user_cmd.hpp"
 #include "meridian/core/fixed.hpp"
 #include "meridian/market/calendar.hpp"
 
@@ -64,6 +65,27 @@ void add_options(CLI::App& app, Config& c) {
             return api::normalize_host(value) ? std::string() : "not a host name or address: " + value;
           },
           "HOST[:PORT]"));
+  // Authentication (issue 13; app/auth_setup.hpp).
+  app.add_option("--auth", c.auth,
+                 "on: every route but the public ones needs a token or API key (default when a database is "
+                 "configured; needs one); off: no accounts, and the daemon listens on loopback only")
+      ->envname("MERIDIAN_AUTH")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--public-read", c.public_read, "Open reads (viewer routes) to callers without credentials")
+      ->envname("MERIDIAN_PUBLIC_READ");
+  app.add_option("--registration", c.registration,
+                 "Who may create an account with POST /api/auth/register: open, invite (nobody yet: admins create "
+                 "accounts) or closed")
+      ->envname("MERIDIAN_REGISTRATION")
+      ->check(CLI::IsMember({"open", "invite", "closed"}));
+  app.add_option("--jwt-secret-file", c.jwt_secret_file,
+                 "File holding the access-token signing secret (mode 600, at least 32 bytes); default: generated "
+                 "on the first start into the state directory")
+      ->envname("MERIDIAN_JWT_SECRET_FILE");
+  app.add_option("--state-dir", c.state_dir,
+                 "Directory for the daemon's own files (signing secret, first admin password); default: "
+                 "$STATE_DIRECTORY, else .run")
+      ->envname("MERIDIAN_STATE_DIR");
   app.add_option("--database-url", c.database_url,
                  "PostgreSQL URL (also MERIDIAN_DATABASE_URL or DATABASE_URL); empty: memory only")
       ->envname("MERIDIAN_DATABASE_URL");
@@ -275,6 +297,7 @@ int run(int argc, char** argv) {
   indicators_cmd->add_option("--output", indicators_output, "Output CSV (default: stdout)");
   DataCommand data_cmd(app);
   JournalCommand journal_cmd(app);
+  UserCommand user_cmd(app);
   app.require_subcommand(0, 1);
   (void)serve_cmd;
 
@@ -304,9 +327,10 @@ int run(int argc, char** argv) {
   if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
   // Logging first, then the redaction over its sinks: a default logger set up after the
   // redaction would not redact.
-  if (data_cmd.parsed() || journal_cmd.parsed()) {
+  if (data_cmd.parsed() || journal_cmd.parsed() || user_cmd.parsed()) {
     setup_stderr_logging(config.log_level);
     redact_secrets_in_logs(config_secrets(config));
+    if (user_cmd.parsed()) return user_cmd.run(config);
     return data_cmd.parsed() ? data_cmd.run(config) : journal_cmd.run(config);
   }
   setup_logging(config.log_level);

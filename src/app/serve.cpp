@@ -10,14 +10,19 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "app_log.hpp"
 #include "meridian/api/http_server.hpp"
+#include "meridian/api/identity.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/app/auth_setup.hpp"
 #include "meridian/app/feed_choice.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
+#include "meridian/storage/identity_store.hpp"
 #include "meridian/storage/migrations.hpp"
 #include "meridian/storage/portfolio_host.hpp"
 #include "meridian/storage/portfolio_lock.hpp"
@@ -152,6 +157,23 @@ int migrate(const Config& config) {
 
 int serve(const Config& config) {
   const auto started = core::now();
+  // Configuration mistakes first, before anything is opened (exit 2).
+  const bool auth_on = auth_enabled(config);
+  if (const auto problem = auth_config_problem(config); !problem.empty()) {
+    app_log()->error("configuration error: {}", problem);
+    return 2;
+  }
+  std::optional<auth::TokenSigner> signer;
+  if (auth_on) {
+    try {
+      auto made = auth::TokenSigner::create(load_signing_secret(config), kTokenIssuer);
+      if (!made) throw std::runtime_error("the access-token signing secret is weak (one byte repeated)");
+      signer.emplace(std::move(*made));
+    } catch (const std::exception& e) {
+      app_log()->error("configuration error: {}", e.what());
+      return 2;
+    }
+  }
   const int threads =
       config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   boost::asio::io_context io(threads);
@@ -259,7 +281,29 @@ int serve(const Config& config) {
     return 1;
   }
 
-  api::ApiContext ctx{runner, *instruments, writer, started, kVersion, false, {}, {}};
+  // Accounts: the first administrator, then every live API key and user into memory.
+  std::unique_ptr<storage::IdentityStore> identity_store;
+  std::unique_ptr<api::Identity> identity;
+  if (auth_on) {
+    api::IdentityConfig identity_cfg;
+    identity_cfg.registration = *api::parse_registration_mode(config.registration);
+    try {
+      identity_store = std::make_unique<storage::IdentityStore>(config.database_url);
+      bootstrap_admin(*identity_store, state_dir(config), identity_cfg.cost);
+      identity = std::make_unique<api::Identity>(*identity_store, std::move(*signer), identity_cfg);
+      if (auto loaded = identity->load(); !loaded) throw std::runtime_error(loaded.error().message());
+    } catch (const std::exception& e) {
+      app_log()->error("cannot start authentication: {}", e.what());
+      return 1;
+    }
+    app_log()->info("auth on: registration {}, reads {}", config.registration,
+                    config.public_read ? "open to anonymous callers" : "need a viewer");
+  } else {
+    app_log()->warn("auth off: every caller may trade; listening on loopback only");
+  }
+
+  api::ApiContext ctx{runner, *instruments, writer, started, kVersion, auth_on, {}, {}};
+  ctx.identity = identity.get();
   ctx.recovery = recovery;
   ctx.portfolios = read_only ? nullptr : &host;  // nothing may be created on a daemon that cannot write
   api::Router router;
@@ -276,7 +320,8 @@ int serve(const Config& config) {
   server_cfg.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   server_cfg.allowed_origins = config.allowed_origins;
   server_cfg.allowed_hosts = config.allowed_hosts;
-  api::HttpServer server(io, server_cfg, router, files, hub);
+  server_cfg.auth = {auth_on, config.public_read};
+  api::HttpServer server(io, server_cfg, router, files, hub, identity.get());
   ctx.http_stats = &server.stats();
   try {
     server.start();

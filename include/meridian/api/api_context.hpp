@@ -14,6 +14,7 @@
 namespace meridian::api {
 
 struct ServerStats;  // http_server.hpp
+class Identity;      // identity.hpp
 
 // A document rendered at most once per snapshot version, by whichever reader asks first.
 // Keeps REST reads of the status documents from re-serialising on every request.
@@ -42,7 +43,7 @@ struct ApiContext {
   const storage::JournalWriter& writer;
   core::Timestamp started_at;
   std::string version;
-  bool enforce_auth = false;
+  bool enforce_auth = false;  // the same as ServerConfig::auth.enforce (handlers' role checks)
   SnapshotJsonCache trading_status;
   SnapshotJsonCache engine_status;
   const ServerStats* http_stats = nullptr;  // set once the server exists, before it starts
@@ -50,6 +51,8 @@ struct ApiContext {
   // Portfolios besides the default one (create, delete, their recovery and writers); set
   // before the server starts. Null: the daemon has only its default portfolio.
   storage::PortfolioHost* portfolios = nullptr;
+  // Accounts, sessions and API keys; set before the server starts. Null: auth is off.
+  Identity* identity = nullptr;
 
   // The default portfolio's (what /api/trading/* means without ?portfolio=).
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }

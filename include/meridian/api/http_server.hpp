@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "meridian/api/auth_gate.hpp"
 #include "meridian/api/request_guard.hpp"
 #include "meridian/api/router.hpp"
 #include "meridian/api/static_files.hpp"
@@ -24,7 +25,9 @@ struct ServerConfig {
   std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
   std::size_t body_limit = 1024 * 1024;
   std::chrono::milliseconds read_timeout{30'000};
-  bool enforce_auth = false;
+  // Whether the route table's roles are enforced, and reads opened to anonymous callers
+  // (auth_gate.hpp). Enforced needs the server's Identity.
+  AuthPolicy auth;
   // Added to the daemon's own origins and names (request_guard.hpp): browser origins whose
   // pages may send state-changing requests and open WebSockets, and Host names answered.
   std::vector<std::string> allowed_origins;
@@ -38,11 +41,13 @@ struct ServerStats {
 };
 
 class HttpSession;
+class Identity;
 
 class HttpServer {
  public:
+  // `identity` authenticates requests; null (auth off) is only valid when auth is not enforced.
   HttpServer(boost::asio::io_context& io, ServerConfig config, const Router& router, const StaticFiles& files,
-             WsHub& hub);
+             WsHub& hub, Identity* identity = nullptr);
 
   // Binds and starts accepting. Throws boost::system::system_error when the address
   // cannot be bound, std::invalid_argument for an invalid allowed origin or host (start-up
@@ -59,6 +64,7 @@ class HttpServer {
   // Valid once started (it knows the bound port).
   const RequestGuard& guard() const noexcept { return *guard_; }
   WsHub& hub() noexcept { return hub_; }
+  Identity* identity() noexcept { return identity_; }
   ServerStats& stats() noexcept { return stats_; }
 
   // Open connections, shared with the sessions so one that outlives the server (its
@@ -77,6 +83,7 @@ class HttpServer {
   const Router& router_;
   const StaticFiles& files_;
   WsHub& hub_;
+  Identity* identity_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
   std::optional<RequestGuard> guard_;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "meridian/auth/principal.hpp"
 #include "meridian/auth/role.hpp"
 
 namespace meridian::api {
@@ -29,8 +30,12 @@ struct Request {
   std::string_view path;
   boost::urls::params_view query;
   PathParams params;
-  Role role = Role::anonymous;  // the caller's role, once auth lands
+  // Who calls, as the auth gate admitted them (auth_gate.hpp): anonymous when auth is off.
+  auth::Principal principal{};
+  // The peer's IP address (text; empty when unknown). Lives as long as the connection.
+  std::string_view address{};
 
+  Role role() const noexcept { return principal.role; }
   std::string_view param(std::string_view name) const noexcept;
   // First value of a query parameter, or nullopt when absent.
   std::optional<std::string> query_value(std::string_view name) const;
@@ -53,6 +58,8 @@ HttpResponse json_response(const Request& req, http::status status, std::string 
 HttpResponse json_response(const Request& req, http::status status, const nlohmann::json& body);
 // A reply without a body (204 No Content).
 HttpResponse empty_response(unsigned version, bool keep_alive, http::status status);
+// A 401 carries `WWW-Authenticate: Bearer realm="meridian"`, with error="invalid_token" when
+// details.reason names why presented credentials were refused (anything but "missing").
 HttpResponse error_response(unsigned version, bool keep_alive, http::status status, std::string_view code,
                             std::string_view message, const nlohmann::json* details = nullptr);
 HttpResponse error_response(const Request& req, http::status status, std::string_view code, std::string_view message,

@@ -1,7 +1,7 @@
 #pragma once
 // The route table: method + path pattern ("/api/market/{symbol}") + the role it needs.
 // Declared once per resource; the same table serves dispatch, 405 Allow headers, the
-// OpenAPI document and the test that every state-changing route needs a trader.
+// OpenAPI document and the tests that every route answers 401/403 to callers below its role.
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,8 +41,10 @@ class Router {
   std::vector<Compiled> compiled_;
 };
 
-// Whether a caller with `have` may use a route needing `need`. Auth is not enforced yet:
-// with `enforce` false every caller passes, and this is the one place that will change.
+// Whether a caller with `have` may use a route or action needing `need` (the roles' order);
+// with `enforce` false (--auth off) every caller may. The gate (auth_gate.hpp) decides every
+// route through it; a handler that needs more than its route's role (lifting a risk state)
+// asks it too, with ApiContext::enforce_auth.
 bool authorized(Role have, Role need, bool enforce) noexcept;
 
 }  // namespace meridian::api

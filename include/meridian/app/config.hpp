@@ -19,6 +19,12 @@ struct Config {
   // WebSockets, and Host names answered, beyond the daemon's own (loopback, bound address).
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
+  // authentication (auth_setup.hpp)
+  std::string auth;                     // "on" or "off"; empty: on when a database is configured
+  bool public_read = false;             // reads (viewer routes) open to anonymous callers
+  std::string registration = "closed";  // POST /api/auth/register: open, invite or closed
+  std::string jwt_secret_file;          // empty: <state dir>/jwt-secret, generated on the first start
+  std::string state_dir;                // empty: $STATE_DIRECTORY, else .run
   // storage
   std::string database_url;     // empty: memory only (nothing survives a restart)
   bool migrate_status = false;  // `migrate --status`: list migrations instead of applying them

@@ -67,7 +67,9 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
                                 "--history-bars",
                                 "120",
                                 "--log-level",
-                                "warn"};
+                                "warn",
+                                "--auth",
+                                o.auth ? "on" : "off"};
   if (o.fast_period) argv.insert(argv.end(), {"--fast-period", std::to_string(*o.fast_period)});
   if (o.slow_period) argv.insert(argv.end(), {"--slow-period", std::to_string(*o.slow_period)});
   if (o.autostart) argv.insert(argv.end(), {"--autostart", *o.autostart ? "true" : "false"});

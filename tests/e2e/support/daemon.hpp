@@ -25,6 +25,9 @@ struct DaemonOptions {
   std::optional<int> slow_period;
   std::optional<bool> autostart;        // daemon default: true
   std::vector<std::string> extra_args;  // further flags (each flag at most once in all)
+  // true: --auth on (needs database_url; the first start writes the admin's password to
+  // state_dir()/admin-password); false: --auth off, as every suite that predates auth runs.
+  bool auth = false;
   // false: the constructor returns once the process is spawned, for a daemon that may not
   // listen at once (a hot standby); wait_listening() then waits for its port file.
   bool wait_until_listening = true;
@@ -50,6 +53,10 @@ class Daemon {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   Process& process() noexcept { return *process_; }
   bool running() { return process_->running(); }
+  // The daemon's working directory, and its state directory (.run under it: the signing
+  // secret, the first administrator's password).
+  const std::filesystem::path& dir() const noexcept { return dir_.path(); }
+  std::filesystem::path state_dir() const { return dir_.path() / ".run"; }
 
   // Sends `signo` and waits for the exit; the wait status, or nullopt at the deadline.
   std::optional<int> stop(int signo = SIGTERM, std::chrono::milliseconds timeout = std::chrono::seconds(10));

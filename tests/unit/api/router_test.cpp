@@ -94,9 +94,16 @@ TEST(Authorization, RolesAreOrderedWhenEnforced) {
   EXPECT_TRUE(api::authorized(api::Role::anonymous, api::Role::admin, false));
 }
 
-// The daemon's real route table: every route that changes state needs at least a trader,
-// and no two routes share a method and pattern.
+// The daemon's real route table: every route that changes state needs at least a trader
+// (but those that change only the caller's own credentials), user administration needs an
+// admin, and no two routes share a method and pattern.
 TEST(RouteTable, EveryStateChangingRouteNeedsATrader) {
+  // How a caller gets or gives up credentials (anonymous), and their own password and keys
+  // (any signed-in caller).
+  const std::vector<std::pair<verb, std::string>> self_service = {
+      {verb::post, "/api/auth/register"},    {verb::post, "/api/auth/login"},    {verb::post, "/api/auth/refresh"},
+      {verb::post, "/api/auth/logout"},      {verb::post, "/api/auth/password"}, {verb::post, "/api/auth/keys"},
+      {verb::delete_, "/api/auth/keys/{id}"}};
   boost::asio::io_context io;
   core::InstrumentTable instruments(core::default_instruments());
   engine::JournalQueue journal(1024);
@@ -110,8 +117,17 @@ TEST(RouteTable, EveryStateChangingRouteNeedsATrader) {
   ASSERT_FALSE(router.routes().empty());
   for (const auto& route : router.routes()) {
     SCOPED_TRACE(route.pattern);
-    if (route.method != verb::get && route.method != verb::head) {
+    const bool own = std::find(self_service.begin(), self_service.end(), std::pair{route.method, route.pattern}) !=
+                     self_service.end();
+    if (route.method != verb::get && route.method != verb::head && !own) {
       EXPECT_GE(static_cast<int>(route.role), static_cast<int>(api::Role::trader));
+    }
+    if (route.pattern.starts_with("/api/users")) {
+      EXPECT_EQ(route.role, api::Role::admin);
+    }
+    // Public: liveness and sign-in only.
+    if (route.role == api::Role::anonymous) {
+      EXPECT_TRUE(route.pattern.ends_with("/health") || route.pattern.starts_with("/api/auth/"));
     }
     EXPECT_FALSE(route.summary.empty());
     for (const auto& other : router.routes())
