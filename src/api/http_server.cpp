@@ -86,24 +86,46 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (beast::websocket::is_upgrade(req_)) {
       // A browser page of another origin must not drive the daemon over a WebSocket either.
       if (auto refused = server_.guard().check_origin(req_)) return send(std::move(*refused));
-      if (req_.target() == "/ws" || req_.target().starts_with("/ws?")) {
-        // The socket (and its strand) moves to the WebSocket session.
-        std::make_shared<WsSession>(stream_.release_socket(), server_.hub())->run(std::move(req_));
-        return;
-      }
-      if (auto name = WsSession::stream_symbol(req_.target())) {
-        auto id = server_.hub().context().instruments.find(*name);
-        if (!id)
+      const bool main = req_.target() == "/ws" || req_.target().starts_with("/ws?");
+      const auto name = main ? std::nullopt : WsSession::stream_symbol(req_.target());
+      if (main || name) {
+        std::optional<core::SymbolId> symbol;
+        if (name && !(symbol = server_.hub().context().instruments.find(*name)))
           return send(error_response(req_.version(), false, http::status::not_found, "unknown_symbol",
                                      "unknown symbol '" + std::string(*name) + "'; see /api/symbols"));
-        std::make_shared<WsSession>(stream_.release_socket(), server_.hub(), WsSession::Endpoint::stream, *id)
-            ->run(std::move(req_));
+        auto principal = ws_principal();
+        if (!principal) return send(error_response(req_.version(), false, principal.error()));
+        // The socket (and its strand) moves to the WebSocket session.
+        auto session = symbol ? std::make_shared<WsSession>(stream_.release_socket(), server_.hub(),
+                                                            WsSession::Endpoint::stream, *symbol)
+                              : std::make_shared<WsSession>(stream_.release_socket(), server_.hub());
+        session->authorize(std::move(*principal), server_.config().auth);
+        session->run(std::move(req_));
         return;
       }
       return send(error_response(req_.version(), false, http::status::not_found, "not_found",
                                  "no WebSocket endpoint at this path"));
     }
     dispatch();
+  }
+
+  // Who opens a WebSocket: credentials from the Authorization header (or X-API-Key), else the
+  // URL's ?token= (browsers cannot set headers on a WebSocket). None: the anonymous client
+  // (public market data; it may still send {"type":"auth"}). Presented and refused: 401, so a
+  // client learns its token expired instead of silently losing its private topics.
+  ApiResult<auth::Principal> ws_principal() {
+    const auto& policy = server_.config().auth;
+    auto* identity = server_.identity();
+    if (!policy.enforce || !identity) return auth::Principal{};
+    auto credentials = identity->authenticate(req_);
+    if (!credentials && !credentials.error().presented()) {
+      if (auto url = boost::urls::parse_origin_form(req_.target())) {
+        if (auto it = url->params().find("token"); it != url->params().end() && (*it).has_value)
+          credentials = identity->authenticate_bearer((*it).value, core::now());
+      }
+    }
+    if (!credentials && !credentials.error().presented()) return auth::Principal{};
+    return admit(Role::viewer, credentials, policy);
   }
 
   void dispatch() {

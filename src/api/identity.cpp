@@ -110,13 +110,17 @@ Credentials Identity::authenticate(const HttpRequest& req, core::Timestamp now) 
     if (value.empty()) return AuthFailure{"malformed"};
     if (!iequals(value.substr(0, space), "Bearer")) return AuthFailure{"unsupported_scheme"};
     const auto bearer = trim(value.substr(space));
-    if (bearer.empty()) return AuthFailure{"malformed"};
-    return auth::looks_like_api_key(bearer) ? from_api_key(bearer, now) : from_access_token(bearer, now);
+    return authenticate_bearer(bearer, now);
   }
   const auto key = req.find("X-API-Key");
   if (key == req.end()) return AuthFailure{AuthFailure::kMissing};
   if (req.count("X-API-Key") > 1) return AuthFailure{"malformed"};
   return from_api_key(trim(key->value()), now);
+}
+
+Credentials Identity::authenticate_bearer(std::string_view bearer, core::Timestamp now) {
+  if (bearer.empty()) return AuthFailure{"malformed"};
+  return auth::looks_like_api_key(bearer) ? from_api_key(bearer, now) : from_access_token(bearer, now);
 }
 
 Credentials Identity::from_access_token(std::string_view token, core::Timestamp now) const {

@@ -69,27 +69,31 @@ void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<con
   if (const auto* changed = std::get_if<engine::SessionChanged>(&event)) {
     broadcast(ws_message(session_message_type(changed->change),
                          {{"portfolio_id", portfolio}, {"data", trading_status_json(*snap)}}),
-              {.audience = WsTarget::main});
+              {.audience = WsTarget::main, .portfolio = portfolio});
     // Seed 003's stream names the transition `state_change`.
     broadcast(ws_message("state_change", {{"portfolio_id", portfolio},
                                           {"state", engine::to_string(snap->session.state)},
                                           {"change", session_message_type(changed->change)}}),
-              {.audience = WsTarget::stream});
+              {.audience = WsTarget::stream, .portfolio = portfolio});
   } else if (const auto* trade = std::get_if<engine::TradeDurable>(&event)) {
     broadcast(ws_message("trade", {{"portfolio_id", portfolio}, {"data", trade_json(trade->trade, ctx_.instruments)}}),
-              {.audience = WsTarget::main});
+              {.audience = WsTarget::main, .portfolio = portfolio});
   } else if (const auto* sig = std::get_if<engine::SignalRaised>(&event)) {
     auto message =
         ws_message("signal", {{"portfolio_id", portfolio}, {"data", signal_json(sig->entry, ctx_.instruments)}});
-    broadcast(message, {.audience = WsTarget::main});
-    broadcast(message, {.symbol = static_cast<int>(sig->entry.signal.symbol), .audience = WsTarget::stream});
+    broadcast(message, {.audience = WsTarget::main, .portfolio = portfolio});
+    broadcast(
+        message,
+        {.symbol = static_cast<int>(sig->entry.signal.symbol), .audience = WsTarget::stream, .portfolio = portfolio});
   } else if (const auto* order = std::get_if<engine::OrderChanged>(&event)) {
     broadcast(ws_message("order", {{"portfolio_id", portfolio},
                                    {"data", order_json(order->order, ctx_.instruments, portfolio)}}),
-              {.audience = WsTarget::main});
+              {.audience = WsTarget::main, .portfolio = portfolio});
   } else if (const auto* risk = std::get_if<engine::RiskChanged>(&event)) {
-    broadcast(std::make_shared<const std::string>(risk_message(*risk, *snap)), {.audience = WsTarget::main});
-    broadcast(std::make_shared<const std::string>(risk_state_change(*risk, *snap)), {.audience = WsTarget::stream});
+    broadcast(std::make_shared<const std::string>(risk_message(*risk, *snap)),
+              {.audience = WsTarget::main, .portfolio = portfolio});
+    broadcast(std::make_shared<const std::string>(risk_state_change(*risk, *snap)),
+              {.audience = WsTarget::stream, .portfolio = portfolio});
   } else if (const auto* closed = std::get_if<engine::BarClosed>(&event)) {
     if (from_default && clients() > 0) on_bar(closed->bar);
   } else if (std::holds_alternative<engine::PricesMoved>(event)) {

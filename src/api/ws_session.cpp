@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "api_log.hpp"
+#include "meridian/api/identity.hpp"
 #include "meridian/api/portfolio_ref.hpp"
+#include "meridian/api/router.hpp"
 #include "meridian/api/session_commands.hpp"
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/core/json_limits.hpp"
@@ -43,6 +45,7 @@ WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint
       latest_keyed_(hub.context().instruments.size() * static_cast<std::size_t>(WsUpdate::kinds), 0),
       latest_fixed_(hub.context().instruments.size(), 0),
       close_timer_(ws_.get_executor()),
+      auth_timer_(ws_.get_executor()),
       subscribed_(hub.context().instruments.size(), endpoint == Endpoint::main),
       filtered_(endpoint == Endpoint::stream),
       endpoint_(endpoint),
@@ -62,6 +65,25 @@ std::optional<std::string_view> WsSession::stream_symbol(std::string_view target
 WsSession::~WsSession() {
   std::lock_guard lock(registry_->mutex);
   registry_->sessions.erase(id_);
+}
+
+void WsSession::authorize(auth::Principal principal, AuthPolicy policy) noexcept {
+  principal_ = std::move(principal);
+  policy_ = policy;
+}
+
+bool WsSession::may_see(std::int64_t portfolio) const noexcept {
+  if (!policy_.enforce) return true;
+  return !principal_.anonymous() && principal_.may(Role::viewer) && principal_.in_scope(portfolio);
+}
+
+std::optional<std::string> WsSession::refusal(Role need, std::int64_t portfolio) const {
+  if (!policy_.enforce) return std::nullopt;
+  if (principal_.anonymous()) return "unauthenticated";
+  // Another user's portfolio is "not found" there as on REST: ids do not leak.
+  if (!may_see(portfolio)) return "not_found";
+  if (!authorized(principal_.role, need, true)) return "forbidden";
+  return std::nullopt;
 }
 
 void WsSession::run(HttpRequest request) {
@@ -88,11 +110,22 @@ void WsSession::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "accept");  // the handshake failed; nothing to tell the client
   hub_.join(shared_from_this());
   auto snap = hub_.context().snapshot();
-  nlohmann::json hello = nlohmann::json::parse(WsHub::status_message("connected", *snap, "status"));
+  // The default portfolio's status is private: a client who may not see it is greeted without.
+  nlohmann::json hello = may_see(snap->portfolio_id)
+                             ? nlohmann::json::parse(WsHub::status_message("connected", *snap, "status"))
+                             : nlohmann::json{{"type", "connected"}};
   hello["client_id"] = id_;
+  if (policy_.enforce) hello["role"] = to_string(principal_.role);
   if (endpoint_ == Endpoint::stream) hello["symbol"] = hub_.context().instruments.at(stream_symbol_).symbol;
   enqueue({std::make_shared<const std::string>(hello.dump()), -1});
   if (endpoint_ == Endpoint::stream) greet_stream();
+  if (policy_.enforce && !policy_.ws_anonymous && principal_.anonymous()) {
+    auth_timer_.expires_after(kWsAuthWindow);
+    auth_timer_.async_wait([self = shared_from_this()](beast::error_code waited) {
+      if (!waited && self->principal_.anonymous())
+        self->close(websocket::close_code::policy_error, "authentication required");
+    });
+  }
   do_read();
 }
 
@@ -119,6 +152,7 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     // Closed, timed out or reset: the session ends when its handlers do.
     close_timer_.cancel();
+    auth_timer_.cancel();
     return fail(ec, "read");
   }
   const auto data = buffer_.data();
@@ -169,7 +203,10 @@ void WsSession::on_message(std::string_view text) {
     return enqueue(
         {ws_message(type == "subscribe" ? "subscribed" : "unsubscribed", {{"symbols", std::move(names)}}), -1});
   }
+  if (type == "auth") return on_auth_message(msg);
   if (type == "getStatus") {
+    if (auto refused = refusal(Role::viewer, ctx.runner.default_portfolio()))
+      return reply_error(*refused, "getStatus needs a viewer who may see the default portfolio");
     return enqueue({std::make_shared<const std::string>(WsHub::status_message("status", *ctx.snapshot())), -1});
   }
   if (type == "ping") {
@@ -197,6 +234,10 @@ void WsSession::on_message(std::string_view text) {
       msg.erase(it);
       break;
     }
+    // The same role a REST session command needs (the route table's trader).
+    if (auto refused = refusal(Role::trader, portfolio))
+      return reply_error(*refused, *refused == "not_found" ? "no such portfolio; see /api/portfolios"
+                                                           : "session commands need a trader's credentials");
     nlohmann::json body;
     if (auto config = msg.find("config"); config != msg.end()) {
       body = std::move(*config);
@@ -220,6 +261,23 @@ void WsSession::on_message(std::string_view text) {
   reply_error("unknown_type", "unknown message type '" + excerpt(type) + "'");
 }
 
+void WsSession::on_auth_message(const nlohmann::json& msg) {
+  auto* identity = hub_.context().identity;
+  if (!policy_.enforce || !identity) return reply_error("auth_disabled", "authentication is off on this daemon");
+  auto token = msg.find("token");
+  if (token == msg.end() || !token->is_string()) return reply_error("invalid_field", "token must be a string");
+  auto credentials = identity->authenticate_bearer(token->get_ref<const std::string&>(), core::now());
+  if (!credentials) {
+    // The socket stays what it was (anonymous, or its earlier principal).
+    nlohmann::json details{{"reason", credentials.error().reason}};
+    return enqueue(
+        {std::make_shared<const std::string>(error_message("unauthenticated", "the token was refused", &details)), -1});
+  }
+  principal_ = std::move(*credentials);
+  auth_timer_.cancel();
+  enqueue({ws_message("authenticated", {{"user_id", principal_.user_id}, {"role", to_string(principal_.role)}}), -1});
+}
+
 void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target) {
   boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message), target] {
     if (self->wants(target)) self->enqueue({message, target.coalesce, target.symbol});
@@ -227,6 +285,7 @@ void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target
 }
 
 bool WsSession::wants(const WsTarget& target) const noexcept {
+  if (target.portfolio > 0 && !may_see(target.portfolio)) return false;
   const bool audience = endpoint_ == Endpoint::stream
                             ? (target.audience & WsTarget::stream) != 0
                             : (target.audience & WsTarget::main) != 0 ||

@@ -11,13 +11,19 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
+#include "meridian/api/auth_gate.hpp"
 #include "meridian/api/http_types.hpp"
 #include "meridian/api/ws_hub.hpp"
+#include "meridian/auth/principal.hpp"
 
 namespace meridian::api {
+
+// How long a client without credentials has to send {"type":"auth"} when anonymous sockets are off.
+inline constexpr std::chrono::seconds kWsAuthWindow{5};
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
@@ -29,6 +35,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   static std::optional<std::string_view> stream_symbol(std::string_view target) noexcept;
   ~WsSession();
 
+  // Who the client is, as the upgrade request's credentials (header or ?token=) said, and the
+  // policy (auth_gate.hpp). Before run(); without it the session is the anonymous caller of a
+  // daemon with auth off (every topic, every command).
+  void authorize(auth::Principal principal, AuthPolicy policy) noexcept;
   void run(HttpRequest request);
   // Any thread. Dropped unless the target's audience includes this client and the client
   // follows the target's symbol; a message with a coalesce key replaces a queued one with
@@ -59,6 +69,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     std::size_t cost() const noexcept { return message->size() + sizeof(Outgoing); }
   };
   bool wants(const WsTarget& target) const noexcept;
+  // Whether this client may see `portfolio`'s private topics and status (its role and key
+  // scope; the one rule for REST and WebSocket is authorized() and the principal's scope).
+  bool may_see(std::int64_t portfolio) const noexcept;
+  // The refusal a command needing `need` on `portfolio` gets from this client, or nullopt.
+  std::optional<std::string> refusal(Role need, std::int64_t portfolio) const;
+  void on_auth_message(const nlohmann::json& msg);
   void greet_stream();
   void on_accept(boost::beast::error_code ec);
   void do_read();
@@ -91,6 +107,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // The message on the wire, kept alive by the write even if the queue is cleared.
   std::shared_ptr<const std::string> in_flight_;
   boost::asio::steady_timer close_timer_;  // drops a client that never acknowledges a 1008 close
+  boost::asio::steady_timer auth_timer_;   // without ws_anonymous: closes a socket that never authenticates
+  auth::Principal principal_{};
+  AuthPolicy policy_{};
   bool writing_ = false;
   bool closing_ = false;
   std::vector<bool> subscribed_;  // per symbol; all true until the client subscribes

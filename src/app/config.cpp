@@ -73,6 +73,10 @@ void add_options(CLI::App& app, Config& c) {
       ->check(CLI::IsMember({"on", "off"}));
   app.add_option("--public-read", c.public_read, "Open reads (viewer routes) to callers without credentials")
       ->envname("MERIDIAN_PUBLIC_READ");
+  app.add_option("--ws-anonymous", c.ws_anonymous,
+                 "WebSocket clients without credentials get public market data (prices, bars, candles); false: "
+                 "a socket must authenticate within 5 s")
+      ->envname("MERIDIAN_WS_ANONYMOUS");
   app.add_option("--registration", c.registration,
                  "Who may create an account with POST /api/auth/register: open, invite (nobody yet: admins create "
                  "accounts) or closed")

@@ -320,7 +320,7 @@ int serve(const Config& config) {
   server_cfg.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   server_cfg.allowed_origins = config.allowed_origins;
   server_cfg.allowed_hosts = config.allowed_hosts;
-  server_cfg.auth = {auth_on, config.public_read};
+  server_cfg.auth = {auth_on, config.public_read, config.ws_anonymous};
   api::HttpServer server(io, server_cfg, router, files, hub, identity.get());
   ctx.http_stats = &server.stats();
   try {

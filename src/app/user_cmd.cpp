@@ -41,8 +41,8 @@ bool UserCommand::parsed() const {
   return user_->parsed();
 }
 
+// Logging is set up by the caller (config.cpp), before the redaction of secrets over its sinks.
 int UserCommand::run(const Config& config) const {
-  setup_stderr_logging(config.log_level);
   if (config.database_url.empty()) {
     app_log()->error("user add needs --database-url or DATABASE_URL");
     return 2;

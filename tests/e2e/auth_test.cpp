@@ -3,6 +3,8 @@
 //                   credentials and 403 to a lower role; register -> login -> me -> refresh ->
 //                   rotation -> reuse detection -> logout; API keys; bad tokens; bad passwords;
 //                   the first start's administrator; user administration.
+//                   WebSockets: anonymous sockets get market data only, private topics and
+//                   commands need credentials (?token= or an auth message) and the role.
 //   AuthPublicRead: --public-read opens reads, never changes.
 //   AuthCli:        `meridiand user add` creates an account the daemon signs in.
 //   AuthConfig:     configurations refused before listening (exit 2): no auth off loopback,
@@ -14,6 +16,7 @@
 
 #include "fixture.hpp"
 #include "meridian/auth/access_token.hpp"
+#include "support/ws_client.hpp"
 
 namespace meridian::e2e {
 namespace {
@@ -360,6 +363,69 @@ TEST_F(Auth, AdministratorsManageUsersAndADisabledUserStopsAtOnce) {
                "own_account", "self-demotion");
   expect_error(http_get(port(), "/api/users/999999", admin), 404, "not_found", "unknown user");
   expect_error(http_get(port(), "/api/users/abc", admin), 404, "not_found", "non-numeric id");
+}
+
+// The WebSocket's error reply code to `message` ("" when none arrives in time).
+std::string ws_refusal(WsClient& ws, const json& message) {
+  ws.send(message);
+  auto error = ws.next_of_type("error", std::chrono::seconds(5));
+  return error ? (*error)["error"].value("code", "") : "";
+}
+
+TEST_F(Auth, WebSocketsGiveAnonymousClientsMarketDataAndPrivateTopicsOnlyToTheRole) {
+  using namespace std::chrono_literals;
+  const auto viewer = token_for("ws-viewer@example.com", "viewer");
+  const auto trader = token_for("ws-trader@example.com", "trader");
+  // A refused token refuses the handshake: a client learns its token expired.
+  EXPECT_THROW(WsClient(port(), "/ws?token=garbage"), std::runtime_error);
+  EXPECT_THROW(WsClient(port(), "/ws/stream/BTC-USD?token=" + std::string(kAlgNone)), std::runtime_error);
+
+  WsClient anonymous(port());
+  auto hello = anonymous.next_of_type("connected", 5s);
+  ASSERT_TRUE(hello);
+  EXPECT_FALSE(hello->contains("status")) << "the default portfolio's status is private";
+  EXPECT_EQ((*hello)["role"], "anonymous");
+  EXPECT_TRUE(anonymous.next_of_type("priceUpdate", 10s)) << "market data is public";
+  EXPECT_EQ(ws_refusal(anonymous, {{"type", "pause"}}), "unauthenticated");
+  EXPECT_EQ(ws_refusal(anonymous, {{"type", "getStatus"}}), "unauthenticated");
+
+  WsClient reader(port(), "/ws?token=" + viewer);
+  hello = reader.next_of_type("connected", 5s);
+  ASSERT_TRUE(hello);
+  EXPECT_TRUE(hello->contains("status"));
+  EXPECT_EQ((*hello)["role"], "viewer");
+  EXPECT_EQ(ws_refusal(reader, {{"type", "stop"}}), "forbidden");
+
+  // A first {"type":"auth"} message instead of the URL; a bad one leaves the socket as it was.
+  WsClient late(port());
+  EXPECT_EQ(ws_refusal(late, {{"type", "auth"}, {"token", "mk_nonsense"}}), "unauthenticated");
+  late.send({{"type", "auth"}, {"token", trader}});
+  auto authenticated = late.next_of_type("authenticated", 5s);
+  ASSERT_TRUE(authenticated);
+  EXPECT_EQ((*authenticated)["role"], "trader");
+
+  // Orders and trades are private topics: who may see the portfolio gets them, the anonymous
+  // socket never does.
+  WsClient owner(port(), "/ws?token=" + admin_token());
+  ASSERT_TRUE(owner.next_of_type("connected", 5s));
+  auto placed = post_json(port(), "/api/trade", {{"symbol", "BTC-USD"}, {"side", "buy"}, {"quantity", 0.001}},
+                          bearer(admin_token()));
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  EXPECT_TRUE(owner.next_of_type("order", 5s));
+  EXPECT_TRUE(owner.next_of_type("trade", 5s));
+  EXPECT_FALSE(anonymous.next_matching(
+      [](const json& m) { return m.value("type", "") == "order" || m.value("type", "") == "trade"; }, 1s));
+}
+
+class AuthWsClosed : public DaemonTest {};
+
+TEST_F(AuthWsClosed, WithoutAnonymousSocketsAClientMustAuthenticateWithinTheWindow) {
+  DaemonOptions o;
+  o.auth = true;
+  o.extra_args = {"--ws-anonymous", "false"};
+  auto& d = start_daemon(o);
+  WsClient silent(d.port());
+  EXPECT_TRUE(silent.wait_closed(std::chrono::seconds(15))) << "closed after kWsAuthWindow";
 }
 
 class AuthPublicRead : public DaemonTest {};

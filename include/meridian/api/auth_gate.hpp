@@ -34,6 +34,9 @@ using Credentials = core::Result<auth::Principal, AuthFailure>;
 struct AuthPolicy {
   bool enforce = false;
   bool public_read = false;  // API.md's auth.public_read: viewer routes open to anonymous callers
+  // WebSocket clients without credentials get public market data (prices, bars, candles);
+  // false: a socket must authenticate within kWsAuthWindow of connecting or is closed (1008).
+  bool ws_anonymous = true;
 };
 
 // The principal a route's handler sees, or the 401/403 refusal (error_response adds the

@@ -123,6 +123,9 @@ class Identity {
   // given). A token's role is capped at its user's current role.
   Credentials authenticate(const HttpRequest& req, core::Timestamp now);
   Credentials authenticate(const HttpRequest& req) { return authenticate(req, core::now()); }
+  // The same check of a bare bearer credential (an access token or an mk_ API key), for the
+  // WebSocket's ?token= and {"type":"auth"} message, where no header carries it.
+  Credentials authenticate_bearer(std::string_view bearer, core::Timestamp now);
 
   // Runs `job` on a worker; false when the queue is full (answer 503 busy).
   bool post(std::function<void()> job) { return workers_.try_post(std::move(job)); }

@@ -28,6 +28,9 @@ struct WsTarget {
   int symbol = -1;    // >= 0: only clients following that symbol
   int coalesce = -1;  // >= 0: replaces a queued message with the same key (the latest is enough)
   std::uint8_t audience = everyone;
+  // > 0: about that portfolio (orders, trades, signals, session, risk): only clients who may
+  // see it get it. 0: public market data.
+  std::int64_t portfolio = 0;
 };
 
 // Coalescing keys: one per symbol and kind of update.

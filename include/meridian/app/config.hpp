@@ -22,6 +22,7 @@ struct Config {
   // authentication (auth_setup.hpp)
   std::string auth;                     // "on" or "off"; empty: on when a database is configured
   bool public_read = false;             // reads (viewer routes) open to anonymous callers
+  bool ws_anonymous = true;             // WebSocket clients without credentials get public market data
   std::string registration = "closed";  // POST /api/auth/register: open, invite or closed
   std::string jwt_secret_file;          // empty: <state dir>/jwt-secret, generated on the first start
   std::string state_dir;                // empty: $STATE_DIRECTORY, else .run
