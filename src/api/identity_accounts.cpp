@@ -127,6 +127,12 @@ ApiResult<Session> Identity::login(std::string_view email, std::string_view pass
   const bool match = auth::verify_password(known ? user->password_hash : auth::decoy_hash(config_.cost), password);
   if (!known || !match) return invalid_credentials();
   if (user->disabled) return api_error(http::status::forbidden, "account_disabled", "this account is disabled");
+  // A hash made under older (cheaper) parameters is replaced while the password is at hand.
+  if (auth::needs_rehash(user->password_hash, config_.cost)) {
+    auto rehashed = store_.rehash_password(user->id, user->password_hash, auth::hash_password(password, config_.cost));
+    if (!rehashed)
+      api_log()->warn("identity: cannot re-hash user {}'s password: {}", user->id, rehashed.error().message());
+  }
   remember_user(*user);
   return open_session(*user, client);
 }

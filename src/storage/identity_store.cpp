@@ -119,6 +119,18 @@ core::Result<void> IdentityStore::set_password(std::int64_t id, std::string_view
   });
 }
 
+core::Result<bool> IdentityStore::rehash_password(std::int64_t id, std::string_view old_hash,
+                                                  std::string_view new_hash) {
+  return with_connection<bool>([&](pqxx::connection& conn) -> core::Result<bool> {
+    pqxx::work tx(conn);
+    const auto rows = tx.exec_params(
+        "UPDATE users SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash = $2 RETURNING id", id,
+        std::string(old_hash), std::string(new_hash));
+    tx.commit();
+    return !rows.empty();
+  });
+}
+
 core::Result<bool> IdentityStore::has_admin() {
   return with_connection<bool>([&](pqxx::connection& conn) -> core::Result<bool> {
     pqxx::read_transaction tx(conn);

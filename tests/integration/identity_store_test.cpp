@@ -197,6 +197,22 @@ TEST_F(IdentityStoreTest, SetPasswordEndsEverySession) {
   EXPECT_EQ(rotate(kept, auth::new_refresh_token()).outcome, RotateOutcome::rotated);
 }
 
+TEST_F(IdentityStoreTest, RehashKeepsSessionsAndNeverUndoesAChangedPassword) {
+  const auto id = user("jon@example.org");
+  const auto session = login(id);
+  const auto rehashed = store->rehash_password(id, "$argon2id$v=19$stub", "$argon2id$v=19$stronger");
+  ASSERT_TRUE(rehashed.has_value());
+  EXPECT_TRUE(*rehashed);
+  EXPECT_EQ(store->user_by_id(id)->password_hash, "$argon2id$v=19$stronger");
+  EXPECT_EQ(rotate(session, auth::new_refresh_token()).outcome, RotateOutcome::rotated);
+  // A login that read the hash before a password change must not write the old password back.
+  ASSERT_TRUE(store->set_password(id, "$argon2id$v=19$changed").has_value());
+  const auto stale = store->rehash_password(id, "$argon2id$v=19$stronger", "$argon2id$v=19$stale");
+  ASSERT_TRUE(stale.has_value());
+  EXPECT_FALSE(*stale);
+  EXPECT_EQ(store->user_by_id(id)->password_hash, "$argon2id$v=19$changed");
+}
+
 TEST_F(IdentityStoreTest, RotationReplacesTheTokenWithinItsFamily) {
   const auto id = user("jay@example.org");
   const auto t1 = login(id);

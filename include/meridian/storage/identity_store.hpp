@@ -122,6 +122,10 @@ class IdentityStore {
   // Sets the hash and revokes every refresh token of the user (a password change logs out
   // every other session).
   core::Result<void> set_password(std::int64_t id, std::string_view password_hash);
+  // The same password under new hash parameters (a login found the stored ones outdated): no
+  // session ends. Replaces only `old_hash`, so a password changed meanwhile is never undone;
+  // false when it was.
+  core::Result<bool> rehash_password(std::int64_t id, std::string_view old_hash, std::string_view new_hash);
   // Whether any enabled admin with a password exists (the first start creates one otherwise).
   core::Result<bool> has_admin();
 
