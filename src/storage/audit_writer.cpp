@@ -65,15 +65,17 @@ void AuditWriter::start() {
 }
 
 void AuditWriter::record(AuditEntry&& entry) noexcept {
+  bool stopped = false;
   {
     std::lock_guard lock(mutex_);
-    if (!stopping_ && queue_.size() < capacity_) {
+    stopped = stopping_;
+    if (!stopped && queue_.size() < capacity_) {
       queue_.push_back(std::move(entry));
       ready_.notify_one();
       return;
     }
   }
-  note_drop(1, "the queue is full");
+  note_drop(1, stopped ? "the writer has stopped" : "the queue is full");
 }
 
 void AuditWriter::note_drop(std::uint64_t n, const char* why) noexcept {
