@@ -29,3 +29,9 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_user_at ON audit_log (user_id, at);
+
+-- Who, on the records themselves: the user who placed an order by hand (or recorded a trade),
+-- NULL for a strategy's orders, bracket legs (see parent_order_id) and callers without an account.
+ALTER TABLE orders ADD COLUMN placed_by BIGINT;
+-- The user whose command made a session's last change (start, stop, pause, resume, a new strategy).
+ALTER TABLE trading_sessions ADD COLUMN changed_by BIGINT;

@@ -205,8 +205,9 @@ void WsSession::on_message(std::string_view text) {
       body = std::move(msg);
     }
     // Success is announced by the broadcast (tradingStarted, ...); only failures reply here.
+    // A WebSocket has no principal yet (the WebSocket auth of #13 item 5): nobody to name.
     run_session_command(
-        ctx, portfolio, *command, &body, [self = shared_from_this()](std::optional<CommandFailure> failure) {
+        ctx, portfolio, *command, &body, 0, [self = shared_from_this()](std::optional<CommandFailure> failure) {
           if (!failure) return;
           // Only the field at fault: the details may quote the client's values.
           nlohmann::json details = nlohmann::json::object();

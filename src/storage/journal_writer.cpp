@@ -116,13 +116,14 @@ class BatchWriter {
 
   void operator()(const engine::SessionRecord& r) const {
     tx_.exec_params0(
-        "INSERT INTO trading_sessions (portfolio_id, state, strategy, params, symbols, started_at, updated_at)"
-        " VALUES ($1, $2, $7, $3::jsonb, $4::text[], $5, $6) ON CONFLICT (portfolio_id, started_at)"
+        "INSERT INTO trading_sessions (portfolio_id, state, strategy, params, symbols, started_at, updated_at,"
+        " changed_by) VALUES ($1, $2, $7, $3::jsonb, $4::text[], $5, $6, NULLIF($8, 0))"
+        " ON CONFLICT (portfolio_id, started_at)"
         " DO UPDATE SET state = EXCLUDED.state, strategy = EXCLUDED.strategy, params = EXCLUDED.params,"
-        " symbols = EXCLUDED.symbols, updated_at = EXCLUDED.updated_at",
+        " symbols = EXCLUDED.symbols, updated_at = EXCLUDED.updated_at, changed_by = EXCLUDED.changed_by",
         portfolio_id_, std::string(engine::to_string(r.state)), engine::encode_strategy(r.strategy),
         encode_symbols(r, instruments_), pg::text(r.started_at), pg::text(r.updated_at),
-        std::string(r.strategy.class_name));
+        std::string(r.strategy.class_name), static_cast<long long>(r.changed_by));
   }
 
   void operator()(const engine::InstanceRecord& r) const {

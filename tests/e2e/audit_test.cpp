@@ -1,7 +1,9 @@
 // The audit trail end to end (#13 item 7): meridiand with --auth on and a real PostgreSQL.
 //   AuditTrail: a state change, a refused one (403), an unauthenticated one (401) and a failed
 //               login each leave a row that an administrator reads through GET /api/audit, newest
-//               first, paged and filtered; a trader gets 403 there; no password reaches a row.
+//               first, paged and filtered; a trader gets 403 there; no password reaches a row;
+//               orders and session changes name the user who made them.
+#include <cmath>
 #include <fstream>
 
 #include "fixture.hpp"
@@ -159,6 +161,64 @@ TEST_F(AuditTrail, ChangesRefusalsAndFailedLoginsAreVisibleToAnAdministratorOnly
   const auto in_table = db().query("SELECT count(*) FROM audit_log WHERE params::text LIKE '%" +
                                    std::string(kPassword) + "%' OR params::text LIKE '%" + kWrongPassword + "%'");
   EXPECT_EQ(in_table[0][0].as<long long>(), 0);
+}
+
+// Who, on the records themselves: the order a trader placed and the session change they made
+// name them, in the API and in the database.
+TEST_F(AuditTrail, OrdersAndSessionChangesNameTheUserWhoMadeThem) {
+  const auto [id, trader] = user("audit-placer@example.com", "trader");
+  const auto trader_user = id;
+  // Restarts the default portfolio's session whatever its state (seed 001's engine loop).
+  expect_json_response(send("POST", "/api/engine/start", bearer(trader)), 200, "engine start");
+  auto status = expect_json_response(send("GET", "/api/trading/status", bearer(trader)), 200, "status");
+  EXPECT_EQ(status["changed_by"], trader_user);
+
+  // 5 % under the last price: it rests, inside the default 10 % price band.
+  ASSERT_TRUE(status["last_prices"]["BTC-USD"].is_number()) << status.dump();
+  const double limit_price = std::round(status["last_prices"]["BTC-USD"].get<double>() * 95.0) / 100.0;
+  const auto placed = expect_json_response(send("POST", "/api/trade", bearer(trader),
+                                                json{{"symbol", "BTC-USD"},
+                                                     {"side", "buy"},
+                                                     {"quantity", 0.001},
+                                                     {"type", "limit"},
+                                                     {"limit_price", limit_price},
+                                                     {"portfolio_id", 1}}
+                                                    .dump()),
+                                           201, "a resting limit order");
+  EXPECT_EQ(placed["placed_by"], trader_user);
+  const auto order_id = placed.value("id", std::int64_t{0});
+  const auto listed = expect_json_response(send("GET", "/api/orders", bearer(trader)), 200, "orders");
+  bool listed_it = false;
+  for (const auto& o : listed["items"]) {
+    if (o["id"] != order_id) continue;
+    listed_it = true;
+    EXPECT_EQ(o["placed_by"], trader_user);
+  }
+  EXPECT_TRUE(listed_it) << "the order in GET /api/orders";
+
+  // Durable: the journal writes both (polled: it commits off the request path).
+  EXPECT_TRUE(poll_until(
+      [&] {
+        const auto r = db().query("SELECT placed_by FROM orders WHERE id = " + std::to_string(order_id));
+        return !r.empty() && !r[0][0].is_null() && r[0][0].as<long long>() == trader_user;
+      },
+      kDeadline))
+      << "orders.placed_by";
+  EXPECT_TRUE(poll_until(
+      [&] {
+        const auto r = db().query(
+            "SELECT changed_by FROM trading_sessions WHERE portfolio_id = 1 ORDER BY updated_at DESC, id DESC LIMIT 1");
+        return !r.empty() && !r[0][0].is_null() && r[0][0].as<long long>() == trader_user;
+      },
+      kDeadline))
+      << "trading_sessions.changed_by";
+
+  // And the audit row of the order names the portfolio its body named.
+  const auto row = find_row("?route=/api/trade", [&](const json& r) { return r["user_id"] == trader_user; });
+  ASSERT_TRUE(row.is_object()) << "no audit row for the order";
+  EXPECT_EQ(row["portfolio_id"], 1);
+  EXPECT_EQ(row["status"], 201);
+  EXPECT_EQ(row["params"]["body"]["limit_price"], limit_price);
 }
 
 TEST_F(AuditTrail, PagesAreNewestFirstAndTheCursorLeadsToOlderRows) {
