@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_log.hpp"
+#include "meridian/api/audit.hpp"
 #include "meridian/api/identity.hpp"
 #include "ws_session.hpp"
 
@@ -146,6 +147,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       auto* identity = server_.identity();
       const Credentials credentials =
           policy.enforce && identity ? identity->authenticate(req_) : Credentials(AuthFailure{AuthFailure::kMissing});
+      // Every state-changing request, refused or not, leaves an audit row (audit.hpp); send() completes it.
+      if (server_.audit() && state_changing(req_.method()))
+        audit_ = begin_audit(req_, *match.route, path, match.params, url->params(), credentials, address_, core::now());
       auto admitted = admit(match.route->role, credentials, policy);
       if (!admitted) return send(error_response(req_.version(), req_.keep_alive(), admitted.error()));
       Request request{req_, path, url->params(), std::move(match.params), std::move(*admitted), address_};
@@ -199,6 +203,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void send(HttpResponse&& res) {
+    if (audit_) {
+      finish_audit(*audit_, res);
+      server_.audit()->record(std::move(*audit_));
+      audit_.reset();
+    }
     const auto code = res.result_int();
     if (code >= 500)
       server_.stats().server_errors.fetch_add(1, std::memory_order_relaxed);
@@ -228,10 +237,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpServer& server_;
   std::shared_ptr<HttpServer::Registry> registry_;
   std::uint64_t id_;
-  std::string address_;  // the peer's IP address, for refresh tokens (and, later, the audit trail)
+  std::string address_;  // the peer's IP address, for refresh tokens and the audit trail
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest req_;
   std::optional<HttpResponse> res_;  // the one response in flight
+  std::optional<AuditEntry> audit_;  // the request's audit row, begun in dispatch(), recorded by send()
   bool busy_ = false;
 };
 

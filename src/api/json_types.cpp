@@ -185,6 +185,7 @@ json order_json(const execution::Order& o, const core::InstrumentTable& instrume
           {"fees", money_json(o.fees)},
           {"reason", o.reason.empty() ? json(nullptr) : json(o.reason)},
           {"strategy_id", r.strategy_id},
+          {"placed_by", r.placed_by ? json(r.placed_by) : json(nullptr)},
           {"parent_id", o.parent_id ? json(o.parent_id) : json(nullptr)},
           {"oco_id", o.oco_id ? json(o.oco_id) : json(nullptr)},
           {"created_at", core::to_iso8601(o.created)},
@@ -288,7 +289,8 @@ json trading_status_json(const engine::Snapshot& s) {
           {"trades_count", s.trades_total},
           {"risk_state", risk::to_string(s.risk.state)},
           {"started_at", core::to_iso8601(s.session.started_at)},
-          {"updated_at", core::to_iso8601(s.session.updated_at)}};
+          {"updated_at", core::to_iso8601(s.session.updated_at)},
+          {"changed_by", s.session.changed_by ? json(s.session.changed_by) : json(nullptr)}};
 }
 
 // Per strategy: what it is doing and the last thing it said (seed 001's engine status).

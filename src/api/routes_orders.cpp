@@ -185,6 +185,7 @@ void place_order(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(body, object_body(req));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
   MERIDIAN_TRY_REPLY(request, parse_order(ctx, body));
+  request.placed_by = req.principal.user_id;  // who, on the order itself (0: auth off)
   order_command(
       ctx, pf.id, req, std::move(reply),
       [request = std::move(request)](engine::Portfolio& e, engine::OrderTicket& t) {
@@ -241,6 +242,7 @@ void record_trade(ApiContext& ctx, const Request& req, Reply reply) {
   m.price = *price;
   m.fee = fee.value_or(core::Money{});
   m.reason = reason.value_or("");
+  m.placed_by = req.principal.user_id;
   if (auto err = check_notional(m.price, m.quantity, m.fee)) return reply(error_response(req, *err));
   order_command(
       ctx, pf.id, req, std::move(reply),

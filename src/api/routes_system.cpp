@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "meridian/api/audit_trail.hpp"
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/routes.hpp"
 
@@ -148,6 +149,14 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
          "Dead-lettered journal records awaiting replay or discard (alert when > 0).", d(db.dead_letters_pending));
   metric("meridian_database_up", "gauge", "1 when the journal's database connection is up.",
          db.enabled && (db.connected || db.failures == 0) ? 1.0 : 0.0);
+  if (ctx.audit) {
+    const auto audit = ctx.audit->writer.stats();
+    metric("meridian_audit_rows_total", "counter", "Audit trail rows written.", d(audit.written));
+    metric("meridian_audit_dropped_total", "counter",
+           "Audit trail rows lost: its queue was full or the database did not take them (alert when > 0).",
+           d(audit.dropped + audit.refused));
+    metric("meridian_audit_backlog", "gauge", "Audit trail rows waiting to be written.", d(audit.queued));
+  }
   metric("meridian_cash", "gauge", "Portfolio cash.", snap->cash.to_double());
   metric("meridian_equity", "gauge", "Portfolio equity at last prices.", snap->equity().to_double());
   metric("meridian_open_positions", "gauge", "Open positions.", d(snap->positions.size()));

@@ -45,10 +45,11 @@ void session_command(ApiContext& ctx, SessionCommand command, const Request& req
   }
   // The reply must not outlive the request object: capture what the response needs.
   DeferredReply answer(req, std::move(reply));
-  run_session_command(ctx, pf.id, command, &body, [&ctx, pf, answer](std::optional<CommandFailure> failure) {
-    if (failure) return answer.failure(*failure);
-    answer.json(http::status::ok, status_after(ctx, pf));
-  });
+  run_session_command(ctx, pf.id, command, &body, req.principal.user_id,
+                      [&ctx, pf, answer](std::optional<CommandFailure> failure) {
+                        if (failure) return answer.failure(*failure);
+                        answer.json(http::status::ok, status_after(ctx, pf));
+                      });
 }
 
 // `path_param`: the route's {id} names the portfolio (/api/portfolios/{id}/trades).
@@ -85,7 +86,7 @@ void reset(ApiContext& ctx, const Request& req, Reply reply) {
                          http::status::unprocessable_entity, "confirmation_required", {{"expected", "RESET"}})));
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
-      ctx, pf.id, [](engine::Portfolio& e) { return e.reset(); }, "confirm",
+      ctx, pf.id, [by = req.principal.user_id](engine::Portfolio& e) { return e.reset(by); }, "confirm",
       [&ctx, pf, answer](std::optional<CommandFailure> failure) {
         if (failure) return answer.failure(*failure);
         answer.json(http::status::ok, status_after(ctx, pf));
@@ -101,10 +102,10 @@ void engine_command(ApiContext& ctx, const Request& req, Reply reply, bool start
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
       ctx, ctx.runner.default_portfolio(),
-      [start](engine::Portfolio& e) -> engine::CommandResult {
+      [start, by = req.principal.user_id](engine::Portfolio& e) -> engine::CommandResult {
         if (e.session().state != engine::SessionState::stopped)
-          if (auto err = e.stop()) return err;
-        return start ? e.start(std::nullopt, std::nullopt) : std::nullopt;
+          if (auto err = e.stop(by)) return err;
+        return start ? e.start(std::nullopt, std::nullopt, by) : std::nullopt;
       },
       "user_id",
       [&ctx, answer](std::optional<CommandFailure> failure) {

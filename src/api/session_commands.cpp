@@ -87,7 +87,8 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
 }
 
 void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, SessionCommand command,
-                         const nlohmann::json* body, std::function<void(std::optional<CommandFailure>)> done) {
+                         const nlohmann::json* body, std::int64_t by,
+                         std::function<void(std::optional<CommandFailure>)> done) {
   // The strategy a partial update applies over: the portfolio's session strategy now.
   const auto snap = ctx.snapshot(portfolio);
   if (!snap)
@@ -101,7 +102,7 @@ void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, Session
     auto strategy = engine::decode_strategy(given, snap->session.strategy);
     if (!strategy) return done(strategy_error(wrapped ? "strategy." : "", strategy.error()));
     return run_engine_command(
-        ctx, portfolio, [strategy = *strategy](engine::Portfolio& e) { return e.replace_strategy(strategy); },
+        ctx, portfolio, [strategy = *strategy, by](engine::Portfolio& e) { return e.replace_strategy(strategy, by); },
         "strategy", std::move(done));
   }
   std::optional<engine::StrategyConfig> strategy;
@@ -120,15 +121,15 @@ void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, Session
   }
   run_engine_command(
       ctx, portfolio,
-      [command, strategy = std::move(strategy), symbols = std::move(symbols)](engine::Portfolio& e) {
+      [command, strategy = std::move(strategy), symbols = std::move(symbols), by](engine::Portfolio& e) {
         switch (command) {
-          case SessionCommand::start: return e.start(strategy, symbols);
-          case SessionCommand::stop: return e.stop();
-          case SessionCommand::pause: return e.pause();
-          case SessionCommand::resume: return e.resume();
+          case SessionCommand::start: return e.start(strategy, symbols, by);
+          case SessionCommand::stop: return e.stop(by);
+          case SessionCommand::pause: return e.pause(by);
+          case SessionCommand::resume: return e.resume(by);
           case SessionCommand::update_strategy: break;  // handled above
         }
-        return e.stop();
+        return e.stop(by);
       },
       "strategy", std::move(done));
 }

@@ -246,16 +246,18 @@ void WsSession::on_message(std::string_view text) {
       body = std::move(msg);
     }
     // Success is announced by the broadcast (tradingStarted, ...); only failures reply here.
-    run_session_command(
-        ctx, portfolio, *command, &body, [self = shared_from_this()](std::optional<CommandFailure> failure) {
-          if (!failure) return;
-          // Only the field at fault: the details may quote the client's values.
-          nlohmann::json details = nlohmann::json::object();
-          if (auto field = failure->details.find("field"); field != failure->details.end() && field->is_string())
-            details["field"] = excerpt(field->get_ref<const std::string&>(), 64);
-          self->send(std::make_shared<const std::string>(
-              error_message(failure->code, excerpt(failure->message, 256), &details)));
-        });
+    // The session change names the socket's user (0: auth off, nobody to name).
+    run_session_command(ctx, portfolio, *command, &body, principal_.user_id,
+                        [self = shared_from_this()](std::optional<CommandFailure> failure) {
+                          if (!failure) return;
+                          // Only the field at fault: the details may quote the client's values.
+                          nlohmann::json details = nlohmann::json::object();
+                          if (auto field = failure->details.find("field");
+                              field != failure->details.end() && field->is_string())
+                            details["field"] = excerpt(field->get_ref<const std::string&>(), 64);
+                          self->send(std::make_shared<const std::string>(
+                              error_message(failure->code, excerpt(failure->message, 256), &details)));
+                        });
     return;
   }
   reply_error("unknown_type", "unknown message type '" + excerpt(type) + "'");

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "app_log.hpp"
+#include "meridian/api/audit_trail.hpp"
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/identity.hpp"
 #include "meridian/api/routes.hpp"
@@ -302,8 +303,21 @@ int serve(const Config& config) {
     app_log()->warn("auth off: every caller may trade; listening on loopback only");
   }
 
+  // The audit trail: a row per state-changing request, from the HTTP server's I/O threads through
+  // its own bounded queue and writer thread. Kept in a read-only daemon too: it is not the
+  // trading state under repair, and refused attempts are worth seeing then as ever.
+  std::unique_ptr<storage::AuditWriter> audit_writer;
+  std::unique_ptr<storage::AuditStore> audit_store;
+  std::unique_ptr<api::AuditTrail> audit;
+  if (!config.database_url.empty()) {
+    audit_writer = std::make_unique<storage::AuditWriter>(config.database_url);
+    audit_store = std::make_unique<storage::AuditStore>(config.database_url);
+    audit = std::make_unique<api::AuditTrail>(*audit_writer, *audit_store);
+  }
+
   api::ApiContext ctx{runner, *instruments, writer, started, kVersion, auth_on, {}, {}};
   ctx.identity = identity.get();
+  ctx.audit = audit.get();
   ctx.recovery = recovery;
   ctx.portfolios = read_only ? nullptr : &host;  // nothing may be created on a daemon that cannot write
   api::Router router;
@@ -323,6 +337,10 @@ int serve(const Config& config) {
   server_cfg.auth = {auth_on, config.public_read, config.ws_anonymous};
   api::HttpServer server(io, server_cfg, router, files, hub, identity.get());
   ctx.http_stats = &server.stats();
+  if (audit_writer) {
+    server.set_audit(audit_writer.get());
+    audit_writer->start();
+  }
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -351,9 +369,16 @@ int serve(const Config& config) {
     hub.close_all();
     runner.shutdown();
     // Joining the writer blocks, so it happens off the I/O threads.
-    shutdown_thread = std::thread([&] {
+    const auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config.shutdown_grace_ms);
+    shutdown_thread = std::thread([&, stop_deadline] {
       writer.join(std::chrono::milliseconds(config.shutdown_grace_ms));
       others_clean = host.join_all(std::chrono::milliseconds(config.shutdown_grace_ms));
+      // Whatever is left of the grace period: with the database up the rows take milliseconds;
+      // with it down they are lost anyway, and the stop must not outlast the supervisor's patience.
+      if (audit_writer)
+        audit_writer->stop(std::max(
+            std::chrono::milliseconds(0),
+            std::chrono::duration_cast<std::chrono::milliseconds>(stop_deadline - std::chrono::steady_clock::now())));
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let closing frames go out
       io.stop();
     });

@@ -300,16 +300,17 @@ void Portfolio::request_journal_stop() {
   append_journal(StopRecord{});
 }
 
-void Portfolio::change_session(SessionState to, SessionChange change) {
+void Portfolio::change_session(SessionState to, SessionChange change, std::int64_t by) {
   session_.state = to;
   session_.updated_at = core::now();
+  session_.changed_by = by;
   append_journal(session_);
   events_.push_back(SessionChanged{change});
   dirty_ = true;
 }
 
 CommandResult Portfolio::start(std::optional<StrategyConfig> strategy,
-                               std::optional<std::vector<core::SymbolId>> symbols) {
+                               std::optional<std::vector<core::SymbolId>> symbols, std::int64_t by) {
   if (session_.state != SessionState::stopped)
     return CommandError{core::Errc::conflict, "trading is already " + std::string(to_string(session_.state)) +
                                                   "; stop it before starting again"};
@@ -325,39 +326,40 @@ CommandResult Portfolio::start(std::optional<StrategyConfig> strategy,
   if (strategy) session_.strategy = *strategy;
   if (strategy || symbols || strategies_.default_instance().view.disabled) rebuild_strategy();
   session_.started_at = core::now();
-  change_session(SessionState::running, SessionChange::started);
+  change_session(SessionState::running, SessionChange::started, by);
   return std::nullopt;
 }
 
-CommandResult Portfolio::replace_strategy(StrategyConfig strategy) {
+CommandResult Portfolio::replace_strategy(StrategyConfig strategy, std::int64_t by) {
   if (auto err = validate_strategy(strategy)) return err;
   session_.strategy = std::move(strategy);
   rebuild_strategy();
   session_.updated_at = core::now();
+  session_.changed_by = by;
   append_journal(session_);
   dirty_ = true;
   return std::nullopt;
 }
 
-CommandResult Portfolio::stop() {
+CommandResult Portfolio::stop(std::int64_t by) {
   if (session_.state == SessionState::stopped) return CommandError{core::Errc::conflict, "trading is already stopped"};
-  change_session(SessionState::stopped, SessionChange::stopped);
+  change_session(SessionState::stopped, SessionChange::stopped, by);
   return std::nullopt;
 }
 
-CommandResult Portfolio::pause() {
+CommandResult Portfolio::pause(std::int64_t by) {
   if (session_.state != SessionState::running)
     return CommandError{core::Errc::conflict,
                         "only a running session can be paused; it is " + std::string(to_string(session_.state))};
-  change_session(SessionState::paused, SessionChange::paused);
+  change_session(SessionState::paused, SessionChange::paused, by);
   return std::nullopt;
 }
 
-CommandResult Portfolio::resume() {
+CommandResult Portfolio::resume(std::int64_t by) {
   if (session_.state != SessionState::paused)
     return CommandError{core::Errc::conflict,
                         "only a paused session can be resumed; it is " + std::string(to_string(session_.state))};
-  change_session(SessionState::running, SessionChange::resumed);
+  change_session(SessionState::running, SessionChange::resumed, by);
   return std::nullopt;
 }
 

@@ -420,6 +420,7 @@ CommandResult Portfolio::record_trade(const ManualTrade& m, OrderTicket& out) {
   order.request.symbol = m.symbol;
   order.request.side = m.side;
   order.request.quantity = m.quantity;
+  order.request.placed_by = m.placed_by;
   order.created = order.eligible_at = order.updated = ts;
   order.status = execution::OrderStatus::filled;
   order.filled_quantity = m.quantity;
@@ -440,8 +441,8 @@ CommandResult Portfolio::record_trade(const ManualTrade& m, OrderTicket& out) {
   return std::nullopt;
 }
 
-CommandResult Portfolio::reset() {
-  if (session_.state != SessionState::stopped) change_session(SessionState::stopped, SessionChange::stopped);
+CommandResult Portfolio::reset(std::int64_t by) {
+  if (session_.state != SessionState::stopped) change_session(SessionState::stopped, SessionChange::stopped, by);
   orders_.cancel_all("reset");
   // Trades not yet durable are part of what the reset deletes: readers never see them.
   pending_trades_.clear();

@@ -11,6 +11,7 @@
 #include "order_batch.hpp"
 #include "pg_array.hpp"
 #include "pg_codec.hpp"
+#include "pg_failure.hpp"
 #include "record_json.hpp"
 #include "session_codec.hpp"
 #include "storage_log.hpp"
@@ -33,31 +34,6 @@ constexpr auto kBackoffMin = std::chrono::milliseconds(100);
 constexpr auto kBackoffMax = std::chrono::milliseconds(5000);
 
 constexpr auto kDeadLetterRefresh = std::chrono::seconds(5);
-
-// What a failed write means. A record the database refuses for its data (SQLSTATE class 22
-// data exception, 23 integrity constraint, P0 raised by a trigger) fails the same way on
-// every retry: it is dead-lettered. Anything else (a lost connection, a server shutting down,
-// a deadlock, out of resources) may pass on a retry: the batch is retried with backoff.
-enum class Failure { transient, refused };
-
-Failure classify(const std::exception& e) {
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e))
-    return Failure::transient;
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    const auto state = sql->sqlstate();
-    const auto cls = state.substr(0, 2);
-    return cls == "22" || cls == "23" || cls == "P0" ? Failure::refused : Failure::transient;
-  }
-  // Not from the server: a record the writer cannot encode (a conversion error) fails the
-  // same way every time.
-  if (dynamic_cast<const pqxx::failure*>(&e)) return Failure::transient;
-  return Failure::refused;
-}
-
-std::string sqlstate_of(const std::exception& e) {
-  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
-  return sql ? sql->sqlstate() : std::string();
-}
 
 // Trades, the positions they leave and the portfolio's cash, in one statement (each trade's
 // order is written before, from its OrderRecord). Positions get one upsert per symbol with the batch's last position
@@ -140,13 +116,14 @@ class BatchWriter {
 
   void operator()(const engine::SessionRecord& r) const {
     tx_.exec_params0(
-        "INSERT INTO trading_sessions (portfolio_id, state, strategy, params, symbols, started_at, updated_at)"
-        " VALUES ($1, $2, $7, $3::jsonb, $4::text[], $5, $6) ON CONFLICT (portfolio_id, started_at)"
+        "INSERT INTO trading_sessions (portfolio_id, state, strategy, params, symbols, started_at, updated_at,"
+        " changed_by) VALUES ($1, $2, $7, $3::jsonb, $4::text[], $5, $6, NULLIF($8, 0))"
+        " ON CONFLICT (portfolio_id, started_at)"
         " DO UPDATE SET state = EXCLUDED.state, strategy = EXCLUDED.strategy, params = EXCLUDED.params,"
-        " symbols = EXCLUDED.symbols, updated_at = EXCLUDED.updated_at",
+        " symbols = EXCLUDED.symbols, updated_at = EXCLUDED.updated_at, changed_by = EXCLUDED.changed_by",
         portfolio_id_, std::string(engine::to_string(r.state)), engine::encode_strategy(r.strategy),
         encode_symbols(r, instruments_), pg::text(r.started_at), pg::text(r.updated_at),
-        std::string(r.strategy.class_name));
+        std::string(r.strategy.class_name), static_cast<long long>(r.changed_by));
   }
 
   void operator()(const engine::InstanceRecord& r) const {

@@ -17,23 +17,23 @@ constexpr const char* kOrdersSql =
     "INSERT INTO orders (id, portfolio_id, symbol, side, type, quantity, status, created_at, updated_at,"
     " limit_price, stop_price, time_in_force, client_order_id, parent_order_id, trail_amount, trail_percent,"
     " filled_quantity, average_price, reason, strategy_id, oco_order_id, eligible_at, expires_at, fees, reduce_only,"
-    " triggered, trail_anchor, take_profit, stop_loss, bracket_trail_amount, bracket_trail_percent)"
+    " triggered, trail_anchor, take_profit, stop_loss, bracket_trail_amount, bracket_trail_percent, placed_by)"
     " SELECT t.id, $1::bigint, t.symbol, t.side, t.type, t.quantity, t.status, t.created_at, t.updated_at,"
     "   t.limit_price, t.stop_price, t.tif,"
     "   CASE WHEN EXISTS (SELECT 1 FROM orders x WHERE x.portfolio_id = $1::bigint"
     "     AND x.client_order_id = t.client_order_id AND x.id <> t.id) THEN NULL ELSE t.client_order_id END,"
     "   t.parent_id, t.trail_amount, t.trail_percent, t.filled_quantity, t.average_price, t.reason, t.strategy_id,"
     "   t.oco_id, t.eligible_at, t.expires_at, t.fees, t.reduce_only, t.triggered, t.trail_anchor, t.take_profit,"
-    "   t.stop_loss, t.bracket_trail_amount, t.bracket_trail_percent"
+    "   t.stop_loss, t.bracket_trail_amount, t.bracket_trail_percent, t.placed_by"
     " FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[], $8::timestamptz[],"
     "   $9::timestamptz[], $10::numeric[], $11::numeric[], $12::text[], $13::text[], $14::bigint[], $15::numeric[],"
     "   $16::numeric[], $17::numeric[], $18::numeric[], $19::text[], $20::bigint[], $21::bigint[],"
     "   $22::timestamptz[], $23::timestamptz[], $24::numeric[], $25::boolean[], $26::boolean[], $27::numeric[],"
-    "   $28::numeric[], $29::numeric[], $30::numeric[], $31::numeric[])"
+    "   $28::numeric[], $29::numeric[], $30::numeric[], $31::numeric[], $32::bigint[])"
     "   AS t(id, symbol, side, type, quantity, status, created_at, updated_at, limit_price, stop_price, tif,"
     "        client_order_id, parent_id, trail_amount, trail_percent, filled_quantity, average_price, reason,"
     "        strategy_id, oco_id, eligible_at, expires_at, fees, reduce_only, triggered, trail_anchor, take_profit,"
-    "        stop_loss, bracket_trail_amount, bracket_trail_percent)"
+    "        stop_loss, bracket_trail_amount, bracket_trail_percent, placed_by)"
     " ON CONFLICT (id) DO UPDATE SET quantity = EXCLUDED.quantity, status = EXCLUDED.status,"
     " updated_at = EXCLUDED.updated_at, limit_price = EXCLUDED.limit_price, stop_price = EXCLUDED.stop_price,"
     " filled_quantity = EXCLUDED.filled_quantity, average_price = EXCLUDED.average_price, reason = EXCLUDED.reason,"
@@ -74,7 +74,7 @@ void OrderBatch::flush(pqxx::transaction_base& tx, const core::InstrumentTable& 
   if (records_.empty()) return;
   PgArray id, symbol, side, type, quantity, status, created, updated, limit_price, stop_price, tif, client_id,
       parent_id, trail_amount, trail_percent, filled, average, reason, strategy_id, oco_id, eligible, expires, fees,
-      reduce_only, triggered, anchor, take_profit, stop_loss, bracket_trail_amount, bracket_trail_percent;
+      reduce_only, triggered, anchor, take_profit, stop_loss, bracket_trail_amount, bracket_trail_percent, placed_by;
   PgArray e_order, e_seq, e_status, e_filled, e_price, e_reason, e_at;
   std::unordered_set<execution::OrderId> seen;
   // Newest first, so each order's row is its last state in the batch.
@@ -121,6 +121,10 @@ void OrderBatch::flush(pqxx::transaction_base& tx, const core::InstrumentTable& 
     add_price(stop_loss, r.stop_loss);
     add_price(bracket_trail_amount, r.bracket_trail_amount);
     add_percent(bracket_trail_percent, r.bracket_trail_percent);
+    if (r.placed_by)
+      placed_by.add_plain(static_cast<long long>(r.placed_by));
+    else
+      placed_by.add_null();
   }
   for (const auto* rec : records_) {
     const auto& o = rec->order;
@@ -137,7 +141,7 @@ void OrderBatch::flush(pqxx::transaction_base& tx, const core::InstrumentTable& 
                   client_id.str(), parent_id.str(), trail_amount.str(), trail_percent.str(), filled.str(),
                   average.str(), reason.str(), strategy_id.str(), oco_id.str(), eligible.str(), expires.str(),
                   fees.str(), reduce_only.str(), triggered.str(), anchor.str(), take_profit.str(), stop_loss.str(),
-                  bracket_trail_amount.str(), bracket_trail_percent.str());
+                  bracket_trail_amount.str(), bracket_trail_percent.str(), placed_by.str());
   tx.exec_params0(kEventsSql, e_order.str(), e_seq.str(), e_status.str(), e_filled.str(), e_price.str(), e_reason.str(),
                   e_at.str());
   records_.clear();

@@ -12,7 +12,7 @@ constexpr const char* kOrderColumns =
     " parent_order_id, trail_amount, trail_percent::float8 AS trail_percent, filled_quantity,"
     " COALESCE(average_price * filled_quantity, 0) AS filled_notional, reason, strategy_id, oco_order_id,"
     " reduce_only, triggered, trail_anchor, take_profit, stop_loss, bracket_trail_amount,"
-    " bracket_trail_percent::float8 AS bracket_trail_percent, fees,"
+    " bracket_trail_percent::float8 AS bracket_trail_percent, fees, COALESCE(placed_by, 0) AS placed_by,"
     " (extract(epoch from created_at) * 1000000)::bigint AS created_us,"
     " (extract(epoch from updated_at) * 1000000)::bigint AS updated_us,"
     " (extract(epoch from eligible_at) * 1000000)::bigint AS eligible_us,"
@@ -54,6 +54,7 @@ std::optional<execution::Order> order_from_row(const pqxx::row& r, const core::I
   q.reduce_only = r["reduce_only"].as<bool>();
   q.client_order_id = r["client_order_id"].is_null() ? std::string() : r["client_order_id"].c_str();
   q.strategy_id = r["strategy_id"].as<unsigned long long>();
+  q.placed_by = r["placed_by"].as<long long>();
   o.status = *status;
   o.filled_quantity = pg::fixed<core::Quantity>(r["filled_quantity"]);
   // average_price is stored rounded to 8 places; the product is the notional to within that.

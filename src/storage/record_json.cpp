@@ -61,6 +61,7 @@ json order_json(const execution::Order& o, const core::InstrumentTable& instrume
           {"reduce_only", r.reduce_only},
           {"client_order_id", r.client_order_id},
           {"strategy_id", r.strategy_id},
+          {"placed_by", r.placed_by},
           {"status", execution::to_string(o.status)},
           {"filled_quantity", o.filled_quantity.to_string()},
           {"filled_notional", o.filled_notional.to_string()},
@@ -147,6 +148,8 @@ execution::Order order_from(const Reader& r) {
   q.reduce_only = r.at("reduce_only").get<bool>();
   q.client_order_id = r.at("client_order_id").get<std::string>();
   q.strategy_id = r.at("strategy_id").get<std::uint64_t>();
+  // Absent from the payloads of dead letters written before orders carried it.
+  q.placed_by = r.j.value("placed_by", std::int64_t{0});
   o.status = r.parsed<execution::OrderStatus>("status", execution::parse_order_status);
   o.filled_quantity = r.fixed<core::Quantity>("filled_quantity");
   o.filled_notional = r.fixed<core::Money>("filled_notional");
@@ -246,7 +249,8 @@ json record_payload(const engine::JournalRecord& record, const core::InstrumentT
                                   {"strategy", engine::encode_strategy(r.strategy)},
                                   {"symbols", symbols_json(r.symbols, instruments)},
                                   {"started_us", us(r.started_at)},
-                                  {"updated_us", us(r.updated_at)}};
+                                  {"updated_us", us(r.updated_at)},
+                                  {"changed_by", r.changed_by}};
                         },
                         [&](const engine::InstanceRecord& r) -> json {
                           const auto& c = r.config;
@@ -334,6 +338,8 @@ std::optional<engine::JournalRecord> record_from_payload(std::string_view kind, 
       s.symbols = r.symbols("symbols");
       s.started_at = r.time("started_us");
       s.updated_at = r.time("updated_us");
+      // Absent from the payloads of dead letters written before sessions carried it.
+      s.changed_by = r.j.value("changed_by", std::int64_t{0});
       return s;
     }
     if (kind == "instance") {

@@ -312,7 +312,7 @@ RecoveryReport load(const std::string& database_url, const core::InstrumentTable
   auto sessions = tx.exec_params(
       "SELECT state, params::text AS params, array_to_string(symbols, ',') AS symbols, "
       "(extract(epoch from started_at) * 1000000)::bigint AS started_us, "
-      "(extract(epoch from updated_at) * 1000000)::bigint AS updated_us "
+      "(extract(epoch from updated_at) * 1000000)::bigint AS updated_us, COALESCE(changed_by, 0) AS changed_by "
       "FROM trading_sessions WHERE portfolio_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 1",
       options.portfolio_id);
   if (!sessions.empty()) {
@@ -320,6 +320,7 @@ RecoveryReport load(const std::string& database_url, const core::InstrumentTable
     s.session = decode_session(r["state"].c_str(), r["params"].c_str(), r["symbols"].c_str(), instruments);
     s.session->started_at = pg::micros(r["started_us"]);
     s.session->updated_at = pg::micros(r["updated_us"]);
+    s.session->changed_by = r["changed_by"].as<long long>();
   }
 
   // Per configured symbol, newest first through the primary key: a year of 1m bars in the

@@ -156,7 +156,8 @@ void expect_trading_status(const json& s, std::string_view where) {
                  {"open_positions", {K::integer}},
                  {"trades_count", {K::integer}},
                  {"started_at", {K::time}},
-                 {"updated_at", {K::time}}});
+                 {"updated_at", {K::time}},
+                 {"changed_by", {K::integer, K::null}}});
   if (!s.is_object()) return;
   if (s.contains("state") && s["state"].is_string()) {
     const auto state = s["state"].get<std::string>();

@@ -82,6 +82,7 @@ void expect_order(const json& o, std::string_view where) {
                  {"fees", {K::number}},
                  {"reason", {K::string, K::null}},
                  {"strategy_id", {K::integer}},
+                 {"placed_by", {K::integer, K::null}},
                  {"parent_id", {K::integer, K::null}},
                  {"oco_id", {K::integer, K::null}},
                  {"created_at", {K::time}},

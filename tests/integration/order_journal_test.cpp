@@ -271,5 +271,52 @@ TEST_F(OrderJournal, ResetLeavesACleanPortfolio) {
   EXPECT_EQ(after.state.cash, kCapital);
 }
 
+// Who (#13 item 7): the user who placed an order by hand and the one who changed the session are
+// written with them and come back after a restart; a change without a user names nobody.
+TEST_F(OrderJournal, WhoPlacedAnOrderAndChangedTheSessionSurvivesARestart) {
+  execution::OrderId by_hand = 0;
+  {
+    auto first = load();
+    Daemon d(url(), table_, std::move(first.state));
+    d.ticks({tick(0, t0(), 100), tick(1, t0(), 50)});
+    execution::OrderRequest limit;
+    limit.symbol = 1;
+    limit.quantity = Quantity::from_units(10);
+    limit.type = OrderType::limit;
+    limit.limit_price = Price::from_units(45);
+    limit.placed_by = 42;
+    by_hand = d.place(limit);
+    EXPECT_EQ(d.engine.make_snapshot()->find_order(by_hand)->request.placed_by, 42);
+    ASSERT_FALSE(d.engine.start(std::nullopt, std::nullopt, 7));
+    ASSERT_FALSE(d.engine.pause(8));
+    EXPECT_EQ(d.engine.session().changed_by, 8);
+    ASSERT_NO_FATAL_FAILURE(d.stop());
+  }
+  {
+    pqxx::connection conn(url());
+    pqxx::read_transaction tx(conn);
+    EXPECT_EQ(tx.exec_params1("SELECT placed_by FROM orders WHERE id = $1", static_cast<long long>(by_hand))[0]
+                  .as<long long>(),
+              42);
+    EXPECT_EQ(tx.exec1("SELECT changed_by FROM trading_sessions ORDER BY updated_at DESC LIMIT 1")[0].as<long long>(),
+              8);
+  }
+  auto second = load();
+  ASSERT_EQ(second.state.open_orders.size(), 1u);
+  EXPECT_EQ(second.state.open_orders[0].request.placed_by, 42);
+  ASSERT_TRUE(second.state.session.has_value());
+  EXPECT_EQ(second.state.session->changed_by, 8);
+
+  // A change nobody is named for (the engine's own, or a caller without an account) stores NULL.
+  Daemon again(url(), table_, std::move(second.state));
+  ASSERT_FALSE(again.engine.stop());
+  EXPECT_EQ(again.engine.session().changed_by, 0);
+  ASSERT_NO_FATAL_FAILURE(again.stop());
+  pqxx::connection conn(url());
+  pqxx::read_transaction tx(conn);
+  EXPECT_TRUE(
+      tx.exec1("SELECT changed_by IS NULL FROM trading_sessions ORDER BY updated_at DESC LIMIT 1")[0].as<bool>());
+}
+
 }  // namespace
 }  // namespace meridian::it

@@ -15,6 +15,7 @@ namespace meridian::api {
 
 struct ServerStats;  // http_server.hpp
 class Identity;      // identity.hpp
+struct AuditTrail;   // audit_trail.hpp
 
 // A document rendered at most once per snapshot version, by whichever reader asks first.
 // Keeps REST reads of the status documents from re-serialising on every request.
@@ -53,6 +54,8 @@ struct ApiContext {
   storage::PortfolioHost* portfolios = nullptr;
   // Accounts, sessions and API keys; set before the server starts. Null: auth is off.
   Identity* identity = nullptr;
+  // The audit trail; set before the server starts. Null: no database, no trail.
+  AuditTrail* audit = nullptr;
 
   // The default portfolio's (what /api/trading/* means without ?portfolio=).
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }

@@ -17,6 +17,7 @@
 #include "meridian/api/router.hpp"
 #include "meridian/api/static_files.hpp"
 #include "meridian/api/ws_hub.hpp"
+#include "meridian/storage/audit_sink.hpp"
 
 namespace meridian::api {
 
@@ -65,6 +66,9 @@ class HttpServer {
   const RequestGuard& guard() const noexcept { return *guard_; }
   WsHub& hub() noexcept { return hub_; }
   Identity* identity() noexcept { return identity_; }
+  // Where every state-changing request's audit row goes (null: no audit trail). Set before start().
+  void set_audit(storage::AuditSink* sink) noexcept { audit_ = sink; }
+  storage::AuditSink* audit() noexcept { return audit_; }
   ServerStats& stats() noexcept { return stats_; }
 
   // Open connections, shared with the sessions so one that outlives the server (its
@@ -84,6 +88,7 @@ class HttpServer {
   const StaticFiles& files_;
   WsHub& hub_;
   Identity* identity_;
+  storage::AuditSink* audit_ = nullptr;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
   std::optional<RequestGuard> guard_;

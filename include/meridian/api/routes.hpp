@@ -14,6 +14,8 @@ void add_order_routes(Router& router, ApiContext& ctx);
 void add_portfolio_routes(Router& router, ApiContext& ctx);
 void add_risk_routes(Router& router, ApiContext& ctx);
 void add_admin_routes(Router& router, ApiContext& ctx);
+// GET /api/audit (admin): the audit trail (ApiContext::audit; without one, 404 audit_disabled).
+void add_audit_routes(Router& router, ApiContext& ctx);
 // Sign-in and the caller's account; user administration. Added whether or not auth is on, so
 // the table is the same: without auth (ApiContext::identity null) they answer 404 auth_disabled.
 void add_auth_routes(Router& router, ApiContext& ctx);
@@ -30,6 +32,7 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_portfolio_routes(router, ctx);
   add_risk_routes(router, ctx);
   add_admin_routes(router, ctx);
+  add_audit_routes(router, ctx);
   add_auth_routes(router, ctx);
   add_user_routes(router, ctx);
 }

@@ -38,9 +38,11 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
                                             std::vector<core::SymbolId>& out);
 
 // `body` is the start command's optional JSON ({"strategy": {...}, "symbols": [...]}), or
-// update_strategy's strategy object, bare or as {"strategy": {...}}.
+// update_strategy's strategy object, bare or as {"strategy": {...}}. `by` is the user who asks
+// (the session's changed_by; 0: a caller without an account).
 // `done` runs on the engine strand after the snapshot reflecting the change is published.
 void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, SessionCommand command,
-                         const nlohmann::json* body, std::function<void(std::optional<CommandFailure>)> done);
+                         const nlohmann::json* body, std::int64_t by,
+                         std::function<void(std::optional<CommandFailure>)> done);
 
 }  // namespace meridian::api

@@ -109,6 +109,7 @@ struct ManualTrade {
   core::Money fee{};
   bool force = false;  // record a price outside the risk band; needs a reason
   std::string reason;
+  std::int64_t placed_by = 0;  // who recorded it (OrderRequest::placed_by of its order)
 };
 
 class Portfolio final : public market::TickSink,
@@ -149,14 +150,17 @@ class Portfolio final : public market::TickSink,
   CommandResult record_trade(const ManualTrade& trade, OrderTicket& out);
   CommandResult set_risk_state(risk::RiskState state);
   CommandResult set_risk_limits(const risk::Limits& limits);
+  // Session changes take `by`, the user who asks (SessionRecord::changed_by; 0: the engine itself
+  // or a caller without an account).
   // PUT /api/trading/strategy: a new configuration for the session's strategy in any state;
   // a running session goes on with it (warmed from history first).
-  CommandResult replace_strategy(StrategyConfig strategy);
+  CommandResult replace_strategy(StrategyConfig strategy, std::int64_t by = 0);
   // POST /api/trading/reset: stops the session, cancels every open order, and starts the
   // paper portfolio again from the initial capital with no positions, orders or trades.
-  CommandResult reset();
+  CommandResult reset(std::int64_t by = 0);
 
-  CommandResult start(std::optional<StrategyConfig> strategy, std::optional<std::vector<core::SymbolId>> symbols);
+  CommandResult start(std::optional<StrategyConfig> strategy, std::optional<std::vector<core::SymbolId>> symbols,
+                      std::int64_t by = 0);
 
   // Strategy instances (the default one, id 1, is the session's strategy and follows it).
   enum class InstanceCommand { init, start, stop, remove, restore, erase };
@@ -164,9 +168,9 @@ class Portfolio final : public market::TickSink,
   CommandResult instance_command(std::string_view name, InstanceCommand command);
   CommandResult patch_instance(std::uint64_t id, std::optional<bool> active, std::optional<StrategyConfig> strategy,
                                std::optional<std::vector<core::SymbolId>> symbols);
-  CommandResult stop();
-  CommandResult pause();
-  CommandResult resume();
+  CommandResult stop(std::int64_t by = 0);
+  CommandResult pause(std::int64_t by = 0);
+  CommandResult resume(std::int64_t by = 0);
 
   // The writer committed every record up to `seq`: trades up to it become visible.
   void on_durable(std::uint64_t seq);
@@ -242,7 +246,7 @@ class Portfolio final : public market::TickSink,
   void append_journal(JournalRecord record);
   void flush_overflow();
   void update_backlog() noexcept;
-  void change_session(SessionState to, SessionChange change);
+  void change_session(SessionState to, SessionChange change, std::int64_t by);
   core::Money live_equity() const noexcept;
   core::Money gross_exposure() const noexcept;
   void rebuild_strategy();

@@ -62,6 +62,9 @@ struct SessionRecord {
   std::vector<core::SymbolId> symbols;
   core::Timestamp started_at{};
   core::Timestamp updated_at{};
+  // The user whose command made the last change (the audit trail's user id; 0: the engine itself,
+  // as at start-up, or a caller without an account, as with auth off).
+  std::int64_t changed_by = 0;
 };
 
 }  // namespace meridian::engine

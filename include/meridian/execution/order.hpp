@@ -54,6 +54,9 @@ struct OrderRequest {
   bool reduce_only = false;
   std::string client_order_id;    // idempotency key, unique per portfolio; empty = none
   std::uint64_t strategy_id = 0;  // the strategy instance that decided (0: manual)
+  // The user who placed it by hand (the audit trail's user id; 0: a strategy, a bracket leg, or
+  // a caller without an account, as with auth off). Kept through replaces.
+  std::int64_t placed_by = 0;
 };
 
 struct Order {
