@@ -95,8 +95,9 @@ ApiResult<Named> from_json(const View& view, std::string_view field, const nlohm
 
 // Naming none, and the caller may see no portfolio that could be meant.
 ApiError none_to_default(const View& view) {
+  if (!view.enforce)  // never: the default portfolio is never removed
+    return field_error("portfolio_id", "no default portfolio", http::status::service_unavailable, "unavailable");
   std::string message = view.owner             ? "user " + std::to_string(*view.owner) + " has no portfolio"
-                        : !view.enforce        ? std::string("no default portfolio")
                         : view.who.anonymous() ? std::string("portfolios are seen only by their owners: sign in")
                                                : std::string(
                                                      "you have no portfolio: create one with POST "
