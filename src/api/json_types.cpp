@@ -242,6 +242,7 @@ json portfolio_json(const engine::Snapshot& s, const engine::PortfolioEntry& ent
           {"name", entry.name},
           {"currency", entry.currency},
           {"created_at", core::to_iso8601(entry.created_at)},
+          {"owner_id", entry.owner_id ? json(entry.owner_id) : json(nullptr)},
           {"mode", engine::to_string(s.mode)},
           {"initial_capital", money_json(s.initial_capital)},
           {"cash", money_json(s.cash)},

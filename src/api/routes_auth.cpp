@@ -5,6 +5,7 @@
 
 #include "identity_jobs.hpp"
 #include "identity_json.hpp"
+#include "meridian/api/ownership.hpp"
 #include "meridian/api/portfolio_ref.hpp"
 #include "meridian/api/routes.hpp"
 
@@ -106,8 +107,9 @@ void change_password(ApiContext& ctx, const Request& req, Reply reply) {
             });
 }
 
-// The portfolios a key is limited to, by id or name; absent or empty: every portfolio.
-ApiResult<std::vector<std::int64_t>> key_portfolios(const ApiContext& ctx, const json& body) {
+// The portfolios a key is limited to, by id or name; absent or empty: every portfolio. Only
+// the caller's own (ownership.hpp): another user's is refused as one that does not exist.
+ApiResult<std::vector<std::int64_t>> key_portfolios(const ApiContext& ctx, const Request& req, const json& body) {
   std::vector<std::int64_t> out;
   const auto it = body.find("portfolios");
   if (it == body.end() || it->is_null()) return out;
@@ -118,7 +120,7 @@ ApiResult<std::vector<std::int64_t>> key_portfolios(const ApiContext& ctx, const
       return field_error("portfolios", "portfolios must hold portfolio ids or names",
                          http::status::unprocessable_entity, "invalid_field", {{"value", v}});
     auto entry = find_portfolio(ctx.runner, v.is_string() ? v.get<std::string>() : v.dump());
-    if (!entry)
+    if (!entry || !may_see(req.principal, *entry, ctx.enforce_auth))
       return field_error("portfolios", "no portfolio " + v.dump() + "; see /api/portfolios",
                          http::status::unprocessable_entity, "invalid_field", {{"value", v}});
     if (std::find(out.begin(), out.end(), entry->id) == out.end()) out.push_back(entry->id);
@@ -143,7 +145,7 @@ void create_key(ApiContext& ctx, const Request& req, Reply reply) {
           req, field_error("role", "role must be viewer, trader or admin", http::status::unprocessable_entity,
                            "invalid_field", {{"allowed", {"viewer", "trader", "admin"}}})));
   }
-  MERIDIAN_TRY_REPLY(portfolios, key_portfolios(ctx, body));
+  MERIDIAN_TRY_REPLY(portfolios, key_portfolios(ctx, req, body));
   input.portfolios = std::move(portfolios);
   on_worker(*identity, req, std::move(reply), [identity, caller, input = std::move(input)]() -> ApiResult<Answer> {
     MERIDIAN_TRY(created, identity->create_key(caller, input));

@@ -1,11 +1,14 @@
 // Portfolios (seed 002: list, create, delete, summary, performance) and the engine's
 // performance metrics (seed 001), from each portfolio's snapshot. Their holdings and trades
 // routes live with the trading routes. Creating and deleting go through the PortfolioHost.
+// With auth on, a portfolio belongs to the user who created it: each caller lists, reads and
+// deletes only what ownership.hpp lets them see.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "analytics_view.hpp"
 #include "meridian/api/json_types.hpp"
+#include "meridian/api/ownership.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/session_commands.hpp"
 #include "query.hpp"
@@ -163,11 +166,18 @@ void create(ApiContext& ctx, const Request& req, Reply reply) {
   if (!ctx.portfolios) return reply(no_host(req));
   MERIDIAN_TRY_REPLY(body, object_body(req));
   MERIDIAN_TRY_REPLY(spec, parse_new_portfolio(ctx, body));
-  for (const auto& e : *ctx.runner.portfolios())
-    if (e.name == spec.name)
-      return reply(error_response(
-          req, field_error("name", "a portfolio named '" + spec.name + "' exists (id " + std::to_string(e.id) + ")",
-                           http::status::conflict, "name_taken", {{"value", spec.name}, {"id", e.id}})));
+  spec.owner_id = owner_of_new(req.principal, ctx.enforce_auth);
+  // Names are unique among the daemon's live portfolios (sql/009): a name another user took is
+  // taken too, but their portfolio's id is not the caller's to learn.
+  for (const auto& e : *ctx.runner.portfolios()) {
+    if (e.name != spec.name) continue;
+    if (!may_see(req.principal, e, ctx.enforce_auth))
+      return reply(error_response(req, field_error("name", "a portfolio named '" + spec.name + "' exists",
+                                                   http::status::conflict, "name_taken", {{"value", spec.name}})));
+    return reply(error_response(
+        req, field_error("name", "a portfolio named '" + spec.name + "' exists (id " + std::to_string(e.id) + ")",
+                         http::status::conflict, "name_taken", {{"value", spec.name}, {"id", e.id}})));
+  }
   DeferredReply answer(req, std::move(reply));
   ctx.portfolios->create(std::move(spec), [&ctx, answer](std::variant<engine::PortfolioId, engine::CommandError> r) {
     if (auto* e = std::get_if<engine::CommandError>(&r)) return answer.failure(command_failure(*e, {}, true));
@@ -194,34 +204,39 @@ void remove(ApiContext& ctx, const Request& req, Reply reply) {
   });
 }
 
-json list(ApiContext& ctx) {
+// The caller's portfolios (an admin's: every one, or ?user_id='s).
+void list(ApiContext& ctx, const Request& req, const Reply& reply) {
+  MERIDIAN_TRY_REPLY(visible, visible_portfolios(ctx, req));
   json items = json::array();
-  for (const auto& e : *ctx.runner.portfolios())
-    if (auto snap = e.store->load()) items.push_back(portfolio_json(*snap, e));
-  return json{{"items", std::move(items)}, {"next", nullptr}};
+  for (const auto& e : visible)
+    if (auto snap = e->store->load()) items.push_back(portfolio_json(*snap, *e));
+  reply(json_response(req, http::status::ok, json{{"items", std::move(items)}, {"next", nullptr}}));
 }
 
 }  // namespace
 
 void add_portfolio_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/portfolios", Role::viewer, "Every portfolio with its summary",
-              [&ctx](const Request& req, Reply reply) { reply(json_response(req, http::status::ok, list(ctx))); }});
-  router.add({http::verb::post, "/api/portfolios", Role::admin,
-              "Create a paper portfolio (name, initial_capital, currency, mode, limits)",
+  router.add({http::verb::get, "/api/portfolios", Role::viewer,
+              "The caller's portfolios with their summaries (admin: every one, or ?user_id='s)",
+              [&ctx](const Request& req, Reply reply) { list(ctx, req, reply); }});
+  router.add({http::verb::post, "/api/portfolios", Role::trader,
+              "Create a paper portfolio owned by the caller (name, initial_capital, currency, mode, limits)",
               [&ctx](const Request& req, Reply reply) { create(ctx, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/portfolios/{id}", Role::viewer, "Portfolio summary: cash, equity, exposure, P&L",
               [&ctx](const Request& req, Reply reply) {
                 MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
                 reply(json_response(req, http::status::ok, portfolio_json(*pf.snap, *pf.entry)));
               }});
-  router.add({http::verb::delete_, "/api/portfolios/{id}", Role::admin,
-              "Delete a portfolio that is flat and stopped (not the default one)",
+  router.add({http::verb::delete_, "/api/portfolios/{id}", Role::trader,
+              "Delete one of the caller's portfolios that is flat and stopped (not the default one)",
               [&ctx](const Request& req, Reply reply) { remove(ctx, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/portfolios/{id}/performance", Role::viewer, "Equity curve and performance metrics",
               [&ctx](const Request& req, Reply reply) { performance(ctx, req, reply); }});
   router.add({http::verb::get, "/api/engine/metrics", Role::viewer,
-              "Win rate, drawdown, Sharpe, Sortino, profit factor, exposure", [&ctx](const Request& req, Reply reply) {
-                reply(json_response(req, http::status::ok, engine_metrics(*ctx.snapshot())));
+              "Win rate, drawdown, Sharpe, Sortino, profit factor, exposure (?portfolio=, else the caller's default)",
+              [&ctx](const Request& req, Reply reply) {
+                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
+                reply(json_response(req, http::status::ok, engine_metrics(*pf.snap)));
               }});
 }
 

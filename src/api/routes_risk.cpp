@@ -147,8 +147,10 @@ void add_risk_routes(Router& router, ApiContext& ctx) {
                 MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
                 reply(json_response(req, http::status::ok, limits_body(*pf.snap)));
               }});
-  router.add({http::verb::post, "/api/risk/limits/{portfolio_id}", Role::admin,
-              "Set risk limits (a partial update; 0 turns a limit off)",
+  // A trader's own portfolios' limits are theirs to set; another user's portfolio is not found
+  // (ownership.hpp), so only an admin sets the limits of others.
+  router.add({http::verb::post, "/api/risk/limits/{portfolio_id}", Role::trader,
+              "Set risk limits of one of the caller's portfolios (a partial update; 0 turns a limit off)",
               [&ctx](const Request& req, Reply reply) { set_limits(ctx, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/risk/status/{portfolio_id}", Role::viewer,
               "Risk state, limits, daily P&L, drawdown, denials by reason", [&ctx](const Request& req, Reply reply) {

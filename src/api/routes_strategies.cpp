@@ -223,8 +223,8 @@ bool names_portfolio(const Request& req) {
   return req.query_value("portfolio") || req.query_value("portfolio_id");
 }
 
-// Calls `f(snapshot, entry)` for the portfolio the query names, or for every portfolio (in
-// directory order) when it names none.
+// Calls `f(snapshot, entry)` for the portfolio the query names, or for every portfolio the
+// caller may see (in directory order) when it names none.
 template <class F>
 std::optional<ApiError> for_each_named(ApiContext& ctx, const Request& req, F&& f) {
   if (names_portfolio(req)) {
@@ -233,9 +233,10 @@ std::optional<ApiError> for_each_named(ApiContext& ctx, const Request& req, F&& 
     f(*pf->snap, *pf->entry);
     return std::nullopt;
   }
-  const auto dir = ctx.runner.portfolios();
-  for (const auto& e : *dir)
-    if (auto snap = e.store->load()) f(*snap, e);
+  auto visible = visible_portfolios(ctx, req);
+  if (!visible) return std::move(visible).error();
+  for (const auto& e : *visible)
+    if (auto snap = e->store->load()) f(*snap, *e);
   return std::nullopt;
 }
 
@@ -265,17 +266,19 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
                 reply(json_response(req, http::status::ok, std::string(body)));
               }});
   auto portfolios = [&ctx](const Request& req, Reply reply) {
+    MERIDIAN_TRY_REPLY(visible, visible_portfolios(ctx, req));
     nlohmann::json names = nlohmann::json::array();
-    for (const auto& e : *ctx.runner.portfolios()) names.push_back(e.name);
+    for (const auto& e : visible) names.push_back(e->name);
     reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(names)}, {"next", nullptr}}));
   };
-  router.add({http::verb::get, "/api/strategies/meta/portfolios", Role::viewer, "Portfolio names", portfolios});
-  router.add({http::verb::get, "/api/data/portfolios", Role::viewer, "Portfolio names", portfolios});
+  router.add(
+      {http::verb::get, "/api/strategies/meta/portfolios", Role::viewer, "The caller's portfolios' names", portfolios});
+  router.add({http::verb::get, "/api/data/portfolios", Role::viewer, "The caller's portfolios' names", portfolios});
   router.add({http::verb::get, "/api/strategies", Role::viewer,
-              "Strategy instances (not removed): the ?portfolio='s, or every portfolio's",
+              "Strategy instances (not removed): the ?portfolio='s, or every portfolio's the caller may see",
               [&ctx](const Request& req, Reply reply) { list(ctx, req, reply, false); }});
   router.add({http::verb::get, "/api/strategies/meta/removed-strategies", Role::viewer,
-              "Removed instances that can be restored: the ?portfolio='s, or every portfolio's",
+              "Removed instances that can be restored: the ?portfolio='s, or every portfolio's the caller may see",
               [&ctx](const Request& req, Reply reply) { list(ctx, req, reply, true); }});
   router.add(
       {http::verb::get, "/api/strategies/updates", Role::viewer, "Instances changed since a cursor",

@@ -52,11 +52,18 @@ void session_command(ApiContext& ctx, SessionCommand command, const Request& req
                       });
 }
 
+// Seed 001's `user_id` (a positive integer): an admin's narrows which portfolio is meant to
+// that user's (portfolio_ref.hpp); anyone else's is replaced by who they are, and with auth off
+// it is checked and ignored.
+std::optional<ApiError> check_user_id(const Request& req) {
+  auto user = int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0);
+  if (!user) return std::move(user).error();
+  return std::nullopt;
+}
+
 // `path_param`: the route's {id} names the portfolio (/api/portfolios/{id}/trades).
 void trades(ApiContext& ctx, const Request& req, const Reply& reply, std::string_view path_param) {
-  // user_id is accepted for seed 001's clients; users arrive with the identity issue.
-  MERIDIAN_TRY_REPLY(user, int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0));
-  (void)user;
+  if (auto err = check_user_id(req)) return reply(error_response(req, *err));
   MERIDIAN_TRY_REPLY(query, page_query(req, ctx.instruments));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_path(path_param)));
   reply(json_response(
@@ -94,35 +101,41 @@ void reset(ApiContext& ctx, const Request& req, Reply reply) {
 }
 
 // Seed 001's engine loop: start restarts it (stop first when it runs), stop is idempotent.
-// Both answer with the engine status. user_id is accepted; users arrive with the identity
-// issue. The engine loop is the default portfolio's session.
+// Both answer with the engine status. The engine loop is the session of the portfolio the
+// request means (?portfolio=, else the caller's default; an admin's user_id=X: X's first).
 void engine_command(ApiContext& ctx, const Request& req, Reply reply, bool start) {
-  MERIDIAN_TRY_REPLY(user, int_param(req, "user_id", 1, std::numeric_limits<long long>::max(), 0));
-  (void)user;
+  if (auto err = check_user_id(req)) return reply(error_response(req, *err));
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
   DeferredReply answer(req, std::move(reply));
   run_engine_command(
-      ctx, ctx.runner.default_portfolio(),
+      ctx, pf.id,
       [start, by = req.principal.user_id](engine::Portfolio& e) -> engine::CommandResult {
         if (e.session().state != engine::SessionState::stopped)
           if (auto err = e.stop(by)) return err;
         return start ? e.start(std::nullopt, std::nullopt, by) : std::nullopt;
       },
       "user_id",
-      [&ctx, answer](std::optional<CommandFailure> failure) {
+      [&ctx, pf, answer](std::optional<CommandFailure> failure) {
         if (failure) return answer.failure(*failure);
-        answer.json(http::status::ok, engine_status_json(*ctx.snapshot()));
+        auto snap = ctx.snapshot(pf.id);
+        answer.json(http::status::ok, engine_status_json(snap ? *snap : *pf.snap));
       });
+}
+
+// The engine status of the portfolio the request means; the default one's is rendered once
+// per snapshot.
+void engine_status(ApiContext& ctx, const Request& req, const Reply& reply) {
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
+  if (!pf.is_default) return reply(json_response(req, http::status::ok, engine_status_json(*pf.snap)));
+  reply(cached(
+      req, ctx.engine_status.get(*pf.snap, [](const engine::Snapshot& s) { return engine_status_json(s).dump(); })));
 }
 
 }  // namespace
 
 void add_trading_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::get, "/api/engine/status", Role::viewer, "Engine snapshot: capital, positions, counters",
-              [&ctx](const Request& req, Reply reply) {
-                auto snap = ctx.snapshot();
-                reply(cached(req, ctx.engine_status.get(
-                                      *snap, [](const engine::Snapshot& s) { return engine_status_json(s).dump(); })));
-              }});
+              [&ctx](const Request& req, Reply reply) { engine_status(ctx, req, reply); }});
   router.add({http::verb::get, "/api/trading/status", Role::viewer, "Trading session status",
               [&ctx](const Request& req, Reply reply) { trading_status(ctx, req, reply); }});
   const std::pair<const char*, SessionCommand> commands[] = {{"start", SessionCommand::start},

@@ -8,6 +8,7 @@
 
 #include "api_log.hpp"
 #include "meridian/api/identity.hpp"
+#include "meridian/api/ownership.hpp"
 #include "meridian/api/portfolio_ref.hpp"
 #include "meridian/api/router.hpp"
 #include "meridian/api/session_commands.hpp"
@@ -74,7 +75,17 @@ void WsSession::authorize(auth::Principal principal, AuthPolicy policy) noexcept
 
 bool WsSession::may_see(std::int64_t portfolio) const noexcept {
   if (!policy_.enforce) return true;
-  return !principal_.anonymous() && principal_.may(Role::viewer) && principal_.in_scope(portfolio);
+  const auto directory = hub_.context().runner.portfolios();
+  const auto it = std::find_if(directory->begin(), directory->end(), [&](const auto& e) { return e.id == portfolio; });
+  return it != directory->end() && api::may_see(principal_, *it, true);
+}
+
+std::optional<engine::PortfolioId> WsSession::default_portfolio() const noexcept {
+  const auto& runner = hub_.context().runner;
+  const auto directory = runner.portfolios();
+  const auto* entry = default_for(principal_, *directory, runner.default_portfolio(), policy_.enforce);
+  if (!entry) return std::nullopt;
+  return entry->id;
 }
 
 std::optional<std::string> WsSession::refusal(Role need, std::int64_t portfolio) const {
@@ -109,11 +120,12 @@ void WsSession::fail(beast::error_code ec, const char* what) const {
 void WsSession::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "accept");  // the handshake failed; nothing to tell the client
   hub_.join(shared_from_this());
-  auto snap = hub_.context().snapshot();
-  // The default portfolio's status is private: a client who may not see it is greeted without.
-  nlohmann::json hello = may_see(snap->portfolio_id)
-                             ? nlohmann::json::parse(WsHub::status_message("connected", *snap, "status"))
-                             : nlohmann::json{{"type", "connected"}};
+  // The status of the portfolio the client means by default (REST's rule: the daemon's default
+  // for an admin, else the caller's first own one); none for who has none (anonymous callers).
+  const auto mine = default_portfolio();
+  const auto snap = mine ? hub_.context().snapshot(*mine) : nullptr;
+  nlohmann::json hello = snap ? nlohmann::json::parse(WsHub::status_message("connected", *snap, "status"))
+                              : nlohmann::json{{"type", "connected"}};
   hello["client_id"] = id_;
   if (policy_.enforce) hello["role"] = to_string(principal_.role);
   if (endpoint_ == Endpoint::stream) hello["symbol"] = hub_.context().instruments.at(stream_symbol_).symbol;
@@ -205,9 +217,14 @@ void WsSession::on_message(std::string_view text) {
   }
   if (type == "auth") return on_auth_message(msg);
   if (type == "getStatus") {
-    if (auto refused = refusal(Role::viewer, ctx.runner.default_portfolio()))
-      return reply_error(*refused, "getStatus needs a viewer who may see the default portfolio");
-    return enqueue({std::make_shared<const std::string>(WsHub::status_message("status", *ctx.snapshot())), -1});
+    const auto mine = default_portfolio();
+    if (auto refused = refusal(Role::viewer, mine.value_or(0)))
+      return reply_error(*refused, *refused == "not_found"
+                                       ? "you have no portfolio: create one with POST /api/portfolios"
+                                       : "getStatus needs a viewer's credentials");
+    auto snap = ctx.snapshot(*mine);
+    if (!snap) return reply_error("not_found", "the portfolio was deleted");
+    return enqueue({std::make_shared<const std::string>(WsHub::status_message("status", *snap)), -1});
   }
   if (type == "ping") {
     return enqueue({ws_message("pong"), -1});
@@ -216,11 +233,16 @@ void WsSession::on_message(std::string_view text) {
     // The message without its `type` is the REST body of the same command (start's
     // {"strategy","symbols"}, updateStrategy's {"strategy"} or a bare strategy), or seed 000
     // nests that body in `config`: one command, one parser, the same answers on both.
-    // `portfolio` (or `portfolio_id`): an id, "default" or a name; absent: the default one.
-    auto portfolio = ctx.runner.default_portfolio();
+    // `portfolio` (or `portfolio_id`): an id, "default" or a name; absent or "default": the
+    // caller's default (as on REST).
+    auto portfolio = default_portfolio().value_or(0);
     for (const char* key : {"portfolio", "portfolio_id"}) {
       auto it = msg.find(key);
       if (it == msg.end()) continue;
+      if (it->is_string() && *it == "default") {
+        msg.erase(it);
+        break;
+      }
       std::shared_ptr<const engine::PortfolioEntry> entry;
       if (it->is_string()) entry = find_portfolio(ctx.runner, it->get_ref<const std::string&>());
       if (it->is_number_integer()) entry = find_portfolio(ctx.runner, std::to_string(it->get<long long>()));

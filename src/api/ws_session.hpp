@@ -69,9 +69,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     std::size_t cost() const noexcept { return message->size() + sizeof(Outgoing); }
   };
   bool wants(const WsTarget& target) const noexcept;
-  // Whether this client may see `portfolio`'s private topics and status (its role and key
-  // scope; the one rule for REST and WebSocket is authorized() and the principal's scope).
+  // Whether this client may see `portfolio`'s private topics and status: ownership.hpp's rule,
+  // the one REST uses. An unknown portfolio is seen by nobody (with auth on).
   bool may_see(std::int64_t portfolio) const noexcept;
+  // The portfolio the client means when it names none (ownership.hpp default_for), if any.
+  std::optional<engine::PortfolioId> default_portfolio() const noexcept;
   // The refusal a command needing `need` on `portfolio` gets from this client, or nullopt.
   std::optional<std::string> refusal(Role need, std::int64_t portfolio) const;
   void on_auth_message(const nlohmann::json& msg);

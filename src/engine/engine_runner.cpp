@@ -45,6 +45,7 @@ struct EngineRunner::Slot {
   std::string currency;
   core::Money initial_capital{};
   core::Timestamp created_at{};
+  std::int64_t owner_id = 0;
   std::string read_only_reason;
   std::unique_ptr<execution::Executor> executor;
   std::unique_ptr<Portfolio> portfolio;
@@ -98,6 +99,7 @@ std::unique_ptr<EngineRunner::Slot> EngineRunner::make_slot(PortfolioSetup setup
   slot->currency = std::move(setup.currency);
   slot->initial_capital = setup.config.initial_capital;
   slot->created_at = setup.created_at;
+  slot->owner_id = setup.owner_id;
   slot->read_only_reason = std::move(setup.read_only_reason);
   slot->executor = make_executor_ ? make_executor_(strand_)
                                   : std::make_unique<execution::PaperExecutor>(config_.paper, instruments_);
@@ -124,7 +126,7 @@ void EngineRunner::publish_directory() {
   auto dir = std::make_shared<PortfolioDirectory>();
   dir->reserve(slots_.size());
   for (const auto& s : slots_)
-    dir->push_back({s->id, s->name, s->currency, s->initial_capital, s->created_at, s->store});
+    dir->push_back({s->id, s->name, s->currency, s->initial_capital, s->created_at, s->store, s->owner_id});
   directory_.store(std::move(dir));
 }
 

@@ -95,6 +95,7 @@ std::size_t PortfolioHost::restore_all() {
       engine::PortfolioSetup setup;
       auto hosted =
           open(stored.id, stored.initial_cash, std::nullopt, stored.name, stored.currency, stored.created_at, setup);
+      setup.owner_id = stored.owner_id;
       const auto& r = hosted->recovery;
       storage_log()->info("portfolio {} ({}) recovered: {} trades, {} positions, {} instances, session {}, {}",
                           stored.id, stored.name, r.trades, r.positions, r.instances, r.session,
@@ -134,11 +135,13 @@ void PortfolioHost::create(NewPortfolio spec, Created done) {
         return done(failure(core::Errc::invalid_argument, "no portfolio ids left in this process", "portfolio_limit"));
       id = next_memory_id_++;
     } else {
-      auto stored = create_portfolio(options_.database_url, spec.name, spec.currency, spec.initial_capital);
+      auto stored =
+          create_portfolio(options_.database_url, spec.name, spec.currency, spec.initial_capital, spec.owner_id);
       id = stored.id;
       created_at = stored.created_at;
     }
     hosted = open(id, spec.initial_capital, spec.limits, spec.name, spec.currency, created_at, setup);
+    setup.owner_id = spec.owner_id;
     hosted_[id] = std::move(hosted);
   } catch (const PortfolioNameTaken&) {
     return done(failure(core::Errc::conflict, "a portfolio named '" + spec.name + "' exists", "name_taken"));

@@ -4,8 +4,9 @@
 //                   rotation -> reuse detection -> logout; API keys; bad tokens; bad passwords;
 //                   the first start's administrator; user administration.
 //                   WebSockets: anonymous sockets get market data only, private topics and
-//                   commands need credentials (?token= or an auth message) and the role.
-//   AuthPublicRead: --public-read opens reads, never changes.
+//                   commands need credentials (?token= or an auth message), the role and a
+//                   portfolio the caller may see.
+//   AuthPublicRead: --public-read opens reads (not of portfolios), never changes.
 //   AuthCli:        `meridiand user add` creates an account the daemon signs in.
 //   AuthConfig:     configurations refused before listening (exit 2): no auth off loopback,
 //                   auth without a database, weak or exposed signing secrets.
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <regex>
 
+#include "auth_client.hpp"
 #include "fixture.hpp"
 #include "meridian/auth/access_token.hpp"
 #include "support/ws_client.hpp"
@@ -28,34 +30,6 @@ constexpr const char* kAlgNone =
     "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
     "eyJpc3MiOiJtZXJpZGlhbiIsInN1YiI6IjEiLCJyb2xlIjoiYWRtaW4iLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6NDEwMjQ0NDgwMH0.";
 constexpr const char* kPassword = "correct horse battery staple";
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
-Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
-
-HttpResponse call(std::uint16_t port, std::string method, std::string target, Headers headers = {},
-                  std::string body = {}) {
-  HttpRequest r;
-  r.method = std::move(method);
-  r.target = std::move(target);
-  r.headers = std::move(headers);
-  if (r.method != "GET" && r.method != "HEAD") {
-    r.body = body.empty() ? "{}" : std::move(body);
-    r.headers.emplace_back("Content-Type", "application/json");
-  }
-  return http_request(port, r);
-}
-
-HttpResponse post_json(std::uint16_t port, const std::string& target, const json& body, Headers headers = {}) {
-  return call(port, "POST", target, std::move(headers), body.dump());
-}
 
 // An error reply in the API's shape: its "error" object.
 json error_of(const HttpResponse& r, int status, std::string_view code, std::string_view where) {
@@ -81,12 +55,10 @@ class Auth : public SharedDaemonTest<Auth> {
 
  protected:
   static json login(const std::string& email, const std::string& password) {
-    return expect_json_response(post_json(port(), "/api/auth/login", {{"email", email}, {"password", password}}), 200,
-                                "login " + email);
+    return e2e::login(port(), email, password);
   }
   static std::string admin_token() {
-    static const std::string token =
-        login("admin@meridian.local", read_text(daemon().state_dir() / "admin-password")).value("access_token", "");
+    static const std::string token = e2e::admin_token(port(), daemon().state_dir());
     return token;
   }
   // A user with `role` created by the admin, and their access token.
@@ -230,8 +202,10 @@ TEST_F(Auth, ApiKeysAreShownOnceUsableByEitherHeaderAndDeadOnceRevoked) {
   EXPECT_FALSE(listed["items"][0].contains("key"));
   EXPECT_EQ(listed.dump().find(key), std::string::npos) << "the key in a listing";
 
-  expect_json_response(http_get(port(), "/api/trading/status", bearer(key)), 200, "key as Bearer");
-  expect_json_response(http_get(port(), "/api/trading/status", {{"X-API-Key", key}}), 200, "key as X-API-Key");
+  // A viewer who owns no portfolio lists none (ownership_test.cpp has the rest of ownership).
+  EXPECT_EQ(expect_json_response(http_get(port(), "/api/portfolios", bearer(key)), 200, "key as Bearer")["items"],
+            json::array());
+  expect_json_response(http_get(port(), "/api/portfolios", {{"X-API-Key", key}}), 200, "key as X-API-Key");
   expect_error(call(port(), "POST", "/api/trading/pause", {{"X-API-Key", key}}), 403, "forbidden", "viewer key");
   auto me = expect_json_response(http_get(port(), "/api/auth/me", {{"X-API-Key", key}}), 200, "me by key");
   EXPECT_EQ(me["session"]["api_key_id"], id);
@@ -242,11 +216,18 @@ TEST_F(Auth, ApiKeysAreShownOnceUsableByEitherHeaderAndDeadOnceRevoked) {
   expect_error(post_json(port(), "/api/auth/keys", {{"name", "child"}}, bearer(key)), 403, "forbidden", "key by key");
 
   // A trader's key may trade: the gate admits it (the order itself is then judged on its own).
+  // A key's scope names the trader's own portfolios only.
   const auto trader = token_for("keys-trader@example.com", "trader");
-  auto trader_key = expect_json_response(
+  const auto own = expect_json_response(post_json(port(), "/api/portfolios", {{"name", "keys-trader"}}, bearer(trader)),
+                                        201, "the trader's portfolio")
+                       .value("id", 0LL);
+  expect_error(
       post_json(port(), "/api/auth/keys", {{"name", "bot"}, {"role", "trader"}, {"portfolios", {1}}}, bearer(trader)),
+      422, "invalid_field", "a key scoped to a portfolio not the trader's");
+  auto trader_key = expect_json_response(
+      post_json(port(), "/api/auth/keys", {{"name", "bot"}, {"role", "trader"}, {"portfolios", {own}}}, bearer(trader)),
       201, "trader key");
-  EXPECT_EQ(trader_key["portfolios"], json::array({1}));
+  EXPECT_EQ(trader_key["portfolios"], json::array({own}));
   const auto order = post_json(port(), "/api/orders", json::object(), bearer(trader_key.value("key", "")));
   EXPECT_NE(order.status, 401) << order.body;
   EXPECT_NE(order.status, 403) << order.body;
@@ -389,12 +370,14 @@ TEST_F(Auth, WebSocketsGiveAnonymousClientsMarketDataAndPrivateTopicsOnlyToTheRo
   EXPECT_EQ(ws_refusal(anonymous, {{"type", "pause"}}), "unauthenticated");
   EXPECT_EQ(ws_refusal(anonymous, {{"type", "getStatus"}}), "unauthenticated");
 
+  // A viewer owns no portfolio: no status, and a command finds no portfolio of theirs.
   WsClient reader(port(), "/ws?token=" + viewer);
   hello = reader.next_of_type("connected", 5s);
   ASSERT_TRUE(hello);
-  EXPECT_TRUE(hello->contains("status"));
+  EXPECT_FALSE(hello->contains("status"));
   EXPECT_EQ((*hello)["role"], "viewer");
-  EXPECT_EQ(ws_refusal(reader, {{"type", "stop"}}), "forbidden");
+  EXPECT_EQ(ws_refusal(reader, {{"type", "stop"}}), "not_found");
+  EXPECT_EQ(ws_refusal(reader, {{"type", "stop"}, {"portfolio", 1}}), "not_found") << "the admins' portfolio";
 
   // A first {"type":"auth"} message instead of the URL; a bad one leaves the socket as it was.
   WsClient late(port());
@@ -407,7 +390,9 @@ TEST_F(Auth, WebSocketsGiveAnonymousClientsMarketDataAndPrivateTopicsOnlyToTheRo
   // Orders and trades are private topics: who may see the portfolio gets them, the anonymous
   // socket never does.
   WsClient owner(port(), "/ws?token=" + admin_token());
-  ASSERT_TRUE(owner.next_of_type("connected", 5s));
+  hello = owner.next_of_type("connected", 5s);
+  ASSERT_TRUE(hello);
+  EXPECT_TRUE(hello->contains("status")) << "an admin's default is the daemon's default portfolio";
   auto placed = post_json(port(), "/api/trade", {{"symbol", "BTC-USD"}, {"side", "buy"}, {"quantity", 0.001}},
                           bearer(admin_token()));
   ASSERT_EQ(placed.status, 201) << placed.body;
@@ -435,7 +420,11 @@ TEST_F(AuthPublicRead, ReadsOpenToAnonymousCallersChangesNever) {
   o.auth = true;
   o.extra_args = {"--public-read", "true"};
   auto& d = start_daemon(o);
-  expect_json_response(http_get(d.port(), "/api/trading/status"), 200, "anonymous read");
+  expect_json_response(http_get(d.port(), "/api/symbols"), 200, "anonymous read");
+  // Public reads are market data and the daemon's status: an anonymous caller owns no portfolio
+  // and sees none (ownership.hpp), the default one included.
+  EXPECT_EQ(get_json(d.port(), "/api/portfolios")["items"], json::array());
+  expect_error(http_get(d.port(), "/api/trading/status"), 404, "not_found", "anonymous portfolio read");
   EXPECT_EQ(unauthorized_reason(http_get(d.port(), "/api/trading/status", bearer("garbage")), "bad token"),
             "malformed");
   EXPECT_EQ(unauthorized_reason(call(d.port(), "POST", "/api/trading/pause"), "anonymous change"), "missing");

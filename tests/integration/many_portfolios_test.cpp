@@ -369,6 +369,24 @@ TEST_F(Portfolios, CreateListAndDelete) {
   EXPECT_THROW(storage::create_portfolio(url(), "alpha", "USD", kCapital), storage::PortfolioNameTaken);
 }
 
+// sql/011: a portfolio records who owns it; none (NULL, listed as 0) is the admins'.
+TEST_F(Portfolios, OwnersAreStoredAndListed) {
+  const auto unowned = storage::create_portfolio(url(), "house", "USD", kCapital);
+  EXPECT_EQ(unowned.owner_id, 0);
+  exec(url(), "INSERT INTO users (id, email) VALUES (4242, 'ann@example.com')");
+  const auto anns = storage::create_portfolio(url(), "ann-book", "USD", kCapital, 4242);
+  EXPECT_EQ(anns.owner_id, 4242);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM portfolios WHERE owner_id IS NULL"), 1) << "0 is stored as NULL";
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM portfolios WHERE owner_id = 4242 AND id = " + std::to_string(anns.id)),
+            1);
+  const auto listed = storage::list_portfolios(url());
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].owner_id, 0);
+  EXPECT_EQ(listed[1].owner_id, 4242);
+  // An owner must be a user.
+  EXPECT_THROW(storage::create_portfolio(url(), "nobody's", "USD", kCapital, 999999), pqxx::foreign_key_violation);
+}
+
 TEST_F(Portfolios, NewPortfoliosFollowTheDefaultOneAndStartEmptyInTheirRange) {
   auto first = storage::load_state(url(), table_, recovery(1));  // creates portfolio 1 'default'
   ASSERT_TRUE(first.summary.reconciled);

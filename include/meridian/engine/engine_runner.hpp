@@ -46,6 +46,9 @@ struct PortfolioEntry {
   core::Money initial_capital{};
   core::Timestamp created_at{};
   std::shared_ptr<SnapshotStore> store;
+  // The user who owns it (sql/011); 0: none, the admins' (the default portfolio's always).
+  // Who may see it is api/ownership.hpp's to decide; the engine only carries it.
+  std::int64_t owner_id = 0;
 };
 // Every portfolio of the engine, by id. Replaced (not changed) when one is added or removed.
 using PortfolioDirectory = std::vector<PortfolioEntry>;
@@ -56,6 +59,7 @@ struct PortfolioSetup {
   std::string name = "default";
   std::string currency = "USD";
   core::Timestamp created_at{};
+  std::int64_t owner_id = 0;        // PortfolioEntry::owner_id
   JournalQueue* journal = nullptr;  // the portfolio's ring; outlives it (its writer's, the app's)
   RecoveredState recovered;
   // Non-empty: its stored data could not be loaded: commands are refused (read_only).

@@ -30,6 +30,7 @@ struct NewPortfolio {
   std::string currency = "USD";
   core::Money initial_capital = core::Money::from_units(100'000);
   std::optional<risk::Limits> limits;  // none: the daemon's configured limits
+  std::int64_t owner_id = 0;           // the creating user (api/ownership.hpp); 0: none, the admins'
 };
 
 // A portfolio hosted here, for GET /api/portfolios and /api/status (no state: cheap to copy).

@@ -21,6 +21,7 @@ struct StoredPortfolio {
   std::string kind = "paper";  // paper | live
   core::Money initial_cash{};
   core::Timestamp created_at{};
+  std::int64_t owner_id = 0;  // the user who owns it (sql/011); 0: none, the admins'
 };
 
 // A live portfolio already has the name (names are unique among portfolios not deleted).
@@ -31,10 +32,11 @@ struct PortfolioNameTaken : std::runtime_error {
 // Portfolios not deleted, by id. Throws when the database cannot be reached.
 std::vector<StoredPortfolio> list_portfolios(const std::string& database_url);
 
-// Inserts a paper portfolio owned by the default user, with cash = initial cash; answers the
-// stored row (its new id). Throws PortfolioNameTaken, or what the database throws.
+// Inserts a paper portfolio owned by `owner_id` (0: no owner), with cash = initial cash;
+// answers the stored row (its new id). Its user_id is the default user's, as every row's.
+// Throws PortfolioNameTaken, or what the database throws (an unknown owner among it).
 StoredPortfolio create_portfolio(const std::string& database_url, const std::string& name, const std::string& currency,
-                                 core::Money initial_cash);
+                                 core::Money initial_cash, std::int64_t owner_id = 0);
 
 // Marks the portfolio deleted (deleted_at = now()); false when there is no such live
 // portfolio. The caller has stopped its writer and released its lock.

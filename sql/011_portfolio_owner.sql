@@ -1,0 +1,13 @@
+-- Portfolios have owners (#13 item 4): with auth on, a user sees and trades only the portfolios
+-- they own, and an admin sees every one (api/ownership.hpp decides; another user's portfolio
+-- answers 404, like one that does not exist).
+--
+-- owner_id is the user who created the portfolio (POST /api/portfolios with auth on). NULL: no
+-- owner, the admins' portfolio: the daemon's default portfolio (id 1, seed 000's session), every
+-- portfolio made before this migration, and those made while auth was off. With auth off every
+-- portfolio is everybody's, whatever its owner.
+--
+-- portfolios.user_id (sql/001) stays what it was: the demo user every stored row names, which the
+-- name index of sql/009 is built on, so names stay unique among live portfolios of the daemon.
+-- Users are disabled, never deleted (sql/010), so an owner never disappears under a portfolio.
+ALTER TABLE portfolios ADD COLUMN owner_id BIGINT REFERENCES users (id);
