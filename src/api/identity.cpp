@@ -16,12 +16,6 @@ namespace meridian::api {
 
 namespace {
 
-// An `Authorization` scheme compares without case (RFC 9110 section 11.1).
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
-}
-
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -102,17 +96,9 @@ void Identity::remember_user(const storage::UserRecord& user) {
 }
 
 Credentials Identity::authenticate(const HttpRequest& req, core::Timestamp now) {
-  const auto authorization = req.find(http::field::authorization);
-  if (authorization != req.end()) {
-    if (req.count(http::field::authorization) > 1) return AuthFailure{"malformed"};
-    const auto value = trim(authorization->value());
-    const auto space = std::min(value.find(' '), value.size());
-    if (value.empty()) return AuthFailure{"malformed"};
-    if (!iequals(value.substr(0, space), "Bearer")) return AuthFailure{"unsupported_scheme"};
-    const auto bearer = trim(value.substr(space));
-    if (bearer.empty()) return AuthFailure{"malformed"};
-    return auth::looks_like_api_key(bearer) ? from_api_key(bearer, now) : from_access_token(bearer, now);
-  }
+  const auto bearer = bearer_of(req);
+  if (bearer) return auth::looks_like_api_key(*bearer) ? from_api_key(*bearer, now) : from_access_token(*bearer, now);
+  if (bearer.error().presented()) return bearer.error();
   const auto key = req.find("X-API-Key");
   if (key == req.end()) return AuthFailure{AuthFailure::kMissing};
   if (req.count("X-API-Key") > 1) return AuthFailure{"malformed"};
