@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/beast/http/field.hpp>
+#include <cctype>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -51,6 +52,7 @@ Identity::Identity(storage::IdentityStore& store, auth::TokenSigner signer, Iden
       signer_(std::move(signer)),
       config_(config),
       tables_(std::make_shared<const Tables>()),
+      throttle_(config.throttle),
       workers_(config.workers, config.queue_limit) {}
 
 Identity::~Identity() {
@@ -93,6 +95,29 @@ void Identity::remember_user(const storage::UserRecord& user) {
   const auto t = tables();
   if (auto known = t->users.find(user.id); known != t->users.end() && known->second == gate) return;
   update_tables([&](Tables& next) { next.users[user.id] = gate; });
+}
+
+ApiResult<Identity::Attempt> Identity::begin_attempt(LoginThrottle::Keys keys) {
+  auto attempt = throttle_.begin(std::move(keys));
+  if (attempt) return std::move(*attempt);
+  return too_many_requests("too many sign-in attempts; retry after the time in Retry-After", attempt.error());
+}
+
+ApiResult<Identity::Attempt> Identity::begin_login(std::string_view email, std::string_view address) {
+  // Emails compare without case (the store's lower(email)): one account, one key.
+  std::string account(email);
+  std::transform(account.begin(), account.end(), account.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return begin_attempt({std::move(account), ClientAddress::parse(address).to_string()});
+}
+
+ApiResult<Identity::Attempt> Identity::begin_refresh(std::string_view address) {
+  return begin_attempt({{}, ClientAddress::parse(address).to_string()});
+}
+
+ApiResult<Identity::Attempt> Identity::begin_password_check(std::int64_t user_id, std::string_view address) {
+  // '#' and the id: no email (it has an '@') is this key.
+  return begin_attempt({"#" + std::to_string(user_id), ClientAddress::parse(address).to_string()});
 }
 
 Credentials Identity::authenticate(const HttpRequest& req, core::Timestamp now) {
