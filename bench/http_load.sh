@@ -10,7 +10,9 @@ DURATION=${1:-10}
 PORT=$(free_port)
 BIN="$ROOT/build/release/src/meridiand"
 THREADS=${MERIDIAN_THREADS:-1}  # wrk needs the other core to drive the load
-"$BIN" serve --port "$PORT" --database-url "" --threads "$THREADS" --log-level warn --static-dir "$ROOT/static" &
+# The rate limiter stays in the path (its cost counted) with a limit no load here reaches.
+"$BIN" serve --port "$PORT" --database-url "" --threads "$THREADS" --log-level warn --static-dir "$ROOT/static" \
+  --rate-limit 1000000/s --rate-burst 1000000 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done

@@ -142,15 +142,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     const bool head = req_.method() == http::verb::head;
     auto match = server_.router().match(head ? http::verb::get : req_.method(), path);
     if (match.route) {
-      // The one enforcement point (auth_gate.hpp): no handler runs for a caller the route's role refuses.
-      const auto& policy = server_.config().auth;
-      auto* identity = server_.identity();
-      const Credentials credentials =
-          policy.enforce && identity ? identity->authenticate(req_) : Credentials(AuthFailure{AuthFailure::kMissing});
+      // The one enforcement point (auth_gate.hpp): no handler runs for a caller the gate refuses.
+      Credentials credentials{AuthFailure{AuthFailure::kMissing}};
+      auto admitted = server_.gate().admit(*match.route, req_, address_, &credentials);
       // Every state-changing request, refused or not, leaves an audit row (audit.hpp); send() completes it.
       if (server_.audit() && state_changing(req_.method()))
         audit_ = begin_audit(req_, *match.route, path, match.params, url->params(), credentials, address_, core::now());
-      auto admitted = admit(match.route->role, credentials, policy);
       if (!admitted) return send(error_response(req_.version(), req_.keep_alive(), admitted.error()));
       Request request{req_, path, url->params(), std::move(match.params), std::move(*admitted), address_};
       if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
@@ -253,9 +250,8 @@ HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& r
       files_(files),
       hub_(hub),
       identity_(identity),
-      acceptor_(net::make_strand(io)) {
-  if (config_.auth.enforce && !identity_) throw std::invalid_argument("auth is enforced without an Identity");
-}
+      gate_(config_.auth, identity, config_.rate_limit, config_.metrics_token),
+      acceptor_(net::make_strand(io)) {}
 
 void HttpServer::start() {
   const tcp::endpoint endpoint{net::ip::make_address(config_.host), config_.port};

@@ -160,6 +160,12 @@ HttpResponse error_response(unsigned version, bool keep_alive, http::status stat
   if (status == http::status::unauthorized)
     res.set(http::field::www_authenticate,
             refused_token ? R"(Bearer realm="meridian", error="invalid_token")" : R"(Bearer realm="meridian")");
+  // A 429 says when to come back (RFC 6585 section 4), from its details (too_many_requests).
+  if (status == http::status::too_many_requests && details) {
+    const auto wait = details->find("retry_after_s");
+    if (wait != details->end() && wait->is_number_unsigned())
+      res.set(http::field::retry_after, std::to_string(wait->get<std::uint64_t>()));
+  }
   return res;
 }
 
@@ -189,6 +195,12 @@ ApiError api_error(http::status status, std::string code, std::string message, n
   const auto errc = errc_of(status, code);
   return {errc, status, std::move(code), std::move(message),
           details.is_object() ? std::move(details) : nlohmann::json::object()};
+}
+
+ApiError too_many_requests(std::string message, std::chrono::seconds retry_after) {
+  const auto wait = std::max<std::int64_t>(1, retry_after.count());
+  return api_error(http::status::too_many_requests, "too_many_requests", std::move(message),
+                   {{"retry_after_s", static_cast<std::uint64_t>(wait)}});
 }
 
 ApiError field_error(std::string_view field, std::string message, http::status status, std::string_view code,

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/beast/http/field.hpp>
+#include <cctype>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -15,12 +16,6 @@
 namespace meridian::api {
 
 namespace {
-
-// An `Authorization` scheme compares without case (RFC 9110 section 11.1).
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
-}
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -57,6 +52,7 @@ Identity::Identity(storage::IdentityStore& store, auth::TokenSigner signer, Iden
       signer_(std::move(signer)),
       config_(config),
       tables_(std::make_shared<const Tables>()),
+      throttle_(config.throttle),
       workers_(config.workers, config.queue_limit) {}
 
 Identity::~Identity() {
@@ -101,17 +97,33 @@ void Identity::remember_user(const storage::UserRecord& user) {
   update_tables([&](Tables& next) { next.users[user.id] = gate; });
 }
 
+ApiResult<Identity::Attempt> Identity::begin_attempt(LoginThrottle::Keys keys) {
+  auto attempt = throttle_.begin(std::move(keys));
+  if (attempt) return std::move(*attempt);
+  return too_many_requests("too many sign-in attempts; retry after the time in Retry-After", attempt.error());
+}
+
+ApiResult<Identity::Attempt> Identity::begin_login(std::string_view email, std::string_view address) {
+  // Emails compare without case (the store's lower(email)): one account, one key.
+  std::string account(email);
+  std::transform(account.begin(), account.end(), account.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return begin_attempt({std::move(account), ClientAddress::parse(address).to_string()});
+}
+
+ApiResult<Identity::Attempt> Identity::begin_refresh(std::string_view address) {
+  return begin_attempt({{}, ClientAddress::parse(address).to_string()});
+}
+
+ApiResult<Identity::Attempt> Identity::begin_password_check(std::int64_t user_id, std::string_view address) {
+  // '#' and the id: no email (it has an '@') is this key.
+  return begin_attempt({"#" + std::to_string(user_id), ClientAddress::parse(address).to_string()});
+}
+
 Credentials Identity::authenticate(const HttpRequest& req, core::Timestamp now) {
-  const auto authorization = req.find(http::field::authorization);
-  if (authorization != req.end()) {
-    if (req.count(http::field::authorization) > 1) return AuthFailure{"malformed"};
-    const auto value = trim(authorization->value());
-    const auto space = std::min(value.find(' '), value.size());
-    if (value.empty()) return AuthFailure{"malformed"};
-    if (!iequals(value.substr(0, space), "Bearer")) return AuthFailure{"unsupported_scheme"};
-    const auto bearer = trim(value.substr(space));
-    return authenticate_bearer(bearer, now);
-  }
+  const auto bearer = bearer_of(req);
+  if (bearer) return authenticate_bearer(*bearer, now);
+  if (bearer.error().presented()) return bearer.error();
   const auto key = req.find("X-API-Key");
   if (key == req.end()) return AuthFailure{AuthFailure::kMissing};
   if (req.count("X-API-Key") > 1) return AuthFailure{"malformed"};

@@ -35,6 +35,19 @@ ApiResult<std::int64_t> id_in_path(const Request& req, std::string_view name, st
 // A required string field: 422 naming it when missing or not a string.
 ApiResult<std::string> required_string(const nlohmann::json& body, std::string_view name);
 
+// How a throttled guess (Identity::begin_login and its siblings) ended: a wrong password or
+// refresh token (401, or a password change's 403 wrong_password) failed; done, or refused for
+// another reason about the account (403 account_disabled: its password was right), succeeded;
+// a failure of the daemon's own (5xx) decides nothing.
+template <class T>
+LoginThrottle::Outcome guess_outcome(const ApiResult<T>& result) {
+  if (result) return LoginThrottle::Outcome::succeeded;
+  const auto& e = result.error();
+  if (e.status == http::status::unauthorized || e.code == "wrong_password") return LoginThrottle::Outcome::failed;
+  if (static_cast<unsigned>(e.status) >= 500) return LoginThrottle::Outcome::undecided;
+  return LoginThrottle::Outcome::succeeded;
+}
+
 // Runs `work` (-> ApiResult<Answer>) on a worker of `identity` and answers with its result.
 template <class Work>
 void on_worker(Identity& identity, const Request& req, Reply reply, Work work) {

@@ -46,6 +46,9 @@ void Router::add(Route route) {
   Compiled c;
   const auto segments = split(route.pattern);
   if (segments.overflow) throw std::invalid_argument("route pattern has too many segments: " + route.pattern);
+  if (route.scrape && route.role != Role::anonymous)
+    throw std::invalid_argument("a scrape route is admitted by its own rule, so its role is anonymous: " +
+                                route.pattern);
   for (std::size_t i = 0; i < segments.size; ++i) {
     c.segments.emplace_back(segments.items[i]);
     if (!is_param(segments.items[i])) ++c.literals;

@@ -50,11 +50,15 @@ void login(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(email, required_string(body, "email"));
   MERIDIAN_TRY_REPLY(password, required_string(body, "password"));
   if (auto refused = check_presented_password(password)) return reply(error_response(req, *refused));
+  // Before the hash is queued: a locked-out guess costs a lookup.
+  MERIDIAN_TRY_REPLY(attempt, identity->begin_login(email, req.address));
   on_worker(*identity, req, std::move(reply),
-            [identity, email = std::move(email), password = std::move(password),
+            [identity, attempt, email = std::move(email), password = std::move(password),
              client = client_info(req)]() -> ApiResult<Answer> {
-              MERIDIAN_TRY(session, identity->login(email, password, client));
-              return session_answer(session);
+              auto session = identity->login(email, password, client);
+              attempt->finish(guess_outcome(session));
+              if (!session) return std::move(session).error();
+              return session_answer(*session);
             });
 }
 
@@ -62,9 +66,12 @@ void refresh(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(identity, identity_of(ctx));
   MERIDIAN_TRY_REPLY(body, object_body(req));
   MERIDIAN_TRY_REPLY(token, required_string(body, "refresh_token"));
-  on_worker(*identity, req, std::move(reply), [identity, token = std::move(token)]() -> ApiResult<Answer> {
-    MERIDIAN_TRY(session, identity->refresh(token));
-    return session_answer(session);
+  MERIDIAN_TRY_REPLY(attempt, identity->begin_refresh(req.address));
+  on_worker(*identity, req, std::move(reply), [identity, attempt, token = std::move(token)]() -> ApiResult<Answer> {
+    auto session = identity->refresh(token);
+    attempt->finish(guess_outcome(session));
+    if (!session) return std::move(session).error();
+    return session_answer(*session);
   });
 }
 
@@ -99,10 +106,13 @@ void change_password(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(next, required_string(body, "new_password"));
   for (auto refused : {check_presented_password(current, "current_password"), check_new_password(next, "new_password")})
     if (refused) return reply(error_response(req, *refused));
+  // A stolen access token must not make this a password-guessing oracle either.
+  MERIDIAN_TRY_REPLY(attempt, identity->begin_password_check(caller.user_id, req.address));
   on_worker(*identity, req, std::move(reply),
-            [identity, caller, current = std::move(current), next = std::move(next)]() -> ApiResult<Answer> {
-              if (auto done = identity->change_password(caller.user_id, current, next); !done)
-                return std::move(done).error();
+            [identity, caller, attempt, current = std::move(current), next = std::move(next)]() -> ApiResult<Answer> {
+              auto done = identity->change_password(caller.user_id, current, next);
+              attempt->finish(guess_outcome(done));
+              if (!done) return std::move(done).error();
               return Answer{http::status::no_content, nullptr, {}};
             });
 }

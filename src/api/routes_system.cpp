@@ -190,11 +190,17 @@ nlohmann::json openapi(const Router& router, const ApiContext& ctx) {
         {"x-meridian-role", to_string(route.role)},
         {"responses", {{"default", {{"description", "JSON; errors as {\"error\": {code, message, details}}"}}}}}};
     if (!parameters.empty()) op["parameters"] = std::move(parameters);
-    // Anonymous routes need nothing; any other takes either credential.
-    op["security"] =
-        route.role == Role::anonymous
-            ? nlohmann::json::array()
-            : nlohmann::json::array({{{"bearer", nlohmann::json::array()}}, {{"api_key", nlohmann::json::array()}}});
+    // Anonymous routes need nothing; any other takes either credential; a scraper's route, nothing
+    // from loopback, else the metrics token as a bearer.
+    if (route.scrape) {
+      op["x-meridian-access"] = "loopback, or the metrics token";
+      op["security"] = nlohmann::json::array({nlohmann::json::object(), {{"bearer", nlohmann::json::array()}}});
+    } else {
+      op["security"] =
+          route.role == Role::anonymous
+              ? nlohmann::json::array()
+              : nlohmann::json::array({{{"bearer", nlohmann::json::array()}}, {{"api_key", nlohmann::json::array()}}});
+    }
     auto method = std::string(http::to_string(route.method));
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     paths[route.pattern][method] = std::move(op);
@@ -214,8 +220,9 @@ void add_system_routes(Router& router, ApiContext& ctx) {
   auto h = [&ctx](const Request& req, Reply reply) { health(ctx, req, reply); };
   router.add({http::verb::get, "/health", Role::anonymous, "Liveness and readiness", h});
   router.add({http::verb::get, "/api/health", Role::anonymous, "Liveness and readiness", h});
-  router.add({http::verb::get, "/metrics", Role::viewer, "Prometheus metrics",
-              [&ctx](const Request& req, Reply reply) { metrics(ctx, req, reply); }});
+  // For Prometheus: loopback callers, or anyone with the metrics token (auth_gate.hpp's scrape rule).
+  router.add({http::verb::get, "/metrics", Role::anonymous, "Prometheus metrics",
+              [&ctx](const Request& req, Reply reply) { metrics(ctx, req, reply); }, true});
   router.add({http::verb::get, "/api/openapi.json", Role::viewer, "OpenAPI 3 document of every route and its role",
               [&router, &ctx](const Request& req, Reply reply) {
                 reply(json_response(req, http::status::ok, openapi(router, ctx)));

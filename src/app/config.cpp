@@ -2,9 +2,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "meridian/api/request_guard.hpp"
 #include "meridian/app/data_cmd.hpp"
@@ -14,12 +17,30 @@
 #include "meridian/app/serve.hpp"
 #include "meridian/app/trading_config.hpp"
 #include "meridian/app/user_cmd.hpp"
+#include "meridian/auth/shared_secret.hpp"
 #include "meridian/core/fixed.hpp"
 #include "meridian/market/calendar.hpp"
 
 namespace meridian::app {
 
 namespace {
+// A request rate: "N/s", "N/min" or "N" (per second), N a number from 0 to 1,000,000 per
+// second; nullopt otherwise.
+std::optional<double> parse_rate(std::string_view text) {
+  double per = 1;
+  if (text.ends_with("/s")) {
+    text.remove_suffix(2);
+  } else if (text.ends_with("/min")) {
+    text.remove_suffix(4);
+    per = 60;
+  }
+  double n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(n) || n < 0 || n / per > 1e6)
+    return std::nullopt;
+  return n / per;
+}
+
 // The largest amount (money, quantity) the ledger holds, in whole units (core/fixed.hpp): a
 // configured capital or limit beyond it is refused here, never clamped later.
 constexpr double kMaxAmount = static_cast<double>(core::kMaxFixedRaw / core::kFixedScale);
@@ -90,6 +111,32 @@ void add_options(CLI::App& app, Config& c) {
                  "Directory for the daemon's own files (signing secret, first admin password); default: "
                  "$STATE_DIRECTORY, else .run")
       ->envname("MERIDIAN_STATE_DIR");
+  // Abuse limits (issue 13 item 6).
+  app.add_option("--rate-limit", c.rate_limit,
+                 "Requests per second of each signed-in principal (API key or user), or of each anonymous "
+                 "address: N/s, N/min or N (per second); 0: no limit")
+      ->envname("MERIDIAN_RATE_LIMIT")
+      ->transform(CLI::Validator(
+          [](std::string& value) {
+            auto rate = parse_rate(value);
+            if (!rate) return "not a rate (N/s, N/min or N per second, 0 to 1000000): " + value;
+            char text[32];
+            value.assign(text, std::to_chars(text, text + sizeof text, *rate).ptr);  // shortest exact form
+            return std::string();
+          },
+          "RATE"));
+  app.add_option("--rate-burst", c.rate_burst, "Requests a rested client may send at once under --rate-limit")
+      ->envname("MERIDIAN_RATE_BURST")
+      ->check(CLI::Range(1, 1'000'000));
+  // Secrets: the environment, a file or the config file; a flag is accepted but wiped (secrets.hpp).
+  auto* metrics_token = app.add_option("--metrics-token", c.metrics_token,
+                                       "Token (at least 16 characters) that opens /metrics to non-loopback callers "
+                                       "as Authorization: Bearer <token> (prefer MERIDIAN_METRICS_TOKEN or "
+                                       "--metrics-token-file: a command line is visible to every local user)")
+                            ->envname("MERIDIAN_METRICS_TOKEN");
+  app.add_option("--metrics-token-file", c.metrics_token_file, "File holding the /metrics token (mode 600 or stricter)")
+      ->envname("MERIDIAN_METRICS_TOKEN_FILE")
+      ->excludes(metrics_token);
   app.add_option("--database-url", c.database_url,
                  "PostgreSQL URL (also MERIDIAN_DATABASE_URL or DATABASE_URL); empty: memory only")
       ->envname("MERIDIAN_DATABASE_URL");
@@ -255,6 +302,13 @@ std::vector<std::string> with_env_flags(const CLI::App& app, const std::vector<s
   return args;
 }
 
+// Where a secret given as a flag should come from instead.
+std::string_view secret_sources(std::string_view flag) {
+  if (flag == "--database-url") return "DATABASE_URL or MERIDIAN_DATABASE_URL in the environment, or a PGPASSFILE";
+  if (flag == "--metrics-token") return "MERIDIAN_METRICS_TOKEN, --metrics-token-file or the config file";
+  return "MERIDIAN_ALPACA_SECRET_KEY, --alpaca-secret-file or the config file";
+}
+
 // A secret given as a flag anyway: said once on stderr (logging is not set up yet), never the value.
 void warn_hidden_secrets(const std::vector<std::string>& flags) {
   for (const auto& flag : flags) {
@@ -262,9 +316,17 @@ void warn_hidden_secrets(const std::vector<std::string>& flags) {
     std::cerr << "meridiand: warning: " << (url ? "the password in " : "the value of ") << flag
               << " was visible to every local user in the process list; it has been wiped from this process's "
                  "arguments (but may be in your shell history). Use "
-              << (url ? "DATABASE_URL or MERIDIAN_DATABASE_URL in the environment, or a PGPASSFILE"
-                      : "MERIDIAN_ALPACA_SECRET_KEY, --alpaca-secret-file or the config file")
-              << " instead.\n";
+              << secret_sources(flag) << " instead.\n";
+  }
+}
+
+// Reads `option`'s secret file into `secret` when one is named (a ValidationError naming the option).
+void read_secret_option(const char* option, const std::string& file, std::string& secret) {
+  if (file.empty()) return;
+  try {
+    secret = read_secret_file(file);
+  } catch (const std::runtime_error& e) {
+    throw CLI::ValidationError(option, e.what());
   }
 }
 
@@ -272,6 +334,7 @@ void warn_hidden_secrets(const std::vector<std::string>& flags) {
 std::vector<std::string> config_secrets(const Config& config) {
   auto secrets = database_url_secrets(config.database_url);
   secrets.push_back(config.alpaca_secret_key);
+  secrets.push_back(config.metrics_token);
   return secrets;
 }
 
@@ -309,13 +372,12 @@ int run(int argc, char** argv) {
     app.parse(with_env_flags(app, taken.args));
     if (config.fast_period >= config.slow_period)
       throw CLI::ValidationError("--fast-period", "must be less than --slow-period");
-    if (!config.alpaca_secret_file.empty()) {
-      try {
-        config.alpaca_secret_key = read_secret_file(config.alpaca_secret_file);
-      } catch (const std::runtime_error& e) {
-        throw CLI::ValidationError("--alpaca-secret-file", e.what());
-      }
-    }
+    read_secret_option("--alpaca-secret-file", config.alpaca_secret_file, config.alpaca_secret_key);
+    read_secret_option("--metrics-token-file", config.metrics_token_file, config.metrics_token);
+    if (!config.metrics_token.empty() && !auth::SharedSecret::create(config.metrics_token))
+      throw CLI::ValidationError("--metrics-token", "the token must have at least " +
+                                                        std::to_string(auth::kMinSharedSecretChars) +
+                                                        " characters, not all the same one");
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -335,6 +335,15 @@ int serve(const Config& config) {
   server_cfg.allowed_origins = config.allowed_origins;
   server_cfg.allowed_hosts = config.allowed_hosts;
   server_cfg.auth = {auth_on, config.public_read, config.ws_anonymous};
+  server_cfg.rate_limit = {config.rate_limit, static_cast<std::uint32_t>(config.rate_burst)};
+  // Checked when the configuration was read (config.cpp): a token given is a strong one.
+  if (!config.metrics_token.empty())
+    server_cfg.metrics_token = auth::SharedSecret::create(config.metrics_token).value();
+  app_log()->info("requests: {}; /metrics: loopback{}",
+                  config.rate_limit > 0
+                      ? fmt::format("at most {}/s per client, bursts of {}", config.rate_limit, config.rate_burst)
+                      : std::string("no rate limit"),
+                  server_cfg.metrics_token ? " or the metrics token" : " only");
   api::HttpServer server(io, server_cfg, router, files, hub, identity.get());
   ctx.http_stats = &server.stats();
   if (audit_writer) {

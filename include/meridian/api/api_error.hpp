@@ -8,6 +8,7 @@
 // invalid_parameter from 422 invalid_field, so both are kept); `details["field"]`, when
 // present, names the field or parameter at fault. A boost::system::error_code cannot carry
 // the field, so API results are core::Result<T, ApiError> (ApiResult<T>).
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -41,6 +42,10 @@ ApiError api_error(http::status status, std::string code, std::string message,
 ApiError field_error(std::string_view field, std::string message,
                      http::status status = http::status::unprocessable_entity, std::string_view code = "invalid_field",
                      nlohmann::json extra = nullptr);
+
+// 429 too_many_requests: details.retry_after_s is the whole seconds to wait (at least 1),
+// which error_response also sends as the Retry-After header.
+ApiError too_many_requests(std::string message, std::chrono::seconds retry_after);
 
 // The reply for an error (details bounded by bounded_details).
 HttpResponse error_response(const Request& req, const ApiError& e);

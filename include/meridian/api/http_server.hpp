@@ -29,6 +29,12 @@ struct ServerConfig {
   // Whether the route table's roles are enforced, and reads opened to anonymous callers
   // (auth_gate.hpp). Enforced needs the server's Identity.
   AuthPolicy auth;
+  // The request rate limit per principal or anonymous address (rate_limiter.hpp); off unless
+  // set (meridiand's --rate-limit sets it).
+  RateLimit rate_limit;
+  // The token that admits a non-loopback caller to /metrics (auth_gate.hpp's scrape rule);
+  // none: /metrics answers loopback callers only.
+  std::optional<auth::SharedSecret> metrics_token;
   // Added to the daemon's own origins and names (request_guard.hpp): browser origins whose
   // pages may send state-changing requests and open WebSockets, and Host names answered.
   std::vector<std::string> allowed_origins;
@@ -69,6 +75,8 @@ class HttpServer {
   // Where every state-changing request's audit row goes (null: no audit trail). Set before start().
   void set_audit(storage::AuditSink* sink) noexcept { audit_ = sink; }
   storage::AuditSink* audit() noexcept { return audit_; }
+  // The one enforcement point every routed request passes (auth_gate.hpp).
+  Gate& gate() noexcept { return gate_; }
   ServerStats& stats() noexcept { return stats_; }
 
   // Open connections, shared with the sessions so one that outlives the server (its
@@ -89,6 +97,7 @@ class HttpServer {
   WsHub& hub_;
   Identity* identity_;
   storage::AuditSink* audit_ = nullptr;
+  Gate gate_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
   std::optional<RequestGuard> guard_;

@@ -60,6 +60,7 @@ HttpResponse json_response(const Request& req, http::status status, const nlohma
 HttpResponse empty_response(unsigned version, bool keep_alive, http::status status);
 // A 401 carries `WWW-Authenticate: Bearer realm="meridian"`, with error="invalid_token" when
 // details.reason names why presented credentials were refused (anything but "missing").
+// A 429 carries `Retry-After: <details.retry_after_s>` (api_error.hpp's too_many_requests).
 HttpResponse error_response(unsigned version, bool keep_alive, http::status status, std::string_view code,
                             std::string_view message, const nlohmann::json* details = nullptr);
 HttpResponse error_response(const Request& req, http::status status, std::string_view code, std::string_view message,

@@ -27,6 +27,7 @@
 #include "meridian/api/api_error.hpp"
 #include "meridian/api/auth_gate.hpp"
 #include "meridian/api/http_types.hpp"
+#include "meridian/api/login_throttle.hpp"
 #include "meridian/api/worker_pool.hpp"
 #include "meridian/auth/access_token.hpp"
 #include "meridian/auth/password.hpp"
@@ -50,6 +51,8 @@ struct IdentityConfig {
   std::size_t queue_limit = 256;
   // An API key's last use is written to the store at most this often.
   std::chrono::seconds touch_interval = std::chrono::minutes(1);
+  // Lockouts of password and refresh-token guessing (begin_login and its siblings).
+  LoginThrottleConfig throttle{};
 };
 
 // What a login, registration or refresh gives the client.
@@ -130,6 +133,16 @@ class Identity {
   // Runs `job` on a worker; false when the queue is full (answer 503 busy).
   bool post(std::function<void()> job) { return workers_.try_post(std::move(job)); }
 
+  // Any thread, before the guess is queued (login_throttle.hpp): the attempt, which its job
+  // finishes with the outcome, or 429 too_many_requests with Retry-After. A login is keyed by
+  // the email presented (without case: an unknown email locks like a known one) and the
+  // client's address, a refresh by the address, a password change by the user and the address.
+  // The refusal never says which key is locked.
+  using Attempt = std::shared_ptr<LoginThrottle::Attempt>;
+  ApiResult<Attempt> begin_login(std::string_view email, std::string_view address);
+  ApiResult<Attempt> begin_refresh(std::string_view address);
+  ApiResult<Attempt> begin_password_check(std::int64_t user_id, std::string_view address);
+
   const IdentityConfig& config() const noexcept { return config_; }
   // 403 registration_closed unless registration is open.
   std::optional<ApiError> registration_refusal() const;
@@ -176,6 +189,7 @@ class Identity {
   void schedule_touch(core::Timestamp now);
   void touch_keys();
   ApiResult<Session> open_session(const storage::UserRecord& user, const ClientInfo& client);
+  ApiResult<Attempt> begin_attempt(LoginThrottle::Keys keys);
 
   storage::IdentityStore& store_;
   const auth::TokenSigner signer_;
@@ -184,6 +198,7 @@ class Identity {
   std::mutex update_mutex_;
   std::atomic<std::int64_t> next_touch_ms_{0};
   std::mutex touch_mutex_;  // one touch_keys at a time
+  LoginThrottle throttle_;  // before workers_: their jobs finish attempts
   WorkerPool workers_;      // last: stopped first, while everything its jobs use still exists
 };
 

@@ -16,6 +16,9 @@ struct Route {
   Role role;
   std::string summary;
   Handler handler;
+  // A scraper's route (/metrics): admitted from loopback, or elsewhere with the metrics token,
+  // by the gate's scrape rule (auth_gate.hpp), not by an account; `role` is anonymous.
+  bool scrape = false;
 };
 
 struct RouteMatch {

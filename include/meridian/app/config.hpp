@@ -26,6 +26,15 @@ struct Config {
   std::string registration = "closed";  // POST /api/auth/register: open, invite or closed
   std::string jwt_secret_file;          // empty: <state dir>/jwt-secret, generated on the first start
   std::string state_dir;                // empty: $STATE_DIRECTORY, else .run
+  // Abuse limits (api/rate_limiter.hpp): requests per second of each principal, or of each
+  // anonymous address (0: no limit), and how many a rested client may send at once.
+  double rate_limit = 50;
+  int rate_burst = 100;
+  // The token that opens /metrics to non-loopback scrapers (api/auth_gate.hpp): from
+  // MERIDIAN_METRICS_TOKEN, the config file, or read at start from metrics_token_file (mode
+  // 600); a --metrics-token flag is accepted but wiped from argv. At least 16 characters.
+  std::string metrics_token;
+  std::string metrics_token_file;
   // storage
   std::string database_url;     // empty: memory only (nothing survives a restart)
   bool migrate_status = false;  // `migrate --status`: list migrations instead of applying them

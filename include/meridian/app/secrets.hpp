@@ -19,7 +19,7 @@ struct TakenArgs {
 };
 
 // Copies argv, then overwrites in place (so `ps` and /proc/PID/cmdline no longer show them) the
-// value of --alpaca-secret-key (`--flag VALUE` and `--flag=VALUE`) and the password inside
+// value of --alpaca-secret-key and --metrics-token (`--flag VALUE` and `--flag=VALUE`) and the password inside
 // --database-url. Call it first thing in main, before any thread starts: it writes argv.
 TakenArgs take_args(int argc, char** argv);
 

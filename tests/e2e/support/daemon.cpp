@@ -69,7 +69,9 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
                                 "--log-level",
                                 "warn",
                                 "--auth",
-                                o.auth ? "on" : "off"};
+                                o.auth ? "on" : "off",
+                                "--rate-limit",
+                                o.rate_limit};
   if (o.fast_period) argv.insert(argv.end(), {"--fast-period", std::to_string(*o.fast_period)});
   if (o.slow_period) argv.insert(argv.end(), {"--slow-period", std::to_string(*o.slow_period)});
   if (o.autostart) argv.insert(argv.end(), {"--autostart", *o.autostart ? "true" : "false"});

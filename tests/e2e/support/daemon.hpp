@@ -28,6 +28,9 @@ struct DaemonOptions {
   // true: --auth on (needs database_url; the first start writes the admin's password to
   // state_dir()/admin-password); false: --auth off, as every suite that predates auth runs.
   bool auth = false;
+  // --rate-limit: off, as every suite that predates the limit runs (they send as fast as they
+  // can, which is a test harness, not a client); the RateLimit suite sets one.
+  std::string rate_limit = "0";
   // false: the constructor returns once the process is spawned, for a daemon that may not
   // listen at once (a hot standby); wait_listening() then waits for its port file.
   bool wait_until_listening = true;

@@ -86,6 +86,13 @@ TEST(Router, UnknownPathHasNoRouteAndNoAllowedMethods) {
   EXPECT_TRUE(m.allowed.empty());
 }
 
+TEST(Router, AScrapeRouteWithARoleIsRefused) {
+  api::Router r;
+  auto h = [](const api::Request&, api::Reply) {};
+  EXPECT_THROW(r.add({verb::get, "/metrics", api::Role::viewer, "m", h, true}), std::invalid_argument);
+  EXPECT_NO_THROW(r.add({verb::get, "/metrics", api::Role::anonymous, "m", h, true}));
+}
+
 TEST(Authorization, RolesAreOrderedWhenEnforced) {
   EXPECT_TRUE(api::authorized(api::Role::admin, api::Role::trader, true));
   EXPECT_TRUE(api::authorized(api::Role::trader, api::Role::trader, true));
@@ -125,10 +132,11 @@ TEST(RouteTable, EveryStateChangingRouteNeedsATrader) {
     if (route.pattern.starts_with("/api/users")) {
       EXPECT_EQ(route.role, api::Role::admin);
     }
-    // Public: liveness and sign-in only.
-    if (route.role == api::Role::anonymous) {
+    // Public: liveness and sign-in only; /metrics is the one scraper's route (loopback or its token).
+    if (route.role == api::Role::anonymous && !route.scrape) {
       EXPECT_TRUE(route.pattern.ends_with("/health") || route.pattern.starts_with("/api/auth/"));
     }
+    EXPECT_EQ(route.scrape, route.pattern == "/metrics");
     EXPECT_FALSE(route.summary.empty());
     for (const auto& other : router.routes())
       if (&other != &route) {

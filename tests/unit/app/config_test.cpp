@@ -2,6 +2,7 @@
 // a capital or a risk limit beyond +-92,233,720,368 units is a configuration error (exit 2,
 // naming the option), never a value clamped or wrapped later.
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@ Outcome run_with(std::vector<std::string> args) {
   Outcome out;
   out.code = run(static_cast<int>(args.size()), argv.data());
   out.err = testing::internal::GetCapturedStderr();
+  // A run that got as far as the subcommand registered its logger; the next run makes its own.
+  spdlog::drop("meridian");
   return out;
 }
 
@@ -45,6 +48,37 @@ TEST(ConfigAmounts, TheLargestWholeAmountIsAccepted) {
   EXPECT_EQ(out.code, 2) << out.err;
   EXPECT_EQ(out.err.find("--initial-capital"), std::string::npos) << out.err;
   EXPECT_NE(out.err.find("journal needs"), std::string::npos) << out.err;
+}
+
+// Past option parsing: what the journal command says once every option was accepted.
+bool accepted(const Outcome& out) {
+  return out.err.find("journal needs") != std::string::npos;
+}
+
+TEST(ConfigRateLimit, TakesARatePerSecondOrPerMinuteAndZero) {
+  for (const char* rate : {"50/s", "50", "0.5/s", "120/min", "0", "1000000/s"}) {
+    const auto out = run_with({"--rate-limit", rate});
+    EXPECT_TRUE(accepted(out)) << rate << ": " << out.err;
+  }
+  for (const char* rate : {"fast", "-1/s", "50/h", "1000001/s", "/s", "nan", "inf"}) {
+    const auto out = run_with({"--rate-limit", rate});
+    EXPECT_EQ(out.code, 2) << rate;
+    EXPECT_NE(out.err.find("--rate-limit"), std::string::npos) << rate << ": " << out.err;
+  }
+  EXPECT_EQ(run_with({"--rate-burst", "0"}).code, 2);
+  EXPECT_TRUE(accepted(run_with({"--rate-burst", "1"})));
+}
+
+// A weak metrics token is refused before anything starts (exit 2), naming the option and
+// never echoing the token.
+TEST(ConfigMetricsToken, AShortOrRepeatedTokenIsRefused) {
+  for (const char* token : {"short-token", "aaaaaaaaaaaaaaaaaaaa"}) {
+    const auto out = run_with({"--metrics-token", token});
+    EXPECT_EQ(out.code, 2) << token;
+    EXPECT_NE(out.err.find("--metrics-token"), std::string::npos) << out.err;
+    EXPECT_EQ(out.err.find(token), std::string::npos) << "the token echoed: " << out.err;
+  }
+  EXPECT_TRUE(accepted(run_with({"--metrics-token", "a-metrics-token-of-24ch"})));
 }
 
 }  // namespace

@@ -47,6 +47,14 @@ TEST(TakeArgs, WipesASecretFlagsValueFromArgvAndKeepsItInTheCopy) {
   EXPECT_STREQ(a.argv()[5], "9000");
 }
 
+TEST(TakeArgs, WipesTheMetricsToken) {
+  FakeArgv a({"meridiand", "--metrics-token", "METRICSTOKENVALUE", "--metrics-token=OTHERTOKENVALUE"});
+  const auto taken = take_args(a.argc(), a.argv());
+  EXPECT_EQ(taken.args[1], "METRICSTOKENVALUE");
+  EXPECT_EQ(taken.hidden, (std::vector<std::string>{"--metrics-token"}));
+  EXPECT_EQ(a.cmdline().find("TOKENVALUE"), std::string::npos) << a.cmdline();
+}
+
 TEST(TakeArgs, WipesTheEqualsForm) {
   FakeArgv a({"meridiand", "--alpaca-secret-key=SECRETVALUE"});
   const auto taken = take_args(a.argc(), a.argv());
