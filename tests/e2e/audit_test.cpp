@@ -65,6 +65,13 @@ class AuditTrail : public SharedDaemonTest<AuditTrail> {
                                         201, "create " + email);
     return {created.value("id", std::int64_t{0}), login(email, kPassword)};
   }
+  // A portfolio of the user's own (the default one is the admins'): its id.
+  static std::int64_t own_portfolio(const std::string& token, const std::string& name) {
+    return expect_json_response(
+               send("POST", "/api/portfolios", bearer(token), json{{"name", name}, {"initial_capital", 100000}}.dump()),
+               201, "create " + name)
+        .value("id", std::int64_t{0});
+  }
   static json audit(const std::string& query = "") {
     return expect_json_response(send("GET", "/api/audit" + query, bearer(admin())), 200, "GET /api/audit" + query);
   }
@@ -91,6 +98,7 @@ TEST_F(AuditTrail, ChangesRefusalsAndFailedLoginsAreVisibleToAnAdministratorOnly
   const auto [trader_id, trader] = user("audit-trader@example.com", "trader");
   const auto [viewer_id, viewer] = user("audit-viewer@example.com", "viewer");
   const auto trader_user = trader_id;  // lambdas capture variables, not structured bindings
+  own_portfolio(trader, "audit-trader-book");
 
   const auto started = send("POST", "/api/trading/start", bearer(trader));
   ASSERT_EQ(started.status, 200) << started.body;
@@ -168,7 +176,8 @@ TEST_F(AuditTrail, ChangesRefusalsAndFailedLoginsAreVisibleToAnAdministratorOnly
 TEST_F(AuditTrail, OrdersAndSessionChangesNameTheUserWhoMadeThem) {
   const auto [id, trader] = user("audit-placer@example.com", "trader");
   const auto trader_user = id;
-  // Restarts the default portfolio's session whatever its state (seed 001's engine loop).
+  const auto book = own_portfolio(trader, "audit-placer-book");
+  // Restarts the trader's portfolio's session whatever its state (seed 001's engine loop).
   expect_json_response(send("POST", "/api/engine/start", bearer(trader)), 200, "engine start");
   auto status = expect_json_response(send("GET", "/api/trading/status", bearer(trader)), 200, "status");
   EXPECT_EQ(status["changed_by"], trader_user);
@@ -182,7 +191,7 @@ TEST_F(AuditTrail, OrdersAndSessionChangesNameTheUserWhoMadeThem) {
                                                      {"quantity", 0.001},
                                                      {"type", "limit"},
                                                      {"limit_price", limit_price},
-                                                     {"portfolio_id", 1}}
+                                                     {"portfolio_id", book}}
                                                     .dump()),
                                            201, "a resting limit order");
   EXPECT_EQ(placed["placed_by"], trader_user);
@@ -206,8 +215,9 @@ TEST_F(AuditTrail, OrdersAndSessionChangesNameTheUserWhoMadeThem) {
       << "orders.placed_by";
   EXPECT_TRUE(poll_until(
       [&] {
-        const auto r = db().query(
-            "SELECT changed_by FROM trading_sessions WHERE portfolio_id = 1 ORDER BY updated_at DESC, id DESC LIMIT 1");
+        const auto r =
+            db().query("SELECT changed_by FROM trading_sessions WHERE portfolio_id = " + std::to_string(book) +
+                       " ORDER BY updated_at DESC, id DESC LIMIT 1");
         return !r.empty() && !r[0][0].is_null() && r[0][0].as<long long>() == trader_user;
       },
       kDeadline))
@@ -216,7 +226,7 @@ TEST_F(AuditTrail, OrdersAndSessionChangesNameTheUserWhoMadeThem) {
   // And the audit row of the order names the portfolio its body named.
   const auto row = find_row("?route=/api/trade", [&](const json& r) { return r["user_id"] == trader_user; });
   ASSERT_TRUE(row.is_object()) << "no audit row for the order";
-  EXPECT_EQ(row["portfolio_id"], 1);
+  EXPECT_EQ(row["portfolio_id"], book);
   EXPECT_EQ(row["status"], 201);
   EXPECT_EQ(row["params"]["body"]["limit_price"], limit_price);
 }
