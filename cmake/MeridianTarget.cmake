@@ -3,7 +3,10 @@ add_library(meridian_options INTERFACE)
 target_compile_options(meridian_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Werror
   # GCC 12 reports false maybe-uninitialized positives on std::variant/optional moves at -O1
   # with sanitizers; keep the warning visible but not fatal.
-  $<$<CXX_COMPILER_ID:GNU>:-Wno-error=maybe-uninitialized>)
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-error=maybe-uninitialized>
+  # ... and, optimising (-O2/-O3), false restrict overlaps inside libstdc++'s string operator+
+  # (GCC PR 105651), which broke the release build of ./scripts/run: visible, not fatal.
+  $<$<AND:$<CXX_COMPILER_ID:GNU>,$<CONFIG:Release,RelWithDebInfo>>:-Wno-error=restrict>)
 # Asio and Beast are compiled once, in src/api/boost_impl.cpp; every TU must agree on this.
 target_compile_definitions(meridian_options INTERFACE
   BOOST_ASIO_SEPARATE_COMPILATION BOOST_BEAST_SEPARATE_COMPILATION BOOST_ASIO_NO_DEPRECATED)
