@@ -36,6 +36,15 @@ std::optional<BrokerFieldIssue> check_broker_field(std::string_view value, bool 
   return std::nullopt;
 }
 
+std::string_view to_string(BrokerFieldIssue issue) noexcept {
+  switch (issue) {
+    case BrokerFieldIssue::too_short: return "too_short";
+    case BrokerFieldIssue::too_long: return "too_long";
+    case BrokerFieldIssue::bad_character: return "bad_character";
+  }
+  return "bad_character";
+}
+
 std::string describe(BrokerFieldIssue issue, bool is_key_id) {
   const std::string what = is_key_id ? "key_id" : "secret";
   switch (issue) {

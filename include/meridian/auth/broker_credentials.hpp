@@ -43,6 +43,7 @@ struct BrokerSlot {
 };
 
 enum class BrokerFieldIssue { too_short, too_long, bad_character };
+std::string_view to_string(BrokerFieldIssue issue) noexcept;  // "too_short", ...
 // Which rule a key id (`is_key_id`) or a secret breaks, or nullopt when it may be stored.
 std::optional<BrokerFieldIssue> check_broker_field(std::string_view value, bool is_key_id) noexcept;
 // A sentence for the client, naming the rule ("at most 256 bytes", ...).

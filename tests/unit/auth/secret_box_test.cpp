@@ -199,4 +199,5 @@ TEST(BrokerCredentials, FieldRulesAndHint) {
   EXPECT_EQ(auth::check_broker_field("secret-line\n", false), Issue::bad_character);
   EXPECT_EQ(auth::broker_hint("PKABCDEFGHWXYZ"), "WXYZ");
   EXPECT_EQ(auth::describe(Issue::too_long, false), "secret must be at most 256 bytes");
+  EXPECT_EQ(auth::to_string(Issue::bad_character), "bad_character");
 }
