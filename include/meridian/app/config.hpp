@@ -26,6 +26,10 @@ struct Config {
   std::string registration = "closed";  // POST /api/auth/register: open, invite or closed
   std::string jwt_secret_file;          // empty: <state dir>/jwt-secret, generated on the first start
   std::string state_dir;                // empty: $STATE_DIRECTORY, else .run
+  // The master key broker credentials are sealed under (app/secrets_key.hpp): the file, and
+  // the key's text as loaded at start from it or MERIDIAN_SECRETS_KEY (never a flag).
+  std::string secrets_key_file;
+  std::string secrets_key;
   // storage
   std::string database_url;     // empty: memory only (nothing survives a restart)
   bool migrate_status = false;  // `migrate --status`: list migrations instead of applying them
