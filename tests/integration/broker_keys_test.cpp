@@ -113,7 +113,7 @@ TEST_F(BrokerKeysTest, RowsHoldCiphertextOnlyAndOpenForTheirUser) {
   EXPECT_EQ(rows().size(), 1u);
   EXPECT_EQ((*store->broker_keys(ann))[0].hint, "ABCD");
   EXPECT_FALSE((*store->broker_keys(ann))[0].last_used_at);
-  EXPECT_EQ(store->broker_credentials(ann, "alpaca", box)->secret.view(), "another-secret-value");
+  EXPECT_EQ(store->broker_credentials(ann, "alpaca", box).value().secret.view(), "another-secret-value");
   // Removed: nothing left.
   ASSERT_TRUE(set(ann, "alpaca", box, ""));
   EXPECT_TRUE(rows().empty());
@@ -170,9 +170,9 @@ TEST_F(BrokerKeysTest, ResealingMovesEveryRowToTheNewKeyOnceAndTheOldKeyNoLonger
     EXPECT_EQ(auth::open_broker_credentials(old_box, slot, forged).error(), core::Errc::rejected);
   }
   EXPECT_EQ(store->broker_credentials(ann, "alpaca", old_box).error(), core::Errc::conflict);
-  EXPECT_EQ(store->broker_credentials(ann, "alpaca", new_box_)->secret.view(), kSecret);
-  EXPECT_EQ(store->broker_credentials(ann, "binance", new_box_)->secret.view(), "binance-secret-value");
-  EXPECT_EQ(store->broker_credentials(bob, "alpaca", new_box_)->key_id.view(), "PKBOBKEY000000LMNO");
+  EXPECT_EQ(store->broker_credentials(ann, "alpaca", new_box_).value().secret.view(), kSecret);
+  EXPECT_EQ(store->broker_credentials(ann, "binance", new_box_).value().secret.view(), "binance-secret-value");
+  EXPECT_EQ(store->broker_credentials(bob, "alpaca", new_box_).value().key_id.view(), "PKBOBKEY000000LMNO");
 
   // Again: nothing to move.
   report = store->reseal_broker_keys(old_box, new_box_);
