@@ -25,7 +25,8 @@ bool has_control(std::string_view s) noexcept {
   });
 }
 
-// A store failure that is not the caller's doing: the database is down (503) or broken (500).
+}  // namespace
+
 ApiError store_failure(const boost::system::error_code& ec, std::string_view what) {
   if (ec == core::Errc::unavailable) {
     api_log()->warn("identity: {}: the database is unavailable", what);
@@ -35,6 +36,8 @@ ApiError store_failure(const boost::system::error_code& ec, std::string_view wha
   api_log()->error("identity: {} failed: {}", what, ec.message());
   return api_error(http::status::internal_server_error, "internal_error", "internal error");
 }
+
+namespace {
 
 ApiError invalid_credentials() {
   return api_error(http::status::unauthorized, "invalid_credentials", "the email or password is not right");

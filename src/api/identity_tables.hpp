@@ -1,6 +1,6 @@
 #pragma once
 // api::Identity's in-memory tables (identity.hpp): what authenticate() reads without the
-// database. Private to identity.cpp and identity_accounts.cpp.
+// database; and what its files share. Private to api/identity*.cpp.
 #include <atomic>
 #include <memory>
 #include <unordered_map>
@@ -33,5 +33,9 @@ struct Identity::Tables {
   // Users not here (created by another process since the start) keep their token's role.
   std::unordered_map<std::int64_t, UserGate> users;
 };
+
+// A store failure that is not the caller's doing: the database is down (503) or broken (500,
+// logged). `what` names the operation in the log.
+ApiError store_failure(const boost::system::error_code& ec, std::string_view what);
 
 }  // namespace meridian::api

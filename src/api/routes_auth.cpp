@@ -3,6 +3,7 @@
 // I/O thread; the store and argon2 run on api::Identity's workers (identity_jobs.hpp).
 #include <nlohmann/json.hpp>
 
+#include "broker_keys_json.hpp"
 #include "identity_jobs.hpp"
 #include "identity_json.hpp"
 #include "meridian/api/ownership.hpp"
@@ -90,7 +91,9 @@ void me(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(caller, account_holder(req));
   on_worker(*identity, req, std::move(reply), [identity, caller]() -> ApiResult<Answer> {
     MERIDIAN_TRY(user, identity->user(caller.user_id));
+    MERIDIAN_TRY(broker_keys, identity->broker_keys(caller.user_id));
     auto body = user_json(user);
+    body["broker_keys"] = broker_keys_json(broker_keys);
     // What this request may do: the role of its token or key (at most the user's role).
     body["session"] = {{"role", auth::to_string(caller.role)},
                        {"api_key_id", caller.api_key_id ? json(caller.api_key_id) : json(nullptr)}};
@@ -202,7 +205,8 @@ void add_auth_routes(Router& router, ApiContext& ctx) {
         refresh);
   route(http::verb::post, "/api/auth/logout", Role::anonymous, "Revoke a refresh token and its session", logout);
   // The caller's own account: any signed-in role.
-  route(http::verb::get, "/api/auth/me", Role::viewer, "The signed-in user", me);
+  route(http::verb::get, "/api/auth/me", Role::viewer, "The signed-in user, with whether each broker credential is set",
+        me);
   route(http::verb::post, "/api/auth/password", Role::viewer, "Change the caller's password (ends every session)",
         change_password);
   route(http::verb::get, "/api/auth/keys", Role::viewer, "The caller's API keys (never the key itself)", list_keys);

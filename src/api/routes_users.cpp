@@ -1,9 +1,12 @@
 // User administration (seed 001's users; API.md, Auth and users), admin only: list, create,
-// read and update users. The store runs on api::Identity's workers (identity_jobs.hpp).
+// read and update users, their broker credentials included (write-only: a read shows whether
+// one is set and its last 4 characters). The store runs on api::Identity's workers
+// (identity_jobs.hpp); credentials are sealed before they leave the I/O thread.
 // Ids are the daemon's: seed 001's client-chosen `id` on create is not honoured.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "broker_keys_json.hpp"
 #include "identity_jobs.hpp"
 #include "identity_json.hpp"
 #include "meridian/api/routes.hpp"
@@ -72,14 +75,17 @@ void get_user(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(id, id_in_path(req, "id", "user"));
   on_worker(*identity, req, std::move(reply), [identity, id]() -> ApiResult<Answer> {
     MERIDIAN_TRY(user, identity->user(id));
-    return Answer{http::status::ok, user_json(user), {}};
+    MERIDIAN_TRY(broker_keys, identity->broker_keys(id));
+    auto body = user_json(user);
+    body["broker_keys"] = broker_keys_json(broker_keys);
+    return Answer{http::status::ok, std::move(body), {}};
   });
 }
 
 // A partial update: each field given replaces its value; an unknown field is refused, so a
 // misspelt one is never silently not set.
 ApiResult<storage::UserPatch> parse_patch(const json& body) {
-  static const json kKnown = {"email", "first_name", "last_name", "role", "capital", "disabled"};
+  static const json kKnown = {"email", "first_name", "last_name", "role", "capital", "disabled", "broker_keys"};
   for (const auto& [key, value] : body.items())
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
       return field_error(key, "unknown field '" + key + "'", http::status::unprocessable_entity, "invalid_field",
@@ -106,15 +112,35 @@ ApiResult<storage::UserPatch> parse_patch(const json& body) {
   return patch;
 }
 
+// `broker_keys` of a patch for user `id`, sealed (its plaintext wiped from `body`); none when
+// absent or null.
+ApiResult<std::vector<storage::BrokerKeyWrite>> broker_key_writes(const Identity& identity, std::int64_t id,
+                                                                  json& body) {
+  std::vector<storage::BrokerKeyWrite> writes;
+  const auto it = body.find("broker_keys");
+  if (it == body.end() || it->is_null()) return writes;
+  MERIDIAN_TRY(changes, parse_broker_keys(*it));
+  for (const auto& [broker, credentials] : changes) {
+    MERIDIAN_TRY(write, identity.seal_broker_key(id, broker, credentials ? &*credentials : nullptr));
+    writes.push_back(std::move(write));
+  }
+  return writes;
+}
+
 void update_user(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(identity, identity_of(ctx));
   MERIDIAN_TRY_REPLY(id, id_in_path(req, "id", "user"));
   MERIDIAN_TRY_REPLY(body, object_body(req));
   MERIDIAN_TRY_REPLY(patch, parse_patch(body));
+  MERIDIAN_TRY_REPLY(broker_keys, broker_key_writes(*identity, id, body));
+  patch.broker_keys = std::move(broker_keys);
   on_worker(*identity, req, std::move(reply),
             [identity, by = req.principal, id, patch = std::move(patch)]() -> ApiResult<Answer> {
               MERIDIAN_TRY(user, identity->update_user(by, id, patch));
-              return Answer{http::status::ok, user_json(user), {}};
+              MERIDIAN_TRY(statuses, identity->broker_keys(id));
+              auto shown = user_json(user);
+              shown["broker_keys"] = broker_keys_json(statuses);
+              return Answer{http::status::ok, std::move(shown), {}};
             });
 }
 
@@ -127,8 +153,10 @@ void add_user_routes(Router& router, ApiContext& ctx) {
   };
   route(http::verb::get, "/api/users", "List users", list_users);
   route(http::verb::post, "/api/users", "Create a user (a password is generated when none is given)", create_user);
-  route(http::verb::get, "/api/users/{id}", "One user", get_user);
-  route(http::verb::patch, "/api/users/{id}", "Update a user: names, email, role, capital, disabled", update_user);
+  route(http::verb::get, "/api/users/{id}", "One user, with whether each broker credential is set", get_user);
+  route(http::verb::patch, "/api/users/{id}",
+        "Update a user: names, email, role, capital, disabled, broker_keys (write-only; null removes one)",
+        update_user);
 }
 
 }  // namespace meridian::api

@@ -14,6 +14,8 @@
 #include "meridian/app/indicators_cmd.hpp"
 #include "meridian/app/journal_cmd.hpp"
 #include "meridian/app/secrets.hpp"
+#include "meridian/app/secrets_cmd.hpp"
+#include "meridian/app/secrets_key.hpp"
 #include "meridian/app/serve.hpp"
 #include "meridian/app/trading_config.hpp"
 #include "meridian/app/user_cmd.hpp"
@@ -107,6 +109,10 @@ void add_options(CLI::App& app, Config& c) {
                  "File holding the access-token signing secret (mode 600, at least 32 bytes); default: generated "
                  "on the first start into the state directory")
       ->envname("MERIDIAN_JWT_SECRET_FILE");
+  app.add_option("--secrets-key-file", c.secrets_key_file,
+                 "File holding the key broker credentials are encrypted under (mode 600; 32 bytes as 64 hex digits "
+                 "or base64), or MERIDIAN_SECRETS_KEY; without one, broker credentials cannot be stored")
+      ->envname("MERIDIAN_SECRETS_KEY_FILE");
   app.add_option("--state-dir", c.state_dir,
                  "Directory for the daemon's own files (signing secret, first admin password); default: "
                  "$STATE_DIRECTORY, else .run")
@@ -335,6 +341,7 @@ std::vector<std::string> config_secrets(const Config& config) {
   auto secrets = database_url_secrets(config.database_url);
   secrets.push_back(config.alpaca_secret_key);
   secrets.push_back(config.metrics_token);
+  secrets.push_back(config.secrets_key);
   return secrets;
 }
 
@@ -365,6 +372,7 @@ int run(int argc, char** argv) {
   DataCommand data_cmd(app);
   JournalCommand journal_cmd(app);
   UserCommand user_cmd(app);
+  SecretsCommand secrets_cmd(app);
   app.require_subcommand(0, 1);
   (void)serve_cmd;
 
@@ -378,6 +386,11 @@ int run(int argc, char** argv) {
       throw CLI::ValidationError("--metrics-token", "the token must have at least " +
                                                         std::to_string(auth::kMinSharedSecretChars) +
                                                         " characters, not all the same one");
+    try {
+      config.secrets_key = configured_secrets_key(config);
+    } catch (const std::runtime_error& e) {
+      throw CLI::ValidationError("--secrets-key-file", e.what());
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -393,10 +406,11 @@ int run(int argc, char** argv) {
   if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
   // Logging first, then the redaction over its sinks: a default logger set up after the
   // redaction would not redact.
-  if (data_cmd.parsed() || journal_cmd.parsed() || user_cmd.parsed()) {
+  if (data_cmd.parsed() || journal_cmd.parsed() || user_cmd.parsed() || secrets_cmd.parsed()) {
     setup_stderr_logging(config.log_level);
     redact_secrets_in_logs(config_secrets(config));
     if (user_cmd.parsed()) return user_cmd.run(config);
+    if (secrets_cmd.parsed()) return secrets_cmd.run(config);
     return data_cmd.parsed() ? data_cmd.run(config) : journal_cmd.run(config);
   }
   setup_logging(config.log_level);

@@ -21,6 +21,7 @@
 #include "meridian/api/routes.hpp"
 #include "meridian/app/auth_setup.hpp"
 #include "meridian/app/feed_choice.hpp"
+#include "meridian/app/secrets_key.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/storage/identity_store.hpp"
@@ -288,6 +289,7 @@ int serve(const Config& config) {
   if (auth_on) {
     api::IdentityConfig identity_cfg;
     identity_cfg.registration = *api::parse_registration_mode(config.registration);
+    identity_cfg.secrets = secrets_box(config);
     try {
       identity_store = std::make_unique<storage::IdentityStore>(config.database_url);
       bootstrap_admin(*identity_store, state_dir(config), identity_cfg.cost);
@@ -299,6 +301,10 @@ int serve(const Config& config) {
     }
     app_log()->info("auth on: registration {}, reads {}", config.registration,
                     config.public_read ? "open to anonymous callers" : "need a viewer");
+    if (identity_cfg.secrets)
+      app_log()->info("broker credentials are encrypted under secrets key {}", identity_cfg.secrets->key_id());
+    else
+      app_log()->warn("no secrets key (--secrets-key-file or {}): broker credentials cannot be stored", kSecretsKeyEnv);
   } else {
     app_log()->warn("auth off: every caller may trade; listening on loopback only");
   }

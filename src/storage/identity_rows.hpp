@@ -80,6 +80,10 @@ inline auth::Role role(const pqxx::field& f) {
   return auth::parse_role(f.c_str()).value_or(auth::Role::viewer);
 }
 
+// Upserts (sealed) or deletes (nullopt) each of a user's broker credentials, in `tx`
+// (identity_broker_keys.cpp).
+void write_broker_keys(pqxx::work& tx, std::int64_t user_id, const std::vector<BrokerKeyWrite>& writes);
+
 // A nullable microseconds column.
 inline std::optional<core::Timestamp> maybe_micros(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;

@@ -1,5 +1,6 @@
 // IdentityStore: construction and users. Refresh tokens: identity_refresh.cpp; API keys:
-// identity_keys.cpp; the connection wrapper: identity_rows.hpp.
+// identity_keys.cpp; broker credentials: identity_broker_keys.cpp; the connection wrapper:
+// identity_rows.hpp.
 #include "meridian/storage/identity_store.hpp"
 
 #include "identity_rows.hpp"
@@ -100,6 +101,7 @@ core::Result<UserRecord> IdentityStore::update_user(std::int64_t id, const UserP
             kUserColumns,
         id, or_null(patch.email), or_null(patch.first_name), or_null(patch.last_name), or_null(role), or_null(capital),
         or_null(disabled));
+    if (!rows.empty()) identity::write_broker_keys(tx, id, patch.broker_keys);
     tx.commit();
     return one_user(rows);
   });

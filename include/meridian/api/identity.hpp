@@ -30,6 +30,7 @@
 #include "meridian/api/login_throttle.hpp"
 #include "meridian/api/worker_pool.hpp"
 #include "meridian/auth/access_token.hpp"
+#include "meridian/auth/broker_credentials.hpp"
 #include "meridian/auth/password.hpp"
 #include "meridian/auth/principal.hpp"
 #include "meridian/storage/identity_store.hpp"
@@ -53,6 +54,9 @@ struct IdentityConfig {
   std::chrono::seconds touch_interval = std::chrono::minutes(1);
   // Lockouts of password and refresh-token guessing (begin_login and its siblings).
   LoginThrottleConfig throttle{};
+  // The master key users' broker credentials are sealed under (--secrets-key-file or
+  // MERIDIAN_SECRETS_KEY); null: none is configured, and no credential can be written.
+  std::shared_ptr<const auth::SecretBox> secrets;
 };
 
 // What a login, registration or refresh gives the client.
@@ -172,6 +176,24 @@ class Identity {
   // `by` may not demote or disable their own account (nobody would be left to undo it).
   ApiResult<storage::UserRecord> update_user(const auth::Principal& by, std::int64_t id,
                                              const storage::UserPatch& patch);
+
+  // Broker credentials (identity_broker_keys.cpp). Their plaintext is sealed on the thread that
+  // parsed it and only ciphertext reaches the workers; no reply ever shows more than
+  // storage::BrokerKeyStatus.
+  // Any thread (no database): the write of `credentials` sealed for the user's row at `broker`,
+  // or its removal (null); 409 secrets_key_missing when there is something to seal and no
+  // secrets key is configured.
+  ApiResult<storage::BrokerKeyWrite> seal_broker_key(std::int64_t user_id, std::string_view broker,
+                                                     const auth::BrokerCredentials* credentials) const;
+  // Worker threads only.
+  ApiResult<std::vector<storage::BrokerKeyStatus>> broker_keys(std::int64_t user_id);
+  // The user's own writes (PUT/DELETE /api/auth/me/broker-keys/{broker}); the user's statuses after.
+  ApiResult<std::vector<storage::BrokerKeyStatus>> write_broker_keys(std::int64_t user_id,
+                                                                     std::vector<storage::BrokerKeyWrite> writes);
+  // For the live gateways (issue 15), never for a reply: the user's credential at `broker`,
+  // opened. storage::IdentityStore::broker_credentials's errors, and Errc::unavailable when no
+  // secrets key is configured.
+  core::Result<auth::BrokerCredentials> broker_credentials(std::int64_t user_id, std::string_view broker);
 
  private:
   struct LiveKey;

@@ -20,6 +20,8 @@ void add_audit_routes(Router& router, ApiContext& ctx);
 // the table is the same: without auth (ApiContext::identity null) they answer 404 auth_disabled.
 void add_auth_routes(Router& router, ApiContext& ctx);
 void add_user_routes(Router& router, ApiContext& ctx);
+// The caller's own broker credentials (PUT/DELETE /api/auth/me/broker-keys/{broker}).
+void add_broker_key_routes(Router& router, ApiContext& ctx);
 
 // Every route of the daemon, in one table.
 inline void add_all_routes(Router& router, ApiContext& ctx) {
@@ -35,6 +37,7 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_audit_routes(router, ctx);
   add_auth_routes(router, ctx);
   add_user_routes(router, ctx);
+  add_broker_key_routes(router, ctx);
 }
 
 }  // namespace meridian::api

@@ -35,6 +35,10 @@ struct Config {
   // 600); a --metrics-token flag is accepted but wiped from argv. At least 16 characters.
   std::string metrics_token;
   std::string metrics_token_file;
+  // The master key broker credentials are sealed under (app/secrets_key.hpp): the file, and
+  // the key's text as loaded at start from it or MERIDIAN_SECRETS_KEY (never a flag).
+  std::string secrets_key_file;
+  std::string secrets_key;
   // storage
   std::string database_url;     // empty: memory only (nothing survives a restart)
   bool migrate_status = false;  // `migrate --status`: list migrations instead of applying them

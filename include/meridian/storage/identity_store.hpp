@@ -1,6 +1,7 @@
 #pragma once
 // Users, refresh tokens and API keys in PostgreSQL (sql/010_identity.sql): what login, token
-// rotation and key checks read and write. No policy lives here (who may do what, password
+// rotation and key checks read and write; and users' broker credentials (sql/003's api_keys),
+// stored only sealed (auth/broker_credentials.hpp). No policy lives here (who may do what, password
 // rules, token lifetimes: api::Identity); this is the durable record of it.
 //
 // Contract:
@@ -22,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "meridian/auth/broker_credentials.hpp"
 #include "meridian/auth/opaque_token.hpp"
 #include "meridian/auth/role.hpp"
 #include "meridian/core/error.hpp"
@@ -52,6 +54,14 @@ struct NewUser {
   core::Money capital{};
 };
 
+// A broker credential written with a user's other fields: sealed for its slot (the user, the
+// broker, the empty label; auth::seal_broker_credentials), or nullopt to remove it.
+struct BrokerKeyWrite {
+  std::string broker;
+  std::optional<auth::Sealed> sealed;
+  std::string hint;  // auth::broker_hint of the key id, with `sealed`
+};
+
 // Fields a PATCH may change; nullopt: unchanged.
 struct UserPatch {
   std::optional<std::string> email;
@@ -60,6 +70,26 @@ struct UserPatch {
   std::optional<auth::Role> role;
   std::optional<core::Money> capital;
   std::optional<bool> disabled;
+  std::vector<BrokerKeyWrite> broker_keys;  // written in the same transaction
+};
+
+// What may be shown of a stored broker credential: never the secret, nor the key id whole.
+struct BrokerKeyStatus {
+  std::string broker;
+  std::string hint;    // the key id's last 4 characters
+  std::string key_id;  // the master key it is sealed under (auth::SecretBox::key_id)
+  core::Timestamp updated_at{};
+  std::optional<core::Timestamp> last_used_at;
+};
+
+// What re-sealing every broker credential under a new master key did. Rows under neither key,
+// or under the old one that do not open, stop it: then nothing was changed.
+struct ResealReport {
+  std::size_t moved = 0;    // re-sealed under the new key
+  std::size_t current = 0;  // under the new key already (an earlier run)
+  std::vector<std::string> unknown_key_ids;
+  std::size_t unreadable = 0;
+  bool applied() const noexcept { return unknown_key_ids.empty() && unreadable == 0; }
 };
 
 struct RefreshIssue {
@@ -148,6 +178,19 @@ class IdentityStore {
   core::Result<ApiKeyRecord> revoke_api_key(std::int64_t user_id, std::int64_t key_id);
   // Records use times (batched by the caller, at most one write per key per minute).
   core::Result<void> touch_api_keys(const std::vector<std::pair<std::int64_t, core::Timestamp>>& used);
+
+  // Broker credentials (written by update_user). Never the plaintext outside
+  // broker_credentials, which is for the gateways, not for any reply.
+  core::Result<std::vector<BrokerKeyStatus>> broker_keys(std::int64_t user_id);
+  // The user's credential at `broker`, opened, and its use recorded: not_found when none is
+  // set, conflict when it is sealed under another master key, rejected when it does not open
+  // (altered, or moved from another user's row).
+  core::Result<auth::BrokerCredentials> broker_credentials(std::int64_t user_id, std::string_view broker,
+                                                           const auth::SecretBox& box);
+  // Re-seals every credential under `from` with `to` in one transaction (rows locked), leaving
+  // those under `to` as they are: running it again changes nothing. When report.applied() is
+  // false nothing was written.
+  core::Result<ResealReport> reseal_broker_keys(const auth::SecretBox& from, const auth::SecretBox& to);
 
  private:
   // The pqxx connection (storage/identity_rows.hpp). libpqxx 6.4's pqxx::connection is an alias
