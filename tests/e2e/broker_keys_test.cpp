@@ -15,6 +15,7 @@
 
 #include "fixture.hpp"
 #include "meridian/auth/broker_credentials.hpp"
+#include "support/poll.hpp"
 
 namespace meridian::e2e {
 namespace {
@@ -195,6 +196,16 @@ TEST_F(BrokerKeys, AnAdministratorSetsKeysOverPatchAndReadsShowOnlySetAndLast4) 
   expect_no_secret(http_get(port(), "/metrics", admin_header).body, "/metrics");
   expect_no_secret(read_text(daemon().dir() / "output.log"), "the daemon's log");
   EXPECT_EQ(read_text(daemon().dir() / "output.log").find(read_text(secrets_key())), std::string::npos);
+
+  // The audit trail has the change, attributable, with the credentials redacted (rows are
+  // written off the request path: polled).
+  const auto audited = "SELECT params::text AS p FROM audit_log WHERE method = 'PATCH' AND path = '" + path + "'";
+  ASSERT_TRUE(poll_until([&] { return db().query(audited).size() == 2; }, std::chrono::seconds(10)))
+      << "two PATCH rows of " << path;
+  std::string params;
+  for (const auto& r : db().query(audited)) params += std::string(r["p"].c_str()) + "\n";
+  expect_no_secret(params, "the audit trail");
+  EXPECT_NE(params.find(R"("broker_keys": "***")"), std::string::npos) << params;
 }
 
 TEST_F(BrokerKeys, BadCredentialsAre422NamingTheFieldNeverTheValue) {
