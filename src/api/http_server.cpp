@@ -5,14 +5,18 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
@@ -27,48 +31,128 @@ namespace meridian::api {
 namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// A connection as the server holds it (HttpServer::Registry), whatever its transport.
+class HttpSession {
  public:
-  HttpSession(tcp::socket&& socket, HttpServer& server, std::shared_ptr<HttpServer::Registry> registry,
-              std::uint64_t id)
-      : stream_(std::move(socket)), server_(server), registry_(std::move(registry)), id_(id) {
+  virtual ~HttpSession() = default;
+  virtual void run() = 0;
+  // Any thread: close if idle; a busy session closes after its response (draining).
+  virtual void close_if_idle() = 0;
+};
+
+// One connection over `Stream`: beast::tcp_stream (plain HTTP) or TlsStream (HTTPS). Reading,
+// routing and answering are the same code for both; only opening (the TLS handshake), the
+// hand-over to a WebSocket session, closing and the HSTS header depend on the transport.
+template <class Stream>
+class BasicHttpSession final : public HttpSession, public std::enable_shared_from_this<BasicHttpSession<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<BasicHttpSession>::shared_from_this;
+
+ public:
+  BasicHttpSession(tcp::socket&& socket, HttpServer& server, std::shared_ptr<HttpServer::Registry> registry,
+                   std::uint64_t id)
+      : stream_(open_stream(std::move(socket), server)), server_(server), registry_(std::move(registry)), id_(id) {
     beast::error_code ec;
-    const auto peer = stream_.socket().remote_endpoint(ec);
+    const auto peer = transport().socket().remote_endpoint(ec);
     if (!ec) address_ = peer.address().to_string();
   }
-  ~HttpSession() {
+  ~BasicHttpSession() override {
     std::lock_guard lock(registry_->mutex);
     registry_->sessions.erase(id_);
   }
 
-  void run() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+  void run() override {
+    if constexpr (kTls)
+      net::dispatch(stream_.get_executor(),
+                    beast::bind_front_handler(&BasicHttpSession::do_detect, shared_from_this()));
+    else
+      net::dispatch(stream_.get_executor(), beast::bind_front_handler(&BasicHttpSession::do_read, shared_from_this()));
   }
 
-  // Any thread: close if idle; a busy session closes after its response (draining).
-  void close_if_idle() {
+  void close_if_idle() override {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (!self->busy_) {
         beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
+        self->transport().socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->transport().close();
       }
     });
   }
 
  private:
+  static Stream open_stream(tcp::socket&& socket, HttpServer& server) {
+    if constexpr (kTls)
+      return Stream(std::move(socket), *server.config().tls);
+    else
+      return Stream(std::move(socket));
+  }
+
+  // The TCP connection (and its timer) under the transport.
+  beast::tcp_stream& transport() noexcept { return beast::get_lowest_layer(stream_); }
+
+  // TLS: the first bytes say whether the client speaks TLS at all; the handshake (or the
+  // refusal of plain HTTP) follows, all within the read timeout, so a client that never
+  // completes its handshake is dropped.
+  void do_detect() {
+    transport().expires_after(server_.config().read_timeout);
+    beast::async_detect_ssl(transport(), buffer_,
+                            beast::bind_front_handler(&BasicHttpSession::on_detect, shared_from_this()));
+  }
+
+  void on_detect(beast::error_code ec, bool tls) {
+    if (ec) return transport().close();
+    if (!tls) return refuse_plain();
+    // The bytes detection read are the start of the handshake.
+    stream_.async_handshake(net::ssl::stream_base::server, buffer_.data(),
+                            beast::bind_front_handler(&BasicHttpSession::on_handshake, shared_from_this()));
+  }
+
+  void on_handshake(beast::error_code ec, std::size_t used) {
+    if (ec) {
+      api_log()->debug("TLS handshake with {} failed: {}", address_, ec.message());
+      return transport().close();
+    }
+    buffer_.consume(used);
+    do_read();
+  }
+
+  // Plain HTTP on the TLS port: one plain answer saying so (not counted as a request), then
+  // the connection closes.
+  void refuse_plain() {
+    res_.emplace(error_response(11, false, http::status::bad_request, "tls_required",
+                                "this port speaks only TLS: use https:// (or wss://)"));
+    http::async_write(transport(), *res_, [self = shared_from_this()](beast::error_code, std::size_t) {
+      beast::error_code ignored;
+      self->transport().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    });
+  }
+
+  // The connection, for the WebSocket session it becomes: the socket, or under TLS the stream
+  // whole (its TLS session goes with it), without the HTTP timer (the WebSocket keeps its own).
+  auto release_stream() {
+    if constexpr (kTls) {
+      transport().expires_never();
+      return std::move(stream_);
+    } else {
+      return stream_.release_socket();
+    }
+  }
+
   void do_read() {
     parser_.emplace();
     parser_->body_limit(server_.config().body_limit);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(server_.config().read_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+    transport().expires_after(server_.config().read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&BasicHttpSession::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
-        ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::bad_descriptor)
+        ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::bad_descriptor ||
+        ec == net::ssl::error::stream_truncated)
       return do_close();
     if (ec == http::error::body_limit) {
       return send(error_response(11, false, http::status::payload_too_large, "payload_too_large",
@@ -97,9 +181,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         auto principal = ws_principal();
         if (!principal) return send(error_response(req_.version(), false, principal.error()));
         // The socket (and its strand) moves to the WebSocket session.
-        auto session = symbol ? std::make_shared<WsSession>(stream_.release_socket(), server_.hub(),
-                                                            WsSession::Endpoint::stream, *symbol)
-                              : std::make_shared<WsSession>(stream_.release_socket(), server_.hub());
+        auto session =
+            symbol ? std::make_shared<WsSession>(release_stream(), server_.hub(), WsSession::Endpoint::stream, *symbol)
+                   : std::make_shared<WsSession>(release_stream(), server_.hub());
         session->authorize(std::move(*principal), server_.config().auth);
         session->run(std::move(req_));
         return;
@@ -211,10 +295,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     else if (code >= 400)
       server_.stats().client_errors.fetch_add(1, std::memory_order_relaxed);
     if (server_.draining()) res.keep_alive(false);
+    if constexpr (kTls) add_tls_headers(res);
     res_.emplace(std::move(res));
-    stream_.expires_after(std::chrono::seconds(30));
+    transport().expires_after(std::chrono::seconds(30));
     http::async_write(stream_, *res_,
-                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), res_->keep_alive()));
+                      beast::bind_front_handler(&BasicHttpSession::on_write, shared_from_this(), res_->keep_alive()));
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -225,11 +310,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void do_close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kTls) {
+      // close_notify, then the TCP close; a peer that never answers it is cut off by the timer.
+      transport().expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->transport().close(); });
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   HttpServer& server_;
   std::shared_ptr<HttpServer::Registry> registry_;
@@ -260,7 +351,7 @@ void HttpServer::start() {
   acceptor_.bind(endpoint);
   acceptor_.listen(net::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
-  guard_.emplace(config_.host, port_, config_.allowed_origins, config_.allowed_hosts);
+  guard_.emplace(config_.host, port_, config_.allowed_origins, config_.allowed_hosts, config_.tls != nullptr);
   do_accept();
 }
 
@@ -275,7 +366,10 @@ void HttpServer::do_accept() {
       {
         std::lock_guard lock(registry_->mutex);
         const auto id = ++registry_->next_id;
-        session = std::make_shared<HttpSession>(std::move(socket), *this, registry_, id);
+        if (config_.tls)
+          session = std::make_shared<BasicHttpSession<TlsStream>>(std::move(socket), *this, registry_, id);
+        else
+          session = std::make_shared<BasicHttpSession<beast::tcp_stream>>(std::move(socket), *this, registry_, id);
         registry_->sessions[id] = session;
       }
       session->run();

@@ -39,6 +39,10 @@ void add_common_headers(HttpResponse& res) {
   res.set("Referrer-Policy", "no-referrer");
 }
 
+void add_tls_headers(HttpResponse& res) {
+  res.set(http::field::strict_transport_security, "max-age=31536000");
+}
+
 namespace {
 // Invalid UTF-8 in a string (a client's, echoed) is replaced, never thrown on.
 std::string dump(const nlohmann::json& body) {

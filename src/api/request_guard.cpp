@@ -136,7 +136,7 @@ std::optional<std::string> normalize_host(std::string_view host) {
 
 RequestGuard::RequestGuard(std::string_view bound_host, std::uint16_t port,
                            const std::vector<std::string>& allowed_origins,
-                           const std::vector<std::string>& allowed_hosts) {
+                           const std::vector<std::string>& allowed_hosts, bool tls) {
   std::vector<std::string> names{"localhost", "127.0.0.1", "[::1]"};
   any_ip_ = wildcard(bound_host);
   if (!any_ip_) {
@@ -146,7 +146,7 @@ RequestGuard::RequestGuard(std::string_view bound_host, std::uint16_t port,
   }
   for (const auto& name : names) {
     hosts_.push_back({name, std::nullopt});
-    origins_.push_back("http://" + name + ":" + std::to_string(port));
+    origins_.push_back((tls ? "https://" : "http://") + name + ":" + std::to_string(port));
   }
   for (const auto& o : allowed_origins) {
     auto n = normalize_origin(o);

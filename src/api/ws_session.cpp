@@ -39,7 +39,14 @@ std::string error_message(std::string_view code, std::string_view message, const
 }  // namespace
 
 WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint endpoint, core::SymbolId stream_symbol)
-    : ws_(std::move(socket)),
+    : WsSession(WsStream(std::move(socket)), hub, endpoint, stream_symbol) {}
+
+WsSession::WsSession(beast::ssl_stream<beast::tcp_stream>&& stream, WsHub& hub, Endpoint endpoint,
+                     core::SymbolId stream_symbol)
+    : WsSession(WsStream(std::move(stream)), hub, endpoint, stream_symbol) {}
+
+WsSession::WsSession(WsStream&& ws, WsHub& hub, Endpoint endpoint, core::SymbolId stream_symbol)
+    : ws_(std::move(ws)),
       hub_(hub),
       registry_(hub.registry()),
       id_(hub.next_id()),
@@ -100,8 +107,10 @@ std::optional<std::string> WsSession::refusal(Role need, std::int64_t portfolio)
 void WsSession::run(HttpRequest request) {
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.read_message_max(kMaxInbound);
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(http::field::server, "meridiand"); }));
+  ws_.set_option(websocket::stream_base::decorator([tls = ws_.tls()](websocket::response_type& res) {
+    res.set(http::field::server, "meridiand");
+    if (tls) add_tls_headers(res);
+  }));
   ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
 }
 
@@ -376,7 +385,7 @@ void WsSession::drop_slow(const std::string& reason) {
   // A client that does not read never takes the close frame: drop the connection.
   close_timer_.expires_after(hub_.limits().close_grace);
   close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec) beast::get_lowest_layer(self->ws_).close();
+    if (!ec) self->ws_.close_transport();
   });
 }
 

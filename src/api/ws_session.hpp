@@ -4,10 +4,9 @@
 // close with 1008 for a client that still falls behind (WsLimits: too many bytes owed, or no
 // progress for too long; a burst a reading client drains is not "behind"). A client of /ws
 // follows every symbol until it subscribes; one of /ws/stream/{symbol} follows that symbol.
+// The same session serves ws:// and wss:// (ws_stream.hpp).
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -19,6 +18,7 @@
 #include "meridian/api/http_types.hpp"
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/auth/principal.hpp"
+#include "ws_stream.hpp"
 
 namespace meridian::api {
 
@@ -30,6 +30,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   enum class Endpoint : std::uint8_t { main, stream };  // /ws, /ws/stream/{symbol}
 
   WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint endpoint = Endpoint::main,
+            core::SymbolId stream_symbol = 0);
+  // Over TLS: `stream` has completed its handshake (wss://).
+  WsSession(boost::beast::ssl_stream<boost::beast::tcp_stream>&& stream, WsHub& hub, Endpoint endpoint = Endpoint::main,
             core::SymbolId stream_symbol = 0);
   // The {symbol} of a "/ws/stream/{symbol}" request target, if it is one.
   static std::optional<std::string_view> stream_symbol(std::string_view target) noexcept;
@@ -94,7 +97,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void reply_error(std::string_view code, std::string_view message);
   void set_subscription(const std::vector<int>& symbols, bool subscribe);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  WsSession(WsStream&& ws, WsHub& hub, Endpoint endpoint, core::SymbolId stream_symbol);
+
+  WsStream ws_;
   boost::beast::flat_buffer buffer_;
   WsHub& hub_;
   std::shared_ptr<WsHub::Registry> registry_;

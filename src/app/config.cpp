@@ -88,6 +88,14 @@ void add_options(CLI::App& app, Config& c) {
             return api::normalize_host(value) ? std::string() : "not a host name or address: " + value;
           },
           "HOST[:PORT]"));
+  // The native TLS listener (app/tls_setup.hpp): both files or neither.
+  app.add_option("--tls-cert", c.tls_cert,
+                 "PEM certificate chain (the server's certificate first) to serve HTTPS and wss:// only; needs "
+                 "--tls-key")
+      ->envname("MERIDIAN_TLS_CERT");
+  app.add_option("--tls-key", c.tls_key,
+                 "PEM private key of --tls-cert: unencrypted, readable by its owner only (mode 600)")
+      ->envname("MERIDIAN_TLS_KEY");
   // Authentication (issue 13; app/auth_setup.hpp).
   app.add_option("--auth", c.auth,
                  "on: every route but the public ones needs a token or API key (default when a database is "

@@ -22,6 +22,7 @@
 #include "meridian/app/auth_setup.hpp"
 #include "meridian/app/feed_choice.hpp"
 #include "meridian/app/secrets_key.hpp"
+#include "meridian/app/tls_setup.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/storage/identity_store.hpp"
@@ -163,6 +164,13 @@ int serve(const Config& config) {
   const bool auth_on = auth_enabled(config);
   if (const auto problem = auth_config_problem(config); !problem.empty()) {
     app_log()->error("configuration error: {}", problem);
+    return 2;
+  }
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  try {
+    tls = load_server_tls(config);
+  } catch (const std::exception& e) {
+    app_log()->error("configuration error: {}", e.what());
     return 2;
   }
   std::optional<auth::TokenSigner> signer;
@@ -350,6 +358,7 @@ int serve(const Config& config) {
                       ? fmt::format("at most {}/s per client, bursts of {}", config.rate_limit, config.rate_burst)
                       : std::string("no rate limit"),
                   server_cfg.metrics_token ? " or the metrics token" : " only");
+  server_cfg.tls = tls;
   api::HttpServer server(io, server_cfg, router, files, hub, identity.get());
   ctx.http_stats = &server.stats();
   if (audit_writer) {
@@ -372,8 +381,8 @@ int serve(const Config& config) {
   runner.start();
   const auto shown_host = config.host == "0.0.0.0" || config.host == "127.0.0.1" ? "localhost" : config.host;
   app_log()->info("serving {} from {}", "dashboard", static_dir.string());
-  std::cout << "Meridian " << kVersion << " listening on http://" << shown_host << ":" << server.port()
-            << " (simulation mode)" << std::endl;
+  std::cout << "Meridian " << kVersion << " listening on " << (tls ? "https://" : "http://") << shown_host << ":"
+            << server.port() << " (simulation mode)" << std::endl;
 
   std::thread shutdown_thread;
   bool others_clean = true;

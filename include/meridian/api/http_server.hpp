@@ -1,6 +1,7 @@
 #pragma once
 // The Beast HTTP listener: keep-alive sessions on their own strands, a body limit, read
-// timeouts, routing through the Router, static files, and the /ws upgrade.
+// timeouts, routing through the Router, static files, and the /ws upgrade; plain HTTP, or only
+// TLS (HTTPS and wss://) when configured with a TLS context.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +19,10 @@
 #include "meridian/api/static_files.hpp"
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/storage/audit_sink.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace meridian::api {
 
@@ -39,6 +44,11 @@ struct ServerConfig {
   // pages may send state-changing requests and open WebSockets, and Host names answered.
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
+  // Non-null: the listener speaks only TLS, with this server context
+  // (transport::make_server_tls). A connection completes its handshake within read_timeout or
+  // is dropped; a plain-HTTP request gets a plain 400 saying so; every response carries
+  // Strict-Transport-Security; the daemon's own origins are https://.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 struct ServerStats {

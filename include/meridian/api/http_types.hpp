@@ -68,6 +68,10 @@ HttpResponse error_response(const Request& req, http::status status, std::string
 // Headers every response carries (server name, no-sniff, frame denial, the dashboard's
 // Content-Security-Policy, no referrer).
 void add_common_headers(HttpResponse& res);
+// What every response over TLS carries besides: Strict-Transport-Security (a year), so a
+// browser that once reached the daemon over https:// never falls back to plain http://.
+// (A WebSocket upgrade's response is an HttpResponse too.)
+void add_tls_headers(HttpResponse& res);
 // What an error's details may echo: an object of at most 16 members, strings cut to 64 bytes,
 // arrays and objects replaced by their type name (a short list of scalars kept), ~1 KB in all.
 // error_response applies it to every error, so no handler can echo unbounded input.

@@ -32,10 +32,11 @@ class RequestGuard {
  public:
   // `bound_host`: the address listened on ("0.0.0.0" or "::": every address of the machine);
   // `port`: the bound port. `allowed_origins` and `allowed_hosts` add to the defaults (the
-  // daemon's own origins http://{localhost,127.0.0.1,[::1],bound}:port and those names);
-  // invalid entries throw std::invalid_argument (validated at configuration time first).
+  // daemon's own origins http://{localhost,127.0.0.1,[::1],bound}:port, https:// when `tls`
+  // (the listener speaks only TLS), and those names); invalid entries throw
+  // std::invalid_argument (validated at configuration time first).
   RequestGuard(std::string_view bound_host, std::uint16_t port, const std::vector<std::string>& allowed_origins = {},
-               const std::vector<std::string>& allowed_hosts = {});
+               const std::vector<std::string>& allowed_hosts = {}, bool tls = false);
 
   // Framing, then Host: the error response, or nullopt when the request may proceed.
   std::optional<HttpResponse> check_request(const HttpRequest& req) const;

@@ -19,6 +19,10 @@ struct Config {
   // WebSockets, and Host names answered, beyond the daemon's own (loopback, bound address).
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
+  // A native TLS listener (tls_setup.hpp): the PEM certificate chain and its private key
+  // (mode 600), both or neither. Set: the port speaks only HTTPS and wss://.
+  std::string tls_cert;
+  std::string tls_key;
   // authentication (auth_setup.hpp)
   std::string auth;                     // "on" or "off"; empty: on when a database is configured
   bool public_read = false;             // reads (viewer routes) open to anonymous callers

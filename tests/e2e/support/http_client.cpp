@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -11,9 +12,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cctype>
 #include <functional>
 #include <stdexcept>
+#include <type_traits>
 
 namespace meridian::e2e {
 
@@ -33,6 +36,7 @@ bool iequals(std::string_view a, std::string_view b) {
 tcp::endpoint loopback(std::uint16_t port) {
   return {net::ip::make_address_v4("127.0.0.1"), port};
 }
+
 }  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
@@ -51,7 +55,14 @@ nlohmann::json HttpResponse::json() const {
   return nlohmann::json::parse(body, nullptr, false);
 }
 
-HttpResponse http_request(std::uint16_t port, const HttpRequest& request, std::chrono::milliseconds timeout) {
+namespace {
+
+// One request and its response over `stream`, plain TCP or TLS (which handshakes first).
+template <class Stream>
+HttpResponse exchange(net::io_context& io, Stream& stream, std::uint16_t port, const HttpRequest& request,
+                      std::chrono::milliseconds timeout) {
+  constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
   http::request<http::string_body> req;
   const auto verb = http::string_to_verb(request.method);
   if (verb == http::verb::unknown)
@@ -66,35 +77,45 @@ HttpResponse http_request(std::uint16_t port, const HttpRequest& request, std::c
   if (!request.body.empty() || verb == http::verb::post || verb == http::verb::put) req.prepare_payload();
   for (const auto& [k, v] : request.headers) req.set(k, v);
 
-  net::io_context io;
-  beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 << 20);
   if (verb == http::verb::head) parser.skip(true);
 
-  beast::error_code connect_ec, write_ec, read_ec;
+  beast::error_code connect_ec, handshake_ec, write_ec, read_ec;
   bool read_done = false;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  stream.expires_at(deadline);
-  stream.async_connect(loopback(port), [&](beast::error_code ec) {
-    connect_ec = ec;
-    if (ec) return;
-    stream.expires_at(deadline);  // the rest of the exchange shares the deadline
-    // Write and read at once: the server may answer before it has read the whole body.
+  auto& tcp_stream = beast::get_lowest_layer(stream);
+  // Write and read at once: the server may answer before it has read the whole body.
+  auto talk = [&] {
     http::async_write(stream, req, [&](beast::error_code ec2, std::size_t) { write_ec = ec2; });
     http::async_read(stream, buffer, parser, [&](beast::error_code ec2, std::size_t) {
       read_ec = ec2;
       read_done = true;
       beast::error_code ignored;
-      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-      stream.cancel();
+      tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      tcp_stream.cancel();
     });
+  };
+  tcp_stream.expires_at(deadline);
+  tcp_stream.async_connect(loopback(port), [&](beast::error_code ec) {
+    connect_ec = ec;
+    if (ec) return;
+    tcp_stream.expires_at(deadline);  // the rest of the exchange shares the deadline
+    if constexpr (kTls) {
+      stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code ec2) {
+        handshake_ec = ec2;
+        if (!ec2) talk();
+      });
+    } else {
+      talk();
+    }
   });
   io.run();
 
   const std::string what = request.method + " " + request.target + " on port " + std::to_string(port);
   if (connect_ec) throw std::runtime_error("cannot connect for " + what + ": " + connect_ec.message());
+  if (handshake_ec) throw std::runtime_error("TLS handshake failed for " + what + ": " + handshake_ec.message());
   if (!read_done || read_ec || !parser.is_done())
     throw std::runtime_error("no complete response to " + what + ": " +
                              (read_ec ? read_ec.message() : std::string("no answer")) +
@@ -105,6 +126,20 @@ HttpResponse http_request(std::uint16_t port, const HttpRequest& request, std::c
   for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   out.body = std::move(res.body());
   return out;
+}
+}  // namespace
+
+HttpResponse http_request(std::uint16_t port, const HttpRequest& request, std::chrono::milliseconds timeout) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  return exchange(io, stream, port, request, timeout);
+}
+
+HttpResponse https_request(std::uint16_t port, const HttpRequest& request, net::ssl::context& tls,
+                           std::chrono::milliseconds timeout) {
+  net::io_context io;
+  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+  return exchange(io, stream, port, request, timeout);
 }
 
 HttpResponse http_get(std::uint16_t port, std::string target, Headers headers) {

@@ -9,6 +9,10 @@
 #include <utility>
 #include <vector>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace meridian::e2e {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -37,6 +41,10 @@ struct HttpResponse {
 // even when the server stops reading the body.
 HttpResponse http_request(std::uint16_t port, const HttpRequest& request,
                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
+// The same over TLS: `tls` is the client's context (the certificates it trusts, the protocol
+// versions it offers). A failed handshake throws too.
+HttpResponse https_request(std::uint16_t port, const HttpRequest& request, boost::asio::ssl::context& tls,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
 HttpResponse http_get(std::uint16_t port, std::string target, Headers headers = {});
 HttpResponse http_post(std::uint16_t port, std::string target, std::string body = {},
                        std::string content_type = "application/json");

@@ -1,7 +1,10 @@
 #include "support/ws_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream_base.hpp>
 #include <stdexcept>
 
@@ -124,6 +127,38 @@ bool WsClient::wait_closed(std::chrono::milliseconds timeout) {
     inbox_.clear();
   }
   return true;
+}
+
+nlohmann::json wss_first_message(std::uint16_t port, const std::string& target, net::ssl::context& tls,
+                                 std::chrono::milliseconds timeout) {
+  net::io_context io;
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(io, tls);
+  auto& tcp = beast::get_lowest_layer(ws);
+  beast::flat_buffer buffer;
+  beast::error_code result;
+  const char* step = "connect";
+  tcp.expires_after(timeout);  // one deadline for the whole exchange
+  tcp.async_connect(net::ip::tcp::endpoint{net::ip::make_address_v4("127.0.0.1"), port}, [&](beast::error_code ec) {
+    if ((result = ec)) return;
+    step = "TLS handshake";
+    ws.next_layer().async_handshake(net::ssl::stream_base::client, [&](beast::error_code ec2) {
+      if ((result = ec2)) return;
+      step = "WebSocket handshake";
+      ws.async_handshake("127.0.0.1:" + std::to_string(port), target, [&](beast::error_code ec3) {
+        if ((result = ec3)) return;
+        step = "read";
+        ws.async_read(buffer, [&](beast::error_code ec4, std::size_t) {
+          result = ec4;
+          tcp.close();
+        });
+      });
+    });
+  });
+  io.run();
+  if (result)
+    throw std::runtime_error("wss://127.0.0.1:" + std::to_string(port) + target + ": " + step +
+                             " failed: " + result.message());
+  return nlohmann::json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
 }
 
 }  // namespace meridian::e2e

@@ -14,6 +14,10 @@
 #include <optional>
 #include <string>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace meridian::e2e {
 
 class WsClient {
@@ -55,5 +59,12 @@ class WsClient {
   bool closed_ = false;
   boost::beast::error_code error_;
 };
+
+// wss://: connects to 127.0.0.1:`port` with `tls` (the client's context), completes the TLS and
+// WebSocket handshakes for `target` and returns the first message the server sends (JSON; a
+// discarded value when it is not). Throws std::runtime_error when a handshake fails or nothing
+// arrives before `timeout`.
+nlohmann::json wss_first_message(std::uint16_t port, const std::string& target, boost::asio::ssl::context& tls,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace meridian::e2e

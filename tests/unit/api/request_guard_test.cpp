@@ -104,6 +104,17 @@ TEST(RequestGuard, OwnOriginsPass) {
   }
 }
 
+TEST(RequestGuard, UnderTlsTheOwnOriginsAreHttps) {
+  const api::RequestGuard tls{"127.0.0.1", 8443, {}, {}, true};
+  for (const char* origin : {"https://localhost:8443", "https://127.0.0.1:8443", "https://[::1]:8443"}) {
+    auto req = request(verb::post, {{field::host, "127.0.0.1:8443"}, {field::origin, origin}});
+    EXPECT_FALSE(tls.check_origin(req)) << origin;
+  }
+  // The plain-HTTP origin of the same port is no page of this daemon: it answers only TLS.
+  auto req = request(verb::post, {{field::host, "127.0.0.1:8443"}, {field::origin, "http://localhost:8443"}});
+  EXPECT_EQ(error_code(tls.check_origin(req)), "origin_not_allowed");
+}
+
 TEST(RequestGuard, ForeignOriginsAre403) {
   for (const char* origin : {"http://evil.example", "http://localhost:3000", "https://localhost:8080", "null",
                              "http://127.0.0.1:8080.evil.example", "file://", ""}) {
