@@ -166,4 +166,24 @@ void finish_audit(AuditEntry& entry, const HttpResponse& res) {
   entry.result = "http_" + std::to_string(entry.status);
 }
 
+AuditEntry begin_ws_audit(std::string_view type, const json& message, const auth::Principal& who,
+                          std::string_view address, core::Timestamp at) {
+  AuditEntry e;
+  e.at = at;
+  e.user_id = who.user_id;
+  e.role = who.role;
+  e.api_key_id = who.api_key_id;
+  e.address = address;
+  e.method = "WS";
+  e.route = "ws:" + without_nul(type);
+  e.path = "/ws";
+  e.params = json{{"body", redact_secrets(message)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  return e;
+}
+
+void finish_audit(AuditEntry& entry, const ApiError* failure) {
+  entry.status = failure ? static_cast<int>(failure->status) : 200;
+  entry.result = failure ? failure->code : "ok";
+}
+
 }  // namespace meridian::api

@@ -185,6 +185,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
             symbol ? std::make_shared<WsSession>(release_stream(), server_.hub(), WsSession::Endpoint::stream, *symbol)
                    : std::make_shared<WsSession>(release_stream(), server_.hub());
         session->authorize(std::move(*principal), server_.config().auth);
+        session->audit_to(server_.audit(), address_);
         session->run(std::move(req_));
         return;
       }

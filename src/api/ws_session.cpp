@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_log.hpp"
+#include "meridian/api/audit.hpp"
 #include "meridian/api/identity.hpp"
 #include "meridian/api/ownership.hpp"
 #include "meridian/api/portfolio_ref.hpp"
@@ -78,13 +79,28 @@ WsSession::~WsSession() {
 void WsSession::authorize(auth::Principal principal, AuthPolicy policy) noexcept {
   principal_ = std::move(principal);
   policy_ = policy;
+  visible_of_.reset();
+}
+
+void WsSession::audit_to(storage::AuditSink* sink, std::string address) noexcept {
+  audit_ = sink;
+  address_ = std::move(address);
+}
+
+void WsSession::refresh_visible() const noexcept {
+  auto directory = hub_.context().runner.portfolios();
+  if (directory == visible_of_) return;
+  visible_.clear();
+  for (const auto& entry : *directory)
+    if (api::may_see(principal_, entry, true)) visible_.push_back(entry.id);
+  std::sort(visible_.begin(), visible_.end());
+  visible_of_ = std::move(directory);
 }
 
 bool WsSession::may_see(std::int64_t portfolio) const noexcept {
   if (!policy_.enforce) return true;
-  const auto directory = hub_.context().runner.portfolios();
-  const auto it = std::find_if(directory->begin(), directory->end(), [&](const auto& e) { return e.id == portfolio; });
-  return it != directory->end() && api::may_see(principal_, *it, true);
+  refresh_visible();
+  return std::binary_search(visible_.begin(), visible_.end(), portfolio);
 }
 
 std::optional<engine::PortfolioId> WsSession::default_portfolio() const noexcept {
@@ -182,6 +198,13 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
   do_read();
 }
 
+void WsSession::record_audit(std::optional<AuditEntry>& row, const ApiError* failure) const {
+  if (!row || !audit_) return;
+  finish_audit(*row, failure);
+  audit_->record(std::move(*row));
+  row.reset();
+}
+
 void WsSession::reply_error(std::string_view code, std::string_view message) {
   enqueue({std::make_shared<const std::string>(error_message(code, message)), -1});
 }
@@ -231,7 +254,8 @@ void WsSession::on_message(std::string_view text) {
       return reply_error(*refused, *refused == "not_found"
                                        ? "you have no portfolio: create one with POST /api/portfolios"
                                        : "getStatus needs a viewer's credentials");
-    auto snap = ctx.snapshot(*mine);
+    // Without auth there is no refusal, yet there may be no default portfolio to show.
+    auto snap = mine ? ctx.snapshot(*mine) : nullptr;
     if (!snap) return reply_error("not_found", "the portfolio was deleted");
     return enqueue({std::make_shared<const std::string>(WsHub::status_message("status", *snap)), -1});
   }
@@ -239,6 +263,9 @@ void WsSession::on_message(std::string_view text) {
     return enqueue({ws_message("pong"), -1});
   }
   if (auto command = parse_session_command(type)) {
+    // Every command, refused or not, leaves an audit row as its REST twin does.
+    std::optional<AuditEntry> row;
+    if (audit_) row = begin_ws_audit(type, msg, principal_, address_, core::now());
     // The message without its `type` is the REST body of the same command (start's
     // {"strategy","symbols"}, updateStrategy's {"strategy"} or a bare strategy), or seed 000
     // nests that body in `config`: one command, one parser, the same answers on both.
@@ -256,19 +283,28 @@ void WsSession::on_message(std::string_view text) {
       if (it->is_string()) entry = find_portfolio(ctx.runner, it->get_ref<const std::string&>());
       if (it->is_number_integer()) entry = find_portfolio(ctx.runner, std::to_string(it->get<long long>()));
       if (!entry) {
-        nlohmann::json details{{"field", key}};
-        return enqueue({std::make_shared<const std::string>(
-                            error_message("not_found", "no such portfolio; see /api/portfolios", &details)),
-                        -1});
+        const auto failure =
+            field_error(key, "no such portfolio; see /api/portfolios", http::status::not_found, "not_found");
+        record_audit(row, &failure);
+        return enqueue(
+            {std::make_shared<const std::string>(error_message(failure.code, failure.message, &failure.details)), -1});
       }
       portfolio = entry->id;
       msg.erase(it);
       break;
     }
     // The same role a REST session command needs (the route table's trader).
-    if (auto refused = refusal(Role::trader, portfolio))
-      return reply_error(*refused, *refused == "not_found" ? "no such portfolio; see /api/portfolios"
-                                                           : "session commands need a trader's credentials");
+    if (row && portfolio > 0) row->portfolio_id = portfolio;
+    if (auto refused = refusal(Role::trader, portfolio)) {
+      const auto failure = api_error(*refused == "not_found"   ? http::status::not_found
+                                     : *refused == "forbidden" ? http::status::forbidden
+                                                               : http::status::unauthorized,
+                                     *refused,
+                                     *refused == "not_found" ? "no such portfolio; see /api/portfolios"
+                                                             : "session commands need a trader's credentials");
+      record_audit(row, &failure);
+      return reply_error(failure.code, failure.message);
+    }
     nlohmann::json body;
     if (auto config = msg.find("config"); config != msg.end()) {
       body = std::move(*config);
@@ -278,17 +314,18 @@ void WsSession::on_message(std::string_view text) {
     }
     // Success is announced by the broadcast (tradingStarted, ...); only failures reply here.
     // The session change names the socket's user (0: auth off, nobody to name).
-    run_session_command(ctx, portfolio, *command, &body, principal_.user_id,
-                        [self = shared_from_this()](std::optional<CommandFailure> failure) {
-                          if (!failure) return;
-                          // Only the field at fault: the details may quote the client's values.
-                          nlohmann::json details = nlohmann::json::object();
-                          if (auto field = failure->details.find("field");
-                              field != failure->details.end() && field->is_string())
-                            details["field"] = excerpt(field->get_ref<const std::string&>(), 64);
-                          self->send(std::make_shared<const std::string>(
-                              error_message(failure->code, excerpt(failure->message, 256), &details)));
-                        });
+    run_session_command(
+        ctx, portfolio, *command, &body, principal_.user_id,
+        [self = shared_from_this(), row = std::move(row)](std::optional<CommandFailure> failure) mutable {
+          self->record_audit(row, failure ? &*failure : nullptr);
+          if (!failure) return;
+          // Only the field at fault: the details may quote the client's values.
+          nlohmann::json details = nlohmann::json::object();
+          if (auto field = failure->details.find("field"); field != failure->details.end() && field->is_string())
+            details["field"] = excerpt(field->get_ref<const std::string&>(), 64);
+          self->send(std::make_shared<const std::string>(
+              error_message(failure->code, excerpt(failure->message, 256), &details)));
+        });
     return;
   }
   reply_error("unknown_type", "unknown message type '" + excerpt(type) + "'");
@@ -307,6 +344,7 @@ void WsSession::on_auth_message(const nlohmann::json& msg) {
         {std::make_shared<const std::string>(error_message("unauthenticated", "the token was refused", &details)), -1});
   }
   principal_ = std::move(*credentials);
+  visible_of_.reset();  // another principal sees other portfolios
   auth_timer_.cancel();
   enqueue({ws_message("authenticated", {{"user_id", principal_.user_id}, {"role", to_string(principal_.role)}}), -1});
 }

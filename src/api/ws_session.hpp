@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "meridian/api/api_error.hpp"
 #include "meridian/api/auth_gate.hpp"
 #include "meridian/api/http_types.hpp"
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/auth/principal.hpp"
+#include "meridian/storage/audit_sink.hpp"
 #include "ws_stream.hpp"
 
 namespace meridian::api {
@@ -42,6 +44,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // policy (auth_gate.hpp). Before run(); without it the session is the anonymous caller of a
   // daemon with auth off (every topic, every command).
   void authorize(auth::Principal principal, AuthPolicy policy) noexcept;
+  // Where the session's commands are recorded (the HTTP server's audit trail; null: none), and
+  // the client's IP address for their rows. Before run().
+  void audit_to(storage::AuditSink* sink, std::string address) noexcept;
   void run(HttpRequest request);
   // Any thread. Dropped unless the target's audience includes this client and the client
   // follows the target's symbol; a message with a coalesce key replaces a queued one with
@@ -75,6 +80,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Whether this client may see `portfolio`'s private topics and status: ownership.hpp's rule,
   // the one REST uses. An unknown portfolio is seen by nobody (with auth on).
   bool may_see(std::int64_t portfolio) const noexcept;
+  // The ids of the portfolios this client may see, for the directory `visible_of_` was computed
+  // from: recomputed when the directory changes (a portfolio created or deleted) or the
+  // principal does, so a private message costs a pointer compare and a binary search.
+  void refresh_visible() const noexcept;
   // The portfolio the client means when it names none (ownership.hpp default_for), if any.
   std::optional<engine::PortfolioId> default_portfolio() const noexcept;
   // The refusal a command needing `need` on `portfolio` gets from this client, or nullopt.
@@ -95,6 +104,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void reply_error(std::string_view code, std::string_view message);
+  // Completes and records a command's audit row (no-op without a trail).
+  void record_audit(std::optional<storage::AuditEntry>& row, const ApiError* failure) const;
   void set_subscription(const std::vector<int>& symbols, bool subscribe);
 
   WsSession(WsStream&& ws, WsHub& hub, Endpoint endpoint, core::SymbolId stream_symbol);
@@ -117,6 +128,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   boost::asio::steady_timer auth_timer_;   // without ws_anonymous: closes a socket that never authenticates
   auth::Principal principal_{};
   AuthPolicy policy_{};
+  storage::AuditSink* audit_ = nullptr;
+  std::string address_;
+  // Only the session's strand reads or writes these (may_see's cache).
+  mutable std::shared_ptr<const engine::PortfolioDirectory> visible_of_;
+  mutable std::vector<std::int64_t> visible_;  // sorted
   bool writing_ = false;
   bool closing_ = false;
   std::vector<bool> subscribed_;  // per symbol; all true until the client subscribes

@@ -8,6 +8,7 @@
 
 #include "fixture.hpp"
 #include "support/poll.hpp"
+#include "support/ws_client.hpp"
 
 namespace meridian::e2e {
 namespace {
@@ -229,6 +230,42 @@ TEST_F(AuditTrail, OrdersAndSessionChangesNameTheUserWhoMadeThem) {
   EXPECT_EQ(row["portfolio_id"], book);
   EXPECT_EQ(row["status"], 201);
   EXPECT_EQ(row["params"]["body"]["limit_price"], limit_price);
+}
+
+// A session command over /ws is audited as its REST twin: who, which portfolio, the message
+// (secrets redacted), and the answer, refusals included.
+TEST_F(AuditTrail, WebSocketCommandsLeaveRowsAsTheirRestTwinsDo) {
+  using namespace std::chrono_literals;
+  const auto [id, trader] = user("audit-ws@example.com", "trader");
+  const auto [viewer_id, viewer] = user("audit-ws-viewer@example.com", "viewer");
+  const auto trader_user = id;
+  const auto watcher = viewer_id;
+  const auto book = own_portfolio(trader, "audit-ws-book");
+  WsClient ws(port(), "/ws?token=" + trader);
+  ASSERT_TRUE(ws.next_of_type("connected", 5s));
+  ws.send({{"type", "pause"}, {"portfolio", book}, {"api_key", "not-for-the-trail"}});
+  WsClient watching(port(), "/ws?token=" + viewer);
+  ASSERT_TRUE(watching.next_of_type("connected", 5s));
+  watching.send({{"type", "pause"}, {"portfolio", book}});
+  ASSERT_TRUE(watching.next_of_type("error", 5s));
+
+  const auto paused = find_row("?route=ws:pause", [&](const json& r) { return r["user_id"] == trader_user; });
+  ASSERT_TRUE(paused.is_object()) << "no audit row for the trader's pause over /ws";
+  EXPECT_EQ(paused["method"], "WS");
+  EXPECT_EQ(paused["path"], "/ws");
+  EXPECT_EQ(paused["role"], "trader");
+  EXPECT_EQ(paused["portfolio_id"], book);
+  EXPECT_EQ(paused["address"], "127.0.0.1");
+  EXPECT_EQ(paused["params"]["body"]["type"], "pause");
+  EXPECT_EQ(paused["params"]["body"]["api_key"], "***");
+  // The command's outcome (the session may already be paused: a conflict, still attributable).
+  EXPECT_TRUE(paused["status"].is_number_integer());
+
+  // The viewer's attempt on a portfolio it cannot see: refused as not found, and recorded.
+  const auto refused = find_row("?route=ws:pause", [&](const json& r) { return r["user_id"] == watcher; });
+  ASSERT_TRUE(refused.is_object()) << "no audit row for the viewer's refused pause";
+  EXPECT_EQ(refused["status"], 404);
+  EXPECT_EQ(refused["result"], "not_found");
 }
 
 TEST_F(AuditTrail, PagesAreNewestFirstAndTheCursorLeadsToOlderRows) {

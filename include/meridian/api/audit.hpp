@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "meridian/api/api_error.hpp"
 #include "meridian/api/auth_gate.hpp"
 #include "meridian/api/http_types.hpp"
 #include "meridian/api/router.hpp"
@@ -51,5 +52,14 @@ AuditEntry begin_audit(const HttpRequest& req, const Route& route, std::string_v
 // Completes `entry` with the answer: its status, and "ok" below 400, else the error's code (the
 // API's error shape), or "http_<status>" for an error without one.
 void finish_audit(AuditEntry& entry, const HttpResponse& res);
+
+// The row of a WebSocket command (a session command such as {"type":"pause"}): method "WS",
+// route "ws:<type>", path "/ws", params {"body": the message, redacted}; who as for REST (the
+// socket's principal, anonymous included) and the portfolio once it is resolved.
+AuditEntry begin_ws_audit(std::string_view type, const nlohmann::json& message, const auth::Principal& who,
+                          std::string_view address, core::Timestamp at);
+
+// Completes a WebSocket command's row: 200 "ok" without `failure`, else its status and code.
+void finish_audit(AuditEntry& entry, const ApiError* failure);
 
 }  // namespace meridian::api

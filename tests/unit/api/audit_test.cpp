@@ -181,3 +181,27 @@ TEST(Audit, TheResultIsOkOrTheErrorsCode) {
   EXPECT_EQ(e.status, 502);
   EXPECT_EQ(e.result, "http_502");
 }
+
+TEST(Audit, AWebSocketCommandIsARowOfItsOwnWithTheMessageRedacted) {
+  auth::Principal who;
+  who.user_id = 7;
+  who.role = Role::trader;
+  who.api_key_id = 3;
+  auto e = api::begin_ws_audit("pause", json{{"type", "pause"}, {"portfolio", 4}, {"token", "t0ps3cret"}}, who,
+                               "10.0.0.2", core::from_epoch_ms(1'000));
+  EXPECT_EQ(e.method, "WS");
+  EXPECT_EQ(e.route, "ws:pause");
+  EXPECT_EQ(e.path, "/ws");
+  EXPECT_EQ(e.user_id, 7);
+  EXPECT_EQ(e.role, Role::trader);
+  EXPECT_EQ(e.api_key_id, 3);
+  EXPECT_EQ(e.address, "10.0.0.2");
+  EXPECT_EQ(json::parse(e.params), (json{{"body", {{"type", "pause"}, {"portfolio", 4}, {"token", "***"}}}}));
+  api::finish_audit(e, nullptr);
+  EXPECT_EQ(e.status, 200);
+  EXPECT_EQ(e.result, "ok");
+  const auto refused = api::api_error(api::http::status::not_found, "not_found", "no such portfolio");
+  api::finish_audit(e, &refused);
+  EXPECT_EQ(e.status, 404);
+  EXPECT_EQ(e.result, "not_found");
+}
