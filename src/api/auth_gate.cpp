@@ -88,13 +88,24 @@ ApiResult<auth::Principal> Gate::admit(const Route& route, const HttpRequest& re
   const Credentials credentials =
       policy_.enforce && !route.scrape ? identity_->authenticate(req) : Credentials(AuthFailure{AuthFailure::kMissing});
   if (seen) *seen = credentials;
-  if (limiter_) {
-    static const auth::Principal kNobody{};
-    if (auto wait = limiter_->acquire(RateKey::of(credentials ? *credentials : kNobody, from), now))
-      return too_many_requests("too many requests; slow down and retry after the time in Retry-After",
-                               std::chrono::ceil<std::chrono::seconds>(*wait));
-  }
+  if (auto refused = throttle(credentials, from, now)) return std::move(*refused);
   return api::admit(route.role, credentials, policy_);
+}
+
+std::optional<ApiError> Gate::throttle(const Credentials& credentials, std::string_view address,
+                                       RateLimiter::Clock::time_point now) {
+  if (!limiter_) return std::nullopt;
+  return throttle(credentials, ClientAddress::parse(address), now);
+}
+
+std::optional<ApiError> Gate::throttle(const Credentials& credentials, const ClientAddress& from,
+                                       RateLimiter::Clock::time_point now) {
+  if (!limiter_) return std::nullopt;
+  static const auth::Principal kNobody{};
+  if (auto wait = limiter_->acquire(RateKey::of(credentials ? *credentials : kNobody, from), now))
+    return too_many_requests("too many requests; slow down and retry after the time in Retry-After",
+                             std::chrono::ceil<std::chrono::seconds>(*wait));
+  return std::nullopt;
 }
 
 }  // namespace meridian::api

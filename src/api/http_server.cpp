@@ -199,10 +199,15 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
   // URL's ?token= (browsers cannot set headers on a WebSocket). None: the anonymous client
   // (public market data; it may still send {"type":"auth"}). Presented and refused: 401, so a
   // client learns its token expired instead of silently losing its private topics.
+  // An upgrade spends its caller's request budget (the gate's rate limit) like a request does.
   ApiResult<auth::Principal> ws_principal() {
     const auto& policy = server_.config().auth;
     auto* identity = server_.identity();
-    if (!policy.enforce || !identity) return auth::Principal{};
+    if (!policy.enforce || !identity) {
+      if (auto refused = server_.gate().throttle(AuthFailure{AuthFailure::kMissing}, address_))
+        return std::move(*refused);
+      return auth::Principal{};
+    }
     auto credentials = identity->authenticate(req_);
     if (!credentials && !credentials.error().presented()) {
       if (auto url = boost::urls::parse_origin_form(req_.target())) {
@@ -210,6 +215,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
           credentials = identity->authenticate_bearer((*it).value, core::now());
       }
     }
+    if (auto refused = server_.gate().throttle(credentials, address_)) return std::move(*refused);
     if (!credentials && !credentials.error().presented()) return auth::Principal{};
     return admit(Role::viewer, credentials, policy);
   }
@@ -254,6 +260,9 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       }
       return;
     }
+    // Static files and unknown paths spend the address's budget (no credentials are read there).
+    if (auto refused = server_.gate().throttle(AuthFailure{AuthFailure::kMissing}, address_))
+      return send(error_response(req_.version(), req_.keep_alive(), *refused));
     if (!match.allowed.empty()) {
       std::string allow;
       for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(m));

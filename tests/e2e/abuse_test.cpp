@@ -127,6 +127,25 @@ TEST_F(RateLimit, AClientPastItsBudgetGets429AndAPrincipalHasItsOwn) {
   expect_json_response(http_get(port(), "/api/status", bearer(admin)), 200, "admin meanwhile");
 }
 
+// What is not a route spends the address's budget too: static files, unknown paths and
+// WebSocket upgrades, so none of them is a way around the limit.
+TEST_F(RateLimit, StaticFilesUnknownPathsAndUpgradesSpendTheAddresssBudget) {
+  ASSERT_TRUE(poll_until([] { return http_get(port(), "/health").status == 200; }, kDeadline));
+  HttpResponse refused;
+  for (int i = 0; i < 40 && refused.status != 429; ++i) refused = http_get(port(), "/no-such-page");
+  ASSERT_EQ(refused.status, 429) << "no unknown path was refused";
+  expect_too_many(refused, "unknown paths");
+  const Headers upgrade{{"Connection", "Upgrade"},
+                        {"Upgrade", "websocket"},
+                        {"Sec-WebSocket-Version", "13"},
+                        {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+  expect_too_many(http_get(port(), "/ws", upgrade), "a WebSocket upgrade past the budget");
+  ASSERT_TRUE(poll_until([] { return http_get(port(), "/health").status == 200; }, kDeadline));
+  refused = {};
+  for (int i = 0; i < 40 && refused.status != 429; ++i) refused = http_get(port(), "/");
+  expect_too_many(refused, "static files");
+}
+
 class MetricsAccess : public DaemonTest {};
 
 TEST_F(MetricsAccess, LoopbackOrTheTokenAndAWrongToken401) {

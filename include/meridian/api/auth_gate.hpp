@@ -89,7 +89,15 @@ class Gate {
     return admit(route, req, address, RateLimiter::Clock::now(), seen);
   }
 
+  // Step 3 alone, for what is not a route: WebSocket upgrades (their credentials as checked),
+  // static files and unknown paths (anonymous: the address's budget). nullopt: within budget.
+  std::optional<ApiError> throttle(const Credentials& credentials, std::string_view address,
+                                   RateLimiter::Clock::time_point now = RateLimiter::Clock::now());
+
  private:
+  std::optional<ApiError> throttle(const Credentials& credentials, const ClientAddress& from,
+                                   RateLimiter::Clock::time_point now);
+
   AuthPolicy policy_;
   Identity* identity_;
   std::optional<RateLimiter> limiter_;
