@@ -220,16 +220,19 @@ Fixture& fixture() {
   return f;
 }
 
-// The known credentials, re-issued every minute (tokens live 15).
+// The known credentials of this input; renew_known() re-issues them every minute (tokens live
+// 15), only between inputs: the set an input's text was made with is the set it is checked by.
+std::vector<Known> known_now;
 const std::vector<Known>& known() {
-  static std::vector<Known> cached;
+  return known_now;
+}
+void renew_known() {
   static core::Timestamp issued{};
   const auto now = core::now();
-  if (cached.empty() || now - issued > std::chrono::minutes(1)) {
-    cached = fixture().credentials(now);
+  if (known_now.empty() || now - issued > std::chrono::minutes(1)) {
+    known_now = fixture().credentials(now);
     issued = now;
   }
-  return cached;
 }
 
 std::string substitute(std::string_view text) {
@@ -791,6 +794,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto& f = fixture();
   auto& daemon = fuzz::pristine_daemon({&f.identity, {{"desk", kTrader}}});
+  renew_known();
   const std::string text = substitute(std::string_view(reinterpret_cast<const char*>(data), size));
   std::string_view input = text;
   const bool public_read = input.starts_with("public\n");
