@@ -109,7 +109,7 @@ std::vector<storage::UserRecord> users() {
 // What the gate must make of a known credential: the principal, or the reason it is refused.
 struct Outcome {
   std::optional<auth::Principal> principal;
-  std::string_view refused;  // when no principal
+  std::string_view refused;  // when no principal; empty: any reason of kReasons
 };
 
 struct Known {
