@@ -65,6 +65,7 @@
 #include "meridian/api/request_guard.hpp"
 #include "meridian/auth/opaque_token.hpp"
 #include "meridian/auth/password.hpp"
+#include "meridian/auth/secret_box.hpp"
 #include "meridian/auth/shared_secret.hpp"
 #include "meridian/core/fixed.hpp"
 #include "meridian/core/json_limits.hpp"
@@ -153,6 +154,9 @@ struct Fixture {
     // No lockout: failed guesses would otherwise carry over from input to input.
     c.throttle.account.free_failures = std::numeric_limits<std::uint32_t>::max();
     c.throttle.address.free_failures = std::numeric_limits<std::uint32_t>::max();
+    // Broker credentials are sealed for real (without a key every write is 409).
+    c.secrets =
+        std::make_shared<const auth::SecretBox>(auth::SecretBox::from_text(auth::SecretBox::new_key_text()).value());
     return c;
   }
 
@@ -459,6 +463,36 @@ bool refresh_text_ok(const std::string& s) {
   return auth::digest_refresh_token(s).has_value();  // fuzzed against its own reference by `auth`
 }
 
+// A broker's key id (printable ASCII, no space) or secret (no control character), 8..256 bytes.
+bool broker_field_ok(const std::string& v, bool key_id) {
+  return v.size() >= 8 && v.size() <= 256 && std::all_of(v.begin(), v.end(), [key_id](char c) {
+           const auto u = static_cast<unsigned char>(c);
+           return key_id ? u > 0x20 && u < 0x7f : u >= 0x20 && u != 0x7f;
+         });
+}
+// {"key_id", "secret"} and nothing else (null is not absent here: both are required strings).
+bool broker_credentials_ok(const json& v) {
+  if (!v.is_object()) return false;
+  for (const auto& [key, value] : v.items())
+    if (key != "key_id" && key != "secret") return false;
+  const auto key_id = v.find("key_id");
+  const auto secret = v.find("secret");
+  return key_id != v.end() && key_id->is_string() && broker_field_ok(key_id->get<std::string>(), true) &&
+         secret != v.end() && secret->is_string() && broker_field_ok(secret->get<std::string>(), false);
+}
+bool broker_ok(std::string_view name) {
+  return name == "alpaca" || name == "binance";
+}
+// PATCH's broker_keys: absent, or {broker: credentials or null, ...}.
+bool broker_keys_ok(const json& body) {
+  const auto* v = member(body, "broker_keys");
+  if (!v) return true;
+  if (!v->is_object()) return false;
+  for (const auto& [broker, credentials] : v->items())
+    if (!broker_ok(broker) || (!credentials.is_null() && !broker_credentials_ok(credentials))) return false;
+  return true;
+}
+
 // The portfolio an API key's `portfolios` entry names, as `who` may see it: 1 (the default,
 // the admins'), 2 ("desk", the trader's), or none.
 std::optional<std::int64_t> key_portfolio(const json& v, const auth::Principal& who) {
@@ -524,11 +558,12 @@ std::optional<Answer> expected_answer(const api::Route& route, const api::HttpRe
   auto parsed = core::json_depth_ok(text) ? json::parse(text, nullptr, false) : json(json::value_t::discarded);
   const bool object = parsed.is_object();
   const json& body = parsed;
-  auto path_id = [&]() -> std::optional<std::int64_t> {
-    for (const auto& [name, value] : params)
-      if (name == "id") return positive_id(value);
-    return std::nullopt;
+  auto param = [&](std::string_view name) -> std::string_view {
+    for (const auto& [key, value] : params)
+      if (key == name) return value;
+    return {};
   };
+  auto path_id = [&] { return positive_id(param("id")); };
   const bool signed_in = !who.anonymous();
 
   if (pattern == "/api/auth/register") {
@@ -567,6 +602,12 @@ std::optional<Answer> expected_answer(const api::Route& route, const api::HttpRe
     return kStore;
   }
   if (pattern == "/api/auth/keys/{id}") return path_id() ? kStore : kNotFound;
+  if (pattern == "/api/auth/me/broker-keys/{broker}") {
+    if (who.api_key_id != 0) return Answer{403, "forbidden"};
+    if (!broker_ok(param("broker"))) return kNotFound;
+    if (method == http::verb::delete_) return kStore;
+    return object && broker_credentials_ok(body) ? kStore : kBadBody;
+  }
   if (pattern == "/api/users" && method == http::verb::get) return kStore;
   if (pattern == "/api/users") {
     const bool valid = object && required_string(body, "email", email_ok) &&
@@ -580,13 +621,14 @@ std::optional<Answer> expected_answer(const api::Route& route, const api::HttpRe
     const auto id = path_id();
     if (!id) return kNotFound;
     if (!object) return kBadBody;
-    static const std::vector<std::string> kFields = {"email", "first_name", "last_name", "role", "capital", "disabled"};
+    static const std::vector<std::string> kFields = {"email",   "first_name", "last_name",  "role",
+                                                     "capital", "disabled",   "broker_keys"};
     for (const auto& [key, value] : body.items())
       if (std::find(kFields.begin(), kFields.end(), key) == kFields.end()) return kBadBody;
     const auto* disabled = member(body, "disabled");
     const bool valid = optional_string(body, "email", email_ok) && optional_string(body, "first_name", name_ok) &&
                        optional_string(body, "last_name", name_ok) && optional_string(body, "role", role_ok) &&
-                       capital_ok(body) && (!disabled || disabled->is_boolean());
+                       capital_ok(body) && (!disabled || disabled->is_boolean()) && broker_keys_ok(body);
     if (!valid) return kBadBody;
     const auto* role = member(body, "role");
     if (*id == who.user_id &&
@@ -594,7 +636,7 @@ std::optional<Answer> expected_answer(const api::Route& route, const api::HttpRe
       return Answer{409, "own_account"};
     return kStore;
   }
-  fail("no reference for the route " + std::string(pattern));
+  fail("no reference for the route " + std::string(pattern) + ": add it to expected_answer");
 }
 
 void check_answer(const Answered& a, const Answer& want, const std::string& what) {
