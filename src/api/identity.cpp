@@ -65,22 +65,26 @@ core::Result<void> Identity::load() {
   if (!keys) return keys.error();
   auto users = store_.list_users();
   if (!users) return users.error();
+  const auto key_count = keys->size();
+  load_tables(std::move(*keys), *users);
+  // The decoy hash is made once, on a worker, before the first login for an unknown email
+  // would have to wait for it.
+  post([cost = config_.cost] { auth::decoy_hash(cost); });
+  api_log()->info("identity: {} users, {} live API keys", users->size(), key_count);
+  return {};
+}
+
+void Identity::load_tables(std::vector<std::pair<auth::TokenDigest, storage::ApiKeyRecord>> keys,
+                           const std::vector<storage::UserRecord>& users) {
   auto fresh = std::make_shared<Tables>();
-  for (auto& [digest, record] : *keys) {
+  for (auto& [digest, record] : keys) {
     auto live = std::make_shared<LiveKey>();
     live->record = std::move(record);
     fresh->keys.emplace(digest, std::move(live));
   }
-  for (const auto& u : *users) fresh->users[u.id] = UserGate{u.role, u.disabled};
-  {
-    std::lock_guard lock(update_mutex_);
-    tables_.store(std::move(fresh), std::memory_order_release);
-  }
-  // The decoy hash is made once, on a worker, before the first login for an unknown email
-  // would have to wait for it.
-  post([cost = config_.cost] { auth::decoy_hash(cost); });
-  api_log()->info("identity: {} users, {} live API keys", users->size(), keys->size());
-  return {};
+  for (const auto& u : users) fresh->users[u.id] = UserGate{u.role, u.disabled};
+  std::lock_guard lock(update_mutex_);
+  tables_.store(std::move(fresh), std::memory_order_release);
 }
 
 void Identity::update_tables(const std::function<void(Tables&)>& change) {

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "meridian/api/api_error.hpp"
@@ -124,6 +125,10 @@ class Identity {
 
   // Start-up: every live API key and every user's role and disabled flag into memory.
   core::Result<void> load();
+  // What load() does with the rows it reads: they replace the tables authenticate() reads.
+  // Also for callers that have the rows without a database (tests, the auth_routes fuzz target).
+  void load_tables(std::vector<std::pair<auth::TokenDigest, storage::ApiKeyRecord>> keys,
+                   const std::vector<storage::UserRecord>& users);
 
   // Any thread; no database, no hashing. `Authorization: Bearer <access token>`,
   // `Authorization: Bearer mk_...` or `X-API-Key: mk_...` (Authorization wins when both are

@@ -110,3 +110,78 @@ TEST(IdentityAuthenticate, ApiKeysAreCheckedAgainstTheTableInMemory) {
   EXPECT_EQ(reason(rig.with({}, {{"X-API-Key", "not-a-key"}})), "malformed");
   EXPECT_TRUE(rig.with({}, {{"X-API-Key", key}}).error().presented());
 }
+
+// --- the tables as load() fills them (load_tables: the rows without a database) ---
+namespace {
+
+storage::UserRecord user_row(std::int64_t id, auth::Role role, bool disabled = false) {
+  storage::UserRecord u;
+  u.id = id;
+  u.email = "user" + std::to_string(id) + "@example.com";
+  u.role = role;
+  u.disabled = disabled;
+  return u;
+}
+
+storage::ApiKeyRecord key_row(std::int64_t id, std::int64_t user_id, auth::Role role,
+                              std::vector<std::int64_t> scope = {}) {
+  storage::ApiKeyRecord k;
+  k.id = id;
+  k.user_id = user_id;
+  k.name = "key" + std::to_string(id);
+  k.role = role;
+  k.portfolio_scope = std::move(scope);
+  return k;
+}
+
+}  // namespace
+
+TEST(IdentityAuthenticate, ALoadedKeyNamesItsUserItsRoleAndItsScope) {
+  Rig rig;
+  const auto key = auth::new_api_key();
+  rig.identity.load_tables({{key.digest, key_row(7, 2, auth::Role::trader, {3, 5})}},
+                           {user_row(2, auth::Role::trader)});
+  for (const auto& c : {rig.bearer(key.text), rig.with({}, {{"X-API-Key", " " + key.text + " "}})}) {
+    ASSERT_TRUE(c) << reason(c);
+    EXPECT_EQ(c->user_id, 2);
+    EXPECT_EQ(c->role, auth::Role::trader);
+    EXPECT_EQ(c->api_key_id, 7);
+    EXPECT_EQ(c->portfolio_scope, (std::vector<std::int64_t>{3, 5}));
+  }
+  // Another key of the same form is still unknown; a key is not an access token.
+  EXPECT_EQ(reason(rig.bearer(auth::new_api_key().text)), "unknown_key");
+  EXPECT_EQ(reason(rig.with({}, {{"X-API-Key", signer().issue(2, auth::Role::trader, core::now())}})), "malformed");
+}
+
+TEST(IdentityAuthenticate, TheUsersTableCapsRolesAndStopsDisabledUsers) {
+  Rig rig;
+  const auto demoted_key = auth::new_api_key();
+  const auto disabled_key = auth::new_api_key();
+  rig.identity.load_tables({{demoted_key.digest, key_row(1, 5, auth::Role::admin)},
+                            {disabled_key.digest, key_row(2, 4, auth::Role::trader)}},
+                           {user_row(4, auth::Role::trader, true), user_row(5, auth::Role::viewer)});
+  const auto now = core::now();
+  // User 5 was an admin when the token and the key were made, and is a viewer now.
+  auto token = rig.bearer(signer().issue(5, auth::Role::admin, now), now);
+  ASSERT_TRUE(token) << reason(token);
+  EXPECT_EQ(token->role, auth::Role::viewer);
+  auto key = rig.bearer(demoted_key.text, now);
+  ASSERT_TRUE(key) << reason(key);
+  EXPECT_EQ(key->role, auth::Role::viewer);
+  EXPECT_EQ(reason(rig.bearer(signer().issue(4, auth::Role::trader, now), now)), "user_disabled");
+  EXPECT_EQ(reason(rig.bearer(disabled_key.text, now)), "user_disabled");
+  // A user in no table (made by another process since the start) keeps the token's role.
+  auto stranger = rig.bearer(signer().issue(6, auth::Role::trader, now), now);
+  ASSERT_TRUE(stranger) << reason(stranger);
+  EXPECT_EQ(stranger->role, auth::Role::trader);
+}
+
+TEST(IdentityAuthenticate, LoadingTablesReplacesWhatWasHeld) {
+  Rig rig;
+  const auto key = auth::new_api_key();
+  rig.identity.load_tables({{key.digest, key_row(1, 2, auth::Role::viewer)}}, {user_row(2, auth::Role::viewer)});
+  EXPECT_TRUE(rig.bearer(key.text));
+  rig.identity.load_tables({}, {user_row(2, auth::Role::viewer, true)});
+  EXPECT_EQ(reason(rig.bearer(key.text)), "unknown_key");
+  EXPECT_EQ(reason(rig.bearer(signer().issue(2, auth::Role::viewer, core::now()))), "user_disabled");
+}
