@@ -1,6 +1,6 @@
 // Identity primitives: the cost of a login (argon2id at PasswordCost::standard(), which should
-// take 50-100 ms here) and of what every authenticated request pays (JWT verify, or an API key's
-// format check and digest), and JWT issue.
+// take 50-100 ms here) and of what an authenticated request pays (JWT verify, once per token, or an
+// API key's format check and digest), and JWT issue.
 // Run: build/bench/bench/bench_auth (the `bench` preset: release, no sanitizers)
 #include <benchmark/benchmark.h>
 
@@ -46,7 +46,7 @@ void BM_JwtIssue(benchmark::State& state) {
 }
 BENCHMARK(BM_JwtIssue)->Unit(benchmark::kMicrosecond);
 
-// What every request with an access token pays.
+// What a token's first request pays (later ones are answered by auth::TokenCache: bench_token_cache).
 void BM_JwtVerify(benchmark::State& state) {
   const auto now = core::now();
   const auto token = signer().issue(42, auth::Role::trader, now);

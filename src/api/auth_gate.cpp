@@ -1,6 +1,7 @@
 #include "meridian/api/auth_gate.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include "meridian/api/identity.hpp"
@@ -45,9 +46,11 @@ ApiResult<auth::Principal> admit(Role need, const Credentials& credentials, Auth
 }
 
 core::Result<std::string_view, AuthFailure> bearer_of(const HttpRequest& req) {
-  const auto authorization = req.find(http::field::authorization);
-  if (authorization == req.end()) return AuthFailure{AuthFailure::kMissing};
-  if (req.count(http::field::authorization) > 1) return AuthFailure{"malformed"};
+  // One lookup of the header set for both questions (none, more than one): this runs on every
+  // request with auth on.
+  const auto [authorization, end] = req.equal_range(http::field::authorization);
+  if (authorization == end) return AuthFailure{AuthFailure::kMissing};
+  if (std::next(authorization) != end) return AuthFailure{"malformed"};
   const auto value = trim(authorization->value());
   if (value.empty()) return AuthFailure{"malformed"};
   const auto space = std::min(value.find(' '), value.size());

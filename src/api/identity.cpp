@@ -51,6 +51,7 @@ Identity::Identity(storage::IdentityStore& store, auth::TokenSigner signer, Iden
     : store_(store),
       signer_(std::move(signer)),
       config_(config),
+      token_cache_(signer_, config_.token_cache_capacity),
       tables_(std::make_shared<const Tables>()),
       throttle_(config.throttle),
       workers_(config.workers, config.queue_limit) {}
@@ -139,8 +140,9 @@ Credentials Identity::authenticate_bearer(std::string_view bearer, core::Timesta
   return auth::looks_like_api_key(bearer) ? from_api_key(bearer, now) : from_access_token(bearer, now);
 }
 
-Credentials Identity::from_access_token(std::string_view token, core::Timestamp now) const {
-  auto claims = signer_.verify(token, now);
+Credentials Identity::from_access_token(std::string_view token, core::Timestamp now) {
+  // The user's gate below is applied on every request, cached token or not.
+  auto claims = token_cache_.verify(token, now);
   if (!claims) return AuthFailure{auth::to_string(claims.error())};
   auth::Principal p;
   p.user_id = claims->user_id;

@@ -110,6 +110,12 @@ std::string_view to_string(TokenError e) noexcept {
   return "malformed";
 }
 
+std::optional<TokenError> lifetime_error(const AccessClaims& claims, core::Timestamp now) noexcept {
+  if (now >= claims.expires_at) return TokenError::expired;
+  if (claims.issued_at > now + kClockSkew) return TokenError::not_yet_valid;
+  return std::nullopt;
+}
+
 TokenSigner::TokenSigner(std::string secret, std::string issuer, std::chrono::seconds ttl)
     : secret_(std::move(secret)), issuer_(std::move(issuer)), ttl_(ttl) {}
 
@@ -169,8 +175,7 @@ core::Result<AccessClaims, TokenError> TokenSigner::verify(std::string_view toke
   claims.role = *role;
   claims.issued_at = core::Timestamp(std::chrono::seconds(*iat));
   claims.expires_at = core::Timestamp(std::chrono::seconds(*exp));
-  if (now >= claims.expires_at) return TokenError::expired;
-  if (claims.issued_at > now + kClockSkew) return TokenError::not_yet_valid;
+  if (auto late = lifetime_error(claims, now)) return *late;
   return claims;
 }
 

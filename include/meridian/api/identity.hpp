@@ -5,10 +5,11 @@
 //
 // Threads:
 // - authenticate() runs on the I/O threads for every request with credentials and never waits
-//   on the database or a hash: access tokens are checked by signature (auth::TokenSigner), API
-//   keys against an in-memory table of every live key, and both against an in-memory view of
-//   the users (role, disabled), so disabling a user or revoking a key stops their requests at
-//   once. The tables are immutable snapshots swapped atomically (read-copy-update).
+//   on the database or a hash: access tokens are checked by signature (auth::TokenSigner, once
+//   per token: auth::TokenCache keeps it until it expires), API keys against an in-memory table
+//   of every live key, and both against an in-memory view of the users (role, disabled), so
+//   disabling a user or revoking a key stops their requests at once. The tables are immutable
+//   snapshots swapped atomically (read-copy-update).
 // - Everything that hashes a password or calls the store runs on Identity's own workers (a
 //   small pool with a bounded queue): the methods under "worker threads only" below. post()
 //   refuses when the queue is full, and the caller answers 503 busy.
@@ -34,6 +35,7 @@
 #include "meridian/auth/broker_credentials.hpp"
 #include "meridian/auth/password.hpp"
 #include "meridian/auth/principal.hpp"
+#include "meridian/auth/token_cache.hpp"
 #include "meridian/storage/identity_store.hpp"
 
 namespace meridian::api {
@@ -58,6 +60,8 @@ struct IdentityConfig {
   // The master key users' broker credentials are sealed under (--secrets-key-file or
   // MERIDIAN_SECRETS_KEY); null: none is configured, and no credential can be written.
   std::shared_ptr<const auth::SecretBox> secrets;
+  // Access tokens whose signature was checked, kept until they expire (auth::TokenCache).
+  std::size_t token_cache_capacity = auth::TokenCache::kDefaultCapacity;
 };
 
 // What a login, registration or refresh gives the client.
@@ -207,7 +211,7 @@ class Identity {
     std::size_t operator()(const auth::TokenDigest& d) const noexcept;
   };
 
-  Credentials from_access_token(std::string_view token, core::Timestamp now) const;
+  Credentials from_access_token(std::string_view token, core::Timestamp now);
   Credentials from_api_key(std::string_view key, core::Timestamp now);
   std::shared_ptr<const Tables> tables() const { return tables_.load(std::memory_order_acquire); }
   // Copies the tables, applies `change`, publishes the copy (writers take update_mutex_).
@@ -221,6 +225,7 @@ class Identity {
   storage::IdentityStore& store_;
   const auth::TokenSigner signer_;
   const IdentityConfig config_;
+  auth::TokenCache token_cache_;  // after signer_, which it uses
   std::atomic<std::shared_ptr<const Tables>> tables_;
   std::mutex update_mutex_;
   std::atomic<std::int64_t> next_touch_ms_{0};

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,11 @@ struct AccessClaims {
   core::Timestamp issued_at{};
   core::Timestamp expires_at{};
 };
+
+// verify's time checks, in its order: expired (now at or after exp), then not_yet_valid (iat
+// beyond the clock skew ahead of now); none when the claims are current. Claims verified once
+// are checked again with this on every later use (auth::TokenCache).
+std::optional<TokenError> lifetime_error(const AccessClaims& claims, core::Timestamp now) noexcept;
 
 inline constexpr std::size_t kMinSigningSecretBytes = 32;
 

@@ -185,3 +185,36 @@ TEST(IdentityAuthenticate, LoadingTablesReplacesWhatWasHeld) {
   EXPECT_EQ(reason(rig.bearer(key.text)), "unknown_key");
   EXPECT_EQ(reason(rig.bearer(signer().issue(2, auth::Role::viewer, core::now()))), "user_disabled");
 }
+
+TEST(IdentityAuthenticate, ATokenSeenBeforeIsAcceptedUntilItsExpiryAndNotAfter) {
+  Rig rig;
+  const auto now = core::now();
+  const auto token = signer().issue(42, auth::Role::trader, now);
+  const auto exp = now + signer().ttl();
+  ASSERT_TRUE(rig.bearer(token, now));
+  auto later = rig.bearer(token, exp - 1s);
+  ASSERT_TRUE(later) << reason(later);
+  EXPECT_EQ(later->user_id, 42);
+  EXPECT_EQ(later->role, auth::Role::trader);
+  EXPECT_EQ(reason(rig.bearer(token, exp)), "expired");
+  EXPECT_EQ(reason(rig.bearer(token, exp + 1h)), "expired");
+}
+
+TEST(IdentityAuthenticate, AnAlteredCopyOfATokenSeenBeforeIsRefused) {
+  Rig rig;
+  const auto now = core::now();
+  const auto token = signer().issue(42, auth::Role::viewer, now);
+  ASSERT_TRUE(rig.bearer(token, now));
+  // Every part of it: the header, the claims (a role raised) and the signature.
+  auto claims_changed = token;
+  claims_changed[token.find('.') + 3] ^= 0x01;
+  auto signature_changed = token;
+  signature_changed.back() = token.back() == 'A' ? 'B' : 'A';
+  auto header_changed = token;
+  header_changed[2] ^= 0x01;
+  for (const auto& bad : {claims_changed, signature_changed, header_changed}) {
+    EXPECT_NE(reason(rig.bearer(bad, now)), "ok") << bad;
+    EXPECT_NE(reason(rig.bearer(bad, now)), "ok") << "asked again: " << bad;
+  }
+  EXPECT_TRUE(rig.bearer(token, now));
+}

@@ -12,8 +12,9 @@
 
 namespace meridian::auth {
 
-// gtest prints a TokenError by its reason code (found by ADL: not in the anonymous namespace).
-void PrintTo(TokenError e, std::ostream* os) {
+// gtest prints a TokenError by its reason code (found by ADL: not in the anonymous namespace;
+// inline: token_cache_test.cpp has the same one).
+inline void PrintTo(TokenError e, std::ostream* os) {
   *os << to_string(e);
 }
 
