@@ -58,6 +58,7 @@
 #include <vector>
 
 #include "fake_daemon.hpp"
+#include "identity_rows.hpp"
 #include "meridian/api/audit.hpp"
 #include "meridian/api/auth_gate.hpp"
 #include "meridian/api/http_server.hpp"
@@ -91,20 +92,12 @@ constexpr std::int64_t kTrader = 2;  // owns portfolio 2, "desk"
 
 // --- who exists ---------------------------------------------------------------------------
 
-storage::UserRecord user(std::int64_t id, Role role, bool disabled = false) {
-  storage::UserRecord u;
-  u.id = id;
-  u.email = "user" + std::to_string(id) + "@example.com";
-  u.role = role;
-  u.disabled = disabled;
-  return u;
-}
-
 // 1 admin, 2 trader (owns "desk"), 3 viewer, 4 a disabled trader, 5 an admin demoted to viewer
 // (their tokens still say admin); 6 is in no table (created since the start: keeps its token's role).
 std::vector<storage::UserRecord> users() {
-  return {user(1, Role::admin), user(2, Role::trader), user(3, Role::viewer), user(4, Role::trader, true),
-          user(5, Role::viewer)};
+  using test::user_row;
+  return {user_row(1, Role::admin), user_row(2, Role::trader), user_row(3, Role::viewer),
+          user_row(4, Role::trader, true), user_row(5, Role::viewer)};
 }
 
 // What the gate must make of a known credential: the principal, or the reason it is refused.

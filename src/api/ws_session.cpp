@@ -111,12 +111,14 @@ std::optional<engine::PortfolioId> WsSession::default_portfolio() const noexcept
   return entry->id;
 }
 
-std::optional<std::string> WsSession::refusal(Role need, std::int64_t portfolio) const {
+std::optional<ApiError> WsSession::refusal(Role need, std::int64_t portfolio, std::string_view needs) const {
   if (!policy_.enforce) return std::nullopt;
-  if (principal_.anonymous()) return "unauthenticated";
+  if (principal_.anonymous()) return api_error(http::status::unauthorized, "unauthenticated", std::string(needs));
   // Another user's portfolio is "not found" there as on REST: ids do not leak.
-  if (!may_see(portfolio)) return "not_found";
-  if (!authorized(principal_.role, need, true)) return "forbidden";
+  if (!may_see(portfolio))
+    return api_error(http::status::not_found, "not_found", "no such portfolio; see /api/portfolios");
+  if (!authorized(principal_.role, need, true))
+    return api_error(http::status::forbidden, "forbidden", std::string(needs));
   return std::nullopt;
 }
 
@@ -250,10 +252,10 @@ void WsSession::on_message(std::string_view text) {
   if (type == "auth") return on_auth_message(msg);
   if (type == "getStatus") {
     const auto mine = default_portfolio();
-    if (auto refused = refusal(Role::viewer, mine.value_or(0)))
-      return reply_error(*refused, *refused == "not_found"
-                                       ? "you have no portfolio: create one with POST /api/portfolios"
-                                       : "getStatus needs a viewer's credentials");
+    if (auto refused = refusal(Role::viewer, mine.value_or(0), "getStatus needs a viewer's credentials"))
+      return reply_error(refused->code, refused->errc == core::Errc::not_found
+                                            ? "you have no portfolio: create one with POST /api/portfolios"
+                                            : refused->message);
     // Without auth there is no refusal, yet there may be no default portfolio to show.
     auto snap = mine ? ctx.snapshot(*mine) : nullptr;
     if (!snap) return reply_error("not_found", "the portfolio was deleted");
@@ -295,15 +297,9 @@ void WsSession::on_message(std::string_view text) {
     }
     // The same role a REST session command needs (the route table's trader).
     if (row && portfolio > 0) row->portfolio_id = portfolio;
-    if (auto refused = refusal(Role::trader, portfolio)) {
-      const auto failure = api_error(*refused == "not_found"   ? http::status::not_found
-                                     : *refused == "forbidden" ? http::status::forbidden
-                                                               : http::status::unauthorized,
-                                     *refused,
-                                     *refused == "not_found" ? "no such portfolio; see /api/portfolios"
-                                                             : "session commands need a trader's credentials");
-      record_audit(row, &failure);
-      return reply_error(failure.code, failure.message);
+    if (auto refused = refusal(Role::trader, portfolio, "session commands need a trader's credentials")) {
+      record_audit(row, &*refused);
+      return reply_error(refused->code, refused->message);
     }
     nlohmann::json body;
     if (auto config = msg.find("config"); config != msg.end()) {

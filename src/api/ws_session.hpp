@@ -86,8 +86,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void refresh_visible() const noexcept;
   // The portfolio the client means when it names none (ownership.hpp default_for), if any.
   std::optional<engine::PortfolioId> default_portfolio() const noexcept;
-  // The refusal a command needing `need` on `portfolio` gets from this client, or nullopt.
-  std::optional<std::string> refusal(Role need, std::int64_t portfolio) const;
+  // The refusal a command needing `need` on `portfolio` gets from this client, or nullopt: the
+  // REST gate's answers (401 unauthenticated and 403 forbidden saying `needs`, 404 not_found),
+  // one ApiError for both the reply and the audit row.
+  std::optional<ApiError> refusal(Role need, std::int64_t portfolio, std::string_view needs) const;
   void on_auth_message(const nlohmann::json& msg);
   void greet_stream();
   void on_accept(boost::beast::error_code ec);

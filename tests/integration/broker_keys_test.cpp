@@ -3,10 +3,9 @@
 // row under a new master key (all or nothing, idempotent, refused for rows of an unknown key).
 #include <pqxx/pqxx>
 
+#include "identity_store_fixture.hpp"
 #include "meridian/auth/broker_credentials.hpp"
 #include "meridian/storage/identity_store.hpp"
-#include "meridian/storage/migrations.hpp"
-#include "pg_fixture.hpp"
 
 namespace meridian::it {
 namespace {
@@ -25,15 +24,8 @@ std::string text(const pqxx::field& f) {
   return std::string(b.str());
 }
 
-class BrokerKeysTest : public PgTest {
+class BrokerKeysTest : public IdentityStoreFixture {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFailure()) return;
-    storage::apply_migrations(url());
-    store = std::make_unique<storage::IdentityStore>(url());
-  }
-
   std::int64_t user(const std::string& email) {
     storage::NewUser u;
     u.email = email;
@@ -70,8 +62,6 @@ class BrokerKeysTest : public PgTest {
     tx.exec0(statement);
     tx.commit();
   }
-
-  std::unique_ptr<storage::IdentityStore> store;
 };
 
 TEST_F(BrokerKeysTest, RowsHoldCiphertextOnlyAndOpenForTheirUser) {

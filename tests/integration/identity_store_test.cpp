@@ -5,9 +5,8 @@
 #include <latch>
 #include <thread>
 
+#include "identity_store_fixture.hpp"
 #include "meridian/auth/opaque_token.hpp"
-#include "meridian/storage/migrations.hpp"
-#include "pg_fixture.hpp"
 
 // LeakSanitizer: libpqxx 6.4 leaks the PGresult of a statement that fails because the server
 // dropped the connection (ADroppedConnectionIsReopened does that on purpose); see
@@ -37,15 +36,8 @@ storage::NewUser new_user(std::string email, Role role = Role::trader, std::stri
   return u;
 }
 
-class IdentityStoreTest : public PgTest {
+class IdentityStoreTest : public IdentityStoreFixture {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFailure()) return;
-    storage::apply_migrations(url());
-    store = std::make_unique<storage::IdentityStore>(url());
-  }
-
   std::int64_t user(const std::string& email, Role role = Role::trader) {
     auto u = store->create_user(new_user(email, role));
     EXPECT_TRUE(u.has_value());
@@ -77,8 +69,6 @@ class IdentityStoreTest : public PgTest {
     pqxx::nontransaction q(conn);
     return q.exec1(sql)[0].as<long long>();
   }
-
-  std::unique_ptr<storage::IdentityStore> store;
 };
 
 TEST_F(IdentityStoreTest, CreatedUserIsFoundByIdAndByEmailWithoutCase) {

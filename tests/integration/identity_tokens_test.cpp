@@ -3,9 +3,8 @@
 #include <memory>
 #include <optional>
 
+#include "identity_store_fixture.hpp"
 #include "meridian/api/identity.hpp"
-#include "meridian/storage/migrations.hpp"
-#include "pg_fixture.hpp"
 
 namespace meridian::it {
 namespace {
@@ -18,13 +17,11 @@ auth::TokenSigner test_signer() {
   return std::move(*s);
 }
 
-class IdentityTokensTest : public PgTest {
+class IdentityTokensTest : public IdentityStoreFixture {
  protected:
   void SetUp() override {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFailure()) return;
-    storage::apply_migrations(url());
-    store = std::make_unique<storage::IdentityStore>(url());
+    IdentityStoreFixture::SetUp();
+    if (!store) return;
     api::IdentityConfig config;
     config.cost = auth::PasswordCost::minimum();
     config.workers = 1;
@@ -54,7 +51,6 @@ class IdentityTokensTest : public PgTest {
   static std::string reason(const api::Credentials& c) { return c ? "ok" : std::string(c.error().reason); }
 
   const auth::TokenSigner signer = test_signer();
-  std::unique_ptr<storage::IdentityStore> store;
   std::unique_ptr<api::Identity> identity;
 };
 

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "identity_rows.hpp"
+
 using namespace meridian;
 using namespace std::chrono_literals;
 
@@ -114,25 +116,8 @@ TEST(IdentityAuthenticate, ApiKeysAreCheckedAgainstTheTableInMemory) {
 // --- the tables as load() fills them (load_tables: the rows without a database) ---
 namespace {
 
-storage::UserRecord user_row(std::int64_t id, auth::Role role, bool disabled = false) {
-  storage::UserRecord u;
-  u.id = id;
-  u.email = "user" + std::to_string(id) + "@example.com";
-  u.role = role;
-  u.disabled = disabled;
-  return u;
-}
-
-storage::ApiKeyRecord key_row(std::int64_t id, std::int64_t user_id, auth::Role role,
-                              std::vector<std::int64_t> scope = {}) {
-  storage::ApiKeyRecord k;
-  k.id = id;
-  k.user_id = user_id;
-  k.name = "key" + std::to_string(id);
-  k.role = role;
-  k.portfolio_scope = std::move(scope);
-  return k;
-}
+using test::key_row;
+using test::user_row;
 
 }  // namespace
 

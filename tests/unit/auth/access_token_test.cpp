@@ -10,28 +10,18 @@
 #include <string>
 #include <vector>
 
-namespace meridian::auth {
+#include "token_test_support.hpp"
 
-// gtest prints a TokenError by its reason code (found by ADL: not in the anonymous namespace;
-// inline: token_cache_test.cpp has the same one).
-inline void PrintTo(TokenError e, std::ostream* os) {
-  *os << to_string(e);
-}
+namespace meridian::auth {
 
 namespace {
 
 using std::chrono::minutes;
 using std::chrono::seconds;
-
-const std::string kSecret = "k8ZqN4v2-9xLr7Tb0Wc5Hy3Jd6Fs1Gm!";  // 32 bytes
-const std::string kIssuer = "meridian-test";
-const core::Timestamp kNow{seconds(1'800'000'000)};
-
-TokenSigner signer(const std::string& secret = kSecret, const std::string& issuer = kIssuer) {
-  auto s = TokenSigner::create(secret, issuer);
-  EXPECT_TRUE(s.has_value());
-  return std::move(s).value();
-}
+using test::kIssuer;
+using test::kNow;
+using test::kSecret;
+using test::signer;
 
 std::string b64(std::string_view bytes) {
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');

@@ -12,27 +12,18 @@
 #include <thread>
 #include <vector>
 
-namespace meridian::auth {
+#include "token_test_support.hpp"
 
-// As access_token_test.cpp has it (inline: one definition in both).
-inline void PrintTo(TokenError e, std::ostream* os) {
-  *os << to_string(e);
-}
+namespace meridian::auth {
 
 namespace {
 
 using std::chrono::minutes;
 using std::chrono::seconds;
+using test::kNow;
+using test::signer;
 
-const std::string kSecret = "k8ZqN4v2-9xLr7Tb0Wc5Hy3Jd6Fs1Gm!";  // 32 bytes
 const std::string kOtherSecret = "Zp3-uW9qLc0vXn6Rt2Yb8Mk4Hd1Gs7Jf";
-const core::Timestamp kNow{seconds(1'800'000'000)};
-
-TokenSigner signer(const std::string& secret = kSecret) {
-  auto s = TokenSigner::create(secret, "meridian-test", minutes(15));
-  EXPECT_TRUE(s.has_value());
-  return std::move(s).value();
-}
 
 // The token with its signature's last character changed (still base64url).
 std::string tampered(std::string token) {
