@@ -1,15 +1,13 @@
 // The hot path: ticks into the engine (bar aggregation, strategy on bar close, risk,
-// paper fill, journal record). Run: build/release-bench/bench/bench_engine
+// paper fill, journal record). The strategy step alone (StrategyHost::on_bar_closed) is in
+// bench_strategies. Run: build/bench/bench/bench_engine
 #include <benchmark/benchmark.h>
 
-#include <numeric>
 #include <string>
 
 #include "meridian/engine/portfolio.hpp"
-#include "meridian/engine/strategy_host.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/simulated_prices.hpp"
-#include "meridian/strategies/registry.hpp"
 
 using namespace meridian;
 
@@ -97,47 +95,6 @@ void BM_TicksThroughPortfolios(benchmark::State& state) {
   run_batches(state, rig);
 }
 BENCHMARK(BM_TicksThroughPortfolios)->Arg(4)->Arg(16);
-
-// The strategy step of a closed bar as the engine runs it: StrategyHost::on_bar_closed with one
-// running instance per registered class (default parameters) on every symbol, bars round-robin
-// over range(1) symbols; range(0) = 1 shares indicators (the RSI of RSI mean reversion and
-// Stochastic RSI cross computed once per bar), 0 has each instance compute its own.
-void BM_StrategyHostOnBar(benchmark::State& state) {
-  const bool share = state.range(0) != 0;
-  const auto symbols = static_cast<std::size_t>(state.range(1));
-  std::vector<core::Instrument> list;
-  for (std::size_t i = 0; i < symbols; ++i)
-    list.push_back({0, "SYM" + std::to_string(i), "crypto", core::AssetClass::crypto, "USD", 2, 6, 100.0, 0.5});
-  const core::InstrumentTable instruments(std::move(list));
-  engine::BarBook book(instruments.size(), 16);
-  const market::Calendars calendars{};
-  engine::StrategyHost host(instruments, book, {&calendars, false, {}, share});
-  std::vector<core::SymbolId> all(symbols);
-  std::iota(all.begin(), all.end(), core::SymbolId{0});
-  std::uint64_t id = 1;
-  for (const auto& cls : strategies::strategy_classes()) {
-    engine::StrategyConfig strategy;
-    strategy.class_name = cls.name;
-    strategy.params = strategies::ParamValues(cls.params);
-    host.add(host.make({id, std::string(cls.name), strategy, all, "default", true}, engine::InstanceState::running));
-    ++id;
-  }
-  struct Sink final : engine::StrategyHost::SignalSink {
-    void on_signal(engine::StrategyHost::Instance&, const core::Bar&, const strategies::Signal&) override { ++signals; }
-    std::int64_t signals = 0;
-  } sink;
-  // A seeded walk of closed minutes, each symbol's in time order.
-  market::SimulatedPrices prices(instruments, market::SimConfig{.time_step = std::chrono::minutes(1)}, core::now());
-  const auto bars = prices.generate_history(4096 / symbols, core::now());
-  std::size_t shared = 0;
-  for (const auto& inst : host.all()) shared += host.shares_indicators(inst);
-  state.SetLabel(std::to_string(host.all().size()) + " instances, " + std::to_string(shared) + " on shared RSI");
-  std::size_t i = 0;
-  for (auto _ : state) host.on_bar_closed(bars[i++ % bars.size()], sink);
-  benchmark::DoNotOptimize(sink.signals);
-  state.SetItemsProcessed(static_cast<std::int64_t>(i));
-}
-BENCHMARK(BM_StrategyHostOnBar)->ArgsProduct({{0, 1}, {1, 16}});
 
 void BM_SnapshotPublish(benchmark::State& state) {
   Rig rig(256);

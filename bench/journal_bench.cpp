@@ -2,8 +2,9 @@
 //
 // A producer thread stands in for the engine: it builds TradeRecords exactly as
 // Portfolio::on_fill does (a Ledger applies each fill; the record carries the cash and
-// position it left behind) and pushes them through a JournalQueue into a JournalWriter at an
-// offered rate. The writer's ack callback timestamps every sequence it made durable.
+// position it left behind), each after the OrderRecord of the order it fills, and pushes them
+// through a JournalQueue into a JournalWriter at an offered rate. The writer's ack callback
+// timestamps every sequence it made durable.
 //
 // Latency runs from a trade's scheduled fill time (not the moment the ring accepted it), so
 // a writer that falls behind shows as latency instead of silently slowing the producer.
@@ -80,6 +81,23 @@ class FillSource {
     engine::Trade t{n_,  n_,       kPortfolio, symbol,          side, quantity, price,
                     fee, realized, ts,         "sma_crossover", 1,    false,    {}};
     return {t, ledger_.cash(), ledger_.fees_paid(), ledger_.position(symbol)};
+  }
+
+  // The order a trade fills, as the engine journals it before the fill's TradeRecord (a
+  // trades row references its orders row: trades_order_id_fkey).
+  static engine::OrderRecord order_of(const engine::Trade& t) {
+    execution::Order o;
+    o.id = t.order_id;
+    o.request.symbol = t.symbol;
+    o.request.side = t.side;
+    o.request.quantity = t.quantity;
+    o.request.strategy_id = t.strategy_id;
+    o.status = execution::OrderStatus::filled;
+    o.filled_quantity = t.quantity;
+    o.filled_notional = core::notional(t.price, t.quantity);
+    o.fees = t.fee;
+    o.created = o.eligible_at = o.updated = t.ts;
+    return {o, 1};
   }
 
   const engine::Ledger& ledger() const { return ledger_; }
@@ -161,8 +179,8 @@ Result run(const std::string& url, const core::InstrumentTable& instruments, dou
 
   engine::JournalQueue queue(kRing);
   // Per sequence: the scheduled push time in ns since `t0`, overwritten by the latency
-  // once acknowledged. Trade sequences are marked; others (signals, stop) are not timed.
-  const std::size_t per_trade = opt.signals ? 2 : 1;
+  // once acknowledged. Trade sequences are marked; others (signals, orders, stop) are not timed.
+  const std::size_t per_trade = opt.signals ? 3 : 2;
   std::vector<std::int64_t> stamp(kMaxTrades * per_trade + 2, 0);
   std::vector<std::uint8_t> is_trade(stamp.size(), 0);
   std::vector<double> latencies;
@@ -213,6 +231,8 @@ Result run(const std::string& url, const core::InstrumentTable& instruments, dou
       stamp[seq + 1] = stamp_ns;
       push(signal_for(rec.trade, rec.trade.id));
     }
+    stamp[seq + 1] = stamp_ns;
+    push(FillSource::order_of(rec.trade));
     stamp[seq + 1] = stamp_ns;
     is_trade[seq + 1] = 1;
     push(std::move(rec));

@@ -2,10 +2,13 @@
 // strategy work for one symbol; goal < 100 ns in Release), three ways:
 //  - BM_AllStrategiesEachConverts: each strategy handed the core::Bar, converting its prices
 //    itself (how the engine called them before BarView);
-//  - BM_AllStrategiesOnBar: one BarView per bar handed to seven independent strategies (the
-//    engine's instance loop today);
-//  - BM_StrategySetOnBar: the seven in one StrategySet, the RSI that RSI mean reversion and
-//    Stochastic RSI cross both read computed once per bar in the set's IndicatorPool.
+//  - BM_AllStrategiesOnBar: one BarView per bar handed to seven independent strategies (each
+//    computing its own indicators);
+//  - BM_StrategyHostOnBar/1/..: the engine's path and the figure the goal is about,
+//    engine::StrategyHost::on_bar_closed with one running instance of each class on every
+//    symbol: one BarView per bar, the RSI that RSI mean reversion and Stochastic RSI cross both
+//    read computed once in the host's IndicatorPool, the instance loop and the signal hand-off
+//    (to a sink that only counts); /0/.. without the shared RSI.
 // Bars are a pre-generated seeded random walk, round-robin over `symbols` symbols, so
 // per-symbol state is exercised as the engine does. Run pinned, and read the CPU column on a
 // shared machine: taskset -c 1 build/bench/bench/bench_strategies
@@ -19,8 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "meridian/engine/strategy_host.hpp"
 #include "meridian/strategies/registry.hpp"
-#include "meridian/strategies/strategy_set.hpp"
 
 using namespace meridian;
 
@@ -116,24 +119,47 @@ void BM_AllStrategiesOnBar(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(i));
 }
 
-// All registered classes in one StrategySet (shared indicators), one BarView for all.
-void BM_StrategySetOnBar(benchmark::State& state) {
-  const auto symbols = static_cast<std::size_t>(state.range(0));
-  const auto bars = random_walk(symbols);
-  strategies::StrategySet set(symbols);
-  for (const auto& cls : strategies::strategy_classes()) set.add(cls, strategies::ParamValues(cls.params));
-  state.SetLabel(std::to_string(set.size()) + " strategies, " + std::to_string(set.pool().size()) +
-                 " pooled indicator");
-  std::size_t i = 0;
-  std::int64_t signals = 0;
-  for (auto _ : state) {
-    const strategies::BarView view(bars[i++ & (kBars - 1)]);
-    set.on_bar(view, [&](std::size_t, const strategies::Signal& sig) {
-      ++signals;
-      benchmark::DoNotOptimize(sig);
-    });
+// The engine's bar path: one running instance of each registered class on every symbol of a
+// StrategyHost (calendars off), one on_bar_closed per iteration; range(0) = 1 shares indicators
+// (the RSI of RSI mean reversion and Stochastic RSI cross computed once per bar), 0 has each
+// instance compute its own; range(1) symbols.
+class CountingSink final : public engine::StrategyHost::SignalSink {
+ public:
+  void on_signal(engine::StrategyHost::Instance&, const core::Bar&, const strategies::Signal& signal) override {
+    ++signals;
+    benchmark::DoNotOptimize(signal);
   }
-  benchmark::DoNotOptimize(signals);
+  std::int64_t signals = 0;
+};
+
+void BM_StrategyHostOnBar(benchmark::State& state) {
+  const bool share = state.range(0) != 0;
+  const auto symbols = static_cast<std::size_t>(state.range(1));
+  const auto bars = random_walk(symbols);
+  std::vector<core::Instrument> list;
+  for (std::size_t i = 0; i < symbols; ++i)
+    list.push_back({0, "SYM" + std::to_string(i), "crypto", core::AssetClass::crypto, "USD", 2, 6, 100.0, 0.5});
+  const core::InstrumentTable instruments(std::move(list));
+  engine::BarBook book(symbols, 16);
+  const market::Calendars calendars{};
+  engine::StrategyHost host(instruments, book, {&calendars, false, {}, share});
+  std::vector<core::SymbolId> all(symbols);
+  for (std::size_t i = 0; i < symbols; ++i) all[i] = static_cast<core::SymbolId>(i);
+  std::uint64_t id = 0;
+  std::size_t shared = 0;
+  for (const auto& cls : strategies::strategy_classes()) {
+    engine::StrategyConfig config;
+    config.class_name = cls.name;
+    config.params = strategies::ParamValues(cls.params);
+    auto& inst = host.add(
+        host.make({++id, std::string(cls.name), config, all, "default", true}, engine::InstanceState::running));
+    shared += host.shares_indicators(inst);
+  }
+  state.SetLabel(std::to_string(host.all().size()) + " instances, " + std::to_string(shared) + " on shared indicators");
+  CountingSink sink;
+  std::size_t i = 0;
+  for (auto _ : state) host.on_bar_closed(bars[i++ & (kBars - 1)], sink);
+  state.counters["signals/bar"] = benchmark::Counter(static_cast<double>(sink.signals) / static_cast<double>(i));
   state.SetItemsProcessed(static_cast<std::int64_t>(i));
 }
 
@@ -147,5 +173,5 @@ void per_class_args(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_OnBar)->Apply(per_class_args);
 BENCHMARK(BM_AllStrategiesEachConverts)->Arg(1)->Arg(16);
 BENCHMARK(BM_AllStrategiesOnBar)->Arg(1)->Arg(16);
-BENCHMARK(BM_StrategySetOnBar)->Arg(1)->Arg(16);
+BENCHMARK(BM_StrategyHostOnBar)->ArgsProduct({{0, 1}, {1, 16}});
 BENCHMARK_MAIN();

@@ -10,6 +10,7 @@ namespace meridian::core {
 namespace {
 
 __extension__ typedef __int128 i128;  // GCC extension; -Wpedantic knows no 128-bit type
+__extension__ typedef unsigned __int128 u128;
 
 i128 div_round_half_even(i128 num, i128 den) noexcept {
   if (den < 0) {
@@ -17,7 +18,7 @@ i128 div_round_half_even(i128 num, i128 den) noexcept {
     den = -den;
   }
   i128 q = num / den;
-  i128 r = num % den;
+  i128 r = num - q * den;  // num % den without a second 128-bit division
   if (r != 0) {
     i128 twice = (r < 0 ? -r : r) * 2;
     bool away = twice > den || (twice == den && (q % 2 != 0));
@@ -26,17 +27,48 @@ i128 div_round_half_even(i128 num, i128 den) noexcept {
   return q;
 }
 
+// a * b / d rounded half to even: the same result as div_round_half_even(a * b, d). Where the
+// quotient's magnitude fits 64 bits (every ledger product: prices times quantities, fees in
+// basis points) one 128-by-64-bit hardware division on x86-64 instead of libgcc's 128-bit
+// division (twice: quotient and remainder), which the tick path spent ~9 % of its time in.
+// The rounding compares r against d - r, which cannot overflow where 2r could.
+i128 mul_div_round_half_even(std::int64_t a, std::int64_t b, std::int64_t d) noexcept {
+#if defined(__x86_64__)
+  if (d > 0) {
+    auto magnitude = [](std::int64_t v) {
+      return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+    };
+    const u128 product = static_cast<u128>(magnitude(a)) * magnitude(b);
+    const auto high = static_cast<std::uint64_t>(product >> 64);
+    const auto den = static_cast<std::uint64_t>(d);
+    if (high < den) [[likely]] {  // the quotient fits 64 bits: divq cannot fault
+      std::uint64_t q = 0;
+      std::uint64_t r = 0;
+      asm("divq %[den]"
+          : "=a"(q), "=d"(r)
+          : "a"(static_cast<std::uint64_t>(product)), "d"(high), [den] "rm"(den)
+          : "cc");
+      const std::uint64_t rest = den - r;
+      u128 rounded = q;
+      if (r > rest || (r == rest && (q & 1) != 0)) ++rounded;
+      return (a < 0) != (b < 0) ? -static_cast<i128>(rounded) : static_cast<i128>(rounded);
+    }
+  }
+#endif
+  return div_round_half_even(static_cast<i128>(a) * b, d);
+}
+
 constexpr std::int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
 }  // namespace
 
 std::int64_t mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexcept {
-  return static_cast<std::int64_t>(div_round_half_even(static_cast<i128>(a) * b, d));
+  return static_cast<std::int64_t>(mul_div_round_half_even(a, b, d));
 }
 
 std::optional<std::int64_t> checked_mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexcept {
   if (d == 0) return std::nullopt;
-  const i128 q = div_round_half_even(static_cast<i128>(a) * b, d);  // |a*b| < 2^126: exact
+  const i128 q = mul_div_round_half_even(a, b, d);  // |a*b| < 2^126: exact
   if (q > kMaxFixedRaw || q < -kMaxFixedRaw) return std::nullopt;
   return static_cast<std::int64_t>(q);
 }

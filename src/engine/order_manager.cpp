@@ -36,7 +36,8 @@ void OrderManager::restore(std::vector<execution::Order> recent,
 }
 
 void OrderManager::drain() {
-  if (draining_) return;  // the outer drain applies what this call would have
+  if (draining_) return;         // the outer drain applies what this call would have
+  if (reports_.empty()) return;  // most ticks: nothing was reported
   struct Guard {
     OrderManager& m;
     ~Guard() {

@@ -47,23 +47,28 @@ StrategyHost::StrategyHost(const core::InstrumentTable& instruments, BarBook& ba
       pool_(instruments.size()),
       venue_of_(venues_of(instruments)) {}
 
-std::optional<strategies::Signal> StrategyHost::run(Instance& instance, const strategies::BarView& view, bool warming) {
-  const auto& bar = view.bar;
+// Inline into the bar loops: one call per instance on the bar path (its strategy's), not two.
+[[gnu::always_inline]] inline std::optional<strategies::Signal> StrategyHost::run(Instance& instance,
+                                                                                  const strategies::BarView& view,
+                                                                                  bool warming) {
   try {
     return instance.impl->on_bar(view);
   } catch (const std::exception& e) {
-    // Contained: the engine and the other strategies go on.
-    ++errors_;
-    instance.view.disabled = true;
-    touch(instance);
-    if (warming)
-      engine_log()->error("strategy {} failed while warming up and is disabled: {}", instance.view.config.name,
-                          e.what());
-    else
-      engine_log()->error("strategy {} ({}) failed on {} and is disabled: {}", instance.view.config.name,
-                          instance.impl->class_name(), instruments_.at(bar.symbol).symbol, e.what());
+    failed(instance, view.bar, warming, e);
     return std::nullopt;
   }
+}
+
+void StrategyHost::failed(Instance& instance, const core::Bar& bar, bool warming, const std::exception& e) {
+  // Contained: the engine and the other strategies go on.
+  ++errors_;
+  instance.view.disabled = true;
+  touch(instance);
+  if (warming)
+    engine_log()->error("strategy {} failed while warming up and is disabled: {}", instance.view.config.name, e.what());
+  else
+    engine_log()->error("strategy {} ({}) failed on {} and is disabled: {}", instance.view.config.name,
+                        instance.impl->class_name(), instruments_.at(bar.symbol).symbol, e.what());
 }
 
 void StrategyHost::on_bar_closed(const core::Bar& bar, SignalSink& sink) {
@@ -71,7 +76,7 @@ void StrategyHost::on_bar_closed(const core::Bar& bar, SignalSink& sink) {
   // not the tick that closed it: the session's last minute closes on the first tick at or
   // after the close, and the bar before the open holds after-hours ticks. Closed-venue bars
   // still reach charts, history and the database; prices keep updating.
-  if (!in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe))) return;
+  if (!in_session(bar)) return;
   const strategies::BarView view(bar);  // prices in double once for every instance, not once each
   pool_.update(view);                   // shared indicators before any instance reads them
   for (auto& inst : instances_) {
@@ -86,7 +91,7 @@ void StrategyHost::on_bar_closed(const core::Bar& bar, SignalSink& sink) {
 
 void StrategyHost::warm_up(const core::Bar& bar) {
   // Warm-up follows the same calendar as live bars, so indicators end in the same state.
-  if (!in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe))) return;
+  if (!in_session(bar)) return;
   const strategies::BarView view(bar);  // once for every instance, as on a live bar
   pool_.update(view);
   for (auto& inst : instances_)
@@ -95,9 +100,7 @@ void StrategyHost::warm_up(const core::Bar& bar) {
 
 void StrategyHost::feed(Instance& instance, const core::Bar& bar) {
   // One instance's replay: the same calendar as live bars; the pool does not see it.
-  if (instance.view.disabled || !instance.symbols[bar.symbol] ||
-      !in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe)))
-    return;
+  if (instance.view.disabled || !instance.symbols[bar.symbol] || !in_session(bar)) return;
   run(instance, strategies::BarView(bar), true);
 }
 
@@ -247,6 +250,11 @@ const StrategyHost::Instance* StrategyHost::find(std::uint64_t id) const noexcep
   for (const auto& inst : instances_)
     if (inst.view.config.id == id) return &inst;
   return nullptr;
+}
+
+bool StrategyHost::in_session(const core::Bar& bar) noexcept {
+  return !config_.use_calendars ||
+         in_session(bar.symbol, bar.open_time, bar.open_time + core::period_of(bar.timeframe));
 }
 
 bool StrategyHost::in_session(core::SymbolId symbol, core::Timestamp from, core::Timestamp to) noexcept {

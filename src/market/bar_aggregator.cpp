@@ -8,6 +8,12 @@ BarAggregator::BarAggregator(core::Timeframe timeframe, std::size_t symbol_count
 std::optional<core::Bar> BarAggregator::on_tick(const core::Tick& tick) noexcept {
   if (tick.symbol >= slots_.size() || tick.last.raw() <= 0) return std::nullopt;
   Slot& slot = slots_[tick.symbol];
+  // Most ticks fall in the open bar's period (its open_time is a period boundary, at or after
+  // not_before): they update it without the division that finds a tick's period.
+  if (slot.open && tick.ts >= slot.bar.open_time && tick.ts - slot.bar.open_time < period_) [[likely]] {
+    extend(slot.bar, tick);
+    return std::nullopt;
+  }
   const core::Timestamp open_time = core::floor_to(tick.ts, period_);
   if (open_time < slot.not_before || (slot.open && open_time < slot.bar.open_time)) {
     ++late_ticks_;
@@ -24,18 +30,16 @@ std::optional<core::Bar> BarAggregator::on_tick(const core::Tick& tick) noexcept
     slot.open = true;
     return closed;
   }
-  core::Bar& b = slot.bar;
+  extend(slot.bar, tick);
+  return closed;
+}
+
+void BarAggregator::extend(core::Bar& b, const core::Tick& tick) noexcept {
   if (tick.last > b.high) b.high = tick.last;
   if (tick.last < b.low) b.low = tick.last;
   b.close = tick.last;
   b.volume = core::saturating_add(b.volume, tick.volume);  // clamped, never wrapped
   ++b.ticks;
-  return closed;
-}
-
-const core::Bar* BarAggregator::partial(core::SymbolId symbol) const noexcept {
-  if (symbol >= slots_.size() || !slots_[symbol].open) return nullptr;
-  return &slots_[symbol].bar;
 }
 
 void BarAggregator::resume_after(const core::Bar& bar) noexcept {

@@ -28,11 +28,6 @@ void IndicatorPool::seed_rsi(std::size_t period, core::SymbolId symbol, const Rs
   series_of(period).per_symbol.at(symbol) = state;
 }
 
-void IndicatorPool::reset() noexcept {
-  for (auto& series : rsi_)
-    for (auto& r : series->per_symbol) r.reset();
-}
-
 RsiSource::RsiSource(std::size_t period, std::size_t symbol_count)
     : period_(period), own_(fresh_series(period, symbol_count)), series_(own_) {}
 

@@ -1,7 +1,6 @@
 #include "meridian/strategies/registry.hpp"
 
 #include <array>
-#include <type_traits>
 
 #include "meridian/strategies/bollinger_reversion.hpp"
 #include "meridian/strategies/macd_crossover.hpp"
@@ -18,47 +17,34 @@ template <class T>
 std::unique_ptr<Strategy> make(const ParamValues& values, std::size_t symbols) {
   return std::make_unique<T>(values, symbols);
 }
-// A class with nothing to share is made as it is alone.
-template <class T>
-std::unique_ptr<Strategy> make_on_pool(const ParamValues& values, IndicatorPool& pool) {
-  if constexpr (std::is_constructible_v<T, const ParamValues&, IndicatorPool&>)
-    return std::make_unique<T>(values, pool);
-  else
-    return std::make_unique<T>(values, pool.symbol_count());
-}
 
 const std::array kClasses{
     StrategyClass{SmaCrossover::kClassName, "SMA crossover",
                   "Buys when the fast SMA crosses above the slow SMA (golden cross), sells on the death cross.",
-                  SmaCrossover::kSchema, core::Timeframe::m1, &SmaCrossover::validate, &make<SmaCrossover>,
-                  &make_on_pool<SmaCrossover>},
+                  SmaCrossover::kSchema, core::Timeframe::m1, &SmaCrossover::validate, &make<SmaCrossover>},
     StrategyClass{RsiMeanReversion::kClassName, "RSI mean reversion",
                   "Buys when the RSI crosses up through the oversold level, sells when it crosses down through the "
                   "overbought level.",
-                  RsiMeanReversion::kSchema, core::Timeframe::m1, &RsiMeanReversion::validate, &make<RsiMeanReversion>,
-                  &make_on_pool<RsiMeanReversion>},
+                  RsiMeanReversion::kSchema, core::Timeframe::m1, &RsiMeanReversion::validate, &make<RsiMeanReversion>},
     StrategyClass{MacdCrossover::kClassName, "MACD crossover",
                   "Buys when the MACD line crosses above its signal line, sells when it crosses below.",
-                  MacdCrossover::kSchema, core::Timeframe::m1, &MacdCrossover::validate, &make<MacdCrossover>,
-                  &make_on_pool<MacdCrossover>},
+                  MacdCrossover::kSchema, core::Timeframe::m1, &MacdCrossover::validate, &make<MacdCrossover>},
     StrategyClass{BollingerReversion::kClassName, "Bollinger reversion",
                   "Buys when the close comes back inside the bands after closing below the lower band, sells when "
                   "it comes back after closing above the upper band.",
                   BollingerReversion::kSchema, core::Timeframe::m1, &BollingerReversion::validate,
-                  &make<BollingerReversion>, &make_on_pool<BollingerReversion>},
+                  &make<BollingerReversion>},
     StrategyClass{VwapVolume::kClassName, "VWAP with volume",
                   "Buys when the close crosses above the day's VWAP on above-average volume, sells when it crosses "
                   "below on above-average volume.",
-                  VwapVolume::kSchema, core::Timeframe::m1, &VwapVolume::validate, &make<VwapVolume>,
-                  &make_on_pool<VwapVolume>},
+                  VwapVolume::kSchema, core::Timeframe::m1, &VwapVolume::validate, &make<VwapVolume>},
     StrategyClass{SuperTrendFlip::kClassName, "SuperTrend flip",
                   "Buys when the SuperTrend direction flips up, sells when it flips down.", SuperTrendFlip::kSchema,
-                  core::Timeframe::m1, &SuperTrendFlip::validate, &make<SuperTrendFlip>, &make_on_pool<SuperTrendFlip>},
+                  core::Timeframe::m1, &SuperTrendFlip::validate, &make<SuperTrendFlip>},
     StrategyClass{StochRsiCross::kClassName, "Stochastic RSI cross",
                   "Buys when %K crosses above %D in the oversold zone with the RSI below its midline, sells when "
                   "it crosses below %D in the overbought zone with the RSI above it.",
-                  StochRsiCross::kSchema, core::Timeframe::m1, &StochRsiCross::validate, &make<StochRsiCross>,
-                  &make_on_pool<StochRsiCross>},
+                  StochRsiCross::kSchema, core::Timeframe::m1, &StochRsiCross::validate, &make<StochRsiCross>},
 };
 }  // namespace
 

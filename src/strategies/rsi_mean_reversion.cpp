@@ -12,11 +12,6 @@ RsiMeanReversion::RsiMeanReversion(RsiMeanReversionParams params, std::size_t sy
   init_state();
 }
 
-RsiMeanReversion::RsiMeanReversion(RsiMeanReversionParams params, IndicatorPool& pool)
-    : params_(checked(params)), rsi_(static_cast<std::size_t>(params.rsi_period), pool) {
-  init_state();
-}
-
 const RsiMeanReversionParams& RsiMeanReversion::checked(const RsiMeanReversionParams& params) {
   if (params.rsi_period < 2 || !(params.oversold > 0.0) || !(params.oversold < params.overbought) ||
       !(params.overbought < 100.0))

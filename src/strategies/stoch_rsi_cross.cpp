@@ -11,11 +11,6 @@ StochRsiCross::StochRsiCross(StochRsiCrossParams params, std::size_t symbol_coun
   init_state();
 }
 
-StochRsiCross::StochRsiCross(StochRsiCrossParams params, IndicatorPool& pool)
-    : params_(checked(params)), rsi_(static_cast<std::size_t>(params.rsi_period), pool) {
-  init_state();
-}
-
 const StochRsiCrossParams& StochRsiCross::checked(const StochRsiCrossParams& params) {
   const bool periods_ok =
       params.rsi_period >= 2 && params.stoch_period >= 1 && params.k_period >= 1 && params.d_period >= 1;

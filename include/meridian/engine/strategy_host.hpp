@@ -31,6 +31,7 @@
 // order of commands.
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -136,9 +137,12 @@ class StrategyHost {
   std::uint64_t changes() const noexcept { return changes_; }
 
  private:
-  // The one place a strategy sees a bar: a strategy that throws is contained (logged, counted
-  // and disabled until it is initialised or started again).
+  // The one place a strategy sees a bar: a strategy that throws is contained by failed()
+  // (logged, counted and disabled until it is initialised or started again).
   std::optional<strategies::Signal> run(Instance& instance, const strategies::BarView& view, bool warming);
+  void failed(Instance& instance, const core::Bar& bar, bool warming, const std::exception& e);
+  // in_session over the bar's own interval (no arithmetic with calendars off).
+  bool in_session(const core::Bar& bar) noexcept;
   void feed(Instance& instance, const core::Bar& bar);
   // Whether the instance is handed the bars of its symbols (live and history).
   static bool fed(const Instance& instance) noexcept;

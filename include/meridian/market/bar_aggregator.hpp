@@ -18,7 +18,10 @@ class BarAggregator {
   std::optional<core::Bar> on_tick(const core::Tick& tick) noexcept;
 
   // The partial (still open) bar of a symbol, if it has seen a tick.
-  const core::Bar* partial(core::SymbolId symbol) const noexcept;
+  const core::Bar* partial(core::SymbolId symbol) const noexcept {
+    if (symbol >= slots_.size() || !slots_[symbol].open) return nullptr;
+    return &slots_[symbol].bar;
+  }
   // Starts a symbol's next bar after `bar` (used after loading history) so a late tick of
   // an already persisted period is not aggregated twice.
   void resume_after(const core::Bar& bar) noexcept;
@@ -31,6 +34,8 @@ class BarAggregator {
     bool open = false;
     core::Timestamp not_before{};
   };
+  // A tick of the open bar's period into that bar.
+  static void extend(core::Bar& bar, const core::Tick& tick) noexcept;
   core::Timeframe timeframe_;
   core::Duration period_;
   std::vector<Slot> slots_;

@@ -2,7 +2,7 @@
 // One closed bar as every strategy reads it: the bar itself (symbol, times and the fixed-point
 // close that a signal quotes) and its prices and volume in double, converted once. Each
 // conversion is a division; built once per bar by whoever runs several strategies on it (the
-// engine, a StrategySet) instead of once per strategy.
+// engine's StrategyHost) instead of once per strategy.
 #include "meridian/core/types.hpp"
 #include "meridian/indicators/ohlcv.hpp"
 

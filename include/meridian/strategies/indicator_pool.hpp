@@ -1,12 +1,12 @@
 #pragma once
-// Indicators that several strategies of one StrategySet read, computed once per bar. Keyed by
-// kind and parameters (today: the RSI of closes, by period, which RSI mean reversion and
-// Stochastic RSI cross both need), one series per symbol. The set's owner feeds each bar to the
-// pool before any strategy of the set decides; strategies only read.
+// Indicators that several strategies read, computed once per bar (engine::StrategyHost's pool,
+// one per portfolio). Keyed by kind and parameters (today: the RSI of closes, by period, which
+// RSI mean reversion and Stochastic RSI cross both need), one series per symbol. The owner feeds
+// each bar to the pool before any strategy reading it decides; strategies only read.
 //
-// Contract that makes sharing exact: every user of the pool sees the same bars in the same
-// order (a StrategySet hands every bar to all its strategies). A shared indicator then holds,
-// bit for bit, the state each user would have computed alone.
+// Contract that makes sharing exact: every reader of an entry is handed the same bars of its
+// symbol, in the same order, as the pool (StrategyHost's sharing contract). A shared indicator
+// then holds, bit for bit, the state each reader would have computed alone.
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -63,10 +63,7 @@ class IndicatorPool {
   // strategy that computed its RSI alone hands its state over before it reads the pool's
   // (engine::StrategyHost, only for an entry that no strategy still reading it would see change).
   void seed_rsi(std::size_t period, core::SymbolId symbol, const RsiValue& state);
-  void reset() noexcept;
   std::size_t symbol_count() const noexcept { return symbols_; }
-  // Distinct pooled indicators (series), whatever the number of readers.
-  std::size_t size() const noexcept { return rsi_.size(); }
 
  private:
   struct RsiSeries {
@@ -78,13 +75,11 @@ class IndicatorPool {
   std::vector<std::unique_ptr<RsiSeries>> rsi_;  // boxed: a series stays put as others are added
 };
 
-// A strategy's RSI per symbol: its own (constructed alone, it updates it on each bar) or a
-// pooled one (in a StrategySet, or shared by its owner after share(); the pool's owner updates
-// it before the strategy runs).
+// A strategy's RSI per symbol: its own (as constructed; it updates it on each bar) or a pooled
+// one (after its owner's share(); the pool's owner updates it before the strategy runs).
 class RsiSource {
  public:
   RsiSource(std::size_t period, std::size_t symbol_count);
-  RsiSource(std::size_t period, IndicatorPool& pool) : period_(period), series_(pool.rsi(period)), pooled_(true) {}
   RsiSource(const RsiSource&) = delete;  // series_ may point into own_
   RsiSource& operator=(const RsiSource&) = delete;
   RsiSource(RsiSource&&) noexcept = default;  // a moved vector keeps its buffer
@@ -98,7 +93,7 @@ class RsiSource {
   const RsiValue& operator[](core::SymbolId symbol) const noexcept { return series_[symbol]; }
   std::size_t size() const noexcept { return series_.size(); }
   std::size_t period() const noexcept { return period_; }
-  // Resets its own RSI; a pooled one is reset with its pool (StrategySet::reset).
+  // Resets its own RSI; a pooled one is its pool owner's (StrategyHost::reset unshares first).
   void reset() noexcept {
     for (auto& r : own_) r.reset();
   }

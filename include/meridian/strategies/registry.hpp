@@ -8,7 +8,6 @@
 #include <string_view>
 
 #include "meridian/core/types.hpp"
-#include "meridian/strategies/indicator_pool.hpp"
 #include "meridian/strategies/params.hpp"
 #include "meridian/strategies/strategy.hpp"
 
@@ -23,9 +22,6 @@ struct StrategyClass {
   // Rules across parameters (e.g. fast < slow); nullopt when the values are valid.
   std::optional<std::string> (*validate)(const ParamValues&) = nullptr;
   std::unique_ptr<Strategy> (*create)(const ParamValues&, std::size_t symbol_count) = nullptr;
-  // The same on a StrategySet's pool: indicators the class shares (the RSI) are read from the
-  // pool, which the set updates; symbol_count is the pool's.
-  std::unique_ptr<Strategy> (*create_shared)(const ParamValues&, IndicatorPool&) = nullptr;
 };
 
 std::span<const StrategyClass> strategy_classes() noexcept;

@@ -31,13 +31,10 @@ class RsiMeanReversion final : public Strategy {
   static std::optional<std::string> validate(const ParamValues& v);
 
   // Throws std::invalid_argument unless rsi_period >= 2 and 0 < oversold < overbought < 100.
-  // With its own RSI per symbol:
+  // With its own RSI per symbol (its owner may switch it to a shared one: shared_rsi()):
   RsiMeanReversion(RsiMeanReversionParams params, std::size_t symbol_count);
   RsiMeanReversion(const ParamValues& values, std::size_t symbol_count)
       : RsiMeanReversion(from_values(values), symbol_count) {}
-  // Reading the pool's RSI (a StrategySet's), which its owner updates before on_bar:
-  RsiMeanReversion(RsiMeanReversionParams params, IndicatorPool& pool);
-  RsiMeanReversion(const ParamValues& values, IndicatorPool& pool) : RsiMeanReversion(from_values(values), pool) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
   std::optional<Signal> on_bar(const BarView& view) override;

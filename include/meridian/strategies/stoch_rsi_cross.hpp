@@ -42,13 +42,10 @@ class StochRsiCross final : public Strategy {
 
   // Throws std::invalid_argument unless the periods are valid (rsi_period >= 2, the others
   // >= 1), 0 < oversold < overbought < 100 and 0 < rsi_midline < 100.
-  // With its own RSI per symbol:
+  // With its own RSI per symbol (its owner may switch it to a shared one: shared_rsi()):
   StochRsiCross(StochRsiCrossParams params, std::size_t symbol_count);
   StochRsiCross(const ParamValues& values, std::size_t symbol_count)
       : StochRsiCross(from_values(values), symbol_count) {}
-  // Reading the pool's RSI (a StrategySet's), which its owner updates before on_bar:
-  StochRsiCross(StochRsiCrossParams params, IndicatorPool& pool);
-  StochRsiCross(const ParamValues& values, IndicatorPool& pool) : StochRsiCross(from_values(values), pool) {}
 
   std::string_view class_name() const noexcept override { return kClassName; }
   std::optional<Signal> on_bar(const BarView& view) override;

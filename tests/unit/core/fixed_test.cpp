@@ -179,6 +179,24 @@ TEST(FixedMulDivRound, MatchesFloorBasedReferenceOnRandomInputs) {
   }
 }
 
+TEST(FixedMulDivRound, DivisorsAbove2To62RoundWithoutOverflow) {
+  // Twice such a remainder does not fit 64 bits: the rounding must still see the half.
+  EXPECT_EQ(mul_div_round(kMax / 2, 1, kMax), 0);      // (2^62 - 1) / (2^63 - 1) < 0.5
+  EXPECT_EQ(mul_div_round(kMax / 2 + 1, 1, kMax), 1);  // 2^62 / (2^63 - 1) > 0.5
+  EXPECT_EQ(mul_div_round(-(kMax / 2 + 1), 1, kMax), -1);
+  EXPECT_EQ(mul_div_round(kMax - 1, 1, kMax), 1);
+}
+
+TEST(FixedMulDivRound, ProductsEitherSideOfInt64AgreeWithTheExactQuotient) {
+  // a * a crosses 2^63 near a = 3037000499.98: products that fit int64 and products that do not.
+  // a * a / a is a exactly; a * a / 2a is a / 2, a tie for odd a that goes to even.
+  for (std::int64_t a = 3'037'000'480; a < 3'037'000'520; ++a) {
+    ASSERT_EQ(mul_div_round(a, a, a), a) << a;
+    ASSERT_EQ(mul_div_round(-a, a, a), -a) << a;
+    ASSERT_EQ(mul_div_round(a, a, 2 * a), a % 2 == 0 ? a / 2 : (a / 2) + ((a / 2) % 2 != 0)) << a;
+  }
+}
+
 TEST(FixedHelpers, NotionalIsPriceTimesQuantityHalfEven) {
   // 1.5 * 0.3 = 0.45
   EXPECT_EQ(notional(*Price::parse("1.5"), *Quantity::parse("0.3")).raw(), 45'000'000);
