@@ -74,6 +74,13 @@ market::ReplayData select(const market::ReplayData& data, const BacktestSpec& sp
   return out;
 }
 
+std::vector<double> closed_pnls(std::span<const engine::Trade> trades) {
+  std::vector<double> pnls;
+  for (const auto& t : trades)
+    if (t.side == core::Side::sell) pnls.push_back(t.realized_pnl.to_double());
+  return pnls;
+}
+
 Metrics compute_metrics(double initial_capital, std::span<const risk::EquityPoint> curve,
                         std::span<const engine::Trade> trades, const engine::Ledger& ledger) {
   Metrics m;
@@ -88,17 +95,13 @@ Metrics compute_metrics(double initial_capital, std::span<const risk::EquityPoin
     const double years = std::chrono::duration<double>(curve.back().ts - curve.front().ts).count() / (365.0 * 86400.0);
     if (years > 0) m.annualized_return = std::pow(m.final_equity / initial_capital, 1.0 / years) - 1.0;
   }
-  const auto days = daily(curve);
-  const auto returns = risk::returns_of(days);
+  const auto returns = risk::returns_of(daily(curve));
   m.sharpe = risk::sharpe(returns, 365.0);
   m.sortino = risk::sortino(returns, 365.0);
   m.calmar = risk::calmar(m.annualized_return, m.max_drawdown);
   m.fees = ledger.fees_paid().to_double();
   m.fills = trades.size();
-  std::vector<double> pnls;
-  for (const auto& t : trades)
-    if (t.side == core::Side::sell) pnls.push_back(t.realized_pnl.to_double());
-  m.closed = risk::trade_stats(pnls);
+  m.closed = risk::trade_stats(closed_pnls(trades));
   return m;
 }
 
@@ -169,6 +172,7 @@ Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, c
   result.ticks = sim.ticks;
   result.ledger = engine.ledger();
   result.metrics = compute_metrics(initial, curve, result.trades, result.ledger);
+  result.daily_returns = risk::returns_of(daily(curve));
   result.drawdown = thin(drawdown_curve(curve), kCurvePoints);
   result.equity = thin(curve, kCurvePoints);
   return result;

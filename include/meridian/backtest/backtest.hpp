@@ -70,6 +70,9 @@ struct Result {
   // from the running peak as a fraction (0 or negative) at the same times.
   std::vector<risk::EquityPoint> equity;
   std::vector<risk::EquityPoint> drawdown;
+  // Simple returns between the last marks of consecutive UTC days (what Sharpe is taken over,
+  // and what a Monte Carlo block bootstrap resamples).
+  std::vector<double> daily_returns;
   Progress progress{};
   std::uint64_t ticks = 0;
 };
@@ -93,6 +96,10 @@ Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, c
 // Keeps, of `data`, each bar of the spec's symbols opening inside [from, to), one series per
 // symbol in the spec's order. What run() plays.
 market::ReplayData select(const market::ReplayData& data, const BacktestSpec& spec);
+
+// The realised P&L of each closing trade (the sells: positions are long only), in order: what
+// the trade statistics and a Monte Carlo bootstrap take.
+std::vector<double> closed_pnls(std::span<const engine::Trade> trades);
 
 // The metrics of a finished run (also what run() fills in); `curve` oldest first.
 Metrics compute_metrics(double initial_capital, std::span<const risk::EquityPoint> curve,
