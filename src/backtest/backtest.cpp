@@ -146,6 +146,7 @@ Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, c
     result.progress.bars_done = ticks / kTicksPerBar;
     result.progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
+  std::vector<engine::EngineEvent> events;
   market::ReplayTape tape(selected);
   const auto sim = engine::run_tape(
       engine, journal, tape,
@@ -153,6 +154,9 @@ Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, c
         if (const auto* t = std::get_if<engine::TradeRecord>(&e.record)) result.trades.push_back(t->trade);
       },
       [&](const engine::SimRun& r, std::span<const core::Tick> batch) {
+        // Nobody listens to a backtest's events (the live runner publishes them); taken so
+        // the portfolio's list does not grow with the run.
+        engine.take_events(events);
         for (const auto& t : batch) last[t.symbol] = t.last.to_double();
         curve.push_back({batch.back().ts, equity()});
         note_progress(r.ticks);
