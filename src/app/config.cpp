@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "meridian/api/request_guard.hpp"
+#include "meridian/app/backtest_cmd.hpp"
 #include "meridian/app/data_cmd.hpp"
 #include "meridian/app/indicators_cmd.hpp"
 #include "meridian/app/journal_cmd.hpp"
@@ -381,6 +382,7 @@ int run(int argc, char** argv) {
   JournalCommand journal_cmd(app);
   UserCommand user_cmd(app);
   SecretsCommand secrets_cmd(app);
+  BacktestCommand backtest_cmd(app);
   app.require_subcommand(0, 1);
   (void)serve_cmd;
 
@@ -414,9 +416,10 @@ int run(int argc, char** argv) {
   if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
   // Logging first, then the redaction over its sinks: a default logger set up after the
   // redaction would not redact.
-  if (data_cmd.parsed() || journal_cmd.parsed() || user_cmd.parsed() || secrets_cmd.parsed()) {
+  if (data_cmd.parsed() || journal_cmd.parsed() || user_cmd.parsed() || secrets_cmd.parsed() || backtest_cmd.parsed()) {
     setup_stderr_logging(config.log_level);
     redact_secrets_in_logs(config_secrets(config));
+    if (backtest_cmd.parsed()) return backtest_cmd.run(config);
     if (user_cmd.parsed()) return user_cmd.run(config);
     if (secrets_cmd.parsed()) return secrets_cmd.run(config);
     return data_cmd.parsed() ? data_cmd.run(config) : journal_cmd.run(config);

@@ -22,6 +22,13 @@ void commit_all(Portfolio& engine, JournalQueue& journal, const std::function<vo
 
 SimRun run_tape(Portfolio& engine, JournalQueue& journal, market::ReplayTape& tape,
                 const std::function<void(const JournalEntry&)>& on_record, std::size_t batch) {
+  return run_tape(engine, journal, tape, on_record, {}, batch);
+}
+
+SimRun run_tape(Portfolio& engine, JournalQueue& journal, market::ReplayTape& tape,
+                const std::function<void(const JournalEntry&)>& on_record,
+                const std::function<bool(const SimRun& run, std::span<const core::Tick> batch)>& after_batch,
+                std::size_t batch) {
   SimRun run;
   std::vector<core::Tick> ticks;
   ticks.reserve(batch);
@@ -35,6 +42,7 @@ SimRun run_tape(Portfolio& engine, JournalQueue& journal, market::ReplayTape& ta
     run.ticks += ticks.size();
     ++run.batches;
     commit_all(engine, journal, on_record, run);
+    if (after_batch && !after_batch(run, ticks)) return run;
   }
   commit_all(engine, journal, on_record, run);
   return run;

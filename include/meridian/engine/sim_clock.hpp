@@ -6,6 +6,7 @@
 // build on this: the live engine, the live fill model, a simulated clock.
 #include <cstdint>
 #include <functional>
+#include <span>
 
 #include "meridian/engine/portfolio.hpp"
 #include "meridian/market/replay_feed.hpp"
@@ -22,5 +23,13 @@ struct SimRun {
 // empty) sees each of its records in order. `batch`: ticks per on_ticks call (the replay feed's).
 SimRun run_tape(Portfolio& engine, JournalQueue& journal, market::ReplayTape& tape,
                 const std::function<void(const JournalEntry&)>& on_record = {}, std::size_t batch = 256);
+
+// The same with a say after each batch (its records taken and durable): `after_batch(run)`
+// returning false stops the run there (a cancelled backtest), leaving the tape where it stopped.
+// `last` is the batch's last tick (what a caller marks its own equity with).
+SimRun run_tape(Portfolio& engine, JournalQueue& journal, market::ReplayTape& tape,
+                const std::function<void(const JournalEntry&)>& on_record,
+                const std::function<bool(const SimRun& run, std::span<const core::Tick> batch)>& after_batch,
+                std::size_t batch = 256);
 
 }  // namespace meridian::engine
