@@ -33,7 +33,7 @@ trap cleanup EXIT
 start_daemon() {  # start_daemon on|off
   PORT=$(free_port)
   MERIDIAN_AUTH=$1 "$BIN" serve --port "$PORT" --threads 1 --log-level warn --state-dir "$STATE" --rate-limit 0 \
-    --static-dir "$ROOT/static" >/dev/null 2>&1 &
+    --static-dir "$ROOT/build/release/dashboard" >/dev/null 2>&1 &
   PID=$!
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && return; sleep 0.05; done
   die "meridiand did not start"

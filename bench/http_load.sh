@@ -11,7 +11,7 @@ PORT=$(free_port)
 BIN="$ROOT/build/release/src/meridiand"
 THREADS=${MERIDIAN_THREADS:-1}  # wrk needs the other core to drive the load
 # The rate limiter stays in the path (its cost counted) with a limit no load here reaches.
-"$BIN" serve --port "$PORT" --database-url "" --threads "$THREADS" --log-level warn --static-dir "$ROOT/static" \
+"$BIN" serve --port "$PORT" --database-url "" --threads "$THREADS" --log-level warn --static-dir "$ROOT/build/release/dashboard" \
   --rate-limit 1000000/s --rate-burst 1000000 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT

@@ -135,7 +135,7 @@ for run in $(seq 1 "$RUNS"); do
   started_at=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)  # the log's format, so the two line up
   start=$(now_ms)
   DATABASE_URL=$URL "$BIN" serve --port 0 --port-file "$PORT_FILE" --log-level info \
-    --static-dir "$ROOT/static" >"$LOG" 2>&1 &
+    --static-dir "$ROOT/build/release/dashboard" >"$LOG" 2>&1 &
   PID=$!
   until [ -s "$PORT_FILE" ]; do
     kill -0 "$PID" 2>/dev/null || { cat "$LOG" >&2; die "meridiand exited during start-up"; }

@@ -35,9 +35,25 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build PRESET: configures once, then rebuilds incrementally.
+# The dashboard's toolchain (web/package.json, esbuild and the rest pinned by the committed
+# web/package-lock.json): Debian's node and npm when missing (a nodejs that ships its own npm
+# counts), then `npm ci`, only when the lock file changed since the last install. npm's cache
+# (~/.npm) makes a reinstall work offline once the packages were fetched.
+web_deps() {
+  command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+  local web="$ROOT/web" stamp="$ROOT/web/node_modules/.meridian-lock" lock
+  lock=$(sha256sum "$web/package-lock.json" | cut -c1-64)
+  [ "$(cat "$stamp" 2>/dev/null)" = "$lock" ] && return 0
+  log "installing the dashboard's npm packages (npm ci)"
+  (cd "$web" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) || die "npm ci failed in web/"
+  printf '%s\n' "$lock" >"$stamp"
+}
+
+# build PRESET: configures once, then rebuilds incrementally (the dashboard's bundle included:
+# web/CMakeLists.txt runs esbuild from web/node_modules).
 build() {
   local preset=$1
+  web_deps
   # ccache keeps its default cache (~/.cache/ccache), so a fresh clone on the same machine
   # (CI) reuses what earlier builds compiled. Paths under the checkout are hashed relative to
   # it (and not the build directory), so a clone elsewhere hits the same entries; the cost is

@@ -19,13 +19,17 @@ std::string_view content_type_for(const fs::path& file) noexcept {
   if (ext == ".html" || ext == ".htm") return "text/html; charset=utf-8";
   if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
   if (ext == ".css") return "text/css; charset=utf-8";
-  if (ext == ".json") return "application/json; charset=utf-8";
+  if (ext == ".json" || ext == ".map") return "application/json; charset=utf-8";
   if (ext == ".svg") return "image/svg+xml";
   if (ext == ".png") return "image/png";
   if (ext == ".ico") return "image/x-icon";
   if (ext == ".woff2") return "font/woff2";
   if (ext == ".txt") return "text/plain; charset=utf-8";
   return "application/octet-stream";
+}
+
+bool is_hashed_asset(const fs::path& relative) noexcept {
+  return !relative.empty() && *relative.begin() == "assets";
 }
 
 namespace {
@@ -74,8 +78,11 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& req, std::stri
   HttpResponse res{http::status::ok, req.version()};
   add_common_headers(res);
   res.set(http::field::etag, etag);
-  // Revalidate every time: the ETag makes that a cheap 304, and a new build shows at once.
-  res.set(http::field::cache_control, "no-cache");
+  // Under assets/ every name carries its content's hash (web/build.mjs): a changed file is a new
+  // name, so a browser may keep one for a year without asking. Everything else (index.html,
+  // which names the current assets) is revalidated every time: the ETag makes that a cheap
+  // 304, and a new build shows at once.
+  res.set(http::field::cache_control, is_hashed_asset(relative) ? "public, max-age=31536000, immutable" : "no-cache");
   res.keep_alive(req.keep_alive());
   if (req[http::field::if_none_match] == etag) {
     res.result(http::status::not_modified);

@@ -272,8 +272,9 @@ void add_options(CLI::App& app, Config& c) {
             return market::parse_holiday(value, error) ? std::string() : error;
           },
           "VENUE=YYYY-MM-DD"));
-  app.add_option("--history-bars", c.history_bars, "Bars of history generated on a first start")
-      ->check(CLI::Range(0, 5000));
+  app.add_option("--history-bars", c.history_bars,
+                 "One-minute bars of history generated on a first start in simulation mode (a week by default)")
+      ->check(CLI::Range(0, 20'160));
   app.add_option("--publish-interval-ms", c.publish_interval_ms, "Snapshot/price broadcast interval")
       ->check(CLI::Range(10, 10'000));
   app.add_option("--standby-poll-ms", c.standby_poll_ms,

@@ -55,11 +55,12 @@ fs::path find_static_dir(const Config& c) {
   if (!c.static_dir.empty()) return c.static_dir;
   std::error_code ec;
   const auto exe = fs::read_symlink("/proc/self/exe", ec);
-  // Installed: <prefix>/bin/meridiand with <prefix>/share/meridian/static; in a build
-  // tree: build/<preset>/src/meridiand under the checkout.
+  // In a build tree: build/<preset>/src/meridiand beside the bundled dashboard in
+  // build/<preset>/dashboard (web/build.mjs); installed: <prefix>/bin/meridiand with
+  // <prefix>/share/meridian/static.
   for (const auto& candidate :
-       {exe.parent_path().parent_path() / "share/meridian/static",
-        exe.parent_path().parent_path().parent_path().parent_path() / "static", fs::current_path() / "static"})
+       {exe.parent_path().parent_path() / "dashboard", exe.parent_path().parent_path() / "share/meridian/static",
+        fs::current_path() / "static"})
     if (fs::is_regular_file(candidate / "index.html", ec)) return candidate;
   return fs::current_path() / "static";
 }

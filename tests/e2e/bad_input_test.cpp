@@ -129,7 +129,7 @@ TEST_F(BadInput, WrongMethodIs405WithAllow) {
 
 // The dashboard pages exist, so another method on them is 405 too (not 404).
 TEST_F(BadInput, WrongMethodOnAPageIs405WithAllow) {
-  const std::pair<const char*, const char*> cases[] = {{"POST", "/"}, {"DELETE", "/dashboard"}, {"PUT", "/app.js"}};
+  const std::pair<const char*, const char*> cases[] = {{"POST", "/"}, {"DELETE", "/dashboard"}, {"PUT", "/index.html"}};
   for (const auto& [method, target] : cases) {
     const std::string where = std::string(method) + " " + target;
     auto r = http_request(port(), HttpRequest{method, target, {}, {}});

@@ -1,5 +1,9 @@
 // The dashboard files: / and /dashboard serve index.html with an ETag (304 on If-None-Match),
-// scripts and styles have their types, and no path escapes the web root.
+// the bundle's hashed scripts and styles have their types and a year's cache lifetime, and no
+// path escapes the web root.
+#include <map>
+#include <regex>
+
 #include "fixture.hpp"
 
 namespace meridian::e2e {
@@ -14,7 +18,7 @@ TEST_F(StaticFiles, RootAndDashboardServeTheDashboardWithAnETag) {
     auto r = http_get(port(), path);
     ASSERT_EQ(r.status, 200) << path;
     EXPECT_TRUE(r.header("Content-Type").starts_with("text/html")) << path << ": " << r.header("Content-Type");
-    EXPECT_EQ(r.body, index) << path << " does not serve static/index.html";
+    EXPECT_EQ(r.body, index) << path << " does not serve the bundled index.html";
     EXPECT_NE(r.body.find("id=\"status-badge\""), std::string::npos) << path;
     const auto etag = r.header("ETag");
     ASSERT_FALSE(etag.empty()) << path << " has no ETag";
@@ -29,16 +33,29 @@ TEST_F(StaticFiles, RootAndDashboardServeTheDashboardWithAnETag) {
   }
 }
 
-TEST_F(StaticFiles, ScriptsAndStylesHaveTheirTypes) {
-  auto js = http_get(port(), "/app.js");
-  ASSERT_EQ(js.status, 200);
+// index.html names the bundle's content-hashed script and stylesheet under /assets/: each is
+// served with its type and kept a year (a new build is a new name); index.html is revalidated.
+TEST_F(StaticFiles, HashedAssetsHaveTheirTypesAndAreImmutable) {
+  auto index = http_get(port(), "/");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.header("Cache-Control"), "no-cache");
+  const std::regex asset(R"re((src|href)="(/assets/app-[A-Z0-9]+\.(js|css))")re");
+  std::map<std::string, std::string> found;  // extension -> path
+  for (std::sregex_iterator it(index.body.begin(), index.body.end(), asset), end; it != end; ++it)
+    found[(*it)[3].str()] = (*it)[2].str();
+  ASSERT_EQ(found.size(), 2u) << "index.html names no hashed app-*.js and app-*.css:\n" << index.body;
+
+  auto js = http_get(port(), found["js"]);
+  ASSERT_EQ(js.status, 200) << found["js"];
   EXPECT_TRUE(js.header("Content-Type").starts_with("text/javascript")) << js.header("Content-Type");
-  EXPECT_EQ(js.body, read_file(static_dir() + "/app.js"));
+  EXPECT_EQ(js.body, read_file(static_dir() + found["js"]));
+  EXPECT_EQ(js.header("Cache-Control"), "public, max-age=31536000, immutable");
   EXPECT_FALSE(js.header("ETag").empty());
 
-  auto css = http_get(port(), "/style.css");
-  ASSERT_EQ(css.status, 200);
+  auto css = http_get(port(), found["css"]);
+  ASSERT_EQ(css.status, 200) << found["css"];
   EXPECT_TRUE(css.header("Content-Type").starts_with("text/css")) << css.header("Content-Type");
+  EXPECT_EQ(css.header("Cache-Control"), "public, max-age=31536000, immutable");
 }
 
 TEST_F(StaticFiles, PathTraversalGetsA4xxAndNoFileContent) {

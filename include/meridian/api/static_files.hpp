@@ -1,5 +1,6 @@
 #pragma once
-// Serves files under one root directory: content types, ETag revalidation, and no way
+// Serves files under one root directory: content types, ETag revalidation (cached for a year
+// under assets/, where names are content hashes), and no way
 // out of the root (dot segments, encoded dot segments, backslashes, NULs and symlinks
 // that leave the root are all refused).
 #include <filesystem>
@@ -23,5 +24,8 @@ class StaticFiles {
 };
 
 std::string_view content_type_for(const std::filesystem::path& file) noexcept;
+// A path (relative to the root) under assets/: the bundler's content-hashed files, served
+// immutable; everything else is revalidated on every use (no-cache).
+bool is_hashed_asset(const std::filesystem::path& relative) noexcept;
 
 }  // namespace meridian::api

@@ -100,7 +100,9 @@ struct Config {
   std::string alpaca_secret_key;
   std::string alpaca_secret_file;
   std::string venue_ca_file;  // PEM CA bundle for venue certificates; empty: system store
-  int history_bars = 200;
+  // A week of 1m bars: every chart timeframe has depth on a first start (1h ~168 candles, 4h
+  // ~42, 1d 7; the 1m chart keeps the newest 5000) and every indicator is warm.
+  int history_bars = 7 * 24 * 60;
   // Venue calendars: strategies trade a symbol only while its venue is open (off: always, for
   // replays of historic data and tests). Holidays are venue-local dates, VENUE=YYYY-MM-DD.
   bool calendars = true;

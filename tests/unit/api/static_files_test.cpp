@@ -17,6 +17,8 @@ class StaticFilesTest : public ::testing::Test {
     base_ = fs::temp_directory_path() / ("meridian_static_" + std::to_string(::getpid()) + "_" +
                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(base_ / "www/css");
+    fs::create_directories(base_ / "www/assets");
+    write(base_ / "www/assets/app-AB12CD34.js", "console.log(1)");
     write(base_ / "www/index.html", "<h1>home</h1>");
     write(base_ / "www/css/site.css", "body{}");
     write(base_ / "secret.txt", "top secret");
@@ -55,6 +57,20 @@ TEST_F(StaticFilesTest, ContentTypeFollowsExtension) {
   EXPECT_EQ(res[api::http::field::content_type], "text/css; charset=utf-8");
   EXPECT_EQ(api::content_type_for("a.js"), "text/javascript; charset=utf-8");
   EXPECT_EQ(api::content_type_for("a.unknown"), "application/octet-stream");
+}
+
+// The bundler's hashed assets may be kept a year; index.html (naming them) and anything else
+// outside assets/ is revalidated on every use, so a new build shows at once.
+TEST_F(StaticFilesTest, HashedAssetsAreImmutableAndTheRestRevalidated) {
+  auto asset = get("/assets/app-AB12CD34.js");
+  ASSERT_EQ(asset.result(), api::http::status::ok);
+  EXPECT_EQ(asset[api::http::field::cache_control], "public, max-age=31536000, immutable");
+  EXPECT_EQ(asset[api::http::field::content_type], "text/javascript; charset=utf-8");
+  for (const char* path : {"/", "/index.html", "/css/site.css"})
+    EXPECT_EQ(get(path)[api::http::field::cache_control], "no-cache") << path;
+  EXPECT_FALSE(api::is_hashed_asset("css/assets/x.js"));
+  EXPECT_FALSE(api::is_hashed_asset("assets.js"));
+  EXPECT_TRUE(api::is_hashed_asset(fs::path("assets") / "app-X.css"));
 }
 
 TEST_F(StaticFilesTest, MatchingETagGives304WithoutBody) {

@@ -1,0 +1,161 @@
+// The dashboard in a real browser: Playwright (playwright-core, no browser download) driving
+// Debian's Chromium headless against a running meridiand, as a trader uses it. Started by the
+// e2e.Browser suite (tests/e2e/browser_test.cpp), which owns the daemon and its database.
+//   MERIDIAN_URL        the daemon's base URL
+//   MERIDIAN_PID        its process id: the last step stops it (SIGTERM) for the banner
+//   MERIDIAN_ARTIFACTS  where the screenshots go (a directory under the build tree)
+//   CHROMIUM            the browser (default /usr/bin/chromium)
+// Prints one line per step and `N passed, N failed`; exits 1 on the first failed step (later
+// steps build on earlier ones).
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const base = process.env.MERIDIAN_URL;
+const pid = Number(process.env.MERIDIAN_PID);
+const artifacts = process.env.MERIDIAN_ARTIFACTS || 'browser-artifacts';
+if (!base || !pid) {
+  console.error('MERIDIAN_URL and MERIDIAN_PID are required');
+  process.exit(2);
+}
+mkdirSync(artifacts, { recursive: true });
+
+const STEP_MS = 10000;
+let passed = 0;
+let failed = 0;
+const problems = []; // console errors and uncaught exceptions of the page
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+page.setDefaultTimeout(STEP_MS);
+let expectErrors = false; // after the daemon stops, failed reconnects are expected
+page.on('console', (m) => { if (m.type() === 'error' && !expectErrors) problems.push(`console: ${m.text()}`); });
+page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
+
+const shot = (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+const chart = () => page.evaluate(() => ({ ...document.getElementById('chart').dataset }));
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 6).join('\n     ')}`);
+    await shot(`failed-${name.replace(/\W+/g, '-')}`).catch(() => {});
+    throw e;
+  }
+}
+
+// `pred` runs in the page with `arg` (a function: the daemon's CSP forbids evaluating strings).
+async function waitChart(pred, what, arg = null) {
+  await page.waitForFunction(pred, arg, { timeout: STEP_MS }).catch(async (e) => {
+    throw new Error(`${what}; chart: ${JSON.stringify(await chart())} (${e.message.split("\n")[0]})`);
+  });
+}
+
+async function placeFromTicket({ side = 'buy', type, quantity, limit }) {
+  await page.selectOption('#t-side', side);
+  await page.selectOption('#t-type', type);
+  await page.fill('#t-quantity', String(quantity));
+  if (type === 'limit' || type === 'stop_limit') await page.fill('#t-limit_price', limit == null ? '' : String(limit));
+  await page.click('#t-submit');
+}
+
+let symbol;
+try {
+  await step('page loads with candles and no console errors', async () => {
+    const t0 = Date.now();
+    await page.goto(`${base}/`, { waitUntil: 'load' });
+    await waitChart(() => {
+      const d = document.getElementById('chart').dataset;
+      return d.loading === 'false' && Number(d.candles) > 0;
+    }, 'no candles on the chart');
+    console.log(`     first render with candles: ${Date.now() - t0} ms`);
+    await page.waitForSelector('#ws-state:text("connected")');
+    await page.waitForSelector('#prices tbody tr[data-symbol] td.price:not(:text("—"))');
+    symbol = (await chart()).symbol;
+    await shot('01-loaded');
+    if (problems.length) throw new Error(problems.join('\n'));
+  });
+
+  await step('1m chart gets a new candle from /ws', async () => {
+    const reloaded = page.waitForResponse((r) => r.url().includes(`/api/market/history/`) && r.url().includes('timeframe=1m'));
+    await page.click('#timeframes button[data-tf="1m"]');
+    await reloaded;
+    await waitChart(() => document.getElementById('chart').dataset.timeframe === '1m' &&
+      document.getElementById('chart').dataset.loading === 'false', 'the 1m history did not load');
+    const before = await chart();
+    await waitChart((t) => Number(document.getElementById('chart').dataset.lastTime) > t,
+      `no candle after ${before.lastTime}`, Number(before.lastTime));
+    await shot('02-new-candle-1m');
+  });
+
+  await step('switching the timeframe reloads the history', async () => {
+    for (const tf of ['5m', '1h']) {
+      const reloaded = page.waitForResponse((r) => r.url().includes(`timeframe=${tf}`) && r.status() === 200);
+      await page.click(`#timeframes button[data-tf="${tf}"]`);
+      await reloaded;
+      await waitChart((want) => document.getElementById('chart').dataset.timeframe === want &&
+        document.getElementById('chart').dataset.loading === 'false', `the ${tf} history did not load`, tf);
+      if (await page.getAttribute(`#timeframes button[data-tf="${tf}"]`, 'aria-pressed') !== 'true') throw new Error(`${tf} is not shown as pressed`);
+    }
+    await shot('03-timeframe-1h');
+  });
+
+  await step('a limit order shows in open orders and cancelling removes it', async () => {
+    const { price, dec } = await page.evaluate(async (s) => {
+      const r = await (await fetch('/api/symbols')).json();
+      const it = r.items.find((x) => x.symbol === s);
+      return { price: it.last_price, dec: it.price_decimals };
+    }, symbol);
+    const limit = (price * 0.97).toFixed(dec);
+    await placeFromTicket({ type: 'limit', quantity: 0.01, limit });
+    const row = page.locator('#orders tbody tr', { hasText: symbol }).first();
+    await row.waitFor();
+    const id = await row.getAttribute('data-id');
+    await shot('04-open-order');
+    await row.getByRole('button', { name: `Cancel order ${id}` }).click();
+    await page.locator(`#orders tbody tr[data-id="${id}"]`).waitFor({ state: 'detached' });
+  });
+
+  await step("a bad order shows the API's error message", async () => {
+    await placeFromTicket({ type: 'limit', quantity: 0.01, limit: null });
+    await page.waitForSelector('#ticket-error:not([hidden])');
+    const shown = await page.textContent('#ticket-error');
+    const api = await page.evaluate(async (s) => {
+      const r = await fetch('/api/trade', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ symbol: s, side: 'buy', type: 'limit', quantity: 0.01, time_in_force: 'gtc' }) });
+      return { status: r.status, body: await r.json() };
+    }, symbol);
+    if (api.status < 400 || !api.body.error) throw new Error(`the API took the bad order: ${JSON.stringify(api)}`);
+    if (!shown.includes(api.body.error.message)) throw new Error(`ticket shows "${shown}", the API said "${api.body.error.message}"`);
+    await shot('05-bad-order');
+  });
+
+  await step('a market fill shows as a trade marker and a position', async () => {
+    await placeFromTicket({ type: 'market', quantity: 0.01 });
+    await page.locator('#positions tbody tr', { hasText: symbol }).waitFor();
+    await waitChart(() => Number(document.getElementById('chart').dataset.markers) > 0, 'no trade marker on the chart');
+    await shot('06-fill-marker');
+  });
+
+  await step('the disconnected banner shows when the daemon stops', async () => {
+    expectErrors = true;
+    process.kill(pid, 'SIGTERM');
+    await page.waitForSelector('#banner:not([hidden]):text("Disconnected")');
+    await shot('07-disconnected');
+  });
+} catch {
+  // reported by step()
+} finally {
+  await browser.close();
+  console.log(`${passed} passed, ${failed} failed`);
+}
+process.exit(failed ? 1 : 0);

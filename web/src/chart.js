@@ -1,0 +1,208 @@
+// The candle chart of the selected symbol and timeframe: history from /api/market/history,
+// kept live from /ws (priceUpdate ticks fold into the forming candle; a `bar` of this symbol
+// and timeframe replaces its candle with the closed values), fills as markers, the crosshair's
+// OHLCV in the legend. Redraws at most once per animation frame.
+import { createChart, CrosshairMode } from 'lightweight-charts';
+import { api } from './api.js';
+import { $, fmtNum, fmtQty, isNum, setText, showMessage } from './format.js';
+import { sma, ema, bollinger } from './indicators.js';
+
+export const TIMEFRAMES = { '1m': 60e3, '5m': 300e3, '15m': 900e3, '1h': 3600e3, '4h': 14400e3, '1d': 86400e3 };
+const HISTORY_LIMIT = 1000;
+const MAX_BARS = 5000;
+
+const state = {
+  chart: null, candles: null, volume: null, overlays: {},
+  symbol: null, timeframe: '15m', dec: 2, qdec: 8,
+  bars: [], // {time (s), open, high, low, close, volume}, oldest first
+  trades: [], // fills of every symbol, for markers
+  loadSeq: 0, loaded: false, drawQueued: false,
+};
+
+const OVERLAYS = {
+  sma: { label: 'SMA 20', color: '#f0b429', on: true },
+  ema: { label: 'EMA 50', color: '#4dabf7', on: true },
+  bb: { label: 'Bollinger 20,2', color: 'rgba(174,129,255,0.8)', on: false },
+};
+
+export function initChart({ onTimeframe } = {}) {
+  const box = $('chart');
+  state.chart = createChart(box, {
+    autoSize: true,
+    // The logo's <style> element would break the daemon's CSP (style-src 'self'): the
+    // attribution the library's licence asks for is the footer's link instead.
+    layout: { background: { color: 'transparent' }, textColor: '#9aa4b2', fontSize: 11, attributionLogo: false },
+    grid: { vertLines: { color: 'rgba(255,255,255,0.04)' }, horzLines: { color: 'rgba(255,255,255,0.04)' } },
+    crosshair: { mode: CrosshairMode.Normal },
+    rightPriceScale: { borderColor: '#2a3140' },
+    timeScale: { borderColor: '#2a3140', timeVisible: true, secondsVisible: false },
+    localization: { timeFormatter: (t) => new Date(t * 1000).toLocaleString(undefined, { hour12: false }) },
+  });
+  state.candles = state.chart.addCandlestickSeries({
+    upColor: '#26a69a', downColor: '#ef5350', borderVisible: false, wickUpColor: '#26a69a', wickDownColor: '#ef5350',
+  });
+  state.volume = state.chart.addHistogramSeries({ priceScaleId: 'vol', priceFormat: { type: 'volume' } });
+  state.chart.priceScale('vol').applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
+  const line = (color) => state.chart.addLineSeries({
+    color, lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false,
+  });
+  state.overlays = { sma: line(OVERLAYS.sma.color), ema: line(OVERLAYS.ema.color), bbUpper: line(OVERLAYS.bb.color), bbLower: line(OVERLAYS.bb.color) };
+  state.chart.subscribeCrosshairMove((p) => legend(p && p.time != null ? p.seriesData.get(state.candles) : null, p && p.time));
+
+  for (const b of document.querySelectorAll('#timeframes button')) {
+    b.addEventListener('click', () => {
+      setTimeframe(b.dataset.tf);
+      if (onTimeframe) onTimeframe(b.dataset.tf);
+    });
+  }
+  for (const [key, o] of Object.entries(OVERLAYS)) {
+    const input = $(`ov-${key}`);
+    if (!input) continue;
+    input.checked = o.on;
+    input.addEventListener('change', () => { o.on = input.checked; drawOverlays(); });
+  }
+}
+
+function legend(bar, time) {
+  const b = bar || state.bars[state.bars.length - 1];
+  const v = b && state.bars.find((x) => x.time === (time ?? b.time));
+  const d = state.dec;
+  setText($('legend'), b
+    ? `${state.symbol} ${state.timeframe}  O ${fmtNum(b.open, d)}  H ${fmtNum(b.high, d)}  L ${fmtNum(b.low, d)}  C ${fmtNum(b.close, d)}  V ${fmtQty(v ? v.volume : NaN, state.qdec)}`
+    : `${state.symbol || ''} ${state.timeframe}`);
+}
+
+function candleOf(c) {
+  return { time: Math.floor(c.ts / 1000), open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
+}
+
+// Shows `symbol` (decimals for its prices and quantities) and reloads its history.
+export function selectSymbol(symbol, dec, qdec) {
+  if (isNum(dec)) state.dec = dec;
+  if (isNum(qdec)) state.qdec = qdec;
+  state.candles.applyOptions({ priceFormat: { type: 'price', precision: state.dec, minMove: 10 ** -state.dec } });
+  if (symbol === state.symbol) return;
+  state.symbol = symbol;
+  setText($('chart-symbol'), symbol);
+  reload();
+}
+
+export function setTimeframe(tf) {
+  if (!TIMEFRAMES[tf] || tf === state.timeframe) return;
+  state.timeframe = tf;
+  for (const b of document.querySelectorAll('#timeframes button')) b.setAttribute('aria-pressed', String(b.dataset.tf === tf));
+  reload();
+}
+
+// Loads the history of the current symbol and timeframe; a newer load wins over an older one.
+export async function reload() {
+  if (!state.symbol) return;
+  const seq = ++state.loadSeq;
+  const box = $('chart');
+  box.dataset.loading = 'true';
+  state.loaded = false;
+  try {
+    const r = await api(`/api/market/history/${encodeURIComponent(state.symbol)}?timeframe=${state.timeframe}&limit=${HISTORY_LIMIT}`);
+    if (seq !== state.loadSeq) return;
+    state.bars = (r && Array.isArray(r.items) ? r.items : []).filter((c) => isNum(c.ts)).map(candleOf);
+    state.loaded = true;
+    draw();
+    state.chart.timeScale().fitContent();
+    if (state.bars.length > 150) state.chart.timeScale().setVisibleLogicalRange({ from: state.bars.length - 150, to: state.bars.length + 5 });
+  } catch (e) {
+    if (seq === state.loadSeq) showMessage(`Cannot load ${state.symbol} ${state.timeframe} candles: ${e.message}`);
+  } finally {
+    if (seq === state.loadSeq) {
+      box.dataset.loading = 'false';
+      box.dataset.timeframe = state.timeframe;
+      box.dataset.symbol = state.symbol;
+    }
+  }
+}
+
+// A quote of any symbol: folds into the forming candle of the shown one.
+export function onPrice(d) {
+  if (!state.loaded || d.symbol !== state.symbol || !isNum(d.price) || !isNum(d.ts)) return;
+  const period = TIMEFRAMES[state.timeframe];
+  const time = Math.floor(Math.floor(d.ts / period) * period / 1000);
+  const last = state.bars[state.bars.length - 1];
+  if (last && time < last.time) return; // older than the chart: the history already has it
+  if (last && time === last.time) {
+    last.high = Math.max(last.high, d.price);
+    last.low = Math.min(last.low, d.price);
+    last.close = d.price;
+  } else {
+    state.bars.push({ time, open: d.price, high: d.price, low: d.price, close: d.price, volume: 0 });
+    if (state.bars.length > MAX_BARS) state.bars.shift();
+  }
+  queueDraw();
+}
+
+// A closed bar (`bar` on /ws): the final values of its candle.
+export function onBar(b) {
+  if (!state.loaded || b.symbol !== state.symbol || b.timeframe !== state.timeframe || !isNum(b.ts)) return;
+  const c = candleOf(b);
+  let i = state.bars.length - 1;
+  while (i >= 0 && state.bars[i].time > c.time) i--;
+  if (i >= 0 && state.bars[i].time === c.time) state.bars[i] = c;
+  else state.bars.splice(i + 1, 0, c);
+  queueDraw();
+}
+
+// Every fill the page knows (newest first or not): the shown symbol's become markers.
+export function setTrades(trades) {
+  state.trades = trades;
+  queueDraw();
+}
+
+function queueDraw() {
+  if (state.drawQueued) return;
+  state.drawQueued = true;
+  requestAnimationFrame(draw);
+}
+
+function draw() {
+  state.drawQueued = false;
+  const bars = state.bars;
+  state.candles.setData(bars);
+  state.volume.setData(bars.map((b) => ({ time: b.time, value: b.volume, color: b.close >= b.open ? 'rgba(38,166,154,0.35)' : 'rgba(239,83,80,0.35)' })));
+  drawOverlays();
+  drawMarkers();
+  const box = $('chart');
+  box.dataset.candles = String(bars.length);
+  box.dataset.lastTime = bars.length ? String(bars[bars.length - 1].time) : '';
+  legend(null);
+}
+
+function drawOverlays() {
+  const bars = state.bars;
+  state.overlays.sma.setData(OVERLAYS.sma.on ? sma(bars, 20) : []);
+  state.overlays.ema.setData(OVERLAYS.ema.on ? ema(bars, 50) : []);
+  const bb = OVERLAYS.bb.on ? bollinger(bars, 20, 2) : { upper: [], lower: [] };
+  state.overlays.bbUpper.setData(bb.upper);
+  state.overlays.bbLower.setData(bb.lower);
+}
+
+function drawMarkers() {
+  if (!state.bars.length) return state.candles.setMarkers([]);
+  const period = TIMEFRAMES[state.timeframe];
+  const first = state.bars[0].time;
+  const markers = [];
+  for (const t of state.trades) {
+    if (t.symbol !== state.symbol) continue;
+    const ms = isNum(t.ts) ? t.ts : Date.parse(t.time);
+    if (!isNum(ms)) continue;
+    const time = Math.floor(Math.floor(ms / period) * period / 1000);
+    if (time < first) continue;
+    const buy = String(t.side).toLowerCase() === 'buy';
+    markers.push({
+      time, position: buy ? 'belowBar' : 'aboveBar', color: buy ? '#26a69a' : '#ef5350',
+      shape: buy ? 'arrowUp' : 'arrowDown', text: `${buy ? 'B' : 'S'} ${fmtQty(t.quantity, state.qdec)} @ ${fmtNum(t.price, state.dec)}`,
+    });
+  }
+  markers.sort((a, b) => a.time - b.time);
+  state.candles.setMarkers(markers);
+  $('chart').dataset.markers = String(markers.length);
+}
+
+export const chartSymbol = () => state.symbol;

@@ -1,0 +1,505 @@
+// Meridian dashboard: session state and P&L, live prices, the candle chart, the order ticket,
+// open orders, positions and trades over one WebSocket (reconnect with backoff, refetch on
+// reconnect) and REST. Plain ES modules bundled by esbuild; all data goes in via textContent.
+import './style.css';
+import { api, applyTokens, fixedToken, forgetTokens, hasRefreshToken, renew, request, setUnauthorizedHandler, currentToken } from './api.js';
+import {
+  $, el, fmtDateTime, fmtInt, fmtMoney, fmtNum, fmtQty, fmtTime, isNum, setSigned, setText, showMessage, signClass, utcTitle,
+} from './format.js';
+import * as chart from './chart.js';
+import { initTrading, refreshOrders, setTicketSymbols } from './trading.js';
+
+const POLL_MS = 5000;
+const RENDER_MIN_MS = 200; // price table / sparklines: at most ~5 renders per second
+const SPARK_POINTS = 60;
+const MAX_TRADES = 200;
+const BACKOFF_MIN = 1000;
+const BACKOFF_MAX = 10000;
+const SPARK_W = 72;
+const SPARK_H = 20;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+$('message').addEventListener('click', function hide() { this.hidden = true; });
+function touch() { setText($('last-update'), `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`); }
+
+// ---------- banner: disconnected / risk halted / LIVE ----------
+const banner = { ws: false, everOpened: false, risk: null, mode: null };
+function renderBanner() {
+  const b = $('banner');
+  let text = '';
+  let kind = '';
+  if (!banner.ws && banner.everOpened) { text = 'Disconnected from meridiand: reconnecting…'; kind = 'banner-down'; }
+  else if (banner.risk === 'halted') { text = 'Risk halted: new orders are refused'; kind = 'banner-halt'; }
+  else if (banner.mode === 'live') { text = 'LIVE trading'; kind = 'banner-live'; }
+  b.hidden = !text;
+  b.className = `banner ${kind}`;
+  setText(b, text);
+}
+
+// ---------- trading status ----------
+let currentStatus = null;
+let pending = false;
+const BTN = { start: ['stopped'], pause: ['running'], resume: ['paused'], stop: ['running', 'paused'] };
+
+function updateButtons() {
+  const st = currentStatus && currentStatus.state;
+  for (const a of Object.keys(BTN)) $(`btn-${a}`).disabled = pending || !st || !BTN[a].includes(st);
+}
+
+function applyStatus(s) {
+  if (!s || typeof s !== 'object' || !s.state) return;
+  currentStatus = s;
+  const badge = $('status-badge');
+  setText(badge, String(s.state));
+  badge.className = `badge state-${String(s.state).replace(/[^a-z_-]/gi, '')}`;
+  setText($('mode'), s.mode ? String(s.mode) : '—');
+  setText($('cash'), fmtMoney(s.cash));
+  setText($('equity'), fmtMoney(s.equity));
+  setText($('initial-capital'), fmtMoney(s.initial_capital));
+  const p = s.pnl || {};
+  setSigned($('pnl-realized'), p.realized);
+  setSigned($('pnl-unrealized'), p.unrealized);
+  setText($('fees'), fmtMoney(p.fees));
+  setSigned($('pnl-total'), p.total);
+  setText($('open-positions'), fmtInt(s.open_positions));
+  setText($('trades-count'), fmtInt(s.trades_count));
+  for (const id of ['cash', 'equity', 'pnl-realized', 'pnl-unrealized', 'fees', 'trades-count']) $(id).title = $(id).textContent;
+  const eq = $('equity');
+  eq.classList.remove('up', 'down', 'flat');
+  if (isNum(s.equity) && isNum(s.initial_capital)) eq.classList.add(signClass(s.equity - s.initial_capital));
+  if (s.strategy && s.strategy.class) {
+    const parts = [String(s.strategy.class)];
+    for (const [k, v] of Object.entries(s.strategy)) if (k !== 'class' && (typeof v === 'number' || typeof v === 'string')) parts.push(`${k}=${v}`);
+    setText($('strategy'), parts.join(' · '));
+  }
+  // fallback prices while the socket is down
+  if (!wsOpen && s.last_prices && typeof s.last_prices === 'object') {
+    for (const [sym, price] of Object.entries(s.last_prices)) if (isNum(price)) queuePrice({ symbol: sym, price, time: s.updated_at });
+  }
+  banner.mode = s.mode || null;
+  banner.risk = s.risk_state || (s.risk && s.risk.state) || null;
+  renderBanner();
+  updateButtons();
+  touch();
+}
+
+let statusBusy = false;
+async function refreshStatus() {
+  if (statusBusy) return;
+  statusBusy = true;
+  try { applyStatus(await api('/api/trading/status')); } catch (e) { if (!currentStatus) showMessage(`Cannot load trading status: ${e.message}`); }
+  statusBusy = false;
+}
+
+async function control(action) {
+  if (pending) return;
+  pending = true;
+  updateButtons();
+  try {
+    const s = await api(`/api/trading/${action}`, { method: 'POST' });
+    applyStatus(s);
+    showMessage(`Trading ${s && s.state ? s.state : action}`, 'info');
+  } catch (e) {
+    showMessage(e.message || `Could not ${action}`);
+    refreshStatus();
+  }
+  pending = false;
+  updateButtons();
+}
+for (const a of Object.keys(BTN)) $(`btn-${a}`).addEventListener('click', () => control(a));
+
+// ---------- prices (the symbol list; a row selects the chart's symbol) ----------
+const symbols = {}; // symbol -> row state
+const symbolOrder = [];
+let dirty = {};
+let renderScheduled = false;
+let lastRender = 0;
+let selected = null;
+
+const priceDec = (sym) => (symbols[sym] && isNum(symbols[sym].dec) ? symbols[sym].dec : 2);
+const qtyDec = (sym) => (symbols[sym] && isNum(symbols[sym].qdec) ? symbols[sym].qdec : 8);
+
+function select(sym) {
+  if (!symbols[sym]) return;
+  if (selected && symbols[selected]) symbols[selected].tr.classList.remove('selected');
+  selected = sym;
+  symbols[sym].tr.classList.add('selected');
+  symbols[sym].tr.setAttribute('aria-selected', 'true');
+  chart.selectSymbol(sym, priceDec(sym), qtyDec(sym));
+  setTicketSymbols(symbolOrder, sym);
+  try { localStorage.setItem('meridian.symbol', sym); } catch { /* storage unavailable */ }
+}
+
+function ensureRow(sym, meta) {
+  let s = symbols[sym];
+  if (s) {
+    if (meta) {
+      if (isNum(meta.price_decimals) && s.dec !== meta.price_decimals) { s.dec = meta.price_decimals; s.shown = null; }
+      if (isNum(meta.qty_decimals)) s.qdec = meta.qty_decimals;
+      $('prices').tBodies[0].appendChild(s.tr); // keep /api/symbols order
+    }
+    return s;
+  }
+  meta = meta || {};
+  const tr = el('tr');
+  tr.dataset.symbol = sym;
+  tr.tabIndex = 0;
+  tr.title = `Show ${sym} on the chart`;
+  tr.addEventListener('click', () => select(sym));
+  tr.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); select(sym); } });
+  const tdSym = el('td', 'sym');
+  tdSym.appendChild(el('span', 'sym-name', sym));
+  if (meta.venue || meta.asset_class) tdSym.title = [meta.venue, meta.asset_class, meta.currency].filter(Boolean).join(' · ');
+  const tdPrice = el('td', 'price num r', '—');
+  const tdBid = el('td', 'bid num r', '—');
+  const tdAsk = el('td', 'ask num r', '—');
+  const tdChg = el('td', 'change num r flat', '—');
+  const tdSpark = el('td', 'spark');
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('width', SPARK_W);
+  svg.setAttribute('height', SPARK_H);
+  svg.setAttribute('viewBox', `0 0 ${SPARK_W} ${SPARK_H}`);
+  svg.setAttribute('aria-hidden', 'true');
+  const line = document.createElementNS(SVG_NS, 'polyline');
+  line.setAttribute('fill', 'none');
+  svg.appendChild(line);
+  tdSpark.appendChild(svg);
+  const tdTime = el('td', 'time num r', '—');
+  for (const td of [tdSym, tdPrice, tdBid, tdAsk, tdChg, tdSpark, tdTime]) tr.appendChild(td);
+  s = symbols[sym] = {
+    symbol: sym, dec: isNum(meta.price_decimals) ? meta.price_decimals : 2, qdec: isNum(meta.qty_decimals) ? meta.qty_decimals : null,
+    tr, price: tdPrice, bid: tdBid, ask: tdAsk, chg: tdChg, svg, line, time: tdTime,
+    base: null, last: null, shown: null, lastBid: null, lastAsk: null, lastTime: null, lastTs: null, hist: [], histDirty: false,
+  };
+  symbolOrder.push(sym);
+  $('prices').tBodies[0].appendChild(tr);
+  $('prices-empty').hidden = true;
+  return s;
+}
+
+function queuePrice(d) {
+  if (!d || typeof d.symbol !== 'string' || !isNum(d.price)) return;
+  const s = ensureRow(d.symbol);
+  if (s.base == null) s.base = d.price;
+  if (s.last !== d.price || !s.hist.length) {
+    s.hist.push(d.price);
+    if (s.hist.length > SPARK_POINTS) s.hist.shift();
+    s.histDirty = true;
+  }
+  s.last = d.price;
+  if (isNum(d.bid)) s.lastBid = d.bid;
+  if (isNum(d.ask)) s.lastAsk = d.ask;
+  if (d.time || isNum(d.ts)) { s.lastTime = d.time || null; s.lastTs = isNum(d.ts) ? d.ts : null; }
+  dirty[d.symbol] = true;
+  scheduleRender();
+}
+
+function scheduleRender() {
+  if (renderScheduled) return;
+  renderScheduled = true;
+  const wait = Math.max(0, RENDER_MIN_MS - (Date.now() - lastRender));
+  const go = () => requestAnimationFrame(renderPrices);
+  if (wait > 0) setTimeout(go, wait); else go();
+}
+
+function renderPrices() {
+  renderScheduled = false;
+  lastRender = Date.now();
+  const syms = Object.keys(dirty);
+  dirty = {};
+  for (const sym of syms) {
+    const s = symbols[sym];
+    if (!s) continue;
+    const dec = s.dec;
+    if (s.shown !== s.last) {
+      setText(s.price, fmtNum(s.last, dec));
+      if (s.shown != null && s.last !== s.shown) flash(s.price, s.last > s.shown ? 'flash-up' : 'flash-down');
+      s.shown = s.last;
+    }
+    setText(s.bid, fmtNum(s.lastBid, dec));
+    setText(s.ask, fmtNum(s.lastAsk, dec));
+    if (isNum(s.base) && s.base !== 0 && isNum(s.last)) {
+      const diff = s.last - s.base;
+      setText(s.chg, `${fmtNum(diff / s.base * 100, 2, true)}%`);
+      s.chg.title = `${fmtNum(diff, dec, true)} since page load`;
+      const cls = `change num r ${signClass(diff)}`;
+      if (s.chg.className !== cls) s.chg.className = cls;
+    }
+    if (s.lastTime || s.lastTs) { setText(s.time, fmtTime(s.lastTime, s.lastTs)); s.time.title = utcTitle(s.lastTime, s.lastTs); }
+    if (s.histDirty) { drawSpark(s); s.histDirty = false; }
+  }
+}
+
+function flash(node, cls) {
+  node.classList.remove('flash-up', 'flash-down');
+  void node.offsetWidth; // restart the animation
+  node.classList.add(cls);
+}
+
+function drawSpark(s) {
+  const h = s.hist;
+  const n = h.length;
+  if (n < 2) { s.line.setAttribute('points', ''); return; }
+  const min = Math.min(...h);
+  const max = Math.max(...h);
+  const range = max - min || 1;
+  const pad = 2;
+  const step = (SPARK_W - 2 * pad) / (n - 1);
+  const pts = h.map((v, j) => {
+    const y = max === min ? SPARK_H / 2 : pad + (SPARK_H - 2 * pad) * (1 - (v - min) / range);
+    return `${(pad + step * j).toFixed(1)},${y.toFixed(1)}`;
+  });
+  s.line.setAttribute('points', pts.join(' '));
+  s.svg.setAttribute('class', `spark-svg ${signClass(h[n - 1] - h[0])}`);
+}
+
+async function loadSymbols() {
+  try {
+    const r = await api('/api/symbols');
+    const items = r && Array.isArray(r.items) ? r.items : [];
+    for (const it of items) {
+      if (!it || typeof it.symbol !== 'string') continue;
+      ensureRow(it.symbol, it);
+      if (isNum(it.last_price) && symbols[it.symbol].last == null) queuePrice({ symbol: it.symbol, price: it.last_price });
+      dirty[it.symbol] = true;
+    }
+    scheduleRender();
+    if (!symbolOrder.length) setText($('prices-empty'), 'No symbols configured');
+    else {
+      let want = null;
+      try { want = localStorage.getItem('meridian.symbol'); } catch { /* storage unavailable */ }
+      select(selected || (want && symbols[want] ? want : symbolOrder[0]));
+    }
+  } catch (e) {
+    if (!symbolOrder.length) setText($('prices-empty'), `Cannot load symbols: ${e.message}`);
+  }
+}
+
+// ---------- positions ----------
+let posBusy = false;
+let posTimer = null;
+function renderPositions(items) {
+  const tb = $('positions').tBodies[0];
+  const frag = document.createDocumentFragment();
+  for (const p of items) {
+    if (!p || typeof p.symbol !== 'string') continue;
+    const tr = el('tr');
+    tr.dataset.symbol = p.symbol;
+    const dec = priceDec(p.symbol);
+    const symTd = el('td', 'sym');
+    symTd.appendChild(el('span', 'sym-name', p.symbol));
+    if (p.side) symTd.appendChild(el('span', `tag ${p.side === 'short' ? 'side-sell' : 'side-buy'}`, String(p.side)));
+    tr.appendChild(symTd);
+    tr.appendChild(el('td', 'num r', fmtQty(p.quantity, qtyDec(p.symbol))));
+    tr.appendChild(el('td', 'num r', fmtNum(p.avg_price, dec)));
+    tr.appendChild(el('td', 'num r', fmtNum(p.last_price, dec)));
+    tr.appendChild(el('td', 'num r', fmtMoney(p.market_value)));
+    tr.appendChild(el('td', `num r ${signClass(p.unrealized_pnl)}`, fmtMoney(p.unrealized_pnl, true)));
+    frag.appendChild(tr);
+  }
+  tb.textContent = '';
+  tb.appendChild(frag);
+  $('positions-empty').hidden = tb.rows.length > 0;
+}
+async function refreshPositions() {
+  if (posBusy) return;
+  posBusy = true;
+  try {
+    const r = await api('/api/trading/positions');
+    renderPositions(r && Array.isArray(r.items) ? r.items : []);
+  } catch { /* keep the last view; the status poll reports errors */ }
+  posBusy = false;
+}
+function refreshPositionsSoon() {
+  clearTimeout(posTimer);
+  posTimer = setTimeout(() => { refreshPositions(); refreshStatus(); }, 250);
+}
+
+// ---------- trades ----------
+let trades = []; // newest first
+const tradeIds = new Set();
+let tradesRenderQueued = false;
+
+const tradeKey = (t) => (isNum(t.ts) ? t.ts : Date.parse(t.time) || 0);
+function addTrades(list) {
+  let added = false;
+  for (const t of list) {
+    if (!t || t.id == null || tradeIds.has(t.id)) continue;
+    tradeIds.add(t.id);
+    trades.push(t);
+    added = true;
+  }
+  if (!added) return;
+  trades.sort((a, b) => tradeKey(b) - tradeKey(a) || (isNum(a.id) && isNum(b.id) ? b.id - a.id : 0));
+  while (trades.length > MAX_TRADES) tradeIds.delete(trades.pop().id);
+  chart.setTrades(trades);
+  if (!tradesRenderQueued) {
+    tradesRenderQueued = true;
+    requestAnimationFrame(renderTrades);
+  }
+}
+function renderTrades() {
+  tradesRenderQueued = false;
+  const tb = $('trades').tBodies[0];
+  const frag = document.createDocumentFragment();
+  for (const t of trades) {
+    const tr = el('tr');
+    tr.dataset.id = String(t.id);
+    const side = String(t.side || '').toLowerCase();
+    const dec = priceDec(t.symbol);
+    const time = el('td', 'num', fmtDateTime(t.time, t.ts));
+    time.title = utcTitle(t.time, t.ts);
+    tr.appendChild(time);
+    tr.appendChild(el('td', 'sym', String(t.symbol == null ? '—' : t.symbol)));
+    const sideTd = el('td');
+    sideTd.appendChild(el('span', `tag ${side === 'sell' ? 'side-sell' : 'side-buy'}`, side || '—'));
+    tr.appendChild(sideTd);
+    tr.appendChild(el('td', 'num r', fmtQty(t.quantity, qtyDec(t.symbol))));
+    tr.appendChild(el('td', 'num r', fmtNum(t.price, dec)));
+    tr.appendChild(el('td', 'num r', fmtMoney(t.fee)));
+    tr.appendChild(el('td', `num r ${signClass(t.realized_pnl)}`, fmtMoney(t.realized_pnl, true)));
+    frag.appendChild(tr);
+  }
+  tb.textContent = '';
+  tb.appendChild(frag);
+  $('trades-empty').hidden = trades.length > 0;
+}
+async function loadTrades() {
+  try {
+    const r = await api('/api/trades?limit=50');
+    setText($('trades-empty'), 'No trades yet');
+    addTrades(r && Array.isArray(r.items) ? r.items : []);
+  } catch (e) { setText($('trades-empty'), `Cannot load trades: ${e.message}`); }
+}
+
+// ---------- WebSocket ----------
+let ws = null;
+let wsOpen = false;
+let backoff = BACKOFF_MIN;
+let reconnectTimer = null;
+
+function setWsState(open) {
+  wsOpen = open;
+  banner.ws = open;
+  const n = $('ws-state');
+  setText(n, open ? 'connected' : 'reconnecting');
+  n.parentNode.className = `conn ${open ? 'is-open' : 'is-closed'}`;
+  renderBanner();
+}
+
+function connect() {
+  clearTimeout(reconnectTimer);
+  const token = currentToken();
+  const url = `${location.protocol === 'https:' ? 'wss://' : 'ws://'}${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  try { ws = new WebSocket(url); } catch { scheduleReconnect(); return; }
+  ws.onopen = () => {
+    const again = banner.everOpened;
+    banner.everOpened = true;
+    setWsState(true);
+    backoff = BACKOFF_MIN;
+    if (again) { refreshAll(); chart.reload(); } // refetch what the gap missed
+  };
+  ws.onmessage = (ev) => {
+    let m;
+    try { m = JSON.parse(ev.data); } catch { return; }
+    if (m && typeof m === 'object') handleMessage(m);
+  };
+  ws.onclose = () => {
+    ws = null;
+    setWsState(false);
+    scheduleReconnect();
+  };
+  ws.onerror = () => { /* onclose follows */ };
+}
+function scheduleReconnect() {
+  clearTimeout(reconnectTimer);
+  reconnectTimer = setTimeout(connect, backoff);
+  backoff = Math.min(backoff * 2, BACKOFF_MAX);
+}
+
+function handleMessage(m) {
+  switch (m.type) {
+    case 'connected': applyStatus(m.status || m.data); break;
+    case 'status': applyStatus(m.data || m.status); break;
+    case 'priceUpdate':
+      if (m.data) { queuePrice(m.data); chart.onPrice(m.data); }
+      break;
+    case 'bar': if (m.data) chart.onBar(m.data); break;
+    case 'order': refreshOrders(); break;
+    case 'trade':
+      if (m.data) { addTrades([m.data]); refreshPositionsSoon(); }
+      break;
+    case 'risk': refreshStatus(); break;
+    case 'tradingStarted': case 'tradingStopped': case 'tradingPaused': case 'tradingResumed':
+      applyStatus(m.data);
+      clearTimeout(posTimer);
+      posTimer = setTimeout(refreshPositions, 250);
+      break;
+    case 'error': showMessage((m.error && m.error.message) || 'Server error'); break;
+    default: break;
+  }
+}
+
+// ---------- bootstrap ----------
+function refreshAll() {
+  return Promise.all([refreshStatus(), loadSymbols(), refreshPositions(), loadTrades(), refreshOrders()]);
+}
+
+// ---------- sign-in ----------
+let started = false;
+function showLogin() {
+  if (fixedToken) return;
+  $('account').hidden = true;
+  $('login').hidden = false;
+  $('login-email').focus();
+}
+setUnauthorizedHandler(showLogin);
+$('login-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const errNode = $('login-error');
+  errNode.hidden = true;
+  $('login-submit').disabled = true;
+  try {
+    const r = await request('/api/auth/login', { method: 'POST', body: { email: $('login-email').value, password: $('login-password').value } });
+    applyTokens(r);
+    $('login-password').value = '';
+    $('login').hidden = true;
+    if (ws) ws.close(); else connect(); // the socket reconnects with the new token
+    start();
+  } catch (e) {
+    errNode.textContent = e.status === 401 ? 'Wrong email or password' : e.message || 'Cannot sign in';
+    errNode.hidden = false;
+  }
+  $('login-submit').disabled = false;
+});
+$('btn-logout').addEventListener('click', async () => {
+  const t = forgetTokens();
+  const done = () => { showLogin(); if (ws) ws.close(); };
+  if (!t) return done();
+  try { await request('/api/auth/logout', { method: 'POST', body: { refresh_token: t } }); } catch { /* signed out here anyway */ }
+  done();
+});
+
+async function start() {
+  if (started) return refreshAll();
+  started = true;
+  await refreshAll();
+  // positions use price/qty decimals from /api/symbols: re-render once they are known
+  refreshPositions();
+  if (trades.length) renderTrades();
+  return undefined;
+}
+
+chart.initChart();
+initTrading({
+  decimals: (sym) => ({ dec: priceDec(sym), qdec: qtyDec(sym) }),
+  afterOrder: refreshPositionsSoon,
+});
+$('t-symbol').addEventListener('change', () => select($('t-symbol').value));
+setWsState(false);
+// Sign in from a kept refresh token first (a reload), then load; a 401 on load shows the form.
+(hasRefreshToken() && !fixedToken ? renew() : Promise.resolve(false)).then(() => {
+  start();
+  connect();
+});
+setInterval(() => { if (started) { refreshStatus(); refreshPositions(); } }, POLL_MS);
