@@ -14,6 +14,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates procps
   libboost1.81-dev libboost-url1.81-dev libssl-dev
   libpqxx-dev libpq-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libjwt-dev
+  libhowardhinnant-date-dev tzdata
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client
 )

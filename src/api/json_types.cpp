@@ -331,7 +331,7 @@ json venues_json(const engine::Snapshot& s) {
   };
   json out = json::array();
   for (const auto& v : s.venues)
-    out.push_back({{"name", market::to_string(v.venue)},
+    out.push_back({{"name", v.name},
                    {"state", market::to_string(v.state)},
                    {"is_open", v.state == market::SessionState::open},
                    {"next_open", time_or_null(v.next_open)},

@@ -20,6 +20,7 @@
 #include "meridian/app/serve.hpp"
 #include "meridian/app/trading_config.hpp"
 #include "meridian/app/user_cmd.hpp"
+#include "meridian/app/venue_config.hpp"
 #include "meridian/auth/shared_secret.hpp"
 #include "meridian/core/fixed.hpp"
 #include "meridian/market/calendar.hpp"
@@ -165,7 +166,7 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--maker-fee-bps", c.maker_fee_bps, "Paper maker fee (resting limit orders), basis points")
       ->check(CLI::Range(0.0, 1000.0));
   app.add_option("--venue-fee", c.venue_fees,
-                 "Fees of one venue, VENUE=MAKER_BPS:TAKER_BPS (crypto, nse, nyse); repeatable")
+                 "Fees of one venue, VENUE=MAKER_BPS:TAKER_BPS (crypto, nse, nyse or a --venue); repeatable")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->check(CLI::Validator(
@@ -263,7 +264,41 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--calendars", c.calendars,
                  "Venue calendars: on (strategies trade a symbol only while its venue is open) or off")
       ->envname("MERIDIAN_CALENDARS");
-  app.add_option("--holiday", c.holidays, "A venue-local day without trading, VENUE=YYYY-MM-DD (nse, nyse); repeatable")
+  app.add_option("--venue", c.venues,
+                 "A venue's calendar, NAME=ZONE,HH:MM-HH:MM[,WEEKEND] (IANA zone, local regular hours, weekend "
+                 "days sun..sat joined by '+', default sat+sun), e.g. lse=Europe/London,08:00-16:30; adds a venue or "
+                 "redefines nse/nyse; repeatable")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            std::string error;
+            return market::parse_venue_spec(value, error) ? std::string() : error;
+          },
+          "NAME=ZONE,OPEN-CLOSE[,WEEKEND]"));
+  app.add_option("--early-close", c.early_closes,
+                 "A half day: the venue closes at a local time on a local date, VENUE=YYYY-MM-DDTHH:MM; repeatable")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            std::string error;
+            return market::parse_early_close(value, error) ? std::string() : error;
+          },
+          "VENUE=YYYY-MM-DDTHH:MM"));
+  app.add_option("--instrument", c.instruments,
+                 "An equity besides the defaults, SYMBOL=VENUE,CURRENCY,PRICE (a --venue or built-in venue; the "
+                 "simulated feed starts at PRICE), e.g. VOD=lse,GBP,72.5; repeatable")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            std::string error;
+            return parse_instrument(value, error) ? std::string() : error;
+          },
+          "SYMBOL=VENUE,CURRENCY,PRICE"));
+  app.add_option("--holiday", c.holidays,
+                 "A venue-local day without trading, VENUE=YYYY-MM-DD (nse, nyse or a --venue); repeatable")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->check(CLI::Validator(
@@ -391,6 +426,11 @@ int run(int argc, char** argv) {
     app.parse(with_env_flags(app, taken.args));
     if (config.fast_period >= config.slow_period)
       throw CLI::ValidationError("--fast-period", "must be less than --slow-period");
+    try {
+      check_venue_config(config);
+    } catch (const std::exception& e) {
+      throw CLI::ValidationError("venues", e.what());
+    }
     read_secret_option("--alpaca-secret-file", config.alpaca_secret_file, config.alpaca_secret_key);
     read_secret_option("--metrics-token-file", config.metrics_token_file, config.metrics_token);
     if (!config.metrics_token.empty() && !auth::SharedSecret::create(config.metrics_token))

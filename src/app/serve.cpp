@@ -1,5 +1,6 @@
 #include "meridian/app/serve.hpp"
 #include "meridian/app/trading_config.hpp"
+#include "meridian/app/venue_config.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -37,9 +38,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The configured subset of the default instruments, in the order given.
+// The configured subset of the default and --instrument instruments, in the order given.
 core::InstrumentTable make_instruments(const Config& c) {
-  auto all = core::default_instruments();
+  auto all = configured_instruments(c);
   if (c.symbols.empty()) return core::InstrumentTable(std::move(all));
   core::InstrumentTable catalogue(all);
   std::vector<core::Instrument> chosen;
@@ -76,10 +77,7 @@ engine::PortfolioConfig engine_config(const Config& c) {
   e.limits = risk_limits(c);
   e.exits = {c.stop_loss_pct, c.take_profit_pct, c.trailing_stop_pct};
   e.use_calendars = c.calendars;
-  for (const auto& text : c.holidays) {
-    std::string error;  // the --holiday check already refused bad values
-    if (const auto holiday = market::parse_holiday(text, error)) e.calendars.add_holiday(*holiday);
-  }
+  e.calendars = make_calendars(c);  // checked at start-up (check_venue_config)
   return e;
 }
 

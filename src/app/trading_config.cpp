@@ -2,8 +2,6 @@
 
 #include <charconv>
 
-#include "meridian/market/calendar.hpp"
-
 namespace meridian::app {
 
 namespace {
@@ -23,9 +21,12 @@ std::optional<std::pair<std::string, execution::FeeSchedule>> parse_venue_fee(st
     error = "expected VENUE=MAKER_BPS:TAKER_BPS, e.g. crypto=2:5";
     return std::nullopt;
   }
-  const auto venue = text.substr(0, eq);
-  if (!market::parse_venue(venue)) {
-    error = "unknown venue '" + std::string(venue) + "' (crypto, nse, nyse)";
+  // The venue is checked against the calendars once they are built (app/venue_config.hpp);
+  // lower-case, as instruments name their venues.
+  std::string venue(text.substr(0, eq));
+  for (auto& c : venue) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (venue.empty()) {
+    error = "expected VENUE=MAKER_BPS:TAKER_BPS, e.g. crypto=2:5";
     return std::nullopt;
   }
   const auto maker = parse_bps(text.substr(eq + 1, colon - eq - 1));
@@ -37,7 +38,7 @@ std::optional<std::pair<std::string, execution::FeeSchedule>> parse_venue_fee(st
   execution::FeeSchedule fees;
   fees.maker_bps = *maker;
   fees.taker_bps = *taker;
-  return std::pair{std::string(venue), fees};
+  return std::pair{std::move(venue), fees};
 }
 
 execution::PaperConfig paper_config(const Config& c) {

@@ -12,9 +12,10 @@ std::vector<VenueView> venue_views(const StrategyHost& strategies, core::Timesta
   const auto& venue_of = strategies.venue_of();
   const auto& cal = strategies.calendars();
   std::vector<VenueView> out;
-  for (auto v : {market::Venue::crypto, market::Venue::nse, market::Venue::nyse}) {
+  for (std::size_t i = 0; i < cal.size(); ++i) {
+    const auto v = static_cast<market::Venue>(i);
     if (std::find(venue_of.begin(), venue_of.end(), std::optional(v)) == venue_of.end()) continue;
-    out.push_back({v, cal.state(v, t), cal.next_open(v, t), cal.next_close(v, t), t});
+    out.push_back({v, std::string(cal.name(v)), cal.state(v, t), cal.next_open(v, t), cal.next_close(v, t), t});
   }
   return out;
 }

@@ -15,9 +15,10 @@ constexpr std::uint64_t kKellyMinTrades = 20;  // closed trades before Kelly siz
 
 // By SymbolId: the venue calendar that gates each instrument; none for a venue without one
 // (it is treated as always open rather than never).
-std::vector<std::optional<market::Venue>> venues_of(const core::InstrumentTable& instruments) {
+std::vector<std::optional<market::Venue>> venues_of(const core::InstrumentTable& instruments,
+                                                    const market::Calendars* calendars) {
   std::vector<std::optional<market::Venue>> out;
-  for (const auto& inst : instruments.all()) out.push_back(market::parse_venue(inst.venue));
+  for (const auto& inst : instruments.all()) out.push_back(calendars ? calendars->find(inst.venue) : std::nullopt);
   return out;
 }
 }  // namespace
@@ -45,7 +46,7 @@ StrategyHost::StrategyHost(const core::InstrumentTable& instruments, BarBook& ba
       bars_(bars),
       config_(std::move(config)),
       pool_(instruments.size()),
-      venue_of_(venues_of(instruments)) {}
+      venue_of_(venues_of(instruments, config_.calendars)) {}
 
 // Inline into the bar loops: one call per instance on the bar path (its strategy's), not two.
 [[gnu::always_inline]] inline std::optional<strategies::Signal> StrategyHost::run(Instance& instance,

@@ -107,6 +107,12 @@ struct Config {
   // replays of historic data and tests). Holidays are venue-local dates, VENUE=YYYY-MM-DD.
   bool calendars = true;
   std::vector<std::string> holidays;
+  // Venues besides (or redefining) the built-ins, NAME=ZONE,HH:MM-HH:MM[,WEEKEND]; half days,
+  // VENUE=YYYY-MM-DDTHH:MM; instruments on any venue, SYMBOL=VENUE,CURRENCY,PRICE
+  // (app/venue_config.hpp).
+  std::vector<std::string> venues;
+  std::vector<std::string> early_closes;
+  std::vector<std::string> instruments;
   int publish_interval_ms = 100;
   int standby_poll_ms = 500;
   // Beyond the journal ring: records the engine keeps while the database is behind. Past

@@ -102,6 +102,7 @@ struct FeedView {
 // the first one).
 struct VenueView {
   market::Venue venue = market::Venue::crypto;
+  std::string name;  // the venue's configured name ("nyse", "lse")
   market::SessionState state = market::SessionState::open;
   std::optional<core::Timestamp> next_open;   // none for a venue that never closes
   std::optional<core::Timestamp> next_close;  //

@@ -163,7 +163,7 @@ class StrategyHost {
   std::uint64_t changes_ = 1;
   std::uint64_t errors_ = 0;
   std::vector<std::optional<market::Venue>> venue_of_;
-  std::array<market::SessionGate, market::kVenueCount> session_gates_{};  // one cached gate per venue
+  std::array<market::SessionGate, market::kMaxVenues> session_gates_{};  // one cached gate per venue
 };
 
 }  // namespace meridian::engine

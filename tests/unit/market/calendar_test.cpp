@@ -28,12 +28,16 @@ sys_days date(int y, unsigned m, unsigned d) {
 constexpr core::Duration kNs{1};
 
 TEST(Venue, NamesRoundTripCaseInsensitively) {
-  for (auto v : {Venue::crypto, Venue::nse, Venue::nyse}) EXPECT_EQ(parse_venue(to_string(v)), v);
-  EXPECT_EQ(parse_venue("NSE"), Venue::nse);
-  EXPECT_EQ(parse_venue("Nyse"), Venue::nyse);
-  EXPECT_EQ(parse_venue("lse"), std::nullopt);
-  EXPECT_EQ(parse_venue(""), std::nullopt);
-  EXPECT_EQ(parse_venue("nysex"), std::nullopt);
+  const Calendars cal;
+  EXPECT_EQ(cal.size(), 3u);
+  for (auto v : {Venue::crypto, Venue::nse, Venue::nyse}) EXPECT_EQ(cal.find(cal.name(v)), v);
+  EXPECT_EQ(cal.name(Venue::nyse), "nyse");
+  EXPECT_EQ(cal.find("NSE"), Venue::nse);
+  EXPECT_EQ(cal.find("Nyse"), Venue::nyse);
+  EXPECT_EQ(cal.find("lse"), std::nullopt);
+  EXPECT_EQ(cal.find(""), std::nullopt);
+  EXPECT_EQ(cal.find("nysex"), std::nullopt);
+  EXPECT_EQ(cal.name(static_cast<Venue>(7)), "?");
   EXPECT_EQ(to_string(SessionState::open), "open");
   EXPECT_EQ(to_string(SessionState::closed), "closed");
   EXPECT_EQ(to_string(SessionState::holiday), "holiday");
@@ -143,7 +147,8 @@ TEST(Calendar, HolidaysAreKeptSortedAndOnce) {
   cal.add_holiday(Venue::nyse, date(2026, 12, 25));
   cal.add_holiday(Venue::nyse, date(2026, 1, 1));
   cal.add_holiday(Venue::nyse, date(2026, 12, 25));
-  cal.add_holiday(Holiday{Venue::nyse, date(2026, 7, 3)});
+  std::string error;
+  EXPECT_TRUE(cal.add(Holiday{"NYSE", date(2026, 7, 3)}, error)) << error;
   const auto list = cal.holidays(Venue::nyse);
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0], date(2026, 1, 1));
@@ -242,22 +247,204 @@ TEST(Holiday, ParsesVenueAndDate) {
   std::string error;
   auto h = parse_holiday("NSE=2026-01-26", error);
   ASSERT_TRUE(h) << error;
-  EXPECT_EQ(h->venue, Venue::nse);
+  EXPECT_EQ(h->venue, "nse");
   EXPECT_EQ(h->date, date(2026, 1, 26));
   h = parse_holiday("nyse=2026-12-25", error);
   ASSERT_TRUE(h) << error;
-  EXPECT_EQ(h->venue, Venue::nyse);
+  EXPECT_EQ(h->venue, "nyse");
   EXPECT_EQ(h->date, date(2026, 12, 25));
 }
 
 TEST(Holiday, RejectsBadInputWithAReason) {
-  for (auto bad :
-       {"2026-01-26", "=2026-01-26", "lse=2026-01-26", "crypto=2026-01-01", "nse=", "nse=2026-1-26", "nse=2026-02-30",
-        "nse=2026-13-01", "nse=2026-01-26x", "nse=+026-01-26", "nse=2026/01/26", "nse= 2026-01-26"}) {
+  for (auto bad : {"2026-01-26", "=2026-01-26", "nse=", "nse=2026-1-26", "nse=2026-02-30", "nse=2026-13-01",
+                   "nse=2026-01-26x", "nse=+026-01-26", "nse=2026/01/26", "nse= 2026-01-26", "n se=2026-01-26"}) {
     std::string error;
     EXPECT_EQ(parse_holiday(bad, error), std::nullopt) << bad;
     EXPECT_FALSE(error.empty()) << bad;
   }
+}
+
+// The syntax is checked when parsed, the venue when the holiday is added to the calendars.
+TEST(Holiday, UnknownVenueOrCryptoIsRefusedWhenAdded) {
+  Calendars cal;
+  for (auto text : {"lse=2026-01-26", "crypto=2026-01-01"}) {
+    std::string error;
+    const auto h = parse_holiday(text, error);
+    ASSERT_TRUE(h) << error;
+    EXPECT_FALSE(cal.add(*h, error)) << text;
+    EXPECT_FALSE(error.empty()) << text;
+  }
+}
+
+// --- Venues from configuration ------------------------------------------------------------
+
+Venue add(Calendars& cal, std::string_view spec_text) {
+  std::string error;
+  const auto spec = parse_venue_spec(spec_text, error);
+  if (!spec) throw std::invalid_argument(error);
+  const auto venue = cal.add_venue(*spec, error);
+  if (!venue) throw std::invalid_argument(error);
+  return *venue;
+}
+
+TEST(VenueSpec, ParsesNameZoneHoursAndWeekend) {
+  std::string error;
+  auto spec = parse_venue_spec("LSE=Europe/London,08:00-16:30", error);
+  ASSERT_TRUE(spec) << error;
+  EXPECT_EQ(spec->name, "lse");
+  EXPECT_EQ(spec->zone, "Europe/London");
+  EXPECT_EQ(spec->open, 8h);
+  EXPECT_EQ(spec->close, 16h + 30min);
+  EXPECT_EQ(unsigned{spec->weekend}, (1u << 6) | 1u);  // Saturday, Sunday
+  spec = parse_venue_spec("tadawul=Asia/Riyadh,10:00-15:00,fri+sat", error);
+  ASSERT_TRUE(spec) << error;
+  EXPECT_EQ(unsigned{spec->weekend}, (1u << 5) | (1u << 6));
+  spec = parse_venue_spec("allweek=Asia/Tokyo,00:00-24:00,none", error);
+  ASSERT_TRUE(spec) << error;
+  EXPECT_EQ(unsigned{spec->weekend}, 0u);
+  EXPECT_EQ(spec->close, 24h);
+}
+
+TEST(VenueSpec, RejectsBadInputWithAReason) {
+  for (auto bad :
+       {"lse", "lse=Europe/London", "=Europe/London,08:00-16:30", "lse=,08:00-16:30", "lse=Europe/London,8:00-16:30",
+        "lse=Europe/London,16:30-08:00", "lse=Europe/London,08:00-08:00", "lse=Europe/London,08:00-24:01",
+        "lse=Europe/London,08:00", "lse=Europe/London,08:60-16:30", "lse=Europe/London,08:00-16:30,",
+        "lse=Europe/London,08:00-16:30,sat+", "lse=Europe/London,08:00-16:30,saturday",
+        "lse=Europe/London,08:00-16:30,sun+mon+tue+wed+thu+fri+sat", "l se=Europe/London,08:00-16:30"}) {
+    std::string error;
+    EXPECT_EQ(parse_venue_spec(bad, error), std::nullopt) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+}
+
+// A zone the tz database lacks is refused when the venue is added, with the name in the error.
+TEST(VenueSpec, UnknownZoneIsRefusedNotACrash) {
+  Calendars cal;
+  for (auto text :
+       {"lse=Europe/Londn,08:00-16:30", "mars=Mars/Olympus,08:00-16:30", "x=../../etc/passwd,08:00-16:30"}) {
+    std::string error;
+    const auto spec = parse_venue_spec(text, error);
+    ASSERT_TRUE(spec) << error;
+    EXPECT_EQ(cal.add_venue(*spec, error), std::nullopt) << text;
+    EXPECT_NE(error.find(spec->zone), std::string::npos) << error;
+  }
+  std::string error;
+  EXPECT_EQ(cal.add_venue(VenueSpec{"crypto", "UTC", 0h, 24h}, error), std::nullopt);
+  EXPECT_EQ(cal.size(), 3u);
+}
+
+TEST(VenueSpec, AddedVenuesTakeTheNextNumbersUpToTheLimit) {
+  Calendars cal;
+  EXPECT_EQ(add(cal, "lse=Europe/London,08:00-16:30"), static_cast<Venue>(3));
+  EXPECT_EQ(add(cal, "tse=Asia/Tokyo,09:00-15:30"), static_cast<Venue>(4));
+  EXPECT_EQ(cal.find("LSE"), static_cast<Venue>(3));
+  EXPECT_EQ(cal.name(static_cast<Venue>(4)), "tse");
+  for (std::size_t i = cal.size(); i < kMaxVenues; ++i) add(cal, "v" + std::to_string(i) + "=UTC,09:00-17:00");
+  EXPECT_THROW(add(cal, "onetoomany=UTC,09:00-17:00"), std::invalid_argument);
+  EXPECT_EQ(cal.size(), kMaxVenues);
+}
+
+// LSE 08:00-16:30 Europe/London: GMT (UTC+0) in winter, BST (UTC+1) from the last Sunday of
+// March 01:00 UTC to the last Sunday of October 01:00 UTC.
+TEST(Calendar, LondonAcrossItsDaylightSavingSwitches) {
+  Calendars cal;
+  const auto lse = add(cal, "lse=Europe/London,08:00-16:30");
+  EXPECT_EQ(cal.session(lse, at("2026-03-27T12:00:00Z")),
+            (SessionWindow{at("2026-03-27T08:00:00Z"), at("2026-03-27T16:30:00Z")}));     // Friday, GMT
+  EXPECT_EQ(cal.next_open(lse, at("2026-03-27T16:30:00Z")), at("2026-03-30T07:00:00Z"));  // Monday, BST
+  EXPECT_FALSE(cal.is_open(lse, at("2026-03-30T06:59:59Z")));
+  EXPECT_TRUE(cal.is_open(lse, at("2026-03-30T07:00:00Z")));
+  EXPECT_TRUE(cal.is_open(lse, at("2026-03-30T15:29:59Z")));
+  EXPECT_FALSE(cal.is_open(lse, at("2026-03-30T15:30:00Z")));
+  // Local days: Sunday 23:00 UTC is already Monday 00:00 BST.
+  EXPECT_EQ(cal.state(lse, at("2026-03-29T22:59:59Z")), SessionState::weekend);
+  EXPECT_EQ(cal.state(lse, at("2026-03-29T23:00:00Z")), SessionState::closed);
+  // Autumn: Friday on BST, Monday on GMT again.
+  EXPECT_EQ(cal.session(lse, at("2026-10-23T12:00:00Z")),
+            (SessionWindow{at("2026-10-23T07:00:00Z"), at("2026-10-23T15:30:00Z")}));
+  EXPECT_EQ(cal.next_open(lse, at("2026-10-23T15:30:00Z")), at("2026-10-26T08:00:00Z"));
+  EXPECT_EQ(cal.next_close(lse, at("2026-10-25T12:00:00Z")), at("2026-10-26T16:30:00Z"));
+  EXPECT_EQ(cal.state(lse, at("2026-10-25T23:59:59Z")), SessionState::weekend);  // Sunday 23:59:59 GMT
+  EXPECT_EQ(cal.state(lse, at("2026-10-26T00:00:00Z")), SessionState::closed);
+}
+
+// Half days: the session ends at the early close; the days around it are regular.
+TEST(Calendar, EarlyCloseEndsTheSessionEarly) {
+  Calendars cal;
+  const auto lse = add(cal, "lse=Europe/London,08:00-16:30");
+  std::string error;
+  const auto christmas_eve = parse_early_close("LSE=2026-12-24T12:30", error);
+  ASSERT_TRUE(christmas_eve) << error;
+  EXPECT_EQ(christmas_eve->venue, "lse");
+  EXPECT_EQ(christmas_eve->close, 12h + 30min);
+  ASSERT_TRUE(cal.add(*christmas_eve, error)) << error;
+  EXPECT_EQ(cal.session(lse, at("2026-12-24T09:00:00Z")),
+            (SessionWindow{at("2026-12-24T08:00:00Z"), at("2026-12-24T12:30:00Z")}));
+  EXPECT_TRUE(cal.is_open(lse, at("2026-12-24T12:29:59Z")));
+  EXPECT_FALSE(cal.is_open(lse, at("2026-12-24T12:30:00Z")));
+  EXPECT_EQ(cal.state(lse, at("2026-12-24T14:00:00Z")), SessionState::closed);
+  EXPECT_EQ(cal.next_close(lse, at("2026-12-23T09:00:00Z")), at("2026-12-23T16:30:00Z"));
+  EXPECT_EQ(cal.next_close(lse, at("2026-12-24T07:00:00Z")), at("2026-12-24T12:30:00Z"));
+  // NYSE's day after Thanksgiving: 13:00 EST.
+  ASSERT_TRUE(cal.add(EarlyClose{"nyse", date(2026, 11, 27), 13h}, error)) << error;
+  EXPECT_TRUE(cal.is_open(Venue::nyse, at("2026-11-27T17:59:59Z")));
+  EXPECT_FALSE(cal.is_open(Venue::nyse, at("2026-11-27T18:00:00Z")));
+  EXPECT_TRUE(cal.is_open(Venue::nyse, at("2026-11-30T20:59:59Z")));  // the Monday after: regular
+  // A later entry for the date replaces the earlier one.
+  ASSERT_TRUE(cal.add(EarlyClose{"nyse", date(2026, 11, 27), 12h}, error)) << error;
+  EXPECT_FALSE(cal.is_open(Venue::nyse, at("2026-11-27T17:00:00Z")));
+}
+
+TEST(Calendar, EarlyCloseOutsideTheSessionOrOfAnUnknownVenueIsRefused) {
+  Calendars cal;
+  std::string error;
+  EXPECT_FALSE(cal.add(EarlyClose{"nyse", date(2026, 11, 27), 9h + 30min}, error));  // at the open
+  EXPECT_FALSE(cal.add(EarlyClose{"nyse", date(2026, 11, 27), 16h}, error));         // the regular close
+  EXPECT_FALSE(cal.add(EarlyClose{"nyse", date(2026, 11, 27), 17h}, error));
+  EXPECT_FALSE(cal.add(EarlyClose{"lse", date(2026, 12, 24), 12h}, error));
+  EXPECT_NE(error.find("lse"), std::string::npos);
+  EXPECT_FALSE(cal.add(EarlyClose{"crypto", date(2026, 12, 24), 12h}, error));
+  for (auto bad : {"nyse=2026-11-27", "nyse=2026-11-27T25:00", "nyse=2026-11-27 13:00", "nyse=2026-11-31T13:00",
+                   "=2026-11-27T13:00", "nyse=2026-11-27T13:00:00"}) {
+    EXPECT_EQ(parse_early_close(bad, error), std::nullopt) << bad;
+  }
+}
+
+// TSE (Asia/Tokyo, UTC+9, no DST) and a Friday-Saturday weekend (Tadawul, Asia/Riyadh).
+TEST(Calendar, TokyoAndAnotherWeekend) {
+  Calendars cal;
+  const auto tse = add(cal, "tse=Asia/Tokyo,09:00-15:30");
+  EXPECT_EQ(cal.session(tse, at("2026-04-05T12:00:00Z")),  // Sunday UTC noon: Sunday 21:00 JST
+            (SessionWindow{at("2026-04-06T00:00:00Z"), at("2026-04-06T06:30:00Z")}));
+  EXPECT_EQ(cal.state(tse, at("2026-04-05T15:00:00Z")), SessionState::closed);   // Monday 00:00 JST
+  EXPECT_EQ(cal.state(tse, at("2026-04-03T15:00:00Z")), SessionState::weekend);  // Saturday 00:00 JST
+  const auto tadawul = add(cal, "tadawul=Asia/Riyadh,10:00-15:00,fri+sat");
+  EXPECT_TRUE(cal.is_open(tadawul, at("2026-04-05T07:00:00Z")));                     // Sunday 10:00 AST
+  EXPECT_EQ(cal.state(tadawul, at("2026-04-03T08:00:00Z")), SessionState::weekend);  // Friday
+  EXPECT_EQ(cal.next_open(tadawul, at("2026-04-02T12:00:00Z")), at("2026-04-05T07:00:00Z"));
+}
+
+// Redefining a built-in keeps its holidays; the other venues are untouched.
+TEST(Calendar, RedefiningABuiltInKeepsItsHolidays) {
+  Calendars cal;
+  cal.add_holiday(Venue::nyse, date(2026, 4, 1));
+  EXPECT_EQ(add(cal, "NYSE=America/Chicago,08:30-15:00"), Venue::nyse);
+  EXPECT_EQ(cal.size(), 3u);
+  EXPECT_EQ(cal.state(Venue::nyse, at("2026-04-01T15:00:00Z")), SessionState::holiday);
+  EXPECT_TRUE(cal.is_open(Venue::nyse, at("2026-04-02T13:30:00Z")));   // 08:30 CDT
+  EXPECT_FALSE(cal.is_open(Venue::nyse, at("2026-04-02T20:00:00Z")));  // 15:00 CDT
+}
+
+// The zoneinfo files end their transitions in 2037; the US and UK rules carry on past it.
+TEST(Calendar, DaylightSavingCarriesOnPast2037) {
+  Calendars cal;
+  const auto lse = add(cal, "lse=Europe/London,08:00-16:30");
+  EXPECT_EQ(cal.next_open(Venue::nyse, at("2045-03-10T12:00:00Z")), at("2045-03-10T14:30:00Z"));  // EST
+  EXPECT_EQ(cal.next_open(Venue::nyse, at("2045-03-10T20:00:00Z")), at("2045-03-13T13:30:00Z"));  // EDT
+  EXPECT_TRUE(cal.is_open(Venue::nyse, at("2040-07-02T13:30:00Z")));
+  EXPECT_EQ(cal.next_open(lse, at("2070-10-24T16:00:00Z")), at("2070-10-27T08:00:00Z"));  // Monday, GMT
+  EXPECT_TRUE(cal.is_open(Venue::nse, at("2090-01-02T03:45:00Z")));                       // IST all along
 }
 
 // The cached gate answers exactly what the calendar answers, minute by minute over two weeks
@@ -266,17 +453,17 @@ TEST(SessionGate, AgreesWithTheCalendar) {
   Calendars cal;
   cal.add_holiday(Venue::nyse, date(2026, 3, 11));
   cal.add_holiday(Venue::nse, date(2026, 3, 4));
-  SessionGate gates[kVenueCount];
+  SessionGate gates[kMaxVenues];
   const auto start = at("2026-03-02T00:00:00Z");
   for (auto t = start; t < start + days{14}; t += 1min)
     for (auto v : {Venue::crypto, Venue::nse, Venue::nyse})
       ASSERT_EQ(gates[static_cast<std::size_t>(v)].open_at(cal, v, t), cal.is_open(v, t))
-          << to_string(v) << " at " << core::to_iso8601(t);
+          << cal.name(v) << " at " << core::to_iso8601(t);
   for (auto iso : {"2026-03-09T13:30:00Z", "2026-03-06T14:29:59Z", "2026-03-11T15:00:00Z", "2026-03-04T05:00:00Z",
                    "2026-03-05T05:00:00Z", "2026-03-02T20:59:00Z"}) {
     const auto t = at(iso);
     for (auto v : {Venue::nse, Venue::nyse})
-      EXPECT_EQ(gates[static_cast<std::size_t>(v)].open_at(cal, v, t), cal.is_open(v, t)) << to_string(v) << iso;
+      EXPECT_EQ(gates[static_cast<std::size_t>(v)].open_at(cal, v, t), cal.is_open(v, t)) << cal.name(v) << iso;
   }
 }
 
