@@ -348,6 +348,7 @@ int serve(const Config& config) {
   server_cfg.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   server_cfg.allowed_origins = config.allowed_origins;
   server_cfg.allowed_hosts = config.allowed_hosts;
+  server_cfg.cors_origins = config.cors_origins;
   server_cfg.auth = {auth_on, config.public_read, config.ws_anonymous};
   server_cfg.rate_limit = {config.rate_limit, static_cast<std::uint32_t>(config.rate_burst)};
   // Checked when the configuration was read (config.cpp): a token given is a strong one.
