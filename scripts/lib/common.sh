@@ -13,7 +13,7 @@ die() { printf '\033[1;31m[meridian]\033[0m %s\n' "$*" >&2; exit 1; }
 BUILD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates procps
   libboost1.81-dev libboost-url1.81-dev libssl-dev
-  libpqxx-dev libpq-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libjwt-dev
+  libpqxx-dev libpq-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libjwt-dev libsystemd-dev
   libhowardhinnant-date-dev tzdata
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client

@@ -19,11 +19,13 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <nlohmann/json.hpp>
 
 #include "api_log.hpp"
 #include "meridian/api/audit.hpp"
 #include "meridian/api/identity.hpp"
+#include "meridian/core/symbol_alias.hpp"
 #include "ws_session.hpp"
 
 namespace meridian::api {
@@ -32,6 +34,16 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// Whether a request asks for JSON rather than a page: its Accept names application/json and
+// not text/html (a browser's navigation names text/html).
+namespace {
+bool wants_json(const HttpRequest& req) {
+  const std::string_view accept = req[http::field::accept];
+  return accept.find("application/json") != std::string_view::npos &&
+         accept.find("text/html") == std::string_view::npos;
+}
+}  // namespace
 
 // A connection as the server holds it (HttpServer::Registry), whatever its transport.
 class HttpSession {
@@ -175,9 +187,14 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       const auto name = main ? std::nullopt : WsSession::stream_symbol(req_.target());
       if (main || name) {
         std::optional<core::SymbolId> symbol;
-        if (name && !(symbol = server_.hub().context().instruments.find(*name)))
-          return send(error_response(req_.version(), false, http::status::not_found, "unknown_symbol",
-                                     "unknown symbol '" + std::string(*name) + "'; see /api/symbols"));
+        if (name) {
+          // Percent-decoded like a route's path parameter, so /ws/stream/BTC%2FUSD works.
+          auto encoded = boost::urls::make_pct_string_view(*name);
+          const std::string decoded = encoded ? std::string(encoded->decode()) : std::string(*name);
+          if (!(symbol = core::resolve_symbol(server_.hub().context().instruments, decoded)))
+            return send(error_response(req_.version(), false, http::status::not_found, "unknown_symbol",
+                                       "unknown symbol '" + std::string(*name) + "'; see /api/symbols"));
+        }
         auto principal = ws_principal();
         if (!principal) return send(error_response(req_.version(), false, principal.error()));
         // The socket (and its strand) moves to the WebSocket session.
@@ -226,7 +243,15 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       return send(error_response(req_.version(), req_.keep_alive(), http::status::bad_request, "invalid_target",
                                  "the request target is not a valid origin-form URL"));
     }
-    const std::string_view path = url->encoded_path();
+    // Seed 003's health check asks `/` for JSON; a browser asking for the page gets the dashboard.
+    const std::string_view encoded_path = url->encoded_path();
+    const std::string_view path = encoded_path == "/" && wants_json(req_) ? std::string_view("/health") : encoded_path;
+    if (server_.cors().enabled() && Cors::is_preflight(req_)) {
+      if (auto refused = server_.gate().throttle(AuthFailure{AuthFailure::kMissing}, address_))
+        return send(error_response(req_.version(), req_.keep_alive(), *refused));
+      const auto method = http::string_to_verb(req_[http::field::access_control_request_method]);
+      return send(server_.cors().preflight(req_, server_.router().match(method, path).allowed));
+    }
     if (state_changing(req_.method()))
       if (auto refused = server_.guard().check_origin(req_)) return send(std::move(*refused));
     // HEAD is answered wherever GET is, without the body.
@@ -306,6 +331,9 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       server_.stats().client_errors.fetch_add(1, std::memory_order_relaxed);
     if (server_.draining()) res.keep_alive(false);
     if constexpr (kTls) add_tls_headers(res);
+    // Only while a request is being answered: an early refusal (a body over the limit) would
+    // otherwise see the previous request's Origin.
+    if (busy_) server_.cors().decorate(req_, res);
     res_.emplace(std::move(res));
     transport().expires_after(std::chrono::seconds(30));
     http::async_write(stream_, *res_,
@@ -352,6 +380,7 @@ HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& r
       hub_(hub),
       identity_(identity),
       gate_(config_.auth, identity, config_.rate_limit, config_.metrics_token),
+      cors_(config_.cors_origins),
       acceptor_(net::make_strand(io)) {}
 
 void HttpServer::start() {
@@ -361,7 +390,10 @@ void HttpServer::start() {
   acceptor_.bind(endpoint);
   acceptor_.listen(net::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
-  guard_.emplace(config_.host, port_, config_.allowed_origins, config_.allowed_hosts, config_.tls != nullptr);
+  // A page allowed to read answers (CORS) may also send commands; the guard still refuses others.
+  auto origins = config_.allowed_origins;
+  origins.insert(origins.end(), config_.cors_origins.begin(), config_.cors_origins.end());
+  guard_.emplace(config_.host, port_, origins, config_.allowed_hosts, config_.tls != nullptr);
   do_accept();
 }
 

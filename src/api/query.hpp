@@ -8,6 +8,7 @@
 #include "meridian/api/api_error.hpp"
 #include "meridian/api/http_types.hpp"
 #include "meridian/core/instrument.hpp"
+#include "meridian/core/symbol_alias.hpp"
 #include "meridian/core/time.hpp"
 
 namespace meridian::api {
@@ -67,7 +68,7 @@ inline Parsed<PageQuery> page_query(const Request& req, const core::InstrumentTa
   q.before = static_cast<std::uint64_t>(*before);
   q.since = *since;
   if (auto name = req.query_value("symbol")) {
-    q.symbol = instruments.find(*name);
+    q.symbol = core::resolve_symbol(instruments, *name);
     if (!q.symbol) return unknown_symbol(*name);
   }
   return q;

@@ -4,6 +4,7 @@
 
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/core/symbol_alias.hpp"
 #include "query.hpp"
 
 namespace meridian::api {
@@ -43,7 +44,7 @@ Parsed<CandleQuery> candle_query(ApiContext& ctx, const Request& req, core::Time
                                  long long default_limit) {
   CandleQuery q;
   const auto name = req.param("symbol");
-  auto id = ctx.instruments.find(name);
+  auto id = core::resolve_symbol(ctx.instruments, name);
   if (!id) return unknown_symbol(name);
   q.symbol = *id;
   q.timeframe = default_timeframe;
@@ -133,7 +134,7 @@ void history(ApiContext& ctx, const Request& req, const Reply& reply) {
 // GET /api/market/price/{symbol} (seed 002): the last trade, bid/ask and their time.
 void price(ApiContext& ctx, const Request& req, const Reply& reply) {
   const auto name = req.param("symbol");
-  const auto id = ctx.instruments.find(name);
+  const auto id = core::resolve_symbol(ctx.instruments, name);
   if (!id) return reply(error_response(req, unknown_symbol(name)));
   auto snap = ctx.snapshot();
   const auto& view = snap->symbols[*id];

@@ -10,6 +10,7 @@
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/session_commands.hpp"
+#include "meridian/core/symbol_alias.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -27,7 +28,7 @@ std::string lower(std::string s) {
 Checked<core::SymbolId> symbol_field(const ApiContext& ctx, const json& body) {
   MERIDIAN_TRY(name, string_field(body, {"symbol"}));
   if (!name) return field_error("symbol", "symbol is required");
-  auto id = ctx.instruments.find(*name);
+  auto id = core::resolve_symbol(ctx.instruments, *name);
   if (!id)
     return field_error("symbol", "unknown symbol '" + *name + "'; see /api/symbols", http::status::unprocessable_entity,
                        "unknown_symbol", {{"value", *name}});

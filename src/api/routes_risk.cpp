@@ -6,6 +6,7 @@
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/session_commands.hpp"
+#include "meridian/core/symbol_alias.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -34,7 +35,7 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
   core::SymbolId benchmark = ctx.instruments.all().front().id;
   if (auto name = req.query_value("benchmark")) {
-    auto id = ctx.instruments.find(*name);
+    auto id = core::resolve_symbol(ctx.instruments, *name);
     if (!id) return reply(error_response(req, unknown_symbol(*name)));
     benchmark = *id;
   }

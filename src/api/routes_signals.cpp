@@ -3,6 +3,7 @@
 
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/core/symbol_alias.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -37,7 +38,7 @@ void active_signals(ApiContext& ctx, const Request& req, const Reply& reply) {
 
 void latest_for_symbol(ApiContext& ctx, const Request& req, const Reply& reply) {
   const auto name = req.param("symbol");
-  auto id = ctx.instruments.find(name);
+  auto id = core::resolve_symbol(ctx.instruments, name);
   if (!id) return reply(error_response(req, unknown_symbol(name)));
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
   const auto& snap = pf.snap;

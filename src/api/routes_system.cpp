@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "meridian/api/audit_trail.hpp"
+#include "meridian/api/health.hpp"
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/routes.hpp"
 
@@ -14,37 +15,60 @@ double seconds_since(core::Timestamp t) {
   return std::chrono::duration<double>(core::now() - t).count();
 }
 
-void health(ApiContext& ctx, const Request& req, const Reply& reply) {
-  auto snap = ctx.snapshot();
-  const auto db = ctx.writer.health();
-  const auto feed = ctx.runner.feed_health();
+}  // namespace
+
+HealthVerdict evaluate_health(const ApiContext& ctx) {
+  HealthVerdict v;
+  v.snapshot = ctx.snapshot();
+  const auto& snap = v.snapshot;
+  v.db = ctx.writer.health();
+  v.feed = ctx.runner.feed_health();
+  const auto& db = v.db;
   const auto age_ms = std::chrono::duration_cast<std::chrono::milliseconds>(core::now() - snap->published_at).count();
-  const char* db_status = !db.enabled ? "disabled" : (db.connected || db.failures == 0 ? "ok" : "down");
-  const bool engine_ok = age_ms < 5000;
+  v.snapshot_age_ms = age_ms;
+  v.db_status = !db.enabled ? "disabled" : (db.connected || db.failures == 0 ? "ok" : "down");
+  const std::string_view db_status = v.db_status;
+  const bool engine_ok = v.engine_ok = age_ms < 5000;
   // A database outage degrades (the engine trades on, the journal buffers); a dead feed
   // or a stuck engine makes the daemon unfit for traffic.
   // Read-only (stored data unloadable) and dead-lettered journal records degrade too: the
   // daemon answers, but not everything it holds is, or can be, durable.
-  const bool read_only = !ctx.recovery.read_only_reason.empty();
-  const char* overall = !engine_ok || !feed.connected                                                       ? "down"
-                        : std::string_view(db_status) == "down" || read_only || db.dead_letters_pending > 0 ? "degraded"
-                                                                                                            : "ok";
-  // Why the daemon is not fit for traffic, first cause first (null when ok). Degraded is a
-  // 503 too: trades made now are not durable, so clients and load balancers should know.
-  std::string reason;
+  const bool read_only = v.read_only = !ctx.recovery.read_only_reason.empty();
+  v.status = !engine_ok || !v.feed.connected                                   ? "down"
+             : db_status == "down" || read_only || db.dead_letters_pending > 0 ? "degraded"
+                                                                               : "ok";
+  // Why the daemon is not fit for traffic, first cause first (empty when ok).
+  auto& reason = v.reason;
   if (!engine_ok)
     reason = "engine has not published a snapshot for " + std::to_string(age_ms) + " ms";
-  else if (!feed.connected)
+  else if (!v.feed.connected)
     reason = "market data feed is down";
   else if (read_only)
     reason = ctx.recovery.read_only_reason;
-  else if (std::string_view(db_status) == "down")
+  else if (db_status == "down")
     reason = "database unreachable (" + std::to_string(snap->counters.journal_backlog) +
              " journal records waiting): " + db.last_error;
   else if (db.dead_letters_pending > 0)
     // Short and without the database's text (that is in the log and GET /api/admin/dead-letters).
     reason = std::to_string(db.dead_letters_pending) + " journal record" + (db.dead_letters_pending == 1 ? "" : "s") +
              " dead-lettered (" + db.dead_letter_kinds + "): replay or discard with `meridiand journal dead-letters`";
+  return v;
+}
+
+namespace {
+
+void health(ApiContext& ctx, const Request& req, const Reply& reply) {
+  // Degraded is a 503 too (below): trades made now are not durable, so clients and load
+  // balancers should know.
+  const auto verdict = evaluate_health(ctx);
+  const auto& db = verdict.db;
+  const auto& feed = verdict.feed;
+  const auto age_ms = verdict.snapshot_age_ms;
+  const char* db_status = verdict.db_status;
+  const char* overall = verdict.status;
+  const auto& reason = verdict.reason;
+  const auto& snap = verdict.snapshot;
+  const bool engine_ok = verdict.engine_ok, read_only = verdict.read_only;
   nlohmann::json body{
       {"status", overall},
       {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)},

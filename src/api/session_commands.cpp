@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "meridian/core/symbol_alias.hpp"
 #include "meridian/engine/strategy_params.hpp"
 
 namespace meridian::api {
@@ -77,7 +78,7 @@ std::optional<CommandFailure> parse_symbols(const ApiContext& ctx, const nlohman
                        std::string(field) + " names at most " + std::to_string(kMaxSymbolNames) + " symbols");
   for (const auto& s : value) {
     if (!s.is_string()) return field_error(std::string(field), std::string(field) + " must contain strings");
-    auto id = ctx.instruments.find(s.get<std::string>());
+    auto id = core::resolve_symbol(ctx.instruments, s.get<std::string>());
     if (!id)
       return field_error(field, "unknown symbol '" + s.get<std::string>() + "'", http::status::unprocessable_entity,
                          "unknown_symbol", {{"value", s}});

@@ -15,6 +15,7 @@
 #include "meridian/api/session_commands.hpp"
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/core/json_limits.hpp"
+#include "meridian/core/symbol_alias.hpp"
 #include "ws_message.hpp"
 
 namespace meridian::api {
@@ -239,7 +240,7 @@ void WsSession::on_message(std::string_view text) {
     for (const auto& s : *it) {
       if (!s.is_string()) return reply_error("invalid_field", "symbols must contain strings");
       const auto& name = s.get_ref<const std::string&>();
-      auto id = ctx.instruments.find(name);
+      auto id = core::resolve_symbol(ctx.instruments, name);
       if (!id) return reply_error("unknown_symbol", "unknown symbol '" + excerpt(name) + "'");
       if (std::find(ids.begin(), ids.end(), static_cast<int>(*id)) != ids.end()) continue;
       ids.push_back(static_cast<int>(*id));

@@ -78,6 +78,18 @@ void add_options(CLI::App& app, Config& c) {
             return api::normalize_origin(value) ? std::string() : "not an origin (scheme://host[:port]): " + value;
           },
           "ORIGIN"));
+  app.add_option("--cors-origin", c.cors_origins,
+                 "A browser origin (scheme://host[:port]) whose pages may call the API cross-origin (CORS "
+                 "headers, preflights answered); also an allowed origin; repeatable; none by default")
+      ->envname("MERIDIAN_CORS_ORIGIN")
+      ->expected(1)
+      ->delimiter(',')
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return api::normalize_origin(value) ? std::string() : "not an origin (scheme://host[:port]): " + value;
+          },
+          "ORIGIN"));
   app.add_option("--allowed-host", c.allowed_hosts,
                  "A Host name (optionally :port) answered besides localhost, 127.0.0.1, ::1 and the bound "
                  "address; repeatable")
@@ -344,7 +356,11 @@ std::vector<std::string> with_env_flags(const CLI::App& app, const std::vector<s
     if (env.empty()) continue;
     // An empty variable counts as unset (`DATABASE_URL= meridiand ...` means "no database").
     const char* value = std::getenv(env.c_str());
-    if ((!value || !*value) && env == "MERIDIAN_DATABASE_URL") value = std::getenv("DATABASE_URL");
+    // Names the seeds' deployments use (DATABASE_URL; seed 000's PORT), below the MERIDIAN_ one.
+    if (!value || !*value) {
+      if (env == "MERIDIAN_DATABASE_URL") value = std::getenv("DATABASE_URL");
+      if (env == "MERIDIAN_PORT") value = std::getenv("PORT");
+    }
     if (value && *value)
       args.push_back(opt->get_name(false, true).substr(0, opt->get_name(false, true).find(',')) + "=" + value);
   }

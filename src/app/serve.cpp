@@ -23,6 +23,8 @@
 #include "meridian/app/auth_setup.hpp"
 #include "meridian/app/feed_choice.hpp"
 #include "meridian/app/secrets_key.hpp"
+#include "meridian/app/service_monitor.hpp"
+#include "meridian/app/systemd_notify.hpp"
 #include "meridian/app/tls_setup.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
@@ -91,6 +93,8 @@ bool wait_for_portfolio(boost::asio::io_context& io, boost::asio::signal_set& si
   if (lock.try_acquire()) return true;
   app_log()->warn("standby: portfolio {} is held by another meridiand on this database; waiting to take over",
                   kPortfolioId);
+  systemd::status("standby: another meridiand holds portfolio " + std::to_string(kPortfolioId) +
+                  "; waiting to take over");
   // Shared: the handler outlives this frame when cancelled (it runs, aborted, on a later run).
   auto stop = std::make_shared<bool>(false);
   signals.async_wait([stop](const boost::system::error_code& ec, int) { *stop = *stop || !ec; });
@@ -111,6 +115,7 @@ bool wait_for_portfolio(boost::asio::io_context& io, boost::asio::signal_set& si
   signals.cancel();
   io.restart();
   app_log()->warn("standby: took over portfolio {}", kPortfolioId);
+  systemd::status("recovering: took over portfolio " + std::to_string(kPortfolioId));
   return true;
 }
 
@@ -200,6 +205,7 @@ int serve(const Config& config) {
   }
   auto engine_cfg = engine_config(config);
 
+  systemd::status("recovering");
   engine::RecoveredState recovered;
   std::unique_ptr<storage::PortfolioLock> lock;
   storage::RecoverySummary recovery;
@@ -347,6 +353,7 @@ int serve(const Config& config) {
   server_cfg.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   server_cfg.allowed_origins = config.allowed_origins;
   server_cfg.allowed_hosts = config.allowed_hosts;
+  server_cfg.cors_origins = config.cors_origins;
   server_cfg.auth = {auth_on, config.public_read, config.ws_anonymous};
   server_cfg.rate_limit = {config.rate_limit, static_cast<std::uint32_t>(config.rate_burst)};
   // Checked when the configuration was read (config.cpp): a token given is a strong one.
@@ -378,6 +385,9 @@ int serve(const Config& config) {
 
   writer.start();
   runner.start();
+  // Recovery is done and the listener accepts: READY=1 (Type=notify), then status and watchdog.
+  ServiceMonitor monitor(io, ctx);
+  monitor.start();
   const auto shown_host = config.host == "0.0.0.0" || config.host == "127.0.0.1" ? "localhost" : config.host;
   app_log()->info("serving {} from {}", "dashboard", static_dir.string());
   std::cout << "Meridian " << kVersion << " listening on " << (tls ? "https://" : "http://") << shown_host << ":"
@@ -388,6 +398,7 @@ int serve(const Config& config) {
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     app_log()->info("signal {}: draining", signo);
+    monitor.stop();
     server.stop();
     hub.close_all();
     runner.shutdown();

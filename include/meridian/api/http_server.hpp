@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "meridian/api/auth_gate.hpp"
+#include "meridian/api/cors.hpp"
 #include "meridian/api/request_guard.hpp"
 #include "meridian/api/router.hpp"
 #include "meridian/api/static_files.hpp"
@@ -44,6 +45,8 @@ struct ServerConfig {
   // pages may send state-changing requests and open WebSockets, and Host names answered.
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
+  // Browser origins answered with CORS headers (cors.hpp); each is also an allowed origin.
+  std::vector<std::string> cors_origins;
   // Non-null: the listener speaks only TLS, with this server context
   // (transport::make_server_tls). A connection completes its handshake within read_timeout or
   // is dropped; a plain-HTTP request gets a plain 400 saying so; every response carries
@@ -63,6 +66,7 @@ class Identity;
 class HttpServer {
  public:
   // `identity` authenticates requests; null (auth off) is only valid when auth is not enforced.
+  // Throws std::invalid_argument for an invalid CORS origin.
   HttpServer(boost::asio::io_context& io, ServerConfig config, const Router& router, const StaticFiles& files,
              WsHub& hub, Identity* identity = nullptr);
 
@@ -80,6 +84,7 @@ class HttpServer {
   const StaticFiles& files() const noexcept { return files_; }
   // Valid once started (it knows the bound port).
   const RequestGuard& guard() const noexcept { return *guard_; }
+  const Cors& cors() const noexcept { return cors_; }
   WsHub& hub() noexcept { return hub_; }
   Identity* identity() noexcept { return identity_; }
   // Where every state-changing request's audit row goes (null: no audit trail). Set before start().
@@ -108,6 +113,7 @@ class HttpServer {
   Identity* identity_;
   storage::AuditSink* audit_ = nullptr;
   Gate gate_;
+  Cors cors_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
   std::optional<RequestGuard> guard_;

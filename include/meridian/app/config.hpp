@@ -19,6 +19,8 @@ struct Config {
   // WebSockets, and Host names answered, beyond the daemon's own (loopback, bound address).
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
+  // Browser origins answered with CORS headers (api/cors.hpp); none by default.
+  std::vector<std::string> cors_origins;
   // A native TLS listener (tls_setup.hpp): the PEM certificate chain and its private key
   // (mode 600), both or neither. Set: the port speaks only HTTPS and wss://.
   std::string tls_cert;

@@ -1,4 +1,5 @@
 #include "support/daemon.hpp"
+#include "support/serve_process.hpp"
 
 #include <sys/wait.h>
 
@@ -86,7 +87,8 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
   spawn.output = dir_.path() / "output.log";
   // An empty database_url means memory only (daemon.hpp): the test runner's DATABASE_URL, which
   // the daemon falls back to, is not inherited either.
-  spawn.drop_env_prefixes = {"MERIDIAN_", "DATABASE_URL="};
+  // Nor what the daemon reads besides: seed 000's PORT, a service manager's socket and watchdog.
+  spawn.drop_env_prefixes = {"MERIDIAN_", "DATABASE_URL=", "PORT=", "NOTIFY_SOCKET=", "WATCHDOG_"};
   // In the environment, not argv: the URL may carry the password, and `ps` shows argv to everyone.
   if (!o.database_url.empty()) spawn.extra_env.push_back("MERIDIAN_DATABASE_URL=" + o.database_url);
   process_ = std::make_unique<Process>(spawn);
@@ -128,6 +130,42 @@ std::string Daemon::output() const {
 
 bool Daemon::output_contains(std::string_view text) const {
   return read_file(dir_.path() / "output.log").find(text) != std::string::npos;
+}
+
+ServeProcess::ServeProcess(const std::vector<std::string>& flags, const std::vector<std::string>& env,
+                           const std::string& database_url)
+    : dir_("meridian-e2e-") {
+  SpawnOptions spawn;
+  spawn.argv = {
+      daemon_binary(), "serve",      "--host",      "127.0.0.1", "--port-file", (dir_.path() / "port").string(),
+      "--static-dir",  static_dir(), "--log-level", "warn",      "--auth",      "off",
+      "--rate-limit",  "0"};
+  spawn.argv.insert(spawn.argv.end(), flags.begin(), flags.end());
+  spawn.cwd = dir_.path();
+  spawn.output = dir_.path() / "output.log";
+  spawn.drop_env_prefixes = {"MERIDIAN_", "DATABASE_URL=", "PORT=", "NOTIFY_SOCKET=", "WATCHDOG_"};
+  spawn.extra_env = env;
+  if (!database_url.empty()) spawn.extra_env.push_back("MERIDIAN_DATABASE_URL=" + database_url);
+  use_leak_suppressions();
+  process_ = std::make_unique<Process>(spawn);
+}
+
+ServeProcess::~ServeProcess() {
+  process_->kill_now();
+}
+
+std::uint16_t ServeProcess::port() const {
+  const auto text = read_file(dir_.path() / "port");
+  return text.empty() ? 0 : static_cast<std::uint16_t>(std::strtoul(text.c_str(), nullptr, 10));
+}
+
+std::uint16_t ServeProcess::wait_port(std::chrono::milliseconds timeout) {
+  poll_until([&] { return port() != 0 || !process_->running(); }, timeout, std::chrono::milliseconds(2));
+  return port();
+}
+
+std::string ServeProcess::output() const {
+  return tail_of_file(dir_.path() / "output.log");
 }
 
 CommandRun run_meridiand(const TempDir& dir, const std::vector<std::string>& args) {

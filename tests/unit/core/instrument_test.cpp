@@ -1,5 +1,6 @@
 // The instrument table: ids by position, case-insensitive lookup, duplicates refused.
 #include "meridian/core/instrument.hpp"
+#include "meridian/core/symbol_alias.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@ using meridian::core::AssetClass;
 using meridian::core::default_instruments;
 using meridian::core::Instrument;
 using meridian::core::InstrumentTable;
+using meridian::core::resolve_symbol;
 
 namespace {
 Instrument make(std::string symbol) {
@@ -65,4 +67,39 @@ TEST(InstrumentTable, DefaultInstrumentsAreConsistent) {
   EXPECT_EQ(t.at(*t.find("AAPL")).asset_class, AssetClass::equity);
   EXPECT_EQ(meridian::core::to_string(AssetClass::crypto), "crypto");
   EXPECT_EQ(meridian::core::to_string(AssetClass::equity), "equity");
+}
+
+namespace {
+Instrument crypto(std::string symbol) {
+  auto i = make(std::move(symbol));
+  i.asset_class = AssetClass::crypto;
+  return i;
+}
+Instrument equity(std::string symbol) {
+  auto i = make(std::move(symbol));
+  i.asset_class = AssetClass::equity;
+  return i;
+}
+}  // namespace
+
+TEST(InstrumentTable, ResolveTakesTheSeedClientsSpellings) {
+  InstrumentTable t({crypto("BTC-USD"), crypto("ETH-USD"), equity("AAPL")});
+  for (const char* name :
+       {"BTC-USD", "btc-usd", "btcusdt", "BTCUSDT", "BTC/USD", "BTC-USDT", "btc_usdc", "BTC:USD", "BTCUSD", "btc/usdt"})
+    EXPECT_EQ(resolve_symbol(t, name), 0u) << name;
+  EXPECT_EQ(resolve_symbol(t, "ethusdt"), 1u);
+  EXPECT_EQ(resolve_symbol(t, "aapl"), 2u);
+  for (const char* name : {"", "BTC", "USDT", "BTC-", "-USD", "BTCEUR", "BTC-EUR", "DOGEUSDT", "AAPLUSD", "AAPL/USD",
+                           "XBTUSD", "BTCUSDTT", "BTC--USD"})
+    EXPECT_FALSE(resolve_symbol(t, name)) << name;
+}
+
+TEST(InstrumentTable, ResolvePrefersTheQuoteAsConfiguredAndRefusesAmbiguity) {
+  InstrumentTable both({crypto("BTC-USD"), crypto("BTC-USDT")});
+  EXPECT_EQ(resolve_symbol(both, "btcusdt"), 1u);
+  EXPECT_EQ(resolve_symbol(both, "BTC/USD"), 0u);
+  EXPECT_EQ(resolve_symbol(both, "btcusd"), 0u);
+  // USDC is equivalent to both configured quotes, and neither is written as configured.
+  EXPECT_FALSE(resolve_symbol(both, "BTCUSDC"));
+  EXPECT_FALSE(resolve_symbol(both, "BTC-USDC"));
 }
