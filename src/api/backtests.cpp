@@ -20,7 +20,7 @@ struct Backtests::Job {
   State state = State::queued;
   bool final = false;  // finish() ran: its row, message and slot are done with
   backtest::Progress progress{};
-  std::vector<std::function<void()>> waiters;  // DELETEs answered when the row is final
+  std::vector<std::function<void(const std::string&)>> waiters;  // DELETEs, told the final status
   // The running thread's only.
   Clock::time_point last_message{}, last_row{};
 };
@@ -240,7 +240,7 @@ void Backtests::finish(const std::shared_ptr<Job>& job, std::string status, doub
   const bool written = static_cast<bool>(
       store_.finish(job->id, status, percent, result.is_null() ? std::string() : result.dump(), error));
   if (!written) api_log()->warn("backtest {}: its final status ({}) could not be written", job->id, status);
-  std::vector<std::function<void()>> waiters;
+  std::vector<std::function<void(const std::string&)>> waiters;
   backtest::Progress p;
   {
     std::lock_guard lock(mutex_);
@@ -258,7 +258,7 @@ void Backtests::finish(const std::shared_ptr<Job>& job, std::string status, doub
     publish_(ws_message("backtest", std::move(fields)), job->owner);
   }
   release();
-  for (auto& w : waiters) w();
+  for (auto& w : waiters) w(status);
 }
 
 void Backtests::get(std::int64_t id, Visible visible, Done done) {
@@ -308,8 +308,12 @@ void Backtests::remove(std::int64_t id, Visible visible, Done done) {
       if (job && job->state == State::running) {
         // Answered once run() has stopped and written the 'cancelled' row.
         job->cancel = true;
-        job->waiters.push_back([done, id] {
-          done(Answer{http::status::ok, json{{"id", id}, {"status", "cancelled"}}});
+        // The run may end done before it sees the flag (its last batch): then the DELETE deletes.
+        job->waiters.push_back([this, done, id](const std::string& status) {
+          if (status == "cancelled") return done(Answer{http::status::ok, json{{"id", id}, {"status", "cancelled"}}});
+          auto gone = store_.remove(id);
+          if (!gone) return done(unavailable());
+          done(Answer{http::status::no_content, nullptr});
         });
         return;
       }

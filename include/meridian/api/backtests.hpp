@@ -13,7 +13,8 @@
 //   more is 429 too_many_requests with Retry-After.
 // - A queued backtest deleted is 'cancelled' at once; a running one has its cancel flag set
 //   (backtest::Control: it stops within a batch of bars, well under 100 ms) and the DELETE is
-//   answered when its 'cancelled' row is written. A finished one is deleted (204).
+//   answered when its 'cancelled' row is written (a run that ends done before it sees the flag
+//   is deleted instead: 204). A finished one is deleted (204).
 // - Progress goes to the owner over the WebSocket at most every `progress_interval`, and one
 //   final message with the status (and the metrics when done); the row's progress column is
 //   written at most once a second.
