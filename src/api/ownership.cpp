@@ -1,4 +1,5 @@
 #include "meridian/api/ownership.hpp"
+#include "meridian/api/user_ownership.hpp"
 
 namespace meridian::api {
 
@@ -13,6 +14,13 @@ bool may_see(const auth::Principal& who, const engine::PortfolioEntry& portfolio
 bool may_see(const auth::Principal& who, const engine::PortfolioEntry& portfolio, bool enforce,
              std::optional<std::int64_t> owner) noexcept {
   return may_see(who, portfolio, enforce) && (!owner || portfolio.owner_id == *owner);
+}
+
+bool may_see_owned(const auth::Principal& who, std::int64_t owner, bool enforce) noexcept {
+  if (!enforce) return true;
+  if (who.anonymous()) return false;
+  if (who.role == auth::Role::admin) return true;
+  return owner != 0 && owner == who.user_id;
 }
 
 std::int64_t owner_of_new(const auth::Principal& who, bool enforce) noexcept {

@@ -13,6 +13,7 @@
 #include "meridian/api/portfolio_ref.hpp"
 #include "meridian/api/router.hpp"
 #include "meridian/api/session_commands.hpp"
+#include "meridian/api/user_ownership.hpp"
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/core/json_limits.hpp"
 #include "meridian/core/symbol_alias.hpp"
@@ -354,6 +355,7 @@ void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target
 
 bool WsSession::wants(const WsTarget& target) const noexcept {
   if (target.portfolio > 0 && !may_see(target.portfolio)) return false;
+  if (target.user >= 0 && !may_see_owned(principal_, target.user, policy_.enforce)) return false;
   const bool audience = endpoint_ == Endpoint::stream
                             ? (target.audience & WsTarget::stream) != 0
                             : (target.audience & WsTarget::main) != 0 ||

@@ -17,6 +17,7 @@
 
 #include "app_log.hpp"
 #include "meridian/api/audit_trail.hpp"
+#include "meridian/api/backtests.hpp"
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/identity.hpp"
 #include "meridian/api/routes.hpp"
@@ -28,6 +29,7 @@
 #include "meridian/app/tls_setup.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
+#include "meridian/storage/backtest_store.hpp"
 #include "meridian/storage/identity_store.hpp"
 #include "meridian/storage/migrations.hpp"
 #include "meridian/storage/portfolio_host.hpp"
@@ -339,12 +341,28 @@ int serve(const Config& config) {
   ctx.audit = audit.get();
   ctx.recovery = recovery;
   ctx.portfolios = read_only ? nullptr : &host;  // nothing may be created on a daemon that cannot write
+  // Backtests through the API keep their results in backtest_results: without a database they
+  // are refused (503) rather than kept in memory, since a result is a document read later, listed,
+  // resampled and meant to outlive a restart; `meridiand backtest` runs without one. Not on a
+  // read-only daemon: the rows it would mark interrupted are the writing daemon's.
+  std::unique_ptr<storage::BacktestStore> backtest_store;
+  std::unique_ptr<api::Backtests> backtests;
+  if (!config.database_url.empty() && !read_only) {
+    backtest_store = std::make_unique<storage::BacktestStore>(config.database_url);
+    backtests = std::make_unique<api::Backtests>(*backtest_store, *instruments, config.database_url);
+    backtests->mark_interrupted();
+  }
   api::Router router;
   api::add_all_routes(router, ctx);
+  api::add_backtest_routes(router, ctx, backtests.get());
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
   api::WsHub hub(io, ctx);
   hub.attach(runner.bus());
+  if (backtests)  // a backtest's progress goes to its owner's clients
+    backtests->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {
+      hub.publish(std::move(message), {.audience = api::WsTarget::main, .user = owner});
+    });
 
   api::ServerConfig server_cfg;
   server_cfg.host = config.host;
@@ -406,6 +424,7 @@ int serve(const Config& config) {
     const auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config.shutdown_grace_ms);
     shutdown_thread = std::thread([&, stop_deadline] {
       writer.join(std::chrono::milliseconds(config.shutdown_grace_ms));
+      if (backtests) backtests->stop();  // while the hub and the database are there
       others_clean = host.join_all(std::chrono::milliseconds(config.shutdown_grace_ms));
       // Whatever is left of the grace period: with the database up the rows take milliseconds;
       // with it down they are lost anyway, and the stop must not outlast the supervisor's patience.

@@ -31,6 +31,9 @@ struct WsTarget {
   // > 0: about that portfolio (orders, trades, signals, session, risk): only clients who may
   // see it get it. 0: public market data.
   std::int64_t portfolio = 0;
+  // >= 0: about something of that user's (a backtest; 0: made with auth off): with auth
+  // enforced only that user's clients and admins get it (may_see_owned). -1: no user's.
+  std::int64_t user = -1;
 };
 
 // Coalescing keys: one per symbol and kind of update.
@@ -83,6 +86,9 @@ class WsHub {
   std::uint64_t next_id() noexcept { return ++last_id_; }
   ApiContext& context() noexcept { return ctx_; }
   const WsLimits& limits() const noexcept { return limits_; }
+
+  // A message from outside the engine's events (a backtest's progress): any thread.
+  void publish(std::shared_ptr<const std::string> message, WsTarget target) { broadcast(std::move(message), target); }
 
   // Messages built once and shared by REST-free callers (the `connected` greeting).
   static std::string status_message(std::string_view type, const engine::Snapshot& snap, const char* key = "data");
