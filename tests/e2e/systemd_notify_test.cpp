@@ -137,8 +137,9 @@ TEST_F(SystemdNotify, ReadyOnlyOnceListeningThenWatchdogPingsAndStoppingOnSigter
   // READY=1 says what the daemon is doing; once its feed and engine are up, that is running.
   const auto ready = seen.back();
   EXPECT_NE(ready.find("STATUS="), std::string::npos) << ready;
-  if (!NotifySocket::has_line(ready, "STATUS=running"))
+  if (!NotifySocket::has_line(ready, "STATUS=running")) {
     EXPECT_TRUE(socket.wait_for("STATUS=running")) << socket.transcript();
+  }
 
   // Pings, every half of WATCHDOG_USEC: at least three more well within the deadline.
   int pings = 0;
