@@ -135,7 +135,7 @@ TEST_F(Backtests, SubmitProgressOverTheWebSocketResultMonteCarloDelete) {
   EXPECT_EQ(defaults["paths"], 1000);
   auto too_many = expect_error(post_json(port(), path(id) + "/monte-carlo", {{"paths", 100'001}}), 422, "invalid_field",
                                "paths above the maximum");
-  EXPECT_EQ(too_many["details"]["field"], "paths");
+  EXPECT_EQ(too_many["error"]["details"]["field"], "paths");
 
   auto gone = call(port(), "DELETE", path(id));
   EXPECT_EQ(gone.status, 204) << gone.body;
@@ -172,25 +172,26 @@ TEST_F(Backtests, BadInputIsRefusedNamingTheField) {
   auto body = short_request();
   body["strategy"]["class"] = "no_such_strategy";
   auto unknown = expect_error(post_backtest(port(), body), 422, "invalid_field", "unknown class");
-  EXPECT_EQ(unknown["details"]["field"], "strategy.class");
+  EXPECT_EQ(unknown["error"]["details"]["field"], "strategy.class");
 
   body = short_request();
   body["nonsense"] = 1;
-  EXPECT_EQ(expect_error(post_backtest(port(), body), 422, "invalid_field", "unknown field")["details"]["field"],
-            "nonsense");
+  EXPECT_EQ(
+      expect_error(post_backtest(port(), body), 422, "invalid_field", "unknown field")["error"]["details"]["field"],
+      "nonsense");
 
   // Nothing stored in 2020: the database source has no bars there.
   auto none =
       expect_error(post_json(port(), "/api/backtest", request("2020-01-01T00:00:00Z", "2020-01-02T00:00:00Z", "db")),
                    422, "no_data", "a range without bars");
-  EXPECT_EQ(none["details"]["field"], "symbols");
-  EXPECT_NE(none["message"].get<std::string>().find("BTC-USD"), std::string::npos) << none.dump();
+  EXPECT_EQ(none["error"]["details"]["field"], "symbols");
+  EXPECT_NE(none["error"]["message"].get<std::string>().find("BTC-USD"), std::string::npos) << none.dump();
 
   auto large =
       expect_error(post_json(port(), "/api/backtest", request("1960-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "db")),
                    413, "too_large", "a range above the limit");
-  EXPECT_EQ(large["details"]["field"], "to");
-  EXPECT_TRUE(large["details"].contains("max_bars"));
+  EXPECT_EQ(large["error"]["details"]["field"], "to");
+  EXPECT_TRUE(large["error"]["details"].contains("max_bars"));
 }
 
 TEST_F(Backtests, OneMoreThanTheBoundIsTooManyRequestsWithRetryAfter) {
