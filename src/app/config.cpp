@@ -28,6 +28,23 @@
 namespace meridian::app {
 
 namespace {
+
+// A repeatable option of `NAME=...` entries, each checked by its parser (`parse(text, error)`,
+// which says in `error` what is wrong): a bad entry is refused with the parser's own message.
+template <class Parsed>
+void add_entries(CLI::App& app, const std::string& flag, std::vector<std::string>& into, const std::string& help,
+                 Parsed (*parse)(std::string_view, std::string&), const std::string& form) {
+  app.add_option(flag, into, help)
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [parse](std::string& value) {
+            std::string error;
+            return parse(value, error) ? std::string() : error;
+          },
+          form));
+}
+
 // A request rate: "N/s", "N/min" or "N" (per second), N a number from 0 to 1,000,000 per
 // second; nullopt otherwise.
 std::optional<double> parse_rate(std::string_view text) {
@@ -177,16 +194,9 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--fee-bps", c.fee_bps, "Paper taker fee in basis points of notional")->check(CLI::Range(0.0, 1000.0));
   app.add_option("--maker-fee-bps", c.maker_fee_bps, "Paper maker fee (resting limit orders), basis points")
       ->check(CLI::Range(0.0, 1000.0));
-  app.add_option("--venue-fee", c.venue_fees,
-                 "Fees of one venue, VENUE=MAKER_BPS:TAKER_BPS (crypto, nse, nyse or a --venue); repeatable")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            std::string error;
-            return parse_venue_fee(value, error) ? std::string() : error;
-          },
-          "VENUE=MAKER:TAKER", "venue fee"));
+  add_entries(app, "--venue-fee", c.venue_fees,
+              "Fees of one venue, VENUE=MAKER_BPS:TAKER_BPS (crypto, nse, nyse or a --venue); repeatable",
+              parse_venue_fee, "VENUE=MAKER:TAKER");
   app.add_option("--slippage-bps", c.slippage_bps, "Paper market orders: fixed slippage, basis points")
       ->check(CLI::Range(0.0, 1000.0));
   app.add_option("--impact-bps", c.impact_bps, "Paper market orders: impact at an order the size of a tick's volume")
@@ -276,49 +286,21 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--calendars", c.calendars,
                  "Venue calendars: on (strategies trade a symbol only while its venue is open) or off")
       ->envname("MERIDIAN_CALENDARS");
-  app.add_option("--venue", c.venues,
-                 "A venue's calendar, NAME=ZONE,HH:MM-HH:MM[,WEEKEND] (IANA zone, local regular hours, weekend "
-                 "days sun..sat joined by '+', default sat+sun), e.g. lse=Europe/London,08:00-16:30; adds a venue or "
-                 "redefines nse/nyse; repeatable")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            std::string error;
-            return market::parse_venue_spec(value, error) ? std::string() : error;
-          },
-          "NAME=ZONE,OPEN-CLOSE[,WEEKEND]"));
-  app.add_option("--early-close", c.early_closes,
-                 "A half day: the venue closes at a local time on a local date, VENUE=YYYY-MM-DDTHH:MM; repeatable")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            std::string error;
-            return market::parse_early_close(value, error) ? std::string() : error;
-          },
-          "VENUE=YYYY-MM-DDTHH:MM"));
-  app.add_option("--instrument", c.instruments,
-                 "An equity besides the defaults, SYMBOL=VENUE,CURRENCY,PRICE (a --venue or built-in venue; the "
-                 "simulated feed starts at PRICE), e.g. VOD=lse,GBP,72.5; repeatable")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            std::string error;
-            return parse_instrument(value, error) ? std::string() : error;
-          },
-          "SYMBOL=VENUE,CURRENCY,PRICE"));
-  app.add_option("--holiday", c.holidays,
-                 "A venue-local day without trading, VENUE=YYYY-MM-DD (nse, nyse or a --venue); repeatable")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            std::string error;
-            return market::parse_holiday(value, error) ? std::string() : error;
-          },
-          "VENUE=YYYY-MM-DD"));
+  add_entries(app, "--venue", c.venues,
+              "A venue's calendar, NAME=ZONE,HH:MM-HH:MM[,WEEKEND] (IANA zone, local regular hours, weekend "
+              "days sun..sat joined by '+', default sat+sun), e.g. lse=Europe/London,08:00-16:30; adds a venue or "
+              "redefines nse/nyse; repeatable",
+              market::parse_venue_spec, "NAME=ZONE,OPEN-CLOSE[,WEEKEND]");
+  add_entries(app, "--early-close", c.early_closes,
+              "A half day: the venue closes at a local time on a local date, VENUE=YYYY-MM-DDTHH:MM; repeatable",
+              market::parse_early_close, "VENUE=YYYY-MM-DDTHH:MM");
+  add_entries(app, "--instrument", c.instruments,
+              "An equity besides the defaults, SYMBOL=VENUE,CURRENCY,PRICE (a --venue or built-in venue; the "
+              "simulated feed starts at PRICE), e.g. VOD=lse,GBP,72.5; repeatable",
+              parse_instrument, "SYMBOL=VENUE,CURRENCY,PRICE");
+  add_entries(app, "--holiday", c.holidays,
+              "A venue-local day without trading, VENUE=YYYY-MM-DD (nse, nyse or a --venue); repeatable",
+              market::parse_holiday, "VENUE=YYYY-MM-DD");
   app.add_option("--history-bars", c.history_bars,
                  "One-minute bars of history generated on a first start in simulation mode (a week by default)")
       ->check(CLI::Range(0, 20'160));
