@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "meridian/api/json_types.hpp"
+#include "meridian/api/trade_stats_json.hpp"
 #include "meridian/risk/analytics.hpp"
 #include "meridian/risk/analytics_moments.hpp"
 
@@ -158,32 +159,24 @@ json metrics_json(const engine::Snapshot& s) {
   }
   const double initial = s.initial_capital.to_double();
   const auto exposure = exposure_of(s);
-  return {{"trades", stats.trades},
-          {"wins", stats.wins},
-          {"losses", stats.losses},
-          {"win_rate", stats.win_rate},
-          {"profit_factor", stats.profit_factor},
-          {"gross_profit", stats.gross_profit},
-          {"gross_loss", stats.gross_loss},
-          {"average_win", stats.average_win},
-          {"average_loss", stats.average_loss},
-          {"expectancy", stats.expectancy},
-          {"total_return", initial > 0 ? s.equity().to_double() / initial - 1.0 : 0.0},
-          {"annualised_return", annual},
-          {"volatility", risk::sample_stdev(returns) * std::sqrt(kMinutesPerYear)},
-          {"sharpe_ratio", risk::sharpe(returns, kMinutesPerYear)},
-          {"sortino_ratio", risk::sortino(returns, kMinutesPerYear)},
-          {"calmar_ratio", risk::calmar(annual, dd.max_fraction)},
-          {"max_drawdown", dd.max_fraction},
-          {"max_drawdown_value", dd.max_value},
-          {"max_drawdown_duration_s", seconds(dd.max_duration)},
-          {"current_drawdown", dd.current_fraction},
-          {"traded_notional", traded},
-          {"turnover", mean_equity > 0 ? traded / mean_equity : 0.0},
-          {"exposure", exposure.gross_fraction},
-          {"net_exposure", exposure.net_fraction},
-          {"returns", returns.size()},
-          {"periods_per_year", kMinutesPerYear}};
+  auto out = trade_stats_json(stats);
+  out.update(nlohmann::json{{"total_return", initial > 0 ? s.equity().to_double() / initial - 1.0 : 0.0},
+                            {"annualised_return", annual},
+                            {"volatility", risk::sample_stdev(returns) * std::sqrt(kMinutesPerYear)},
+                            {"sharpe_ratio", risk::sharpe(returns, kMinutesPerYear)},
+                            {"sortino_ratio", risk::sortino(returns, kMinutesPerYear)},
+                            {"calmar_ratio", risk::calmar(annual, dd.max_fraction)},
+                            {"max_drawdown", dd.max_fraction},
+                            {"max_drawdown_value", dd.max_value},
+                            {"max_drawdown_duration_s", seconds(dd.max_duration)},
+                            {"current_drawdown", dd.current_fraction},
+                            {"traded_notional", traded},
+                            {"turnover", mean_equity > 0 ? traded / mean_equity : 0.0},
+                            {"exposure", exposure.gross_fraction},
+                            {"net_exposure", exposure.net_fraction},
+                            {"returns", returns.size()},
+                            {"periods_per_year", kMinutesPerYear}});
+  return out;
 }
 
 json var_json(const engine::Snapshot& s, double confidence, double horizon_days) {

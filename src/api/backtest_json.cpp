@@ -1,6 +1,7 @@
 #include "meridian/api/backtest_json.hpp"
 
 #include "meridian/api/json_types.hpp"
+#include "meridian/api/trade_stats_json.hpp"
 
 namespace meridian::api {
 
@@ -35,26 +36,21 @@ nlohmann::json backtest_progress_json(const backtest::Progress& p) {
 }
 
 nlohmann::json backtest_metrics_json(const backtest::Metrics& m) {
-  return {{"initial_capital", m.initial_capital},
-          {"final_equity", m.final_equity},
-          {"total_return", m.total_return},
-          {"annualized_return", m.annualized_return},
-          {"max_drawdown", m.max_drawdown},
-          {"max_drawdown_value", m.max_drawdown_value},
-          {"max_drawdown_days", m.max_drawdown_days},
-          {"sharpe", m.sharpe},
-          {"sortino", m.sortino},
-          {"calmar", m.calmar},
-          {"fees", m.fees},
-          {"fills", m.fills},
-          {"closed_trades", m.closed.trades},
-          {"wins", m.closed.wins},
-          {"losses", m.closed.losses},
-          {"win_rate", m.closed.win_rate},
-          {"profit_factor", m.closed.profit_factor},
-          {"average_win", m.closed.average_win},
-          {"average_loss", m.closed.average_loss},
-          {"expectancy", m.closed.expectancy}};
+  // The closing trades' figures (trades, wins, win_rate, ...) as a portfolio's /metrics has them.
+  auto out = trade_stats_json(m.closed);
+  out.update(nlohmann::json{{"initial_capital", m.initial_capital},
+                            {"final_equity", m.final_equity},
+                            {"total_return", m.total_return},
+                            {"annualized_return", m.annualized_return},
+                            {"max_drawdown", m.max_drawdown},
+                            {"max_drawdown_value", m.max_drawdown_value},
+                            {"max_drawdown_days", m.max_drawdown_days},
+                            {"sharpe", m.sharpe},
+                            {"sortino", m.sortino},
+                            {"calmar", m.calmar},
+                            {"fees", m.fees},
+                            {"fills", m.fills}});
+  return out;
 }
 
 nlohmann::json backtest_result_json(const backtest::Result& r, const core::InstrumentTable& instruments) {
