@@ -63,6 +63,13 @@ void submit(ApiContext& ctx, Backtests* backtests, const Request& req, Reply rep
     const auto& e = request.error();
     return reply(error_response(req, field_error(e.field, e.message, http::status::unprocessable_entity, e.code)));
   }
+  // A path names a file of the daemon's machine: that is the CLI's (its user owns the files), never
+  // a remote client's, who could otherwise have the daemon read any file it can.
+  if (request->data.kind == backtest::DataSource::Kind::csv)
+    return reply(error_response(
+        req, field_error("data",
+                         "data over the API is db or sim:SEED; a CSV file is for `meridiand backtest --data csv:FILE` "
+                         "(or import it first with `meridiand data import` and use db)")));
   backtests->submit(owner_of_new(req.principal, ctx.enforce_auth), std::move(body), std::move(*request),
                     answer_with(req, std::move(reply)));
 }
@@ -121,7 +128,7 @@ Checked<backtest::MonteCarloSpec> monte_carlo_spec(const json& body) {
 
 void add_backtest_routes(Router& router, ApiContext& ctx, Backtests* backtests) {
   router.add({http::verb::post, "/api/backtest", Role::trader,
-              "Run a backtest (strategy, symbols, from, to, data db|csv:FILE|sim:SEED): 202 with its id",
+              "Run a backtest (strategy, symbols, from, to, data db|sim:SEED): 202 with its id",
               [&ctx, backtests](const Request& req, Reply reply) { submit(ctx, backtests, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/backtests", Role::viewer,
               "The caller's backtests, newest first (paged: limit, before; admin: every user's or ?user_id='s)",

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "meridian/core/fixed.hpp"
+#include "meridian/core/symbol_alias.hpp"
 #include "meridian/core/time.hpp"
 
 namespace meridian::backtest {
@@ -93,7 +94,7 @@ core::Result<Request, ParamError> decode_request(const nlohmann::json& j, const 
   if (symbols_it == j.end() || !symbols_it->is_array() || symbols_it->empty())
     return ParamError{"symbols", "symbols must be a non-empty array of symbol names"};
   for (const auto& s : *symbols_it) {
-    const auto id = s.is_string() ? instruments.find(s.get<std::string>()) : std::nullopt;
+    const auto id = s.is_string() ? core::resolve_symbol(instruments, s.get_ref<const std::string&>()) : std::nullopt;
     if (!id) return ParamError{"symbols", "unknown symbol " + (s.is_string() ? s.get<std::string>() : s.dump())};
     if (std::find(out.spec.symbols.begin(), out.spec.symbols.end(), *id) == out.spec.symbols.end())
       out.spec.symbols.push_back(*id);

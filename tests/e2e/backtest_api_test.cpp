@@ -187,6 +187,19 @@ TEST_F(Backtests, BadInputIsRefusedNamingTheField) {
   EXPECT_EQ(none["error"]["details"]["field"], "symbols");
   EXPECT_NE(none["error"]["message"].get<std::string>().find("BTC-USD"), std::string::npos) << none.dump();
 
+  // Symbols as the seeds' clients write them resolve as on every route ("btcusdt" is BTC-USD:
+  // the refusal is about its bars, not its name).
+  auto aliased = request("2020-01-01T00:00:00Z", "2020-01-02T00:00:00Z", "db");
+  aliased["symbols"] = {"btcusdt"};
+  auto no_bars = expect_error(post_json(port(), "/api/backtest", aliased), 422, "no_data", "an aliased symbol");
+  EXPECT_NE(no_bars["error"]["message"].get<std::string>().find("BTC-USD"), std::string::npos) << no_bars.dump();
+
+  // A file path names a file of the daemon's machine: the CLI's, never a remote client's.
+  auto file = expect_error(
+      post_json(port(), "/api/backtest", request("2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z", "csv:/etc/passwd")),
+      422, "invalid_field", "a server-side file");
+  EXPECT_EQ(file["error"]["details"]["field"], "data");
+
   auto large =
       expect_error(post_json(port(), "/api/backtest", request("1960-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "db")),
                    413, "too_large", "a range above the limit");
