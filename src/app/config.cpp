@@ -29,6 +29,16 @@ namespace meridian::app {
 
 namespace {
 
+// Browser origins (--allowed-origin, --cors-origin): scheme://host[:port], as request_guard
+// normalises them.
+CLI::Validator origin_check() {
+  return CLI::Validator(
+      [](std::string& value) {
+        return api::normalize_origin(value) ? std::string() : "not an origin (scheme://host[:port]): " + value;
+      },
+      "ORIGIN");
+}
+
 // A repeatable option of `NAME=...` entries, each checked by its parser (`parse(text, error)`,
 // which says in `error` what is wrong): a bad entry is refused with the parser's own message.
 template <class Parsed>
@@ -90,11 +100,7 @@ void add_options(CLI::App& app, Config& c) {
       ->expected(1)
       ->delimiter(',')
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            return api::normalize_origin(value) ? std::string() : "not an origin (scheme://host[:port]): " + value;
-          },
-          "ORIGIN"));
+      ->check(origin_check());
   app.add_option("--cors-origin", c.cors_origins,
                  "A browser origin (scheme://host[:port]) whose pages may call the API cross-origin (CORS "
                  "headers, preflights answered); also an allowed origin; repeatable; none by default")
@@ -102,11 +108,7 @@ void add_options(CLI::App& app, Config& c) {
       ->expected(1)
       ->delimiter(',')
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            return api::normalize_origin(value) ? std::string() : "not an origin (scheme://host[:port]): " + value;
-          },
-          "ORIGIN"));
+      ->check(origin_check());
   app.add_option("--allowed-host", c.allowed_hosts,
                  "A Host name (optionally :port) answered besides localhost, 127.0.0.1, ::1 and the bound "
                  "address; repeatable")
