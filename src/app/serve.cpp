@@ -25,6 +25,7 @@
 #include "meridian/app/feed_choice.hpp"
 #include "meridian/app/secrets_key.hpp"
 #include "meridian/app/service_monitor.hpp"
+#include "meridian/app/standby_listener.hpp"
 #include "meridian/app/systemd_notify.hpp"
 #include "meridian/app/tls_setup.hpp"
 #include "meridian/execution/paper_executor.hpp"
@@ -87,16 +88,40 @@ engine::PortfolioConfig engine_config(const Config& c) {
 
 constexpr engine::PortfolioId kPortfolioId = engine::kDefaultPortfolioId;
 
-// Hot standby: while another daemon holds the portfolio, wait (not listening, so a load
-// balancer or the port file only ever sees the active daemon) and take over as soon as its
-// lock is released. False when a signal asked us to stop first.
+// The standby's own listener (standby_listener.hpp) on the daemon's address: /health says
+// "standby" with a 503, so a load balancer never routes to it and an operator sees why. Null
+// when it cannot listen (TLS configured, or the port is taken by a daemon on this host): the
+// standby then waits without listening, as it says in the log.
+std::unique_ptr<StandbyListener> standby_listener(boost::asio::io_context& io, const Config& config,
+                                                  std::string reason) {
+  if (!config.tls_cert.empty()) {
+    app_log()->info("standby: TLS is configured, so /health is not served until the takeover");
+    return nullptr;
+  }
+  try {
+    auto listener =
+        std::make_unique<StandbyListener>(io, config.host, static_cast<std::uint16_t>(config.port), std::move(reason));
+    app_log()->info("standby: {}:{} answers /health with 503 standby until the takeover", config.host,
+                    listener->port());
+    return listener;
+  } catch (const std::exception& e) {
+    app_log()->warn("standby: not listening on {}:{} while waiting ({})", config.host, config.port, e.what());
+    return nullptr;
+  }
+}
+
+// Hot standby: while another daemon holds the portfolio, wait (answering /health with a 503
+// "standby", never writing the port file, so a load balancer or the port file only ever sees
+// the active daemon) and take over as soon as its lock is released. False when a signal asked
+// us to stop first.
 bool wait_for_portfolio(boost::asio::io_context& io, boost::asio::signal_set& signals, storage::PortfolioLock& lock,
                         const Config& config) {
   if (lock.try_acquire()) return true;
   app_log()->warn("standby: portfolio {} is held by another meridiand on this database; waiting to take over",
                   kPortfolioId);
-  systemd::status("standby: another meridiand holds portfolio " + std::to_string(kPortfolioId) +
-                  "; waiting to take over");
+  const auto reason = "another meridiand holds portfolio " + std::to_string(kPortfolioId);
+  systemd::status("standby: " + reason + "; waiting to take over");
+  auto listener = standby_listener(io, config, reason);
   // Shared: the handler outlives this frame when cancelled (it runs, aborted, on a later run).
   auto stop = std::make_shared<bool>(false);
   signals.async_wait([stop](const boost::system::error_code& ec, int) { *stop = *stop || !ec; });
@@ -114,6 +139,7 @@ bool wait_for_portfolio(boost::asio::io_context& io, boost::asio::signal_set& si
     app_log()->info("standby: stopped by signal before taking over");
     return false;
   }
+  if (listener) listener->close();  // the port is the real listener's from here on
   signals.cancel();
   io.restart();
   app_log()->warn("standby: took over portfolio {}", kPortfolioId);

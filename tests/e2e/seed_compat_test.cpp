@@ -168,13 +168,6 @@ TEST_F(SeedCompat, RootAnswersAJsonHealthCheck) {
   EXPECT_NE(page.header("Content-Type").find("text/html"), std::string::npos) << page.header("Content-Type");
 }
 
-// A port nobody listens on right now (bound and released; the daemon binds it next).
-std::uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
 class SeedPortEnv : public DaemonTest {};
 
 TEST_F(SeedPortEnv, PortVariableIsAnAliasOfMeridianPort) {

@@ -1,6 +1,7 @@
 // One writer per portfolio across processes: a second daemon on the same database finds the
-// portfolio's advisory lock taken, says "standby" in its output and neither listens nor writes
-// its port file; it trades nothing while the first holds the lock; when the first is killed
+// portfolio's advisory lock taken, says "standby" in its output, answers /health on its port
+// with 503 "standby" (every other route with the `standby` error) and does not write its port
+// file; it trades nothing while the first holds the lock; when the first is killed
 // with -9 it takes over within seconds and serves the first daemon's durable trades, with cash
 // and positions equal to a replay of the trade log.
 #include "fixture.hpp"
@@ -56,11 +57,33 @@ TEST_F(Standby, SecondDaemonWaitsThenTakesOverAfterKillNine) {
   ASSERT_TRUE(poll_until([&] { return watcher.count() >= 3; }, kDeadline)) << "fewer than 3 trades over /ws";
 
   options.wait_until_listening = false;
+  options.port = free_port();
   second_ = std::make_unique<Daemon>(options);
   ASSERT_TRUE(poll_until([&] { return says_standby(*second_) || !second_->running(); }, kDeadline) &&
               second_->running())
       << "the second daemon did not say `standby` (or exited) with the portfolio taken";
   EXPECT_FALSE(second_->listening()) << "the standby announced a port while the first daemon holds the portfolio";
+  // Its port says what it is: /health 503 "standby" with the reason, anything else the API's
+  // error shape, so a load balancer skips it and an operator sees why.
+  HttpResponse health;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        try {
+          health = http_get(options.port, "/health");
+          return true;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      kDeadline))
+      << "the standby does not answer /health on its port " << options.port;
+  EXPECT_EQ(health.status, 503);
+  EXPECT_EQ(health.json().value("status", ""), "standby") << health.body;
+  EXPECT_NE(health.json().value("reason", "").find("holds portfolio"), std::string::npos) << health.body;
+  EXPECT_FALSE(health.header("Retry-After").empty());
+  const auto other = http_get(options.port, "/api/trading/status");
+  EXPECT_EQ(other.status, 503);
+  EXPECT_EQ(other.json()["error"].value("code", ""), "standby") << other.body;
 
   // Only the first trades: with it paused, the trades table stays as it is.
   ASSERT_NO_FATAL_FAILURE(pause_and_settle(url, port));
@@ -88,6 +111,7 @@ TEST_F(Standby, SecondDaemonWaitsThenTakesOverAfterKillNine) {
       << "the standby did not take over within " << kTakeoverDeadline.count() << " s of the kill (running "
       << second_->running() << ")";
   ASSERT_TRUE(wait_healthy(second_->port(), kTakeoverDeadline)) << "the standby listens but is not healthy";
+  EXPECT_EQ(second_->port(), options.port) << "the standby took over on another port than the one it was given";
   std::cout << "[ STANDBY  ] took over and healthy "
             << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - killed_at).count()
             << " ms after the kill" << std::endl;

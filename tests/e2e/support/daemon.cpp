@@ -56,7 +56,7 @@ Daemon::Daemon(const DaemonOptions& o) : dir_("meridian-e2e-") {
                                 "--host",
                                 "127.0.0.1",
                                 "--port",
-                                "0",
+                                std::to_string(o.port),
                                 "--port-file",
                                 port_file.string(),
                                 "--static-dir",

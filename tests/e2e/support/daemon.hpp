@@ -34,6 +34,9 @@ struct DaemonOptions {
   // false: the constructor returns once the process is spawned, for a daemon that may not
   // listen at once (a hot standby); wait_listening() then waits for its port file.
   bool wait_until_listening = true;
+  // --port: 0 lets the OS choose (read back from the port file); a fixed one for a test that
+  // must reach the daemon before it announces its port (a standby's /health).
+  std::uint16_t port = 0;
 };
 
 class Daemon {

@@ -187,4 +187,10 @@ RawExchange raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono
   return out;
 }
 
+std::uint16_t free_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
 }  // namespace meridian::e2e

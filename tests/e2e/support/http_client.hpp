@@ -46,6 +46,8 @@ HttpResponse http_request(std::uint16_t port, const HttpRequest& request,
 HttpResponse https_request(std::uint16_t port, const HttpRequest& request, boost::asio::ssl::context& tls,
                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
 HttpResponse http_get(std::uint16_t port, std::string target, Headers headers = {});
+// A loopback port nobody listens on right now (bound and released; the daemon binds it next).
+std::uint16_t free_port();
 HttpResponse http_post(std::uint16_t port, std::string target, std::string body = {},
                        std::string content_type = "application/json");
 
