@@ -12,6 +12,7 @@
 #include "meridian/api/request_guard.hpp"
 #include "meridian/app/backtest_cmd.hpp"
 #include "meridian/app/data_cmd.hpp"
+#include "meridian/app/health_cmd.hpp"
 #include "meridian/app/indicators_cmd.hpp"
 #include "meridian/app/journal_cmd.hpp"
 #include "meridian/app/secrets.hpp"
@@ -419,6 +420,7 @@ int run(int argc, char** argv) {
   UserCommand user_cmd(app);
   SecretsCommand secrets_cmd(app);
   BacktestCommand backtest_cmd(app);
+  HealthCommand health_cmd(app);
   app.require_subcommand(0, 1);
   (void)serve_cmd;
 
@@ -455,6 +457,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (indicators_cmd->parsed()) return run_indicators_command(indicators_input, indicators_output);
+  if (health_cmd.parsed()) return health_cmd.run(config);
   // Logging first, then the redaction over its sinks: a default logger set up after the
   // redaction would not redact.
   if (data_cmd.parsed() || journal_cmd.parsed() || user_cmd.parsed() || secrets_cmd.parsed() || backtest_cmd.parsed()) {

@@ -84,6 +84,12 @@ TEST_F(Standby, SecondDaemonWaitsThenTakesOverAfterKillNine) {
   const auto other = http_get(options.port, "/api/trading/status");
   EXPECT_EQ(other.status, 503);
   EXPECT_EQ(other.json()["error"].value("code", ""), "standby") << other.body;
+  // `meridiand health` (the container health check) reports it unhealthy: answered, not 200.
+  const TempDir scratch("meridian-health-");
+  const auto probe = [&] { return run_meridiand(scratch, {"health", "--port", std::to_string(options.port)}); };
+  const auto standby_probe = probe();
+  EXPECT_EQ(standby_probe.exit_code, 1) << standby_probe.out << standby_probe.err;
+  EXPECT_NE(standby_probe.out.find("standby"), std::string::npos) << standby_probe.out;
 
   // Only the first trades: with it paused, the trades table stays as it is.
   ASSERT_NO_FATAL_FAILURE(pause_and_settle(url, port));
@@ -112,6 +118,8 @@ TEST_F(Standby, SecondDaemonWaitsThenTakesOverAfterKillNine) {
       << second_->running() << ")";
   ASSERT_TRUE(wait_healthy(second_->port(), kTakeoverDeadline)) << "the standby listens but is not healthy";
   EXPECT_EQ(second_->port(), options.port) << "the standby took over on another port than the one it was given";
+  const auto active_probe = probe();
+  EXPECT_EQ(active_probe.exit_code, 0) << active_probe.out << active_probe.err;
   std::cout << "[ STANDBY  ] took over and healthy "
             << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - killed_at).count()
             << " ms after the kill" << std::endl;
