@@ -146,11 +146,36 @@ try {
     await shot('06-fill-marker');
   });
 
+  await step('a backtest runs from the schema form: metrics, curves, trades, Monte Carlo', async () => {
+    await page.locator('#bt-class option[value="sma_crossover"]').waitFor({ state: 'attached' });
+    await page.selectOption('#bt-class', 'sma_crossover');
+    // A bad parameter: the API's message, naming the field, and the field marked.
+    await page.fill('#bt-p-fast_period', '60');
+    await page.fill('#bt-p-slow_period', '50');
+    await page.click('#bt-run');
+    await page.waitForSelector('#bt-error:not([hidden]):text("fast_period")');
+    await page.waitForSelector('#bt-p-fast_period[aria-invalid="true"]');
+    await page.fill('#bt-p-fast_period', '5');
+    await page.fill('#bt-p-slow_period', '20');
+    await page.click('#bt-run');
+    await page.waitForSelector('#bt-result[data-status="done"]', { timeout: 30000 });
+    if (!(await page.locator('#bt-error').isHidden())) throw new Error('the error stayed after a valid run');
+    const metrics = await page.locator('#bt-metrics tr').count();
+    if (metrics < 5) throw new Error(`only ${metrics} metric rows`);
+    const points = Number(await page.getAttribute('#bt-equity', 'data-points'));
+    if (!(points > 1)) throw new Error(`equity curve of ${points} points`);
+    await page.locator('#bt-trades tbody tr').first().waitFor();
+    await page.click('#bt-mc');
+    await page.waitForSelector('#bt-mc-table:not([hidden]) tbody tr');
+    await page.locator('#bt-list li').first().waitFor();
+    await shot('07-backtest');
+  });
+
   await step('the disconnected banner shows when the daemon stops', async () => {
     expectErrors = true;
     process.kill(pid, 'SIGTERM');
     await page.waitForSelector('#banner:not([hidden]):text("Disconnected")');
-    await shot('07-disconnected');
+    await shot('08-disconnected');
   });
 } catch {
   // reported by step()

@@ -8,6 +8,7 @@ import {
 } from './format.js';
 import * as chart from './chart.js';
 import { initTrading, refreshOrders, setTicketSymbols } from './trading.js';
+import { initBacktest } from './backtest.js';
 
 const POLL_MS = 5000;
 const RENDER_MIN_MS = 200; // price table / sparklines: at most ~5 renders per second
@@ -484,6 +485,7 @@ async function start() {
   if (started) return refreshAll();
   started = true;
   await refreshAll();
+  initBacktest();
   // positions use price/qty decimals from /api/symbols: re-render once they are known
   refreshPositions();
   if (trades.length) renderTrades();
