@@ -47,4 +47,9 @@ const html = template
   .replace('<!-- scripts: build.mjs puts the hashed script here -->', `<script type="module" src="/assets/${js}"></script>`);
 if (html === template) throw new Error('src/index.html lacks the asset placeholders');
 await writeFile(path.join(outdir, 'index.html'), html);
+// Seed 004's pages, so old bookmarks work: the same app, which shows the view their path names.
+for (const page of ['strategy/strategy-manager.html', 'strategy/strategy-holding.html', 'admin/orders-trades.html']) {
+  await mkdir(path.join(outdir, path.dirname(page)), { recursive: true });
+  await writeFile(path.join(outdir, page), html);
+}
 console.log(`dashboard: ${path.relative(process.cwd(), outdir) || '.'}/index.html, assets/${js}, assets/${css}`);

@@ -146,6 +146,56 @@ try {
     await shot('06-fill-marker');
   });
 
+  await step('a strategy added from the schema form is initialised, started, stopped and edited', async () => {
+    await page.locator('#st-class option[value="rsi_mean_reversion"]').waitFor({ state: 'attached' });
+    await page.click('.st-add summary');
+    await page.fill('#st-name', 'e2e-rsi');
+    await page.selectOption('#st-class', 'rsi_mean_reversion');
+    await page.fill('#st-p-rsi_period', '1'); // below the schema's minimum: the API names the field
+    await page.click('#st-submit');
+    await page.waitForSelector('#st-error:not([hidden]):text("rsi_period")');
+    await page.fill('#st-p-rsi_period', '10');
+    await page.click('#st-submit');
+    const row = page.locator('#strategies tbody tr[data-name="e2e-rsi"]');
+    await row.waitFor();
+    for (const [action, next] of [['Init', 'initialized'], ['Start', 'running'], ['Stop', 'stopped']]) {
+      await row.getByRole('button', { name: `${action} e2e-rsi` }).click();
+      await page.waitForSelector(`#strategies tbody tr[data-name="e2e-rsi"][data-state="${next}"]`);
+    }
+    await row.getByRole('button', { name: "Edit e2e-rsi's params" }).click();
+    await page.fill('.st-edit input[name="oversold"]', '25');
+    await page.click('.st-edit button[type="submit"]');
+    await page.waitForSelector('.st-edit', { state: 'detached' });
+    const params = await page.evaluate(async () => {
+      const r = await fetch('/api/strategies');
+      return (await r.json()).items.find((i) => i.name === 'e2e-rsi').params;
+    });
+    if (params.oversold !== 25 || params.rsi_period !== 10) throw new Error(`params after the edit: ${JSON.stringify(params)}`);
+    await shot('07-strategies');
+  });
+
+  await step("seed 004's pages show their views of the app", async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = [];
+    other.on('pageerror', (e) => errors.push(e.message));
+    try {
+      for (const [url, shown, hidden] of [
+        ['/strategy/strategy-manager.html', '#strategies tbody tr[data-name="e2e-rsi"]', '.panel-chart'],
+        ['/strategy/strategy-holding.html', '.panel-positions', '.panel-ticket'],
+        ['/admin/orders-trades.html', '#trades tbody tr', '.panel-strategies'],
+      ]) {
+        const res = await other.goto(`${base}${url}`, { waitUntil: 'load' });
+        if (res.status() !== 200) throw new Error(`${url}: HTTP ${res.status()}`);
+        await other.locator(shown).first().waitFor();
+        if (await other.locator(hidden).isVisible()) throw new Error(`${url} shows ${hidden}`);
+        await other.screenshot({ path: path.join(artifacts, `08-seed-${path.basename(url, '.html')}.png`), fullPage: true });
+      }
+      if (errors.length) throw new Error(errors.join('\n'));
+    } finally {
+      await other.close();
+    }
+  });
+
   await step('a backtest runs from the schema form: metrics, curves, trades, Monte Carlo', async () => {
     await page.locator('#bt-class option[value="sma_crossover"]').waitFor({ state: 'attached' });
     await page.selectOption('#bt-class', 'sma_crossover');
@@ -168,14 +218,14 @@ try {
     await page.click('#bt-mc');
     await page.waitForSelector('#bt-mc-table:not([hidden]) tbody tr');
     await page.locator('#bt-list li').first().waitFor();
-    await shot('07-backtest');
+    await shot('09-backtest');
   });
 
   await step('the disconnected banner shows when the daemon stops', async () => {
     expectErrors = true;
     process.kill(pid, 'SIGTERM');
     await page.waitForSelector('#banner:not([hidden]):text("Disconnected")');
-    await shot('08-disconnected');
+    await shot('10-disconnected');
   });
 } catch {
   // reported by step()

@@ -5,6 +5,7 @@
 import { createChart } from 'lightweight-charts';
 import { api } from './api.js';
 import { $, el, fmtDateTime, fmtInt, fmtMoney, fmtNum, fmtQty, isNum, setText } from './format.js';
+import { readSchemaFields, renderSchemaFields, showFieldError, strategyClasses } from './schema_form.js';
 
 const POLL_MS = 400;
 const MAX_TRADE_ROWS = 500;
@@ -29,43 +30,11 @@ const METRICS = [
 ];
 
 function showError(err) {
-  const box = $('bt-error');
-  const field = err && err.details && err.details.field;
-  setText(box, err ? `${err.message}${field ? ` (${field})` : ''}` : '');
-  box.hidden = !err;
-  for (const input of document.querySelectorAll('#bt-form [aria-invalid]')) input.removeAttribute('aria-invalid');
-  if (field) {
-    const name = String(field).replace(/^strategy\./, '');
-    const input = document.querySelector(`#bt-form [name="${CSS.escape(name)}"]`);
-    if (input) input.setAttribute('aria-invalid', 'true');
-  }
+  showFieldError($('bt-form'), $('bt-error'), err);
 }
 
-// One input per schema property: integers step 1, bounds from minimum/maximum, the default as
-// the value and the description as the title.
 function renderParams() {
-  const box = $('bt-params');
-  box.replaceChildren();
-  const cls = state.classes.find((c) => c.class === $('bt-class').value);
-  if (!cls) return;
-  const props = (cls.schema && cls.schema.properties) || {};
-  for (const [name, p] of Object.entries(props)) {
-    const input = el('input');
-    input.name = name;
-    input.id = `bt-p-${name}`;
-    input.type = p.type === 'integer' || p.type === 'number' ? 'number' : 'text';
-    if (p.type === 'integer') input.step = '1';
-    else if (p.type === 'number') input.step = 'any';
-    if (isNum(p.minimum)) input.min = String(p.minimum);
-    if (isNum(p.maximum)) input.max = String(p.maximum);
-    const def = cls.defaults && name in cls.defaults ? cls.defaults[name] : p.default;
-    if (def != null) input.value = String(def);
-    input.dataset.type = p.type || 'string';
-    const label = el('label', null, `${name.replace(/_/g, ' ')} `);
-    if (p.description) label.title = String(p.description);
-    label.append(input);
-    box.append(label);
-  }
+  renderSchemaFields($('bt-params'), state.classes.find((c) => c.class === $('bt-class').value), 'bt-p-');
 }
 
 function toLocalInput(ms) {
@@ -74,11 +43,7 @@ function toLocalInput(ms) {
 }
 
 function readForm() {
-  const strategy = { class: $('bt-class').value };
-  for (const input of $('bt-params').querySelectorAll('input')) {
-    if (input.value === '') continue;
-    strategy[input.name] = input.dataset.type === 'integer' || input.dataset.type === 'number' ? Number(input.value) : input.value;
-  }
+  const strategy = { class: $('bt-class').value, ...readSchemaFields($('bt-params')) };
   const symbols = [...$('bt-symbols').selectedOptions].map((o) => o.value);
   const body = { strategy, symbols, from: new Date($('bt-from').value).toISOString(), to: new Date($('bt-to').value).toISOString() };
   body.data = $('bt-data').value === 'sim' ? `sim:${$('bt-seed').value || '42'}` : 'db';
@@ -282,8 +247,8 @@ export async function initBacktest() {
   $('bt-from').value = toLocalInput(now - 3 * DAY_MS);
   $('bt-to').value = toLocalInput(now - DAY_MS);
   try {
-    const [classes, symbols] = await Promise.all([api('/api/strategies/meta/strategy-classes'), api('/api/symbols')]);
-    state.classes = (classes && classes.items) || [];
+    const [classes, symbols] = await Promise.all([strategyClasses(api), api('/api/symbols')]);
+    state.classes = classes;
     $('bt-class').replaceChildren(...state.classes.map((c) => {
       const o = el('option', null, c.title || c.class);
       o.value = c.class;

@@ -9,6 +9,13 @@ import {
 import * as chart from './chart.js';
 import { initTrading, refreshOrders, setTicketSymbols } from './trading.js';
 import { initBacktest } from './backtest.js';
+import { initStrategies } from './strategies.js';
+
+// Seed 004's pages are views of this app (web/build.mjs writes index.html at their paths).
+const VIEWS = { '/strategy/strategy-manager.html': 'strategy-manager', '/strategy/strategy-holding.html': 'strategy-holding', '/admin/orders-trades.html': 'orders-trades' };
+const view = VIEWS[location.pathname] || '';
+if (view) document.body.dataset.view = view;
+for (const a of document.querySelectorAll('.views a')) if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
 
 const POLL_MS = 5000;
 const RENDER_MIN_MS = 200; // price table / sparklines: at most ~5 renders per second
@@ -485,7 +492,8 @@ async function start() {
   if (started) return refreshAll();
   started = true;
   await refreshAll();
-  initBacktest();
+  initStrategies();
+  if (!view) initBacktest();
   // positions use price/qty decimals from /api/symbols: re-render once they are known
   refreshPositions();
   if (trades.length) renderTrades();
