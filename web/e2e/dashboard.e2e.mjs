@@ -221,11 +221,49 @@ try {
     await shot('09-backtest');
   });
 
+  await step('risk: curves and figures, a limit edited (a bad one refused), halt and back', async () => {
+    await page.waitForFunction(() => Number(document.getElementById('risk-equity').dataset.points) > 0);
+    await page.locator('#risk-figures tr').nth(5).waitFor();
+    await page.fill('#rl-max_drawdown', '2');
+    await page.click('#risk-save');
+    await page.waitForSelector('#risk-error:not([hidden]):text("max_drawdown")');
+    await page.fill('#rl-max_drawdown', '0.5');
+    await page.fill('#rl-max_open_positions', '7');
+    await page.click('#risk-save');
+    await page.waitForSelector('#risk-error', { state: 'hidden' });
+    const limits = await page.evaluate(async () => (await (await fetch('/api/risk/limits/default')).json()).limits);
+    if (limits.max_open_positions !== 7 || limits.max_drawdown !== 0.5) throw new Error(`limits: ${JSON.stringify(limits)}`);
+    await page.click('#risk-halt');
+    await page.waitForSelector('#risk-state:text("halted")');
+    await page.waitForSelector('#banner:not([hidden]):text("Risk halted")');
+    await shot('10-risk-halted');
+    await page.click('#risk-lift');
+    await page.waitForSelector('#risk-state:text("active")');
+  });
+
+  await step('a position is closed from its row', async () => {
+    const row = page.locator('#positions tbody tr', { hasText: symbol });
+    await row.getByRole('button', { name: `Close ${symbol}` }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  await step('reset needs the typed confirmation, then empties the portfolio', async () => {
+    await page.click('#btn-reset');
+    if (!(await page.isDisabled('#reset-submit'))) throw new Error('reset enabled before RESET was typed');
+    await page.fill('#reset-confirm', 'reset');
+    if (!(await page.isDisabled('#reset-submit'))) throw new Error('reset enabled by a lower-case confirmation');
+    await page.fill('#reset-confirm', 'RESET');
+    await page.click('#reset-submit');
+    await page.waitForSelector('#reset-dialog', { state: 'hidden' });
+    await page.waitForFunction(() => document.getElementById('trades-count').textContent.trim() === '0');
+    await shot('11-reset');
+  });
+
   await step('the disconnected banner shows when the daemon stops', async () => {
     expectErrors = true;
     process.kill(pid, 'SIGTERM');
     await page.waitForSelector('#banner:not([hidden]):text("Disconnected")');
-    await shot('10-disconnected');
+    await shot('12-disconnected');
   });
 } catch {
   // reported by step()

@@ -10,6 +10,7 @@ import * as chart from './chart.js';
 import { initTrading, refreshOrders, setTicketSymbols } from './trading.js';
 import { initBacktest } from './backtest.js';
 import { initStrategies } from './strategies.js';
+import { initRisk } from './risk.js';
 
 // Seed 004's pages are views of this app (web/build.mjs writes index.html at their paths).
 const VIEWS = { '/strategy/strategy-manager.html': 'strategy-manager', '/strategy/strategy-holding.html': 'strategy-holding', '/admin/orders-trades.html': 'orders-trades' };
@@ -303,11 +304,32 @@ function renderPositions(items) {
     tr.appendChild(el('td', 'num r', fmtNum(p.last_price, dec)));
     tr.appendChild(el('td', 'num r', fmtMoney(p.market_value)));
     tr.appendChild(el('td', `num r ${signClass(p.unrealized_pnl)}`, fmtMoney(p.unrealized_pnl, true)));
+    const act = el('td', 'r');
+    const close = el('button', 'btn btn-small pos-close', 'Close');
+    close.type = 'button';
+    close.setAttribute('aria-label', `Close ${p.symbol}`);
+    close.addEventListener('click', () => closePosition(p, close));
+    act.appendChild(close);
+    tr.appendChild(act);
     frag.appendChild(tr);
   }
   tb.textContent = '';
   tb.appendChild(frag);
   $('positions-empty').hidden = tb.rows.length > 0;
+}
+// Closing a position is a market order for its whole quantity on the other side, through the
+// same risk checks as any order.
+async function closePosition(p, button) {
+  button.disabled = true;
+  try {
+    const side = p.side === 'short' ? 'buy' : 'sell';
+    await api('/api/trade', { method: 'POST', body: { symbol: p.symbol, side, type: 'market', quantity: Math.abs(p.quantity) } });
+    showMessage(`Closing ${p.symbol}: ${side} ${fmtQty(Math.abs(p.quantity), qtyDec(p.symbol))} at market`, 'info');
+    refreshPositionsSoon();
+  } catch (err) {
+    showMessage(`Close ${p.symbol}: ${err.message}`);
+    button.disabled = false;
+  }
 }
 async function refreshPositions() {
   if (posBusy) return;
@@ -493,12 +515,37 @@ async function start() {
   started = true;
   await refreshAll();
   initStrategies();
-  if (!view) initBacktest();
+  if (!view) {
+    initRisk();
+    initBacktest();
+  }
   // positions use price/qty decimals from /api/symbols: re-render once they are known
   refreshPositions();
   if (trades.length) renderTrades();
   return undefined;
 }
+
+// Reset behind a typed confirmation: the button opens a dialog that sends {"confirm":"RESET"}.
+$('btn-reset').addEventListener('click', () => {
+  $('reset-confirm').value = '';
+  $('reset-submit').disabled = true;
+  $('reset-error').hidden = true;
+  $('reset-dialog').showModal();
+});
+$('reset-cancel').addEventListener('click', () => $('reset-dialog').close());
+$('reset-confirm').addEventListener('input', () => { $('reset-submit').disabled = $('reset-confirm').value !== 'RESET'; });
+$('reset-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  try {
+    await api('/api/trading/reset', { method: 'POST', body: { confirm: $('reset-confirm').value } });
+    $('reset-dialog').close();
+    showMessage('Paper portfolio reset', 'info');
+    refreshAll();
+  } catch (err) {
+    setText($('reset-error'), err.message);
+    $('reset-error').hidden = false;
+  }
+});
 
 chart.initChart();
 initTrading({
