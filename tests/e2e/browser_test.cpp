@@ -4,7 +4,8 @@
 // for candles and a new 1m candle, switches timeframes, places and cancels a limit order, reads
 // a refused order's API message in the ticket, sees a market fill as a marker and a position,
 // adds a strategy from the schema form and runs it through its lifecycle and a params edit,
-// opens seed 004's three pages, runs a backtest (a refused one first) with Monte Carlo, reads
+// opens seed 004's three pages, runs a backtest (a refused one first) with Monte Carlo, switches
+// the lower pane's study and the VWAP/SuperTrend overlays and finds a signal's marker, reads
 // the risk panel, edits a limit (a bad one first), halts and lifts trading, closes a position
 // from its row, resets the portfolio through the typed confirmation, and stops the daemon to
 // see the disconnected banner. Screenshots go to
@@ -59,7 +60,7 @@ TEST_F(Browser, ATraderWatchesCandlesPlacesAndCancelsOrdersAndSeesTheDaemonGo) {
   EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
       << "dashboard.e2e.mjs " << (status ? describe_wait_status(*status) : "ran longer than 90 s") << ":\n"
       << log << "\nscreenshots: " << artifacts;
-  EXPECT_NE(log.find("13 passed, 0 failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("14 passed, 0 failed"), std::string::npos) << log;
   std::cout << log;
 
   // The script stopped the daemon (SIGTERM) for the banner: it must have exited cleanly.

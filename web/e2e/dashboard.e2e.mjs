@@ -221,6 +221,28 @@ try {
     await shot('09-backtest');
   });
 
+  await step('lower pane studies, VWAP and SuperTrend overlays, signal markers', async () => {
+    await page.click('#timeframes button[data-tf="1m"]');
+    await waitChart(() => document.getElementById('chart').dataset.timeframe === '1m', 'the chart did not switch to 1m');
+    await page.waitForFunction(() => document.getElementById('chart-lower').dataset.study === 'rsi'
+      && Number(document.getElementById('chart-lower').dataset.points) > 0);
+    await page.selectOption('#lower-study', 'macd');
+    await page.waitForFunction(() => document.getElementById('chart-lower').dataset.study === 'macd');
+    await page.check('#ov-vwap');
+    await page.check('#ov-st');
+    // A symbol with a signal in the chart's range: its marker is drawn, acted or not.
+    const withSignal = await page.waitForFunction(async () => {
+      const r = await (await fetch('/api/engine/signals?limit=500')).json();
+      const recent = r.items.find((s) => s.ts > Date.now() - 3600e3 * 24 * 30);
+      return recent ? recent.symbol : null;
+    }, null, { polling: 500, timeout: 30000 }).then((h) => h.jsonValue());
+    await page.click(`#prices tbody tr[data-symbol="${withSignal}"]`);
+    await waitChart((s) => document.getElementById('chart').dataset.symbol === s
+      && Number(document.getElementById('chart').dataset.signalMarkers) > 0, `no signal marker for ${withSignal}`, withSignal);
+    await shot('10-studies-signals');
+    await page.click(`#prices tbody tr[data-symbol="${symbol}"]`);
+  });
+
   await step('risk: curves and figures, a limit edited (a bad one refused), halt and back', async () => {
     await page.waitForFunction(() => Number(document.getElementById('risk-equity').dataset.points) > 0);
     await page.locator('#risk-figures tr').nth(5).waitFor();
@@ -236,7 +258,7 @@ try {
     await page.click('#risk-halt');
     await page.waitForSelector('#risk-state:text("halted")');
     await page.waitForSelector('#banner:not([hidden]):text("Risk halted")');
-    await shot('10-risk-halted');
+    await shot('11-risk-halted');
     await page.click('#risk-lift');
     await page.waitForSelector('#risk-state:text("active")');
   });
@@ -256,14 +278,14 @@ try {
     await page.click('#reset-submit');
     await page.waitForSelector('#reset-dialog', { state: 'hidden' });
     await page.waitForFunction(() => document.getElementById('trades-count').textContent.trim() === '0');
-    await shot('11-reset');
+    await shot('12-reset');
   });
 
   await step('the disconnected banner shows when the daemon stops', async () => {
     expectErrors = true;
     process.kill(pid, 'SIGTERM');
     await page.waitForSelector('#banner:not([hidden]):text("Disconnected")');
-    await shot('12-disconnected');
+    await shot('13-disconnected');
   });
 } catch {
   // reported by step()

@@ -5,7 +5,7 @@
 import { createChart, CrosshairMode } from 'lightweight-charts';
 import { api } from './api.js';
 import { $, fmtNum, fmtQty, isNum, setText, showMessage } from './format.js';
-import { sma, ema, bollinger } from './indicators.js';
+import { sma, ema, bollinger, vwap, supertrend, rsi, macd, stochRsi } from './indicators.js';
 
 export const TIMEFRAMES = { '1m': 60e3, '5m': 300e3, '15m': 900e3, '1h': 3600e3, '4h': 14400e3, '1d': 86400e3 };
 const HISTORY_LIMIT = 1000;
@@ -16,6 +16,8 @@ const state = {
   symbol: null, timeframe: '15m', dec: 2, qdec: 8,
   bars: [], // {time (s), open, high, low, close, volume}, oldest first
   trades: [], // fills of every symbol, for markers
+  signals: [], // the shown symbol's signals, for markers (acted or not)
+  lower: null, lowerSeries: [], lowerStudy: 'rsi',
   loadSeq: 0, loaded: false, drawQueued: false,
 };
 
@@ -23,6 +25,21 @@ const OVERLAYS = {
   sma: { label: 'SMA 20', color: '#f0b429', on: true },
   ema: { label: 'EMA 50', color: '#4dabf7', on: true },
   bb: { label: 'Bollinger 20,2', color: 'rgba(174,129,255,0.8)', on: false },
+  vwap: { label: 'VWAP', color: '#e599f7', on: false },
+  st: { label: 'SuperTrend 10,3', color: '#26a69a', on: false },
+};
+// The lower pane's studies (one at a time), each a set of lines over the candles.
+const LOWER = {
+  rsi: (bars) => [{ data: rsi(bars, 14), color: '#f0b429' }],
+  macd: (bars) => {
+    const m = macd(bars, 12, 26, 9);
+    return [{ data: m.line, color: '#4dabf7' }, { data: m.signal, color: '#f0b429' },
+      { data: m.hist.map((p) => ({ ...p, color: p.value >= 0 ? 'rgba(38,166,154,0.5)' : 'rgba(239,83,80,0.5)' })), histogram: true }];
+  },
+  stochrsi: (bars) => {
+    const st = stochRsi(bars, 14, 14, 3, 3);
+    return [{ data: st.k, color: '#4dabf7' }, { data: st.d, color: '#f0b429' }];
+  },
 };
 
 export function initChart({ onTimeframe } = {}) {
@@ -46,7 +63,11 @@ export function initChart({ onTimeframe } = {}) {
   const line = (color) => state.chart.addLineSeries({
     color, lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false,
   });
-  state.overlays = { sma: line(OVERLAYS.sma.color), ema: line(OVERLAYS.ema.color), bbUpper: line(OVERLAYS.bb.color), bbLower: line(OVERLAYS.bb.color) };
+  state.overlays = {
+    sma: line(OVERLAYS.sma.color), ema: line(OVERLAYS.ema.color), bbUpper: line(OVERLAYS.bb.color), bbLower: line(OVERLAYS.bb.color),
+    vwap: line(OVERLAYS.vwap.color), st: line(OVERLAYS.st.color),
+  };
+  initLower();
   state.chart.subscribeCrosshairMove((p) => legend(p && p.time != null ? p.seriesData.get(state.candles) : null, p && p.time));
 
   for (const b of document.querySelectorAll('#timeframes button')) {
@@ -61,6 +82,54 @@ export function initChart({ onTimeframe } = {}) {
     input.checked = o.on;
     input.addEventListener('change', () => { o.on = input.checked; drawOverlays(); });
   }
+}
+
+// The lower pane: a chart of its own under the candles, its time axis kept on theirs.
+function initLower() {
+  const box = $('chart-lower');
+  if (!box) return;
+  state.lower = createChart(box, {
+    autoSize: true,
+    layout: { background: { color: 'transparent' }, textColor: '#9aa4b2', fontSize: 11, attributionLogo: false },
+    grid: { vertLines: { color: 'rgba(255,255,255,0.04)' }, horzLines: { color: 'rgba(255,255,255,0.04)' } },
+    rightPriceScale: { borderColor: '#2a3140', minimumWidth: 72 },
+    timeScale: { borderColor: '#2a3140', timeVisible: true, secondsVisible: false, visible: false },
+    crosshair: { mode: CrosshairMode.Normal },
+  });
+  state.chart.applyOptions({ rightPriceScale: { minimumWidth: 72 } }); // the two axes line up
+  let syncing = false;
+  const follow = (from, to) => from.timeScale().subscribeVisibleLogicalRangeChange((r) => {
+    if (syncing || !r) return;
+    syncing = true;
+    to.timeScale().setVisibleLogicalRange(r);
+    syncing = false;
+  });
+  follow(state.chart, state.lower);
+  follow(state.lower, state.chart);
+  const select = $('lower-study');
+  select.value = state.lowerStudy;
+  select.addEventListener('change', () => { state.lowerStudy = select.value; drawLower(); });
+}
+
+function drawLower() {
+  if (!state.lower) return;
+  for (const series of state.lowerSeries) state.lower.removeSeries(series);
+  state.lowerSeries = [];
+  const study = LOWER[state.lowerStudy];
+  $('chart-lower').hidden = !study;
+  if (!study) return;
+  // Whitespace points (time only) for every candle, so the pane's bars line up with the chart's.
+  const pad = state.bars.map((b) => ({ time: b.time }));
+  for (const part of study(state.bars)) {
+    const series = part.histogram
+      ? state.lower.addHistogramSeries({ priceLineVisible: false, lastValueVisible: false })
+      : state.lower.addLineSeries({ color: part.color, lineWidth: 1, priceLineVisible: false, lastValueVisible: true, crosshairMarkerVisible: false });
+    const have = new Set(part.data.map((p) => p.time));
+    series.setData([...pad.filter((p) => !have.has(p.time)), ...part.data].sort((a, b) => a.time - b.time));
+    state.lowerSeries.push(series);
+  }
+  $('chart-lower').dataset.study = state.lowerStudy;
+  $('chart-lower').dataset.points = String(state.lowerSeries.length ? study(state.bars)[0].data.length : 0);
 }
 
 function legend(bar, time) {
@@ -167,6 +236,7 @@ function draw() {
   state.candles.setData(bars);
   state.volume.setData(bars.map((b) => ({ time: b.time, value: b.volume, color: b.close >= b.open ? 'rgba(38,166,154,0.35)' : 'rgba(239,83,80,0.35)' })));
   drawOverlays();
+  drawLower();
   drawMarkers();
   const box = $('chart');
   box.dataset.candles = String(bars.length);
@@ -181,6 +251,8 @@ function drawOverlays() {
   const bb = OVERLAYS.bb.on ? bollinger(bars, 20, 2) : { upper: [], lower: [] };
   state.overlays.bbUpper.setData(bb.upper);
   state.overlays.bbLower.setData(bb.lower);
+  state.overlays.vwap.setData(OVERLAYS.vwap.on ? vwap(bars) : []);
+  state.overlays.st.setData(OVERLAYS.st.on ? supertrend(bars, 10, 3) : []);
 }
 
 function drawMarkers() {
@@ -200,9 +272,33 @@ function drawMarkers() {
       shape: buy ? 'arrowUp' : 'arrowDown', text: `${buy ? 'B' : 'S'} ${fmtQty(t.quantity, state.qdec)} @ ${fmtNum(t.price, state.dec)}`,
     });
   }
+  let signalMarkers = 0;
+  for (const sg of state.signals) {
+    if (sg.symbol !== state.symbol) continue;
+    const ms = isNum(sg.ts) ? sg.ts : Date.parse(sg.time);
+    if (!isNum(ms)) continue;
+    const time = Math.floor(Math.floor(ms / period) * period / 1000);
+    if (time < first) continue;
+    const buy = String(sg.side).toLowerCase() === 'buy';
+    // Acted: the strategy's colour; not acted (risk, calendar, no cash): grey, so a trader sees
+    // what the strategy wanted and what happened.
+    markers.push({
+      time, position: buy ? 'belowBar' : 'aboveBar', shape: 'circle',
+      color: sg.acted ? (buy ? '#69db7c' : '#ff8787') : '#868e96',
+      text: `${sg.strategy || 'signal'} ${sg.side}${sg.acted ? '' : ' (not acted)'}`,
+    });
+    signalMarkers++;
+  }
   markers.sort((a, b) => a.time - b.time);
   state.candles.setMarkers(markers);
-  $('chart').dataset.markers = String(markers.length);
+  $('chart').dataset.markers = String(markers.length - signalMarkers);
+  $('chart').dataset.signalMarkers = String(signalMarkers);
+}
+
+// The shown symbol's signals (from /api/engine/signals and `signal` on /ws), newest last.
+export function setSignals(signals) {
+  state.signals = signals;
+  queueDraw();
 }
 
 export const chartSymbol = () => state.symbol;

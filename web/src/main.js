@@ -135,8 +135,30 @@ function select(sym) {
   symbols[sym].tr.classList.add('selected');
   symbols[sym].tr.setAttribute('aria-selected', 'true');
   chart.selectSymbol(sym, priceDec(sym), qtyDec(sym));
+  loadSignals(sym);
   setTicketSymbols(symbolOrder, sym);
   try { localStorage.setItem('meridian.symbol', sym); } catch { /* storage unavailable */ }
+}
+
+// ---------- signals (chart markers and the feed) ----------
+const MAX_SIGNALS = 300;
+let chartSignals = []; // the shown symbol's, oldest first
+let signalsSeq = 0;
+async function loadSignals(sym) {
+  const seq = ++signalsSeq;
+  try {
+    const r = await api(`/api/engine/signals?symbol=${encodeURIComponent(sym)}&limit=${MAX_SIGNALS}`);
+    if (seq !== signalsSeq) return;
+    chartSignals = ((r && r.items) || []).slice().reverse();
+    chart.setSignals(chartSignals);
+  } catch { /* markers are a view: the next signal or selection tries again */ }
+}
+function onSignal(sg) {
+  if (!sg || sg.symbol !== selected) return;
+  if (chartSignals.some((x) => x.id === sg.id)) return;
+  chartSignals.push(sg);
+  if (chartSignals.length > MAX_SIGNALS) chartSignals.shift();
+  chart.setSignals(chartSignals);
 }
 
 function ensureRow(sym, meta) {
@@ -455,6 +477,7 @@ function handleMessage(m) {
       if (m.data) { queuePrice(m.data); chart.onPrice(m.data); }
       break;
     case 'bar': if (m.data) chart.onBar(m.data); break;
+    case 'signal': onSignal(m.data); break;
     case 'order': refreshOrders(); break;
     case 'trade':
       if (m.data) { addTrades([m.data]); refreshPositionsSoon(); }
