@@ -2,7 +2,8 @@
 // (playwright-core from web/node_modules) on Debian's Chromium headless, against a meridiand
 // of this suite with its own database. The script loads the page (no console errors), waits
 // for candles and a new 1m candle, switches timeframes, places and cancels a limit order, reads
-// a refused order's API message in the ticket, sees a market fill as a marker and a position,
+// the ticket's risk preview, replaces a resting limit order's price and finds it in the history,
+// reads a refused order's API message in the ticket, sees a market fill as a marker and a position,
 // adds a strategy from the schema form and runs it through its lifecycle and a params edit,
 // opens seed 004's three pages, runs a backtest (a refused one first) with Monte Carlo, switches
 // the lower pane's study and the VWAP/SuperTrend overlays and finds a signal's marker, reads
@@ -60,7 +61,7 @@ TEST_F(Browser, ATraderWatchesCandlesPlacesAndCancelsOrdersAndSeesTheDaemonGo) {
   EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
       << "dashboard.e2e.mjs " << (status ? describe_wait_status(*status) : "ran longer than 90 s") << ":\n"
       << log << "\nscreenshots: " << artifacts;
-  EXPECT_NE(log.find("14 passed, 0 failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("15 passed, 0 failed"), std::string::npos) << log;
   std::cout << log;
 
   // The script stopped the daemon (SIGTERM) for the banner: it must have exited cleanly.

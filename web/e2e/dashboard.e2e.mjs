@@ -125,6 +125,34 @@ try {
     await page.locator(`#orders tbody tr[data-id="${id}"]`).waitFor({ state: 'detached' });
   });
 
+  await step('the ticket previews an order; a limit order is replaced; history lists finished orders', async () => {
+    await page.selectOption('#t-type', 'market');
+    await page.fill('#t-quantity', '0.01');
+    await page.waitForSelector('#ticket-preview:text("passes the limits shown")');
+    await page.fill('#t-quantity', '1000000');
+    await page.waitForSelector('#ticket-preview.refused:text("would be refused")');
+    // A buy limit below the market rests; Replace changes its price, keeping its id.
+    const last = await page.evaluate((s) => fetch('/api/symbols').then((r) => r.json()).then((j) => j.items.find((i) => i.symbol === s).last_price), symbol);
+    const low = Number((last * 0.95).toFixed(2)); // inside the default 10 % price band, well below the market
+    await placeFromTicket({ type: 'limit', quantity: 0.01, limit: low });
+    const row = page.locator('#orders tbody tr[data-id]').first();
+    await row.waitFor();
+    const id = await row.getAttribute('data-id');
+    await row.getByRole('button', { name: `Replace order ${id}` }).click();
+    const lower = Number((last * 0.93).toFixed(2));
+    await page.fill('.order-replace input[name="limit_price"]', String(lower));
+    await page.click('.order-replace button[type="submit"]');
+    await page.waitForSelector('.order-replace', { state: 'detached' });
+    const order = await page.evaluate((i) => fetch(`/api/orders/${i}`).then((r) => r.json()), id);
+    if (Math.abs(order.limit_price - lower) > 1e-6) throw new Error(`limit after replace: ${order.limit_price}, wanted ${lower}`);
+    await row.getByRole('button', { name: `Cancel order ${id}` }).click();
+    await page.waitForSelector(`#orders tbody tr[data-id="${id}"]`, { state: 'detached' });
+    await page.check('#orders-history-toggle');
+    await page.waitForSelector(`#orders-history tbody tr[data-id="${id}"]:has-text("cancelled")`);
+    await page.uncheck('#orders-history-toggle');
+    await shot('05-replace-history');
+  });
+
   await step("a bad order shows the API's error message", async () => {
     await placeFromTicket({ type: 'limit', quantity: 0.01, limit: null });
     await page.waitForSelector('#ticket-error:not([hidden])');

@@ -574,6 +574,13 @@ chart.initChart();
 initTrading({
   decimals: (sym) => ({ dec: priceDec(sym), qdec: qtyDec(sym) }),
   afterOrder: refreshPositionsSoon,
+  lastPrice: (sym) => (symbols[sym] && isNum(symbols[sym].last) ? symbols[sym].last : NaN),
+  account: () => currentStatus || {},
+  // The fee rate of the latest fill (the paper executor's, as configured), for the preview.
+  feeRate: () => {
+    const t = trades.find((x) => isNum(x.fee) && isNum(x.price) && isNum(x.quantity) && x.price * x.quantity > 0);
+    return t ? t.fee / (t.price * t.quantity) : NaN;
+  },
 });
 $('t-symbol').addEventListener('change', () => select($('t-symbol').value));
 setWsState(false);
