@@ -224,6 +224,37 @@ try {
     }
   });
 
+  await step('the trade history pages through 100-trade pages, filtered by symbol', async () => {
+    // 105 trades recorded by hand, more than a page (buys and sells of a small quantity at the
+    // last price).
+    await page.evaluate(async (s) => {
+      const last = (await (await fetch('/api/symbols')).json()).items.find((i) => i.symbol === s).last_price;
+      for (let i = 0; i < 105; i++) {
+        const r = await fetch('/api/trades', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ symbol: s, side: i % 2 ? 'sell' : 'buy', quantity: 0.001, price: last }) });
+        if (!r.ok) throw new Error(`recording trade ${i}: HTTP ${r.status} ${await r.text()}`);
+      }
+    }, symbol);
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await other.goto(`${base}/admin/orders-trades.html`, { waitUntil: 'load' });
+      await other.waitForFunction(() => document.querySelectorAll('#history tbody tr').length === 100);
+      const firstPage = await other.locator('#history tbody tr').first().getAttribute('data-id');
+      await other.click('#history-older');
+      await other.waitForSelector('#history-page:text("page 2")');
+      const secondFirst = Number(await other.locator('#history tbody tr').first().getAttribute('data-id'));
+      if (!(secondFirst < Number(firstPage))) throw new Error(`page 2 starts at ${secondFirst}, page 1 at ${firstPage}`);
+      await other.click('#history-newer');
+      await other.waitForFunction((id) => document.querySelector('#history tbody tr').dataset.id === id, firstPage);
+      const another = await other.evaluate(() => [...document.querySelectorAll('#history-symbol option')].map((o) => o.value).find((v) => v && v !== 'BTC-USD'));
+      await other.selectOption('#history-symbol', another);
+      await other.waitForFunction((s) => [...document.querySelectorAll('#history tbody tr td.sym')].every((td) => td.textContent === s), another);
+      await other.screenshot({ path: path.join(artifacts, '09-history.png'), fullPage: true });
+    } finally {
+      await other.close();
+    }
+  });
+
   await step('a backtest runs from the schema form: metrics, curves, trades, Monte Carlo', async () => {
     await page.locator('#bt-class option[value="sma_crossover"]').waitFor({ state: 'attached' });
     await page.selectOption('#bt-class', 'sma_crossover');
@@ -267,6 +298,13 @@ try {
     await page.click(`#prices tbody tr[data-symbol="${withSignal}"]`);
     await waitChart((s) => document.getElementById('chart').dataset.symbol === s
       && Number(document.getElementById('chart').dataset.signalMarkers) > 0, `no signal marker for ${withSignal}`, withSignal);
+    // The feed lists it; filtering by another symbol leaves only that symbol's signals.
+    await page.locator(`#signals tbody tr`).first().waitFor();
+    await page.selectOption('#sig-symbol', withSignal);
+    await page.waitForFunction((s) => {
+      const rows = [...document.querySelectorAll('#signals tbody tr td.sym')];
+      return rows.length > 0 && rows.every((td) => td.textContent === s);
+    }, withSignal);
     await shot('10-studies-signals');
     await page.click(`#prices tbody tr[data-symbol="${symbol}"]`);
   });

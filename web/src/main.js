@@ -11,6 +11,8 @@ import { initTrading, refreshOrders, setTicketSymbols } from './trading.js';
 import { initBacktest } from './backtest.js';
 import { initStrategies } from './strategies.js';
 import { initRisk } from './risk.js';
+import { initSignals, onFeedSignal } from './signals.js';
+import { initHistory } from './history.js';
 
 // Seed 004's pages are views of this app (web/build.mjs writes index.html at their paths).
 const VIEWS = { '/strategy/strategy-manager.html': 'strategy-manager', '/strategy/strategy-holding.html': 'strategy-holding', '/admin/orders-trades.html': 'orders-trades' };
@@ -477,7 +479,7 @@ function handleMessage(m) {
       if (m.data) { queuePrice(m.data); chart.onPrice(m.data); }
       break;
     case 'bar': if (m.data) chart.onBar(m.data); break;
-    case 'signal': onSignal(m.data); break;
+    case 'signal': onSignal(m.data); onFeedSignal(m.data); break;
     case 'order': refreshOrders(); break;
     case 'trade':
       if (m.data) { addTrades([m.data]); refreshPositionsSoon(); }
@@ -538,7 +540,9 @@ async function start() {
   started = true;
   await refreshAll();
   initStrategies();
+  if (view === 'orders-trades') initHistory({ symbols: symbolOrder, decimals: (sym) => ({ dec: priceDec(sym), qdec: qtyDec(sym) }) });
   if (!view) {
+    initSignals(symbolOrder);
     initRisk();
     initBacktest();
   }
