@@ -5,7 +5,8 @@
 //   <outdir>/assets/app-<hash>.css
 // Usage: node build.mjs [--outdir DIR] (default: dist). Old assets are removed, so the
 // directory holds exactly one build.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,5 +52,13 @@ await writeFile(path.join(outdir, 'index.html'), html);
 for (const page of ['strategy/strategy-manager.html', 'strategy/strategy-holding.html', 'admin/orders-trades.html']) {
   await mkdir(path.join(outdir, path.dirname(page)), { recursive: true });
   await writeFile(path.join(outdir, page), html);
+}
+// A gzip twin of every text file (meridiand serves it to clients that take gzip), compressed
+// once here at the highest level rather than per request.
+const pages = ['index.html', 'strategy/strategy-manager.html', 'strategy/strategy-holding.html', 'admin/orders-trades.html'];
+const assetFiles = (await readdir(assets)).filter((f) => /\.(js|css|map|txt)$/.test(f)).map((f) => path.join('assets', f));
+for (const rel of [...pages, ...assetFiles]) {
+  const file = path.join(outdir, rel);
+  await writeFile(`${file}.gz`, gzipSync(await readFile(file), { level: 9 }));
 }
 console.log(`dashboard: ${path.relative(process.cwd(), outdir) || '.'}/index.html, assets/${js}, assets/${css}`);

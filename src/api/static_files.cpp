@@ -32,7 +32,48 @@ bool is_hashed_asset(const fs::path& relative) noexcept {
   return !relative.empty() && *relative.begin() == "assets";
 }
 
+bool accepts_gzip(std::string_view accept_encoding) noexcept {
+  // RFC 9110 12.5.3: a comma list of codings, each with an optional ;q= weight; q=0 refuses.
+  // "*" stands for any coding not named.
+  bool star = false, named = false, gzip = false;
+  while (!accept_encoding.empty()) {
+    const auto comma = accept_encoding.find(',');
+    auto item = accept_encoding.substr(0, comma);
+    accept_encoding = comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
+    const auto semi = item.find(';');
+    auto name = item.substr(0, semi);
+    auto params = semi == std::string_view::npos ? std::string_view{} : item.substr(semi + 1);
+    const auto trim = [](std::string_view v) {
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+      return v;
+    };
+    name = trim(name);
+    params = trim(params);
+    bool refused = false;
+    if (params.size() >= 2 && (params[0] == 'q' || params[0] == 'Q') && params[1] == '=') {
+      const auto q = params.substr(2);
+      refused = !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
+    }
+    const auto is = [&](std::string_view want) {
+      return name.size() == want.size() &&
+             std::equal(name.begin(), name.end(), want.begin(), [](char a, char b) { return (a | 0x20) == b; });
+    };
+    if (is("gzip")) {
+      named = true;
+      gzip = !refused;
+    } else if (name == "*") {
+      star = !refused;
+    }
+  }
+  return named ? gzip : star;
+}
+
 namespace {
+bool within(const fs::path& root, const fs::path& file) {
+  return std::mismatch(root.begin(), root.end(), file.begin(), file.end()).first == root.end();
+}
+
 HttpResponse plain_error(const HttpRequest& req, http::status status, std::string_view code, std::string_view message) {
   return error_response(req.version(), req.keep_alive(), status, code, message);
 }
@@ -64,20 +105,36 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& req, std::stri
   if (!ec && fs::is_directory(file, ec)) file /= "index.html";
   if (ec) return std::nullopt;
   // Symlinks may not lead out of the root.
-  auto [root_end, file_it] = std::mismatch(root_.begin(), root_.end(), file.begin(), file.end());
-  if (root_end != root_.end()) return std::nullopt;
+  if (!within(root_, file)) return std::nullopt;
   if (!fs::is_regular_file(file, ec)) return std::nullopt;
+
+  // The bundler's gzip twin (web/build.mjs writes FILE.gz beside each text file) for a client
+  // that takes gzip: the same content, a third of the bytes, compressed once at build time.
+  const fs::path type_of = file;
+  bool gzipped = false;
+  if (accepts_gzip(req[http::field::accept_encoding])) {
+    auto twin = file;
+    twin += ".gz";
+    twin = fs::weakly_canonical(twin, ec);
+    if (!ec && within(root_, twin) && fs::is_regular_file(twin, ec)) {
+      file = std::move(twin);
+      gzipped = true;
+    }
+    ec.clear();
+  }
 
   const auto size = fs::file_size(file, ec);
   const auto mtime = fs::last_write_time(file, ec).time_since_epoch().count();
   if (ec) return std::nullopt;
   std::ostringstream tag;
-  tag << '"' << std::hex << size << '-' << mtime << '"';
+  tag << '"' << std::hex << size << '-' << mtime << (gzipped ? "-gz" : "") << '"';
   const std::string etag = tag.str();
 
   HttpResponse res{http::status::ok, req.version()};
   add_common_headers(res);
   res.set(http::field::etag, etag);
+  res.set(http::field::vary, "Accept-Encoding");
+  if (gzipped) res.set(http::field::content_encoding, "gzip");
   // Under assets/ every name carries its content's hash (web/build.mjs): a changed file is a new
   // name, so a browser may keep one for a year without asking. Everything else (index.html,
   // which names the current assets) is revalidated every time: the ETag makes that a cheap
@@ -88,7 +145,7 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& req, std::stri
     res.result(http::status::not_modified);
     return res;
   }
-  res.set(http::field::content_type, content_type_for(file));
+  res.set(http::field::content_type, content_type_for(type_of));
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream content;

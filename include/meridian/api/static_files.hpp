@@ -27,5 +27,7 @@ std::string_view content_type_for(const std::filesystem::path& file) noexcept;
 // A path (relative to the root) under assets/: the bundler's content-hashed files, served
 // immutable; everything else is revalidated on every use (no-cache).
 bool is_hashed_asset(const std::filesystem::path& relative) noexcept;
+// Whether an Accept-Encoding header value takes gzip (named, or "*", without q=0).
+bool accepts_gzip(std::string_view accept_encoding) noexcept;
 
 }  // namespace meridian::api

@@ -28,9 +28,10 @@ class StaticFilesTest : public ::testing::Test {
 
   static void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
-  api::HttpResponse get(const std::string& path, const std::string& etag = "") {
+  api::HttpResponse get(const std::string& path, const std::string& etag = "", const std::string& encoding = "") {
     api::HttpRequest req{api::http::verb::get, path, 11};
     if (!etag.empty()) req.set(api::http::field::if_none_match, etag);
+    if (!encoding.empty()) req.set(api::http::field::accept_encoding, encoding);
     api::StaticFiles files(base_ / "www");
     auto res = files.serve(req, path);
     if (!res) return api::HttpResponse{api::http::status::not_found, 11};
@@ -97,4 +98,40 @@ TEST_F(StaticFilesTest, MissingFileIsNotServed) {
   api::HttpRequest req{api::http::verb::get, "/nope.js", 11};
   api::StaticFiles files(base_ / "www");
   EXPECT_FALSE(files.serve(req, "/nope.js").has_value());
+}
+
+TEST_F(StaticFilesTest, GzipTwinServedOnlyToClientsThatTakeGzip) {
+  write(base_ / "www/assets/app-AB12CD34.js.gz", "GZIPPED");
+  const auto zipped = get("/assets/app-AB12CD34.js", "", "br, gzip;q=0.8");
+  EXPECT_EQ(zipped.body(), "GZIPPED");
+  EXPECT_EQ(zipped[api::http::field::content_encoding], "gzip");
+  EXPECT_EQ(zipped[api::http::field::content_type], "text/javascript; charset=utf-8");
+  EXPECT_EQ(zipped[api::http::field::vary], "Accept-Encoding");
+  const auto plain = get("/assets/app-AB12CD34.js", "", "gzip;q=0");
+  EXPECT_EQ(plain.body(), "console.log(1)");
+  EXPECT_TRUE(plain[api::http::field::content_encoding].empty());
+  EXPECT_EQ(get("/assets/app-AB12CD34.js").body(), "console.log(1)");
+  // The two bodies are two representations: their validators differ.
+  EXPECT_NE(zipped[api::http::field::etag], plain[api::http::field::etag]);
+  EXPECT_EQ(get("/assets/app-AB12CD34.js", std::string(zipped[api::http::field::etag]), "gzip").result(),
+            api::http::status::not_modified);
+  // No twin: the file as it is, whatever the client takes.
+  EXPECT_EQ(get("/css/site.css", "", "gzip").body(), "body{}");
+  // A twin that is a symlink out of the root is not followed.
+  fs::create_symlink(base_ / "secret.txt", base_ / "www/css/site.css.gz");
+  EXPECT_EQ(get("/css/site.css", "", "gzip").body(), "body{}");
+}
+
+TEST(AcceptsGzip, ParsesTheHeaderAsRfc9110Says) {
+  EXPECT_TRUE(api::accepts_gzip("gzip"));
+  EXPECT_TRUE(api::accepts_gzip("gzip, deflate, br"));
+  EXPECT_TRUE(api::accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+  EXPECT_TRUE(api::accepts_gzip("*"));
+  EXPECT_FALSE(api::accepts_gzip(""));
+  EXPECT_FALSE(api::accepts_gzip("identity"));
+  EXPECT_FALSE(api::accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(api::accepts_gzip("gzip;q=0.000"));
+  EXPECT_FALSE(api::accepts_gzip("*, gzip;q=0"));
+  EXPECT_FALSE(api::accepts_gzip("*;q=0"));
+  EXPECT_FALSE(api::accepts_gzip("x-gzip"));
 }
