@@ -224,6 +224,24 @@ try {
     }
   });
 
+  await step('at phone width nothing spills sideways', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await phone.goto(`${base}/`, { waitUntil: 'load' });
+      await phone.waitForFunction(() => Number(document.getElementById('chart').dataset.candles) > 0);
+      const spill = await phone.evaluate(() => {
+        const w = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap') && e.getClientRects().length)
+          .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''} ends at ${Math.round(e.getBoundingClientRect().right)}px`);
+      });
+      if (spill.length) throw new Error(`wider than the 390 px screen: ${spill.join(', ')}`);
+      await phone.screenshot({ path: path.join(artifacts, '08-phone.png') });
+    } finally {
+      await phone.close();
+    }
+  });
+
   await step('the trade history pages through 100-trade pages, filtered by symbol', async () => {
     // 105 trades recorded by hand, more than a page (buys and sells of a small quantity at the
     // last price).
