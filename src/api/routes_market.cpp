@@ -1,10 +1,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "meridian/api/json_types.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/core/symbol_alias.hpp"
+#include "meridian/indicators/regime.hpp"
 #include "query.hpp"
 
 namespace meridian::api {
@@ -40,6 +42,18 @@ struct CandleQuery {
   std::optional<core::Timestamp> end;
 };
 
+// The `timeframe` query parameter (default when absent); 400 naming the allowed ones.
+Parsed<core::Timeframe> timeframe_param(const Request& req, core::Timeframe default_timeframe) {
+  auto text = req.query_value("timeframe");
+  if (!text) return default_timeframe;
+  auto tf = core::parse_timeframe(*text);
+  if (tf) return *tf;
+  nlohmann::json allowed = nlohmann::json::array();
+  for (auto t : core::kAllTimeframes) allowed.push_back(core::to_string(t));
+  return field_error("timeframe", "timeframe must be one of 1m, 5m, 15m, 1h, 4h, 1d", http::status::bad_request,
+                     "invalid_parameter", {{"value", *text}, {"allowed", allowed}});
+}
+
 Parsed<CandleQuery> candle_query(ApiContext& ctx, const Request& req, core::Timeframe default_timeframe,
                                  long long default_limit) {
   CandleQuery q;
@@ -47,17 +61,9 @@ Parsed<CandleQuery> candle_query(ApiContext& ctx, const Request& req, core::Time
   auto id = core::resolve_symbol(ctx.instruments, name);
   if (!id) return unknown_symbol(name);
   q.symbol = *id;
-  q.timeframe = default_timeframe;
-  if (auto text = req.query_value("timeframe")) {
-    auto tf = core::parse_timeframe(*text);
-    if (!tf) {
-      nlohmann::json allowed = nlohmann::json::array();
-      for (auto t : core::kAllTimeframes) allowed.push_back(core::to_string(t));
-      return field_error("timeframe", "timeframe must be one of 1m, 5m, 15m, 1h, 4h, 1d", http::status::bad_request,
-                         "invalid_parameter", {{"value", *text}, {"allowed", allowed}});
-    }
-    q.timeframe = *tf;
-  }
+  auto timeframe = timeframe_param(req, default_timeframe);
+  if (!timeframe) return timeframe.error();
+  q.timeframe = *timeframe;
   auto limit = int_param(req, "limit", 1, kMaxCandles, default_limit);
   if (!limit) return limit.error();
   q.limit = static_cast<std::size_t>(*limit);
@@ -144,9 +150,44 @@ void price(ApiContext& ctx, const Request& req, const Reply& reply) {
   reply(json_response(req, http::status::ok, quote_json(view, ctx.instruments.at(*id))));
 }
 
+// GET /api/market/regime/{symbol}: the regime of the symbol's closed bars (1m by default,
+// where the classifier's thresholds were chosen), replayed from the in-memory history through
+// the streaming classifier (indicators/regime.hpp) and read at the newest bar.
+void regime(ApiContext& ctx, const Request& req, const Reply& reply) {
+  const auto name = req.param("symbol");
+  const auto id = core::resolve_symbol(ctx.instruments, name);
+  if (!id) return reply(error_response(req, unknown_symbol(name)));
+  MERIDIAN_TRY_REPLY(timeframe, timeframe_param(req, core::Timeframe::m1));
+  auto snap = ctx.snapshot();
+  const auto& bars = snap->series(timeframe, *id);
+  indicators::RegimeClassifier classifier;
+  for (std::size_t i = 0; i + 1 < bars.size(); ++i) classifier.warm(bars[i]);
+  if (!bars.empty()) classifier.update(bars.back());
+  const auto& r = classifier.reading();
+  const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  reply(
+      json_response(req, http::status::ok,
+                    nlohmann::json{{"symbol", ctx.instruments.at(*id).symbol},
+                                   {"timeframe", core::to_string(timeframe)},
+                                   {"regime", indicators::to_string(r.regime)},
+                                   {"confidence", r.confidence},
+                                   {"inputs",
+                                    {{"adx", number(r.adx)},
+                                     {"efficiency_ratio", number(r.efficiency_ratio)},
+                                     {"atr_percentile", number(r.atr_percentile)},
+                                     {"volatility_percentile", number(r.volatility_percentile)},
+                                     {"bollinger_width_percentile", number(r.bollinger_width_percentile)}}},
+                                   {"bars", r.bars},
+                                   {"as_of", bars.empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(core::to_iso8601(bars.back().open_time))}}));
+}
+
 }  // namespace
 
 void add_market_routes(Router& router, ApiContext& ctx) {
+  router.add({http::verb::get, "/api/market/regime/{symbol}", Role::viewer,
+              "Market regime (trending up/down, ranging, volatile) with its inputs",
+              [&ctx](const Request& req, Reply reply) { regime(ctx, req, reply); }});
   router.add({http::verb::get, "/api/market/price/{symbol}", Role::viewer, "Last price, bid/ask and time",
               [&ctx](const Request& req, Reply reply) { price(ctx, req, reply); }});
   router.add({http::verb::get, "/api/symbols", Role::viewer, "Configured symbols",

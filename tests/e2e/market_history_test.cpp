@@ -3,6 +3,7 @@
 // input), higher-timeframe bars journaled to market_data, and the WebSocket streams: `bar`
 // on /ws and seed 003's `candle`/`candle_15m` on /ws/stream/{symbol}. The daemon's market
 // clock runs 500x (a 1m bar every ~120 ms, a 15m bar every ~2 s).
+#include <set>
 #include <string>
 
 #include "fixture.hpp"
@@ -113,6 +114,45 @@ TEST_F(MarketHistory, PriceRouteGivesTheLastQuote) {
   const auto unknown = http_get(port(), "/api/market/price/NOPE");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.json().at("error").value("code", ""), "unknown_symbol") << unknown.body;
+}
+
+// The regime route reads the classifier over the in-memory 1m bars (120 of history plus the
+// live ones here): a regime with its inputs once the windows fill; aliases resolve; bad input
+// is 404/400 naming what is wrong.
+TEST_F(MarketHistory, RegimeRouteNamesTheRegimeAndItsInputs) {
+  json body;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        body = get_json(port(), "/api/market/regime/btcusdt");
+        return body.value("regime", "") != "unknown";
+      },
+      kDeadline))
+      << "no regime for BTC-USD: " << body.dump();
+  expect_fields(body, "regime",
+                {{"symbol", {K::string}},
+                 {"timeframe", {K::string}},
+                 {"regime", {K::string}},
+                 {"confidence", {K::number}},
+                 {"inputs", {K::object}},
+                 {"bars", {K::integer}},
+                 {"as_of", {K::string}}});
+  EXPECT_EQ(body.value("symbol", ""), "BTC-USD");
+  EXPECT_EQ(body.value("timeframe", ""), "1m");
+  const std::set<std::string> regimes{"trending_up", "trending_down", "ranging", "volatile"};
+  EXPECT_TRUE(regimes.count(body.value("regime", ""))) << body.dump();
+  EXPECT_GE(body.value("confidence", -1.0), 0.0);
+  EXPECT_LE(body.value("confidence", 2.0), 1.0);
+  for (const char* input :
+       {"adx", "efficiency_ratio", "atr_percentile", "volatility_percentile", "bollinger_width_percentile"})
+    EXPECT_TRUE(body["inputs"][input].is_number()) << input << ": " << body.dump();
+  EXPECT_GE(body.value("bars", 0), 100);
+
+  EXPECT_EQ(http_get(port(), "/api/market/regime/NOPE").status, 404);
+  const auto bad = http_get(port(), "/api/market/regime/BTC-USD?timeframe=7m");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["error"]["details"].value("field", ""), "timeframe") << bad.body;
+  // A timeframe with too few bars for the windows says so instead of guessing.
+  EXPECT_EQ(get_json(port(), "/api/market/regime/BTC-USD?timeframe=1d").value("regime", ""), "unknown");
 }
 
 TEST_F(MarketHistory, DefaultsAre15mAnd400AndBothRoutesAnswer) {
