@@ -303,6 +303,8 @@ try {
     await waitChart(() => document.getElementById('chart').dataset.timeframe === '1m', 'the chart did not switch to 1m');
     await page.waitForFunction(() => document.getElementById('chart-lower').dataset.study === 'rsi'
       && Number(document.getElementById('chart-lower').dataset.points) > 0);
+    // The regime badge by the symbol reads the regime route.
+    await page.waitForSelector('#regime:not([hidden])');
     await page.selectOption('#lower-study', 'macd');
     await page.waitForFunction(() => document.getElementById('chart-lower').dataset.study === 'macd');
     await page.check('#ov-vwap');

@@ -138,8 +138,29 @@ function select(sym) {
   symbols[sym].tr.setAttribute('aria-selected', 'true');
   chart.selectSymbol(sym, priceDec(sym), qtyDec(sym));
   loadSignals(sym);
+  loadRegime(sym);
   setTicketSymbols(symbolOrder, sym);
   try { localStorage.setItem('meridian.symbol', sym); } catch { /* storage unavailable */ }
+}
+
+// ---------- the market regime of the shown symbol (a badge by its name) ----------
+const REGIME_MS = 30000;
+let regimeTimer = null;
+async function loadRegime(sym) {
+  clearTimeout(regimeTimer);
+  regimeTimer = setTimeout(() => loadRegime(selected), REGIME_MS);
+  try {
+    const r = await api(`/api/market/regime/${encodeURIComponent(sym)}`);
+    if (sym !== selected) return;
+    const badge = $('regime');
+    badge.hidden = !r || r.regime === 'unknown';
+    if (badge.hidden) return;
+    setText(badge, `${String(r.regime).replace('_', ' ')} ${fmtNum(r.confidence * 100, 0)}%`);
+    badge.dataset.regime = r.regime;
+    const i = r.inputs || {};
+    badge.title = `Market regime on 1m bars: ADX ${fmtNum(i.adx, 1)}, efficiency ${fmtNum(i.efficiency_ratio, 2)}, `
+      + `range percentile ${fmtNum(i.volatility_percentile, 2)}, ATR percentile ${fmtNum(i.atr_percentile, 2)}`;
+  } catch { /* the badge keeps its last reading */ }
 }
 
 // ---------- signals (chart markers and the feed) ----------
