@@ -4,17 +4,26 @@
 // Exits 0 and prints `valid` when the document is; prints the validator's errors and exits 1 otherwise.
 import { Validator } from '@seriousme/openapi-schema-validator';
 
+// MERIDIAN_OPENAPI_FILE instead: a document on disk (unit_api writes one with MERIDIAN_OPENAPI_OUT).
+import { readFile } from 'node:fs/promises';
+
 const base = process.env.MERIDIAN_URL;
-if (!base) {
-  console.error('MERIDIAN_URL is required');
+const file = process.env.MERIDIAN_OPENAPI_FILE;
+if (!base && !file) {
+  console.error('MERIDIAN_URL (or MERIDIAN_OPENAPI_FILE) is required');
   process.exit(2);
 }
-const res = await fetch(`${base}/api/openapi.json`);
-if (res.status !== 200) {
-  console.error(`GET /api/openapi.json: ${res.status} ${await res.text()}`);
-  process.exit(1);
+let doc;
+if (file) {
+  doc = JSON.parse(await readFile(file, 'utf8'));
+} else {
+  const res = await fetch(`${base}/api/openapi.json`);
+  if (res.status !== 200) {
+    console.error(`GET /api/openapi.json: ${res.status} ${await res.text()}`);
+    process.exit(1);
+  }
+  doc = await res.json();
 }
-const doc = await res.json();
 const validator = new Validator();
 const result = await validator.validate(doc);
 if (!result.valid) {

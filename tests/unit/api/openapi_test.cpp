@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <set>
 
@@ -71,6 +73,8 @@ TEST(OpenApi, DocumentDescribesEveryOperationWithResolvableSchemas) {
   const auto doc = api::openapi_document(live.router, "1.2.3");
   EXPECT_EQ(doc["openapi"], "3.1.0");
   EXPECT_EQ(doc["info"]["version"], "1.2.3");
+  // For validating without a daemon: node web/e2e/validate-openapi.mjs reads MERIDIAN_OPENAPI_FILE.
+  if (const char* out = std::getenv("MERIDIAN_OPENAPI_OUT")) std::ofstream(out) << doc.dump(2);
   std::size_t operations = 0;
   for (const auto& route : live.router.routes()) {
     std::string method(http::to_string(route.method));
