@@ -3,9 +3,13 @@
 //   <outdir>/index.html              served with Cache-Control: no-cache (names the build)
 //   <outdir>/assets/app-<hash>.js    served immutable for a year: a new build is a new name
 //   <outdir>/assets/app-<hash>.css
+//   <outdir>/docs/index.html         /docs: Swagger UI (npm swagger-ui-dist) over /api/openapi.json,
+//   <outdir>/assets/docs/*-<hash>.*  its files, hashed here (outside the dashboard's bundle budget)
 // Usage: node build.mjs [--outdir DIR] (default: dist). Old assets are removed, so the
 // directory holds exactly one build.
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,12 +57,38 @@ for (const page of ['strategy/strategy-manager.html', 'strategy/strategy-holding
   await mkdir(path.join(outdir, path.dirname(page)), { recursive: true });
   await writeFile(path.join(outdir, page), html);
 }
-// A gzip twin of every text file (meridiand serves it to clients that take gzip), compressed
-// once here at the highest level rather than per request.
-const pages = ['index.html', 'strategy/strategy-manager.html', 'strategy/strategy-holding.html', 'admin/orders-trades.html'];
-const assetFiles = (await readdir(assets)).filter((f) => /\.(js|css|map|txt)$/.test(f)).map((f) => path.join('assets', f));
-for (const rel of [...pages, ...assetFiles]) {
-  const file = path.join(outdir, rel);
+console.log(`dashboard: ${path.relative(process.cwd(), outdir) || '.'}/index.html, assets/${js}, assets/${css}`);
+
+// /docs: swagger-ui-dist's prebuilt bundle and stylesheet and our initializer, each copied under a
+// name carrying its content's hash (served immutable, as the dashboard's assets are).
+const require = createRequire(import.meta.url);
+const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+const docsAssets = path.join(assets, 'docs');
+await mkdir(docsAssets, { recursive: true });
+const hashed = async (file) => {
+  const content = await readFile(file);
+  const ext = path.extname(file);
+  const name = `${path.basename(file, ext)}-${createHash('sha256').update(content).digest('hex').slice(0, 12)}${ext}`;
+  await writeFile(path.join(docsAssets, name), content);
+  return `/assets/docs/${name}`;
+};
+const docsCss = await hashed(path.join(swaggerDir, 'swagger-ui.css'));
+const docsBundle = await hashed(path.join(swaggerDir, 'swagger-ui-bundle.js'));
+const docsInit = await hashed(path.join(here, 'src/docs/docs.js'));
+const docsTemplate = await readFile(path.join(here, 'src/docs/index.html'), 'utf8');
+const docsHtml = docsTemplate
+  .replace('<!-- styles: build.mjs puts the hashed stylesheet here -->', `<link rel="stylesheet" href="${docsCss}">`)
+  .replace('<!-- scripts: build.mjs puts the hashed scripts here -->',
+    `<script src="${docsBundle}"></script>\n  <script src="${docsInit}"></script>`);
+if (docsHtml === docsTemplate) throw new Error('src/docs/index.html lacks the asset placeholders');
+await mkdir(path.join(outdir, 'docs'), { recursive: true });
+await writeFile(path.join(outdir, 'docs', 'index.html'), docsHtml);
+console.log(`docs: docs/index.html, ${docsBundle}, ${docsCss}, ${docsInit}`);
+
+// A gzip twin of every text file of the build (meridiand serves it to clients that take gzip),
+// compressed once here at the highest level rather than per request.
+for (const entry of await readdir(outdir, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !/\.(html|js|css|map|txt)$/.test(entry.name)) continue;
+  const file = path.join(entry.path ?? entry.parentPath, entry.name);
   await writeFile(`${file}.gz`, gzipSync(await readFile(file), { level: 9 }));
 }
-console.log(`dashboard: ${path.relative(process.cwd(), outdir) || '.'}/index.html, assets/${js}, assets/${css}`);

@@ -176,6 +176,8 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       return do_close();
     }
     busy_ = true;
+    started_ = std::chrono::steady_clock::now();
+    route_index_ = server_.stats().routes.unrouted();
     req_ = parser_->release();
     server_.stats().requests.fetch_add(1, std::memory_order_relaxed);
 
@@ -258,6 +260,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
     const bool head = req_.method() == http::verb::head;
     auto match = server_.router().match(head ? http::verb::get : req_.method(), path);
     if (match.route) {
+      route_index_ = static_cast<std::size_t>(match.route - server_.router().routes().data());
       // The one enforcement point (auth_gate.hpp): no handler runs for a caller the gate refuses.
       Credentials credentials{AuthFailure{AuthFailure::kMissing}};
       auto admitted = server_.gate().admit(*match.route, req_, address_, &credentials);
@@ -325,6 +328,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       audit_.reset();
     }
     const auto code = res.result_int();
+    if (busy_) server_.stats().routes.record(route_index_, code, std::chrono::steady_clock::now() - started_);
     if (code >= 500)
       server_.stats().server_errors.fetch_add(1, std::memory_order_relaxed);
     else if (code >= 400)
@@ -369,6 +373,9 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
   std::optional<HttpResponse> res_;  // the one response in flight
   std::optional<AuditEntry> audit_;  // the request's audit row, begun in dispatch(), recorded by send()
   bool busy_ = false;
+  // The request being answered: when it was read, and its route's index (RouteStats).
+  std::chrono::steady_clock::time_point started_{};
+  std::size_t route_index_ = 0;
 };
 
 HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& router, const StaticFiles& files,
@@ -381,7 +388,9 @@ HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& r
       identity_(identity),
       gate_(config_.auth, identity, config_.rate_limit, config_.metrics_token),
       cors_(config_.cors_origins),
-      acceptor_(net::make_strand(io)) {}
+      acceptor_(net::make_strand(io)) {
+  stats_.routes.reset(router_.routes().size());
+}
 
 void HttpServer::start() {
   const tcp::endpoint endpoint{net::ip::make_address(config_.host), config_.port};

@@ -1,16 +1,23 @@
 #include <nlohmann/json.hpp>
 
-#include <cctype>
 #include <cstdio>
+#include <mutex>
 
 #include "meridian/api/audit_trail.hpp"
 #include "meridian/api/health.hpp"
 #include "meridian/api/http_server.hpp"
+#include "meridian/api/openapi.hpp"
 #include "meridian/api/routes.hpp"
+#include "stats_metrics.hpp"
 
 namespace meridian::api {
 
 namespace {
+struct OpenApiCache {
+  std::once_flag once;
+  std::string body;
+};
+
 double seconds_since(core::Timestamp t) {
   return std::chrono::duration<double>(core::now() - t).count();
 }
@@ -117,7 +124,7 @@ nlohmann::json recovery_json(const storage::RecoverySummary& r) {
 }
 
 // Prometheus text exposition (version 0.0.4) of the counters operators alert on.
-void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
+void metrics(const Router& router, ApiContext& ctx, const Request& req, const Reply& reply) {
   auto snap = ctx.snapshot();
   const auto db = ctx.writer.health();
   std::string out;
@@ -184,6 +191,7 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   metric("meridian_cash", "gauge", "Portfolio cash.", snap->cash.to_double());
   metric("meridian_equity", "gauge", "Portfolio equity at last prices.", snap->equity().to_double());
   metric("meridian_open_positions", "gauge", "Open positions.", d(snap->positions.size()));
+  append_latency_metrics(out, router, ctx);
 
   HttpResponse res{http::status::ok, req.raw.version()};
   add_common_headers(res);
@@ -195,49 +203,6 @@ void metrics(ApiContext& ctx, const Request& req, const Reply& reply) {
   reply(std::move(res));
 }
 
-// An OpenAPI 3 document of the route table: every path, method, summary and required role
-// (x-meridian-role), and how to authenticate. Built from the table at request time, so it
-// lists every route, whatever was added after this one.
-nlohmann::json openapi(const Router& router, const ApiContext& ctx) {
-  nlohmann::json paths = nlohmann::json::object();
-  for (const auto& route : router.routes()) {
-    nlohmann::json parameters = nlohmann::json::array();
-    for (std::size_t at = route.pattern.find('{'); at != std::string::npos; at = route.pattern.find('{', at + 1)) {
-      const auto end = route.pattern.find('}', at);
-      parameters.push_back({{"name", route.pattern.substr(at + 1, end - at - 1)},
-                            {"in", "path"},
-                            {"required", true},
-                            {"schema", {{"type", "string"}}}});
-    }
-    nlohmann::json op{
-        {"summary", route.summary},
-        {"x-meridian-role", to_string(route.role)},
-        {"responses", {{"default", {{"description", "JSON; errors as {\"error\": {code, message, details}}"}}}}}};
-    if (!parameters.empty()) op["parameters"] = std::move(parameters);
-    // Anonymous routes need nothing; any other takes either credential; a scraper's route, nothing
-    // from loopback, else the metrics token as a bearer.
-    if (route.scrape) {
-      op["x-meridian-access"] = "loopback, or the metrics token";
-      op["security"] = nlohmann::json::array({nlohmann::json::object(), {{"bearer", nlohmann::json::array()}}});
-    } else {
-      op["security"] =
-          route.role == Role::anonymous
-              ? nlohmann::json::array()
-              : nlohmann::json::array({{{"bearer", nlohmann::json::array()}}, {{"api_key", nlohmann::json::array()}}});
-    }
-    auto method = std::string(http::to_string(route.method));
-    for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    paths[route.pattern][method] = std::move(op);
-  }
-  return {{"openapi", "3.0.3"},
-          {"info", {{"title", "Meridian"}, {"version", ctx.version}}},
-          {"paths", std::move(paths)},
-          {"components",
-           {{"securitySchemes",
-             {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT or mk_ API key"}}},
-              {"api_key", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}}}}}}}};
-}
-
 }  // namespace
 
 void add_system_routes(Router& router, ApiContext& ctx) {
@@ -246,10 +211,16 @@ void add_system_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::get, "/api/health", Role::anonymous, "Liveness and readiness", h});
   // For Prometheus: loopback callers, or anyone with the metrics token (auth_gate.hpp's scrape rule).
   router.add({http::verb::get, "/metrics", Role::anonymous, "Prometheus metrics",
-              [&ctx](const Request& req, Reply reply) { metrics(ctx, req, reply); }, true});
-  router.add({http::verb::get, "/api/openapi.json", Role::viewer, "OpenAPI 3 document of every route and its role",
-              [&router, &ctx](const Request& req, Reply reply) {
-                reply(json_response(req, http::status::ok, openapi(router, ctx)));
+              [&router, &ctx](const Request& req, Reply reply) { metrics(router, ctx, req, reply); }, true});
+  // Public, as the API's documentation (/docs) is: it names routes and roles, never data. Built
+  // once, at the first request (every route is in the table by then: routes are only added
+  // before the server starts), and served as the same bytes after.
+  auto document = std::make_shared<OpenApiCache>();
+  router.add({http::verb::get, "/api/openapi.json", Role::anonymous,
+              "OpenAPI 3.1 document of every route: parameters, role, request and response schemas",
+              [&router, &ctx, document](const Request& req, Reply reply) {
+                std::call_once(document->once, [&] { document->body = openapi_document(router, ctx.version).dump(); });
+                reply(json_response(req, http::status::ok, document->body));
               }});
   router.add({http::verb::get, "/api/status", Role::viewer, "API status and engine state",
               [&ctx](const Request& req, Reply reply) {

@@ -384,6 +384,7 @@ int serve(const Config& config) {
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
   api::WsHub hub(io, ctx);
+  ctx.ws_hub = &hub;
   hub.attach(runner.bus());
   if (backtests)  // a backtest's progress goes to its owner's clients
     backtests->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {

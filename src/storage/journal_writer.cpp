@@ -500,6 +500,7 @@ void JournalWriter::run() {
         continue;
       }
     }
+    const auto batch_started = std::chrono::steady_clock::now();
     try {
       try {
         write_batch(batch);
@@ -513,6 +514,7 @@ void JournalWriter::run() {
                             sqlstate_of(e));
         write_isolated(batch);
       }
+      commit_latency_.record(std::chrono::steady_clock::now() - batch_started);
       commits_.fetch_add(1, std::memory_order_relaxed);
       records_.fetch_add(batch.size(), std::memory_order_relaxed);
       acked_ = batch.back().seq;

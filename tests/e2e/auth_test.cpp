@@ -105,8 +105,8 @@ TEST_F(Auth, EveryRouteAnswers401WithoutCredentialsAnd403ToALowerRole) {
     }
   }
   EXPECT_GT(checked, 60);
-  // /health, /api/health, register, login, refresh, logout, and /metrics (from loopback).
-  EXPECT_EQ(anonymous, 7);
+  // /health, /api/health, register, login, refresh, logout, /api/openapi.json, and /metrics (from loopback).
+  EXPECT_EQ(anonymous, 8);
   // A 403 says what was needed and what the caller has.
   auto refused = error_of(call(port(), "GET", "/api/users", bearer(trader)), 403, "forbidden", "403 details");
   EXPECT_EQ(refused["details"]["needs"], "admin");

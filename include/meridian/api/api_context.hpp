@@ -16,6 +16,7 @@ namespace meridian::api {
 struct ServerStats;  // http_server.hpp
 class Identity;      // identity.hpp
 struct AuditTrail;   // audit_trail.hpp
+class WsHub;         // ws_hub.hpp
 
 // A document rendered at most once per snapshot version, by whichever reader asks first.
 // Keeps REST reads of the status documents from re-serialising on every request.
@@ -56,6 +57,8 @@ struct ApiContext {
   Identity* identity = nullptr;
   // The audit trail; set before the server starts. Null: no database, no trail.
   AuditTrail* audit = nullptr;
+  // The WebSocket hub, for GET /api/stats; set once it exists, before the server starts. May be null.
+  const WsHub* ws_hub = nullptr;
 
   // The default portfolio's (what /api/trading/* means without ?portfolio=).
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }

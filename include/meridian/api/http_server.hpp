@@ -16,6 +16,7 @@
 #include "meridian/api/auth_gate.hpp"
 #include "meridian/api/cors.hpp"
 #include "meridian/api/request_guard.hpp"
+#include "meridian/api/route_stats.hpp"
 #include "meridian/api/router.hpp"
 #include "meridian/api/static_files.hpp"
 #include "meridian/api/ws_hub.hpp"
@@ -58,6 +59,8 @@ struct ServerStats {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> client_errors{0};
   std::atomic<std::uint64_t> server_errors{0};
+  // By route of the table (sized by the server from its router) and status class, with latency.
+  RouteStats routes;
 };
 
 class HttpSession;

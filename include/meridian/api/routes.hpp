@@ -22,6 +22,8 @@ void add_auth_routes(Router& router, ApiContext& ctx);
 void add_user_routes(Router& router, ApiContext& ctx);
 // The caller's own broker credentials (PUT/DELETE /api/auth/me/broker-keys/{broker}).
 void add_broker_key_routes(Router& router, ApiContext& ctx);
+// GET /api/stats (admin): requests and latency by route, WebSocket, engine, journal, process.
+void add_stats_routes(Router& router, ApiContext& ctx);
 
 // Every route of the daemon, in one table.
 inline void add_all_routes(Router& router, ApiContext& ctx) {
@@ -38,6 +40,7 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_auth_routes(router, ctx);
   add_user_routes(router, ctx);
   add_broker_key_routes(router, ctx);
+  add_stats_routes(router, ctx);
 }
 
 }  // namespace meridian::api

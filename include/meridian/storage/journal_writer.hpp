@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "meridian/core/instrument.hpp"
+#include "meridian/core/latency_histogram.hpp"
 #include "meridian/engine/journal.hpp"
 #include "meridian/storage/dead_letters.hpp"
 
@@ -59,6 +60,8 @@ class JournalWriter {
   // up `grace` after this call when the database cannot take the remainder.
   void join(std::chrono::milliseconds grace);
   WriterHealth health() const;
+  // How long each committed batch took to write and commit (any thread; lock-free).
+  const core::LatencyHistogram& commit_latency() const noexcept { return commit_latency_; }
   // The pending dead letters as last read from the table (any thread; refreshed by the
   // writer after it dead-letters a record and every few seconds while any are pending).
   std::vector<DeadLetter> dead_letters() const;
@@ -89,6 +92,7 @@ class JournalWriter {
   std::int64_t epoch_ = 0;  // 0: no fencing (tests, single-process tools)
   std::function<void()> on_fenced_;
   std::atomic<std::uint64_t> commits_{0}, records_{0}, failures_{0}, acked_{0}, dead_lettered_{0};
+  core::LatencyHistogram commit_latency_;
   std::atomic<bool> stopped_cleanly_{false};
   std::atomic<std::uint64_t> unwritten_{0};
   // Writer thread only: orders whose record was dead-lettered (-> the dead letter's id).

@@ -132,9 +132,11 @@ TEST(RouteTable, EveryStateChangingRouteNeedsATrader) {
     if (route.pattern.starts_with("/api/users")) {
       EXPECT_EQ(route.role, api::Role::admin);
     }
-    // Public: liveness and sign-in only; /metrics is the one scraper's route (loopback or its token).
+    // Public: liveness, sign-in and the API's description only; /metrics is the one scraper's
+    // route (loopback or its token).
     if (route.role == api::Role::anonymous && !route.scrape) {
-      EXPECT_TRUE(route.pattern.ends_with("/health") || route.pattern.starts_with("/api/auth/"));
+      EXPECT_TRUE(route.pattern.ends_with("/health") || route.pattern.starts_with("/api/auth/") ||
+                  route.pattern == "/api/openapi.json");
     }
     EXPECT_EQ(route.scrape, route.pattern == "/metrics");
     EXPECT_FALSE(route.summary.empty());
