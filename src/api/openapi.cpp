@@ -83,7 +83,9 @@ nlohmann::json operation(const Route& route) {
   }
 
   nlohmann::json responses = nlohmann::json::object();
-  for (const auto& [status, schema] : doc.value("responses", nlohmann::json::object()).items()) {
+  // Bound to a name: items() of the temporary value() returns would dangle in the loop.
+  const auto declared = doc.value("responses", nlohmann::json::object());
+  for (const auto& [status, schema] : declared.items()) {
     nlohmann::json response{{"description", status == "204" ? "No content" : "Success"}};
     if (!schema.is_null()) {
       const std::string type = doc.value("content_type", "application/json");

@@ -15,6 +15,7 @@
 
 using namespace meridian;
 using api::http::verb;
+namespace http = api::http;
 
 namespace {
 
@@ -64,7 +65,10 @@ TEST(OpenApi, EveryRouteHasAnEntryAndEveryEntryARoute) {
     });
     EXPECT_TRUE(routed) << http::to_string(entry.method) << " " << entry.pattern << ": an entry without a route";
     // Each entry is JSON (a typo would otherwise surface only at the first request).
-    EXPECT_NO_THROW((void)nlohmann::json::parse(entry.doc)) << entry.pattern;
+    EXPECT_NO_THROW({
+      const auto parsed = nlohmann::json::parse(entry.doc);
+      EXPECT_TRUE(parsed.is_object()) << entry.pattern;
+    }) << entry.pattern;
   }
 }
 
