@@ -1,5 +1,6 @@
 #include "meridian/api/strategy_stream.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 
 #include "meridian/api/json_types.hpp"

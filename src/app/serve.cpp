@@ -364,9 +364,10 @@ int serve(const Config& config) {
   ctx.reload = [&reloader]() -> api::ApiResult<nlohmann::json> {
     auto outcome = reloader.reload("POST /api/admin/reload");
     if (!outcome.ok)
-      return api::api_error(api::http::status::unprocessable_entity, "invalid_config",
-                            "the configuration was not reloaded: " + outcome.problem, {{"field", "config"}});
-    return outcome.answer;
+      return {boost::system::in_place_error,
+              api::api_error(api::http::status::unprocessable_entity, "invalid_config",
+                             "the configuration was not reloaded: " + outcome.problem, {{"field", "config"}})};
+    return {boost::system::in_place_value, std::move(outcome.answer)};
   };
   ctx.identity = identity.get();
   ctx.audit = audit.get();
