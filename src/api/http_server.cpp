@@ -238,7 +238,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
     std::shared_ptr<WsEndpointHooks> hooks;
     if (logs) {
       std::optional<std::string> level, module;
-      if (auto url = boost::urls::parse_origin_form(std::string_view(req_.target().data(), req_.target().size()))) {
+      if (auto url = boost::urls::parse_origin_form(req_.target())) {
         for (const auto& p : url->params()) {
           if (p.key == "level") level = p.value;
           if (p.key == "module") module = p.value;
@@ -271,7 +271,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
     }
     auto credentials = identity->authenticate(req_);
     if (!credentials && !credentials.error().presented()) {
-      if (auto url = boost::urls::parse_origin_form(std::string_view(req_.target().data(), req_.target().size()))) {
+      if (auto url = boost::urls::parse_origin_form(req_.target())) {
         if (auto it = url->params().find("token"); it != url->params().end() && (*it).has_value)
           credentials = identity->authenticate_bearer((*it).value, core::now());
       }
