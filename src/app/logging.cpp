@@ -1,5 +1,6 @@
 #include "meridian/app/logging.hpp"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -50,7 +51,8 @@ void setup_logging(const std::string& level, const std::string& format) {
   if (format == "json")
     console->set_formatter(std::make_unique<JsonLogFormatter>());
   else
-    console->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ [%n] %v", spdlog::pattern_time_type::utc);
+    console->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ [%n] %v",
+                                                                       spdlog::pattern_time_type::utc));
   records_slot() = std::make_shared<core::LogRecords>();
   auto logger = std::make_shared<spdlog::logger>("meridian", spdlog::sinks_init_list{console, records_slot()});
   spdlog::register_logger(logger);

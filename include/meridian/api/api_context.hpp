@@ -70,7 +70,7 @@ struct ApiContext {
   // app's, app/reload.hpp); the answer's body, or 422 naming the problem with nothing changed.
   // Called on an I/O thread: it reads a file and posts to the engine, never waits on it. Unset:
   // no reload.
-  std::function<ApiResult<nlohmann::json>()> reload;
+  std::function<ApiResult<nlohmann::json>()> reload{};
 
   // The default portfolio's (what /api/trading/* means without ?portfolio=).
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }
