@@ -109,7 +109,9 @@ TEST_F(Logs, WsLogsStreamsAFilteredLiveLineAndABadReloadChangesNothing) {
   // The api-only client got no app line.
   auto other = api_only.next_matching([](const json& m) { return m.value("type", "") == "log"; },
                                       std::chrono::milliseconds(300));
-  if (other) EXPECT_EQ((*other)["data"]["module"], "api");
+  if (other) {
+    EXPECT_EQ((*other)["data"]["module"], "api");
+  }
 
   // SIGHUP: a good file applies the risk limit; the key that needs a restart is named by POST.
   write_config("max-order-notional = 2500\nthreads = 3\n");
