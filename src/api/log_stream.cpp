@@ -50,16 +50,12 @@ class LogHooks final : public WsEndpointHooks {
       auto it = msg.find(name);
       if (it == msg.end() || it->is_null()) continue;
       if (!it->is_string())
-        return ws_message(
-            "error",
-            {{"code", "invalid_field"}, {"message", std::string(name) + " must be a string"}, {"field", name}});
+        return error(field_error(name, std::string(name) + " must be a string", http::status::unprocessable_entity,
+                                 "invalid_parameter"));
       *out = it->get<std::string>();
     }
     auto filter = log_filter(level, module);
-    if (!filter) {
-      const auto& e = filter.error();
-      return ws_message("error", {{"code", e.code}, {"message", e.message}, {"field", e.details.value("field", "")}});
-    }
+    if (!filter) return error(filter.error());
     set(*filter);
     return ws_message(
         "subscribed",
@@ -68,6 +64,11 @@ class LogHooks final : public WsEndpointHooks {
   }
 
  private:
+  // The /ws error envelope: {"type":"error","error":{"code","message","details":{"field"}}}.
+  static std::shared_ptr<const std::string> error(const ApiError& e) {
+    return ws_message("error", {{"error", {{"code", e.code}, {"message", e.message}, {"details", e.details}}}});
+  }
+
   void set(const core::LogFilter& filter) {
     min_level_ = filter.min_level;
     module_ = filter.module.empty() ? -1 : static_cast<int>(module_index(filter.module));

@@ -172,6 +172,9 @@ int migrate(const Config& config) {
 
 int serve(const Config& config) {
   const auto started = core::now();
+  // With a database, warnings and errors are queued for system_logs from the start (the queue is
+  // bounded), so the start-up's reach the table once its writer runs.
+  if (!config.database_url.empty() && log_records()) log_records()->enable_queue(true);
   // Configuration mistakes first, before anything is opened (exit 2).
   const bool auth_on = auth_enabled(config);
   if (const auto problem = auth_config_problem(config); !problem.empty()) {
