@@ -28,7 +28,7 @@ TEST(ConfigDiff, RiskLimitsLogLevelAndCalendarDatesApplyLive) {
   after.holidays = {"nyse=2026-12-28"};
   after.early_closes = {"nyse=2026-12-31T13:00"};
   const auto d = diff_config(Config{}, after);
-  EXPECT_EQ(d.live, (Keys{"max-order-notional", "max-drawdown", "holiday", "early-close", "log-level"}));
+  EXPECT_EQ(d.live, (Keys{"max-order-notional", "max-drawdown", "early-close", "holiday", "log-level"}));
   EXPECT_TRUE(d.restart.empty());
 }
 
