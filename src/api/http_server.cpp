@@ -23,8 +23,10 @@
 #include <nlohmann/json.hpp>
 
 #include "api_log.hpp"
+#include "log_query.hpp"
 #include "meridian/api/audit.hpp"
 #include "meridian/api/identity.hpp"
+#include "meridian/api/log_stream.hpp"
 #include "meridian/core/symbol_alias.hpp"
 #include "ws_session.hpp"
 
@@ -185,6 +187,8 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
     if (beast::websocket::is_upgrade(req_)) {
       // A browser page of another origin must not drive the daemon over a WebSocket either.
       if (auto refused = server_.guard().check_origin(req_)) return send(std::move(*refused));
+      const auto path = req_.target().substr(0, req_.target().find('?'));
+      if (path == "/ws/logs" || path == "/ws/strategies") return upgrade_endpoint(path == "/ws/logs");
       const bool main = req_.target() == "/ws" || req_.target().starts_with("/ws?");
       const auto name = main ? std::nullopt : WsSession::stream_symbol(req_.target());
       if (main || name) {
@@ -212,6 +216,46 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
                                  "no WebSocket endpoint at this path"));
     }
     dispatch();
+  }
+
+  // /ws/logs (admin, with a level/module filter from the query: a bad one is 422) and
+  // /ws/strategies (viewer): their logic is log_stream.cpp's and strategy_stream.cpp's.
+  void upgrade_endpoint(bool logs) {
+    const auto& policy = server_.config().auth;
+    auto& ctx = server_.hub().context();
+    if (logs && !ctx.log_stream)
+      return send(
+          error_response(req_.version(), false, http::status::not_found, "not_found", "this daemon streams no logs"));
+    auto principal = ws_principal();
+    if (!principal) return send(error_response(req_.version(), false, principal.error()));
+    const Role need = logs ? Role::admin : Role::viewer;
+    const bool open_read = !logs && policy.public_read;
+    if (!open_read && !authorized(principal->role, need, policy.enforce)) {
+      const bool anonymous = principal->anonymous();
+      return send(error_response(
+          req_.version(), false, anonymous ? http::status::unauthorized : http::status::forbidden,
+          anonymous ? "unauthenticated" : "forbidden",
+          std::string(logs ? "/ws/logs needs an admin" : "/ws/strategies needs a viewer") + "'s credentials"));
+    }
+    std::shared_ptr<WsEndpointHooks> hooks;
+    if (logs) {
+      std::optional<std::string> level, module;
+      if (auto url = boost::urls::parse_origin_form(req_.target())) {
+        for (const auto& p : url->params()) {
+          if (p.key == "level") level = p.value;
+          if (p.key == "module") module = p.value;
+        }
+      }
+      auto filter = log_filter(level, module);
+      if (!filter) return send(error_response(req_.version(), false, filter.error()));
+      hooks = ctx.log_stream->hooks(*filter);
+    }
+    auto session = std::make_shared<WsSession>(release_stream(), server_.hub(),
+                                               logs ? WsSession::Endpoint::logs : WsSession::Endpoint::strategies);
+    session->set_hooks(std::move(hooks));
+    session->authorize(std::move(*principal), policy);
+    session->audit_to(server_.audit(), address_);
+    session->run(std::move(req_));
   }
 
   // Who opens a WebSocket: credentials from the Authorization header (or X-API-Key), else the

@@ -232,6 +232,8 @@ void WsSession::on_message(std::string_view text) {
   if (type_it == msg.end() || !type_it->is_string()) return reply_error("invalid_field", "type must be a string");
   const auto type = type_it->get<std::string>();
   auto& ctx = hub_.context();
+  if (hooks_)
+    if (auto answer = hooks_->on_message(msg)) return enqueue({std::move(answer), -1});
 
   if (type == "subscribe" || type == "unsubscribe") {
     auto it = msg.find("symbols");
@@ -356,6 +358,10 @@ void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target
 bool WsSession::wants(const WsTarget& target) const noexcept {
   if (target.portfolio > 0 && !may_see(target.portfolio)) return false;
   if (target.user >= 0 && !may_see_owned(principal_, target.user, policy_.enforce)) return false;
+  if (endpoint_ == Endpoint::logs || endpoint_ == Endpoint::strategies) {
+    const auto mine = endpoint_ == Endpoint::logs ? WsTarget::logs : WsTarget::strategies;
+    return (target.audience & mine) != 0 && (!hooks_ || hooks_->wants(target));
+  }
   const bool audience = endpoint_ == Endpoint::stream
                             ? (target.audience & WsTarget::stream) != 0
                             : (target.audience & WsTarget::main) != 0 ||

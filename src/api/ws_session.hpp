@@ -20,6 +20,7 @@
 #include "meridian/api/ws_hub.hpp"
 #include "meridian/auth/principal.hpp"
 #include "meridian/storage/audit_sink.hpp"
+#include "ws_endpoint_hooks.hpp"
 #include "ws_stream.hpp"
 
 namespace meridian::api {
@@ -29,7 +30,12 @@ inline constexpr std::chrono::seconds kWsAuthWindow{5};
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  enum class Endpoint : std::uint8_t { main, stream };  // /ws, /ws/stream/{symbol}
+  enum class Endpoint : std::uint8_t {
+    main,
+    stream,
+    logs,
+    strategies
+  };  // /ws, /ws/stream/{symbol}, /ws/logs, /ws/strategies
 
   WsSession(boost::asio::ip::tcp::socket&& socket, WsHub& hub, Endpoint endpoint = Endpoint::main,
             core::SymbolId stream_symbol = 0);
@@ -47,6 +53,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Where the session's commands are recorded (the HTTP server's audit trail; null: none), and
   // the client's IP address for their rows. Before run().
   void audit_to(storage::AuditSink* sink, std::string address) noexcept;
+  // An endpoint's own filter and client messages (ws_endpoint_hooks.hpp; /ws/logs). Before run().
+  void set_hooks(std::shared_ptr<WsEndpointHooks> hooks) noexcept { hooks_ = std::move(hooks); }
   void run(HttpRequest request);
   // Any thread. Dropped unless the target's audience includes this client and the client
   // follows the target's symbol; a message with a coalesce key replaces a queued one with
@@ -131,6 +139,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   auth::Principal principal_{};
   AuthPolicy policy_{};
   storage::AuditSink* audit_ = nullptr;
+  std::shared_ptr<WsEndpointHooks> hooks_;  // used on the session's strand only
   std::string address_;
   // Only the session's strand reads or writes these (may_see's cache).
   mutable std::shared_ptr<const engine::PortfolioDirectory> visible_of_;

@@ -324,6 +324,9 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")
       ->envname("MERIDIAN_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", c.log_format, "text, or json: one object per line (ts, level, logger, msg)")
+      ->envname("MERIDIAN_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
 }
 
 std::string default_config_path() {
@@ -391,7 +394,53 @@ std::vector<std::string> config_secrets(const Config& config) {
   return secrets;
 }
 
+// The checks beyond each option's own, and the secrets read from their files: at start and on
+// a reload alike. Throws CLI::ValidationError naming the option.
+void check_config(Config& config) {
+  if (config.fast_period >= config.slow_period)
+    throw CLI::ValidationError("--fast-period", "must be less than --slow-period");
+  try {
+    check_venue_config(config);
+  } catch (const std::exception& e) {
+    throw CLI::ValidationError("venues", e.what());
+  }
+  read_secret_option("--alpaca-secret-file", config.alpaca_secret_file, config.alpaca_secret_key);
+  read_secret_option("--metrics-token-file", config.metrics_token_file, config.metrics_token);
+  if (!config.metrics_token.empty() && !auth::SharedSecret::create(config.metrics_token))
+    throw CLI::ValidationError("--metrics-token", "the token must have at least " +
+                                                      std::to_string(auth::kMinSharedSecretChars) +
+                                                      " characters, not all the same one");
+  try {
+    config.secrets_key = configured_secrets_key(config);
+  } catch (const std::runtime_error& e) {
+    throw CLI::ValidationError("--secrets-key-file", e.what());
+  }
+}
+
+// The arguments the process started with (after the program name), for a reload.
+std::vector<std::string>& start_args() {
+  static std::vector<std::string> args;
+  return args;
+}
+
 }  // namespace
+
+Config reread_config() {
+  Config config;
+  CLI::App app{"meridiand", "meridiand"};
+  app.set_config("--config", default_config_path(), "TOML configuration file", false);
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  add_options(app, config);
+  app.fallthrough();
+  app.add_subcommand("serve", "Run the daemon (default)");
+  try {
+    app.parse(with_env_flags(app, start_args()));
+    check_config(config);
+  } catch (const CLI::ParseError& e) {
+    throw std::runtime_error(e.what());
+  }
+  return config;
+}
 
 int run(int argc, char** argv) {
   // First, before any thread: the secrets on the command line leave the process's argv.
@@ -425,25 +474,9 @@ int run(int argc, char** argv) {
   (void)serve_cmd;
 
   try {
+    start_args() = taken.args;
     app.parse(with_env_flags(app, taken.args));
-    if (config.fast_period >= config.slow_period)
-      throw CLI::ValidationError("--fast-period", "must be less than --slow-period");
-    try {
-      check_venue_config(config);
-    } catch (const std::exception& e) {
-      throw CLI::ValidationError("venues", e.what());
-    }
-    read_secret_option("--alpaca-secret-file", config.alpaca_secret_file, config.alpaca_secret_key);
-    read_secret_option("--metrics-token-file", config.metrics_token_file, config.metrics_token);
-    if (!config.metrics_token.empty() && !auth::SharedSecret::create(config.metrics_token))
-      throw CLI::ValidationError("--metrics-token", "the token must have at least " +
-                                                        std::to_string(auth::kMinSharedSecretChars) +
-                                                        " characters, not all the same one");
-    try {
-      config.secrets_key = configured_secrets_key(config);
-    } catch (const std::runtime_error& e) {
-      throw CLI::ValidationError("--secrets-key-file", e.what());
-    }
+    check_config(config);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -468,7 +501,7 @@ int run(int argc, char** argv) {
     if (secrets_cmd.parsed()) return secrets_cmd.run(config);
     return data_cmd.parsed() ? data_cmd.run(config) : journal_cmd.run(config);
   }
-  setup_logging(config.log_level);
+  setup_logging(config.log_level, config.log_format);
   redact_secrets_in_logs(config_secrets(config));
   if (migrate_cmd->parsed()) return migrate(config);
   return serve(config);

@@ -20,9 +20,14 @@
 #include "meridian/api/backtests.hpp"
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/identity.hpp"
+#include "meridian/api/log_sources.hpp"
+#include "meridian/api/log_stream.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/api/strategy_stream.hpp"
 #include "meridian/app/auth_setup.hpp"
 #include "meridian/app/feed_choice.hpp"
+#include "meridian/app/logging.hpp"
+#include "meridian/app/reload.hpp"
 #include "meridian/app/secrets_key.hpp"
 #include "meridian/app/service_monitor.hpp"
 #include "meridian/app/standby_listener.hpp"
@@ -36,6 +41,7 @@
 #include "meridian/storage/portfolio_host.hpp"
 #include "meridian/storage/portfolio_lock.hpp"
 #include "meridian/storage/recovery.hpp"
+#include "meridian/storage/system_logs.hpp"
 
 namespace meridian::app {
 
@@ -192,6 +198,9 @@ int migrate(const Config& config) {
 
 int serve(const Config& config) {
   const auto started = core::now();
+  // With a database, warnings and errors are queued for system_logs from the start (the queue is
+  // bounded), so the start-up's reach the table once its writer runs.
+  if (!config.database_url.empty() && log_records()) log_records()->enable_queue(true);
   // Configuration mistakes first, before anything is opened (exit 2).
   const bool auth_on = auth_enabled(config);
   if (const auto problem = auth_config_problem(config); !problem.empty()) {
@@ -222,6 +231,9 @@ int serve(const Config& config) {
   // Registered first, so a SIGTERM during start-up waits for the handler installed below
   // instead of killing the process before the journal can be flushed.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  // SIGHUP reloads the configuration (below); caught from here on, so one sent during start-up
+  // waits for the reloader instead of ending the process (its default action).
+  boost::asio::signal_set hangups(io, SIGHUP);
   std::unique_ptr<core::InstrumentTable> instruments;
   engine::EngineRunner::FeedFactory feed;
   try {
@@ -362,7 +374,30 @@ int serve(const Config& config) {
     audit = std::make_unique<api::AuditTrail>(*audit_writer, *audit_store);
   }
 
+  // Log records: warnings and errors into system_logs on a writer of their own (never blocking
+  // a thread that logs), and the records for /api/logs and /ws/logs.
+  std::unique_ptr<storage::SystemLogWriter> log_writer;
+  std::unique_ptr<storage::SystemLogStore> log_store;
+  std::unique_ptr<api::LogSources> log_sources;
+  if (const auto& records = log_records()) {
+    if (!config.database_url.empty()) {
+      log_writer = std::make_unique<storage::SystemLogWriter>(config.database_url, *records);
+      log_store = std::make_unique<storage::SystemLogStore>(config.database_url);
+    }
+    log_sources = std::make_unique<api::LogSources>(*records, log_store.get());
+  }
+  ConfigReloader reloader(config, runner, reread_config);
+
   api::ApiContext ctx{runner, *instruments, writer, started, kVersion, auth_on, {}, {}};
+  ctx.logs = log_sources.get();
+  ctx.reload = [&reloader]() -> api::ApiResult<nlohmann::json> {
+    auto outcome = reloader.reload("POST /api/admin/reload");
+    if (!outcome.ok)
+      return {boost::system::in_place_error,
+              api::api_error(api::http::status::unprocessable_entity, "invalid_config",
+                             "the configuration was not reloaded: " + outcome.problem, {{"field", "config"}})};
+    return {boost::system::in_place_value, std::move(outcome.answer)};
+  };
   ctx.identity = identity.get();
   ctx.audit = audit.get();
   ctx.recovery = recovery;
@@ -386,6 +421,14 @@ int serve(const Config& config) {
   api::WsHub hub(io, ctx);
   ctx.ws_hub = &hub;
   hub.attach(runner.bus());
+  // /ws/logs and /ws/strategies: declared after the hub, so they leave before it goes.
+  std::unique_ptr<api::LogStream> log_stream;
+  if (log_sources) {
+    log_stream = std::make_unique<api::LogStream>(io, hub, log_sources->records);
+    ctx.log_stream = log_stream.get();
+    log_stream->start();
+  }
+  api::StrategyStream strategy_stream(io, hub, ctx);
   if (backtests)  // a backtest's progress goes to its owner's clients
     backtests->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {
       hub.publish(std::move(message), {.audience = api::WsTarget::main, .user = owner});
@@ -416,6 +459,7 @@ int serve(const Config& config) {
     server.set_audit(audit_writer.get());
     audit_writer->start();
   }
+  if (log_writer) log_writer->start();
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -430,6 +474,7 @@ int serve(const Config& config) {
 
   writer.start();
   runner.start();
+  strategy_stream.start();
   // Recovery is done and the listener accepts: READY=1 (Type=notify), then status and watchdog.
   ServiceMonitor monitor(io, ctx);
   monitor.start();
@@ -438,12 +483,26 @@ int serve(const Config& config) {
   std::cout << "Meridian " << kVersion << " listening on " << (tls ? "https://" : "http://") << shown_host << ":"
             << server.port() << " (simulation mode)" << std::endl;
 
+  // SIGHUP: the configuration read again, what can change live applied (app/reload.hpp); a bad
+  // file is logged as an error and changes nothing.
+  std::function<void()> await_hangup = [&] {
+    hangups.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reloader.reload("SIGHUP");
+      await_hangup();
+    });
+  };
+  await_hangup();
+
   std::thread shutdown_thread;
   bool others_clean = true;
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     app_log()->info("signal {}: draining", signo);
     monitor.stop();
+    hangups.cancel();
+    strategy_stream.stop();
+    if (log_stream) log_stream->stop();
     server.stop();
     hub.close_all();
     runner.shutdown();
@@ -459,6 +518,9 @@ int serve(const Config& config) {
         audit_writer->stop(std::max(
             std::chrono::milliseconds(0),
             std::chrono::duration_cast<std::chrono::milliseconds>(stop_deadline - std::chrono::steady_clock::now())));
+      if (log_writer)
+        log_writer->stop(std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                    stop_deadline - std::chrono::steady_clock::now())));
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let closing frames go out
       io.stop();
     });

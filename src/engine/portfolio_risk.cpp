@@ -84,4 +84,10 @@ CommandResult Portfolio::set_risk_limits(const risk::Limits& limits) {
   return std::nullopt;
 }
 
+void Portfolio::set_calendars(market::Calendars calendars) {
+  config_.calendars = std::move(calendars);
+  strategies_.calendars_changed();
+  dirty_ = true;  // the snapshot shows the calendars
+}
+
 }  // namespace meridian::engine

@@ -3,8 +3,12 @@
 // commands to), the journal writers' health, and per-snapshot caches of the hottest documents
 // (the default portfolio's).
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+
+#include "meridian/api/api_error.hpp"
 
 #include "meridian/engine/engine_runner.hpp"
 #include "meridian/storage/journal_writer.hpp"
@@ -17,6 +21,8 @@ struct ServerStats;  // http_server.hpp
 class Identity;      // identity.hpp
 struct AuditTrail;   // audit_trail.hpp
 class WsHub;         // ws_hub.hpp
+struct LogSources;   // log_sources.hpp
+class LogStream;     // log_stream.hpp
 
 // A document rendered at most once per snapshot version, by whichever reader asks first.
 // Keeps REST reads of the status documents from re-serialising on every request.
@@ -59,6 +65,15 @@ struct ApiContext {
   AuditTrail* audit = nullptr;
   // The WebSocket hub, for GET /api/stats; set once it exists, before the server starts. May be null.
   const WsHub* ws_hub = nullptr;
+  // Log records for GET /api/logs and /ws/logs; set before the server starts. Null: none kept.
+  LogSources* logs = nullptr;
+  // /ws/logs; set before the server starts. Null: the endpoint answers 404.
+  LogStream* log_stream = nullptr;
+  // POST /api/admin/reload: re-reads the configuration and applies what can change live (the
+  // app's, app/reload.hpp); the answer's body, or 422 naming the problem with nothing changed.
+  // Called on an I/O thread: it reads a file and posts to the engine, never waits on it. Unset:
+  // no reload.
+  std::function<ApiResult<nlohmann::json>()> reload{};
 
   // The default portfolio's (what /api/trading/* means without ?portfolio=).
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }

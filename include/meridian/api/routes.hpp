@@ -24,6 +24,11 @@ void add_user_routes(Router& router, ApiContext& ctx);
 void add_broker_key_routes(Router& router, ApiContext& ctx);
 // GET /api/stats (admin): requests and latency by route, WebSocket, engine, journal, process.
 void add_stats_routes(Router& router, ApiContext& ctx);
+// GET /api/logs (admin): recent log records (ApiContext::logs; without one, 404 logs_disabled).
+void add_log_routes(Router& router, ApiContext& ctx);
+// POST /api/admin/reload (admin): re-reads the configuration (ApiContext::reload; without one,
+// 404 reload_disabled).
+void add_reload_routes(Router& router, ApiContext& ctx);
 
 // Every route of the daemon, in one table.
 inline void add_all_routes(Router& router, ApiContext& ctx) {
@@ -41,6 +46,8 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_user_routes(router, ctx);
   add_broker_key_routes(router, ctx);
   add_stats_routes(router, ctx);
+  add_log_routes(router, ctx);
+  add_reload_routes(router, ctx);
 }
 
 }  // namespace meridian::api

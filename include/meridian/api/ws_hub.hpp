@@ -24,6 +24,8 @@ struct WsTarget {
     stream = 4,           // /ws/stream/{symbol} clients
     everyone = main | stream,
     candles = main_subscribed | stream,  // who gets candle updates
+    logs = 8,                            // /ws/logs clients (api/log_stream.hpp)
+    strategies = 16,                     // /ws/strategies clients (api/strategy_stream.hpp)
   };
   int symbol = -1;    // >= 0: only clients following that symbol
   int coalesce = -1;  // >= 0: replaces a queued message with the same key (the latest is enough)
@@ -34,6 +36,8 @@ struct WsTarget {
   // >= 0: about something of that user's (a backtest; 0: made with auth off): with auth
   // enforced only that user's clients and admins get it (may_see_owned). -1: no user's.
   std::int64_t user = -1;
+  // What the endpoint's own filter reads (WsEndpointHooks): /ws/logs, the record's level and module.
+  std::uint32_t tag = 0;
 };
 
 // Coalescing keys: one per symbol and kind of update.

@@ -124,7 +124,13 @@ struct Config {
   // (10 s), leaving time to close connections before systemd would SIGKILL.
   int shutdown_grace_ms = 8'000;
   std::string log_level = "info";
+  std::string log_format = "text";  // text, or json: one object per line (journald, Loki)
 };
+
+// The configuration as run() read it at start (the same arguments and environment, the config
+// file read again, the same checks), for a reload. Throws std::runtime_error naming the
+// problem. After run() parsed the arguments; any thread, one call at a time.
+Config reread_config();
 
 // Parses argv (and the config file and environment) and runs the chosen subcommand.
 // Returns the process exit code: 0 ok, 1 runtime failure, 2 bad configuration.

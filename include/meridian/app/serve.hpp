@@ -10,7 +10,8 @@ inline constexpr const char* kVersion = "0.1.0";
 int serve(const Config& config);
 // `meridiand migrate`.
 int migrate(const Config& config);
-void setup_logging(const std::string& level);
+// --log-format: "text" (the default) or "json" (app/logging.hpp).
+void setup_logging(const std::string& level, const std::string& format = "text");
 // Logging for subcommands whose output is stdout (data export, journal listing): to stderr.
 void setup_stderr_logging(const std::string& level);
 

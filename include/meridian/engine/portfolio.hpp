@@ -150,6 +150,10 @@ class Portfolio final : public market::TickSink,
   CommandResult record_trade(const ManualTrade& trade, OrderTicket& out);
   CommandResult set_risk_state(risk::RiskState state);
   CommandResult set_risk_limits(const risk::Limits& limits);
+  const risk::Limits& risk_limits() const noexcept { return risk_.limits(); }
+  // A configuration reload's holidays and early closes (app/reload.hpp): `calendars` has the
+  // same venues, in the same order, as the ones in force (venues are start-up configuration).
+  void set_calendars(market::Calendars calendars);
   // Session changes take `by`, the user who asks (SessionRecord::changed_by; 0: the engine itself
   // or a caller without an account).
   // PUT /api/trading/strategy: a new configuration for the session's strategy in any state;

@@ -131,6 +131,9 @@ class StrategyHost {
   // By SymbolId: the venue whose calendar gates it, or none.
   const std::vector<std::optional<market::Venue>>& venue_of() const noexcept { return venue_of_; }
   const market::Calendars& calendars() const noexcept { return *config_.calendars; }
+  // The calendars changed in place (their dates, not their venues): the cached session gates
+  // are forgotten, so the next bar asks the new ones.
+  void calendars_changed() noexcept { session_gates_ = {}; }
 
   std::uint64_t errors() const noexcept { return errors_; }  // strategies that threw
   // Bumped on every reader-visible change: readers rebuild their views only then.
