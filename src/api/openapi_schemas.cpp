@@ -26,6 +26,9 @@ constexpr std::string_view kSchemas = R"json({
       "details": {"type": "object", "description": "field: the field or parameter at fault; reason, allowed, needs, retry_after_s, ..."}}}},
     "example": {"error": {"code": "invalid_field", "message": "quantity must be a number", "details": {"field": "quantity"}}}},
   "Time": {"type": "string", "format": "date-time", "description": "ISO-8601 UTC with milliseconds"},
+  "LogRecord": {"type": "object", "properties": {"id": {"type": "integer"}, "time": {"type": "string", "format": "date-time"},
+    "ts": {"type": "integer"}, "level": {"type": "string", "enum": ["trace", "debug", "info", "warn", "error", "critical"]},
+    "logger": {"type": "string"}, "module": {"type": "string"}, "message": {"type": "string"}}},
   "NullableTime": {"type": ["string", "null"], "format": "date-time"},
   "Number": {"type": "number"},
   "NullableNumber": {"type": ["number", "null"]},
@@ -195,6 +198,8 @@ constexpr std::string_view kParameters = R"json({
   "route": {"name": "route", "in": "query", "schema": {"type": "string"}, "description": "a route pattern, exactly"},
   "from": {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "ISO-8601 UTC or epoch ms (included)"},
   "to": {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "ISO-8601 UTC or epoch ms (included)"},
+  "log_level": {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["trace", "debug", "info", "warn", "warning", "error", "critical"]}, "description": "the lowest level wanted"},
+  "module": {"name": "module", "in": "query", "schema": {"type": "string"}, "description": "one logger (engine, market, storage, api, app, ...)"},
   "cursor_since": {"name": "since", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}, "description": "instance version cursor"}
 })json";
 
@@ -406,6 +411,14 @@ const std::vector<OperationDoc> kDocs = {
       "properties": {"id": {"type": "integer"}, "portfolio_id": {"type": "integer"}, "kind": {"type": "string"}, "journal_seq": {"type": "integer"},
       "payload": {"type": "object"}, "error": {"type": "string"}, "sqlstate": {"type": ["string", "null"]}, "depends_on": {"type": ["integer", "null"]},
       "first_seen": {"$ref": "Time"}, "state": {"type": "string"}}}}, "pending": {"type": "integer"}, "dead_lettered_this_run": {"type": "integer"}}}}, "errors": [503]})"},
+    {get, "/api/logs",
+     R"({"query": ["log_level", "module", "since", "limit", "before"], "responses": {"200": {"type": "object",
+      "properties": {"items": {"type": "array", "items": {"$ref": "LogRecord"}}, "next": {"type": ["integer", "null"]},
+      "source": {"type": "string", "enum": ["database", "memory"]}}}}, "errors": [422, 503]})"},
+    {post, "/api/admin/reload",
+     R"({"responses": {"200": {"type": "object", "properties": {"applied": {"type": "array", "items": {"type": "string"}},
+      "restart_required": {"type": "array", "items": {"type": "string"}}, "unchanged": {"type": "boolean"}}}},
+      "errors": [404, 422]})"},
     {get, "/api/audit",
      R"({"query": ["limit", "before", "user_id", "audit_portfolio_id", "route", "from", "to"], "responses": {"200": )" PAGE(
          "AuditEntry") R"(},
