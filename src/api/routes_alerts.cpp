@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "meridian/alerts/alert_service.hpp"
+#include "meridian/api/alert_routes.hpp"
 #include "meridian/api/ownership.hpp"
-#include "meridian/api/routes.hpp"
 #include "meridian/api/user_ownership.hpp"
 #include "request_util.hpp"
 

@@ -17,6 +17,7 @@
 
 #include "app_log.hpp"
 #include "meridian/alerts/alert_service.hpp"
+#include "meridian/api/alert_routes.hpp"
 #include "meridian/api/audit_trail.hpp"
 #include "meridian/api/backtests.hpp"
 #include "meridian/api/http_server.hpp"

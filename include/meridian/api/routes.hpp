@@ -3,10 +3,6 @@
 #include "meridian/api/api_context.hpp"
 #include "meridian/api/router.hpp"
 
-namespace meridian::alerts {
-class AlertService;
-}
-
 namespace meridian::api {
 
 void add_system_routes(Router& router, ApiContext& ctx);
@@ -26,10 +22,6 @@ void add_auth_routes(Router& router, ApiContext& ctx);
 void add_user_routes(Router& router, ApiContext& ctx);
 // The caller's own broker credentials (PUT/DELETE /api/auth/me/broker-keys/{broker}).
 void add_broker_key_routes(Router& router, ApiContext& ctx);
-
-// GET/POST /api/alerts, DELETE /api/alerts/{id} (routes_alerts.cpp). `service` null (no
-// database): each answers 503.
-void add_alert_routes(Router& router, ApiContext& ctx, alerts::AlertService* service);
 
 // Every route of the daemon, in one table.
 inline void add_all_routes(Router& router, ApiContext& ctx) {
