@@ -320,19 +320,6 @@ void add_options(CLI::App& app, Config& c) {
                  "systemd's TimeoutStopSec); records still unwritten then make the exit status 1")
       ->envname("MERIDIAN_SHUTDOWN_GRACE_MS")
       ->check(CLI::Range(0, 600'000));
-  app.add_option("--alert-webhook-timeout-ms", c.alert_webhook_timeout_ms,
-                 "Alerts: each webhook attempt's deadline (connect, TLS, send, answer); a receiver that never "
-                 "answers holds only its own delivery")
-      ->envname("MERIDIAN_ALERT_WEBHOOK_TIMEOUT_MS")
-      ->check(CLI::Range(100, 120'000));
-  app.add_option("--alert-webhook-attempts", c.alert_webhook_attempts,
-                 "Alerts: webhook attempts (retried with exponential backoff) before a dead letter")
-      ->envname("MERIDIAN_ALERT_WEBHOOK_ATTEMPTS")
-      ->check(CLI::Range(1, 20));
-  app.add_option("--alert-webhook-backoff-ms", c.alert_webhook_backoff_ms,
-                 "Alerts: the first retry's delay; each next one doubles (jittered, at most 5 minutes)")
-      ->envname("MERIDIAN_ALERT_WEBHOOK_BACKOFF_MS")
-      ->check(CLI::Range(10, 600'000));
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")
       ->envname("MERIDIAN_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));

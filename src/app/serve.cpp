@@ -360,11 +360,9 @@ int serve(const Config& config) {
   std::unique_ptr<storage::AlertStore> alert_store;
   std::unique_ptr<alerts::AlertService> alert_service;
   if (!config.database_url.empty() && !read_only) {
+    // The defaults (alerts/webhook.hpp: 5 s per attempt, 5 attempts, backoff from 500 ms); flags
+    // for them and a `reload webhooks` hook belong with config reload (#17 item 9).
     alerts::ServiceLimits alert_limits;
-    alert_limits.webhook.timeout = std::chrono::milliseconds(config.alert_webhook_timeout_ms);
-    alert_limits.webhook.attempts = config.alert_webhook_attempts;
-    alert_limits.webhook.backoff.initial = std::chrono::milliseconds(config.alert_webhook_backoff_ms);
-    alert_limits.webhook.backoff.max = std::chrono::minutes(5);
     alert_store = std::make_unique<storage::AlertStore>(config.database_url);
     alert_service = std::make_unique<alerts::AlertService>(io, *instruments, *alert_store, secrets_box(config),
                                                            runner.default_portfolio(), alert_limits);

@@ -149,10 +149,8 @@ const std::filesystem::path& secrets_key() {
 
 DaemonOptions alert_daemon() {
   DaemonOptions o;
-  o.extra_args = {"--secrets-key-file",         secrets_key().string(),
-                  "--alert-webhook-timeout-ms", "2000",
-                  "--alert-webhook-attempts",   "3",
-                  "--alert-webhook-backoff-ms", "100"};
+  // Webhook limits are the defaults: 5 s per attempt, 5 attempts, backoff from 500 ms.
+  o.extra_args = {"--secrets-key-file", secrets_key().string()};
   return o;
 }
 
@@ -314,19 +312,19 @@ TEST_F(Alerts, WebhooksSignedRetriedDeadLetteredAndAHangingOneHoldsOnlyItself) {
 
   ASSERT_TRUE(poll_until([&] { return delivery_status(port(), slow_id) == "delivered"; }, kDeadline));
 
-  // The failing receiver: 3 attempts, then a dead letter with the payload.
-  ASSERT_TRUE(poll_until([&] { return delivery_status(port(), fail_id) == "dead_letter"; }, kDeadline));
-  EXPECT_EQ(fail.count(), 3u);
+  // The failing receiver: 5 attempts, then a dead letter with the payload.
+  ASSERT_TRUE(poll_until([&] { return delivery_status(port(), fail_id) == "dead_letter"; }, 30s));
+  EXPECT_EQ(fail.count(), 5u);
   const auto failed = alert_of(port(), fail_id);
   ASSERT_EQ(failed["dead_letters"].size(), 1u);
-  EXPECT_EQ(failed["dead_letters"][0]["attempts"], 3);
+  EXPECT_EQ(failed["dead_letters"][0]["attempts"], 5);
   EXPECT_EQ(failed["dead_letters"][0]["error"], "HTTP 500");
   EXPECT_EQ(failed["dead_letters"][0]["payload"]["data"]["alert_id"], fail_id);
   EXPECT_EQ(failed["delivery"]["http_status"], 500);
 
-  // The hanging one: each attempt times out; 3 of them, then a dead letter.
-  ASSERT_TRUE(poll_until([&] { return delivery_status(port(), hang_id) == "dead_letter"; }, 30s));
-  EXPECT_EQ(hang.count(), 3u);
+  // The hanging one: each attempt times out (5 s); 5 of them, then a dead letter.
+  ASSERT_TRUE(poll_until([&] { return delivery_status(port(), hang_id) == "dead_letter"; }, 90s));
+  EXPECT_EQ(hang.count(), 5u);
   EXPECT_EQ(alert_of(port(), hang_id)["dead_letters"][0]["error"], "timed out");
 
   // Dead letters are stored: the rows say the same.

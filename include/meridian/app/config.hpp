@@ -123,11 +123,6 @@ struct Config {
   // SIGTERM: the journal's bounded drain; under deploy/meridiand.service's TimeoutStopSec
   // (10 s), leaving time to close connections before systemd would SIGKILL.
   int shutdown_grace_ms = 8'000;
-  // Alerts' webhooks (alerts/webhook.hpp): each attempt's deadline, attempts before a dead
-  // letter, the first retry's delay.
-  int alert_webhook_timeout_ms = 5'000;
-  int alert_webhook_attempts = 5;
-  int alert_webhook_backoff_ms = 500;
   std::string log_level = "info";
 };
 
