@@ -16,6 +16,8 @@
 #include <thread>
 
 #include "app_log.hpp"
+#include "meridian/alerts/alert_service.hpp"
+#include "meridian/api/alert_routes.hpp"
 #include "meridian/api/audit_trail.hpp"
 #include "meridian/api/backtests.hpp"
 #include "meridian/api/http_server.hpp"
@@ -35,6 +37,7 @@
 #include "meridian/app/tls_setup.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
+#include "meridian/storage/alert_store.hpp"
 #include "meridian/storage/backtest_store.hpp"
 #include "meridian/storage/identity_store.hpp"
 #include "meridian/storage/migrations.hpp"
@@ -413,9 +416,29 @@ int serve(const Config& config) {
     backtests = std::make_unique<api::Backtests>(*backtest_store, *instruments, config.database_url);
     backtests->mark_interrupted();
   }
+  // Alerts live in `alerts` and are loaded before the engine starts, so none misses an event. Not
+  // on a read-only daemon (its rows are the writing daemon's, which evaluates and delivers them).
+  std::unique_ptr<storage::AlertStore> alert_store;
+  std::unique_ptr<alerts::AlertService> alert_service;
+  if (!config.database_url.empty() && !read_only) {
+    // The defaults (alerts/webhook.hpp: 5 s per attempt, 5 attempts, backoff from 500 ms); flags
+    // for them and a `reload webhooks` hook belong with config reload (#17 item 9).
+    alerts::ServiceLimits alert_limits;
+    alert_store = std::make_unique<storage::AlertStore>(config.database_url);
+    alert_service = std::make_unique<alerts::AlertService>(io, *instruments, *alert_store, secrets_box(config),
+                                                           runner.default_portfolio(), alert_limits);
+    auto loaded = alert_service->load();
+    if (!loaded) {
+      app_log()->error("cannot load the stored alerts");
+      return 1;
+    }
+    app_log()->info("{} alerts loaded", *loaded);
+    alert_service->attach(runner.bus());
+  }
   api::Router router;
   api::add_all_routes(router, ctx);
   api::add_backtest_routes(router, ctx, backtests.get());
+  api::add_alert_routes(router, ctx, alert_service.get());
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
   api::WsHub hub(io, ctx);
@@ -431,6 +454,10 @@ int serve(const Config& config) {
   api::StrategyStream strategy_stream(io, hub, ctx);
   if (backtests)  // a backtest's progress goes to its owner's clients
     backtests->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {
+      hub.publish(std::move(message), {.audience = api::WsTarget::main, .user = owner});
+    });
+  if (alert_service)  // an alert goes to its owner's clients
+    alert_service->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {
       hub.publish(std::move(message), {.audience = api::WsTarget::main, .user = owner});
     });
 
@@ -511,6 +538,7 @@ int serve(const Config& config) {
     shutdown_thread = std::thread([&, stop_deadline] {
       writer.join(std::chrono::milliseconds(config.shutdown_grace_ms));
       if (backtests) backtests->stop();  // while the hub and the database are there
+      if (alert_service) alert_service->stop();
       others_clean = host.join_all(std::chrono::milliseconds(config.shutdown_grace_ms));
       // Whatever is left of the grace period: with the database up the rows take milliseconds;
       // with it down they are lost anyway, and the stop must not outlast the supervisor's patience.

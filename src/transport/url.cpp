@@ -1,11 +1,16 @@
 #include "meridian/transport/url.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 
 namespace meridian::transport {
 
-std::optional<SecureUrl> parse_secure_url(std::string_view url, std::string& error) {
+namespace {
+
+// `allowed` schemes only; `error` names what is wrong.
+std::optional<SecureUrl> parse_url(std::string_view url, std::initializer_list<std::string_view> allowed,
+                                   std::string_view allowed_text, std::string& error) {
   SecureUrl out;
   const auto sep = url.find("://");
   if (sep == std::string_view::npos) {
@@ -14,8 +19,8 @@ std::optional<SecureUrl> parse_secure_url(std::string_view url, std::string& err
   }
   out.scheme = std::string(url.substr(0, sep));
   for (auto& c : out.scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (out.scheme != "https" && out.scheme != "wss") {
-    error = "URL '" + std::string(url) + "': only https:// and wss:// are allowed";
+  if (std::find(allowed.begin(), allowed.end(), out.scheme) == allowed.end()) {
+    error = "URL '" + std::string(url) + "': only " + std::string(allowed_text) + " are allowed";
     return std::nullopt;
   }
   auto rest = url.substr(sep + 3);
@@ -53,7 +58,7 @@ std::optional<SecureUrl> parse_secure_url(std::string_view url, std::string& err
     return std::nullopt;
   }
   if (port.empty()) {
-    out.port = "443";
+    out.port = out.scheme == "http" ? "80" : "443";
   } else {
     unsigned n = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
@@ -64,6 +69,16 @@ std::optional<SecureUrl> parse_secure_url(std::string_view url, std::string& err
     out.port = std::string(port);
   }
   return out;
+}
+
+}  // namespace
+
+std::optional<SecureUrl> parse_secure_url(std::string_view url, std::string& error) {
+  return parse_url(url, {"https", "wss"}, "https:// and wss://", error);
+}
+
+std::optional<SecureUrl> parse_web_url(std::string_view url, std::string& error) {
+  return parse_url(url, {"http", "https"}, "http:// and https://", error);
 }
 
 bool is_ip_literal(std::string_view host) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <set>
 
+#include "meridian/api/alert_routes.hpp"
 #include "meridian/api/backtests.hpp"
 #include "meridian/api/openapi.hpp"
 #include "meridian/api/routes.hpp"
@@ -19,7 +20,7 @@ namespace http = api::http;
 
 namespace {
 
-// The daemon's table, as serve.cpp builds it (backtests without a database: null).
+// The daemon's table, as serve.cpp builds it (backtests and alerts without a database: null).
 struct LiveTable {
   boost::asio::io_context io;
   core::InstrumentTable instruments{core::default_instruments()};
@@ -37,6 +38,7 @@ struct LiveTable {
   LiveTable() {
     api::add_all_routes(router, ctx);
     api::add_backtest_routes(router, ctx, nullptr);
+    api::add_alert_routes(router, ctx, nullptr);
   }
 };
 
