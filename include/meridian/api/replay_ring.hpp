@@ -17,7 +17,10 @@ class ReplayRing {
 
   // `seq` is never below the previous entry's.
   void push(std::uint64_t seq, T value) {
-    if (entries_.size() == capacity_) entries_.pop_front();
+    if (entries_.size() == capacity_) {
+      evicted_ = entries_.front().first;
+      entries_.pop_front();
+    }
     entries_.emplace_back(seq, std::move(value));
     last_ = seq;
   }
@@ -25,11 +28,7 @@ class ReplayRing {
   // Whether every entry after `since` is still held, so a client that has seen up to `since`
   // can be brought up to date from the ring alone. False when `since` is ahead of the topic
   // (a client of an earlier daemon run).
-  bool covers(std::uint64_t since) const noexcept {
-    if (since > last_) return false;
-    if (since == last_) return true;
-    return !entries_.empty() && entries_.front().first <= since + 1;
-  }
+  bool covers(std::uint64_t since) const noexcept { return since <= last_ && since >= evicted_; }
 
   // Calls f(seq, value) for each entry with seq > since, oldest first.
   template <class F>
@@ -46,6 +45,7 @@ class ReplayRing {
   std::size_t capacity_;
   std::deque<std::pair<std::uint64_t, T>> entries_;
   std::uint64_t last_ = 0;
+  std::uint64_t evicted_ = 0;  // the newest seq of which an entry is gone (0: none)
 };
 
 }  // namespace meridian::api
