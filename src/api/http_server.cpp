@@ -381,7 +381,9 @@ HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& r
       identity_(identity),
       gate_(config_.auth, identity, config_.rate_limit, config_.metrics_token),
       cors_(config_.cors_origins),
-      acceptor_(net::make_strand(io)) {}
+      acceptor_(net::make_strand(io)) {
+  stats_.ws = &hub_;
+}
 
 void HttpServer::start() {
   const tcp::endpoint endpoint{net::ip::make_address(config_.host), config_.port};

@@ -52,7 +52,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // follows the target's symbol; a message with a coalesce key replaces a queued one with
   // the same key unless a message of that symbol that does not coalesce is queued after it
   // (a closed candle is never overtaken by the next period's update).
-  void send(std::shared_ptr<const std::string> message, WsTarget target = {});
+  // `stamp`: the message's topic and seq (the hub's); a live message of a topic this client
+  // already has up to that seq (from a replay or snapshot) is dropped.
+  void send(std::shared_ptr<const std::string> message, WsTarget target = {}, WsStamp stamp = {});
+  // On the session's strand (the hub's resume): queues `message` if the client may get it, as
+  // send does. A live message is dropped when this connection has its topic up to its seq
+  // already; a replay skips what the connection was sent live; a snapshot always goes.
+  enum class Delivery : std::uint8_t { live, replay, snapshot };
+  void deliver(std::shared_ptr<const std::string> message, const WsTarget& target, WsStamp stamp, Delivery how);
   // Any thread.
   void close(boost::beast::websocket::close_code code, std::string reason);
   std::uint64_t id() const noexcept { return id_; }
@@ -109,6 +116,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Completes and records a command's audit row (no-op without a trail).
   void record_audit(std::optional<storage::AuditEntry>& row, const ApiError* failure) const;
   void set_subscription(const std::vector<int>& symbols, bool subscribe);
+  // {"type":"resume","since":{topic: seq, ...}}: what the client missed, then live.
+  void on_resume_message(const nlohmann::json& msg);
 
   WsSession(WsStream&& ws, WsHub& hub, Endpoint endpoint, core::SymbolId stream_symbol);
 
@@ -138,6 +147,15 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool writing_ = false;
   bool closing_ = false;
   std::vector<bool> subscribed_;  // per symbol; all true until the client subscribes
+  // Per hub topic id: the first and last seq this connection was sent of it (0: none), so a
+  // replay after live messages repeats none of them and a late live copy of a replayed one is
+  // dropped.
+  struct Seen {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+  };
+  std::vector<Seen> seen_;
+  std::string resume_query_;  // the upgrade request's ?resume=, decoded
   bool filtered_ = false;
   Endpoint endpoint_;
   core::SymbolId stream_symbol_;

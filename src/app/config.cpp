@@ -323,6 +323,10 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")
       ->envname("MERIDIAN_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--ws-replay", c.ws_replay,
+                 "WebSocket resume: messages kept per trades/orders/signals/session/bars topic for clients that "
+                 "reconnect; one that missed more gets a snapshot")
+      ->check(CLI::Range(1, 1'000'000));
 }
 
 std::string default_config_path() {

@@ -357,7 +357,7 @@ int serve(const Config& config) {
   api::add_backtest_routes(router, ctx, backtests.get());
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
-  api::WsHub hub(io, ctx);
+  api::WsHub hub(io, ctx, {.replay_entries = static_cast<std::size_t>(config.ws_replay)});
   hub.attach(runner.bus());
   if (backtests)  // a backtest's progress goes to its owner's clients
     backtests->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {

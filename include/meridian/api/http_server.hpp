@@ -58,6 +58,7 @@ struct ServerStats {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> client_errors{0};
   std::atomic<std::uint64_t> server_errors{0};
+  const WsHub* ws = nullptr;  // its clients, for /metrics (set by the server)
 };
 
 class HttpSession;

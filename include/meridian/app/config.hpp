@@ -124,6 +124,8 @@ struct Config {
   // (10 s), leaving time to close connections before systemd would SIGKILL.
   int shutdown_grace_ms = 8'000;
   std::string log_level = "info";
+  // WebSocket resume: messages kept per topic that never skips (api::WsLimits::replay_entries).
+  int ws_replay = 1024;
 };
 
 // Parses argv (and the config file and environment) and runs the chosen subcommand.
