@@ -115,9 +115,9 @@ void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<con
          {{risk_message(*risk, *snap), {.audience = WsTarget::main, .portfolio = portfolio}},
           {risk_state_change(*risk, *snap), {.audience = WsTarget::stream, .portfolio = portfolio}}});
   } else if (const auto* closed = std::get_if<engine::BarClosed>(&event)) {
-    if (from_default && clients() > 0) on_bar(closed->bar);
+    if (from_default && clients() > 0) cycle([&] { on_bar(closed->bar); });
   } else if (std::holds_alternative<engine::PricesMoved>(event)) {
-    if (from_default && clients() > 0) on_prices(*snap);
+    if (from_default && clients() > 0) cycle([&] { on_prices(*snap); });
   }
 }
 
@@ -197,7 +197,10 @@ void WsHub::emit(std::uint32_t id, std::initializer_list<Variant> variants) {
 void WsHub::emit_locked(Topic& topic, std::uint32_t id, std::shared_ptr<const std::string> text,
                         const WsTarget& target) {
   topic.ring.push(topic.seq, {text, target});
-  broadcast(text, target, {id, topic.seq});
+  if (cycle_)
+    cycle_->push_back({std::move(text), target, {id, topic.seq}});
+  else
+    broadcast(text, target, {id, topic.seq});
 }
 
 void WsHub::publish(std::shared_ptr<const std::string> message, WsTarget target, std::string_view topic) {
@@ -219,6 +222,9 @@ std::optional<std::string> WsHub::resume(const std::shared_ptr<WsSession>& sessi
   ids.reserve(since.size());
   for (const auto& s : since) {
     if (auto key = parse_topic(s.topic, ctx_.instruments, default_portfolio)) {
+      // A portfolio's topics exist for a portfolio that does and that the client may see (ids
+      // do not leak, and no client makes topics without end).
+      if (key->kind >= WsTopicKind::trades && (!ctx_.snapshot(key->id) || !session->may_see(key->id))) return s.topic;
       ids.push_back(topic_id(key->packed()));
       continue;
     }
@@ -248,6 +254,30 @@ std::optional<std::string> WsHub::resume(const std::shared_ptr<WsSession>& sessi
                      WsSession::Delivery::snapshot);
   if (join) this->join(session);
   return std::nullopt;
+}
+
+template <class F>
+void WsHub::cycle(F&& emit_all) {
+  auto batch = std::make_shared<std::vector<WsBatchItem>>();
+  {
+    std::lock_guard lock(publish_mutex_);
+    cycle_ = batch.get();
+  }
+  emit_all();
+  // Under the lock, as a broadcast: a session that resumes or joins meanwhile got these from
+  // the rings and drops the batch's copies by seq.
+  std::lock_guard lock(publish_mutex_);
+  cycle_ = nullptr;
+  if (batch->empty()) return;
+  std::vector<std::shared_ptr<WsSession>> targets;
+  {
+    std::lock_guard registry_lock(registry_->mutex);
+    targets.reserve(registry_->sessions.size());
+    for (const auto& [sid, weak] : registry_->sessions)
+      if (auto s = weak.lock()) targets.push_back(std::move(s));
+  }
+  std::shared_ptr<const std::vector<WsBatchItem>> shared = std::move(batch);
+  for (const auto& s : targets) s->send_batch(shared);
 }
 
 void WsHub::broadcast(const std::shared_ptr<const std::string>& message, const WsTarget& target, WsStamp stamp) {

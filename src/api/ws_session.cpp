@@ -434,6 +434,12 @@ void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target
   });
 }
 
+void WsSession::send_batch(std::shared_ptr<const std::vector<WsBatchItem>> batch) {
+  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), batch = std::move(batch)] {
+    for (const auto& item : *batch) self->deliver(item.text, item.target, item.stamp, Delivery::live);
+  });
+}
+
 void WsSession::deliver(std::shared_ptr<const std::string> message, const WsTarget& target, WsStamp stamp,
                         Delivery how) {
   if (!wants(target)) return;

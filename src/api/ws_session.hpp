@@ -55,6 +55,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // `stamp`: the message's topic and seq (the hub's); a live message of a topic this client
   // already has up to that seq (from a replay or snapshot) is dropped.
   void send(std::shared_ptr<const std::string> message, WsTarget target = {}, WsStamp stamp = {});
+  // Any thread: a publish cycle's messages, in order, in one hand-off to the session's strand.
+  void send_batch(std::shared_ptr<const std::vector<WsBatchItem>> batch);
   // On the session's strand (the hub's resume): queues `message` if the client may get it, as
   // send does. A live message is dropped when this connection has its topic up to its seq
   // already; a replay skips what the connection was sent live; a snapshot always goes.
@@ -63,6 +65,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Any thread.
   void close(boost::beast::websocket::close_code code, std::string reason);
   std::uint64_t id() const noexcept { return id_; }
+  // Whether this client may see `portfolio`'s private topics and status: ownership.hpp's rule,
+  // the one REST uses. An unknown portfolio is seen by nobody (with auth on). On the session's
+  // strand.
+  bool may_see(std::int64_t portfolio) const noexcept;
   // One text message from the client, as read from the socket. Public for fuzz/ws_fuzz.cpp,
   // which drives it on a session whose socket never opened.
   void on_message(std::string_view text);
@@ -84,9 +90,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     std::size_t cost() const noexcept { return message->size() + sizeof(Outgoing); }
   };
   bool wants(const WsTarget& target) const noexcept;
-  // Whether this client may see `portfolio`'s private topics and status: ownership.hpp's rule,
-  // the one REST uses. An unknown portfolio is seen by nobody (with auth on).
-  bool may_see(std::int64_t portfolio) const noexcept;
   // The ids of the portfolios this client may see, for the directory `visible_of_` was computed
   // from: recomputed when the directory changes (a portfolio created or deleted) or the
   // principal does, so a private message costs a pointer compare and a binary search.

@@ -48,6 +48,13 @@ struct WsStamp {
   std::uint64_t seq = 0;
 };
 
+// One message of a publish cycle, shared by every session it goes to.
+struct WsBatchItem {
+  std::shared_ptr<const std::string> text;
+  WsTarget target;
+  WsStamp stamp;
+};
+
 // Coalescing keys: one per symbol and kind of update.
 enum class WsUpdate : int { price, candle_1m, candle_15m, candle_1h, kinds };
 constexpr int coalesce_key(core::SymbolId symbol, WsUpdate kind) noexcept {
@@ -146,6 +153,10 @@ class WsHub {
   void emit(std::uint32_t topic, std::initializer_list<Variant> variants);
   void emit_locked(Topic& topic, std::uint32_t id, std::shared_ptr<const std::string> text, const WsTarget& target);
   void broadcast(const std::shared_ptr<const std::string>& message, const WsTarget& target, WsStamp stamp);
+  // A publish cycle (one PricesMoved or BarClosed: tens of messages): what `emit_all` emits
+  // reaches each session in one hand-off (WsSession::send_batch), not one per message.
+  template <class F>
+  void cycle(F&& emit_all);
   void on_prices(const engine::Snapshot& snap);
   void on_bar(const core::Bar& bar);
 
@@ -161,6 +172,7 @@ class WsHub {
   std::vector<std::unique_ptr<Topic>> topics_;              // by id
   std::unordered_map<std::uint64_t, std::uint32_t> keyed_;  // packed WsTopicKey -> id
   std::unordered_map<std::string, std::uint32_t> named_;    // other topics' names -> id
+  std::vector<WsBatchItem>* cycle_ = nullptr;               // while a cycle runs: where emits go, sent at its end
 };
 
 }  // namespace meridian::api
