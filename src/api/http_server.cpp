@@ -434,6 +434,7 @@ HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& r
       cors_(config_.cors_origins),
       acceptor_(net::make_strand(io)) {
   stats_.routes.reset(router_.routes().size());
+  stats_.ws = &hub_;
 }
 
 void HttpServer::start() {

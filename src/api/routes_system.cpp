@@ -191,6 +191,11 @@ void metrics(const Router& router, ApiContext& ctx, const Request& req, const Re
   metric("meridian_cash", "gauge", "Portfolio cash.", snap->cash.to_double());
   metric("meridian_equity", "gauge", "Portfolio equity at last prices.", snap->equity().to_double());
   metric("meridian_open_positions", "gauge", "Open positions.", d(snap->positions.size()));
+  if (ctx.http_stats && ctx.http_stats->ws) {
+    metric("meridian_ws_clients", "gauge", "WebSocket clients connected.", d(ctx.http_stats->ws->clients()));
+    metric("meridian_ws_slow_closed_total", "counter", "WebSocket clients closed with 1008 for falling behind.",
+           d(ctx.http_stats->ws->slow_clients_closed()));
+  }
   append_latency_metrics(out, router, ctx);
 
   HttpResponse res{http::status::ok, req.raw.version()};

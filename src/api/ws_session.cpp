@@ -4,6 +4,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "api_log.hpp"
@@ -32,6 +33,52 @@ constexpr std::size_t kMaxInbound = 64 * 1024;
 std::string excerpt(std::string_view text, std::size_t max = 32) {
   if (text.size() <= max) return std::string(text);
   return std::string(text.substr(0, max)) + "...";
+}
+
+// A query parameter's value, percent-decoded ("" when absent).
+std::string query_value(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  auto query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) != name || eq == std::string_view::npos) continue;
+    std::string out;
+    const auto value = pair.substr(eq + 1);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      unsigned byte = 0;
+      if (value[i] == '%' && i + 2 < value.size() &&
+          std::from_chars(value.data() + i + 1, value.data() + i + 3, byte, 16).ptr == value.data() + i + 3) {
+        out += static_cast<char>(byte);
+        i += 2;
+      } else {
+        out += value[i] == '+' ? ' ' : value[i];
+      }
+    }
+    return out;
+  }
+  return {};
+}
+
+// "topic:seq,topic:seq" (?resume=): the seq after a topic's last colon.
+std::optional<std::vector<WsHub::Since>> parse_resume_query(std::string_view text) {
+  std::vector<WsHub::Since> out;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const auto item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    const auto colon = item.rfind(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    std::uint64_t seq = 0;
+    const auto digits = item.substr(colon + 1);
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+    if (ec != std::errc{} || p != digits.data() + digits.size()) return std::nullopt;
+    out.push_back({std::string(item.substr(0, colon)), seq});
+  }
+  return out;
 }
 
 std::string error_message(std::string_view code, std::string_view message, const nlohmann::json* details = nullptr) {
@@ -125,6 +172,7 @@ std::optional<ApiError> WsSession::refusal(Role need, std::int64_t portfolio, st
 }
 
 void WsSession::run(HttpRequest request) {
+  resume_query_ = query_value(request.target(), "resume");
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.read_message_max(kMaxInbound);
   ws_.set_option(websocket::stream_base::decorator([tls = ws_.tls()](websocket::response_type& res) {
@@ -148,7 +196,10 @@ void WsSession::fail(beast::error_code ec, const char* what) const {
 
 void WsSession::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "accept");  // the handshake failed; nothing to tell the client
-  hub_.join(shared_from_this());
+  // ?resume=: the greeting, then what the client missed, joining the hub in the same step.
+  std::optional<std::vector<WsHub::Since>> resume;
+  if (!resume_query_.empty()) resume = parse_resume_query(resume_query_);
+  if (!resume || resume->empty()) hub_.join(shared_from_this());
   // The status of the portfolio the client means by default (REST's rule: the daemon's default
   // for an admin, else the caller's first own one); none for who has none (anonymous callers).
   const auto mine = default_portfolio();
@@ -159,6 +210,14 @@ void WsSession::on_accept(beast::error_code ec) {
   if (policy_.enforce) hello["role"] = to_string(principal_.role);
   if (endpoint_ == Endpoint::stream) hello["symbol"] = hub_.context().instruments.at(stream_symbol_).symbol;
   enqueue({std::make_shared<const std::string>(hello.dump()), -1});
+  if (resume && !resume->empty()) {
+    if (auto unknown = hub_.resume(shared_from_this(), *resume, true, mine.value_or(0), true)) {
+      reply_error("unknown_topic", "unknown topic '" + excerpt(*unknown) + "'");
+      hub_.join(shared_from_this());
+    }
+  } else if (!resume_query_.empty()) {
+    reply_error("invalid_parameter", "resume must be topic:seq pairs separated by commas");
+  }
   if (endpoint_ == Endpoint::stream) greet_stream();
   if (policy_.enforce && !policy_.ws_anonymous && principal_.anonymous()) {
     auth_timer_.expires_after(kWsAuthWindow);
@@ -250,9 +309,17 @@ void WsSession::on_message(std::string_view text) {
       names.push_back(name);
     }
     set_subscription(ids, type == "subscribe");
-    return enqueue(
-        {ws_message(type == "subscribe" ? "subscribed" : "unsubscribed", {{"symbols", std::move(names)}}), -1});
+    enqueue({ws_message(type == "subscribe" ? "subscribed" : "unsubscribed", {{"symbols", std::move(names)}}), -1});
+    if (type == "subscribe") {  // each symbol's current price first, then its deltas
+      std::vector<WsHub::Since> topics;
+      for (int id : ids) topics.push_back({"prices:" + ctx.instruments.at(static_cast<core::SymbolId>(id)).symbol, {}});
+      hub_.resume(shared_from_this(), topics, false, 0, false);
+    }
+    return;
   }
+  // `resume` with `since` picks a stream up where it stopped; without, it is the session
+  // command (resume trading), as before.
+  if (type == "resume" && msg.contains("since")) return on_resume_message(msg);
   if (type == "auth") return on_auth_message(msg);
   if (type == "getStatus") {
     const auto mine = default_portfolio();
@@ -349,10 +416,48 @@ void WsSession::on_auth_message(const nlohmann::json& msg) {
   enqueue({ws_message("authenticated", {{"user_id", principal_.user_id}, {"role", to_string(principal_.role)}}), -1});
 }
 
-void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target) {
-  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message), target] {
-    if (self->wants(target)) self->enqueue({message, target.coalesce, target.symbol});
+void WsSession::on_resume_message(const nlohmann::json& msg) {
+  auto it = msg.find("since");
+  if (it == msg.end() || !it->is_object() || it->empty())
+    return reply_error("invalid_field", "since must be an object of topic: seq");
+  std::vector<WsHub::Since> since;
+  for (const auto& [topic, seq] : it->items()) {
+    if (!seq.is_number_unsigned() && !(seq.is_number_integer() && seq.get<long long>() >= 0))
+      return reply_error("invalid_field", "since." + excerpt(topic) + " must be a seq (an integer >= 0)");
+    since.push_back({topic, seq.get<std::uint64_t>()});
+  }
+  if (auto unknown = hub_.resume(shared_from_this(), since, false, default_portfolio().value_or(0), true))
+    reply_error("unknown_topic", "unknown topic '" + excerpt(*unknown) + "'");
+}
+
+void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target, WsStamp stamp) {
+  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message), target, stamp] {
+    self->deliver(message, target, stamp, Delivery::live);
   });
+}
+
+void WsSession::send_batch(std::shared_ptr<const std::vector<WsBatchItem>> batch) {
+  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), batch = std::move(batch)] {
+    for (const auto& item : *batch) self->deliver(item.text, item.target, item.stamp, Delivery::live);
+  });
+}
+
+void WsSession::deliver(std::shared_ptr<const std::string> message, const WsTarget& target, WsStamp stamp,
+                        Delivery how) {
+  if (!wants(target)) return;
+  if (stamp.topic != WsStamp::none) {
+    if (stamp.topic >= seen_.size()) seen_.resize(stamp.topic + 1);
+    auto& seen = seen_[stamp.topic];
+    if (how == Delivery::replay) {
+      // Already sent live on this connection: not again.
+      if (seen.first != 0 && stamp.seq >= seen.first && stamp.seq <= seen.last) return;
+    } else if (how == Delivery::live) {
+      if (stamp.seq <= seen.last) return;  // a replay or snapshot gave it already
+      if (seen.first == 0) seen.first = stamp.seq;
+    }
+    seen.last = std::max(seen.last, stamp.seq);
+  }
+  enqueue({std::move(message), target.coalesce, target.symbol});
 }
 
 bool WsSession::wants(const WsTarget& target) const noexcept {

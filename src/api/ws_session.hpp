@@ -60,10 +60,23 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // follows the target's symbol; a message with a coalesce key replaces a queued one with
   // the same key unless a message of that symbol that does not coalesce is queued after it
   // (a closed candle is never overtaken by the next period's update).
-  void send(std::shared_ptr<const std::string> message, WsTarget target = {});
+  // `stamp`: the message's topic and seq (the hub's); a live message of a topic this client
+  // already has up to that seq (from a replay or snapshot) is dropped.
+  void send(std::shared_ptr<const std::string> message, WsTarget target = {}, WsStamp stamp = {});
+  // Any thread: a publish cycle's messages, in order, in one hand-off to the session's strand.
+  void send_batch(std::shared_ptr<const std::vector<WsBatchItem>> batch);
+  // On the session's strand (the hub's resume): queues `message` if the client may get it, as
+  // send does. A live message is dropped when this connection has its topic up to its seq
+  // already; a replay skips what the connection was sent live; a snapshot always goes.
+  enum class Delivery : std::uint8_t { live, replay, snapshot };
+  void deliver(std::shared_ptr<const std::string> message, const WsTarget& target, WsStamp stamp, Delivery how);
   // Any thread.
   void close(boost::beast::websocket::close_code code, std::string reason);
   std::uint64_t id() const noexcept { return id_; }
+  // Whether this client may see `portfolio`'s private topics and status: ownership.hpp's rule,
+  // the one REST uses. An unknown portfolio is seen by nobody (with auth on). On the session's
+  // strand.
+  bool may_see(std::int64_t portfolio) const noexcept;
   // One text message from the client, as read from the socket. Public for fuzz/ws_fuzz.cpp,
   // which drives it on a session whose socket never opened.
   void on_message(std::string_view text);
@@ -85,9 +98,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     std::size_t cost() const noexcept { return message->size() + sizeof(Outgoing); }
   };
   bool wants(const WsTarget& target) const noexcept;
-  // Whether this client may see `portfolio`'s private topics and status: ownership.hpp's rule,
-  // the one REST uses. An unknown portfolio is seen by nobody (with auth on).
-  bool may_see(std::int64_t portfolio) const noexcept;
   // The ids of the portfolios this client may see, for the directory `visible_of_` was computed
   // from: recomputed when the directory changes (a portfolio created or deleted) or the
   // principal does, so a private message costs a pointer compare and a binary search.
@@ -117,6 +127,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Completes and records a command's audit row (no-op without a trail).
   void record_audit(std::optional<storage::AuditEntry>& row, const ApiError* failure) const;
   void set_subscription(const std::vector<int>& symbols, bool subscribe);
+  // {"type":"resume","since":{topic: seq, ...}}: what the client missed, then live.
+  void on_resume_message(const nlohmann::json& msg);
 
   WsSession(WsStream&& ws, WsHub& hub, Endpoint endpoint, core::SymbolId stream_symbol);
 
@@ -147,6 +159,15 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool writing_ = false;
   bool closing_ = false;
   std::vector<bool> subscribed_;  // per symbol; all true until the client subscribes
+  // Per hub topic id: the first and last seq this connection was sent of it (0: none), so a
+  // replay after live messages repeats none of them and a late live copy of a replayed one is
+  // dropped.
+  struct Seen {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+  };
+  std::vector<Seen> seen_;
+  std::string resume_query_;  // the upgrade request's ?resume=, decoded
   bool filtered_ = false;
   Endpoint endpoint_;
   core::SymbolId stream_symbol_;

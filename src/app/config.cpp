@@ -327,6 +327,10 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--log-format", c.log_format, "text, or json: one object per line (ts, level, logger, msg)")
       ->envname("MERIDIAN_LOG_FORMAT")
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--ws-replay", c.ws_replay,
+                 "WebSocket resume: messages kept per trades/orders/signals/session/bars topic for clients that "
+                 "reconnect; one that missed more gets a snapshot")
+      ->check(CLI::Range(1, 1'000'000));
 }
 
 std::string default_config_path() {

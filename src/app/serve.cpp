@@ -441,7 +441,7 @@ int serve(const Config& config) {
   api::add_alert_routes(router, ctx, alert_service.get());
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
-  api::WsHub hub(io, ctx);
+  api::WsHub hub(io, ctx, {.replay_entries = static_cast<std::size_t>(config.ws_replay)});
   ctx.ws_hub = &hub;
   hub.attach(runner.bus());
   // /ws/logs and /ws/strategies: declared after the hub, so they leave before it goes.

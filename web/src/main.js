@@ -462,17 +462,38 @@ function setWsState(open) {
   renderBanner();
 }
 
+// The newest seq seen of each topic that never skips (trades:1, orders:1, session:1, ...): a
+// reconnect resumes from them (?resume=), and the server replays what the gap missed, or sends
+// a `snapshot` of a topic whose messages it no longer holds (then the dashboard refetches).
+// Price and candle topics may skip by design: the chart reloads instead.
+const lastSeq = new Map();
+function noteSeq(m) {
+  if (typeof m.topic !== 'string' || !Number.isInteger(m.seq)) return;
+  if (m.topic.startsWith('prices:') || m.topic.startsWith('candles:')) return;
+  if (m.seq > (lastSeq.get(m.topic) || 0)) lastSeq.set(m.topic, m.seq);
+}
+function resumeParam() {
+  return [...lastSeq].map(([topic, seq]) => `${topic}:${seq}`).join(',');
+}
+
 function connect() {
   clearTimeout(reconnectTimer);
   const token = currentToken();
-  const url = `${location.protocol === 'https:' ? 'wss://' : 'ws://'}${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const params = [];
+  if (token) params.push(`token=${encodeURIComponent(token)}`);
+  const resume = resumeParam();
+  if (resume) params.push(`resume=${encodeURIComponent(resume)}`);
+  const url = `${location.protocol === 'https:' ? 'wss://' : 'ws://'}${location.host}/ws${params.length ? `?${params.join('&')}` : ''}`;
   try { ws = new WebSocket(url); } catch { scheduleReconnect(); return; }
   ws.onopen = () => {
     const again = banner.everOpened;
     banner.everOpened = true;
     setWsState(true);
     backoff = BACKOFF_MIN;
-    if (again) { refreshAll(); chart.reload(); } // refetch what the gap missed
+    // Refetch what the gap missed; with seqs to resume from, the replay brings the trades,
+    // orders and session changes, and only what may skip (prices, positions) is refetched.
+    if (again && resume) { refreshStatus(); refreshPositions(); chart.reload(); }
+    else if (again) { refreshAll(); chart.reload(); }
   };
   ws.onmessage = (ev) => {
     let m;
@@ -493,7 +514,11 @@ function scheduleReconnect() {
 }
 
 function handleMessage(m) {
+  noteSeq(m);
   switch (m.type) {
+    case 'snapshot': // the server no longer held all we missed of a topic that never skips
+      if (typeof m.topic === 'string' && !m.topic.startsWith('prices:') && !m.topic.startsWith('candles:')) refreshAll();
+      break;
     case 'connected': applyStatus(m.status || m.data); break;
     case 'status': applyStatus(m.data || m.status); break;
     case 'priceUpdate':

@@ -61,6 +61,7 @@ struct ServerStats {
   std::atomic<std::uint64_t> server_errors{0};
   // By route of the table (sized by the server from its router) and status class, with latency.
   RouteStats routes;
+  const WsHub* ws = nullptr;  // its clients, for /metrics (set by the server)
 };
 
 class HttpSession;

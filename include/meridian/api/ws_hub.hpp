@@ -8,7 +8,11 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "meridian/api/api_context.hpp"
 
@@ -40,6 +44,21 @@ struct WsTarget {
   std::uint32_t tag = 0;
 };
 
+// A message's place in its topic's stream: the hub stamps "topic" and "seq" into its text once,
+// and sessions use the pair to drop a live copy of what a replay already gave them.
+struct WsStamp {
+  static constexpr std::uint32_t none = ~std::uint32_t{0};
+  std::uint32_t topic = none;  // the hub's topic id
+  std::uint64_t seq = 0;
+};
+
+// One message of a publish cycle, shared by every session it goes to.
+struct WsBatchItem {
+  std::shared_ptr<const std::string> text;
+  WsTarget target;
+  WsStamp stamp;
+};
+
 // Coalescing keys: one per symbol and kind of update.
 enum class WsUpdate : int { price, candle_1m, candle_15m, candle_1h, kinds };
 constexpr int coalesce_key(core::SymbolId symbol, WsUpdate kind) noexcept {
@@ -67,11 +86,15 @@ struct WsLimits {
   // After a 1008 close is sent, how long the client may take to acknowledge it before the
   // connection is dropped (a client that does not read never sees the close frame).
   std::chrono::milliseconds close_grace{5'000};
+  // Per topic that never skips (trades, orders, signals, session, bars): how many messages the
+  // hub keeps for clients that resume (--ws-replay). Price and candle topics keep their latest.
+  std::size_t replay_entries = 1024;
 };
 
 class WsHub {
  public:
   WsHub(boost::asio::io_context& io, ApiContext& ctx, WsLimits limits = {});
+  ~WsHub();
 
   // Subscribes to the engine's bus; call before the engine starts.
   void attach(engine::EventBus& bus);
@@ -91,8 +114,25 @@ class WsHub {
   ApiContext& context() noexcept { return ctx_; }
   const WsLimits& limits() const noexcept { return limits_; }
 
-  // A message from outside the engine's events (a backtest's progress): any thread.
-  void publish(std::shared_ptr<const std::string> message, WsTarget target) { broadcast(std::move(message), target); }
+  // A message from outside the engine's events (a backtest's progress): any thread. It is
+  // stamped with a seq of `topic` (a JSON object's text gains "topic" and "seq"); without one,
+  // the topic is "events:<portfolio>" for a portfolio's message, "user:<id>" for a user's, else
+  // "events".
+  void publish(std::shared_ptr<const std::string> message, WsTarget target, std::string_view topic = {});
+
+  // What a client that saw each topic up to a seq missed (resume), or the topic's current
+  // state (subscribe: seq = nullopt): on the session's strand. Per topic, in order, the
+  // messages after `seq` the ring still holds, or else a `snapshot`; then, with `acknowledge`,
+  // a `resumed` message with every topic's seq now. With `join` the session joins the hub in
+  // the same step, so no live message falls between. Visibility is the session's, as for live
+  // messages. `default_portfolio`: what a bare "trades" (...) names. Returns the first name
+  // that is no topic (nothing sent then).
+  struct Since {
+    std::string topic;
+    std::optional<std::uint64_t> seq;  // nullopt: a snapshot whatever was seen
+  };
+  std::optional<std::string> resume(const std::shared_ptr<WsSession>& session, const std::vector<Since>& since,
+                                    bool join, std::int64_t default_portfolio, bool acknowledge);
 
   // Messages built once and shared by REST-free callers (the `connected` greeting).
   static std::string status_message(std::string_view type, const engine::Snapshot& snap, const char* key = "data");
@@ -104,7 +144,23 @@ class WsHub {
 
  private:
   void on_event(const engine::EngineEvent& event, const std::shared_ptr<const engine::Snapshot>& snap);
-  void broadcast(std::shared_ptr<const std::string> message, WsTarget target = {});
+  struct Topic;
+  // The id of the topic `key` (a packed WsTopicKey) or `name` (other topics), made on first use.
+  std::uint32_t topic_id(std::uint64_t key);
+  std::uint32_t named_topic(std::string_view name, const WsTarget& target);
+  // Stamps each variant's text with the topic's next seq (one seq for all: variants are one
+  // event for audiences that never overlap), keeps them for replay and sends them.
+  struct Variant {
+    std::string text;
+    WsTarget target;
+  };
+  void emit(std::uint32_t topic, std::initializer_list<Variant> variants);
+  void emit_locked(Topic& topic, std::uint32_t id, std::shared_ptr<const std::string> text, const WsTarget& target);
+  void broadcast(const std::shared_ptr<const std::string>& message, const WsTarget& target, WsStamp stamp);
+  // A publish cycle (one PricesMoved or BarClosed: tens of messages): what `emit_all` emits
+  // reaches each session in one hand-off (WsSession::send_batch), not one per message.
+  template <class F>
+  void cycle(F&& emit_all);
   void on_prices(const engine::Snapshot& snap);
   void on_bar(const core::Bar& bar);
 
@@ -114,6 +170,13 @@ class WsHub {
   std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();
   std::atomic<std::uint64_t> last_id_{0};
   std::vector<std::uint64_t> last_ticks_;  // hub strand only: per-symbol tick count last broadcast
+  // Stamping, the rings and fan-out happen under it, so each topic's seqs reach every session
+  // in order and a resume or join is one step against them.
+  std::mutex publish_mutex_;
+  std::vector<std::unique_ptr<Topic>> topics_;              // by id
+  std::unordered_map<std::uint64_t, std::uint32_t> keyed_;  // packed WsTopicKey -> id
+  std::unordered_map<std::string, std::uint32_t> named_;    // other topics' names -> id
+  std::vector<WsBatchItem>* cycle_ = nullptr;               // while a cycle runs: where emits go, sent at its end
 };
 
 }  // namespace meridian::api

@@ -125,6 +125,8 @@ struct Config {
   int shutdown_grace_ms = 8'000;
   std::string log_level = "info";
   std::string log_format = "text";  // text, or json: one object per line (journald, Loki)
+  // WebSocket resume: messages kept per topic that never skips (api::WsLimits::replay_entries).
+  int ws_replay = 1024;
 };
 
 // The configuration as run() read it at start (the same arguments and environment, the config

@@ -406,3 +406,53 @@ TEST(WsSession, StartWithAStrategySwitchesToItOrRefusesWhileRunning) {
 
 }  // namespace
 }  // namespace meridian::api
+
+namespace meridian::api {
+namespace {
+
+// Issue 18: a coalesced update carries the newest seq of its topic (price topics may skip
+// numbers), while a topic that never coalesces (trades) never skips one.
+TEST(WsSession, ACoalescedUpdateCarriesTheLatestSeqAndTradesSkipNone) {
+  Server server({});
+  Client client(server.port());
+  await_clients(server, 1);
+  // Larger than the socket buffers: the first is still on the wire while the rest arrive.
+  const std::string pad(32 * 1024, 'x');
+  constexpr int kUpdates = 200;
+  constexpr int kTrades = 50;
+  const WsTarget price{.symbol = 0, .coalesce = coalesce_key(0, WsUpdate::price), .audience = WsTarget::main};
+  for (int i = 1; i <= kUpdates; ++i)
+    server.hub().publish(
+        std::make_shared<const std::string>(json{{"type", "priceUpdate"}, {"i", i}, {"pad", pad}}.dump()), price,
+        "prices:test");
+  server.publish_trades(1, kTrades);
+
+  std::uint64_t last_price_seq = 0;
+  int prices = 0;
+  int last_i = 0;
+  std::uint64_t trade_seq = 0;
+  while (trade_seq < kTrades) {
+    auto m = client.next();
+    ASSERT_TRUE(m) << "stopped after " << prices << " price updates and trade seq " << trade_seq;
+    const auto type = m->value("type", "");
+    if (type == "priceUpdate") {
+      ++prices;
+      EXPECT_EQ(m->value("topic", ""), "prices:test");
+      const auto seq = m->value("seq", 0ULL);
+      EXPECT_GT(seq, last_price_seq) << "price seqs go backwards";
+      last_price_seq = seq;
+      last_i = m->value("i", 0);
+      EXPECT_EQ(seq, static_cast<std::uint64_t>(last_i)) << "a coalesced update kept an older seq";
+    } else if (type == "trade") {
+      EXPECT_EQ(m->value("topic", ""), "trades:1");
+      EXPECT_EQ(m->value("seq", 0ULL), trade_seq + 1) << "a trade seq was skipped";
+      trade_seq = m->value("seq", 0ULL);
+    }
+  }
+  EXPECT_EQ(last_i, kUpdates) << "the newest price update never arrived";
+  EXPECT_EQ(last_price_seq, static_cast<std::uint64_t>(kUpdates));
+  EXPECT_LT(prices, kUpdates) << "nothing coalesced: the test did not exercise coalescing";
+}
+
+}  // namespace
+}  // namespace meridian::api
