@@ -159,7 +159,8 @@ json post_alert(std::uint16_t port, const json& body) {
 }
 
 json alert_of(std::uint16_t port, long long id) {
-  for (const auto& a : get_json(port, "/api/alerts")["items"])
+  const auto list = get_json(port, "/api/alerts");  // named: a range over a temporary's member dangles
+  for (const auto& a : list["items"])
     if (a.value("id", 0LL) == id) return a;
   return nullptr;
 }

@@ -30,7 +30,14 @@ std::map<std::string, double> parse_exposition(const std::string& text) {
     double value = 0;
     s >> name >> value;
     EXPECT_FALSE(s.fail()) << "unparsable sample: " << line;
-    EXPECT_TRUE(typed.count(name)) << "no TYPE line for " << name;
+    // A labelled sample's family is its name before the labels; a histogram's _bucket, _sum
+    // and _count samples belong to the family its TYPE line names.
+    auto family = name.substr(0, name.find('{'));
+    for (const std::string suffix : {"_bucket", "_sum", "_count"})
+      if (!typed.count(family) && family.size() > suffix.size() && family.ends_with(suffix) &&
+          typed.count(family.substr(0, family.size() - suffix.size())))
+        family.resize(family.size() - suffix.size());
+    EXPECT_TRUE(typed.count(family)) << "no TYPE line for " << name;
     samples[name] = value;
   }
   return samples;

@@ -117,7 +117,7 @@ TEST_F(WsResume, AClientAwayTwoSecondsGetsEveryMissedTradeInOrderWithConsecutive
   // Live again after the replay: the next trade is the next seq.
   WsClient ws(port(), "/ws?resume=" + topic + ":" + std::to_string(seen));
   ASSERT_TRUE(ws.next_of_type("resumed", kDeadline));
-  const auto id = record_trade(port(), "sell");
+  const auto id = record_trade(port(), "buy");  // the buys and sells above left the position flat
   auto live = trades(ws, 1);
   ASSERT_EQ(live.size(), 1u);
   EXPECT_EQ(live[0].value("seq", 0ULL), seen + 1);
@@ -200,7 +200,7 @@ TEST_F(WsResumeSmallRing, AResumePastTheRingGetsASnapshotThenDeltas) {
   ASSERT_TRUE(listed.is_array() && !listed.empty()) << snap->dump();
   EXPECT_EQ(listed.back().value("id", 0LL), newest) << "the snapshot lacks the newest trade";
   ASSERT_TRUE(ws.next_of_type("resumed", kDeadline));
-  const auto id = record_trade(port(), "sell");
+  const auto id = record_trade(port(), "buy");  // the buys and sells above left the position flat
   auto live = trades(ws, 1);
   ASSERT_EQ(live.size(), 1u);
   EXPECT_EQ(live[0].value("seq", 0ULL), seen + 5) << "the delta after the snapshot";
