@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "pg_codec.hpp"
+#include "pg_transaction.hpp"
 #include "storage_log.hpp"
 
 namespace meridian::storage {
@@ -65,27 +66,10 @@ std::optional<std::string> text_or_null(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-// Runs `body` in a transaction of its own; a failure is logged and unavailable (as
-// backtest_store.cpp's, whose log lines name backtests).
+// A transaction of its own, failures logged as this store's (pg_transaction.hpp).
 template <class F>
-auto in_tx(const std::string& url, const char* what, F&& body)
-    -> core::Result<decltype(body(std::declval<pqxx::work&>()))> {
-  try {
-    pqxx::connection conn(url);
-    pqxx::work tx(conn);
-    if constexpr (std::is_void_v<decltype(body(tx))>) {
-      body(tx);
-      tx.commit();
-      return {};
-    } else {
-      auto out = body(tx);
-      tx.commit();
-      return out;
-    }
-  } catch (const std::exception& e) {
-    storage_log()->warn("alerts: cannot {}: {}", what, e.what());
-    return core::Errc::unavailable;
-  }
+auto in_tx(const std::string& url, const char* what, F&& body) {
+  return pg::in_transaction(url, "alerts", what, std::forward<F>(body));
 }
 
 }  // namespace

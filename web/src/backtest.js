@@ -2,8 +2,8 @@
 // (/api/strategies/meta/strategy-classes), POST /api/backtest, progress while it runs, then the
 // metrics, equity and drawdown curves, the trades and a Monte Carlo summary; the recent runs
 // listed to reopen. Polls only while a run of its own is queued or running.
-import { createChart } from 'lightweight-charts';
 import { api } from './api.js';
+import { chartOn, linkTimeScales } from './chart_kit.js';
 import { $, el, fmtDateTime, fmtInt, fmtMoney, fmtNum, fmtQty, isNum, setText } from './format.js';
 import { readSchemaFields, renderSchemaFields, showFieldError, strategyClasses } from './schema_form.js';
 
@@ -122,19 +122,11 @@ function clearResult() {
 
 function ensureCharts() {
   if (state.charts) return;
-  const opts = {
-    autoSize: true,
-    layout: { background: { color: 'transparent' }, textColor: '#9aa4b2', fontSize: 11, attributionLogo: false },
-    grid: { vertLines: { color: 'rgba(255,255,255,0.04)' }, horzLines: { color: 'rgba(255,255,255,0.04)' } },
-    rightPriceScale: { borderColor: '#2a3140' },
-    timeScale: { borderColor: '#2a3140', timeVisible: true, secondsVisible: false },
-  };
-  const eq = createChart($('bt-equity'), opts);
-  const dd = createChart($('bt-drawdown'), opts);
+  const eq = chartOn($('bt-equity'));
+  const dd = chartOn($('bt-drawdown'));
   state.equity = eq.addAreaSeries({ lineColor: '#4dabf7', topColor: 'rgba(77,171,247,0.3)', bottomColor: 'rgba(77,171,247,0.02)', lineWidth: 2 });
   state.drawdown = dd.addAreaSeries({ lineColor: '#ff6b6b', topColor: 'rgba(255,107,107,0.02)', bottomColor: 'rgba(255,107,107,0.3)', lineWidth: 1, invertFilledArea: true });
-  // One time axis for both: scrolling one scrolls the other.
-  eq.timeScale().subscribeVisibleLogicalRangeChange((r) => r && dd.timeScale().setVisibleLogicalRange(r));
+  linkTimeScales(eq, dd);
   state.charts = { eq, dd };
 }
 

@@ -2,7 +2,8 @@
 // kept live from /ws (priceUpdate ticks fold into the forming candle; a `bar` of this symbol
 // and timeframe replaces its candle with the closed values), fills as markers, the crosshair's
 // OHLCV in the legend. Redraws at most once per animation frame.
-import { createChart, CrosshairMode } from 'lightweight-charts';
+import { CrosshairMode } from 'lightweight-charts';
+import { chartOn, linkTimeScales } from './chart_kit.js';
 import { api } from './api.js';
 import { $, fmtNum, fmtQty, isNum, setText, showMessage } from './format.js';
 import { sma, ema, bollinger, vwap, supertrend, rsi, macd, stochRsi } from './indicators.js';
@@ -44,15 +45,8 @@ const LOWER = {
 
 export function initChart({ onTimeframe } = {}) {
   const box = $('chart');
-  state.chart = createChart(box, {
-    autoSize: true,
-    // The logo's <style> element would break the daemon's CSP (style-src 'self'): the
-    // attribution the library's licence asks for is the footer's link instead.
-    layout: { background: { color: 'transparent' }, textColor: '#9aa4b2', fontSize: 11, attributionLogo: false },
-    grid: { vertLines: { color: 'rgba(255,255,255,0.04)' }, horzLines: { color: 'rgba(255,255,255,0.04)' } },
+  state.chart = chartOn(box, {
     crosshair: { mode: CrosshairMode.Normal },
-    rightPriceScale: { borderColor: '#2a3140' },
-    timeScale: { borderColor: '#2a3140', timeVisible: true, secondsVisible: false },
     localization: { timeFormatter: (t) => new Date(t * 1000).toLocaleString(undefined, { hour12: false }) },
   });
   state.candles = state.chart.addCandlestickSeries({
@@ -88,24 +82,13 @@ export function initChart({ onTimeframe } = {}) {
 function initLower() {
   const box = $('chart-lower');
   if (!box) return;
-  state.lower = createChart(box, {
-    autoSize: true,
-    layout: { background: { color: 'transparent' }, textColor: '#9aa4b2', fontSize: 11, attributionLogo: false },
-    grid: { vertLines: { color: 'rgba(255,255,255,0.04)' }, horzLines: { color: 'rgba(255,255,255,0.04)' } },
-    rightPriceScale: { borderColor: '#2a3140', minimumWidth: 72 },
-    timeScale: { borderColor: '#2a3140', timeVisible: true, secondsVisible: false, visible: false },
+  state.lower = chartOn(box, {
+    rightPriceScale: { minimumWidth: 72 },
+    timeScale: { visible: false },
     crosshair: { mode: CrosshairMode.Normal },
   });
   state.chart.applyOptions({ rightPriceScale: { minimumWidth: 72 } }); // the two axes line up
-  let syncing = false;
-  const follow = (from, to) => from.timeScale().subscribeVisibleLogicalRangeChange((r) => {
-    if (syncing || !r) return;
-    syncing = true;
-    to.timeScale().setVisibleLogicalRange(r);
-    syncing = false;
-  });
-  follow(state.chart, state.lower);
-  follow(state.lower, state.chart);
+  linkTimeScales(state.chart, state.lower);
   const select = $('lower-study');
   select.value = state.lowerStudy;
   select.addEventListener('change', () => { state.lowerStudy = select.value; drawLower(); });

@@ -2,8 +2,8 @@
 // equity samples), performance metrics, VaR/CVaR, exposure by symbol, the risk state with its
 // denial counts, the limits a trader may edit, and the kill switch. Refreshed every few seconds
 // while the page is visible; the limit form is left alone while it is being edited.
-import { createChart } from 'lightweight-charts';
 import { api } from './api.js';
+import { chartOn, linkTimeScales } from './chart_kit.js';
 import { $, el, fmtInt, fmtMoney, fmtNum, isNum, setText, showMessage } from './format.js';
 import { showFieldError } from './schema_form.js';
 
@@ -40,18 +40,11 @@ const state = { timer: null, charts: null, equity: null, drawdown: null, limitsS
 
 function ensureCharts() {
   if (state.charts) return;
-  const opts = {
-    autoSize: true,
-    layout: { background: { color: 'transparent' }, textColor: '#9aa4b2', fontSize: 11, attributionLogo: false },
-    grid: { vertLines: { color: 'rgba(255,255,255,0.04)' }, horzLines: { color: 'rgba(255,255,255,0.04)' } },
-    rightPriceScale: { borderColor: '#2a3140' },
-    timeScale: { borderColor: '#2a3140', timeVisible: true, secondsVisible: false },
-  };
-  const eq = createChart($('risk-equity'), opts);
-  const dd = createChart($('risk-drawdown'), opts);
+  const eq = chartOn($('risk-equity'));
+  const dd = chartOn($('risk-drawdown'));
   state.equity = eq.addLineSeries({ color: '#4dabf7', lineWidth: 2 });
   state.drawdown = dd.addAreaSeries({ lineColor: '#ff6b6b', topColor: 'rgba(255,107,107,0.02)', bottomColor: 'rgba(255,107,107,0.3)', lineWidth: 1, invertFilledArea: true });
-  eq.timeScale().subscribeVisibleLogicalRangeChange((r) => r && dd.timeScale().setVisibleLogicalRange(r));
+  linkTimeScales(eq, dd);
   state.charts = { eq, dd };
 }
 
