@@ -11,30 +11,16 @@
 #include "meridian/alerts/alert_service.hpp"
 #include "meridian/storage/alert_store.hpp"
 #include "meridian/storage/migrations.hpp"
-#include "pg_fixture.hpp"
+#include "store_fixture.hpp"
 
 namespace meridian::it {
 namespace {
 
 using nlohmann::json;
 
-class AlertStoreTest : public PgTest {
+class AlertStoreTest : public OwnedRowsStoreTest<storage::AlertStore> {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    storage::apply_migrations(url());
-    pqxx::connection conn(url());
-    pqxx::work tx(conn);
-    for (int id : {1, 2})
-      tx.exec_params0("INSERT INTO users (id, email) VALUES ($1, $2)", id, "u" + std::to_string(id) + "@x.org");
-    tx.commit();
-    store_.emplace(url());
-  }
-  const storage::AlertStore& store() const { return *store_; }
-
- private:
-  std::optional<storage::AlertStore> store_;
+  AlertStoreTest() : OwnedRowsStoreTest({1, 2}) {}
 };
 
 const core::InstrumentTable& table() {

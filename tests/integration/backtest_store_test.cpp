@@ -6,31 +6,17 @@
 
 #include "meridian/storage/backtest_store.hpp"
 #include "meridian/storage/migrations.hpp"
-#include "pg_fixture.hpp"
+#include "store_fixture.hpp"
 
 namespace meridian::it {
 namespace {
 
 using nlohmann::json;
 
-class BacktestStoreTest : public PgTest {
+// Owners are users (sql/003's foreign key): ids 1, 2 and 7 exist.
+class BacktestStoreTest : public OwnedRowsStoreTest<storage::BacktestStore> {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    storage::apply_migrations(url());
-    // Owners are users (sql/003's foreign key): ids 1, 2 and 7 exist.
-    pqxx::connection conn(url());
-    pqxx::work tx(conn);
-    for (int id : {1, 2, 7})
-      tx.exec_params0("INSERT INTO users (id, email) VALUES ($1, $2)", id, "u" + std::to_string(id) + "@example.com");
-    tx.commit();
-    store_.emplace(url());
-  }
-  const storage::BacktestStore& store() const { return *store_; }
-
- private:
-  std::optional<storage::BacktestStore> store_;
+  BacktestStoreTest() : OwnedRowsStoreTest({1, 2, 7}) {}
 };
 
 const std::string kRequest =
