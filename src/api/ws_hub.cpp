@@ -127,9 +127,27 @@ void WsHub::on_prices(const engine::Snapshot& snap) {
     if (!view.has_tick || view.ticks == last_ticks_[inst.id]) continue;
     last_ticks_[inst.id] = view.ticks;
     const int symbol = static_cast<int>(inst.id);
-    emit(topic_id(WsTopicKey{WsTopicKind::prices, symbol}.packed()),
-         {{ws_text("priceUpdate", {{"data", quote_json(view, inst)}}),
-           {symbol, coalesce_key(inst.id, WsUpdate::price), WsTarget::main}}});
+    const auto prices = topic_id(WsTopicKey{WsTopicKind::prices, symbol}.packed());
+    auto quote = quote_json(view, inst);
+    if (seed_price_clients_.load(std::memory_order_relaxed) > 0) {
+      // Seed 002's shapes, the quote's fields at the top level.
+      emit(prices, {{ws_text("priceUpdate", {{"data", quote}}),
+                     {symbol, coalesce_key(inst.id, WsUpdate::price), WsTarget::main}}});
+      emit_alongside(prices,
+                     ws_text("price", {{"symbol", quote["symbol"]},
+                                       {"price", quote["price"]},
+                                       {"volume", quote["volume"]},
+                                       {"time", quote["time"]}}),
+                     {symbol, coalesce_key(inst.id, WsUpdate::seed_price), WsTarget::seed_price});
+      emit_alongside(
+          prices,
+          ws_text("quote",
+                  {{"symbol", quote["symbol"]}, {"bid", quote["bid"]}, {"ask", quote["ask"]}, {"time", quote["time"]}}),
+          {symbol, coalesce_key(inst.id, WsUpdate::seed_quote), WsTarget::seed_quote});
+    } else {
+      emit(prices, {{ws_text("priceUpdate", {{"data", std::move(quote)}}),
+                     {symbol, coalesce_key(inst.id, WsUpdate::price), WsTarget::main}}});
+    }
     for (std::size_t i = 0; i < std::size(kCandleStreams); ++i) {
       const auto& stream = kCandleStreams[i];
       if (auto bar = snap.forming(stream.timeframe, inst.id))
@@ -192,6 +210,16 @@ void WsHub::emit(std::uint32_t id, std::initializer_list<Variant> variants) {
   ++topic.seq;
   for (const auto& v : variants)
     emit_locked(topic, id, std::make_shared<const std::string>(stamped(v.text, topic.name_json, topic.seq)), v.target);
+}
+
+void WsHub::emit_alongside(std::uint32_t id, const std::string& text, const WsTarget& target) {
+  std::lock_guard lock(publish_mutex_);
+  const auto& topic = *topics_[id];
+  auto shared = std::make_shared<const std::string>(stamped(text, topic.name_json, topic.seq));
+  if (cycle_)
+    cycle_->push_back({std::move(shared), target, {}});
+  else
+    broadcast(shared, target, {});
 }
 
 void WsHub::emit_locked(Topic& topic, std::uint32_t id, std::shared_ptr<const std::string> text,

@@ -121,6 +121,7 @@ std::optional<std::string_view> WsSession::stream_symbol(std::string_view target
 }
 
 WsSession::~WsSession() {
+  if (counted_seed_) hub_.count_seed_price_clients(-1);
   std::lock_guard lock(registry_->mutex);
   registry_->sessions.erase(id_);
 }
@@ -308,7 +309,23 @@ void WsSession::on_message(std::string_view text) {
       ids.push_back(static_cast<int>(*id));
       names.push_back(name);
     }
+    // Which messages a subscription brings: seed 002's `price` and `quote` beside `priceUpdate`
+    // unless `messages` names fewer.
+    bool price = true, quote = true;
+    if (auto m = msg.find("messages"); type == "subscribe" && m != msg.end()) {
+      if (!m->is_array()) return reply_error("invalid_field", "messages must be an array of price, quote, priceUpdate");
+      price = quote = false;
+      for (const auto& name : *m) {
+        if (name == "price")
+          price = true;
+        else if (name == "quote")
+          quote = true;
+        else if (name != "priceUpdate")
+          return reply_error("invalid_field", "messages may name price, quote and priceUpdate");
+      }
+    }
     set_subscription(ids, type == "subscribe");
+    if (type == "subscribe") set_seed_messages(price, quote);
     enqueue({ws_message(type == "subscribe" ? "subscribed" : "unsubscribed", {{"symbols", std::move(names)}}), -1});
     if (type == "subscribe") {  // each symbol's current price first, then its deltas
       std::vector<WsHub::Since> topics;
@@ -460,6 +477,14 @@ void WsSession::deliver(std::shared_ptr<const std::string> message, const WsTarg
   enqueue({std::move(message), target.coalesce, target.symbol});
 }
 
+void WsSession::set_seed_messages(bool price, bool quote) noexcept {
+  want_price_ = price;
+  want_quote_ = quote;
+  const bool counted = price || quote;
+  if (counted != counted_seed_) hub_.count_seed_price_clients(counted ? 1 : -1);
+  counted_seed_ = counted;
+}
+
 bool WsSession::wants(const WsTarget& target) const noexcept {
   if (target.portfolio > 0 && !may_see(target.portfolio)) return false;
   if (target.user >= 0 && !may_see_owned(principal_, target.user, policy_.enforce)) return false;
@@ -470,7 +495,9 @@ bool WsSession::wants(const WsTarget& target) const noexcept {
   const bool audience = endpoint_ == Endpoint::stream
                             ? (target.audience & WsTarget::stream) != 0
                             : (target.audience & WsTarget::main) != 0 ||
-                                  ((target.audience & WsTarget::main_subscribed) != 0 && filtered_);
+                                  ((target.audience & WsTarget::main_subscribed) != 0 && filtered_) ||
+                                  ((target.audience & WsTarget::seed_price) != 0 && want_price_) ||
+                                  ((target.audience & WsTarget::seed_quote) != 0 && want_quote_);
   if (!audience) return false;
   const auto symbol = static_cast<std::size_t>(target.symbol);
   return target.symbol < 0 || (symbol < subscribed_.size() && subscribed_[symbol]);

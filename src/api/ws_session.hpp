@@ -98,6 +98,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     std::size_t cost() const noexcept { return message->size() + sizeof(Outgoing); }
   };
   bool wants(const WsTarget& target) const noexcept;
+  // Seed 002's messages this session takes (a `subscribe`'s `messages`), counted in the hub.
+  void set_seed_messages(bool price, bool quote) noexcept;
   // The ids of the portfolios this client may see, for the directory `visible_of_` was computed
   // from: recomputed when the directory changes (a portfolio created or deleted) or the
   // principal does, so a private message costs a pointer compare and a binary search.
@@ -169,6 +171,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::vector<Seen> seen_;
   std::string resume_query_;  // the upgrade request's ?resume=, decoded
   bool filtered_ = false;
+  // Seed 002's `price`/`quote` messages: on with a `subscribe` (as seed 002's clients expect),
+  // chosen with its `messages`; counted in the hub while either is on.
+  bool want_price_ = false, want_quote_ = false, counted_seed_ = false;
   Endpoint endpoint_;
   core::SymbolId stream_symbol_;
 };

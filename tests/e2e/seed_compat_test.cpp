@@ -158,6 +158,48 @@ TEST_F(SeedCompat, Seed002CamelCaseFieldsAreAliases) {
   expect_error_field(bad, "side", "action hold");
 }
 
+// Seed 002's stream: a client that subscribes gets `price` and `quote` for its symbols (the
+// quote's fields at the top level, the prices topic's seq), beside `priceUpdate`; `messages`
+// narrows what a subscription brings, and a bad one is refused.
+TEST_F(SeedCompat, Seed002SubscribersGetPriceAndQuoteMessages) {
+  WsClient ws(port());
+  ws.send({{"type", "subscribe"}, {"symbols", {"btcusdt"}}});
+  ASSERT_TRUE(ws.next_of_type("subscribed", kDeadline));
+  const auto price = ws.next_of_type("price", kDeadline);
+  ASSERT_TRUE(price) << "no `price` message after subscribing";
+  EXPECT_EQ(price->value("symbol", ""), "BTC-USD") << price->dump();
+  EXPECT_GT(price->value("price", 0.0), 0.0) << price->dump();
+  EXPECT_TRUE((*price)["time"].is_string()) << price->dump();
+  EXPECT_EQ(price->value("topic", ""), "prices:BTC-USD") << price->dump();
+  EXPECT_TRUE((*price)["seq"].is_number_unsigned()) << price->dump();
+  const auto quote = ws.next_of_type("quote", kDeadline);
+  ASSERT_TRUE(quote) << "no `quote` message after subscribing";
+  EXPECT_EQ(quote->value("symbol", ""), "BTC-USD") << quote->dump();
+  EXPECT_LE(quote->value("bid", 1.0), quote->value("ask", 0.0)) << quote->dump();
+  EXPECT_TRUE(ws.next_of_type("priceUpdate", kDeadline)) << "priceUpdate stopped";
+
+  // Only priceUpdate: after the acknowledgement, no price or quote within two seconds of updates.
+  WsClient narrow(port());
+  narrow.send({{"type", "subscribe"}, {"symbols", {"BTC-USD"}}, {"messages", {"priceUpdate"}}});
+  ASSERT_TRUE(narrow.next_of_type("subscribed", kDeadline));
+  int updates = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (std::chrono::steady_clock::now() < until) {
+    auto m = narrow.next(std::chrono::milliseconds(200));
+    if (!m) continue;
+    const auto type = m->value("type", "");
+    EXPECT_NE(type, "price") << m->dump();
+    EXPECT_NE(type, "quote") << m->dump();
+    updates += type == "priceUpdate";
+  }
+  EXPECT_GT(updates, 0) << "no priceUpdate in two seconds";
+
+  narrow.send({{"type", "subscribe"}, {"symbols", {"BTC-USD"}}, {"messages", {"trades"}}});
+  const auto error = narrow.next_of_type("error", kDeadline);
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->dump().find("messages"), std::string::npos) << error->dump();
+}
+
 TEST_F(SeedCompat, RootAnswersAJsonHealthCheck) {
   const auto json_root = http_get(port(), "/", {{"Accept", "application/json"}});
   const auto health = expect_json_response(json_root, 200, "GET / Accept: application/json");

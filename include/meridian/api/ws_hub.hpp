@@ -30,6 +30,8 @@ struct WsTarget {
     candles = main_subscribed | stream,  // who gets candle updates
     logs = 8,                            // /ws/logs clients (api/log_stream.hpp)
     strategies = 16,                     // /ws/strategies clients (api/strategy_stream.hpp)
+    seed_price = 32,                     // /ws clients that take seed 002's `price` messages
+    seed_quote = 64,                     // /ws clients that take seed 002's `quote` messages
   };
   int symbol = -1;    // >= 0: only clients following that symbol
   int coalesce = -1;  // >= 0: replaces a queued message with the same key (the latest is enough)
@@ -60,7 +62,7 @@ struct WsBatchItem {
 };
 
 // Coalescing keys: one per symbol and kind of update.
-enum class WsUpdate : int { price, candle_1m, candle_15m, candle_1h, kinds };
+enum class WsUpdate : int { price, candle_1m, candle_15m, candle_1h, seed_price, seed_quote, kinds };
 constexpr int coalesce_key(core::SymbolId symbol, WsUpdate kind) noexcept {
   return static_cast<int>(symbol) * static_cast<int>(WsUpdate::kinds) + static_cast<int>(kind);
 }
@@ -110,6 +112,9 @@ class WsHub {
   void close_all();
   std::size_t clients() const;
   std::uint64_t slow_clients_closed() const noexcept { return registry_->slow_closed.load(std::memory_order_relaxed); }
+  // Sessions that take seed 002's `price`/`quote` messages (WsSession counts itself in and
+  // out): with none, the hub builds none.
+  void count_seed_price_clients(int delta) noexcept { seed_price_clients_.fetch_add(delta, std::memory_order_relaxed); }
   std::uint64_t next_id() noexcept { return ++last_id_; }
   ApiContext& context() noexcept { return ctx_; }
   const WsLimits& limits() const noexcept { return limits_; }
@@ -155,6 +160,11 @@ class WsHub {
     WsTarget target;
   };
   void emit(std::uint32_t topic, std::initializer_list<Variant> variants);
+  // A message that goes with the topic's latest event to audiences that also got that event
+  // (seed 002's `price`/`quote` beside `priceUpdate`): stamped with the same topic and seq, sent
+  // outside the sessions' seq bookkeeping (which would drop a second message of one seq) and
+  // not kept for replay (a resume replays the topic's own message).
+  void emit_alongside(std::uint32_t topic, const std::string& text, const WsTarget& target);
   void emit_locked(Topic& topic, std::uint32_t id, std::shared_ptr<const std::string> text, const WsTarget& target);
   void broadcast(const std::shared_ptr<const std::string>& message, const WsTarget& target, WsStamp stamp);
   // A publish cycle (one PricesMoved or BarClosed: tens of messages): what `emit_all` emits
@@ -176,7 +186,8 @@ class WsHub {
   std::vector<std::unique_ptr<Topic>> topics_;              // by id
   std::unordered_map<std::uint64_t, std::uint32_t> keyed_;  // packed WsTopicKey -> id
   std::unordered_map<std::string, std::uint32_t> named_;    // other topics' names -> id
-  std::vector<WsBatchItem>* cycle_ = nullptr;               // while a cycle runs: where emits go, sent at its end
+  std::atomic<int> seed_price_clients_{0};
+  std::vector<WsBatchItem>* cycle_ = nullptr;  // while a cycle runs: where emits go, sent at its end
 };
 
 }  // namespace meridian::api
