@@ -74,11 +74,12 @@ template <class Stream>
 struct Post : std::enable_shared_from_this<Post<Stream>> {
   using Strand = asio::strand<asio::io_context::executor_type>;
 
-  Post(asio::io_context& io, asio::ssl::context* tls, PostDone d)
+  Post(asio::io_context& io, std::shared_ptr<asio::ssl::context> context, PostDone d)
       : strand(asio::make_strand(io)),
         resolver(strand),
         deadline(strand),
-        stream(make_stream(strand, tls)),
+        tls(std::move(context)),
+        stream(make_stream(strand, tls.get())),
         done(std::move(d)) {
     parser.body_limit(kAnswerLimit);
   }
@@ -160,6 +161,9 @@ struct Post : std::enable_shared_from_this<Post<Stream>> {
   Strand strand;
   tcp::resolver resolver;
   asio::steady_timer deadline;
+  // Held by each attempt, so an https attempt still in flight when the deliverer goes (at
+  // shutdown) keeps the TLS context its stream uses.
+  std::shared_ptr<asio::ssl::context> tls;
   Stream stream;
   PostDone done;
   std::string host;
@@ -260,7 +264,7 @@ void WebhookDeliverer::attempt(const std::shared_ptr<Job>& job) {
   if (!url) return on_done(0, error);
   const auto timeout = limits_.timeout;
   if (url->scheme == "https") {
-    auto op = std::make_shared<Post<beast::ssl_stream<beast::tcp_stream>>>(io_, tls_.get(), std::move(on_done));
+    auto op = std::make_shared<Post<beast::ssl_stream<beast::tcp_stream>>>(io_, tls_, std::move(on_done));
     op->start(*url, std::move(headers), job->body, timeout);
   } else {
     auto op = std::make_shared<Post<beast::tcp_stream>>(io_, nullptr, std::move(on_done));

@@ -129,10 +129,12 @@ void WsHub::on_prices(const engine::Snapshot& snap) {
     const int symbol = static_cast<int>(inst.id);
     const auto prices = topic_id(WsTopicKey{WsTopicKind::prices, symbol}.packed());
     auto quote = quote_json(view, inst);
-    if (seed_price_clients_.load(std::memory_order_relaxed) > 0) {
-      // Seed 002's shapes, the quote's fields at the top level.
-      emit(prices, {{ws_text("priceUpdate", {{"data", quote}}),
-                     {symbol, coalesce_key(inst.id, WsUpdate::price), WsTarget::main}}});
+    // Seed 002's `price`/`quote` are built only while a client takes them (the quote is
+    // copied into `priceUpdate` then, moved otherwise).
+    const bool seed = seed_price_clients_.load(std::memory_order_relaxed) > 0;
+    emit(prices, {{ws_text("priceUpdate", {{"data", seed ? quote : std::move(quote)}}),
+                   {symbol, coalesce_key(inst.id, WsUpdate::price), WsTarget::main}}});
+    if (seed) {
       emit_alongside(prices,
                      ws_text("price", {{"symbol", quote["symbol"]},
                                        {"price", quote["price"]},
@@ -144,9 +146,6 @@ void WsHub::on_prices(const engine::Snapshot& snap) {
           ws_text("quote",
                   {{"symbol", quote["symbol"]}, {"bid", quote["bid"]}, {"ask", quote["ask"]}, {"time", quote["time"]}}),
           {symbol, coalesce_key(inst.id, WsUpdate::seed_quote), WsTarget::seed_quote});
-    } else {
-      emit(prices, {{ws_text("priceUpdate", {{"data", std::move(quote)}}),
-                     {symbol, coalesce_key(inst.id, WsUpdate::price), WsTarget::main}}});
     }
     for (std::size_t i = 0; i < std::size(kCandleStreams); ++i) {
       const auto& stream = kCandleStreams[i];

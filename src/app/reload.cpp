@@ -26,94 +26,110 @@ std::string text_of(const T& v) {
   return std::to_string(v);
 }
 
+// A key that can change live carries its new value into the configuration in force (`carry`);
+// one that needs a restart has none.
 struct Key {
   const char* name;
-  bool live;
+  void (*carry)(Config& to, const Config& from);
   std::string (*value)(const Config&);
 };
 
 // Every option of config.cpp, as named in the config file (an option added there belongs here
 // too, or a change of it on reload goes unreported).
 const Key kKeys[] = {
-    {"host", false, [](const Config& c) { return text_of(c.host); }},
-    {"port", false, [](const Config& c) { return text_of(c.port); }},
-    {"port-file", false, [](const Config& c) { return text_of(c.port_file); }},
-    {"static-dir", false, [](const Config& c) { return text_of(c.static_dir); }},
-    {"threads", false, [](const Config& c) { return text_of(c.threads); }},
-    {"body-limit", false, [](const Config& c) { return text_of(c.body_limit); }},
-    {"read-timeout-ms", false, [](const Config& c) { return text_of(c.read_timeout_ms); }},
-    {"allowed-origin", false, [](const Config& c) { return text_of(c.allowed_origins); }},
-    {"cors-origin", false, [](const Config& c) { return text_of(c.cors_origins); }},
-    {"allowed-host", false, [](const Config& c) { return text_of(c.allowed_hosts); }},
-    {"tls-cert", false, [](const Config& c) { return text_of(c.tls_cert); }},
-    {"tls-key", false, [](const Config& c) { return text_of(c.tls_key); }},
-    {"auth", false, [](const Config& c) { return text_of(c.auth); }},
-    {"public-read", false, [](const Config& c) { return text_of(c.public_read); }},
-    {"ws-anonymous", false, [](const Config& c) { return text_of(c.ws_anonymous); }},
-    {"registration", false, [](const Config& c) { return text_of(c.registration); }},
-    {"jwt-secret-file", false, [](const Config& c) { return text_of(c.jwt_secret_file); }},
-    {"secrets-key-file", false, [](const Config& c) { return text_of(c.secrets_key_file); }},
-    {"state-dir", false, [](const Config& c) { return text_of(c.state_dir); }},
-    {"rate-limit", false, [](const Config& c) { return text_of(c.rate_limit); }},
-    {"rate-burst", false, [](const Config& c) { return text_of(c.rate_burst); }},
-    {"metrics-token", false, [](const Config& c) { return text_of(c.metrics_token); }},
-    {"metrics-token-file", false, [](const Config& c) { return text_of(c.metrics_token_file); }},
-    {"database-url", false, [](const Config& c) { return text_of(c.database_url); }},
-    {"symbols", false, [](const Config& c) { return text_of(c.symbols); }},
-    {"initial-capital", false, [](const Config& c) { return text_of(c.initial_capital); }},
-    {"fee-bps", false, [](const Config& c) { return text_of(c.fee_bps); }},
-    {"maker-fee-bps", false, [](const Config& c) { return text_of(c.maker_fee_bps); }},
-    {"venue-fee", false, [](const Config& c) { return text_of(c.venue_fees); }},
-    {"slippage-bps", false, [](const Config& c) { return text_of(c.slippage_bps); }},
-    {"impact-bps", false, [](const Config& c) { return text_of(c.impact_bps); }},
-    {"max-participation", false, [](const Config& c) { return text_of(c.max_participation); }},
-    {"fill-latency-ms", false, [](const Config& c) { return text_of(c.fill_latency_ms); }},
-    {"max-order-notional", true, [](const Config& c) { return text_of(c.max_order_notional); }},
-    {"max-order-quantity", true, [](const Config& c) { return text_of(c.max_order_quantity); }},
-    {"max-position-notional", true, [](const Config& c) { return text_of(c.max_position_notional); }},
-    {"max-open-positions", true, [](const Config& c) { return text_of(c.max_open_positions); }},
-    {"max-gross-exposure", true, [](const Config& c) { return text_of(c.max_gross_exposure); }},
-    {"max-daily-loss", true, [](const Config& c) { return text_of(c.max_daily_loss); }},
-    {"max-drawdown", true, [](const Config& c) { return text_of(c.max_drawdown); }},
-    {"max-orders-per-minute", true, [](const Config& c) { return text_of(c.max_orders_per_minute); }},
-    {"price-band", true, [](const Config& c) { return text_of(c.price_band); }},
-    {"stop-loss-pct", false, [](const Config& c) { return text_of(c.stop_loss_pct); }},
-    {"take-profit-pct", false, [](const Config& c) { return text_of(c.take_profit_pct); }},
-    {"trailing-stop-pct", false, [](const Config& c) { return text_of(c.trailing_stop_pct); }},
-    {"position-fraction", false, [](const Config& c) { return text_of(c.position_fraction); }},
-    {"fast-period", false, [](const Config& c) { return text_of(c.fast_period); }},
-    {"slow-period", false, [](const Config& c) { return text_of(c.slow_period); }},
-    {"autostart", false, [](const Config& c) { return text_of(c.autostart); }},
-    {"tick-interval-ms", false, [](const Config& c) { return text_of(c.tick_interval_ms); }},
-    {"sim-time-step-ms", false, [](const Config& c) { return text_of(c.sim_time_step_ms); }},
-    {"sim-seed", false, [](const Config& c) { return text_of(c.sim_seed); }},
-    {"feed", false, [](const Config& c) { return text_of(c.feed); }},
-    {"coinbase-url", false, [](const Config& c) { return text_of(c.coinbase_url); }},
-    {"coinbase-poll-ms", false, [](const Config& c) { return text_of(c.coinbase_poll_ms); }},
-    {"coinbase-backfill-minutes", false, [](const Config& c) { return text_of(c.coinbase_backfill_minutes); }},
-    {"binance-ws-url", false, [](const Config& c) { return text_of(c.binance_ws_url); }},
-    {"binance-rest-url", false, [](const Config& c) { return text_of(c.binance_rest_url); }},
-    {"alpaca-ws-url", false, [](const Config& c) { return text_of(c.alpaca_ws_url); }},
-    {"alpaca-rest-url", false, [](const Config& c) { return text_of(c.alpaca_rest_url); }},
-    {"alpaca-key-id", false, [](const Config& c) { return text_of(c.alpaca_key_id); }},
-    {"alpaca-secret-key", false, [](const Config& c) { return text_of(c.alpaca_secret_key); }},
-    {"alpaca-secret-file", false, [](const Config& c) { return text_of(c.alpaca_secret_file); }},
-    {"venue-ca-file", false, [](const Config& c) { return text_of(c.venue_ca_file); }},
-    {"replay-file", false, [](const Config& c) { return text_of(c.replay_files); }},
-    {"replay-speed", false, [](const Config& c) { return text_of(c.replay_speed); }},
-    {"replay-format", false, [](const Config& c) { return text_of(c.replay_format); }},
-    {"calendars", false, [](const Config& c) { return text_of(c.calendars); }},
-    {"venue", false, [](const Config& c) { return text_of(c.venues); }},
-    {"early-close", true, [](const Config& c) { return text_of(c.early_closes); }},
-    {"instrument", false, [](const Config& c) { return text_of(c.instruments); }},
-    {"holiday", true, [](const Config& c) { return text_of(c.holidays); }},
-    {"history-bars", false, [](const Config& c) { return text_of(c.history_bars); }},
-    {"publish-interval-ms", false, [](const Config& c) { return text_of(c.publish_interval_ms); }},
-    {"standby-poll-ms", false, [](const Config& c) { return text_of(c.standby_poll_ms); }},
-    {"journal-backlog-limit", false, [](const Config& c) { return text_of(c.journal_backlog_limit); }},
-    {"shutdown-grace-ms", false, [](const Config& c) { return text_of(c.shutdown_grace_ms); }},
-    {"log-level", true, [](const Config& c) { return text_of(c.log_level); }},
-    {"log-format", false, [](const Config& c) { return text_of(c.log_format); }},
+    {"host", nullptr, [](const Config& c) { return text_of(c.host); }},
+    {"port", nullptr, [](const Config& c) { return text_of(c.port); }},
+    {"port-file", nullptr, [](const Config& c) { return text_of(c.port_file); }},
+    {"static-dir", nullptr, [](const Config& c) { return text_of(c.static_dir); }},
+    {"threads", nullptr, [](const Config& c) { return text_of(c.threads); }},
+    {"body-limit", nullptr, [](const Config& c) { return text_of(c.body_limit); }},
+    {"read-timeout-ms", nullptr, [](const Config& c) { return text_of(c.read_timeout_ms); }},
+    {"allowed-origin", nullptr, [](const Config& c) { return text_of(c.allowed_origins); }},
+    {"cors-origin", nullptr, [](const Config& c) { return text_of(c.cors_origins); }},
+    {"allowed-host", nullptr, [](const Config& c) { return text_of(c.allowed_hosts); }},
+    {"tls-cert", nullptr, [](const Config& c) { return text_of(c.tls_cert); }},
+    {"tls-key", nullptr, [](const Config& c) { return text_of(c.tls_key); }},
+    {"auth", nullptr, [](const Config& c) { return text_of(c.auth); }},
+    {"public-read", nullptr, [](const Config& c) { return text_of(c.public_read); }},
+    {"ws-anonymous", nullptr, [](const Config& c) { return text_of(c.ws_anonymous); }},
+    {"registration", nullptr, [](const Config& c) { return text_of(c.registration); }},
+    {"jwt-secret-file", nullptr, [](const Config& c) { return text_of(c.jwt_secret_file); }},
+    {"secrets-key-file", nullptr, [](const Config& c) { return text_of(c.secrets_key_file); }},
+    {"state-dir", nullptr, [](const Config& c) { return text_of(c.state_dir); }},
+    {"rate-limit", nullptr, [](const Config& c) { return text_of(c.rate_limit); }},
+    {"rate-burst", nullptr, [](const Config& c) { return text_of(c.rate_burst); }},
+    {"metrics-token", nullptr, [](const Config& c) { return text_of(c.metrics_token); }},
+    {"metrics-token-file", nullptr, [](const Config& c) { return text_of(c.metrics_token_file); }},
+    {"database-url", nullptr, [](const Config& c) { return text_of(c.database_url); }},
+    {"symbols", nullptr, [](const Config& c) { return text_of(c.symbols); }},
+    {"initial-capital", nullptr, [](const Config& c) { return text_of(c.initial_capital); }},
+    {"fee-bps", nullptr, [](const Config& c) { return text_of(c.fee_bps); }},
+    {"maker-fee-bps", nullptr, [](const Config& c) { return text_of(c.maker_fee_bps); }},
+    {"venue-fee", nullptr, [](const Config& c) { return text_of(c.venue_fees); }},
+    {"slippage-bps", nullptr, [](const Config& c) { return text_of(c.slippage_bps); }},
+    {"impact-bps", nullptr, [](const Config& c) { return text_of(c.impact_bps); }},
+    {"max-participation", nullptr, [](const Config& c) { return text_of(c.max_participation); }},
+    {"fill-latency-ms", nullptr, [](const Config& c) { return text_of(c.fill_latency_ms); }},
+    {"max-order-notional", [](Config& to, const Config& from) { to.max_order_notional = from.max_order_notional; },
+     [](const Config& c) { return text_of(c.max_order_notional); }},
+    {"max-order-quantity", [](Config& to, const Config& from) { to.max_order_quantity = from.max_order_quantity; },
+     [](const Config& c) { return text_of(c.max_order_quantity); }},
+    {"max-position-notional",
+     [](Config& to, const Config& from) { to.max_position_notional = from.max_position_notional; },
+     [](const Config& c) { return text_of(c.max_position_notional); }},
+    {"max-open-positions", [](Config& to, const Config& from) { to.max_open_positions = from.max_open_positions; },
+     [](const Config& c) { return text_of(c.max_open_positions); }},
+    {"max-gross-exposure", [](Config& to, const Config& from) { to.max_gross_exposure = from.max_gross_exposure; },
+     [](const Config& c) { return text_of(c.max_gross_exposure); }},
+    {"max-daily-loss", [](Config& to, const Config& from) { to.max_daily_loss = from.max_daily_loss; },
+     [](const Config& c) { return text_of(c.max_daily_loss); }},
+    {"max-drawdown", [](Config& to, const Config& from) { to.max_drawdown = from.max_drawdown; },
+     [](const Config& c) { return text_of(c.max_drawdown); }},
+    {"max-orders-per-minute",
+     [](Config& to, const Config& from) { to.max_orders_per_minute = from.max_orders_per_minute; },
+     [](const Config& c) { return text_of(c.max_orders_per_minute); }},
+    {"price-band", [](Config& to, const Config& from) { to.price_band = from.price_band; },
+     [](const Config& c) { return text_of(c.price_band); }},
+    {"stop-loss-pct", nullptr, [](const Config& c) { return text_of(c.stop_loss_pct); }},
+    {"take-profit-pct", nullptr, [](const Config& c) { return text_of(c.take_profit_pct); }},
+    {"trailing-stop-pct", nullptr, [](const Config& c) { return text_of(c.trailing_stop_pct); }},
+    {"position-fraction", nullptr, [](const Config& c) { return text_of(c.position_fraction); }},
+    {"fast-period", nullptr, [](const Config& c) { return text_of(c.fast_period); }},
+    {"slow-period", nullptr, [](const Config& c) { return text_of(c.slow_period); }},
+    {"autostart", nullptr, [](const Config& c) { return text_of(c.autostart); }},
+    {"tick-interval-ms", nullptr, [](const Config& c) { return text_of(c.tick_interval_ms); }},
+    {"sim-time-step-ms", nullptr, [](const Config& c) { return text_of(c.sim_time_step_ms); }},
+    {"sim-seed", nullptr, [](const Config& c) { return text_of(c.sim_seed); }},
+    {"feed", nullptr, [](const Config& c) { return text_of(c.feed); }},
+    {"coinbase-url", nullptr, [](const Config& c) { return text_of(c.coinbase_url); }},
+    {"coinbase-poll-ms", nullptr, [](const Config& c) { return text_of(c.coinbase_poll_ms); }},
+    {"coinbase-backfill-minutes", nullptr, [](const Config& c) { return text_of(c.coinbase_backfill_minutes); }},
+    {"binance-ws-url", nullptr, [](const Config& c) { return text_of(c.binance_ws_url); }},
+    {"binance-rest-url", nullptr, [](const Config& c) { return text_of(c.binance_rest_url); }},
+    {"alpaca-ws-url", nullptr, [](const Config& c) { return text_of(c.alpaca_ws_url); }},
+    {"alpaca-rest-url", nullptr, [](const Config& c) { return text_of(c.alpaca_rest_url); }},
+    {"alpaca-key-id", nullptr, [](const Config& c) { return text_of(c.alpaca_key_id); }},
+    {"alpaca-secret-key", nullptr, [](const Config& c) { return text_of(c.alpaca_secret_key); }},
+    {"alpaca-secret-file", nullptr, [](const Config& c) { return text_of(c.alpaca_secret_file); }},
+    {"venue-ca-file", nullptr, [](const Config& c) { return text_of(c.venue_ca_file); }},
+    {"replay-file", nullptr, [](const Config& c) { return text_of(c.replay_files); }},
+    {"replay-speed", nullptr, [](const Config& c) { return text_of(c.replay_speed); }},
+    {"replay-format", nullptr, [](const Config& c) { return text_of(c.replay_format); }},
+    {"calendars", nullptr, [](const Config& c) { return text_of(c.calendars); }},
+    {"venue", nullptr, [](const Config& c) { return text_of(c.venues); }},
+    {"early-close", [](Config& to, const Config& from) { to.early_closes = from.early_closes; },
+     [](const Config& c) { return text_of(c.early_closes); }},
+    {"instrument", nullptr, [](const Config& c) { return text_of(c.instruments); }},
+    {"holiday", [](Config& to, const Config& from) { to.holidays = from.holidays; },
+     [](const Config& c) { return text_of(c.holidays); }},
+    {"history-bars", nullptr, [](const Config& c) { return text_of(c.history_bars); }},
+    {"publish-interval-ms", nullptr, [](const Config& c) { return text_of(c.publish_interval_ms); }},
+    {"standby-poll-ms", nullptr, [](const Config& c) { return text_of(c.standby_poll_ms); }},
+    {"journal-backlog-limit", nullptr, [](const Config& c) { return text_of(c.journal_backlog_limit); }},
+    {"shutdown-grace-ms", nullptr, [](const Config& c) { return text_of(c.shutdown_grace_ms); }},
+    {"log-level", [](Config& to, const Config& from) { to.log_level = from.log_level; },
+     [](const Config& c) { return text_of(c.log_level); }},
+    {"log-format", nullptr, [](const Config& c) { return text_of(c.log_format); }},
 };
 
 // Which risk keys changed, applied over the limits in force (so a limit set over the API on a
@@ -143,7 +159,7 @@ bool has(const std::vector<std::string>& keys, std::string_view key) {
 ConfigDiff diff_config(const Config& before, const Config& after) {
   ConfigDiff d;
   for (const auto& k : kKeys)
-    if (k.value(before) != k.value(after)) (k.live ? d.live : d.restart).emplace_back(k.name);
+    if (k.value(before) != k.value(after)) (k.carry ? d.live : d.restart).emplace_back(k.name);
   return d;
 }
 
@@ -167,18 +183,8 @@ ReloadOutcome ConfigReloader::reload(std::string_view trigger) {
   // What was applied now is in force; a restart-only key stays as started, so it is reported
   // again by the next reload until the daemon restarts.
   Config kept = current_;
-  kept.log_level = next.log_level;
-  kept.holidays = next.holidays;
-  kept.early_closes = next.early_closes;
-  kept.max_order_notional = next.max_order_notional;
-  kept.max_order_quantity = next.max_order_quantity;
-  kept.max_position_notional = next.max_position_notional;
-  kept.max_open_positions = next.max_open_positions;
-  kept.max_gross_exposure = next.max_gross_exposure;
-  kept.max_daily_loss = next.max_daily_loss;
-  kept.max_drawdown = next.max_drawdown;
-  kept.max_orders_per_minute = next.max_orders_per_minute;
-  kept.price_band = next.price_band;
+  for (const auto& k : kKeys)
+    if (k.carry) k.carry(kept, next);
   current_ = std::move(kept);
   app_log()->info("config reload ({}): applied [{}]; needs a restart: [{}]", trigger, fmt::join(diff.live, ", "),
                   fmt::join(diff.restart, ", "));
