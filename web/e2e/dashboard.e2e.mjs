@@ -262,11 +262,25 @@ try {
       await other.waitForSelector('#history-page:text("page 2")');
       const secondFirst = Number(await other.locator('#history tbody tr').first().getAttribute('data-id'));
       if (!(secondFirst < Number(firstPage))) throw new Error(`page 2 starts at ${secondFirst}, page 1 at ${firstPage}`);
+      // Back on page 1, which still holds its first trade (the running strategy may have traded
+      // since, so that trade need not be the first row any more).
       await other.click('#history-newer');
-      await other.waitForFunction((id) => document.querySelector('#history tbody tr').dataset.id === id, firstPage);
-      const another = await other.evaluate(() => [...document.querySelectorAll('#history-symbol option')].map((o) => o.value).find((v) => v && v !== 'BTC-USD'));
+      await other.waitForSelector('#history-page:text("page 1")');
+      await other.waitForFunction((id) => document.querySelector(`#history tbody tr[data-id="${id}"]`) !== null, firstPage);
+      // Filtered to another symbol: none of the hand-recorded trades; then to theirs: a full page
+      // of them and nothing else.
+      const another = await other.evaluate((s) => [...document.querySelectorAll('#history-symbol option')].map((o) => o.value).find((v) => v && v !== s), symbol);
+      const onlySymbol = (s) => {
+        const cells = [...document.querySelectorAll('#history tbody tr td.sym')];
+        return cells.every((td) => td.textContent === s) && (cells.length > 0 || !document.getElementById('history-empty').hidden);
+      };
       await other.selectOption('#history-symbol', another);
-      await other.waitForFunction((s) => [...document.querySelectorAll('#history tbody tr td.sym')].every((td) => td.textContent === s), another);
+      await other.waitForFunction(onlySymbol, another);
+      await other.selectOption('#history-symbol', symbol);
+      await other.waitForFunction((s) => {
+        const cells = [...document.querySelectorAll('#history tbody tr td.sym')];
+        return cells.length === 100 && cells.every((td) => td.textContent === s);
+      }, symbol);
       await other.screenshot({ path: path.join(artifacts, '09-history.png'), fullPage: true });
     } finally {
       await other.close();
