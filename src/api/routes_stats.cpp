@@ -90,7 +90,9 @@ void stats(const Router& router, ApiContext& ctx, TickRate& tick_rate, const Req
       {"websocket",
        {{"clients", ctx.ws_hub ? nlohmann::json(ctx.ws_hub->clients()) : nlohmann::json(nullptr)},
         {"slow_clients_closed",
-         ctx.ws_hub ? nlohmann::json(ctx.ws_hub->slow_clients_closed()) : nlohmann::json(nullptr)}}},
+         ctx.ws_hub ? nlohmann::json(ctx.ws_hub->slow_clients_closed()) : nlohmann::json(nullptr)},
+        {"messages_sent", ctx.ws_hub ? nlohmann::json(ctx.ws_hub->messages_sent()) : nlohmann::json(nullptr)},
+        {"bytes_sent", ctx.ws_hub ? nlohmann::json(ctx.ws_hub->bytes_sent()) : nlohmann::json(nullptr)}}},
       {"engine",
        {{"state", engine::to_string(snap->session.state)},
         {"ticks", snap->counters.ticks},
@@ -159,6 +161,11 @@ void append_latency_metrics(std::string& out, const Router& router, const ApiCon
       "portfolio).\n"
       "# TYPE meridian_journal_commit_duration_seconds histogram\n";
   append_histogram(out, "meridian_journal_commit_duration_seconds", "", ctx.writer.commit_latency().view());
+  out +=
+      "# HELP meridian_tick_to_fill_seconds From the engine taking the ticks a strategy decided on to that order's "
+      "first fill applied (every portfolio; paper fills include the simulated latency).\n"
+      "# TYPE meridian_tick_to_fill_seconds histogram\n";
+  append_histogram(out, "meridian_tick_to_fill_seconds", "", ctx.runner.tick_to_fill().view());
 }
 
 void add_stats_routes(Router& router, ApiContext& ctx) {

@@ -195,6 +195,10 @@ void metrics(const Router& router, ApiContext& ctx, const Request& req, const Re
     metric("meridian_ws_clients", "gauge", "WebSocket clients connected.", d(ctx.http_stats->ws->clients()));
     metric("meridian_ws_slow_closed_total", "counter", "WebSocket clients closed with 1008 for falling behind.",
            d(ctx.http_stats->ws->slow_clients_closed()));
+    metric("meridian_ws_messages_sent_total", "counter", "WebSocket messages written to clients.",
+           d(ctx.http_stats->ws->messages_sent()));
+    metric("meridian_ws_bytes_sent_total", "counter", "WebSocket message payload bytes written to clients.",
+           d(ctx.http_stats->ws->bytes_sent()));
   }
   append_latency_metrics(out, router, ctx);
 

@@ -572,10 +572,12 @@ void WsSession::do_write() {
                   beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
 }
 
-void WsSession::on_write(beast::error_code ec, std::size_t) {
+void WsSession::on_write(beast::error_code ec, std::size_t bytes) {
   writing_ = false;
   in_flight_.reset();
   if (ec) return fail(ec, "write");
+  registry_->messages_sent.fetch_add(1, std::memory_order_relaxed);
+  registry_->bytes_sent.fetch_add(bytes, std::memory_order_relaxed);
   if (closing_) return;
   progress_at_ = Clock::now();
   queued_bytes_ -= queue_.front().cost();

@@ -105,6 +105,7 @@ std::unique_ptr<EngineRunner::Slot> EngineRunner::make_slot(PortfolioSetup setup
                                   : std::make_unique<execution::PaperExecutor>(config_.paper, instruments_);
   slot->portfolio = std::make_unique<Portfolio>(instruments_, std::move(setup.config), *slot->executor, *setup.journal,
                                                 std::move(setup.recovered));
+  slot->portfolio->measure_tick_to_fill(&tick_to_fill_);
   slot->store->store(slot->portfolio->make_snapshot());
   return slot;
 }

@@ -131,6 +131,7 @@ void Portfolio::warm_up(const std::vector<core::Bar>& history, bool persist) {
 }
 
 void Portfolio::on_ticks(std::span<const core::Tick> ticks) {
+  if (tick_to_fill_) ticks_taken_ = std::chrono::steady_clock::now();
   for (const auto& tick : ticks) {
     if (tick.symbol >= symbols_.size()) continue;
     ++counters_.ticks;
@@ -153,6 +154,7 @@ void Portfolio::on_ticks(std::span<const core::Tick> ticks) {
     dirty_ = true;
     prices_moved_ = true;
   }
+  ticks_taken_ = {};
   flush_overflow();
 }
 

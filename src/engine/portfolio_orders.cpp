@@ -120,6 +120,7 @@ std::optional<risk::Denial> Portfolio::place(execution::OrderRequest request, bo
   execution::Order order;
   order.id = take_order_id();
   order.created = has_quote ? std::max(touch.ts, market_time_) : market_time_;
+  order.decided_wall = ticks_taken_;  // the epoch outside on_ticks: a REST order
   if (request.tif == execution::TimeInForce::day) order.expires_at = day_end(request.symbol, order.created);
   order.request = std::move(request);
   ++counters_.orders;
@@ -132,6 +133,10 @@ void Portfolio::on_fill(const execution::Order& order, const execution::Fill& f)
   // The executor asked can_settle before filling, counting every fill ahead of this one;
   // a fill that still does not apply is a broken contract, logged and not half-applied.
   const auto* inst = strategies_.find(f.strategy_id);
+  // The order as reported includes this fill: its first when the totals are equal.
+  if (tick_to_fill_ && order.decided_wall != std::chrono::steady_clock::time_point{} &&
+      order.filled_quantity == f.quantity)
+    tick_to_fill_->record(std::chrono::steady_clock::now() - order.decided_wall);
   if (live_.can_apply(f.symbol, f.side, f.quantity, f.price, f.fee) &&
       (!inst || inst->live.can_apply(f.symbol, f.side, f.quantity, f.price, f.fee)))
     settle(order, f, nullptr);

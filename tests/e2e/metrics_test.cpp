@@ -50,7 +50,8 @@ TEST_F(Metrics, ExposesCountersThatMove) {
   auto first = parse_exposition(res.body);
   for (const char* name :
        {"meridian_http_requests_total", "meridian_ticks_total", "meridian_trades_total", "meridian_journal_backlog",
-        "meridian_journal_commits_total", "meridian_database_up", "meridian_equity"})
+        "meridian_journal_commits_total", "meridian_database_up", "meridian_equity", "meridian_ws_clients",
+        "meridian_ws_messages_sent_total", "meridian_ws_bytes_sent_total", "meridian_tick_to_fill_seconds_count"})
     EXPECT_TRUE(first.count(name)) << name << " missing";
   EXPECT_EQ(first["meridian_database_up"], 1.0);
   ASSERT_TRUE(poll_until(

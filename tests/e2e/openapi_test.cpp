@@ -163,6 +163,8 @@ TEST_F(ApiDocs, StatsCountRequestsByRouteAndStatusClassWithLatency) {
 
   EXPECT_GT(after["uptime_s"].get<double>(), 0.0);
   EXPECT_TRUE(after["websocket"]["clients"].is_number());
+  EXPECT_TRUE(after["websocket"]["messages_sent"].is_number_unsigned()) << after["websocket"];
+  EXPECT_TRUE(after["websocket"]["bytes_sent"].is_number_unsigned()) << after["websocket"];
   EXPECT_GT(after["engine"]["ticks"].get<long long>(), 0);
   EXPECT_TRUE(after["engine"]["ticks_per_s"].is_number());
   EXPECT_TRUE(after["journal"]["backlog"].is_number());

@@ -3,16 +3,8 @@
 // the listener accepts (its port file is written and a request is answered at that moment),
 // WATCHDOG=1 pings when WATCHDOG_USEC is set (none when it is not), STOPPING=1 on SIGTERM
 // before a clean exit, and STATUS=standby (no READY=1) while another daemon holds the portfolio.
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <poll.h>
-
-#include <algorithm>
-#include <cstring>
-
 #include "fixture.hpp"
+#include "notify_socket.hpp"
 #include "support/process.hpp"
 #include "support/serve_process.hpp"
 
@@ -21,75 +13,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A bound AF_UNIX datagram socket, as the service manager's notification socket.
-class NotifySocket {
- public:
-  NotifySocket() : dir_("meridian-notify-") {
-    path_ = (dir_.path() / "notify.sock").string();
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path_.size() >= sizeof(addr.sun_path)) throw std::runtime_error("socket path too long: " + path_);
-    std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
-    if (::bind(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0)
-      throw std::runtime_error("bind " + path_ + ": " + std::strerror(errno));
-  }
-  ~NotifySocket() { ::close(fd_); }
-  NotifySocket(const NotifySocket&) = delete;
-  NotifySocket& operator=(const NotifySocket&) = delete;
-
-  std::string env() const { return "NOTIFY_SOCKET=" + path_; }
-
-  // The next datagram, or nullopt when none arrives within `timeout`.
-  std::optional<std::string> next(std::chrono::milliseconds timeout) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return std::nullopt;
-    char buf[4096];
-    const auto n = ::recv(fd_, buf, sizeof(buf), 0);
-    if (n < 0) return std::nullopt;
-    std::string message(buf, static_cast<std::size_t>(n));
-    received_.push_back(message);
-    return message;
-  }
-  // Reads datagrams until one contains `assignment` (a line such as "READY=1"); false at the deadline.
-  bool wait_for(std::string_view assignment, std::chrono::milliseconds timeout = kDeadline) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      auto m = next(std::max(left, std::chrono::milliseconds(1)));
-      if (m && has_line(*m, assignment)) return true;
-    }
-    return false;
-  }
-  // Every datagram read so far.
-  const std::vector<std::string>& received() const noexcept { return received_; }
-  std::string transcript() const {
-    std::string all;
-    for (const auto& m : received_) all += "[" + m + "] ";
-    return all;
-  }
-
-  // Whether `message` has a line equal to `assignment`, or starting with it when it ends in '='
-  // or is a STATUS= prefix ("STATUS=standby" matches "STATUS=standby: ...").
-  static bool has_line(std::string_view message, std::string_view assignment) {
-    std::size_t start = 0;
-    while (start <= message.size()) {
-      auto end = message.find('\n', start);
-      if (end == std::string_view::npos) end = message.size();
-      const auto line = message.substr(start, end - start);
-      if (line == assignment || (assignment.starts_with("STATUS=") && line.starts_with(assignment))) return true;
-      start = end + 1;
-    }
-    return false;
-  }
-
- private:
-  TempDir dir_;
-  std::string path_;
-  int fd_ = -1;
-  std::vector<std::string> received_;
-};
+using test::NotifySocket;
 
 class SystemdNotify : public DaemonTest {
  protected:

@@ -105,6 +105,9 @@ class WsHub {
     std::mutex mutex;  // guards sessions only; never held while sending
     std::unordered_map<std::uint64_t, std::weak_ptr<WsSession>> sessions;
     std::atomic<std::uint64_t> slow_closed{0};  // clients closed with 1008 for falling behind
+    // Written to clients' sockets (WsSession::on_write): messages and their payload bytes.
+    std::atomic<std::uint64_t> messages_sent{0};
+    std::atomic<std::uint64_t> bytes_sent{0};
   };
   void join(const std::shared_ptr<WsSession>& session);
   std::shared_ptr<Registry> registry() const noexcept { return registry_; }
@@ -112,6 +115,8 @@ class WsHub {
   void close_all();
   std::size_t clients() const;
   std::uint64_t slow_clients_closed() const noexcept { return registry_->slow_closed.load(std::memory_order_relaxed); }
+  std::uint64_t messages_sent() const noexcept { return registry_->messages_sent.load(std::memory_order_relaxed); }
+  std::uint64_t bytes_sent() const noexcept { return registry_->bytes_sent.load(std::memory_order_relaxed); }
   // Sessions that take seed 002's `price`/`quote` messages (WsSession counts itself in and
   // out): with none, the hub builds none.
   void count_seed_price_clients(int delta) noexcept { seed_price_clients_.fetch_add(delta, std::memory_order_relaxed); }

@@ -17,6 +17,7 @@
 #include <memory>
 #include <span>
 
+#include "meridian/core/latency_histogram.hpp"
 #include "meridian/engine/events.hpp"
 #include "meridian/engine/id_space.hpp"
 #include "meridian/engine/portfolio.hpp"
@@ -125,6 +126,9 @@ class EngineRunner {
   void after_durable(PortfolioId id, std::uint64_t seq, std::chrono::milliseconds wait,
                      std::function<void(bool durable)> done);
   market::FeedHealth feed_health() const noexcept { return feed_->health(); }
+  // Every portfolio's strategy orders, tick to first fill (Portfolio::measure_tick_to_fill);
+  // any thread reads it.
+  const core::LatencyHistogram& tick_to_fill() const noexcept { return tick_to_fill_; }
   std::string_view feed_name() const noexcept { return feed_->name(); }
 
  private:
@@ -150,6 +154,7 @@ class EngineRunner {
   bool first_start_;
   market::SimulatedPrices prices_;
   PortfolioId default_id_;
+  core::LatencyHistogram tick_to_fill_;  // before the slots: their portfolios record into it
   std::shared_ptr<SnapshotStore> default_store_;
   std::vector<std::unique_ptr<Slot>> slots_;  // strand only; by id, the default first
   std::atomic<std::shared_ptr<const PortfolioDirectory>> directory_;

@@ -36,6 +36,7 @@
 
 #include "meridian/core/error.hpp"
 #include "meridian/core/instrument.hpp"
+#include "meridian/core/latency_histogram.hpp"
 #include "meridian/engine/bar_book.hpp"
 #include "meridian/engine/events.hpp"
 #include "meridian/engine/fifo.hpp"
@@ -125,6 +126,10 @@ class Portfolio final : public market::TickSink,
   void warm_up(const std::vector<core::Bar>& history, bool persist);
 
   void on_ticks(std::span<const core::Tick> ticks) override;
+  // Records each strategy order's tick-to-fill (Order::decided_wall to its first fill applied,
+  // wall clock) into `histogram`, which outlives the portfolio; null (backtests) measures
+  // nothing and reads no clock.
+  void measure_tick_to_fill(core::LatencyHistogram* histogram) noexcept { tick_to_fill_ = histogram; }
   // ExecutionSink: the executor's reports queue here and are applied once the executor call
   // that made them returns (or, from an asynchronous executor, when it says they arrived).
   void report(execution::ExecutionReport report) override { orders_.queue(std::move(report)); }
@@ -293,6 +298,9 @@ class Portfolio final : public market::TickSink,
   bool dirty_ = true;
   bool prices_moved_ = false;
   core::Timestamp market_time_{};  // the latest tick's time: what the venue states are as of
+  core::LatencyHistogram* tick_to_fill_ = nullptr;
+  // While on_ticks runs (and a histogram is attached): when it took the ticks; else the epoch.
+  std::chrono::steady_clock::time_point ticks_taken_{};
 
   // Orders: the executor holds the open ones; the order manager queues and applies its
   // reports and keeps the rest of the book (see order_manager.hpp).

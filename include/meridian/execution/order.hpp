@@ -2,6 +2,7 @@
 // Orders and fills as executors and the engine see them. Plain data; an order's strings are
 // short (client ids are at most 64 bytes) and orders are created per decision, never
 // per tick.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,6 +79,10 @@ struct Order {
   core::Price trail_anchor{};
   bool triggered = false;  // a stop or stop_limit whose stop has traded through
   std::string reason;      // why rejected, cancelled or expired
+  // When the engine took the ticks a strategy decided this order on (steady clock; the epoch
+  // for orders from elsewhere): where tick-to-fill starts. Carried, never interpreted, by
+  // executors; not journaled (a restart ends the measurement).
+  std::chrono::steady_clock::time_point decided_wall{};
 
   core::Quantity remaining() const noexcept { return request.quantity - filled_quantity; }
   core::Price average_price() const noexcept { return core::per_unit(filled_notional, filled_quantity); }

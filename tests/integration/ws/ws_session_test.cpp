@@ -251,6 +251,9 @@ TEST(WsSession, ABurstOfTradesReachesAReadingClientWholeAndInOrder) {
   }
   EXPECT_FALSE(client.closed());
   EXPECT_EQ(server.hub().slow_clients_closed(), 0u);
+  // GET /api/stats' and /metrics' counts: every trade (and the greeting) was written.
+  EXPECT_GE(server.hub().messages_sent(), static_cast<std::uint64_t>(kBurst) + 1);
+  EXPECT_GT(server.hub().bytes_sent(), server.hub().messages_sent() * 50) << "a trade message is longer than 50 bytes";
 }
 
 // A client that stops reading owes more and more: closed with 1008 once over the byte budget.

@@ -22,6 +22,7 @@
 #include "engine_rig.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -418,6 +419,37 @@ TEST(Portfolio, DeathCrossSellsThePositionWithRealizedPnl) {
   EXPECT_EQ(snap->realized_pnl, sell.trade.realized_pnl);
   EXPECT_EQ(snap->fees_paid, x.buy_fee + x.sell_fee);
   EXPECT_EQ(events_of<TradeDurable>(rig.engine.take_events()).size(), 2u);
+}
+
+// Tick-to-fill (GET /metrics' histogram): from the engine taking the ticks a strategy
+// decided on to that order's first fill, on the wall clock; orders placed from outside the
+// strategies (REST) are not counted.
+TEST(Portfolio, TickToFillTimesStrategyOrdersFromTheirTicksToTheirFirstFill) {
+  Rig rig;
+  meridian::core::LatencyHistogram tick_to_fill;
+  rig.engine.measure_tick_to_fill(&tick_to_fill);
+  feed(rig.engine, 0, 5);
+  feed_tick(rig.engine, 0, 6, 0);  // closes bar 5: the golden cross places the buy
+  EXPECT_EQ(tick_to_fill.view().count, 0u) << "nothing filled yet";
+  std::this_thread::sleep_for(30ms);
+  feed_tick(rig.engine, 0, 6, 1);  // fills it
+  ASSERT_EQ(records_of<TradeRecord>(drain(rig.journal)).size(), 1u);
+  auto v = tick_to_fill.view();
+  ASSERT_EQ(v.count, 1u);
+  EXPECT_GE(v.max_us, 30'000u) << "the wait between the decision's tick and the fill";
+  EXPECT_LT(v.max_us, 30'000'000u);
+
+  // A REST order, filled on the next tick, is no strategy decision.
+  meridian::engine::OrderTicket ticket;
+  auto request = meridian::engine::test::market(0, Side::buy, "1");
+  ASSERT_FALSE(rig.engine.submit_order(request, ticket));
+  feed_tick(rig.engine, 0, 6, 2);
+  ASSERT_EQ(records_of<TradeRecord>(drain(rig.journal)).size(), 1u);
+  EXPECT_EQ(tick_to_fill.view().count, 1u);
+
+  // The death cross's sell is the second.
+  feed(rig.engine, 6, 9, 0, 3);
+  EXPECT_EQ(tick_to_fill.view().count, 2u);
 }
 
 TEST(Portfolio, BarsAndPartialBarInTheSnapshot) {
