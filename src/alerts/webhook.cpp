@@ -194,13 +194,13 @@ WebhookDeliverer::~WebhookDeliverer() {
 }
 
 void WebhookDeliverer::deliver(std::int64_t alert_id, std::string url, auth::SecretText secret, std::string body) {
+  std::unique_lock lock(mutex_);
+  if (stopped_) return;
   auto job = std::make_shared<Job>(io_, limits_);
   job->alert_id = alert_id;
   job->url = std::move(url);
   job->secret = std::move(secret);
   job->body = body;
-  std::unique_lock lock(mutex_);
-  if (stopped_) return;
   std::erase_if(running_, [](const auto& w) { return w.expired(); });
   if (running_.size() < limits_.max_in_flight) return start_locked(std::move(job));
   if (queue_.size() < limits_.max_queued) {
@@ -220,9 +220,11 @@ void WebhookDeliverer::start_locked(std::shared_ptr<Job> job) {
 }
 
 void WebhookDeliverer::attempt(const std::shared_ptr<Job>& job) {
+  std::chrono::milliseconds timeout;
   {
     std::lock_guard lock(mutex_);
     if (stopped_ || job->cancelled) return;
+    timeout = limits_.timeout;
   }
   ++job->attempts;
   std::string error;
@@ -242,12 +244,13 @@ void WebhookDeliverer::attempt(const std::shared_ptr<Job>& job) {
       out.status = DeliveryOutcome::Status::delivered;
     } else {
       out.error = err.empty() ? "HTTP " + std::to_string(status) : std::move(err);
-      out.status =
-          job->attempts >= limits_.attempts ? DeliveryOutcome::Status::dead_letter : DeliveryOutcome::Status::retrying;
     }
     {
       std::lock_guard lock(mutex_);
       if (stopped_) return;
+      if (out.status != DeliveryOutcome::Status::delivered)
+        out.status = job->attempts >= limits_.attempts ? DeliveryOutcome::Status::dead_letter
+                                                       : DeliveryOutcome::Status::retrying;
     }
     if (report_) report_(job->alert_id, out, job->body);
     if (out.status == DeliveryOutcome::Status::retrying) {
@@ -262,7 +265,6 @@ void WebhookDeliverer::attempt(const std::shared_ptr<Job>& job) {
     finished(job);
   };
   if (!url) return on_done(0, error);
-  const auto timeout = limits_.timeout;
   if (url->scheme == "https") {
     auto op = std::make_shared<Post<beast::ssl_stream<beast::tcp_stream>>>(io_, tls_, std::move(on_done));
     op->start(*url, std::move(headers), job->body, timeout);
@@ -270,6 +272,13 @@ void WebhookDeliverer::attempt(const std::shared_ptr<Job>& job) {
     auto op = std::make_shared<Post<beast::tcp_stream>>(io_, nullptr, std::move(on_done));
     op->start(*url, std::move(headers), job->body, timeout);
   }
+}
+
+void WebhookDeliverer::set_retry_policy(const WebhookLimits& limits) {
+  std::lock_guard lock(mutex_);
+  limits_.timeout = limits.timeout;
+  limits_.attempts = limits.attempts;
+  limits_.backoff = limits.backoff;
 }
 
 void WebhookDeliverer::finished(const std::shared_ptr<Job>& job) {

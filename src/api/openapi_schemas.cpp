@@ -438,7 +438,7 @@ const std::vector<OperationDoc> kDocs = {
     {get, "/api/logs",
      R"({"query": ["log_level", "module", "since", "limit", "before"], "responses": {"200": {"type": "object",
       "properties": {"items": {"type": "array", "items": {"$ref": "LogRecord"}}, "next": {"type": ["integer", "null"]},
-      "source": {"type": "string", "enum": ["database", "memory"]}}}}, "errors": [422, 503]})"},
+      "source": {"type": "string", "enum": ["database", "memory"]}}}}, "errors": [400, 422, 503]})"},
     {post, "/api/admin/reload",
      R"({"responses": {"200": {"type": "object", "properties": {"applied": {"type": "array", "items": {"type": "string"}},
       "restart_required": {"type": "array", "items": {"type": "string"}}, "unchanged": {"type": "boolean"}}}},

@@ -2,7 +2,8 @@
 // has a database (warnings and errors, kept across restarts), else from the records sink's ring
 // (every level the daemon logs, this run only). Query: level (the lowest wanted), module (one
 // logger), since (ISO-8601 or epoch ms), limit (1..1000, default 100), before (an id cursor: the
-// page after the one whose last item it is). A bad value is 422 naming the parameter.
+// page after the one whose last item it is). An unknown level or module is 422 (issue 17); a
+// limit, before or since that does not parse or is out of range is 400, as on every list route.
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -23,22 +24,12 @@ struct LogPage {
   std::size_t limit = 100;
 };
 
-// The query's parsers answer 400 invalid_parameter; this route's contract is 422 for any bad
-// value (issue 17: an unknown level or module is 422, and so is a limit or time out of range).
-template <class T>
-ApiResult<T> as_422(ApiResult<T> parsed) {
-  if (parsed) return parsed;
-  auto e = std::move(parsed).error();
-  e.status = http::status::unprocessable_entity;
-  return e;
-}
-
 ApiResult<LogPage> log_page(const Request& req) {
   LogPage p;
   MERIDIAN_TRY(filter, log_filter(req.query_value("level"), req.query_value("module")));
-  MERIDIAN_TRY(limit, as_422(int_param(req, "limit", 1, 1000, 100)));
-  MERIDIAN_TRY(before, as_422(int_param(req, "before", 1, std::numeric_limits<long long>::max(), 0)));
-  MERIDIAN_TRY(since, as_422(time_param(req, "since")));
+  MERIDIAN_TRY(limit, int_param(req, "limit", 1, 1000, 100));
+  MERIDIAN_TRY(before, int_param(req, "before", 1, std::numeric_limits<long long>::max(), 0));
+  MERIDIAN_TRY(since, time_param(req, "since"));
   p.filter = std::move(filter);
   p.filter.before = static_cast<std::uint64_t>(before);
   p.filter.since = since;

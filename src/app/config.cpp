@@ -331,6 +331,15 @@ void add_options(CLI::App& app, Config& c) {
                  "WebSocket resume: messages kept per trades/orders/signals/session/bars topic for clients that "
                  "reconnect; one that missed more gets a snapshot")
       ->check(CLI::Range(1, 1'000'000));
+  app.add_option("--alert-webhook-timeout-ms", c.alert_webhook_timeout_ms,
+                 "Alert webhooks: one attempt's deadline (resolve, connect, TLS, write and read)")
+      ->check(CLI::Range(100, 60'000));
+  app.add_option("--alert-webhook-attempts", c.alert_webhook_attempts,
+                 "Alert webhooks: attempts before a delivery is given up as a dead letter")
+      ->check(CLI::Range(1, 20));
+  app.add_option("--alert-webhook-backoff-ms", c.alert_webhook_backoff_ms,
+                 "Alert webhooks: the delay before the first retry (doubling per retry, at most 30 s, 20% jitter)")
+      ->check(CLI::Range(10, 30'000));
 }
 
 std::string default_config_path() {

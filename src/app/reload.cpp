@@ -130,6 +130,16 @@ const Key kKeys[] = {
     {"log-level", [](Config& to, const Config& from) { to.log_level = from.log_level; },
      [](const Config& c) { return text_of(c.log_level); }},
     {"log-format", nullptr, [](const Config& c) { return text_of(c.log_format); }},
+    {"ws-replay", nullptr, [](const Config& c) { return text_of(c.ws_replay); }},
+    {"alert-webhook-timeout-ms",
+     [](Config& to, const Config& from) { to.alert_webhook_timeout_ms = from.alert_webhook_timeout_ms; },
+     [](const Config& c) { return text_of(c.alert_webhook_timeout_ms); }},
+    {"alert-webhook-attempts",
+     [](Config& to, const Config& from) { to.alert_webhook_attempts = from.alert_webhook_attempts; },
+     [](const Config& c) { return text_of(c.alert_webhook_attempts); }},
+    {"alert-webhook-backoff-ms",
+     [](Config& to, const Config& from) { to.alert_webhook_backoff_ms = from.alert_webhook_backoff_ms; },
+     [](const Config& c) { return text_of(c.alert_webhook_backoff_ms); }},
 };
 
 // Which risk keys changed, applied over the limits in force (so a limit set over the API on a
@@ -165,6 +175,11 @@ ConfigDiff diff_config(const Config& before, const Config& after) {
 
 ConfigReloader::ConfigReloader(Config current, engine::EngineRunner& runner, std::function<Config()> read)
     : current_(std::move(current)), runner_(runner), read_(std::move(read)) {}
+
+void ConfigReloader::set_webhook_policy(std::function<void(const Config&)> hook) {
+  std::lock_guard lock(mutex_);
+  webhook_policy_ = std::move(hook);
+}
 
 ReloadOutcome ConfigReloader::reload(std::string_view trigger) {
   std::lock_guard lock(mutex_);
@@ -214,7 +229,9 @@ void ConfigReloader::apply(const Config& next, const ConfigDiff& diff) {
         },
         [](const engine::CommandResult&) {});
   }
-  // Alerts (issue 17 item 5): once an alerts configuration exists, its webhooks are applied here.
+  const bool webhooks =
+      std::any_of(diff.live.begin(), diff.live.end(), [](const auto& k) { return k.starts_with("alert-webhook-"); });
+  if (webhooks && webhook_policy_) webhook_policy_(next);
 }
 
 }  // namespace meridian::app

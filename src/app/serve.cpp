@@ -421,9 +421,9 @@ int serve(const Config& config) {
   std::unique_ptr<storage::AlertStore> alert_store;
   std::unique_ptr<alerts::AlertService> alert_service;
   if (!config.database_url.empty() && !read_only) {
-    // The defaults (alerts/webhook.hpp: 5 s per attempt, 5 attempts, backoff from 500 ms); flags
-    // for them and a `reload webhooks` hook belong with config reload (#17 item 9).
+    // The retry policy from --alert-webhook-*, replaced on reload; the bounds are the defaults.
     alerts::ServiceLimits alert_limits;
+    alert_limits.webhook = webhook_limits(config);
     alert_store = std::make_unique<storage::AlertStore>(config.database_url);
     alert_service = std::make_unique<alerts::AlertService>(io, *instruments, *alert_store, secrets_box(config),
                                                            runner.default_portfolio(), alert_limits);
@@ -434,6 +434,8 @@ int serve(const Config& config) {
     }
     app_log()->info("{} alerts loaded", *loaded);
     alert_service->attach(runner.bus());
+    reloader.set_webhook_policy(
+        [service = alert_service.get()](const Config& next) { service->set_webhook_policy(webhook_limits(next)); });
   }
   api::Router router;
   api::add_all_routes(router, ctx);
@@ -538,6 +540,7 @@ int serve(const Config& config) {
     shutdown_thread = std::thread([&, stop_deadline] {
       writer.join(std::chrono::milliseconds(config.shutdown_grace_ms));
       if (backtests) backtests->stop();  // while the hub and the database are there
+      reloader.set_webhook_policy({});   // a late reload no longer reaches the stopping service
       if (alert_service) alert_service->stop();
       others_clean = host.join_all(std::chrono::milliseconds(config.shutdown_grace_ms));
       // Whatever is left of the grace period: with the database up the rows take milliseconds;

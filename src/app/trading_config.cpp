@@ -70,4 +70,12 @@ risk::Limits risk_limits(const Config& c) {
   return l;
 }
 
+alerts::WebhookLimits webhook_limits(const Config& c) {
+  alerts::WebhookLimits limits;
+  limits.timeout = std::chrono::milliseconds(c.alert_webhook_timeout_ms);
+  limits.attempts = c.alert_webhook_attempts;
+  limits.backoff.initial = std::chrono::milliseconds(c.alert_webhook_backoff_ms);
+  return limits;
+}
+
 }  // namespace meridian::app

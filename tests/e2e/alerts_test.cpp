@@ -3,7 +3,7 @@
 // here: one that answers 200 and checks the signature, one that fails (retries, then a dead
 // letter shown in GET /api/alerts), one that is slow, one that never answers (it holds only
 // its own delivery: the others are delivered while it still waits); bad input is 422 naming the
-// field; an alert survives a restart.
+// field; an alert survives a restart; a reloaded retry policy is the one deliveries follow.
 #include <openssl/hmac.h>
 
 #include <sys/stat.h>
@@ -334,6 +334,44 @@ TEST_F(Alerts, WebhooksSignedRetriedDeadLetteredAndAHangingOneHoldsOnlyItself) {
   EXPECT_EQ(row[0][0].as<int>(), 1);
   for (auto id : {hang_id, ok_id, fail_id, slow_id})
     EXPECT_EQ(call(port(), "DELETE", "/api/alerts/" + std::to_string(id)).status, 204);
+}
+
+// The webhook retry policy comes from the configuration and a reload replaces it: a failing
+// receiver is given up after the reloaded number of attempts, not the started one.
+class AlertsReload : public DaemonTest {
+ protected:
+  void write_config(const std::string& text) { std::ofstream(config_path()) << text; }
+  std::string config_path() const { return (dir_.path() / "meridian.toml").string(); }
+
+ private:
+  TempDir dir_{"meridian-alerts-reload-"};
+};
+
+TEST_F(AlertsReload, AReloadedWebhookPolicyGivesUpAfterItsAttempts) {
+  write_config("alert-webhook-attempts = 9\nalert-webhook-backoff-ms = 50\n");
+  auto o = alert_daemon();
+  o.extra_args.insert(o.extra_args.end(), {"--config", config_path()});
+  auto& d = start_daemon(o);
+
+  write_config("alert-webhook-attempts = 0\nalert-webhook-backoff-ms = 50\n");
+  const auto bad = call(d.port(), "POST", "/api/admin/reload");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.body.find("alert-webhook-attempts"), std::string::npos) << "names the key: " << bad.body;
+
+  write_config("alert-webhook-attempts = 2\nalert-webhook-timeout-ms = 2000\nalert-webhook-backoff-ms = 50\n");
+  const auto good = call(d.port(), "POST", "/api/admin/reload");
+  ASSERT_EQ(good.status, 200) << good.body;
+  EXPECT_EQ(good.json()["applied"], json({"alert-webhook-timeout-ms", "alert-webhook-attempts"})) << good.body;
+  EXPECT_TRUE(good.json()["restart_required"].empty()) << good.body;
+
+  Receiver fail(Receiver::Mode::fail);
+  const auto id = post_alert(d.port(), fires_at_once(fail.url(), "fail"))["id"].get<long long>();
+  ASSERT_TRUE(poll_until([&] { return delivery_status(d.port(), id) == "dead_letter"; }, 30s));
+  const auto failed = alert_of(d.port(), id);
+  ASSERT_EQ(failed["dead_letters"].size(), 1u) << failed.dump();
+  EXPECT_EQ(failed["dead_letters"][0]["attempts"], 2) << failed.dump();
+  std::this_thread::sleep_for(300ms);  // six backoffs of the started policy would have retried by now
+  EXPECT_EQ(fail.count(), 2u);
 }
 
 class AlertsRestart : public DaemonTest {};

@@ -19,8 +19,8 @@
 // - The webhook secret is sealed under the secrets key (auth::SecretBox) before it is stored,
 //   opened only to sign a delivery, and never returned or logged.
 // - Callbacks (Done) run on the service's threads, exactly once.
-// Reload: webhook limits are read at start; a `reload webhooks` hook for config reload (#17 item
-// 9) would replace `limits.webhook` for new deliveries (not built here).
+// Reload: set_webhook_policy() replaces the webhooks' retry policy (WebhookDeliverer::
+// set_retry_policy) from any thread; the other limits are fixed at construction.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -73,6 +73,8 @@ class AlertService {
   // Before the engine starts.
   void attach(engine::EventBus& bus);
   void set_publisher(Publish publish) { publish_ = std::move(publish); }
+  // Config reload: the webhooks' timeout, attempts and backoff (any thread).
+  void set_webhook_policy(const WebhookLimits& limits) { webhooks_.set_retry_policy(limits); }
 
   // 201 with the alert's document. `decoded.condition.portfolio_id` is set (the caller resolved it).
   void create(std::int64_t owner, Decoded decoded, Done done);

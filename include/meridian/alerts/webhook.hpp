@@ -71,6 +71,10 @@ class WebhookDeliverer {
   ~WebhookDeliverer();
 
   void set_report(Report report) { report_ = std::move(report); }
+  // A new retry policy (timeout, attempts, backoff of `limits`; the concurrency bounds stay as
+  // constructed), from config reload. Deliveries started from now on take the new backoff; every
+  // attempt from now on takes the new timeout, and every give-up decision the new attempts.
+  void set_retry_policy(const WebhookLimits& limits);
   // Queues one POST of `body` to `url` (already validated: alerts::decode).
   void deliver(std::int64_t alert_id, std::string url, auth::SecretText secret, std::string body);
   // Abandons queued and running deliveries (shutdown); no report follows.
@@ -85,7 +89,7 @@ class WebhookDeliverer {
   void finished(const std::shared_ptr<Job>& job);
 
   boost::asio::io_context& io_;
-  WebhookLimits limits_;
+  WebhookLimits limits_;  // under mutex_ (reload replaces the retry policy)
   std::shared_ptr<boost::asio::ssl::context> tls_;
   Report report_;
   mutable std::mutex mutex_;

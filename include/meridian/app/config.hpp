@@ -127,6 +127,11 @@ struct Config {
   std::string log_format = "text";  // text, or json: one object per line (journald, Loki)
   // WebSocket resume: messages kept per topic that never skips (api::WsLimits::replay_entries).
   int ws_replay = 1024;
+  // Alert webhooks (alerts::WebhookLimits): each attempt's deadline, attempts before a dead
+  // letter, the first retry's delay (doubling, capped at 30 s). Live on reload.
+  int alert_webhook_timeout_ms = 5'000;
+  int alert_webhook_attempts = 5;
+  int alert_webhook_backoff_ms = 500;
 };
 
 // The configuration as run() read it at start (the same arguments and environment, the config

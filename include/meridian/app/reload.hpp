@@ -8,7 +8,8 @@
 // - log-level: every logger at once;
 // - holiday, early-close: the default portfolio's venue calendars (the venues themselves are
 //   start-up configuration), posted to the strand.
-// (Alert webhooks join this list when the alerts configuration exists: a hook in apply().)
+// - alert-webhook-timeout-ms, -attempts, -backoff-ms: the webhooks' retry policy, through the
+//   hook set_webhook_policy() installs (none when alerts are off).
 // Every other key that differs (listen address, database URL, threads, feed, ...) needs a
 // restart and is named in the answer, never its value (some are secrets).
 //
@@ -45,6 +46,9 @@ class ConfigReloader {
   // `read` reads and checks the configuration again (throws std::exception naming the problem).
   ConfigReloader(Config current, engine::EngineRunner& runner, std::function<Config()> read);
   ReloadOutcome reload(std::string_view trigger);
+  // Called with the new configuration when an alert-webhook-* key changed; set before the first
+  // reload, cleared (an empty function) before what it calls goes away.
+  void set_webhook_policy(std::function<void(const Config&)> hook);
 
  private:
   void apply(const Config& next, const ConfigDiff& diff);
@@ -53,6 +57,7 @@ class ConfigReloader {
   Config current_;
   engine::EngineRunner& runner_;
   std::function<Config()> read_;
+  std::function<void(const Config&)> webhook_policy_;  // under mutex_
 };
 
 }  // namespace meridian::app

@@ -1,10 +1,12 @@
 #pragma once
-// The paper executor's and the risk engine's settings from meridiand's configuration.
+// The paper executor's, the risk engine's and the alert webhooks' settings from meridiand's
+// configuration.
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "meridian/alerts/webhook.hpp"
 #include "meridian/app/config.hpp"
 #include "meridian/execution/paper_executor.hpp"
 #include "meridian/risk/pre_trade.hpp"
@@ -16,5 +18,7 @@ std::optional<std::pair<std::string, execution::FeeSchedule>> parse_venue_fee(st
                                                                               std::string& error);
 execution::PaperConfig paper_config(const Config& c);
 risk::Limits risk_limits(const Config& c);
+// The retry policy (timeout, attempts, backoff); the concurrency bounds keep their defaults.
+alerts::WebhookLimits webhook_limits(const Config& c);
 
 }  // namespace meridian::app

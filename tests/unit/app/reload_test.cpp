@@ -45,6 +45,17 @@ TEST(ConfigDiff, ListenerDatabaseThreadsAndFeedNeedARestart) {
   EXPECT_EQ(d.live, (Keys{"price-band"}));
 }
 
+TEST(ConfigDiff, AlertWebhookPolicyAppliesLiveAndTheReplayRingNeedsARestart) {
+  Config after;
+  after.alert_webhook_timeout_ms = 2'000;
+  after.alert_webhook_attempts = 2;
+  after.alert_webhook_backoff_ms = 50;
+  after.ws_replay = 64;
+  const auto d = diff_config(Config{}, after);
+  EXPECT_EQ(d.live, (Keys{"alert-webhook-timeout-ms", "alert-webhook-attempts", "alert-webhook-backoff-ms"}));
+  EXPECT_EQ(d.restart, (Keys{"ws-replay"}));
+}
+
 TEST(JsonLogFormat, OneObjectPerLineWithTimeLevelLoggerAndMessage) {
   JsonLogFormatter f;
   const std::string text = "quote \" and\nnewline";
