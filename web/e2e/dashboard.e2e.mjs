@@ -324,11 +324,18 @@ try {
     await page.check('#ov-vwap');
     await page.check('#ov-st');
     // A symbol with a signal in the chart's range: its marker is drawn, acted or not.
-    const withSignal = await page.waitForFunction(async () => {
-      const r = await (await fetch('/api/engine/signals?limit=500')).json();
-      const recent = r.items.find((s) => s.ts > Date.now() - 3600e3 * 24 * 30);
-      return recent ? recent.symbol : null;
-    }, null, { polling: 500, timeout: 30000 }).then((h) => h.jsonValue());
+    // Polled from here: waitForFunction takes an async predicate's promise as truthy at once, so
+    // it would answer null whenever no strategy had signalled yet.
+    let withSignal = null;
+    for (const deadline = Date.now() + 30000; !withSignal && Date.now() < deadline;) {
+      withSignal = await page.evaluate(async () => {
+        const r = await (await fetch('/api/engine/signals?limit=500')).json();
+        const recent = r.items.find((s) => s.ts > Date.now() - 3600e3 * 24 * 30);
+        return recent ? recent.symbol : null;
+      });
+      if (!withSignal) await page.waitForTimeout(500);
+    }
+    if (!withSignal) throw new Error('no strategy signalled within 30 s');
     await page.click(`#prices tbody tr[data-symbol="${withSignal}"]`);
     await waitChart((s) => document.getElementById('chart').dataset.symbol === s
       && Number(document.getElementById('chart').dataset.signalMarkers) > 0, `no signal marker for ${withSignal}`, withSignal);
