@@ -1,5 +1,7 @@
 #include "meridian/api/json_types.hpp"
 
+#include <cmath>
+
 #include "analytics_view.hpp"
 #include "meridian/engine/strategy_params.hpp"
 #include "meridian/strategies/signal_json.hpp"
@@ -382,6 +384,23 @@ json engine_status_json(const engine::Snapshot& s) {
           {"venues", venues_json(s)},
           {"symbols", std::move(symbols)},
           {"last_tick_at", last_tick == core::Timestamp{} ? json(nullptr) : json(core::to_iso8601(last_tick))}};
+}
+
+json regime_json(const indicators::RegimeReading& r, std::string_view symbol, core::Timeframe timeframe,
+                 std::optional<core::Timestamp> as_of) {
+  const auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  return {{"symbol", symbol},
+          {"timeframe", core::to_string(timeframe)},
+          {"regime", indicators::to_string(r.regime)},
+          {"confidence", r.confidence},
+          {"inputs",
+           {{"adx", number(r.adx)},
+            {"efficiency_ratio", number(r.efficiency_ratio)},
+            {"atr_percentile", number(r.atr_percentile)},
+            {"volatility_percentile", number(r.volatility_percentile)},
+            {"bollinger_width_percentile", number(r.bollinger_width_percentile)}}},
+          {"bars", r.bars},
+          {"as_of", as_of ? json(core::to_iso8601(*as_of)) : json(nullptr)}};
 }
 
 }  // namespace meridian::api

@@ -237,7 +237,8 @@ const std::vector<OperationDoc> kDocs = {
       "running": {"type": "boolean"}, "state": {"type": "string"}, "mode": {"type": "string"}, "capital": {"type": "number"},
       "cash": {"type": "number"}, "equity": {"type": "number"}, "positions": {"type": "array", "items": {"$ref": "Position"}},
       "feeds": {"type": "array", "items": {"type": "object"}}, "venues": {"type": "array", "items": {"$ref": "Venue"}},
-      "strategies": {"type": "array", "items": {"type": "object"}}, "symbols": {"type": "array", "items": {"type": "string"}}}}}, "errors": [404]})"},
+      "strategies": {"type": "array", "items": {"type": "object"}}, "symbols": {"type": "array", "items": {"type": "string"}},
+      "regime": {"type": "object", "additionalProperties": {"type": "object"}}}}}, "errors": [404]})"},
     {get, "/api/trading/status",
      R"({)" PF_QUERY R"(, "responses": {"200": {"$ref": "TradingStatus"}}, "errors": [404]})"},
     {post, "/api/trading/start", R"({)" PF_QUERY R"(, "body_required": false, "body": {"type": "object", "properties": {

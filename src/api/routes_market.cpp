@@ -163,23 +163,9 @@ void regime(ApiContext& ctx, const Request& req, const Reply& reply) {
   indicators::RegimeClassifier classifier;
   for (std::size_t i = 0; i + 1 < bars.size(); ++i) classifier.warm(bars[i]);
   if (!bars.empty()) classifier.update(bars.back());
-  const auto& r = classifier.reading();
-  const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-  reply(
-      json_response(req, http::status::ok,
-                    nlohmann::json{{"symbol", ctx.instruments.at(*id).symbol},
-                                   {"timeframe", core::to_string(timeframe)},
-                                   {"regime", indicators::to_string(r.regime)},
-                                   {"confidence", r.confidence},
-                                   {"inputs",
-                                    {{"adx", number(r.adx)},
-                                     {"efficiency_ratio", number(r.efficiency_ratio)},
-                                     {"atr_percentile", number(r.atr_percentile)},
-                                     {"volatility_percentile", number(r.volatility_percentile)},
-                                     {"bollinger_width_percentile", number(r.bollinger_width_percentile)}}},
-                                   {"bars", r.bars},
-                                   {"as_of", bars.empty() ? nlohmann::json(nullptr)
-                                                          : nlohmann::json(core::to_iso8601(bars.back().open_time))}}));
+  reply(json_response(req, http::status::ok,
+                      regime_json(classifier.reading(), ctx.instruments.at(*id).symbol, timeframe,
+                                  bars.empty() ? std::nullopt : std::optional(bars.back().open_time))));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "meridian/api/json_body.hpp"
 #include "meridian/api/json_types.hpp"
+#include "meridian/api/regime_tracker.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/session_commands.hpp"
 #include "meridian/engine/strategy_params.hpp"
@@ -100,6 +101,13 @@ void reset(ApiContext& ctx, const Request& req, Reply reply) {
       });
 }
 
+// The engine status with the market regimes (the same for every portfolio).
+nlohmann::json engine_status_with_regimes(const ApiContext& ctx, const engine::Snapshot& s) {
+  auto status = engine_status_json(s);
+  if (ctx.regimes) status["regime"] = ctx.regimes->readings();
+  return status;
+}
+
 // Seed 001's engine loop: start restarts it (stop first when it runs), stop is idempotent.
 // Both answer with the engine status. The engine loop is the session of the portfolio the
 // request means (?portfolio=, else the caller's default; an admin's user_id=X: X's first).
@@ -118,17 +126,19 @@ void engine_command(ApiContext& ctx, const Request& req, Reply reply, bool start
       [&ctx, pf, answer](std::optional<CommandFailure> failure) {
         if (failure) return answer.failure(*failure);
         auto snap = ctx.snapshot(pf.id);
-        answer.json(http::status::ok, engine_status_json(snap ? *snap : *pf.snap));
+        answer.json(http::status::ok, engine_status_with_regimes(ctx, snap ? *snap : *pf.snap));
       });
 }
 
 // The engine status of the portfolio the request means; the default one's is rendered once
-// per snapshot.
+// per snapshot (a regime that changed since shows with the next snapshot, within
+// --publish-interval-ms).
 void engine_status(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
-  if (!pf.is_default) return reply(json_response(req, http::status::ok, engine_status_json(*pf.snap)));
-  reply(cached(
-      req, ctx.engine_status.get(*pf.snap, [](const engine::Snapshot& s) { return engine_status_json(s).dump(); })));
+  if (!pf.is_default) return reply(json_response(req, http::status::ok, engine_status_with_regimes(ctx, *pf.snap)));
+  reply(cached(req, ctx.engine_status.get(*pf.snap, [&ctx](const engine::Snapshot& s) {
+    return engine_status_with_regimes(ctx, s).dump();
+  })));
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include "meridian/api/identity.hpp"
 #include "meridian/api/log_sources.hpp"
 #include "meridian/api/log_stream.hpp"
+#include "meridian/api/regime_tracker.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/strategy_stream.hpp"
 #include "meridian/app/auth_setup.hpp"
@@ -437,6 +438,10 @@ int serve(const Config& config) {
     reloader.set_webhook_policy(
         [service = alert_service.get()](const Config& next) { service->set_webhook_policy(webhook_limits(next)); });
   }
+  // Every symbol's market regime, from the default portfolio's bar closes, on a strand of its own.
+  api::RegimeTracker regimes(io, *instruments, runner.default_portfolio());
+  regimes.attach(runner.bus());
+  ctx.regimes = &regimes;
   api::Router router;
   api::add_all_routes(router, ctx);
   api::add_backtest_routes(router, ctx, backtests.get());
@@ -458,6 +463,9 @@ int serve(const Config& config) {
     backtests->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {
       hub.publish(std::move(message), {.audience = api::WsTarget::main, .user = owner});
     });
+  regimes.set_publisher([&hub](std::shared_ptr<const std::string> message, core::SymbolId symbol) {
+    hub.publish(std::move(message), {.symbol = static_cast<int>(symbol), .audience = api::WsTarget::main});
+  });
   if (alert_service)  // an alert goes to its owner's clients
     alert_service->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {
       hub.publish(std::move(message), {.audience = api::WsTarget::main, .user = owner});

@@ -155,6 +155,29 @@ TEST_F(MarketHistory, RegimeRouteNamesTheRegimeAndItsInputs) {
   EXPECT_EQ(get_json(port(), "/api/market/regime/BTC-USD?timeframe=1d").value("regime", ""), "unknown");
 }
 
+// The engine status carries every symbol's regime, followed live from the 1m bar closes: the
+// same reading the route gives at the same bar.
+TEST_F(MarketHistory, EngineStatusCarriesTheRegimeTheRouteGivesAtTheSameBar) {
+  json status, route;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        status = get_json(port(), "/api/engine/status");
+        route = get_json(port(), "/api/market/regime/BTC-USD");
+        return status.contains("regime") && status["regime"].contains("BTC-USD") &&
+               status["regime"]["BTC-USD"]["as_of"] == route["as_of"];
+      },
+      kDeadline))
+      << "status: " << status.value("regime", json()).dump() << "\nroute: " << route.dump();
+  const auto& followed = status["regime"]["BTC-USD"];
+  EXPECT_EQ(followed["regime"], route["regime"]) << followed.dump() << " vs " << route.dump();
+  // The route replays the bars still in memory; the tracker has followed every one since its
+  // start, so it may count more and its smoothed inputs may differ in the last digits.
+  EXPECT_GE(followed.value("bars", 0), route.value("bars", 1));
+  EXPECT_NEAR(followed.value("confidence", -1.0), route.value("confidence", -2.0), 1e-9);
+  for (const auto& [name, value] : route["inputs"].items())
+    EXPECT_NEAR(followed["inputs"].value(name, -1.0), value.get<double>(), 1e-9) << name;
+}
+
 TEST_F(MarketHistory, DefaultsAre15mAnd400AndBothRoutesAnswer) {
   auto api = history(port(), "");
   auto ws = history(port(), "", "/ws/history/BTC-USD");

@@ -17,12 +17,13 @@
 
 namespace meridian::api {
 
-struct ServerStats;  // http_server.hpp
-class Identity;      // identity.hpp
-struct AuditTrail;   // audit_trail.hpp
-class WsHub;         // ws_hub.hpp
-struct LogSources;   // log_sources.hpp
-class LogStream;     // log_stream.hpp
+struct ServerStats;   // http_server.hpp
+class Identity;       // identity.hpp
+struct AuditTrail;    // audit_trail.hpp
+class WsHub;          // ws_hub.hpp
+struct LogSources;    // log_sources.hpp
+class LogStream;      // log_stream.hpp
+class RegimeTracker;  // regime_tracker.hpp
 
 // A document rendered at most once per snapshot version, by whichever reader asks first.
 // Keeps REST reads of the status documents from re-serialising on every request.
@@ -74,6 +75,9 @@ struct ApiContext {
   // Called on an I/O thread: it reads a file and posts to the engine, never waits on it. Unset:
   // no reload.
   std::function<ApiResult<nlohmann::json>()> reload{};
+  // Every symbol's market regime for GET /api/engine/status; set before the server starts.
+  // Null: the status has no "regime".
+  const RegimeTracker* regimes = nullptr;
 
   // The default portfolio's (what /api/trading/* means without ?portfolio=).
   std::shared_ptr<const engine::Snapshot> snapshot() const { return runner.snapshot(); }

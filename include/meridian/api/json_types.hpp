@@ -6,6 +6,7 @@
 #include "meridian/engine/engine_runner.hpp"
 #include "meridian/engine/snapshot.hpp"
 #include "meridian/engine/strategy_instance.hpp"
+#include "meridian/indicators/regime.hpp"
 
 namespace meridian::api {
 
@@ -33,5 +34,9 @@ nlohmann::json equity_point_json(const risk::EquityPoint& p);
 nlohmann::json portfolio_json(const engine::Snapshot& s, const engine::PortfolioEntry& entry);
 nlohmann::json trading_status_json(const engine::Snapshot& s);
 nlohmann::json engine_status_json(const engine::Snapshot& s);
+// GET /api/market/regime/{symbol}'s document: `r` read on `symbol`'s `timeframe` bars at the bar
+// that opened at `as_of` (none: no bar yet); inputs not yet known are null.
+nlohmann::json regime_json(const indicators::RegimeReading& r, std::string_view symbol, core::Timeframe timeframe,
+                           std::optional<core::Timestamp> as_of);
 
 }  // namespace meridian::api
