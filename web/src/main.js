@@ -13,6 +13,7 @@ import { initStrategies } from './strategies.js';
 import { initRisk } from './risk.js';
 import { initSignals, onFeedSignal } from './signals.js';
 import { initHistory } from './history.js';
+import { initLogs } from './logs.js';
 import { liveSocket, reconnectAll } from './socket.js';
 
 // Seed 004's pages are views of this app (web/build.mjs writes index.html at their paths).
@@ -555,7 +556,10 @@ $('btn-logout').addEventListener('click', async () => {
 });
 
 async function start() {
-  if (started) return refreshAll();
+  if (started) {
+    if (!view) initLogs(); // the new caller may (or may no longer) see the logs
+    return refreshAll();
+  }
   started = true;
   await refreshAll();
   initStrategies();
@@ -564,6 +568,7 @@ async function start() {
     initSignals(symbolOrder);
     initRisk();
     initBacktest();
+    initLogs();
   }
   // positions use price/qty decimals from /api/symbols: re-render once they are known
   refreshPositions();
