@@ -31,6 +31,8 @@ const SPARK_H = 20;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 $('message').addEventListener('click', function hide() { this.hidden = true; });
+// The toast is dismissed by a click, or from the keyboard with Escape (it never takes focus).
+document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && !$('message').hidden) $('message').hidden = true; });
 function touch() { setText($('last-update'), `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`); }
 
 // ---------- banner: disconnected / risk halted / LIVE ----------
@@ -132,7 +134,10 @@ const qtyDec = (sym) => (symbols[sym] && isNum(symbols[sym].qdec) ? symbols[sym]
 
 function select(sym) {
   if (!symbols[sym]) return;
-  if (selected && symbols[selected]) symbols[selected].tr.classList.remove('selected');
+  if (selected && symbols[selected]) {
+    symbols[selected].tr.classList.remove('selected');
+    symbols[selected].tr.setAttribute('aria-selected', 'false');
+  }
   selected = sym;
   symbols[sym].tr.classList.add('selected');
   symbols[sym].tr.setAttribute('aria-selected', 'true');
