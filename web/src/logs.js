@@ -36,7 +36,8 @@ function render() {
   state.queued = false;
   $('logs').tBodies[0].replaceChildren(...state.items.map(row));
   $('logs-empty').hidden = state.items.length > 0;
-  $('logs-older').disabled = state.next == null;
+  $('logs-older').disabled = state.next == null || state.items.length >= MAX_ROWS;
+  $('logs-older').title = state.items.length >= MAX_ROWS ? `The newest ${MAX_ROWS} are shown: narrow the filters to see older ones` : '';
 }
 function renderSoon() {
   if (state.queued) return;
@@ -55,7 +56,7 @@ function add(records) {
   if (!fresh.length) return;
   for (const r of fresh) state.keys.add(keyOf(r));
   state.items = [...state.items, ...fresh].sort(newestFirst);
-  // Past the cap the oldest go; paging on then starts below what is still shown.
+  // Past the cap the oldest go (and Older stops: a narrower filter reaches further back).
   if (state.items.length > MAX_ROWS) {
     for (const r of state.items.splice(MAX_ROWS)) state.keys.delete(keyOf(r));
   }
@@ -71,6 +72,7 @@ function access(err) {
       : 'Logs are for admins only.');
     $('logs-note').hidden = false;
     $('logs-body').hidden = true;
+    setText($('logs-live'), '');
     return 'forbidden';
   }
   if (err.status === 404 && err.code === 'logs_disabled') {
@@ -90,7 +92,7 @@ function query(before) {
   return `/api/logs?${q}`;
 }
 
-// The newest page (replacing the list) or, with `older`, the page after the last one loaded.
+// The newest page (merged into what is shown) or, with `older`, the page after the last one loaded.
 async function load(older) {
   const seq = ++state.seq;
   try {
