@@ -6,7 +6,7 @@
 // the panel. REST pages (from the database: warnings and errors) and live records (this run's
 // ring: any level) number their records differently, so a record is known by its time, logger
 // and message rather than its id.
-import { api } from './api.js';
+import { api, request } from './api.js';
 import { $, el, fmtDateTime, setText, utcTitle } from './format.js';
 import { liveSocket } from './socket.js';
 
@@ -157,10 +157,11 @@ export async function initLogs() {
     // What was logged while the socket was down: the newest page again.
     onOpen: (again) => { if (again) load(false); },
     onMessage,
-    // Before each reconnect: a caller who lost the right to see the logs gets the note, and no
-    // socket that the daemon would refuse every 10 s.
+    // Before each reconnect: a caller who lost the right to see the logs gets the note, and the
+    // socket parks (until a sign-in) rather than being refused every 10 s. `request`, not `api`:
+    // a probe does not open the sign-in form again.
     mayReconnect: async () => {
-      const a = await api('/api/logs?limit=1').then(() => 'ok', access);
+      const a = await request('/api/logs?limit=1').then(() => 'ok', access);
       return a !== 'forbidden' && a !== 'disabled';
     },
   });

@@ -4,16 +4,16 @@
 // opens. Contract: onOpen(again) runs on every open (`again`: an earlier socket of this one had
 // opened, so the caller refetches what the gap missed); onMessage gets each message that parses
 // as a JSON object; onState(open) on every open and close; mayReconnect(), when given, is
-// awaited before each reconnect after a close, and false stops the socket (a caller that may no
-// longer open it: no refused handshake every 10 s). close() stops for good; reconnect() drops
-// the current socket so the next one carries a new token.
+// awaited before each reconnect after a close, and false parks the socket (a caller the daemon
+// would refuse: no refused handshake every 10 s) until reconnectAll(). close() stops for good;
+// reconnect() drops the current socket so the next one carries a new token.
 import { currentToken } from './api.js';
 
 const BACKOFF_MIN = 1000;
 const BACKOFF_MAX = 10000;
 const sockets = new Set();
 
-// After a sign-in or sign-out: every live socket reconnects with the new credentials.
+// After a sign-in or sign-out: every socket, parked ones too, reconnects with the new credentials.
 export function reconnectAll() {
   for (const s of sockets) s.reconnect();
 }
@@ -25,6 +25,7 @@ export function liveSocket({
   let open = false;
   let everOpened = false;
   let stopped = true; // until start()
+  let parked = false; // stopped by mayReconnect(): reconnect() starts it again
   let backoff = BACKOFF_MIN;
   let timer = null;
 
@@ -46,7 +47,7 @@ export function liveSocket({
     clearTimeout(timer);
     if (stopped) return;
     timer = setTimeout(async () => {
-      if (mayReconnect && !(await mayReconnect().catch(() => true))) { handle.close(); return; }
+      if (mayReconnect && !(await mayReconnect().catch(() => true))) { stopped = true; parked = true; return; }
       connect();
     }, backoff);
     backoff = Math.min(backoff * 2, BACKOFF_MAX);
@@ -81,7 +82,7 @@ export function liveSocket({
   }
 
   const handle = {
-    start() { stopped = false; sockets.add(handle); if (!ws) connect(); },
+    start() { stopped = false; parked = false; sockets.add(handle); if (!ws) connect(); },
     get open() { return open; },
     get everOpened() { return everOpened; },
     // Sends a JSON message when a socket is open (false when not: the caller's onOpen resends).
@@ -91,7 +92,9 @@ export function liveSocket({
       return true;
     },
     reconnect() {
-      if (stopped) return;
+      if (stopped && !parked) return;
+      stopped = false;
+      parked = false;
       const old = ws;
       ws = null;
       if (old) { old.onclose = null; old.close(); }
@@ -101,6 +104,7 @@ export function liveSocket({
     },
     close() {
       stopped = true;
+      parked = false;
       sockets.delete(handle);
       clearTimeout(timer);
       const old = ws;

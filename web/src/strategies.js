@@ -6,7 +6,7 @@
 // shows it, and its row is redrawn in place (focus kept). One slow poll (holdings' P&L moves with
 // prices, which no strategy message reports) and a refetch when the socket reopens catch what a
 // disconnection missed; a command's answer is applied at once.
-import { api } from './api.js';
+import { api, request } from './api.js';
 import { $, el, fmtInt, fmtTime, setSigned, setText, showMessage, utcTitle } from './format.js';
 import { readSchemaFields, renderSchemaFields, showFieldError, strategyClasses } from './schema_form.js';
 import { liveSocket } from './socket.js';
@@ -261,5 +261,8 @@ export async function initStrategies() {
     path: '/ws/strategies',
     onOpen: (again) => { if (again) refresh(); }, // what changed while the socket was down
     onMessage: (m) => { if (m.type === 'strategy') apply(m.data); },
+    // Signed out (or never in, with auth on): parked until a sign-in rather than refused every
+    // 10 s. `request`, not `api`: a probe does not open the sign-in form again.
+    mayReconnect: () => request('/api/strategies/meta/portfolios').then(() => true, (e) => e.status !== 401 && e.status !== 403),
   }).start();
 }
