@@ -2,19 +2,20 @@
 // (playwright-core from web/node_modules) on Debian's Chromium headless, against a meridiand of
 // this suite with its own database. The script, as a trader would: loads the page (no console
 // errors), waits for candles and a new 1m candle, switches timeframes; selects a symbol from the
-// keyboard (Tab to a price row, its focus outline, Enter and Space); places and cancels a limit
-// order, reads the ticket's risk preview, replaces a resting order's price and finds it in the
-// history, reads a refused order's API message; attaches a bracket's trailing stop-loss leg (a
-// refused percent first); sees a market fill as a marker and a position; adds a strategy from the
-// schema form and runs it through its lifecycle and a params edit; sees it started and stopped
-// elsewhere update its row over /ws/strategies with no REST read; reads the logs panel (a live
-// record over /ws/logs, the module and level filters, Older paging, the admins-only note for 403
-// and no panel for 404 logs_disabled); opens seed 004's three pages; checks nothing spills sideways
-// at phone width; pages through a 105-trade history by symbol; runs a backtest (a refused one
-// first) with Monte Carlo; switches the lower pane's study and the VWAP/SuperTrend overlays, finds
-// a signal's marker and filters the signals feed; reads the risk panel, edits a limit (a bad one
-// first), halts and lifts trading; closes a position from its row; resets the portfolio through the
-// typed confirmation; and stops the daemon to see the disconnected banner. Screenshots go to
+// keyboard (Tab to a price row, its focus outline, Enter and Space); checks every shown text for
+// WCAG AA contrast and every Tab stop for a focus outline; places and cancels a limit order, reads
+// the ticket's risk preview, replaces a resting order's price and finds it in the history, reads a
+// refused order's API message; attaches a bracket's trailing stop-loss leg (a refused percent
+// first); sees a market fill as a marker and a position; adds a strategy from the schema form and
+// runs it through its lifecycle and a params edit; sees it started and stopped elsewhere update its
+// row over /ws/strategies with no REST read; reads the logs panel (a live record over /ws/logs, the
+// module and level filters, Older paging, the admins-only note for 403 and no panel for 404
+// logs_disabled); opens seed 004's three pages; checks nothing spills sideways at phone width;
+// pages through a 105-trade history by symbol; runs a backtest (a refused one first) with Monte
+// Carlo; switches the lower pane's study and the VWAP/SuperTrend overlays, finds a signal's marker
+// and filters the signals feed; reads the risk panel, edits a limit (a bad one first), halts and
+// lifts trading; closes a position from its row; resets the portfolio through the typed
+// confirmation; and stops the daemon to see the disconnected banner. Screenshots go to
 // <build>/test-artifacts/browser. Missing Chromium or npm packages skip, or fail under CI=true.
 #include <csignal>
 #include <filesystem>
@@ -67,7 +68,7 @@ TEST_F(Browser, ATraderWatchesCandlesPlacesAndCancelsOrdersAndSeesTheDaemonGo) {
   EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
       << "dashboard.e2e.mjs " << (status ? describe_wait_status(*status) : "ran longer than 240 s") << ":\n"
       << log << "\nscreenshots: " << artifacts;
-  EXPECT_NE(log.find("21 passed, 0 failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("22 passed, 0 failed"), std::string::npos) << log;
   std::cout << log;
 
   // The script stopped the daemon (SIGTERM) for the banner: it must have exited cleanly.

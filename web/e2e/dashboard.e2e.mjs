@@ -143,6 +143,56 @@ try {
     await waitChart((s) => document.getElementById('chart').dataset.symbol === s, `Space did not select ${symbol}`, symbol);
   });
 
+  await step('every shown text meets WCAG AA contrast (4.5:1) and every Tab stop shows its focus', async () => {
+    // Text colour against the background it is painted on (translucent layers composited up to
+    // the first opaque one, the page's #0d1117 under all), as WCAG 2.x computes the ratio.
+    // Disabled controls are exempt (WCAG 1.4.3), as are the canvases (the chart's axes).
+    const low = await page.evaluate(() => {
+      const rgba = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(',').map(Number); return [p[0], p[1], p[2], p[3] ?? 1]; };
+      const lum = (c) => c.slice(0, 3).map((v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; })
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const under = (e) => {
+        const layers = [];
+        for (let n = e; n; n = n.parentElement) {
+          const c = rgba(getComputedStyle(n).backgroundColor);
+          if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+        }
+        return layers.reverse().reduce((acc, l) => acc.map((v, i) => l[i] * l[3] + v * (1 - l[3])), [13, 17, 23]);
+      };
+      const out = [];
+      for (const e of document.querySelectorAll('body *')) {
+        if (!e.getClientRects().length || e.closest('[hidden], :disabled')) continue;
+        if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+        const st = getComputedStyle(e);
+        if (st.visibility === 'hidden' || Number(st.opacity) < 1) continue;
+        const bg = under(e);
+        const fg = rgba(st.color);
+        const text = fg.slice(0, 3).map((v, i) => v * fg[3] + bg[i] * (1 - fg[3]));
+        const [hi, lo] = [lum(text), lum(bg)].sort((x, y) => y - x);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        if (ratio < 4.5) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''} "${e.textContent.trim().slice(0, 24)}" ${ratio.toFixed(2)}:1`);
+      }
+      return out.slice(0, 8);
+    });
+    if (low.length) throw new Error(`below 4.5:1: ${low.join('; ')}`);
+    // Tab through the page once round (back at the first stop): each stop draws an outline.
+    const stops = [];
+    for (let i = 0; i < 150; i++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(() => {
+        const e = document.activeElement;
+        if (!e || e === document.body) return null;
+        return { key: `${e.tagName.toLowerCase()}#${e.id}${e.dataset.symbol ? `[${e.dataset.symbol}]` : ''}`, outline: getComputedStyle(e).outlineStyle };
+      });
+      if (!at) continue;
+      if (stops.length && at.key === stops[0].key) break;
+      stops.push(at);
+    }
+    const bare = stops.filter((x) => x.outline === 'none').map((x) => x.key);
+    if (stops.length < 40 || bare.length) throw new Error(`${stops.length} Tab stops; without a focus outline: ${bare.join(', ')}`);
+    console.log(`     ${stops.length} Tab stops, each with a focus outline`);
+  });
+
   await step('a limit order shows in open orders and cancelling removes it', async () => {
     const { price, dec } = await page.evaluate(async (s) => {
       const r = await (await fetch('/api/symbols')).json();
