@@ -2,7 +2,7 @@
 // open orders, positions and trades over one WebSocket (reconnect with backoff, refetch on
 // reconnect) and REST. Plain ES modules bundled by esbuild; all data goes in via textContent.
 import './style.css';
-import { api, applyTokens, fixedToken, forgetTokens, hasRefreshToken, renew, request, setUnauthorizedHandler, currentToken } from './api.js';
+import { api, applyTokens, fixedToken, forgetTokens, hasRefreshToken, renew, request, setUnauthorizedHandler } from './api.js';
 import {
   $, el, fmtDateTime, fmtInt, fmtMoney, fmtNum, fmtQty, fmtTime, isNum, setSigned, setText, showMessage, signClass, utcTitle,
 } from './format.js';
