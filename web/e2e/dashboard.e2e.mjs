@@ -60,6 +60,21 @@ async function waitChart(pred, what, arg = null) {
   });
 }
 
+// Polls `fn` in the page (it may be async: page.waitForFunction would not await its promise)
+// from here until it returns something truthy, which is returned; bounded by `timeout`.
+async function pollPage(fn, arg, what, timeout = STEP_MS) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn, arg);
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`${what} (after ${timeout} ms)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const lastPriceOf = (s) => page.evaluate((sym) => fetch('/api/symbols').then((r) => r.json())
+  .then((j) => j.items.find((i) => i.symbol === sym).last_price), s);
+
 async function placeFromTicket({ side = 'buy', type, quantity, limit }) {
   await page.selectOption('#t-side', side);
   await page.selectOption('#t-type', type);
@@ -107,6 +122,75 @@ try {
       if (await page.getAttribute(`#timeframes button[data-tf="${tf}"]`, 'aria-pressed') !== 'true') throw new Error(`${tf} is not shown as pressed`);
     }
     await shot('03-timeframe-1h');
+  });
+
+  await step('a price row is reached with Tab and selected with Enter, its focus visible', async () => {
+    // A row whose next row is not the shown symbol: Tab moves there (rows are tab stops).
+    const rows = await page.evaluate(() => [...document.querySelectorAll('#prices tbody tr')].map((tr) => tr.dataset.symbol));
+    const from = rows[1] === symbol ? rows[1] : rows[0];
+    await page.locator(`#prices tbody tr[data-symbol="${from}"]`).focus();
+    await page.keyboard.press('Tab');
+    const next = await page.evaluate(() => document.activeElement.dataset.symbol);
+    if (!next || next === symbol) throw new Error(`Tab from the ${symbol} row focused ${next || document.activeElement}`);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    if (outline === 'none') throw new Error('the focused row shows no outline');
+    await page.keyboard.press('Enter');
+    await waitChart((s) => document.getElementById('chart').dataset.symbol === s, `Enter did not select ${next}`, next);
+    if (await page.inputValue('#t-symbol') !== next) throw new Error('the ticket did not follow the keyboard selection');
+    await shot('03-keyboard-select');
+    await page.locator(`#prices tbody tr[data-symbol="${symbol}"]`).focus();
+    await page.keyboard.press(' '); // Space too: back to the first symbol for the steps below
+    await waitChart((s) => document.getElementById('chart').dataset.symbol === s, `Space did not select ${symbol}`, symbol);
+  });
+
+  await step('every shown text meets WCAG AA contrast (4.5:1) and every Tab stop shows its focus', async () => {
+    // Text colour against the background it is painted on (translucent layers composited up to
+    // the first opaque one, the page's #0d1117 under all), as WCAG 2.x computes the ratio.
+    // Disabled controls are exempt (WCAG 1.4.3), as are the canvases (the chart's axes).
+    const low = await page.evaluate(() => {
+      const rgba = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(',').map(Number); return [p[0], p[1], p[2], p[3] ?? 1]; };
+      const lum = (c) => c.slice(0, 3).map((v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; })
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const under = (e) => {
+        const layers = [];
+        for (let n = e; n; n = n.parentElement) {
+          const c = rgba(getComputedStyle(n).backgroundColor);
+          if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+        }
+        return layers.reverse().reduce((acc, l) => acc.map((v, i) => l[i] * l[3] + v * (1 - l[3])), [13, 17, 23]);
+      };
+      const out = [];
+      for (const e of document.querySelectorAll('body *')) {
+        if (!e.getClientRects().length || e.closest('[hidden], :disabled')) continue;
+        if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+        const st = getComputedStyle(e);
+        if (st.visibility === 'hidden' || Number(st.opacity) < 1) continue;
+        const bg = under(e);
+        const fg = rgba(st.color);
+        const text = fg.slice(0, 3).map((v, i) => v * fg[3] + bg[i] * (1 - fg[3]));
+        const [hi, lo] = [lum(text), lum(bg)].sort((x, y) => y - x);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        if (ratio < 4.5) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''} "${e.textContent.trim().slice(0, 24)}" ${ratio.toFixed(2)}:1`);
+      }
+      return out.slice(0, 8);
+    });
+    if (low.length) throw new Error(`below 4.5:1: ${low.join('; ')}`);
+    // Tab through the page once round (back at the first stop): each stop draws an outline.
+    const stops = [];
+    for (let i = 0; i < 150; i++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(() => {
+        const e = document.activeElement;
+        if (!e || e === document.body) return null;
+        return { key: `${e.tagName.toLowerCase()}#${e.id}${e.dataset.symbol ? `[${e.dataset.symbol}]` : ''}`, outline: getComputedStyle(e).outlineStyle };
+      });
+      if (!at) continue;
+      if (stops.length && at.key === stops[0].key) break;
+      stops.push(at);
+    }
+    const bare = stops.filter((x) => x.outline === 'none').map((x) => x.key);
+    if (stops.length < 40 || bare.length) throw new Error(`${stops.length} Tab stops; without a focus outline: ${bare.join(', ')}`);
+    console.log(`     ${stops.length} Tab stops, each with a focus outline`);
   });
 
   await step('a limit order shows in open orders and cancelling removes it', async () => {
@@ -167,6 +251,32 @@ try {
     await shot('05-bad-order');
   });
 
+  await step("a bracket's trailing stop-loss leg goes with the order; a bad one shows the API's error", async () => {
+    const low = Number(((await lastPriceOf(symbol)) * 0.95).toFixed(2)); // rests: no fill, no legs placed
+    await page.fill('#t-bracket_trail_percent', '100');
+    await placeFromTicket({ type: 'limit', quantity: 0.01, limit: low });
+    await page.waitForSelector('#ticket-error:not([hidden]):text("bracket_trail_percent")');
+    const shown = await page.textContent('#ticket-error');
+    const api = await page.evaluate(async ([s, l]) => {
+      const r = await fetch('/api/trade', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ symbol: s, side: 'buy', type: 'limit', limit_price: l, quantity: 0.01, time_in_force: 'gtc', bracket_trail_percent: 100 }) });
+      return { status: r.status, body: await r.json() };
+    }, [symbol, low]);
+    if (api.status !== 422 || !shown.includes(api.body.error.message)) throw new Error(`ticket shows "${shown}", the API said ${JSON.stringify(api)}`);
+    await page.fill('#t-bracket_trail_percent', '2.5');
+    await placeFromTicket({ type: 'limit', quantity: 0.01, limit: low });
+    const row = page.locator('#orders tbody tr[data-id]', { hasText: 'SL trails 2.50%' }).first();
+    await row.waitFor();
+    if (!(await page.locator('#ticket-error').isHidden())) throw new Error('the error stayed after a good order');
+    const id = await row.getAttribute('data-id');
+    const order = await page.evaluate((i) => fetch(`/api/orders/${i}`).then((r) => r.json()), id);
+    if (order.bracket_trail_percent !== 2.5) throw new Error(`the order's bracket_trail_percent: ${order.bracket_trail_percent}`);
+    await shot('05-bracket-trailing');
+    await row.getByRole('button', { name: `Cancel order ${id}` }).click();
+    await page.waitForSelector(`#orders tbody tr[data-id="${id}"]`, { state: 'detached' });
+    await page.fill('#t-bracket_trail_percent', ''); // the orders below carry no bracket
+  });
+
   await step('a market fill shows as a trade marker and a position', async () => {
     await placeFromTicket({ type: 'market', quantity: 0.01 });
     await page.locator('#positions tbody tr', { hasText: symbol }).waitFor();
@@ -200,6 +310,94 @@ try {
     });
     if (params.oversold !== 25 || params.rsi_period !== 10) throw new Error(`params after the edit: ${JSON.stringify(params)}`);
     await shot('07-strategies');
+  });
+
+  await step('a strategy started elsewhere updates its row live from /ws/strategies, no REST poll', async () => {
+    // The page's own REST reads of the strategies while the row changes: none, unless its slow
+    // (15 s) fallback poll happened to fall in the window; then once more, which it cannot.
+    let polls = [];
+    const count = (r) => { if (r.method() === 'GET' && new URL(r.url()).pathname.startsWith('/api/strategies')) polls.push(r.url()); };
+    page.on('request', count);
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        polls = [];
+        for (const [action, next] of [['start', 'running'], ['stop', 'stopped']]) {
+          const status = await page.evaluate((a) => fetch(`/api/strategies/e2e-rsi/${a}`, { method: 'POST' }).then((r) => r.status), action);
+          if (status !== 200) throw new Error(`${action}: HTTP ${status}`);
+          await page.waitForSelector(`#strategies tbody tr[data-name="e2e-rsi"][data-state="${next}"]`);
+        }
+        if (!polls.length) break;
+      }
+    } finally {
+      page.off('request', count);
+    }
+    if (polls.length) throw new Error(`the row waited for REST: ${polls.join(', ')}`);
+  });
+
+  await step('the logs panel lists records, keeps live ones, filters and pages older', async () => {
+    await page.locator('#logs tbody tr').first().waitFor();
+    // A halt and a lift by hand log two engine warnings: they arrive over /ws/logs.
+    const toggle = (n) => page.evaluate(async (k) => {
+      for (let i = 0; i < k; i++) {
+        for (const state of ['halted', 'active']) {
+          const r = await fetch('/api/risk/state/default', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ state }) });
+          if (!r.ok) throw new Error(`risk ${state}: HTTP ${r.status}`);
+        }
+      }
+    }, n);
+    await toggle(1);
+    await page.locator('#logs tbody tr', { hasText: 'risk state active -> halted' }).first().waitFor();
+    await page.selectOption('#logs-module', 'engine');
+    await pollPage(() => {
+      const cells = [...document.querySelectorAll('#logs tbody tr td.sym')];
+      return cells.length > 0 && cells.every((td) => td.textContent === 'engine');
+    }, null, 'the module filter left other modules');
+    // More than a page (50) of engine warnings, stored (the database keeps warnings and up).
+    await toggle(30);
+    await pollPage(() => fetch('/api/logs?module=engine&level=warn&limit=100').then((r) => r.json()).then((j) => j.items.length >= 60),
+      null, 'the 60 engine warnings were not stored', 30000);
+    // Paged in a fresh page (this one holds them all already, live): the newest 50, then Older.
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await fresh.goto(`${base}/`, { waitUntil: 'load' });
+      await fresh.locator('#logs tbody tr').first().waitFor();
+      await fresh.selectOption('#logs-module', 'engine');
+      await fresh.selectOption('#logs-level', 'warn');
+      await fresh.waitForFunction(() => document.querySelectorAll('#logs tbody tr').length === 50
+        && [...document.querySelectorAll('#logs tbody tr td.sym')].every((td) => td.textContent === 'engine')
+        && !document.getElementById('logs-older').disabled);
+      const oldest = await fresh.locator('#logs tbody tr').last().getAttribute('data-id');
+      await fresh.click('#logs-older');
+      await fresh.waitForFunction((o) => {
+        const rows = [...document.querySelectorAll('#logs tbody tr')];
+        return rows.length > 50 && Number(rows[rows.length - 1].dataset.id) < Number(o);
+      }, oldest);
+      // Scrolled clear of the sticky top bar, which would cover an element screenshot's top.
+      await fresh.evaluate(() => window.scrollTo(0, document.getElementById('logs-panel').getBoundingClientRect().top + window.scrollY - 90));
+      await fresh.screenshot({ path: path.join(artifacts, '07-logs.png') });
+    } finally {
+      await fresh.close();
+    }
+    await page.selectOption('#logs-module', '');
+    await page.selectOption('#logs-level', '');
+    // With auth on, a caller who is no admin gets a note (one request), and a daemon that keeps
+    // no records no panel: the API's answers stood in for here.
+    for (const [status, code, check] of [[403, 'forbidden', '#logs-note:not([hidden]):text("admins only")'], [404, 'logs_disabled', '#logs-panel[hidden]']]) {
+      const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      let calls = 0;
+      try {
+        await other.route('**/api/logs*', (route) => {
+          calls++;
+          return route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ error: { code, message: code, details: {} } }) });
+        });
+        await other.goto(`${base}/`, { waitUntil: 'load' });
+        await other.waitForSelector(check, { state: 'attached' });
+        await other.waitForTimeout(1500);
+        if (calls !== 1) throw new Error(`${status}: ${calls} requests to /api/logs`);
+      } finally {
+        await other.close();
+      }
+    }
   });
 
   await step("seed 004's pages show their views of the app", async () => {
@@ -324,18 +522,13 @@ try {
     await page.check('#ov-vwap');
     await page.check('#ov-st');
     // A symbol with a signal in the chart's range: its marker is drawn, acted or not.
-    // Polled from here: waitForFunction takes an async predicate's promise as truthy at once, so
-    // it would answer null whenever no strategy had signalled yet.
-    let withSignal = null;
-    for (const deadline = Date.now() + 30000; !withSignal && Date.now() < deadline;) {
-      withSignal = await page.evaluate(async () => {
-        const r = await (await fetch('/api/engine/signals?limit=500')).json();
-        const recent = r.items.find((s) => s.ts > Date.now() - 3600e3 * 24 * 30);
-        return recent ? recent.symbol : null;
-      });
-      if (!withSignal) await page.waitForTimeout(500);
-    }
-    if (!withSignal) throw new Error('no strategy signalled within 30 s');
+    // Polled from here (pollPage): waitForFunction takes an async predicate's promise as truthy
+    // at once, so it would answer null whenever no strategy had signalled yet.
+    const withSignal = await pollPage(async () => {
+      const r = await (await fetch('/api/engine/signals?limit=500')).json();
+      const recent = r.items.find((s) => s.ts > Date.now() - 3600e3 * 24 * 30);
+      return recent ? recent.symbol : null;
+    }, null, 'no strategy signalled within 30 s', 30000);
     await page.click(`#prices tbody tr[data-symbol="${withSignal}"]`);
     await waitChart((s) => document.getElementById('chart').dataset.symbol === s
       && Number(document.getElementById('chart').dataset.signalMarkers) > 0, `no signal marker for ${withSignal}`, withSignal);

@@ -2,7 +2,7 @@
 // open orders, positions and trades over one WebSocket (reconnect with backoff, refetch on
 // reconnect) and REST. Plain ES modules bundled by esbuild; all data goes in via textContent.
 import './style.css';
-import { api, applyTokens, fixedToken, forgetTokens, hasRefreshToken, renew, request, setUnauthorizedHandler, currentToken } from './api.js';
+import { api, applyTokens, fixedToken, forgetTokens, hasRefreshToken, renew, request, setUnauthorizedHandler } from './api.js';
 import {
   $, el, fmtDateTime, fmtInt, fmtMoney, fmtNum, fmtQty, fmtTime, isNum, setSigned, setText, showMessage, signClass, utcTitle,
 } from './format.js';
@@ -13,6 +13,8 @@ import { initStrategies } from './strategies.js';
 import { initRisk } from './risk.js';
 import { initSignals, onFeedSignal } from './signals.js';
 import { initHistory } from './history.js';
+import { initLogs } from './logs.js';
+import { liveSocket, reconnectAll } from './socket.js';
 
 // Seed 004's pages are views of this app (web/build.mjs writes index.html at their paths).
 const VIEWS = { '/strategy/strategy-manager.html': 'strategy-manager', '/strategy/strategy-holding.html': 'strategy-holding', '/admin/orders-trades.html': 'orders-trades' };
@@ -24,13 +26,13 @@ const POLL_MS = 5000;
 const RENDER_MIN_MS = 200; // price table / sparklines: at most ~5 renders per second
 const SPARK_POINTS = 60;
 const MAX_TRADES = 200;
-const BACKOFF_MIN = 1000;
-const BACKOFF_MAX = 10000;
 const SPARK_W = 72;
 const SPARK_H = 20;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 $('message').addEventListener('click', function hide() { this.hidden = true; });
+// The toast is dismissed by a click, or from the keyboard with Escape (it never takes focus).
+document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && !$('message').hidden) $('message').hidden = true; });
 function touch() { setText($('last-update'), `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`); }
 
 // ---------- banner: disconnected / risk halted / LIVE ----------
@@ -132,7 +134,10 @@ const qtyDec = (sym) => (symbols[sym] && isNum(symbols[sym].qdec) ? symbols[sym]
 
 function select(sym) {
   if (!symbols[sym]) return;
-  if (selected && symbols[selected]) symbols[selected].tr.classList.remove('selected');
+  if (selected && symbols[selected]) {
+    symbols[selected].tr.classList.remove('selected');
+    symbols[selected].tr.setAttribute('aria-selected', 'false');
+  }
   selected = sym;
   symbols[sym].tr.classList.add('selected');
   symbols[sym].tr.setAttribute('aria-selected', 'true');
@@ -448,14 +453,25 @@ async function loadTrades() {
 }
 
 // ---------- WebSocket ----------
-let ws = null;
+let resumeSent = '';
 let wsOpen = false;
-let backoff = BACKOFF_MIN;
-let reconnectTimer = null;
+const socket = liveSocket({
+  path: '/ws',
+  params: () => { resumeSent = resumeParam(); return { resume: resumeSent }; },
+  onState: setWsState,
+  // Refetch what the gap missed; with seqs to resume from, the replay brings the trades,
+  // orders and session changes, and only what may skip (prices, positions) is refetched.
+  onOpen: (again) => {
+    if (again && resumeSent) { refreshStatus(); refreshPositions(); chart.reload(); }
+    else if (again) { refreshAll(); chart.reload(); }
+  },
+  onMessage: handleMessage,
+});
 
 function setWsState(open) {
   wsOpen = open;
   banner.ws = open;
+  banner.everOpened = socket.everOpened;
   const n = $('ws-state');
   setText(n, open ? 'connected' : 'reconnecting');
   n.parentNode.className = `conn ${open ? 'is-open' : 'is-closed'}`;
@@ -474,43 +490,6 @@ function noteSeq(m) {
 }
 function resumeParam() {
   return [...lastSeq].map(([topic, seq]) => `${topic}:${seq}`).join(',');
-}
-
-function connect() {
-  clearTimeout(reconnectTimer);
-  const token = currentToken();
-  const params = [];
-  if (token) params.push(`token=${encodeURIComponent(token)}`);
-  const resume = resumeParam();
-  if (resume) params.push(`resume=${encodeURIComponent(resume)}`);
-  const url = `${location.protocol === 'https:' ? 'wss://' : 'ws://'}${location.host}/ws${params.length ? `?${params.join('&')}` : ''}`;
-  try { ws = new WebSocket(url); } catch { scheduleReconnect(); return; }
-  ws.onopen = () => {
-    const again = banner.everOpened;
-    banner.everOpened = true;
-    setWsState(true);
-    backoff = BACKOFF_MIN;
-    // Refetch what the gap missed; with seqs to resume from, the replay brings the trades,
-    // orders and session changes, and only what may skip (prices, positions) is refetched.
-    if (again && resume) { refreshStatus(); refreshPositions(); chart.reload(); }
-    else if (again) { refreshAll(); chart.reload(); }
-  };
-  ws.onmessage = (ev) => {
-    let m;
-    try { m = JSON.parse(ev.data); } catch { return; }
-    if (m && typeof m === 'object') handleMessage(m);
-  };
-  ws.onclose = () => {
-    ws = null;
-    setWsState(false);
-    scheduleReconnect();
-  };
-  ws.onerror = () => { /* onclose follows */ };
-}
-function scheduleReconnect() {
-  clearTimeout(reconnectTimer);
-  reconnectTimer = setTimeout(connect, backoff);
-  backoff = Math.min(backoff * 2, BACKOFF_MAX);
 }
 
 function handleMessage(m) {
@@ -565,7 +544,7 @@ $('login-form').addEventListener('submit', async (ev) => {
     applyTokens(r);
     $('login-password').value = '';
     $('login').hidden = true;
-    if (ws) ws.close(); else connect(); // the socket reconnects with the new token
+    reconnectAll(); // with the new token
     start();
   } catch (e) {
     errNode.textContent = e.status === 401 ? 'Wrong email or password' : e.message || 'Cannot sign in';
@@ -575,14 +554,17 @@ $('login-form').addEventListener('submit', async (ev) => {
 });
 $('btn-logout').addEventListener('click', async () => {
   const t = forgetTokens();
-  const done = () => { showLogin(); if (ws) ws.close(); };
+  const done = () => { showLogin(); reconnectAll(); };
   if (!t) return done();
   try { await request('/api/auth/logout', { method: 'POST', body: { refresh_token: t } }); } catch { /* signed out here anyway */ }
   done();
 });
 
 async function start() {
-  if (started) return refreshAll();
+  if (started) {
+    if (!view) initLogs(); // the new caller may (or may no longer) see the logs
+    return refreshAll();
+  }
   started = true;
   await refreshAll();
   initStrategies();
@@ -591,6 +573,7 @@ async function start() {
     initSignals(symbolOrder);
     initRisk();
     initBacktest();
+    initLogs();
   }
   // positions use price/qty decimals from /api/symbols: re-render once they are known
   refreshPositions();
@@ -637,6 +620,6 @@ setWsState(false);
 // Sign in from a kept refresh token first (a reload), then load; a 401 on load shows the form.
 (hasRefreshToken() && !fixedToken ? renew() : Promise.resolve(false)).then(() => {
   start();
-  connect();
+  socket.start();
 });
 setInterval(() => { if (started) { refreshStatus(); refreshPositions(); } }, POLL_MS);

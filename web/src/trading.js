@@ -1,6 +1,7 @@
 // The order ticket (POST /api/trade) and the open orders (GET /api/orders?status=open, cancel
 // with DELETE /api/orders/{id}). A refused order shows the API's own message and the field it
-// names, under the ticket.
+// names, under the ticket. A bracket's legs are optional on any type: take_profit, stop_loss,
+// and bracket_trail_percent (the stop-loss leg trails the best price since the fill).
 import { api } from './api.js';
 import { $, el, fmtMoney, fmtNum, fmtQty, fmtDateTime, isNum, utcTitle, setText, showMessage } from './format.js';
 
@@ -9,6 +10,7 @@ const PRICE_FIELDS = {
   market: [], limit: ['limit_price'], stop: ['stop_price'], stop_limit: ['limit_price', 'stop_price'], trailing_stop: ['trail_percent'],
 };
 const TOGGLED = ['limit_price', 'stop_price', 'trail_percent'];
+const BRACKET_FIELDS = ['take_profit', 'stop_loss', 'bracket_trail_percent'];
 const LIMITS_MS = 5000;
 
 let decimals = () => ({ dec: 2, qdec: 8 });
@@ -108,7 +110,7 @@ async function submit() {
   };
   // Only the prices the type takes (and a bracket's legs when given): the API's validation
   // speaks to what was sent.
-  for (const f of [...(PRICE_FIELDS[type] || []), 'take_profit', 'stop_loss']) {
+  for (const f of [...(PRICE_FIELDS[type] || []), ...BRACKET_FIELDS]) {
     const v = numberOrUndefined(`t-${f}`);
     if (v !== undefined) body[f] = v;
   }
@@ -162,7 +164,7 @@ function renderOrders(items) {
     const side = el('td');
     side.appendChild(el('span', `tag ${o.side === 'sell' ? 'side-sell' : 'side-buy'}`, o.side));
     tr.appendChild(side);
-    tr.appendChild(el('td', null, `${o.type} · ${o.time_in_force}`));
+    tr.appendChild(el('td', null, [`${o.type} · ${o.time_in_force}`, ...bracketParts(o, dec)].join(' · ')));
     tr.appendChild(el('td', 'num r', `${fmtQty(o.filled_quantity, qdec)} / ${fmtQty(o.quantity, qdec)}`));
     tr.appendChild(el('td', 'num r', fmtNum(o.limit_price ?? NaN, dec)));
     tr.appendChild(el('td', 'num r', fmtNum(o.stop_price ?? NaN, dec)));
@@ -191,6 +193,16 @@ function renderOrders(items) {
   const open = tb.querySelectorAll('tr[data-id]').length;
   $('orders-empty').hidden = open > 0;
   setText($('orders-count'), String(open));
+}
+
+// A bracket entry's legs as the type cell shows them ("TP 101.00", "SL 95.00", "SL trails 2%").
+function bracketParts(o, dec) {
+  const parts = [];
+  if (o.take_profit != null) parts.push(`TP ${fmtNum(o.take_profit, dec)}`);
+  if (o.stop_loss != null) parts.push(`SL ${fmtNum(o.stop_loss, dec)}`);
+  if (o.bracket_trail_percent != null) parts.push(`SL trails ${fmtNum(o.bracket_trail_percent, 2)}%`);
+  else if (o.bracket_trail_amount != null) parts.push(`SL trails ${fmtNum(o.bracket_trail_amount, dec)}`);
+  return parts;
 }
 
 let replacing = null;
