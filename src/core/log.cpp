@@ -39,12 +39,13 @@ std::shared_ptr<spdlog::logger> named_logger(std::string_view module) {
 }
 
 void share_default_sinks() {
+  // No default logger (spdlog::drop of it): no sinks, rather than the sinks of one that was
+  // replaced, which may write to something gone (a test's stream).
   const auto base = spdlog::default_logger();
-  if (!base) return;
   auto& loggers = module_loggers();
   std::lock_guard lock(loggers.mutex);
   for (const auto& logger : loggers.made)
-    if (logger != base) logger->sinks() = base->sinks();
+    if (logger != base) logger->sinks() = base ? base->sinks() : std::vector<spdlog::sink_ptr>{};
 }
 
 }  // namespace meridian::core
