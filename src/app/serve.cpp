@@ -28,6 +28,7 @@
 #include "meridian/api/routes.hpp"
 #include "meridian/api/strategy_stream.hpp"
 #include "meridian/app/auth_setup.hpp"
+#include "meridian/app/fd_limit.hpp"
 #include "meridian/app/feed_choice.hpp"
 #include "meridian/app/logging.hpp"
 #include "meridian/app/reload.hpp"
@@ -229,6 +230,11 @@ int serve(const Config& config) {
       return 2;
     }
   }
+  // Each client is a descriptor: the soft limit goes up to the hard one before anything listens.
+  if (const auto fds = raise_fd_limit(); !fds.error.empty())
+    app_log()->warn("open files: cannot raise the limit of {}: {}", fds.before, fds.error);
+  else if (fds.after != fds.before)
+    app_log()->info("open files: limit raised from {} to {}", fds.before, fds.after);
   const int threads =
       config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   boost::asio::io_context io(threads);
