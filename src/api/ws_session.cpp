@@ -27,6 +27,9 @@ namespace websocket = beast::websocket;
 
 namespace {
 constexpr std::size_t kMaxInbound = 64 * 1024;
+// The longest batching interval a client may ask for: well under WsLimits::max_stall (10 s by
+// default), which a batch's wait counts against.
+constexpr long long kMaxBatchMs = 1000;
 
 // A client's text as an error may quote it: at most `max` bytes, so an error never echoes an
 // unbounded input back. (A cut inside a UTF-8 sequence is replaced when the error is dumped.)
@@ -102,6 +105,7 @@ WsSession::WsSession(WsStream&& ws, WsHub& hub, Endpoint endpoint, core::SymbolI
       id_(hub.next_id()),
       latest_keyed_(hub.context().instruments.size() * static_cast<std::size_t>(WsUpdate::kinds), 0),
       latest_fixed_(hub.context().instruments.size(), 0),
+      batch_timer_(ws_.get_executor()),
       close_timer_(ws_.get_executor()),
       auth_timer_(ws_.get_executor()),
       subscribed_(hub.context().instruments.size(), endpoint == Endpoint::main),
@@ -324,8 +328,18 @@ void WsSession::on_message(std::string_view text) {
           return reply_error("invalid_field", "messages may name price, quote and priceUpdate");
       }
     }
+    // Opt-in batching: one array message per `batch_ms` (0 turns it off); under the stall limit,
+    // so a batching client is never taken for one that stopped reading.
+    std::optional<std::chrono::milliseconds> batch;
+    if (auto b = msg.find("batch_ms"); type == "subscribe" && b != msg.end()) {
+      if (!b->is_number_integer() || b->get<long long>() < 0 || b->get<long long>() > kMaxBatchMs)
+        return reply_error("invalid_field",
+                           "batch_ms must be an integer from 0 (off) to " + std::to_string(kMaxBatchMs));
+      batch = std::chrono::milliseconds(b->get<long long>());
+    }
     set_subscription(ids, type == "subscribe");
     if (type == "subscribe") set_seed_messages(price, quote);
+    if (batch) batch_ = *batch;
     enqueue({ws_message(type == "subscribe" ? "subscribed" : "unsubscribed", {{"symbols", std::move(names)}}), -1});
     if (type == "subscribe") {  // each symbol's current price first, then its deltas
       std::vector<WsHub::Since> topics;
@@ -523,7 +537,7 @@ void WsSession::enqueue(Outgoing out) {
     latest_fixed_[symbol] = out.seq;
   queued_bytes_ += out.cost();
   queue_.push_back(std::move(out));
-  if (!writing_) do_write();
+  if (!writing_) start_write();
 }
 
 WsSession::Outgoing* WsSession::replaceable(const Outgoing& out) noexcept {
@@ -531,7 +545,7 @@ WsSession::Outgoing* WsSession::replaceable(const Outgoing& out) noexcept {
   if (out.key < 0 || key >= latest_keyed_.size() || queue_.empty()) return nullptr;
   const auto seq = latest_keyed_[key];
   const auto front = queue_.front().seq;
-  if (seq < front + (writing_ ? 1 : 0)) return nullptr;  // none queued, or it is on the wire
+  if (seq < front + (writing_ ? in_flight_count_ : 0)) return nullptr;  // none queued, or it is on the wire
   const auto symbol = static_cast<std::size_t>(out.symbol);
   if (out.symbol >= 0 && symbol < latest_fixed_.size() && latest_fixed_[symbol] > seq) return nullptr;
   return &queue_[static_cast<std::size_t>(seq - front)];
@@ -564,9 +578,37 @@ void WsSession::drop_slow(const std::string& reason) {
   });
 }
 
+void WsSession::start_write() {
+  if (batch_.count() == 0) return do_write();
+  if (batch_armed_) return;
+  batch_armed_ = true;
+  batch_timer_.expires_after(batch_);
+  batch_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    self->batch_armed_ = false;
+    if (ec || self->closing_ || self->writing_ || self->queue_.empty()) return;
+    self->do_write();
+  });
+}
+
 void WsSession::do_write() {
   writing_ = true;
-  in_flight_ = queue_.front().message;
+  if (batch_.count() == 0) {
+    in_flight_ = queue_.front().message;
+    in_flight_count_ = 1;
+  } else {
+    // One array of everything queued: the messages' own text, joined (each is a JSON object).
+    std::size_t size = 1;
+    for (const auto& out : queue_) size += out.message->size() + 1;
+    auto text = std::make_shared<std::string>();
+    text->reserve(size);
+    for (const auto& out : queue_) {
+      text->push_back(text->empty() ? '[' : ',');
+      text->append(*out.message);
+    }
+    text->push_back(']');
+    in_flight_ = std::move(text);
+    in_flight_count_ = queue_.size();
+  }
   ws_.text(true);
   ws_.async_write(boost::asio::buffer(*in_flight_),
                   beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
@@ -576,13 +618,15 @@ void WsSession::on_write(beast::error_code ec, std::size_t bytes) {
   writing_ = false;
   in_flight_.reset();
   if (ec) return fail(ec, "write");
-  registry_->messages_sent.fetch_add(1, std::memory_order_relaxed);
+  registry_->messages_sent.fetch_add(in_flight_count_, std::memory_order_relaxed);
   registry_->bytes_sent.fetch_add(bytes, std::memory_order_relaxed);
   if (closing_) return;
   progress_at_ = Clock::now();
-  queued_bytes_ -= queue_.front().cost();
-  queue_.pop_front();
-  if (!queue_.empty()) do_write();
+  for (; in_flight_count_ > 0; --in_flight_count_) {
+    queued_bytes_ -= queue_.front().cost();
+    queue_.pop_front();
+  }
+  if (!queue_.empty()) start_write();
 }
 
 void WsSession::close(websocket::close_code code, std::string reason) {

@@ -123,6 +123,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Why the client is too slow to take `extra` more bytes now, or nullopt.
   std::optional<std::string> too_slow(std::size_t extra, Clock::time_point now) const;
   void drop_slow(const std::string& reason);
+  // Writes what is queued now, or with batching on, once the batch timer fires.
+  void start_write();
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void reply_error(std::string_view code, std::string_view message);
@@ -146,8 +148,16 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::vector<std::uint64_t> latest_fixed_;  // per symbol: seq of its newest queued message that never coalesces
   // The last write completed, or the queue became non-empty: "no progress" counts from here.
   Clock::time_point progress_at_{};
-  // The message on the wire, kept alive by the write even if the queue is cleared.
+  // The message on the wire, kept alive by the write even if the queue is cleared, and how many
+  // queued messages it carries (the front ones: 1, or a whole batch).
   std::shared_ptr<const std::string> in_flight_;
+  std::size_t in_flight_count_ = 0;
+  // Opt-in batching (a subscribe's `batch_ms`, 0: off): what is queued goes out as one JSON
+  // array per interval instead of one frame per message; coalescing and the slow-client limits
+  // apply to the queue as without it.
+  std::chrono::milliseconds batch_{0};
+  boost::asio::steady_timer batch_timer_;
+  bool batch_armed_ = false;
   boost::asio::steady_timer close_timer_;  // drops a client that never acknowledges a 1008 close
   boost::asio::steady_timer auth_timer_;   // without ws_anonymous: closes a socket that never authenticates
   auth::Principal principal_{};

@@ -457,5 +457,55 @@ TEST(WsSession, ACoalescedUpdateCarriesTheLatestSeqAndTradesSkipNone) {
   EXPECT_LT(prices, kUpdates) << "nothing coalesced: the test did not exercise coalescing";
 }
 
+// Opt-in batching (issue 18 item 3): with batch_ms a client gets one array per interval holding
+// everything queued, in order, with the trades' seqs consecutive; a bad batch_ms is an error
+// naming it and leaves the session as it was; batch_ms 0 goes back to one message per frame.
+TEST(WsSession, ABatchingClientGetsOneArrayPerIntervalWithNothingLostOrReordered) {
+  Server server({});
+  Client client(server.port());
+  await_clients(server, 1);
+  ASSERT_TRUE(client.next_of_type("connected"));
+  for (const auto* bad : {R"("often")", "-1", "1001", "2.5"}) {
+    client.send(std::string(R"({"type":"subscribe","symbols":["BTC-USD"],"batch_ms":)") + bad + "}");
+    const auto error = client.next_of_type("error");
+    ASSERT_TRUE(error) << bad;
+    EXPECT_NE((*error)["error"].value("message", "").find("batch_ms"), std::string::npos) << error->dump();
+  }
+  client.send(R"({"type":"subscribe","symbols":["BTC-USD"],"batch_ms":200})");
+
+  constexpr int kTrades = 60;
+  const auto started = std::chrono::steady_clock::now();
+  server.publish_trades(1, kTrades);
+  std::uint64_t next_seq = 1;
+  int frames = 0;
+  bool acknowledged = false;
+  while (next_seq <= kTrades) {
+    auto frame = client.next();
+    ASSERT_TRUE(frame) << "trades stopped at seq " << next_seq << " after " << frames << " frames";
+    ASSERT_TRUE(frame->is_array()) << "a batching client gets arrays: " << frame->dump().substr(0, 200);
+    ++frames;
+    for (const auto& m : *frame) {
+      const auto type = m.value("type", "");
+      if (type == "subscribed") acknowledged = true;
+      if (type != "trade") continue;
+      EXPECT_EQ(m.value("seq", 0ULL), next_seq) << "a trade seq skipped or reordered";
+      next_seq = m.value("seq", 0ULL) + 1;
+    }
+  }
+  EXPECT_TRUE(acknowledged) << "the subscribe's acknowledgement comes in a batch";
+  // 60 trades published at once arrive in a few arrays, not 60 frames, and not before the interval.
+  EXPECT_LE(frames, 5);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(150));
+  EXPECT_GE(server.hub().messages_sent(), static_cast<std::uint64_t>(kTrades)) << "each message counts once";
+
+  client.send(R"({"type":"subscribe","symbols":["BTC-USD"],"batch_ms":0})");
+  // The acknowledgement may still come in the last batch; after it, single objects.
+  for (auto m = client.next(); m && m->is_array();) m = client.next();
+  server.publish_trades(kTrades + 1, 3);
+  auto single = client.next_of_type("trade");
+  ASSERT_TRUE(single) << "batching off: one object per frame again";
+  EXPECT_EQ(single->value("seq", 0ULL), static_cast<std::uint64_t>(kTrades + 1));
+}
+
 }  // namespace
 }  // namespace meridian::api
