@@ -251,6 +251,25 @@ TEST_F(Backtests, SweepRanksEveryCombinationAndItsWinnerIsItsBacktest) {
   EXPECT_EQ(call(port(), "DELETE", path(single)).status, 204);
 }
 
+TEST_F(Backtests, ASweepCancelledMidRunLeavesACancelledRow) {
+  auto body = long_request();
+  body["sweep"] = {{"fast_period", {3, 5, 8, 13}}, {"slow_period", {30, 60}}};
+  auto accepted = expect_json_response(post_json(port(), "/api/backtest/sweep", body), 202, "POST sweep");
+  const auto id = accepted.value("id", 0LL);
+  const auto running = wait_for(port(), id, [](const json& b) { return b.value("status", "") != "queued"; });
+  ASSERT_EQ(running["status"], "running") << running.dump();
+  const auto started = std::chrono::steady_clock::now();
+  auto cancelled = call(port(), "DELETE", path(id));
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.json()["status"], "cancelled");
+  // Every worker's running backtest sees the flag within a batch of ticks.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  const auto row = get_backtest(port(), id);
+  EXPECT_EQ(row["status"], "cancelled");
+  EXPECT_FALSE(row.contains("ranked")) << "a cancelled sweep keeps no partial result";
+  EXPECT_EQ(call(port(), "DELETE", path(id)).status, 204);
+}
+
 TEST_F(Backtests, BadSweepsAreRefusedNamingTheField) {
   auto body = short_request();
   body["sweep"] = {{"fast_period", {0, 5}}};
