@@ -1,7 +1,11 @@
 #include "meridian/api/backtests.hpp"
 
+#include <algorithm>
+#include <thread>
 #include "api_log.hpp"
+
 #include "meridian/api/backtest_json.hpp"
+#include "meridian/api/sweep_json.hpp"
 #include "meridian/backtest/monte_carlo.hpp"
 #include "ws_message.hpp"
 
@@ -13,13 +17,15 @@ using Clock = std::chrono::steady_clock;
 struct Backtests::Job {
   std::int64_t id = 0;
   std::int64_t owner = 0;
-  backtest::Request request;
+  backtest::Request request;                    // what load_data reads
+  std::optional<backtest::DecodedSweep> sweep;  // a sweep or walk-forward over request's bars
   backtest::LoadedData data;
   std::atomic<bool> cancel{false};
   // Under Backtests::mutex_.
   State state = State::queued;
   bool final = false;  // finish() ran: its row, message and slot are done with
-  backtest::Progress progress{};
+  double percent = 0.0;
+  json progress;                                                 // the last progress message's fields
   std::vector<std::function<void(const std::string&)>> waiters;  // DELETEs, told the final status
   // The running thread's only.
   Clock::time_point last_message{}, last_row{};
@@ -122,15 +128,34 @@ void Backtests::post_store(Done done, std::function<void()> job) {
 }
 
 void Backtests::submit(std::int64_t owner, json body, backtest::Request request, Done done) {
+  auto job = std::make_shared<Job>();
+  job->owner = owner;
+  job->request = std::move(request);
+  job->progress = backtest_progress_json({});
+  admit(std::move(job), std::move(body), std::move(done));
+}
+
+void Backtests::submit_sweep(std::int64_t owner, json body, backtest::DecodedSweep sweep, Done done) {
+  auto job = std::make_shared<Job>();
+  job->owner = owner;
+  job->request = sweep.request.request;
+  // A core stays the engine's: the sweep's workers are capped (the runner thread is one of them).
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned cap = limits_.sweep_threads ? limits_.sweep_threads : std::max(1u, cores - 1);
+  auto& threads = sweep.request.sweep.threads;
+  threads = threads ? std::min(threads, cap) : cap;
+  job->sweep = std::move(sweep);
+  job->progress = sweep_progress_json({});
+  admit(std::move(job), std::move(body), std::move(done));
+}
+
+void Backtests::admit(std::shared_ptr<Job> job, json body, Done done) {
   if (!reserve()) {
     const auto bound = std::max<std::size_t>(1, limits_.runners) + limits_.queue;
     return done(too_many_requests(
         "at most " + std::to_string(bound) + " backtests may be queued or running at once; retry when one finishes",
         limits_.retry_after));
   }
-  auto job = std::make_shared<Job>();
-  job->owner = owner;
-  job->request = std::move(request);
   auto load = [this, job, body = std::move(body), done]() mutable {
     if (stopping_) {
       release();
@@ -185,10 +210,13 @@ void Backtests::run(const std::shared_ptr<Job>& job) {
   if (!store_.start(job->id)) {
     return finish(job, "failed", 0, nullptr, "the database is unavailable", nullptr);
   }
+  if (job->sweep) return run_sweep(job);
   backtest::Control control;
   control.cancel = &job->cancel;
   control.progress_every = 20'000;
-  control.on_progress = [this, &job](const backtest::Progress& p) { progress(*job, p); };
+  control.on_progress = [this, &job](const backtest::Progress& p) {
+    progress(*job, p.percent(), backtest_progress_json(p));
+  };
   try {
     auto r = backtest::run(instruments_, job->request.spec, job->data.bars, control);
     const auto bad_rows = job->data.bad_rows;
@@ -210,22 +238,61 @@ void Backtests::run(const std::shared_ptr<Job>& job) {
   }
 }
 
-void Backtests::progress(Job& job, const backtest::Progress& p) {
+void Backtests::run_sweep(const std::shared_ptr<Job>& job) {
+  const auto& decoded = *job->sweep;
+  const auto& spec = decoded.request.sweep;
+  backtest::SweepControl control;
+  control.cancel = &job->cancel;
+  control.on_progress = [this, &job](const backtest::SweepProgress& p) {
+    auto fields = sweep_progress_json(p);
+    const double percent = fields["percent"];
+    progress(*job, percent, std::move(fields));
+  };
+  try {
+    json doc, metrics;
+    backtest::Status status;
+    if (decoded.request.walk_forward) {
+      const auto r =
+          backtest::walk_forward(instruments_, spec, decoded.combinations, decoded.windows, job->data.bars, control);
+      status = r.status;
+      doc = walk_forward_json(r);
+      doc["kind"] = "walk_forward";
+    } else {
+      const auto r = backtest::sweep(instruments_, spec, decoded.combinations, job->data.bars, control);
+      status = r.status;
+      doc = sweep_result_json(r);
+      doc["kind"] = "sweep";
+      // The winner's: what the list and the row's metric columns show.
+      if (!r.ranked.empty()) doc["metrics"] = metrics = doc["ranked"][0]["metrics"];
+    }
+    doc["bad_rows"] = job->data.bad_rows;
+    job->data = {};
+    if (status == backtest::Status::cancelled)
+      return finish(job, stopping_ ? "failed" : "cancelled", job->percent, nullptr,
+                    stopping_ ? "interrupted by a shutdown" : "", nullptr);
+    finish(job, "done", 100.0, std::move(doc), "", std::move(metrics));
+  } catch (const std::exception& e) {
+    api_log()->warn("backtest {}: sweep failed: {}", job->id, e.what());
+    finish(job, "failed", 0, nullptr, e.what(), nullptr);
+  }
+}
+
+void Backtests::progress(Job& job, double percent, json fields) {
   {
     std::lock_guard lock(mutex_);
-    job.progress = p;
+    job.percent = percent;
+    job.progress = fields;
   }
   const auto now = Clock::now();
   if (publish_ && now - job.last_message >= limits_.progress_interval) {
     job.last_message = now;
-    auto fields = backtest_progress_json(p);
     fields["id"] = job.id;
     fields["status"] = "running";
     publish_(ws_message("backtest", std::move(fields)), job.owner);
   }
   if (now - job.last_row >= std::chrono::seconds(1)) {
     job.last_row = now;
-    (void)store_.set_progress(job.id, p.percent());
+    (void)store_.set_progress(job.id, percent);
   }
 }
 
@@ -241,15 +308,14 @@ void Backtests::finish(const std::shared_ptr<Job>& job, std::string status, doub
       store_.finish(job->id, status, percent, result.is_null() ? std::string() : result.dump(), error));
   if (!written) api_log()->warn("backtest {}: its final status ({}) could not be written", job->id, status);
   std::vector<std::function<void(const std::string&)>> waiters;
-  backtest::Progress p;
+  json fields;
   {
     std::lock_guard lock(mutex_);
-    p = job->progress;
+    fields = job->progress;
     waiters.swap(job->waiters);
     jobs_.erase(job->id);
   }
   if (publish_) {
-    auto fields = backtest_progress_json(p);
     fields["id"] = job->id;
     fields["status"] = status;
     fields["percent"] = percent;
@@ -272,7 +338,7 @@ void Backtests::get(std::int64_t id, Visible visible, Done done) {
       std::lock_guard lock(mutex_);
       if (auto it = jobs_.find(id); it != jobs_.end() && it->second->state == State::running) {
         r.status = "running";
-        r.progress = it->second->progress.percent();
+        r.progress = it->second->percent;
       }
     }
     done(Answer{http::status::ok, row_json(r, true)});
@@ -347,6 +413,11 @@ void Backtests::monte_carlo(std::int64_t id, Visible visible, backtest::MonteCar
           "backtest " + std::to_string(id) + " is " + (*row)->status + "; Monte Carlo needs a finished result",
           {{"status", (*row)->status}}));
     const auto doc = parsed_or_null((*row)->result);
+    if (doc.is_object() && doc.contains("kind"))
+      return done(api_error(http::status::conflict, "not_single",
+                            "backtest " + std::to_string(id) + " is a " + doc["kind"].get<std::string>() +
+                                "; Monte Carlo resamples a single backtest's trades",
+                            {{"kind", doc["kind"]}}));
     const auto inputs = doc.is_object() ? doc.value("monte_carlo_inputs", json::object()) : json::object();
     const auto pnls = inputs.value("closed_pnls", std::vector<double>{});
     const auto days = inputs.value("daily_returns", std::vector<double>{});

@@ -493,6 +493,16 @@ const std::vector<OperationDoc> kDocs = {
      R"({"body": {"$ref": "BacktestRequest"}, "body_example": {"strategy": {"class": "sma_crossover"},
       "symbols": ["BTC-USD"], "from": "2026-01-01", "to": "2026-02-01", "data": "sim:42"},
       "responses": {"202": {"$ref": "BacktestState"}}, "errors": [413, 503]})"},
+    {post, "/api/backtest/sweep",
+     R"({"body": {"allOf": [{"$ref": "BacktestRequest"}, {"type": "object", "required": ["sweep"], "properties": {
+      "sweep": {"type": "object", "additionalProperties": {"oneOf": [{"type": "array", "items": {"type": "number"}},
+      {"type": "object", "properties": {"from": {"type": "number"}, "to": {"type": "number"}, "step": {"type": "number"}}}]}},
+      "random": {"type": "integer", "minimum": 1}, "seed": {"type": "integer"}, "rank": {"type": "string"},
+      "threads": {"type": "integer", "minimum": 0}, "walk_forward": {"type": "object", "properties": {
+      "windows": {"type": "integer"}, "in_sample": {"type": "number"}}}}}]},
+      "body_example": {"strategy": {"class": "sma_crossover"}, "symbols": ["BTC-USD"], "from": "2026-01-01",
+      "to": "2026-02-01", "data": "sim:42", "sweep": {"fast_period": [5, 10, 20], "slow_period": {"from": 30, "to": 60, "step": 10}},
+      "rank": "sharpe"}, "responses": {"202": {"$ref": "BacktestState"}}, "errors": [413, 503]})"},
     {get, "/api/backtests",
      R"({"query": ["limit", "before", "user_id"], "responses": {"200": )" PAGE("Backtest") R"(}, "errors": [503]})"},
     {get, "/api/backtest/{id}", R"({"responses": {"200": {"$ref": "Backtest"}}, "errors": [503]})"},

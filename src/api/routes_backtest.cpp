@@ -4,7 +4,9 @@
 // the limit) and answers 202 {"id","status":"queued"}; GET /api/backtest/{id},
 // GET /api/backtests (paged: limit 1..1000, default 50, before an id cursor; an admin's user_id=),
 // DELETE /api/backtest/{id} (cancel a queued or running one: 200 with status cancelled; delete a
-// finished one: 204) and POST /api/backtest/{id}/monte-carlo. A backtest the caller may not see
+// finished one: 204) and POST /api/backtest/{id}/monte-carlo. POST /api/backtest/sweep takes the
+// same body plus a sweep's fields (backtest::decode_sweep_request; the CLI's --sweep) and is the
+// same job from there: 202 with an id, progress over /ws, the result in the row. A backtest the caller may not see
 // (api/ownership.hpp, may_see_owned) is 404 as one that does not exist. Without a database
 // there is nowhere to keep results: 503 (see serve.cpp).
 #include <charconv>
@@ -16,6 +18,7 @@
 #include "meridian/api/routes.hpp"
 #include "meridian/api/user_ownership.hpp"
 #include "meridian/backtest/request.hpp"
+#include "meridian/backtest/sweep_request.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -55,6 +58,22 @@ Backtests::Visible visible_to(const ApiContext& ctx, const Request& req) {
   };
 }
 
+HttpResponse refused(const Request& req, const engine::ParamError& e) {
+  // A grid past the combinations' cap is a request too large, as a range past the bars' is.
+  const auto status = e.code == "too_large" ? http::status::payload_too_large : http::status::unprocessable_entity;
+  return error_response(req, field_error(e.field, e.message, status, e.code));
+}
+
+// A path names a file of the daemon's machine: that is the CLI's (its user owns the files), never
+// a remote client's, who could otherwise have the daemon read any file it can.
+std::optional<HttpResponse> csv_refused(const Request& req, const backtest::Request& request) {
+  if (request.data.kind != backtest::DataSource::Kind::csv) return std::nullopt;
+  return error_response(
+      req, field_error("data",
+                       "data over the API is db or sim:SEED; a CSV file is for `meridiand backtest --data csv:FILE` "
+                       "(or import it first with `meridiand data import` and use db)"));
+}
+
 void submit(ApiContext& ctx, Backtests* backtests, const Request& req, Reply reply) {
   if (!backtests) return reply(no_database(req));
   MERIDIAN_TRY_REPLY(body, object_body(req));
@@ -63,15 +82,19 @@ void submit(ApiContext& ctx, Backtests* backtests, const Request& req, Reply rep
     const auto& e = request.error();
     return reply(error_response(req, field_error(e.field, e.message, http::status::unprocessable_entity, e.code)));
   }
-  // A path names a file of the daemon's machine: that is the CLI's (its user owns the files), never
-  // a remote client's, who could otherwise have the daemon read any file it can.
-  if (request->data.kind == backtest::DataSource::Kind::csv)
-    return reply(error_response(
-        req, field_error("data",
-                         "data over the API is db or sim:SEED; a CSV file is for `meridiand backtest --data csv:FILE` "
-                         "(or import it first with `meridiand data import` and use db)")));
+  if (auto csv = csv_refused(req, *request)) return reply(std::move(*csv));
   backtests->submit(owner_of_new(req.principal, ctx.enforce_auth), std::move(body), std::move(*request),
                     answer_with(req, std::move(reply)));
+}
+
+void submit_sweep(ApiContext& ctx, Backtests* backtests, const Request& req, Reply reply) {
+  if (!backtests) return reply(no_database(req));
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  auto sweep = backtest::decode_sweep_request(body, ctx.instruments);
+  if (!sweep) return reply(refused(req, sweep.error()));
+  if (auto csv = csv_refused(req, sweep->request.request)) return reply(std::move(*csv));
+  backtests->submit_sweep(owner_of_new(req.principal, ctx.enforce_auth), std::move(body), std::move(*sweep),
+                          answer_with(req, std::move(reply)));
 }
 
 void list(ApiContext& ctx, Backtests* backtests, const Request& req, Reply reply) {
@@ -130,6 +153,11 @@ void add_backtest_routes(Router& router, ApiContext& ctx, Backtests* backtests) 
   router.add({http::verb::post, "/api/backtest", Role::trader,
               "Run a backtest (strategy, symbols, from, to, data db|sim:SEED): 202 with its id",
               [&ctx, backtests](const Request& req, Reply reply) { submit(ctx, backtests, req, std::move(reply)); }});
+  router.add(
+      {http::verb::post, "/api/backtest/sweep", Role::trader,
+       "Sweep a strategy's parameters (a backtest's body plus sweep, random, seed, rank, threads, "
+       "walk_forward): 202 with its id",
+       [&ctx, backtests](const Request& req, Reply reply) { submit_sweep(ctx, backtests, req, std::move(reply)); }});
   router.add({http::verb::get, "/api/backtests", Role::viewer,
               "The caller's backtests, newest first (paged: limit, before; admin: every user's or ?user_id='s)",
               [&ctx, backtests](const Request& req, Reply reply) { list(ctx, backtests, req, std::move(reply)); }});

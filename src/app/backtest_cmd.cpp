@@ -10,10 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include "app_log.hpp"
+#include "backtest_sweep.hpp"
 #include "meridian/api/backtest_json.hpp"
 #include "meridian/app/config.hpp"
 #include "meridian/backtest/data.hpp"
 #include "meridian/backtest/monte_carlo.hpp"
+#include "meridian/backtest/sweep.hpp"
 #include "output_file.hpp"
 
 namespace meridian::app {
@@ -110,6 +112,11 @@ int run_backtest(const std::string& database_url, const BacktestOptions& o, std:
   const core::InstrumentTable instruments(core::default_instruments());
   const auto j = request_json(o);
   if (!j) return 2;
+  if (!o.sweeps.empty()) return run_sweep(database_url, o, *j, out);
+  if (o.random || !o.rank.empty() || o.threads || o.walk_forward) {
+    app_log()->error("--random, --rank, --threads and --walk-forward need --sweep");
+    return 2;
+  }
   auto request = backtest::decode_request(*j, instruments);
   if (!request) {
     app_log()->error("{}: {}", request.error().field, request.error().message);
@@ -184,7 +191,18 @@ BacktestCommand::BacktestCommand(CLI::App& app) {
       ->add_option("--monte-carlo", options_.monte_carlo,
                    "Monte Carlo paths over the result's trades and daily returns (0: none)")
       ->check(CLI::Range(std::uint64_t{0}, backtest::kMaxMonteCarloPaths));
-  backtest_->add_option("--seed", options_.seed, "The Monte Carlo's seed");
+  backtest_->add_option("--seed", options_.seed, "The Monte Carlo's and the random sweep's seed");
+  backtest_
+      ->add_option("--sweep", options_.sweeps,
+                   "Sweep a parameter: NAME=v1,v2,... or NAME=lo:hi[:step] or NAME (with --random: the schema's "
+                   "bounds); repeatable")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  backtest_->add_option("--random", options_.random, "Draw this many distinct combinations instead of the grid");
+  backtest_->add_option("--rank", options_.rank, "Rank combinations by: " + backtest::rank_names());
+  backtest_->add_option("--threads", options_.threads, "Sweep worker threads (default: every core)");
+  backtest_->add_option("--walk-forward", options_.walk_forward,
+                        "Walk-forward over this many windows: sweep each in sample, test the winner out of sample");
+  backtest_->add_option("--in-sample", options_.in_sample, "The walk-forward's in-sample fraction of each window");
   backtest_->add_option("--json", options_.json,
                         "Write the full result (trades, curves, metrics) as JSON ('-': stdout)");
 }

@@ -207,6 +207,83 @@ TEST_F(Backtests, BadInputIsRefusedNamingTheField) {
   EXPECT_TRUE(large["error"]["details"].contains("max_bars"));
 }
 
+// POST /api/backtest/sweep: the same job as a backtest (202, /ws, the row, DELETE); its result
+// ranks every combination, and its winner is the backtest of the winner's parameters alone.
+TEST_F(Backtests, SweepRanksEveryCombinationAndItsWinnerIsItsBacktest) {
+  WsClient ws(port(), "/ws");
+  ASSERT_TRUE(ws.next_of_type("connected", 5s));
+  auto body = short_request();
+  body["sweep"] = {{"fast_period", {5, 10}}, {"slow_period", {{"from", 20}, {"to", 40}, {"step", 20}}}};
+  body["rank"] = "total_return";
+  auto accepted = expect_json_response(post_json(port(), "/api/backtest/sweep", body), 202, "POST sweep");
+  const auto id = accepted.value("id", 0LL);
+  ASSERT_GT(id, 0);
+  auto final = ws.next_matching(
+      [&](const json& m) {
+        return m.value("type", "") == "backtest" && m.value("id", 0LL) == id && m.value("status", "") != "running";
+      },
+      120s);
+  ASSERT_TRUE(final);
+  EXPECT_EQ((*final)["status"], "done") << final->dump();
+  EXPECT_EQ((*final)["total"], 4) << "progress counts the combinations' backtests";
+  EXPECT_EQ((*final)["done"], 4);
+
+  const auto result = get_backtest(port(), id);
+  EXPECT_EQ(result["status"], "done");
+  EXPECT_EQ(result["kind"], "sweep");
+  EXPECT_EQ(result["request"], body);
+  ASSERT_EQ(result["ranked"].size(), 4u);
+  for (std::size_t k = 1; k < 4; ++k)
+    EXPECT_GE(result["ranked"][k - 1]["score"].get<double>(), result["ranked"][k]["score"].get<double>()) << k;
+  const auto& best = result["ranked"][0];
+  EXPECT_EQ(result["metrics"], best["metrics"]);
+  EXPECT_EQ((*final)["metrics"], best["metrics"]);
+
+  auto alone = short_request();
+  alone["strategy"]["fast_period"] = best["params"]["fast_period"];
+  alone["strategy"]["slow_period"] = best["params"]["slow_period"];
+  const auto single = submit(port(), alone);
+  const auto done = wait_for(port(), single, [](const json& b) { return b.value("status", "") == "done"; });
+  EXPECT_EQ(done["metrics"], best["metrics"]);
+
+  expect_error(post_json(port(), path(id) + "/monte-carlo", json::object()), 409, "not_single", "a sweep's");
+  EXPECT_EQ(call(port(), "DELETE", path(id)).status, 204);
+  EXPECT_EQ(call(port(), "DELETE", path(single)).status, 204);
+}
+
+TEST_F(Backtests, ASweepCancelledMidRunLeavesACancelledRow) {
+  auto body = long_request();
+  body["sweep"] = {{"fast_period", {3, 5, 8, 13}}, {"slow_period", {30, 60}}};
+  auto accepted = expect_json_response(post_json(port(), "/api/backtest/sweep", body), 202, "POST sweep");
+  const auto id = accepted.value("id", 0LL);
+  const auto running = wait_for(port(), id, [](const json& b) { return b.value("status", "") != "queued"; });
+  ASSERT_EQ(running["status"], "running") << running.dump();
+  const auto started = std::chrono::steady_clock::now();
+  auto cancelled = call(port(), "DELETE", path(id));
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.json()["status"], "cancelled");
+  // Every worker's running backtest sees the flag within a batch of ticks.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  const auto row = get_backtest(port(), id);
+  EXPECT_EQ(row["status"], "cancelled");
+  EXPECT_FALSE(row.contains("ranked")) << "a cancelled sweep keeps no partial result";
+  EXPECT_EQ(call(port(), "DELETE", path(id)).status, 204);
+}
+
+TEST_F(Backtests, BadSweepsAreRefusedNamingTheField) {
+  auto body = short_request();
+  body["sweep"] = {{"fast_period", {0, 5}}};
+  auto bad = expect_error(post_json(port(), "/api/backtest/sweep", body), 422, "invalid_field", "outside the schema");
+  EXPECT_EQ(bad["error"]["details"]["field"], "sweep.fast_period");
+  body["sweep"] = {{"fast_period", {{"from", 1}, {"to", 100}}}, {"slow_period", {{"from", 2}, {"to", 1000}}}};
+  auto large = expect_error(post_json(port(), "/api/backtest/sweep", body), 413, "too_large", "past the cap");
+  EXPECT_NE(large["error"]["message"].get<std::string>().find("the limit is 10000"), std::string::npos);
+  body.erase("sweep");
+  EXPECT_EQ(expect_error(post_json(port(), "/api/backtest/sweep", body), 422, "invalid_field",
+                         "no sweep")["error"]["details"]["field"],
+            "sweep");
+}
+
 TEST_F(Backtests, OneMoreThanTheBoundIsTooManyRequestsWithRetryAfter) {
   // Two run and two wait (a backtest is admitted when its POST arrives, before its bars load):
   // of six sent at once, at least two are refused.

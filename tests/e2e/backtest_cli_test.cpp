@@ -128,6 +128,78 @@ TEST_F(BacktestCli, RunsTheSeededSimulatorReproducibly) {
   EXPECT_EQ(ja["monte_carlo"], jb["monte_carlo"]);
 }
 
+// `--sweep`: every combination ranked in --json, the winner's figures those of its single
+// backtest, the same ranking on one thread as on two, and walk-forward windows that tile the range.
+TEST_F(BacktestCli, SweepsRanksAndWalksForward) {
+  const auto file = csv(1440);
+  auto sweep_args = [&](std::vector<std::string> more) {
+    auto a = args("csv:" + file);
+    a.erase(a.begin() + 3, a.begin() + 7);  // the --param flags
+    for (const auto* f : {"--sweep", "fast_period=3,5,8", "--sweep", "slow_period=10:30:10", "--rank", "total_return"})
+      a.push_back(f);
+    a.insert(a.end(), more.begin(), more.end());
+    return a;
+  };
+  const auto out = dir_.path() / "sweep.json";
+  auto run = run_meridiand(dir_, sweep_args({"--threads", "2", "--json", out.string()}));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("9 combinations, ranked by total_return"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("fast_period"), std::string::npos) << run.out;
+  const auto doc = nlohmann::json::parse(read_file(out));
+  const auto& sweep = doc["sweep"];
+  EXPECT_EQ(sweep["status"], "completed");
+  EXPECT_EQ(sweep["threads"], 2);
+  ASSERT_EQ(sweep["ranked"].size(), 9u);
+  for (std::size_t k = 1; k < 9; ++k)
+    EXPECT_GE(sweep["ranked"][k - 1]["score"].get<double>(), sweep["ranked"][k]["score"].get<double>()) << k;
+  const auto& best = sweep["ranked"][0];
+  EXPECT_EQ(best["score"], best["metrics"]["total_return"]);
+
+  // The winner alone, as a single backtest, has the same figures.
+  auto single = args("csv:" + file, {"--json", "-"});
+  single[4] = "fast_period=" + std::to_string(best["params"]["fast_period"].get<int>());
+  single[6] = "slow_period=" + std::to_string(best["params"]["slow_period"].get<int>());
+  auto alone = run_meridiand(dir_, single);
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  EXPECT_EQ(nlohmann::json::parse(alone.out)["metrics"], best["metrics"]);
+
+  // One thread ranks as two do.
+  auto one = run_meridiand(dir_, sweep_args({"--threads", "1", "--json", "-"}));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto one_doc = nlohmann::json::parse(one.out);
+  EXPECT_EQ(one_doc["sweep"]["ranked"], sweep["ranked"]);
+
+  auto wf = run_meridiand(dir_, sweep_args({"--walk-forward", "3", "--in-sample", "0.6", "--json", "-"}));
+  ASSERT_EQ(wf.exit_code, 0) << wf.err;
+  const auto windows = nlohmann::json::parse(wf.out)["walk_forward"]["windows"];
+  ASSERT_EQ(windows.size(), 3u);
+  EXPECT_EQ(windows[0]["in_sample"]["from"], "2024-01-01T00:00:00.000Z");
+  EXPECT_EQ(windows[2]["out_of_sample"]["to"], "2024-01-02T00:00:00.000Z");
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(windows[k]["in_sample"]["to"], windows[k]["out_of_sample"]["from"]);
+    if (k > 0) {
+      EXPECT_EQ(windows[k]["in_sample"]["from"], windows[k - 1]["out_of_sample"]["to"]);
+    }
+    EXPECT_EQ(windows[k]["combinations_ranked"], 9);
+  }
+}
+
+TEST_F(BacktestCli, BadSweepsExitTwoNamingTheField) {
+  const auto file = csv(600);
+  auto r = run_meridiand(dir_, args("csv:" + file, {"--sweep", "fast_period=0,5"}));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("sweep.fast_period"), std::string::npos) << r.err;
+  r = run_meridiand(dir_, args("csv:" + file, {"--sweep", "fast_period=1:100", "--sweep", "slow_period=2:1000"}));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the limit is 10000"), std::string::npos) << r.err;
+  r = run_meridiand(dir_, args("csv:" + file, {"--sweep", "fast_period=2,3", "--rank", "luck"}));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("rank"), std::string::npos) << r.err;
+  r = run_meridiand(dir_, args("csv:" + file, {"--walk-forward", "3"}));  // no --sweep
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--sweep"), std::string::npos) << r.err;
+}
+
 TEST_F(BacktestCli, ReadsStoredBarsAndWritesNothing) {
   MERIDIAN_E2E_REQUIRE_DATABASE();
   TestDatabase db;

@@ -1,5 +1,6 @@
 #pragma once
-// Backtests run through the API (#14 item 3): POST /api/backtest's jobs, their progress and
+// Backtests run through the API (#14 items 3 and 6): POST /api/backtest's jobs and
+// POST /api/backtest/sweep's sweeps and walk-forwards (the same rows and states), their progress and
 // results (rows of backtest_results through storage::BacktestStore), cancellation, and Monte
 // Carlo over a stored result. Handlers (routes_backtest.cpp) only parse and answer; this runs.
 //
@@ -20,6 +21,8 @@
 //   written at most once a second.
 // - Callers decide visibility (api/ownership.hpp, may_see_owned): a row the caller may not see
 //   is answered as one that does not exist.
+// - A sweep runs on its runner thread plus at most `sweep_threads - 1` workers of its own
+//   (backtest::sweep), so the engine keeps a core; its progress counts backtests, not bars.
 // Callbacks (Done) are called on this object's threads, exactly once.
 #include <atomic>
 #include <chrono>
@@ -36,6 +39,7 @@
 #include "meridian/api/worker_pool.hpp"
 #include "meridian/backtest/data.hpp"
 #include "meridian/backtest/monte_carlo.hpp"
+#include "meridian/backtest/sweep_request.hpp"
 #include "meridian/storage/backtest_store.hpp"
 
 namespace meridian::api {
@@ -46,6 +50,9 @@ struct BacktestLimits {
   std::uint64_t max_bars = backtest::kDefaultMaxBars;
   std::chrono::milliseconds progress_interval{250};
   std::chrono::seconds retry_after{5};
+  // A sweep's worker threads at most (a request's "threads" is capped by it); 0: every core
+  // but one, at least one.
+  unsigned sweep_threads = 0;
 };
 
 class Backtests {
@@ -74,6 +81,8 @@ class Backtests {
 
   // `request` decoded from `body` (backtest::decode_request). 202 {"id","status":"queued"}.
   void submit(std::int64_t owner, nlohmann::json body, backtest::Request request, Done done);
+  // A sweep or walk-forward decoded from `body` (backtest::decode_sweep_request); as submit().
+  void submit_sweep(std::int64_t owner, nlohmann::json body, backtest::DecodedSweep sweep, Done done);
   void get(std::int64_t id, Visible visible, Done done);
   // Newest first: {"items", "next"} (next: the `before` of the following page, or null).
   void list(storage::BacktestPage page, Done done);
@@ -93,11 +102,14 @@ class Backtests {
 
   bool reserve();
   void release();
+  void admit(std::shared_ptr<Job> job, nlohmann::json body, Done done);
   void run(const std::shared_ptr<Job>& job);
+  void run_sweep(const std::shared_ptr<Job>& job);
   // Writes the final row, publishes the final message, answers waiting DELETEs, frees the slot.
   void finish(const std::shared_ptr<Job>& job, std::string status, double percent, nlohmann::json result,
               std::string error, nlohmann::json metrics);
-  void progress(Job& job, const backtest::Progress& p);
+  // `fields`: the progress message's (backtest_progress_json or sweep_progress_json).
+  void progress(Job& job, double percent, nlohmann::json fields);
   void post_store(Done done, std::function<void()> job);
 
   const storage::BacktestStore& store_;
@@ -115,9 +127,9 @@ class Backtests {
   WorkerPool runners_;
 };
 
-// POST /api/backtest, GET /api/backtest/{id}, GET /api/backtests, DELETE /api/backtest/{id},
-// POST /api/backtest/{id}/monte-carlo with their roles (routes_backtest.cpp). `backtests` null
-// (no database): each answers 503.
+// POST /api/backtest, POST /api/backtest/sweep, GET /api/backtest/{id}, GET /api/backtests,
+// DELETE /api/backtest/{id}, POST /api/backtest/{id}/monte-carlo with their roles (routes_backtest.cpp). `backtests`
+// null (no database): each answers 503.
 void add_backtest_routes(Router& router, ApiContext& ctx, Backtests* backtests);
 
 }  // namespace meridian::api
