@@ -108,6 +108,28 @@ void summary(std::ostream& out, const backtest::Result& r, const backtest::Reque
 
 }  // namespace
 
+std::optional<backtest::LoadedData> load_cli_data(const backtest::Request& request,
+                                                  const core::InstrumentTable& instruments,
+                                                  const std::string& database_url, const BacktestOptions& options,
+                                                  int& exit) {
+  core::Result<backtest::LoadedData, engine::ParamError> data = engine::ParamError{};
+  try {
+    data = backtest::load_data(request, instruments, database_url,
+                               options.max_bars ? options.max_bars : backtest::kDefaultMaxBars);
+  } catch (const std::exception& e) {
+    app_log()->error("database error: {}", e.what());
+    exit = 1;
+    return std::nullopt;
+  }
+  if (!data) {
+    app_log()->error("{}: {}", data.error().field, data.error().message);
+    exit = 2;
+    return std::nullopt;
+  }
+  if (data->bad_rows > 0) app_log()->warn("{} CSV rows skipped (see above)", data->bad_rows);
+  return std::move(*data);
+}
+
 int run_backtest(const std::string& database_url, const BacktestOptions& o, std::ostream& out) {
   const core::InstrumentTable instruments(core::default_instruments());
   const auto j = request_json(o);
@@ -122,19 +144,9 @@ int run_backtest(const std::string& database_url, const BacktestOptions& o, std:
     app_log()->error("{}: {}", request.error().field, request.error().message);
     return 2;
   }
-  core::Result<backtest::LoadedData, engine::ParamError> data = engine::ParamError{};
-  try {
-    data =
-        backtest::load_data(*request, instruments, database_url, o.max_bars ? o.max_bars : backtest::kDefaultMaxBars);
-  } catch (const std::exception& e) {
-    app_log()->error("database error: {}", e.what());
-    return 1;
-  }
-  if (!data) {
-    app_log()->error("{}: {}", data.error().field, data.error().message);
-    return 2;
-  }
-  if (data->bad_rows > 0) app_log()->warn("{} CSV rows skipped (see above)", data->bad_rows);
+  int exit = 0;
+  const auto data = load_cli_data(*request, instruments, database_url, o, exit);
+  if (!data) return exit;
 
   backtest::Control control;
   const bool tty = ::isatty(STDERR_FILENO) == 1;

@@ -175,19 +175,9 @@ int run_sweep(const std::string& database_url, const BacktestOptions& o, const n
     return 2;
   }
   const auto& r = decoded->request;
-  core::Result<backtest::LoadedData, engine::ParamError> data = engine::ParamError{};
-  try {
-    data =
-        backtest::load_data(r.request, instruments, database_url, o.max_bars ? o.max_bars : backtest::kDefaultMaxBars);
-  } catch (const std::exception& e) {
-    app_log()->error("database error: {}", e.what());
-    return 1;
-  }
-  if (!data) {
-    app_log()->error("{}: {}", data.error().field, data.error().message);
-    return 2;
-  }
-  if (data->bad_rows > 0) app_log()->warn("{} CSV rows skipped (see above)", data->bad_rows);
+  int exit = 0;
+  const auto data = load_cli_data(r.request, instruments, database_url, o, exit);
+  if (!data) return exit;
 
   backtest::SweepControl control;
   const bool tty = ::isatty(STDERR_FILENO) == 1;
