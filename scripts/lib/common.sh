@@ -248,7 +248,8 @@ pg_start() {
     local attempt started=false seen
     for attempt in 1 2 3 4 5; do
       PG_PORT=$(free_port)
-      seen=$(wc -l <"$pg/postgres.log" 2>/dev/null || echo 0)
+      # Braced: a redirection that fails (no log before the first start) is the group's, silenced.
+      seen=$({ wc -l <"$pg/postgres.log"; } 2>/dev/null || echo 0)
       if as_pg "$PG_BIN/pg_ctl" -D "$data" -w -t 60 -l "$pg/postgres.log" \
         -o "-p $PG_PORT -k $sock -c unix_socket_permissions=0700 -c listen_addresses=127.0.0.1 -c fsync=on" \
         start >/dev/null; then
