@@ -78,10 +78,7 @@ void submit(ApiContext& ctx, Backtests* backtests, const Request& req, Reply rep
   if (!backtests) return reply(no_database(req));
   MERIDIAN_TRY_REPLY(body, object_body(req));
   auto request = backtest::decode_request(body, ctx.instruments);
-  if (!request) {
-    const auto& e = request.error();
-    return reply(error_response(req, field_error(e.field, e.message, http::status::unprocessable_entity, e.code)));
-  }
+  if (!request) return reply(refused(req, request.error()));
   if (auto csv = csv_refused(req, *request)) return reply(std::move(*csv));
   backtests->submit(owner_of_new(req.principal, ctx.enforce_auth), std::move(body), std::move(*request),
                     answer_with(req, std::move(reply)));

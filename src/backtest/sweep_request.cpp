@@ -11,16 +11,25 @@ using engine::ParamError;
 
 constexpr const char* kSweepFields[] = {"sweep", "random", "seed", "rank", "threads", "walk_forward"};
 
-// A whole number in [min, max] when present.
+// `v` as a whole number in [min, max]; the error names `field`. A number past int64 (nlohmann
+// keeps it unsigned) is out of range, not "not a number".
+core::Result<std::uint64_t, ParamError> whole_number(const nlohmann::json& v, const std::string& field,
+                                                     std::uint64_t min, std::uint64_t max) {
+  const bool fits = v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+  if (!fits || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max)
+    return ParamError{field,
+                      field + " must be a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "]"};
+  return v.get<std::uint64_t>();
+}
+
+// Field `name` of `j` as a whole number in [min, max] when present.
 core::Result<std::optional<std::uint64_t>, ParamError> count_field(const nlohmann::json& j, const std::string& name,
                                                                    std::uint64_t min, std::uint64_t max) {
   auto it = j.find(name);
   if (it == j.end()) return std::optional<std::uint64_t>{};
-  if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::uint64_t>() < min ||
-      it->get<std::uint64_t>() > max)
-    return ParamError{name,
-                      name + " must be a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "]"};
-  return std::optional<std::uint64_t>{it->get<std::uint64_t>()};
+  auto n = whole_number(*it, name, min, max);
+  if (!n) return n.error();
+  return std::optional<std::uint64_t>{*n};
 }
 
 core::Result<Axis, ParamError> decode_axis(const std::string& name, const nlohmann::json& v) {
@@ -90,14 +99,16 @@ core::Result<DecodedSweep, ParamError> decode_sweep_request(const nlohmann::json
     if (!it->is_object()) return ParamError{"walk_forward", "walk_forward must be {\"windows\": K, \"in_sample\": f}"};
     WalkForwardSpec wf;
     for (const auto& [key, v] : it->items()) {
-      if (key == "windows" && v.is_number_integer() && v.get<std::int64_t>() >= 0)
-        wf.windows = v.get<std::size_t>();
-      else if (key == "in_sample" && v.is_number())
+      if (key == "windows") {
+        auto windows = whole_number(v, "walk_forward.windows", 1, kMaxWindows);
+        if (!windows) return windows.error();
+        wf.windows = static_cast<std::size_t>(*windows);
+      } else if (key == "in_sample" && v.is_number()) {
         wf.in_sample = v.get<double>();
-      else
-        return ParamError{"walk_forward." + key, key == "windows" || key == "in_sample"
-                                                     ? "walk_forward." + key + " must be a number"
-                                                     : "unknown field " + key + " in walk_forward"};
+      } else {
+        return ParamError{"walk_forward." + key, key == "in_sample" ? "walk_forward.in_sample must be a number"
+                                                                    : "unknown field " + key + " in walk_forward"};
+      }
     }
     auto windows = walk_forward_windows(r.request.spec.from, r.request.spec.to, wf);
     if (!windows) return windows.error();

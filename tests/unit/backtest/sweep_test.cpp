@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -32,9 +33,7 @@ const market::ReplayData& bars() {
     const auto table = instruments();
     market::SimulatedPrices prices(table, sim, kT0);
     market::ReplayData out;
-    out.series.emplace_back();
-    for (const auto& bar : prices.generate_history(kMinutes, kT0 + std::chrono::minutes(kMinutes)))
-      if (bar.symbol == kAaa) out.series[0].push_back(bar);
+    out.series.push_back(std::move(prices.generate_series(kMinutes, kT0 + std::chrono::minutes(kMinutes))[kAaa]));
     return out;
   }();
   return data;
@@ -362,6 +361,20 @@ TEST(SweepRequest, DecodesTheJsonAndNamesTheFieldAtFault) {
   EXPECT_EQ(field("sweep", {{"fast_period", {0, 5}}}), "sweep.fast_period");
   EXPECT_EQ(field("sweep", {{"fast_period", {{"from", 5}, {"by", 1}}}}), "sweep.fast_period");
   EXPECT_EQ(field("walk_forward", {{"windows", 0}}), "walk_forward.windows");
+  EXPECT_EQ(field("walk_forward", {{"windows", -3}}), "walk_forward.windows");
+  EXPECT_EQ(field("walk_forward", {{"windows", 101}}), "walk_forward.windows");
+  EXPECT_EQ(field("walk_forward", {{"windows", 2.5}}), "walk_forward.windows");
+  EXPECT_EQ(field("walk_forward", {{"in_sample", "most"}}), "walk_forward.in_sample");
+  EXPECT_EQ(field("seed", std::numeric_limits<std::uint64_t>::max()), "seed");
+  {
+    // Past int64 (nlohmann keeps it unsigned): out of range, said as such, never wrapped.
+    auto bad = j;
+    bad["walk_forward"]["windows"] = std::numeric_limits<std::uint64_t>::max();
+    auto d = decode_sweep_request(bad, instruments());
+    ASSERT_FALSE(d);
+    EXPECT_EQ(d.error().field, "walk_forward.windows");
+    EXPECT_NE(d.error().message.find("whole number in [1, 100]"), std::string::npos) << d.error().message;
+  }
   EXPECT_EQ(field("walk_forward", {{"folds", 2}}), "walk_forward.folds");
   EXPECT_EQ(field("symbols", {"ZZZ"}), "symbols");  // the base request's own errors
 }
