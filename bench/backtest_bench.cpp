@@ -33,8 +33,7 @@ const market::ReplayData& bars() {
     const auto end = core::from_epoch_ms(1'767'225'600'000);  // 2026-01-01
     market::SimulatedPrices prices(table(), sim, end - std::chrono::minutes(kMinutes));
     market::ReplayData out;
-    out.series.resize(table().size());
-    for (const auto& bar : prices.generate_history(kMinutes, end)) out.series[bar.symbol].push_back(bar);
+    out.series = prices.generate_series(kMinutes, end);
     return out;
   }();
   return data;

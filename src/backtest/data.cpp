@@ -21,8 +21,7 @@ market::ReplayData simulate(const Request& r, const core::InstrumentTable& instr
   market::SimulatedPrices prices(instruments, sim, r.spec.from);
   const auto minutes = static_cast<std::size_t>((r.spec.to - r.spec.from) / std::chrono::minutes(1));
   market::ReplayData all;
-  all.series.resize(instruments.size());
-  for (auto& bar : prices.generate_history(minutes, r.spec.to)) all.series[bar.symbol].push_back(bar);
+  all.series = prices.generate_series(minutes, r.spec.to);
   return select(all, r.spec);
 }
 

@@ -111,4 +111,11 @@ std::vector<core::Bar> SimulatedPrices::generate_history(std::size_t bars, core:
   return out;
 }
 
+std::vector<std::vector<core::Bar>> SimulatedPrices::generate_series(std::size_t bars, core::Timestamp end) {
+  std::vector<std::vector<core::Bar>> out(paths_.size());
+  for (auto& series : out) series.reserve(bars + 1);
+  for (const auto& bar : generate_history(bars, end)) out[bar.symbol].push_back(bar);
+  return out;
+}
+
 }  // namespace meridian::market

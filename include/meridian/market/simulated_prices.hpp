@@ -46,6 +46,9 @@ class SimulatedPrices {
   // Runs the path from `end - bars * 1m` to `end` and returns the
   // closed 1-minute bars, oldest first: history for warming indicators on a first start.
   std::vector<core::Bar> generate_history(std::size_t bars, core::Timestamp end);
+  // The same bars, one series per instrument (index = SymbolId), oldest first: what a replay or
+  // a backtest plays (market::ReplayData::series).
+  std::vector<std::vector<core::Bar>> generate_series(std::size_t bars, core::Timestamp end);
 
  private:
   struct Path {

@@ -16,9 +16,7 @@ inline market::ReplayData simulated_bars(const core::InstrumentTable& table, std
   sim.regime_mean = std::chrono::minutes(20);
   market::SimulatedPrices prices(table, sim, kT0);
   market::ReplayData data;
-  data.series.resize(table.size());
-  for (const auto& bar : prices.generate_history(minutes, kT0 + std::chrono::hours(24)))
-    data.series[bar.symbol].push_back(bar);
+  data.series = prices.generate_series(minutes, kT0 + std::chrono::hours(24));
   return data;
 }
 

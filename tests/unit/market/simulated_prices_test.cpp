@@ -166,6 +166,26 @@ TEST(SimulatedPrices, HistoryIsReproducible) {
   EXPECT_TRUE(a.generate_history(0, end).empty());
 }
 
+// generate_series is generate_history split by symbol: same bars, same order within a symbol.
+TEST(SimulatedPrices, SeriesSplitTheHistoryBySymbol) {
+  const auto table = instruments();
+  const Timestamp end = kStart + 3h;
+  SimulatedPrices a(table, SimConfig{22}, kStart);
+  SimulatedPrices b(table, SimConfig{22}, kStart);
+  const auto history = a.generate_history(30, end);
+  const auto series = b.generate_series(30, end);
+  ASSERT_EQ(series.size(), table.size());
+  std::vector<std::size_t> next(table.size(), 0);
+  for (const auto& bar : history) {
+    ASSERT_LT(next[bar.symbol], series[bar.symbol].size());
+    const auto& got = series[bar.symbol][next[bar.symbol]++];
+    EXPECT_EQ(got.symbol, bar.symbol);
+    EXPECT_EQ(got.open_time, bar.open_time);
+    EXPECT_EQ(got.close, bar.close);
+  }
+  for (std::size_t s = 0; s < table.size(); ++s) EXPECT_EQ(next[s], series[s].size()) << "symbol " << s;
+}
+
 // Regimes: over two simulated days every path visits every regime, and the regimes behave as
 // named — volatile moves more per step than ranging, trending drifts its way, ranging stays
 // near where it began.
