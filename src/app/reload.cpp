@@ -142,6 +142,12 @@ const Key kKeys[] = {
      [](const Config& c) { return text_of(c.alert_webhook_backoff_ms); }},
 };
 
+// Whether the reload changes a risk limit (the max-* keys and the price band).
+bool changes_limits(const ConfigDiff& diff) {
+  return std::any_of(diff.live.begin(), diff.live.end(),
+                     [](const auto& k) { return k.starts_with("max-") || k == "price-band"; });
+}
+
 // Which risk keys changed, applied over the limits in force (so a limit set over the API on a
 // key the file did not change stays).
 risk::Limits merged_limits(risk::Limits limits, const Config& next, const ConfigDiff& diff) {
@@ -203,18 +209,25 @@ ReloadOutcome ConfigReloader::reload(std::string_view trigger) {
   current_ = std::move(kept);
   app_log()->info("config reload ({}): applied [{}]; needs a restart: [{}]", trigger, fmt::join(diff.live, ", "),
                   fmt::join(diff.restart, ", "));
+  // Risk limits in the file are the default portfolio's (as at start): a portfolio made over the
+  // API keeps the limits it was given, and the answer says so rather than let "applied" suggest
+  // every portfolio changed.
+  auto notes = nlohmann::json::array();
+  if (changes_limits(diff))
+    notes.push_back(
+        "risk limits apply to the default portfolio only; other portfolios keep their own (POST "
+        "/api/risk/limits/{portfolio_id})");
   return {true,
           {},
           {{"applied", diff.live},
            {"restart_required", diff.restart},
-           {"unchanged", diff.live.empty() && diff.restart.empty()}}};
+           {"unchanged", diff.live.empty() && diff.restart.empty()},
+           {"notes", std::move(notes)}}};
 }
 
 void ConfigReloader::apply(const Config& next, const ConfigDiff& diff) {
   if (has(diff.live, "log-level")) apply_log_level(next.log_level);
-  const bool limits = std::any_of(diff.live.begin(), diff.live.end(),
-                                  [](const auto& k) { return k.starts_with("max-") || k == "price-band"; });
-  if (limits) {
+  if (changes_limits(diff)) {
     runner_.command(
         [next, diff](engine::Portfolio& p) { return p.set_risk_limits(merged_limits(p.risk_limits(), next, diff)); },
         [](const engine::CommandResult& r) {

@@ -127,6 +127,8 @@ TEST_F(Logs, WsLogsStreamsAFilteredLiveLineAndABadReloadChangesNothing) {
   const auto answer = expect_json_response(http_post(d.port(), "/api/admin/reload"), 200, "POST /api/admin/reload");
   EXPECT_EQ(answer["applied"], json::array({"max-order-notional"})) << answer.dump();
   EXPECT_EQ(answer["restart_required"], json::array({"threads"})) << answer.dump();
+  ASSERT_EQ(answer["notes"].size(), 1u) << answer.dump();
+  EXPECT_NE(answer["notes"][0].get<std::string>().find("default portfolio only"), std::string::npos);
   EXPECT_TRUE(poll_until([&] { return order_notional_limit(d.port()) == 3000; }, kDeadline));
   EXPECT_TRUE(d.running());
 }

@@ -37,8 +37,9 @@ ConfigDiff diff_config(const Config& before, const Config& after);
 
 struct ReloadOutcome {
   bool ok = false;
-  std::string problem;    // !ok: why nothing changed
-  nlohmann::json answer;  // ok: {"applied": [keys], "restart_required": [keys], "unchanged": bool}
+  std::string problem;  // !ok: why nothing changed
+  // ok: {"applied": [keys], "restart_required": [keys], "unchanged": bool, "notes": [text]}
+  nlohmann::json answer;
 };
 
 class ConfigReloader {
