@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "meridian/core/json_limits.hpp"
+
 namespace meridian::api {
 
 namespace {
@@ -75,6 +77,9 @@ std::optional<std::int64_t> portfolio_named(const Route& route, const PathParams
 std::optional<json> parsed_body(const HttpRequest& req) {
   const auto& body = req.body();
   if (body.empty() || body.size() > kAuditBodyLimit) return std::nullopt;
+  // Nested past the bound, the body is refused (400 too_deep) and recorded by its size: parsed,
+  // redact_secrets and dump would recurse once per level and overflow the stack.
+  if (!core::json_depth_ok(body)) return std::nullopt;
   auto parsed = json::parse(body, nullptr, false);
   if (parsed.is_discarded()) return std::nullopt;
   return parsed;

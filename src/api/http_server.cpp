@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_log.hpp"
+#include "csv_body.hpp"
 #include "log_query.hpp"
 #include "meridian/api/audit.hpp"
 #include "meridian/api/identity.hpp"
@@ -313,7 +314,9 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
         audit_ = begin_audit(req_, *match.route, path, match.params, url->params(), credentials, address_, core::now());
       if (!admitted) return send(error_response(req_.version(), req_.keep_alive(), admitted.error()));
       Request request{req_, path, url->params(), std::move(match.params), std::move(*admitted), address_};
-      if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
+      const bool csv = takes_csv(match.route->method, match.route->pattern) && csv_body(req_);
+      if (!csv)
+        if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
       try {
         match.route->handler(request, [self = shared_from_this(), head](HttpResponse&& res) {
           if (head) {

@@ -5,6 +5,7 @@
 // Each entry's `doc` is a JSON object with any of:
 //   "query":     names of components/parameters the handler reads
 //   "body":      the request body's JSON Schema ("body_required": false when optional)
+//   "body_csv":  an example text/csv body, for a route that also takes CSV (Route::accepts_csv)
 //   "responses": {"<status>": JSON Schema, or null for no body}; the first 2xx carries "example"
 //   "errors":    statuses the route answers beyond the common ones (400, 429, 500; 401/403 below
 //                its role; 404 with a path parameter; 422 with a body)
@@ -34,6 +35,25 @@ constexpr std::string_view kSchemas = R"json({
     "last_trigger": {"type": ["object", "null"]}, "webhook": {"type": ["object", "null"], "description": "url and signed: true; the secret is never returned"},
     "delivery": {"type": ["object", "null"]}, "dead_letters": {"type": "array", "items": {"type": "object"}},
     "created_at": {"$ref": "Time"}}},
+  "SentimentInput": {"type": "object", "required": ["source", "score", "headline", "observed_at"], "properties": {
+    "symbol": {"type": ["string", "null"], "description": "a configured symbol or alias; null or absent: market-wide"},
+    "source": {"type": "string", "enum": ["news", "social", "insider", "options_flow", "market"]},
+    "score": {"type": "number", "minimum": -1, "maximum": 1}, "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+    "mentions": {"type": "integer", "minimum": 0, "maximum": 2147483647},
+    "headline": {"type": "string", "minLength": 1, "maxLength": 2000, "description": "alias: text"},
+    "url": {"type": "string", "maxLength": 2048, "description": "http or https"},
+    "observed_at": {"type": ["string", "integer"], "description": "ISO-8601 UTC or epoch ms (alias: time); at most 5 minutes ahead"}}},
+  "SentimentItem": {"type": "object", "properties": {"id": {"type": "integer"}, "symbol": {"type": ["string", "null"]},
+    "source": {"type": "string"}, "score": {"type": "number"}, "confidence": {"type": ["number", "null"]},
+    "mentions": {"type": "integer"}, "headline": {"type": "string"}, "url": {"type": ["string", "null"]},
+    "observed_at": {"$ref": "Time"}, "created_at": {"$ref": "Time"}}},
+  "SentimentSummary": {"type": "object", "properties": {"symbol": {"type": ["string", "null"]}, "since": {"$ref": "Time"},
+    "until": {"$ref": "Time"}, "half_life_s": {"type": "number"}, "count": {"type": "integer"},
+    "score": {"type": "number", "description": "mean weighted by confidence and 2^(-age/half_life)"},
+    "mean_score": {"type": "number"}, "first": {"$ref": "NullableTime"}, "last": {"$ref": "NullableTime"},
+    "sources": {"type": "array", "items": {"type": "object", "properties": {"source": {"type": "string"},
+      "count": {"type": "integer"}, "score": {"type": "number"}}}},
+    "items": {"type": "array", "items": {"$ref": "SentimentItem"}, "description": "the newest, at most limit"}}},
   "LogRecord": {"type": "object", "properties": {"id": {"type": "integer"}, "time": {"type": "string", "format": "date-time"},
     "ts": {"type": "integer"}, "level": {"type": "string", "enum": ["trace", "debug", "info", "warn", "error", "critical"]},
     "logger": {"type": "string"}, "module": {"type": "string"}, "message": {"type": "string"}}},
@@ -208,6 +228,9 @@ constexpr std::string_view kParameters = R"json({
   "to": {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "ISO-8601 UTC or epoch ms (included)"},
   "log_level": {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["trace", "debug", "info", "warn", "warning", "error", "critical"]}, "description": "the lowest level wanted"},
   "module": {"name": "module", "in": "query", "schema": {"type": "string"}, "description": "one logger (engine, market, storage, api, app, ...)"},
+  "until": {"name": "until", "in": "query", "schema": {"type": "string"}, "description": "ISO-8601 UTC or epoch ms (default: now)"},
+  "half_life": {"name": "half_life", "in": "query", "schema": {"type": "string", "default": "6h"}, "description": "seconds, or 90s, 30m, 6h, 2d (1 minute to 30 days)"},
+  "sentiment_limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 500, "default": 50}, "description": "newest items listed (0: the summary only)"},
   "cursor_since": {"name": "since", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}, "description": "instance version cursor"}
 })json";
 
@@ -436,6 +459,21 @@ const std::vector<OperationDoc> kDocs = {
       "body_example": {"kind": "price", "symbol": "BTC-USD", "condition": "crosses_above", "threshold": 70000},
       "responses": {"201": {"$ref": "Alert"}}, "errors": [404, 409, 503]})"},
     {delete_, "/api/alerts/{id}", R"({"responses": {"204": null}, "errors": [503]})"},
+    // Sentiment (#14 item 9)
+    {post, "/api/sentiment",
+     R"({"body": {"oneOf": [{"$ref": "SentimentInput"}, {"type": "object", "required": ["items"], "properties": {
+      "items": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"$ref": "SentimentInput"}}}}]},
+      "body_example": {"symbol": "BTC-USD", "source": "news", "score": 0.6, "confidence": 0.8, "headline": "ETF inflows rise",
+       "observed_at": "2026-12-07T12:00:00Z"},
+      "body_csv": "symbol,source,score,confidence,mentions,headline,url,observed_at\nBTC-USD,news,0.6,0.8,3,\"ETF inflows rise, again\",https://example.com/a,2026-12-07T12:00:00Z\n",
+      "responses": {"201": {"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "integer"}},
+       "imported": {"type": "integer"}, "rows": {"type": "integer", "description": "CSV: data rows read"},
+       "skipped": {"type": "integer", "description": "CSV: bad rows"},
+       "bad_rows": {"type": "array", "description": "CSV: the first 100 bad rows", "items": {"type": "object", "properties": {
+        "line": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}}}}},
+      "errors": [413, 503]})"},
+    {get, "/api/sentiment/{symbol}",
+     R"({"query": ["since", "until", "half_life", "sentiment_limit"], "responses": {"200": {"$ref": "SentimentSummary"}}, "errors": [503]})"},
     {get, "/api/logs",
      R"({"query": ["log_level", "module", "since", "limit", "before"], "responses": {"200": {"type": "object",
       "properties": {"items": {"type": "array", "items": {"$ref": "LogRecord"}}, "next": {"type": ["integer", "null"]},

@@ -26,6 +26,7 @@
 #include "meridian/api/log_stream.hpp"
 #include "meridian/api/regime_tracker.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/api/sentiment_routes.hpp"
 #include "meridian/api/strategy_stream.hpp"
 #include "meridian/app/auth_setup.hpp"
 #include "meridian/app/fd_limit.hpp"
@@ -444,6 +445,11 @@ int serve(const Config& config) {
     reloader.set_webhook_policy(
         [service = alert_service.get()](const Config& next) { service->set_webhook_policy(webhook_limits(next)); });
   }
+  // Sentiment items (#14 item 9) live in sentiment_data: without a database both routes answer
+  // 503, as backtests and alerts do; a read-only daemon reads them but stores none.
+  std::unique_ptr<api::SentimentBackend> sentiment;
+  if (!config.database_url.empty())
+    sentiment = std::make_unique<api::SentimentBackend>(config.database_url, !read_only);
   // Every symbol's market regime, from the default portfolio's bar closes, on a strand of its own.
   api::RegimeTracker regimes(io, *instruments, runner.default_portfolio());
   regimes.attach(runner.bus());
@@ -452,6 +458,7 @@ int serve(const Config& config) {
   api::add_all_routes(router, ctx);
   api::add_backtest_routes(router, ctx, backtests.get());
   api::add_alert_routes(router, ctx, alert_service.get());
+  api::add_sentiment_routes(router, ctx, sentiment.get());
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
   api::WsHub hub(io, ctx, {.replay_entries = static_cast<std::size_t>(config.ws_replay)});

@@ -510,6 +510,52 @@ try {
     await shot('09-backtest');
   });
 
+  await step('a sweep runs from the page: /ws progress, a ranked table, a row fills the form; then a walk-forward', async () => {
+    await page.check('#bt-sweep-on');
+    if ((await page.textContent('#bt-run')).trim() !== 'Run sweep') throw new Error('the button does not say sweep');
+    // No axis chosen: refused in the page, naming the sweep.
+    await page.click('#bt-run');
+    await page.waitForSelector('#bt-error:not([hidden]):text("at least one parameter")');
+    // fast_period in {5, 8} x slow_period 20..30 step 10: four combinations, ranked by return.
+    await page.selectOption('#sw-mode-fast_period', 'list');
+    await page.fill('#sw-list-fast_period', '5, 8');
+    await page.selectOption('#sw-mode-slow_period', 'range');
+    await page.fill('#sw-from-slow_period', '20');
+    await page.fill('#sw-to-slow_period', '30');
+    await page.fill('#sw-step-slow_period', '10');
+    await page.selectOption('#bt-sweep-rank', 'total_return');
+    await page.click('#bt-run');
+    await page.waitForSelector('#bt-result[data-status="done"] #bt-sweep-table[data-kind="sweep"] tbody tr', { timeout: 30000 });
+    const rows = await page.$$eval('#bt-sweep-table tbody tr', (trs) => trs.map((tr) => ({
+      params: JSON.parse(tr.dataset.params), rank: tr.querySelector('.sw-rank').textContent,
+      score: tr.querySelector('.sw-score').textContent })));
+    if (rows.length !== 4) throw new Error(`${rows.length} ranked rows, not 4`);
+    const combos = rows.map((r) => `${r.params.fast_period}/${r.params.slow_period}`).sort();
+    if (combos.join(' ') !== '5/20 5/30 8/20 8/30') throw new Error(`combinations ${combos.join(' ')}`);
+    if (rows.map((r) => r.rank).join(',') !== '1,2,3,4') throw new Error(`ranks ${rows.map((r) => r.rank)}`);
+    const scores = rows.map((r) => Number(r.score.replace(/[^\d.-]/g, '')));
+    if (scores.some((v, i) => i > 0 && v > scores[i - 1])) throw new Error(`scores not best first: ${scores}`);
+    // The run's progress reached the page over /ws (its messages go to the owner's sockets).
+    await pollPage(() => document.getElementById('bt-result').dataset.wsProgress, null, 'no backtest message from /ws');
+    await shot('09b-sweep');
+    // A click on the third row: back to a single run with its parameters.
+    await page.click('#bt-sweep-table tbody tr:nth-child(3) .sw-score');
+    if (await page.isChecked('#bt-sweep-on')) throw new Error('still in sweep mode after picking a row');
+    const filled = `${await page.inputValue('#bt-p-fast_period')}/${await page.inputValue('#bt-p-slow_period')}`;
+    if (filled !== `${rows[2].params.fast_period}/${rows[2].params.slow_period}`) throw new Error(`the form has ${filled}`);
+    // A walk-forward over two windows: in-sample and out-of-sample scores per window.
+    await page.check('#bt-sweep-on');
+    await page.check('#bt-wf-on');
+    await page.fill('#bt-wf-windows', '2');
+    await page.click('#bt-run');
+    await page.waitForSelector('#bt-result[data-status="done"] #bt-sweep-table[data-kind="walk_forward"] tbody tr', { timeout: 30000 });
+    const windows = await page.$$eval('#bt-sweep-table tbody tr', (trs) => trs.map((tr) => [
+      tr.querySelector('.sw-is').textContent, tr.querySelector('.sw-oos').textContent]));
+    if (windows.length !== 2 || windows.some(([is, oos]) => !is || !oos)) throw new Error(`windows ${JSON.stringify(windows)}`);
+    await page.uncheck('#bt-wf-on');
+    await page.uncheck('#bt-sweep-on');
+  });
+
   await step('lower pane studies, VWAP and SuperTrend overlays, signal markers', async () => {
     await page.click('#timeframes button[data-tf="1m"]');
     await waitChart(() => document.getElementById('chart').dataset.timeframe === '1m', 'the chart did not switch to 1m');

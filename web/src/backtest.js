@@ -1,11 +1,14 @@
 // The backtest view (issue 14): a form generated from the strategy class's parameter schema
 // (/api/strategies/meta/strategy-classes), POST /api/backtest, progress while it runs, then the
 // metrics, equity and drawdown curves, the trades and a Monte Carlo summary; the recent runs
-// listed to reopen. Polls only while a run of its own is queued or running.
+// listed to reopen. Polls only while a run of its own is queued or running. In sweep mode
+// (sweep.js) the same form posts POST /api/backtest/sweep; progress comes over /ws (`backtest`
+// messages, onBacktestMessage) and the result is a ranked table whose rows fill the form.
 import { api } from './api.js';
 import { chartOn, linkTimeScales } from './chart_kit.js';
 import { $, el, fmtDateTime, fmtInt, fmtMoney, fmtNum, fmtQty, isNum, setText } from './format.js';
 import { readSchemaFields, renderSchemaFields, showFieldError, strategyClasses } from './schema_form.js';
+import { readAxes, renderAxes, renderSweepResult } from './sweep.js';
 
 const POLL_MS = 400;
 const MAX_TRADE_ROWS = 500;
@@ -34,7 +37,42 @@ function showError(err) {
 }
 
 function renderParams() {
-  renderSchemaFields($('bt-params'), state.classes.find((c) => c.class === $('bt-class').value), 'bt-p-');
+  const cls = state.classes.find((c) => c.class === $('bt-class').value);
+  renderSchemaFields($('bt-params'), cls, 'bt-p-');
+  renderAxes($('bt-sweep-axes'), cls);
+}
+
+const sweeping = () => $('bt-sweep-on').checked;
+
+// The sweep's members of POST /api/backtest/sweep beside the single run's (readForm).
+function readSweep() {
+  const out = { sweep: readAxes($('bt-sweep-axes')), rank: $('bt-sweep-rank').value };
+  if ($('bt-sweep-mode').value === 'random') {
+    out.random = Number($('bt-sweep-n').value);
+    if ($('bt-sweep-seed').value !== '') out.seed = Number($('bt-sweep-seed').value);
+  }
+  if ($('bt-wf-on').checked) out.walk_forward = { windows: Number($('bt-wf-windows').value), in_sample: Number($('bt-wf-in').value) };
+  return out;
+}
+
+function syncSweepForm() {
+  $('bt-sweep').hidden = !sweeping();
+  $('bt-sweep-n-row').hidden = $('bt-sweep-seed-row').hidden = $('bt-sweep-mode').value !== 'random';
+  $('bt-wf-windows-row').hidden = $('bt-wf-in-row').hidden = !$('bt-wf-on').checked;
+  setText($('bt-run'), sweeping() ? 'Run sweep' : 'Run backtest');
+}
+
+// A combination picked from the result: back to a single run with its parameters.
+function pick(params) {
+  $('bt-sweep-on').checked = false;
+  syncSweepForm();
+  for (const [name, v] of Object.entries(params)) {
+    const input = $(`bt-p-${name}`);
+    if (input) input.value = String(v);
+  }
+  showError(null);
+  $('bt-form').scrollIntoView({ block: 'nearest' });
+  $('bt-run').focus();
 }
 
 function toLocalInput(ms) {
@@ -70,7 +108,13 @@ async function submit(ev) {
     return;
   }
   try {
-    const r = await api('/api/backtest', { method: 'POST', body });
+    if (sweeping()) Object.assign(body, readSweep());
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  try {
+    const r = await api(sweeping() ? '/api/backtest/sweep' : '/api/backtest', { method: 'POST', body });
     follow(r.id);
     refreshList();
   } catch (err) {
@@ -106,6 +150,13 @@ async function poll() {
   setRunning(false, `Backtest #${id}: ${r.status}${why}`);
   $('bt-result').dataset.status = r.status;
   if (r.status === 'done') showResult(r);
+  if (r.status === 'done' && (r.kind === 'sweep' || r.kind === 'walk_forward')) {
+    setText($('bt-sweep-title'), r.kind === 'sweep'
+      ? `Combinations: ${fmtInt((r.ranked || []).length)} ranked by ${r.rank}${r.skipped ? `, ${fmtInt(r.skipped)} skipped` : ''}`
+      : `Walk-forward by ${r.rank}: mean in-sample ${fmtNum(r.mean_in_sample_score, 3)}, out-of-sample ${fmtNum(r.mean_out_of_sample_score, 3)}, out-of-sample return ${pct(r.out_of_sample_return)}`);
+    renderSweepResult($('bt-sweep-table'), r, pick);
+    $('bt-sweep-result').hidden = false;
+  }
   refreshList();
 }
 
@@ -115,6 +166,8 @@ function clearResult() {
   $('bt-trades').querySelector('tbody').replaceChildren();
   $('bt-mc-table').querySelector('tbody').replaceChildren();
   $('bt-mc-table').hidden = true;
+  $('bt-sweep-result').hidden = true;
+  delete $('bt-result').dataset.wsProgress;
   $('bt-mc').disabled = true;
   if (state.equity) state.equity.setData([]);
   if (state.drawdown) state.drawdown.setData([]);
@@ -229,10 +282,22 @@ async function refreshList() {
   $('bt-list-empty').hidden = items.length > 0;
 }
 
+// A `backtest` message from /ws: the progress of the run shown, between polls.
+export function onBacktestMessage(m) {
+  const p = m.data || m;
+  if (p.id !== state.current) return;
+  $('bt-result').dataset.wsProgress = String(p.id); // the page heard of this run over /ws
+  if (!isNum(p.percent) || (p.status && p.status !== 'running')) return;
+  $('bt-progress').value = p.percent;
+  const part = isNum(p.done) && isNum(p.total) ? ` ${fmtInt(p.done)}/${fmtInt(p.total)} runs` : '';
+  setText($('bt-state'), `Backtest #${p.id}: running ${fmtNum(p.percent, 0)} %${part}`);
+}
+
 export async function initBacktest() {
   $('bt-form').addEventListener('submit', submit);
   $('bt-class').addEventListener('change', () => { renderParams(); showError(null); });
   $('bt-data').addEventListener('change', () => { $('bt-seed-row').hidden = $('bt-data').value !== 'sim'; });
+  for (const id of ['bt-sweep-on', 'bt-sweep-mode', 'bt-wf-on']) $(id).addEventListener('change', syncSweepForm);
   $('bt-mc').addEventListener('click', monteCarlo);
   $('bt-cancel').addEventListener('click', cancel);
   const now = Date.now();

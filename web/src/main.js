@@ -8,7 +8,7 @@ import {
 } from './format.js';
 import * as chart from './chart.js';
 import { initTrading, refreshOrders, setTicketSymbols } from './trading.js';
-import { initBacktest } from './backtest.js';
+import { initBacktest, onBacktestMessage } from './backtest.js';
 import { initStrategies } from './strategies.js';
 import { initRisk } from './risk.js';
 import { initSignals, onFeedSignal } from './signals.js';
@@ -510,6 +510,7 @@ function handleMessage(m) {
       if (m.data) { addTrades([m.data]); refreshPositionsSoon(); }
       break;
     case 'risk': refreshStatus(); break;
+    case 'backtest': onBacktestMessage(m); break;
     case 'tradingStarted': case 'tradingStopped': case 'tradingPaused': case 'tradingResumed':
       applyStatus(m.data);
       clearTimeout(posTimer);

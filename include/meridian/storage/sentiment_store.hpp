@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "meridian/core/error.hpp"
@@ -41,7 +42,7 @@ struct SentimentSummary {
   // Mean of the items' scores, each weighted by its confidence (1 when absent) and by
   // 2^(-age / half_life) with age counted back from `until`: recent, confident items count most.
   double score = 0;
-  double mean_score = 0;  // the plain mean
+  double mean_score = 0;                       // the plain mean
   std::optional<core::Timestamp> first, last;  // observed_at of the oldest and newest item
   struct BySource {
     std::string source;
@@ -49,6 +50,33 @@ struct SentimentSummary {
     double score = 0;  // weighted as above, within the source
   };
   std::vector<BySource> sources;  // sources with items only, by name
+};
+
+// The summary of `items` as aggregate() makes it, ages counted back from `until` (an item
+// observed after `until` counts as observed at `until`): pure, so the weighting is testable
+// without a database. `symbol` is left empty for the caller. A half-life of zero or less means
+// no decay (every item weighs its confidence). Items of confidence 0 weigh nothing: when every
+// item weighs nothing, `score` is 0 while `items` counts them.
+SentimentSummary summarise(std::span<const SentimentItem> items, core::Timestamp until, core::Duration half_life);
+
+// The same, one item at a time (aggregate() feeds it rows as they are read, no vector of them).
+class SentimentSummariser {
+ public:
+  SentimentSummariser(core::Timestamp until, core::Duration half_life) : until_(until), half_life_(half_life) {}
+  void add(const SentimentItem& item);
+  SentimentSummary result() const;
+
+ private:
+  struct Sums {
+    std::uint64_t items = 0;
+    double weighted = 0, weight = 0;
+  };
+  core::Timestamp until_;
+  core::Duration half_life_;
+  Sums all_;
+  double plain_ = 0;
+  std::optional<core::Timestamp> first_, last_;
+  std::vector<std::pair<std::string, Sums>> sources_;  // a handful: a vector beats a map
 };
 
 class SentimentStore {

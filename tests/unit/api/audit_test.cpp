@@ -115,6 +115,18 @@ TEST(Audit, ABodyThatIsNotJsonOrTooLargeIsOnlyItsSize) {
   EXPECT_EQ(large_params["body_bytes"], big.size());
 }
 
+TEST(Audit, ABodyNestedPastTheBoundIsOnlyItsSizeAndTheRowIsMade) {
+  // Walked (redacted, dumped) it would recurse per level: 5,000 levels overflowed an I/O
+  // thread's stack. Within kAuditBodyLimit, so only the depth keeps it out.
+  const std::string deep = std::string(8'000, '[') + std::string(8'000, ']');
+  ASSERT_LE(deep.size(), api::kAuditBodyLimit);
+  const Call call(api::http::verb::post, "/api/sentiment", deep);
+  const auto params = api::audit_params(call.raw, {}, call.url.params());
+  EXPECT_FALSE(params.contains("body"));
+  EXPECT_EQ(params["body_bytes"], deep.size());
+  EXPECT_EQ(begin(call, route("/api/sentiment")).params, R"({"body_bytes":16000})");
+}
+
 TEST(Audit, TheCallerComesFromValidCredentialsAndIsAnonymousOtherwise) {
   const Call c(api::http::verb::post, "/api/trading/start");
   const auto r = route("/api/trading/start");

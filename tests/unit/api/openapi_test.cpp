@@ -13,6 +13,7 @@
 #include "meridian/api/backtests.hpp"
 #include "meridian/api/openapi.hpp"
 #include "meridian/api/routes.hpp"
+#include "meridian/api/sentiment_routes.hpp"
 
 using namespace meridian;
 using api::http::verb;
@@ -39,6 +40,7 @@ struct LiveTable {
     api::add_all_routes(router, ctx);
     api::add_backtest_routes(router, ctx, nullptr);
     api::add_alert_routes(router, ctx, nullptr);
+    api::add_sentiment_routes(router, ctx, nullptr);
   }
 };
 
