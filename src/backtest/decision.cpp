@@ -154,18 +154,19 @@ ClassWeight class_weight(std::string_view name, std::span<const ClosedTrade> tra
   return w;
 }
 
-std::vector<ClassWeight> fit_weights(const core::InstrumentTable& instruments, std::span<const core::Bar> bars,
-                                     indicators::MarketRegime regime, const FitParams& params) {
-  std::vector<ClassWeight> out;
-  if (bars.empty()) {
-    for (const auto& cls : strategies::strategy_classes()) out.push_back({cls.name});
-    return out;
-  }
-  const auto regimes = regimes_at(bars);
+std::vector<std::vector<ClosedTrade>> class_trades(const core::InstrumentTable& instruments,
+                                                   std::span<const core::Bar> bars, const FitParams& params) {
+  std::vector<std::vector<ClosedTrade>> out;
   market::ReplayData data;
-  data.series.resize(static_cast<std::size_t>(bars.front().symbol) + 1);
-  data.series[bars.front().symbol].assign(bars.begin(), bars.end());
+  if (!bars.empty()) {
+    data.series.resize(static_cast<std::size_t>(bars.front().symbol) + 1);
+    data.series[bars.front().symbol].assign(bars.begin(), bars.end());
+  }
   for (const auto& cls : strategies::strategy_classes()) {
+    if (bars.empty()) {
+      out.emplace_back();
+      continue;
+    }
     BacktestSpec spec;
     spec.strategy.class_name = cls.name;
     spec.strategy.params = strategies::ParamValues(cls.params);
@@ -174,11 +175,27 @@ std::vector<ClassWeight> fit_weights(const core::InstrumentTable& instruments, s
     spec.symbols = {bars.front().symbol};
     spec.from = bars.front().open_time;
     spec.to = bars.back().open_time + std::chrono::minutes(1);
-    const auto result = run(instruments, spec, data);
-    const auto trips = round_trips(result.trades);
-    out.push_back(class_weight(cls.name, trips, bars, regimes, regime, params.shrink));
+    out.push_back(round_trips(run(instruments, spec, data).trades));
   }
   return out;
+}
+
+std::vector<ClassWeight> weights_in(indicators::MarketRegime regime, std::span<const std::vector<ClosedTrade>> trades,
+                                    std::span<const core::Bar> bars, std::span<const indicators::MarketRegime> regimes,
+                                    double shrink) {
+  std::vector<ClassWeight> out;
+  const auto classes = strategies::strategy_classes();
+  for (std::size_t i = 0; i < classes.size(); ++i)
+    out.push_back(i < trades.size() ? class_weight(classes[i].name, trades[i], bars, regimes, regime, shrink)
+                                    : ClassWeight{classes[i].name});
+  return out;
+}
+
+std::vector<ClassWeight> fit_weights(const core::InstrumentTable& instruments, std::span<const core::Bar> bars,
+                                     indicators::MarketRegime regime, const FitParams& params) {
+  const auto trades = class_trades(instruments, bars, params);
+  const auto regimes = regimes_at(bars);
+  return weights_in(regime, trades, bars, regimes, params.shrink);
 }
 
 std::vector<Vote> latest_votes(std::span<const core::Bar> bars, std::span<const ClassWeight> weights,

@@ -106,8 +106,17 @@ struct FitParams {
   double position_fraction = 0.1;
 };
 
-// Each class (default parameters) backtested over `bars` (one symbol's 1m bars, oldest first),
-// weighted in `regime`: seven backtest::run calls. In registry order.
+// Each class (default parameters) backtested over `bars` (one symbol's 1m bars, oldest first):
+// seven backtest::run calls, each class's round trips, in registry order.
+std::vector<std::vector<ClosedTrade>> class_trades(const core::InstrumentTable& instruments,
+                                                   std::span<const core::Bar> bars, const FitParams& params = {});
+
+// class_weight of each class (registry order) from class_trades over the same bars.
+std::vector<ClassWeight> weights_in(indicators::MarketRegime regime, std::span<const std::vector<ClosedTrade>> trades,
+                                    std::span<const core::Bar> bars, std::span<const indicators::MarketRegime> regimes,
+                                    double shrink = 5.0);
+
+// class_trades then weights_in for `regime`.
 std::vector<ClassWeight> fit_weights(const core::InstrumentTable& instruments, std::span<const core::Bar> bars,
                                      indicators::MarketRegime regime, const FitParams& params = {});
 
