@@ -140,6 +140,7 @@ const Key kKeys[] = {
     {"alert-webhook-backoff-ms",
      [](Config& to, const Config& from) { to.alert_webhook_backoff_ms = from.alert_webhook_backoff_ms; },
      [](const Config& c) { return text_of(c.alert_webhook_backoff_ms); }},
+    {"decision-sentiment-weight", nullptr, [](const Config& c) { return text_of(c.decision_sentiment_weight); }},
 };
 
 // Which risk keys changed, applied over the limits in force (so a limit set over the API on a
