@@ -18,6 +18,7 @@
 #include "meridian/api/user_ownership.hpp"
 #include "meridian/core/symbol_alias.hpp"
 #include "order_path.hpp"
+#include "owned_list.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -74,13 +75,7 @@ void list(ApiContext& ctx, Decisions* decisions, const Request& req, Reply reply
     if (!id) return reply(error_response(req, unknown_symbol(*text)));
     page.symbol = ctx.instruments.at(*id).symbol;
   }
-  // With auth off everything is visible; an admin sees every user's (or user_id='s); anyone
-  // else their own.
-  if (may_filter_by_owner(req.principal, ctx.enforce_auth)) {
-    if (user_id) page.owner = user_id;
-  } else if (ctx.enforce_auth) {
-    page.owner = req.principal.user_id;
-  }
+  page.owner = owned_list_filter(req.principal, ctx.enforce_auth, user_id);
   decisions->list(page, answer_json<json>(req, std::move(reply), http::status::ok));
 }
 

@@ -19,6 +19,7 @@
 #include "meridian/api/user_ownership.hpp"
 #include "meridian/backtest/request.hpp"
 #include "meridian/backtest/sweep_request.hpp"
+#include "owned_list.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -106,13 +107,7 @@ void list(ApiContext& ctx, Backtests* backtests, const Request& req, Reply reply
   storage::BacktestPage page;
   page.limit = static_cast<std::size_t>(limit);
   page.before = before;
-  // With auth off everything is visible; an admin sees every user's (or user_id='s); anyone
-  // else their own.
-  if (may_filter_by_owner(req.principal, ctx.enforce_auth)) {
-    if (user_id) page.owner = user_id;
-  } else if (ctx.enforce_auth) {
-    page.owner = req.principal.user_id;
-  }
+  page.owner = owned_list_filter(req.principal, ctx.enforce_auth, user_id);
   backtests->list(page, answer_with(req, std::move(reply)));
 }
 
