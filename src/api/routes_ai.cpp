@@ -63,19 +63,16 @@ void decision(ApiContext& ctx, Decisions* decisions, const Request& req, Reply r
 
 void list(ApiContext& ctx, Decisions* decisions, const Request& req, Reply reply) {
   if (!decisions) return reply(no_database(req));
-  constexpr auto kMaxId = std::numeric_limits<long long>::max();
-  MERIDIAN_TRY_REPLY(limit, int_param(req, "limit", 1, 5000, 100));
-  MERIDIAN_TRY_REPLY(before, int_param(req, "before", 1, kMaxId, 0));
-  MERIDIAN_TRY_REPLY(user_id, int_param(req, "user_id", 1, kMaxId, 0));
+  MERIDIAN_TRY_REPLY(owned, owned_page(req, ctx.enforce_auth, 100, 5000));
   storage::DecisionPage page;
-  page.limit = static_cast<std::size_t>(limit);
-  page.before = before;
+  page.limit = owned.limit;
+  page.before = owned.before;
+  page.owner = owned.owner;
   if (auto text = req.query_value("symbol")) {
     const auto id = core::resolve_symbol(ctx.instruments, *text);
     if (!id) return reply(error_response(req, unknown_symbol(*text)));
     page.symbol = ctx.instruments.at(*id).symbol;
   }
-  page.owner = owned_list_filter(req.principal, ctx.enforce_auth, user_id);
   decisions->list(page, answer_json<json>(req, std::move(reply), http::status::ok));
 }
 

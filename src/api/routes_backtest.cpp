@@ -100,14 +100,11 @@ void submit_sweep(ApiContext& ctx, Backtests* backtests, const Request& req, Rep
 
 void list(ApiContext& ctx, Backtests* backtests, const Request& req, Reply reply) {
   if (!backtests) return reply(no_database(req));
-  constexpr auto kMaxId = std::numeric_limits<long long>::max();
-  MERIDIAN_TRY_REPLY(limit, int_param(req, "limit", 1, 1000, 50));
-  MERIDIAN_TRY_REPLY(before, int_param(req, "before", 1, kMaxId, 0));
-  MERIDIAN_TRY_REPLY(user_id, int_param(req, "user_id", 1, kMaxId, 0));
+  MERIDIAN_TRY_REPLY(owned, owned_page(req, ctx.enforce_auth, 50, 1000));
   storage::BacktestPage page;
-  page.limit = static_cast<std::size_t>(limit);
-  page.before = before;
-  page.owner = owned_list_filter(req.principal, ctx.enforce_auth, user_id);
+  page.limit = owned.limit;
+  page.before = owned.before;
+  page.owner = owned.owner;
   backtests->list(page, answer_with(req, std::move(reply)));
 }
 
