@@ -19,6 +19,7 @@
 #include "meridian/api/user_ownership.hpp"
 #include "meridian/backtest/request.hpp"
 #include "meridian/backtest/sweep_request.hpp"
+#include "owned_list.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -96,20 +97,11 @@ void submit_sweep(ApiContext& ctx, Backtests* backtests, const Request& req, Rep
 
 void list(ApiContext& ctx, Backtests* backtests, const Request& req, Reply reply) {
   if (!backtests) return reply(no_database(req));
-  constexpr auto kMaxId = std::numeric_limits<long long>::max();
-  MERIDIAN_TRY_REPLY(limit, int_param(req, "limit", 1, 1000, 50));
-  MERIDIAN_TRY_REPLY(before, int_param(req, "before", 1, kMaxId, 0));
-  MERIDIAN_TRY_REPLY(user_id, int_param(req, "user_id", 1, kMaxId, 0));
+  MERIDIAN_TRY_REPLY(owned, owned_page(req, ctx.enforce_auth, 50, 1000));
   storage::BacktestPage page;
-  page.limit = static_cast<std::size_t>(limit);
-  page.before = before;
-  // With auth off everything is visible; an admin sees every user's (or user_id='s); anyone
-  // else their own.
-  if (may_filter_by_owner(req.principal, ctx.enforce_auth)) {
-    if (user_id) page.owner = user_id;
-  } else if (ctx.enforce_auth) {
-    page.owner = req.principal.user_id;
-  }
+  page.limit = owned.limit;
+  page.before = owned.before;
+  page.owner = owned.owner;
   backtests->list(page, answer_with(req, std::move(reply)));
 }
 

@@ -11,6 +11,7 @@
 #include "meridian/api/routes.hpp"
 #include "meridian/api/session_commands.hpp"
 #include "meridian/core/symbol_alias.hpp"
+#include "order_path.hpp"
 #include "query.hpp"
 #include "request_util.hpp"
 
@@ -104,8 +105,8 @@ std::optional<ApiError> check_order_notional(const execution::OrderRequest& r) {
   return std::nullopt;
 }
 
-// POST /api/trade's body as an order request, every field checked for its type and the
-// combination by execution::validate() (the engine checks again on its strand).
+// POST /api/trade's body as an order request, every field checked for its type (the
+// combination: submit_order).
 Checked<execution::OrderRequest> parse_order(const ApiContext& ctx, const json& body) {
   execution::OrderRequest r;
   MERIDIAN_TRY(symbol, symbol_field(ctx, body));
@@ -124,9 +125,7 @@ Checked<execution::OrderRequest> parse_order(const ApiContext& ctx, const json& 
   r.tif = tif;
   r.client_order_id = client_id.value_or("");
   if (auto err = read_prices(body, r)) return std::move(*err);
-  if (auto valid = execution::validate(r); !valid) return validation_error(valid.error());
-  if (auto err = check_order_notional(r)) return std::move(*err);
-  return r;
+  return r;  // the combination: submit_order validates it
 }
 
 // An {id} path parameter: 400 when it is not a number (unknown ids are the engine's 404).
@@ -152,15 +151,14 @@ ApiError no_order(execution::OrderId id, const PortfolioRef& pf) {
 // "durable": false (the database is down or far behind; a commit takes a few ms).
 constexpr auto kDurableWait = std::chrono::seconds(1);
 
-// Runs an order command and answers with the order as it stands afterwards, once the
-// journal records the command made are durable ("durable": true), or after kDurableWait
-// (or at once in memory-only mode) with "durable": false: a crash may then lose the order.
-void order_command(ApiContext& ctx, engine::PortfolioId portfolio, const Request& req, Reply reply,
-                   std::function<engine::CommandResult(engine::Portfolio&, engine::OrderTicket&)> fn, std::string field,
-                   http::status created) {
+// Runs an order command, then `done` with the order as it stands afterwards, once the journal
+// records the command made are durable ("durable": true), or after kDurableWait (or at once in
+// memory-only mode) with "durable": false: a crash may then lose the order.
+void run_order_command(ApiContext& ctx, engine::PortfolioId portfolio,
+                       std::function<engine::CommandResult(engine::Portfolio&, engine::OrderTicket&)> fn,
+                       std::string field, std::function<void(ApiResult<PlacedOrder>)> done) {
   auto ticket = std::make_shared<engine::OrderTicket>();
   auto seq = std::make_shared<std::uint64_t>(0);
-  DeferredReply answer(req, std::move(reply));
   run_engine_command(
       ctx, portfolio,
       [fn = std::move(fn), ticket, seq](engine::Portfolio& e) {
@@ -169,17 +167,28 @@ void order_command(ApiContext& ctx, engine::PortfolioId portfolio, const Request
         return result;
       },
       std::move(field),
-      [&ctx, portfolio, ticket, seq, answer = std::move(answer),
-       created](std::optional<CommandFailure> failure) mutable {
-        if (failure) return answer.failure(*failure);
-        ctx.runner.after_durable(portfolio, *seq, kDurableWait,
-                                 [&ctx, portfolio, ticket, answer = std::move(answer), created](bool durable) {
-                                   auto body = order_json(ticket->order, ctx.instruments, portfolio);
-                                   body["duplicate"] = ticket->duplicate;
-                                   body["durable"] = durable;
-                                   answer.json(ticket->duplicate ? http::status::ok : created, body);
-                                 });
+      [&ctx, portfolio, ticket, seq, done = std::move(done)](std::optional<CommandFailure> failure) mutable {
+        if (failure) return done(std::move(*failure));
+        ctx.runner.after_durable(
+            portfolio, *seq, kDurableWait, [&ctx, portfolio, ticket, done = std::move(done)](bool durable) {
+              PlacedOrder placed{ticket->order, order_json(ticket->order, ctx.instruments, portfolio),
+                                 ticket->duplicate};
+              placed.body["duplicate"] = ticket->duplicate;
+              placed.body["durable"] = durable;
+              done(std::move(placed));
+            });
       });
+}
+
+// run_order_command answered to the client: `created` for a new order, 200 for a duplicate.
+void order_command(ApiContext& ctx, engine::PortfolioId portfolio, const Request& req, Reply reply,
+                   std::function<engine::CommandResult(engine::Portfolio&, engine::OrderTicket&)> fn, std::string field,
+                   http::status created) {
+  run_order_command(ctx, portfolio, std::move(fn), std::move(field),
+                    [answer = DeferredReply(req, std::move(reply)), created](ApiResult<PlacedOrder> placed) {
+                      if (!placed) return answer.failure(placed.error());
+                      answer.json(placed->duplicate ? http::status::ok : created, placed->body);
+                    });
 }
 
 void place_order(ApiContext& ctx, const Request& req, Reply reply) {
@@ -187,12 +196,11 @@ void place_order(ApiContext& ctx, const Request& req, Reply reply) {
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
   MERIDIAN_TRY_REPLY(request, parse_order(ctx, body));
   request.placed_by = req.principal.user_id;  // who, on the order itself (0: auth off)
-  order_command(
-      ctx, pf.id, req, std::move(reply),
-      [request = std::move(request)](engine::Portfolio& e, engine::OrderTicket& t) {
-        return e.submit_order(request, t);
-      },
-      "body", http::status::created);
+  submit_order(ctx, pf.id, std::move(request),
+               [answer = DeferredReply(req, std::move(reply))](ApiResult<PlacedOrder> placed) {
+                 if (!placed) return answer.failure(placed.error());
+                 answer.json(placed->duplicate ? http::status::ok : http::status::created, placed->body);
+               });
 }
 
 void replace_order(ApiContext& ctx, const Request& req, Reply reply) {
@@ -332,6 +340,18 @@ void orders_and_trades(ApiContext& ctx, const Request& req, const Reply& reply) 
 }
 
 }  // namespace
+
+void submit_order(ApiContext& ctx, engine::PortfolioId portfolio, execution::OrderRequest request,
+                  std::function<void(ApiResult<PlacedOrder>)> done) {
+  if (auto valid = execution::validate(request); !valid) return done(validation_error(valid.error()));
+  if (auto err = check_order_notional(request)) return done(std::move(*err));
+  run_order_command(
+      ctx, portfolio,
+      [request = std::move(request)](engine::Portfolio& e, engine::OrderTicket& t) {
+        return e.submit_order(request, t);
+      },
+      "body", std::move(done));
+}
 
 void add_order_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::post, "/api/trade", Role::trader, "Place an order (passes the risk checks)",

@@ -340,6 +340,10 @@ void add_options(CLI::App& app, Config& c) {
   app.add_option("--alert-webhook-backoff-ms", c.alert_webhook_backoff_ms,
                  "Alert webhooks: the delay before the first retry (doubling per retry, at most 30 s, 20% jitter)")
       ->check(CLI::Range(10, 30'000));
+  app.add_option("--decision-sentiment-weight", c.decision_sentiment_weight,
+                 "Decision model: the sentiment input's weight beside the seven strategies' (which share 1); 0 leaves "
+                 "sentiment out")
+      ->check(CLI::Range(0.0, 10.0));
 }
 
 std::string default_config_path() {

@@ -140,6 +140,7 @@ const Key kKeys[] = {
     {"alert-webhook-backoff-ms",
      [](Config& to, const Config& from) { to.alert_webhook_backoff_ms = from.alert_webhook_backoff_ms; },
      [](const Config& c) { return text_of(c.alert_webhook_backoff_ms); }},
+    {"decision-sentiment-weight", nullptr, [](const Config& c) { return text_of(c.decision_sentiment_weight); }},
 };
 
 // Whether the reload changes a risk limit (the max-* keys and the price band).

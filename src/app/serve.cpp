@@ -20,6 +20,7 @@
 #include "meridian/api/alert_routes.hpp"
 #include "meridian/api/audit_trail.hpp"
 #include "meridian/api/backtests.hpp"
+#include "meridian/api/decision_routes.hpp"
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/identity.hpp"
 #include "meridian/api/log_sources.hpp"
@@ -42,11 +43,13 @@
 #include "meridian/market/calendar.hpp"
 #include "meridian/storage/alert_store.hpp"
 #include "meridian/storage/backtest_store.hpp"
+#include "meridian/storage/decision_store.hpp"
 #include "meridian/storage/identity_store.hpp"
 #include "meridian/storage/migrations.hpp"
 #include "meridian/storage/portfolio_host.hpp"
 #include "meridian/storage/portfolio_lock.hpp"
 #include "meridian/storage/recovery.hpp"
+#include "meridian/storage/sentiment_store.hpp"
 #include "meridian/storage/system_logs.hpp"
 
 namespace meridian::app {
@@ -459,6 +462,25 @@ int serve(const Config& config) {
   api::add_backtest_routes(router, ctx, backtests.get());
   api::add_alert_routes(router, ctx, alert_service.get());
   api::add_sentiment_routes(router, ctx, sentiment.get());
+  // The decision model's decisions live in ai_decisions: without a database they are refused
+  // (503), as backtests. Sentiment is one more input, from sentiment_data over the last day.
+  std::unique_ptr<storage::DecisionStore> decision_store;
+  std::unique_ptr<storage::SentimentStore> sentiment_store;
+  std::unique_ptr<api::Decisions> decisions;
+  if (!config.database_url.empty() && !read_only) {
+    decision_store = std::make_unique<storage::DecisionStore>(config.database_url);
+    sentiment_store = std::make_unique<storage::SentimentStore>(config.database_url);
+    api::SentimentSource sentiment = [store = sentiment_store.get()](const std::string& symbol,
+                                                                     core::Timestamp until) -> std::optional<double> {
+      auto summary = store->aggregate(symbol, until - std::chrono::hours(24), until, std::chrono::hours(6));
+      if (!summary || summary->items == 0) return std::nullopt;
+      return summary->score;
+    };
+    decisions =
+        std::make_unique<api::Decisions>(*decision_store, *instruments, std::move(sentiment),
+                                         api::DecisionConfig{.sentiment_weight = config.decision_sentiment_weight});
+  }
+  api::add_decision_routes(router, ctx, decisions.get());
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
   api::WsHub hub(io, ctx, {.replay_entries = static_cast<std::size_t>(config.ws_replay)});
@@ -561,7 +583,8 @@ int serve(const Config& config) {
     shutdown_thread = std::thread([&, stop_deadline] {
       writer.join(std::chrono::milliseconds(config.shutdown_grace_ms));
       if (backtests) backtests->stop();  // while the hub and the database are there
-      reloader.set_webhook_policy({});   // a late reload no longer reaches the stopping service
+      if (decisions) decisions->stop();
+      reloader.set_webhook_policy({});  // a late reload no longer reaches the stopping service
       if (alert_service) alert_service->stop();
       others_clean = host.join_all(std::chrono::milliseconds(config.shutdown_grace_ms));
       // Whatever is left of the grace period: with the database up the rows take milliseconds;

@@ -132,6 +132,9 @@ struct Config {
   int alert_webhook_timeout_ms = 5'000;
   int alert_webhook_attempts = 5;
   int alert_webhook_backoff_ms = 500;
+  // The decision model (api/decisions.hpp): the sentiment input's weight beside the seven
+  // strategies' (which share 1); 0, the default, leaves sentiment out. Restart to change.
+  double decision_sentiment_weight = 0.0;
 };
 
 // The configuration as run() read it at start (the same arguments and environment, the config

@@ -11,6 +11,7 @@
 
 #include "meridian/api/alert_routes.hpp"
 #include "meridian/api/backtests.hpp"
+#include "meridian/api/decision_routes.hpp"
 #include "meridian/api/openapi.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/sentiment_routes.hpp"
@@ -41,6 +42,7 @@ struct LiveTable {
     api::add_backtest_routes(router, ctx, nullptr);
     api::add_alert_routes(router, ctx, nullptr);
     api::add_sentiment_routes(router, ctx, nullptr);
+    api::add_decision_routes(router, ctx, nullptr);
   }
 };
 

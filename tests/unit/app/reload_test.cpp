@@ -56,6 +56,14 @@ TEST(ConfigDiff, AlertWebhookPolicyAppliesLiveAndTheReplayRingNeedsARestart) {
   EXPECT_EQ(d.restart, (Keys{"ws-replay"}));
 }
 
+TEST(ConfigDiff, DecisionSentimentWeightNeedsARestart) {
+  Config after;
+  after.decision_sentiment_weight = 0.5;
+  const auto d = diff_config(Config{}, after);
+  EXPECT_TRUE(d.live.empty());
+  EXPECT_EQ(d.restart, (Keys{"decision-sentiment-weight"}));
+}
+
 TEST(JsonLogFormat, OneObjectPerLineWithTimeLevelLoggerAndMessage) {
   JsonLogFormatter f;
   const std::string text = "quote \" and\nnewline";
