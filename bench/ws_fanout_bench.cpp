@@ -99,7 +99,6 @@ class Client : public std::enable_shared_from_this<Client> {
       self->request_ = "GET " + self->options_.target + " HTTP/1.1\r\nHost: " + self->options_.host +
                        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-      self->send_text_after_upgrade();
       net::async_write(self->socket_, net::buffer(self->request_), [self](beast::error_code ec2, std::size_t) {
         if (ec2) return self->fail();
         self->read();
@@ -108,9 +107,11 @@ class Client : public std::enable_shared_from_this<Client> {
   }
 
  private:
-  // The upgrade request and, with --subscribe or --idle, a subscribe frame right after it (a
-  // client frame is masked; a zero key leaves the text as it is).
+  // With --subscribe or --idle, a subscribe frame once the upgrade is answered (bytes sent
+  // with the request are the HTTP server's, not the session's). A client frame is masked; a
+  // zero key leaves the text as it is.
   void send_text_after_upgrade() {
+    request_.clear();
     std::string text;
     if (options_.idle) text = R"({"type":"subscribe","symbols":[]})";
     if (!options_.subscribe.empty())
@@ -120,6 +121,7 @@ class Client : public std::enable_shared_from_this<Client> {
     request_ += static_cast<char>(0x80 | text.size());  // < 126 bytes
     request_.append(4, '\0');
     request_ += text;
+    net::async_write(socket_, net::buffer(request_), [self = shared_from_this()](beast::error_code, std::size_t) {});
   }
 
   void fail() {
@@ -148,6 +150,7 @@ class Client : public std::enable_shared_from_this<Client> {
       if (!head.starts_with("HTTP/1.1 101")) return false;
       upgraded_ = true;
       at = end + 4;
+      send_text_after_upgrade();
     }
     bool open = true;
     while (open && used_ - at >= 2) {
