@@ -463,21 +463,20 @@ int serve(const Config& config) {
   api::add_alert_routes(router, ctx, alert_service.get());
   api::add_sentiment_routes(router, ctx, sentiment.get());
   // The decision model's decisions live in ai_decisions: without a database they are refused
-  // (503), as backtests. Sentiment is one more input, from sentiment_data over the last day.
+  // (503), as backtests. Sentiment is one more input, read from the sentiment routes' store
+  // (sentiment_data over the last day; each call has a connection of its own).
   std::unique_ptr<storage::DecisionStore> decision_store;
-  std::unique_ptr<storage::SentimentStore> sentiment_store;
   std::unique_ptr<api::Decisions> decisions;
-  if (!config.database_url.empty() && !read_only) {
+  if (sentiment && !read_only) {
     decision_store = std::make_unique<storage::DecisionStore>(config.database_url);
-    sentiment_store = std::make_unique<storage::SentimentStore>(config.database_url);
-    api::SentimentSource sentiment = [store = sentiment_store.get()](const std::string& symbol,
-                                                                     core::Timestamp until) -> std::optional<double> {
+    api::SentimentSource source = [store = &sentiment->store](const std::string& symbol,
+                                                              core::Timestamp until) -> std::optional<double> {
       auto summary = store->aggregate(symbol, until - std::chrono::hours(24), until, std::chrono::hours(6));
       if (!summary || summary->items == 0) return std::nullopt;
       return summary->score;
     };
     decisions =
-        std::make_unique<api::Decisions>(*decision_store, *instruments, std::move(sentiment),
+        std::make_unique<api::Decisions>(*decision_store, *instruments, std::move(source),
                                          api::DecisionConfig{.sentiment_weight = config.decision_sentiment_weight});
   }
   api::add_decision_routes(router, ctx, decisions.get());
