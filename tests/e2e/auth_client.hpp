@@ -55,4 +55,14 @@ inline std::string admin_token(std::uint16_t port, const std::filesystem::path& 
   return login(port, "admin@meridian.local", read_text(state_dir / "admin-password")).value("access_token", "");
 }
 
+// A new user with `role`, made by an administrator (`admin`: their headers), signed in: the
+// bearer headers of their session.
+inline Headers new_user(std::uint16_t port, const Headers& admin, const std::string& email, const std::string& role) {
+  constexpr const char* kPassword = "correct horse battery staple";
+  expect_json_response(
+      post_json(port, "/api/users", {{"email", email}, {"role", role}, {"password", kPassword}}, admin), 201,
+      "create " + email);
+  return bearer(login(port, email, kPassword).value("access_token", ""));
+}
+
 }  // namespace meridian::e2e

@@ -330,13 +330,7 @@ class BacktestOwnership : public SharedDaemonTest<BacktestOwnership> {
     static const std::string token = e2e::admin_token(port(), daemon().state_dir());
     return bearer(token);
   }
-  static Headers trader(const std::string& email) {
-    constexpr const char* kPassword = "correct horse battery staple";
-    expect_json_response(
-        post_json(port(), "/api/users", {{"email", email}, {"role", "trader"}, {"password", kPassword}}, admin()), 201,
-        "create " + email);
-    return bearer(login(port(), email, kPassword).value("access_token", ""));
-  }
+  static Headers trader(const std::string& email) { return e2e::new_user(port(), admin(), email, "trader"); }
 };
 
 TEST_F(BacktestOwnership, AnotherUsersBacktestIsNotFound) {

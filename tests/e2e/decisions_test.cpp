@@ -169,11 +169,7 @@ class DecisionOwnership : public SharedDaemonTest<DecisionOwnership> {
   }
   // A trader with a portfolio of their own.
   static Headers trader(const std::string& email) {
-    constexpr const char* kPassword = "correct horse battery staple";
-    expect_json_response(
-        post_json(port(), "/api/users", {{"email", email}, {"role", "trader"}, {"password", kPassword}}, admin()), 201,
-        "create " + email);
-    auto who = bearer(login(port(), email, kPassword).value("access_token", ""));
+    auto who = e2e::new_user(port(), admin(), email, "trader");
     expect_json_response(post_json(port(), "/api/portfolios",
                                    {{"name", email.substr(0, email.find('@'))}, {"initial_capital", 100000}}, who),
                          201, "portfolio of " + email);
