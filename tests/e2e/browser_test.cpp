@@ -68,7 +68,7 @@ TEST_F(Browser, ATraderWatchesCandlesPlacesAndCancelsOrdersAndSeesTheDaemonGo) {
   EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
       << "dashboard.e2e.mjs " << (status ? describe_wait_status(*status) : "ran longer than 240 s") << ":\n"
       << log << "\nscreenshots: " << artifacts;
-  EXPECT_NE(log.find("23 passed, 0 failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("24 passed, 0 failed"), std::string::npos) << log;
   std::cout << log;
 
   // The script stopped the daemon (SIGTERM) for the banner: it must have exited cleanly.

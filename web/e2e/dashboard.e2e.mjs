@@ -556,6 +556,37 @@ try {
     await page.uncheck('#bt-sweep-on');
   });
 
+  await step("the decision model answers for the chart's symbol with every input's weight; a buy or sell executes", async () => {
+    const symbol = (await page.textContent('#dm-symbol')).trim();
+    if (!symbol) throw new Error('the decision panel names no symbol');
+    await page.click('#dm-ask');
+    await page.waitForSelector('#dm-result:not([hidden])', { timeout: 30000 });
+    const action = (await page.textContent('#dm-action')).trim();
+    if (!['buy', 'sell', 'hold'].includes(action)) throw new Error(`action ${action}`);
+    const reasons = await page.$$eval('#dm-reasons tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    // The seven strategy classes at least, each with a weight (a number) and a contribution.
+    if (reasons.length < 7) throw new Error(`${reasons.length} reasons`);
+    const inputs = new Set(reasons.map((r) => r[0]));
+    for (const c of ['sma_crossover', 'rsi_mean_reversion', 'macd_crossover', 'bollinger_reversion', 'vwap_volume',
+      'supertrend_flip', 'stoch_rsi_cross']) if (!inputs.has(c)) throw new Error(`no reason for ${c}: ${[...inputs]}`);
+    const weights = reasons.map((r) => Number(r[3]));
+    if (weights.some((w) => !Number.isFinite(w) || w < 0)) throw new Error(`weights ${weights}`);
+    const summary = await page.textContent('#dm-summary');
+    if (!/confidence \d+%/.test(summary) || !/#\d+/.test(summary)) throw new Error(`summary ${summary}`);
+    const executable = !(await page.isDisabled('#dm-execute'));
+    if (action === 'hold' && executable) throw new Error('a hold can be executed');
+    if (executable) {
+      await page.click('#dm-execute');
+      await pollPage(() => /executed: order \d+/.test(document.getElementById('dm-status').textContent)
+        || (!document.getElementById('message').hidden && document.getElementById('message').textContent), null,
+      'the execution neither finished nor failed');
+      const status = await page.textContent('#dm-status');
+      if (!/executed: order \d+/.test(status)) throw new Error(`not executed: ${await page.textContent('#message')}`);
+      if (!(await page.isDisabled('#dm-execute'))) throw new Error('an executed decision can be executed again');
+    }
+    await shot('09c-decision');
+  });
+
   await step('lower pane studies, VWAP and SuperTrend overlays, signal markers', async () => {
     await page.click('#timeframes button[data-tf="1m"]');
     await waitChart(() => document.getElementById('chart').dataset.timeframe === '1m', 'the chart did not switch to 1m');

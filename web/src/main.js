@@ -12,6 +12,7 @@ import { initBacktest, onBacktestMessage } from './backtest.js';
 import { initStrategies } from './strategies.js';
 import { initRisk } from './risk.js';
 import { initSignals, onFeedSignal } from './signals.js';
+import { initDecision, setDecisionSymbol } from './decision.js';
 import { initHistory } from './history.js';
 import { initLogs } from './logs.js';
 import { liveSocket, reconnectAll } from './socket.js';
@@ -145,6 +146,7 @@ function select(sym) {
   loadSignals(sym);
   loadRegime(sym);
   setTicketSymbols(symbolOrder, sym);
+  setDecisionSymbol(sym);
   try { localStorage.setItem('meridian.symbol', sym); } catch { /* storage unavailable */ }
 }
 
@@ -616,6 +618,7 @@ initTrading({
     return t ? t.fee / (t.price * t.quantity) : NaN;
   },
 });
+initDecision(() => { refreshOrders(); refreshPositionsSoon(); });
 $('t-symbol').addEventListener('change', () => select($('t-symbol').value));
 setWsState(false);
 // Sign in from a kept refresh token first (a reload), then load; a 401 on load shows the form.
