@@ -58,7 +58,9 @@ void SentimentSummariser::add(const SentimentItem& item) {
 }
 
 SentimentSummary SentimentSummariser::result() const {
-  auto mean = [](const Sums& s) { return s.weight > 0 ? s.weighted / s.weight : 0.0; };
+  // Rounded to 1e-9: a score lies in [-1, 1], so anything finer is float noise, and a mean of one item
+  // must read as that item's score (-0.7, not -0.7000000000000001).
+  auto mean = [](const Sums& s) { return s.weight > 0 ? std::round(s.weighted / s.weight * 1e9) / 1e9 : 0.0; };
   SentimentSummary out;
   out.items = all_.items;
   out.score = mean(all_);
