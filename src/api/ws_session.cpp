@@ -30,6 +30,9 @@ constexpr std::size_t kMaxInbound = 64 * 1024;
 // The longest batching interval a client may ask for: well under WsLimits::max_stall (10 s by
 // default), which a batch's wait counts against.
 constexpr long long kMaxBatchMs = 1000;
+// The most messages one write carries: enough to take a publish cycle's whole output at once,
+// few enough that a write's frame list stays small.
+constexpr std::size_t kMaxFramesPerWrite = 256;
 
 // A client's text as an error may quote it: at most `max` bytes, so an error never echoes an
 // unbounded input back. (A cut inside a UTF-8 sequence is replaced when the error is dumped.)
@@ -469,7 +472,11 @@ void WsSession::send(std::shared_ptr<const std::string> message, WsTarget target
 
 void WsSession::send_batch(std::shared_ptr<const std::vector<WsBatchItem>> batch) {
   boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), batch = std::move(batch)] {
+    // The whole cycle queued before the write starts: one write carries all of it.
+    self->holding_ = true;
     for (const auto& item : *batch) self->deliver(item.text, item.target, item.stamp, Delivery::live);
+    self->holding_ = false;
+    if (!self->writing_ && !self->closing_ && !self->queue_.empty()) self->start_write();
   });
 }
 
@@ -537,7 +544,7 @@ void WsSession::enqueue(Outgoing out) {
     latest_fixed_[symbol] = out.seq;
   queued_bytes_ += out.cost();
   queue_.push_back(std::move(out));
-  if (!writing_) start_write();
+  if (!writing_ && !holding_) start_write();
 }
 
 WsSession::Outgoing* WsSession::replaceable(const Outgoing& out) noexcept {
@@ -565,7 +572,8 @@ void WsSession::drop_slow(const std::string& reason) {
                   queued_bytes_);
   registry_->slow_closed.fetch_add(1, std::memory_order_relaxed);
   closing_ = true;
-  queue_.clear();  // a write on the wire keeps its message (in_flight_)
+  // What is on the wire stays queued (the write points into it) until the write ends.
+  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(writing_ ? in_flight_count_ : 0), queue_.end());
   queued_bytes_ = 0;
   ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
                   [self = shared_from_this()](beast::error_code ec) {
@@ -592,9 +600,22 @@ void WsSession::start_write() {
 
 void WsSession::do_write() {
   writing_ = true;
+  headers_.clear();
+  frames_.clear();
+  in_flight_bytes_ = 0;
   if (batch_.count() == 0) {
-    in_flight_ = queue_.front().message;
-    in_flight_count_ = 1;
+    // Everything queued (up to a bound) in one write: a frame per message, one syscall for many.
+    in_flight_count_ = std::min(queue_.size(), kMaxFramesPerWrite);
+    headers_.reserve(in_flight_count_);
+    for (std::size_t i = 0; i < in_flight_count_; ++i) {
+      headers_.push_back(ws_frame_header(queue_[i].message->size()));
+      in_flight_bytes_ += queue_[i].message->size();
+    }
+    frames_.reserve(2 * in_flight_count_);
+    for (std::size_t i = 0; i < in_flight_count_; ++i) {
+      frames_.emplace_back(headers_[i].bytes.data(), headers_[i].size);
+      frames_.emplace_back(queue_[i].message->data(), queue_[i].message->size());
+    }
   } else {
     // One array of everything queued: the messages' own text, joined (each is a JSON object).
     std::size_t size = 1;
@@ -608,10 +629,14 @@ void WsSession::do_write() {
     text->push_back(']');
     in_flight_ = std::move(text);
     in_flight_count_ = queue_.size();
+    in_flight_bytes_ = in_flight_->size();
+    headers_.push_back(ws_frame_header(in_flight_->size()));
+    frames_.emplace_back(headers_[0].bytes.data(), headers_[0].size);
+    frames_.emplace_back(in_flight_->data(), in_flight_->size());
   }
-  ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*in_flight_),
-                  beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+  ws_.async_write_frames(frames_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->on_write(ec, self->in_flight_bytes_);
+  });
 }
 
 void WsSession::on_write(beast::error_code ec, std::size_t bytes) {

@@ -21,6 +21,7 @@
 #include "meridian/auth/principal.hpp"
 #include "meridian/storage/audit_sink.hpp"
 #include "ws_endpoint_hooks.hpp"
+#include "ws_frame.hpp"
 #include "ws_stream.hpp"
 
 namespace meridian::api {
@@ -148,10 +149,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::vector<std::uint64_t> latest_fixed_;  // per symbol: seq of its newest queued message that never coalesces
   // The last write completed, or the queue became non-empty: "no progress" counts from here.
   Clock::time_point progress_at_{};
-  // The message on the wire, kept alive by the write even if the queue is cleared, and how many
-  // queued messages it carries (the front ones: 1, or a whole batch).
-  std::shared_ptr<const std::string> in_flight_;
+  // How many queued messages are on the wire (the front ones: all queued when the write began,
+  // up to kMaxFramesPerWrite, as one frame each or one batch); they stay queued until written.
   std::size_t in_flight_count_ = 0;
+  std::size_t in_flight_bytes_ = 0;  // their text's bytes (what bytes_sent counts)
+  // Batching's array on the wire; and the frames of a write: a header and a text each.
+  std::shared_ptr<const std::string> in_flight_;
+  std::vector<WsFrameHeader> headers_;
+  std::vector<boost::asio::const_buffer> frames_;
   // Opt-in batching (a subscribe's `batch_ms`, 0: off): what is queued goes out as one JSON
   // array per interval instead of one frame per message; coalescing and the slow-client limits
   // apply to the queue as without it.
@@ -170,6 +175,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   mutable std::vector<std::int64_t> visible_;  // sorted
   bool writing_ = false;
   bool closing_ = false;
+  bool holding_ = false;          // a publish cycle is being queued: its write starts after the last message
   std::vector<bool> subscribed_;  // per symbol; all true until the client subscribes
   // Per hub topic id: the first and last seq this connection was sent of it (0: none), so a
   // replay after live messages repeats none of them and a late live copy of a replayed one is

@@ -12,13 +12,16 @@
 #include <variant>
 
 #include "meridian/api/http_types.hpp"
+#include "ws_wire.hpp"
 
 namespace meridian::api {
 
 class WsStream {
  public:
-  using Plain = boost::beast::websocket::stream<boost::beast::tcp_stream>;
-  using Tls = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+  // Under each, a WsWire: data messages go as pre-encoded frames (async_write_frames), Beast's
+  // own frames through the same socket.
+  using Plain = boost::beast::websocket::stream<WsWire<boost::beast::tcp_stream>>;
+  using Tls = boost::beast::websocket::stream<WsWire<boost::beast::ssl_stream<boost::beast::tcp_stream>>>;
   using executor_type = boost::asio::any_io_executor;
 
   explicit WsStream(boost::asio::ip::tcp::socket&& socket) : ws_(std::in_place_type<Plain>, std::move(socket)) {}
@@ -38,9 +41,6 @@ class WsStream {
   void read_message_max(std::size_t bytes) {
     std::visit([&](auto& ws) { ws.read_message_max(bytes); }, ws_);
   }
-  void text(bool value) {
-    std::visit([&](auto& ws) { ws.text(value); }, ws_);
-  }
 
   // Each starts one operation on the stream held; the handler runs as Beast's would.
   template <class Handler>
@@ -51,9 +51,11 @@ class WsStream {
   void async_read(boost::beast::flat_buffer& buffer, Handler&& handler) {
     std::visit([&](auto& ws) { ws.async_read(buffer, std::forward<Handler>(handler)); }, ws_);
   }
-  template <class Handler>
-  void async_write(boost::asio::const_buffer buffer, Handler&& handler) {
-    std::visit([&](auto& ws) { ws.async_write(buffer, std::forward<Handler>(handler)); }, ws_);
+  // Whole frames (ws_frame.hpp), written in full before `done` (WsWire::async_write_frames).
+  // After the handshake; the data messages of a session go this way only.
+  void async_write_frames(const std::vector<boost::asio::const_buffer>& frames,
+                          std::function<void(boost::beast::error_code, std::size_t)> done) {
+    std::visit([&](auto& ws) { ws.next_layer().async_write_frames(frames, std::move(done)); }, ws_);
   }
   template <class Handler>
   void async_close(const boost::beast::websocket::close_reason& reason, Handler&& handler) {
