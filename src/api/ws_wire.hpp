@@ -50,8 +50,10 @@ class WsWire {
       beast_write(buffers, std::move(handler));
     };
     if (owner_ == Owner::frames) {
-      parked_beast_ = std::make_unique<Parked<decltype(start)>>(std::move(start));
-      return;
+      if (auto pending = pending_.lock()) {
+        pending->parked_beast = std::make_unique<Parked<decltype(start)>>(std::move(start));
+        return;
+      }
     }
     start();
   }
@@ -59,16 +61,19 @@ class WsWire {
   // Writes `buffers` (whole frames) in full, then calls `done`. `buffers` and what they point
   // to must live until then. One at a time.
   void async_write_frames(const std::vector<boost::asio::const_buffer>& buffers, Done done) {
-    frames_ = &buffers;
-    done_ = std::move(done);
-    offset_ = 0;
-    written_ = 0;
+    auto pending = std::make_shared<Pending>();
+    pending->frames = &buffers;
+    pending->done = std::move(done);
+    pending_ = pending;
     if (owner_ == Owner::beast) {
-      frames_waiting_ = true;  // starts when Beast's frame is written
-      return;
+      // Starts when Beast's frame is written: Beast's write op in flight owns it until then.
+      if (auto slot = beast_slot_.lock()) {
+        *slot = std::move(pending);
+        return;
+      }
     }
     owner_ = Owner::frames;
-    write_frames_step();
+    write_frames_step(std::move(pending));
   }
 
  private:
@@ -83,57 +88,76 @@ class WsWire {
     void resume() override { start_(); }
     F start_;
   };
+  // One frame write: its callback and the Beast write parked behind it. Ownership contract (what
+  // keeps a session from leaking): only an operation in flight owns a Pending (the frame write's
+  // own op, or Beast's write op it waits behind), never this object, so an io_context destroyed
+  // with the write pending destroys the Pending and releases what its callbacks hold (the
+  // session), as Beast's own operations do.
+  struct Pending {
+    const std::vector<boost::asio::const_buffer>* frames = nullptr;
+    Done done;
+    std::unique_ptr<Resumable> parked_beast;  // Beast waits for at most one write at a time
+    std::size_t offset = 0, written = 0;
+  };
+  using Slot = std::shared_ptr<Pending>;  // a frame write waiting behind Beast's write
 
   template <class Buffers, class Handler>
   void beast_write(const Buffers& buffers, Handler&& handler) {
     owner_ = Owner::beast;
     const auto asked = boost::asio::buffer_size(buffers);
-    inner_.async_write_some(buffers, [this, asked, handler = std::forward<Handler>(handler)](
+    // A frame write already waiting behind this frame's previous write_some carries over.
+    auto slot = std::make_shared<Slot>(std::move(carried_));
+    beast_slot_ = slot;
+    inner_.async_write_some(buffers, [this, asked, slot, handler = std::forward<Handler>(handler)](
                                          boost::beast::error_code ec, std::size_t n) mutable {
+      auto waiting = std::move(*slot);
       if (ec || n >= asked) {
         owner_ = Owner::none;
-        if (frames_waiting_) {
-          frames_waiting_ = false;
+        if (waiting) {
           owner_ = Owner::frames;
-          write_frames_step();
+          write_frames_step(std::move(waiting));
         }
+      } else {
+        // The rest of Beast's frame follows (the handler writes it at once): the waiting frame
+        // write moves to that write.
+        carried_ = std::move(waiting);
       }
       handler(ec, n);
     });
   }
 
-  // The frames from `offset_` bytes into the list on: at most 64 buffers a write_some, as the
+  // The frames from `offset` bytes into the list on: at most 64 buffers a write_some, as the
   // kernel takes at most IOV_MAX and asio passes 64.
-  void write_frames_step() {
-    const auto& all = *frames_;
-    std::size_t skip = offset_;
+  void write_frames_step(std::shared_ptr<Pending> pending) {
+    const auto& all = *pending->frames;
+    std::size_t skip = pending->offset;
     std::size_t i = 0;
     while (i < all.size() && skip >= all[i].size()) skip -= all[i++].size();
     view_.clear();
     for (; i < all.size() && view_.size() < 64; ++i, skip = 0) view_.push_back(all[i] + skip);
-    inner_.async_write_some(view_, [this](boost::beast::error_code ec, std::size_t n) {
-      offset_ += n;
-      written_ += n;
-      std::size_t total = 0;
-      for (const auto& b : *frames_) total += b.size();
-      if (!ec && offset_ < total) return write_frames_step();
-      owner_ = Owner::none;
-      auto done = std::move(done_);
-      done_ = nullptr;
-      frames_ = nullptr;
-      if (auto parked = std::move(parked_beast_)) parked->resume();
-      done(ec, written_);
-    });
+    inner_.async_write_some(view_,
+                            [this, pending = std::move(pending)](boost::beast::error_code ec, std::size_t n) mutable {
+                              pending->offset += n;
+                              pending->written += n;
+                              std::size_t total = 0;
+                              for (const auto& b : *pending->frames) total += b.size();
+                              if (!ec && pending->offset < total) return write_frames_step(std::move(pending));
+                              owner_ = Owner::none;
+                              auto done = std::move(pending->done);
+                              auto parked = std::move(pending->parked_beast);
+                              const auto written = pending->written;
+                              pending.reset();
+                              if (parked) parked->resume();
+                              done(ec, written);
+                            });
   }
 
   Inner inner_;
   Owner owner_ = Owner::none;
-  bool frames_waiting_ = false;
-  std::unique_ptr<Resumable> parked_beast_;  // Beast waits for at most one write at a time
-  const std::vector<boost::asio::const_buffer>* frames_ = nullptr;
+  std::weak_ptr<Pending> pending_;  // the frame write under way or waiting (owned by its op)
+  std::weak_ptr<Slot> beast_slot_;  // where a frame write waits behind Beast's write in flight
+  Slot carried_;                    // only between a short Beast write_some and the next one
   std::vector<boost::asio::const_buffer> view_;
-  std::size_t offset_ = 0, written_ = 0;
-  Done done_;
 };
 
 // Beast's close handshake ends with the transport's own teardown.
