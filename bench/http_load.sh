@@ -63,6 +63,9 @@ http {
   access_log off;
   server_tokens off;
   keepalive_requests 100000000;
+  # nginx at its best for small files: descriptors kept open, no ETag to compute.
+  open_file_cache max=1000 inactive=60s;
+  etag off;
   client_body_temp_path $TMP/nginx/body;
   proxy_temp_path $TMP/nginx/proxy;
   fastcgi_temp_path $TMP/nginx/fastcgi;

@@ -313,6 +313,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       if (server_.audit() && state_changing(req_.method()))
         audit_ = begin_audit(req_, *match.route, path, match.params, url->params(), credentials, address_, core::now());
       if (!admitted) return send(error_response(req_.version(), req_.keep_alive(), admitted.error()));
+      if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
       // After the gate: a kept answer reaches only a caller it admitted, made for the same one.
       if (match.route->snapshot_read && !head && cacheable()) {
         const auto key = ReadKey::of(route_index_, req_, *admitted);
@@ -321,7 +322,6 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
         pending_read_.emplace(std::move(stamp), key.user_id, key.role, key.api_key_id);
       }
       Request request{req_, path, url->params(), std::move(match.params), std::move(*admitted), address_};
-      if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
       try {
         match.route->handler(request, [self = shared_from_this(), head](HttpResponse&& res) {
           if (head) {
@@ -408,7 +408,8 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       // Its headers are final here (cacheable() excluded the ones added below).
       if (code == 200 && !server_.draining()) {
         auto& p = *pending_read_;
-        const ReadKey key{route_index_, req_.target(), p.user_id, p.role, p.api_key_id, req_.version(), req_.keep_alive()};
+        const ReadKey key{route_index_, req_.target(),  p.user_id,        p.role,
+                          p.api_key_id, req_.version(), req_.keep_alive()};
         server_.read_cache().store(key, std::move(p.stamp), res);
       }
       pending_read_.reset();
@@ -449,7 +450,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
   std::string address_;  // the peer's IP address, for refresh tokens and the audit trail
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest req_;
-  std::optional<HttpResponse> res_;  // the one response in flight
+  std::optional<HttpResponse> res_;           // the one response in flight
   std::shared_ptr<const HttpResponse> kept_;  // or a kept one (ReadCache)
   // A snapshot_read request's stamp and caller, taken before its handler ran: send() keeps its
   // 200 answer under them.

@@ -31,9 +31,7 @@ struct ReadStamp {
   std::uint64_t versions = 0;
 
   static ReadStamp of(const engine::EngineRunner& runner);
-  bool operator==(const ReadStamp& o) const noexcept {
-    return directory == o.directory && versions == o.versions;
-  }
+  bool operator==(const ReadStamp& o) const noexcept { return directory == o.directory && versions == o.versions; }
 };
 
 // Who an answer was made for and what it answers, besides the stamp. `target` is the request

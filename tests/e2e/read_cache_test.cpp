@@ -118,16 +118,15 @@ TEST_F(ReadCache, QueryIsPartOfWhatIsKept) {
 class ReadCacheAuth : public SharedDaemonTest<ReadCacheAuth> {
  public:
   static DaemonOptions daemon_options() {
-    DaemonOptions o;
-    o.auth = true;
-    o.autostart = false;
+    auto o = ReadCache::daemon_options();  // a stopped session, as above
+    o.auth = true;                         // with accounts, roles and the gate
     return o;
   }
 
  protected:
   static Headers admin() {
-    static const std::string token = e2e::admin_token(port(), daemon().state_dir());
-    return bearer(token);
+    static const Headers headers = bearer(admin_token(port(), daemon().state_dir()));
+    return headers;
   }
   // A user the admin creates with `role`, signed in: their access token.
   static std::string user(const std::string& email, const std::string& role) {
