@@ -23,6 +23,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 THREAD_COUNTS=${MERIDIAN_THREADS:-1 2}
 ROUTE_FILTER=${MERIDIAN_ROUTES:-.}
 TMP=$(mktemp -d)
+chmod 755 "$TMP"  # nginx's workers (another user) read the captured bodies under it
 DAEMON_PID=""
 NGINX_PID=""
 stop_children() {

@@ -31,7 +31,7 @@ struct ApiContext {
   const storage::JournalWriter& writer;
   core::Timestamp started_at;
   std::string version;
-  bool enforce_auth = false;  // the same as ServerConfig::auth.enforce (handlers' role checks)
+  bool enforce_auth = false;                // the same as ServerConfig::auth.enforce (handlers' role checks)
   const ServerStats* http_stats = nullptr;  // set once the server exists, before it starts
   storage::RecoverySummary recovery{};      // what this start recovered (GET /api/status)
   // Portfolios besides the default one (create, delete, their recovery and writers); set
