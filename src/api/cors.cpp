@@ -37,7 +37,7 @@ std::optional<std::string> Cors::allowed_origin(const HttpRequest& req) const {
   return std::string(header->value());
 }
 
-HttpResponse Cors::preflight(const HttpRequest& req, const std::vector<http::verb>& methods) const {
+HttpResponse Cors::preflight(const HttpRequest& req, std::span<const http::verb> methods) const {
   const auto origin = allowed_origin(req);
   if (!origin) {
     const nlohmann::json details{{"origin", std::string(req[http::field::origin])}};

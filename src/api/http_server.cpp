@@ -29,6 +29,7 @@
 #include "meridian/api/identity.hpp"
 #include "meridian/api/log_stream.hpp"
 #include "meridian/core/symbol_alias.hpp"
+#include "read_cache.hpp"
 #include "ws_session.hpp"
 
 namespace meridian::api {
@@ -313,10 +314,17 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       if (server_.audit() && state_changing(req_.method()))
         audit_ = begin_audit(req_, *match.route, path, match.params, url->params(), credentials, address_, core::now());
       if (!admitted) return send(error_response(req_.version(), req_.keep_alive(), admitted.error()));
-      Request request{req_, path, url->params(), std::move(match.params), std::move(*admitted), address_};
       const bool csv = takes_csv(match.route->method, match.route->pattern) && csv_body(req_);
       if (!csv)
         if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
+      // After the gate: a kept answer reaches only a caller it admitted, made for the same one.
+      if (match.route->snapshot_read && !head && cacheable()) {
+        const auto key = ReadKey::of(route_index_, req_, *admitted);
+        auto stamp = ReadStamp::of(server_.hub().context().runner);
+        if (auto kept = server_.read_cache().find(key, stamp)) return send_kept(std::move(kept));
+        pending_read_.emplace(std::move(stamp), key.user_id, key.role, key.api_key_id);
+      }
+      Request request{req_, path, url->params(), std::move(match.params), std::move(*admitted), address_};
       try {
         match.route->handler(request, [self = shared_from_this(), head](HttpResponse&& res) {
           if (head) {
@@ -368,6 +376,23 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
                         "no route for " + std::string(req_.method_string()) + " " + std::string(path)));
   }
 
+  // Whether this request's answer may be kept and served again as is: what send() would add
+  // to it for this request alone (CORS headers for an Origin, a close while draining) rules
+  // it out.
+  bool cacheable() const {
+    if (server_.draining()) return false;
+    return !server_.cors().enabled() || req_.find(http::field::origin) == req_.end();
+  }
+
+  // A kept answer (ReadCache), written as it is: no copy, no allocation.
+  void send_kept(std::shared_ptr<const HttpResponse> res) {
+    server_.stats().routes.record(route_index_, res->result_int(), std::chrono::steady_clock::now() - started_);
+    kept_ = std::move(res);
+    transport().expires_after(std::chrono::seconds(30));
+    http::async_write(stream_, *kept_,
+                      beast::bind_front_handler(&BasicHttpSession::on_write, shared_from_this(), kept_->keep_alive()));
+  }
+
   void send(HttpResponse&& res) {
     if (audit_) {
       finish_audit(*audit_, res);
@@ -382,6 +407,16 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       server_.stats().client_errors.fetch_add(1, std::memory_order_relaxed);
     if (server_.draining()) res.keep_alive(false);
     if constexpr (kTls) add_tls_headers(res);
+    if (pending_read_) {
+      // Its headers are final here (cacheable() excluded the ones added below).
+      if (code == 200 && !server_.draining()) {
+        auto& p = *pending_read_;
+        const ReadKey key{route_index_, req_.target(),  p.user_id,        p.role,
+                          p.api_key_id, req_.version(), req_.keep_alive()};
+        server_.read_cache().store(key, std::move(p.stamp), res);
+      }
+      pending_read_.reset();
+    }
     // Only while a request is being answered: an early refusal (a body over the limit) would
     // otherwise see the previous request's Origin.
     if (busy_) server_.cors().decorate(req_, res);
@@ -394,6 +429,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     busy_ = false;
     res_.reset();
+    kept_.reset();
     if (ec || !keep_alive || server_.draining()) return do_close();
     do_read();
   }
@@ -417,7 +453,17 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
   std::string address_;  // the peer's IP address, for refresh tokens and the audit trail
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest req_;
-  std::optional<HttpResponse> res_;  // the one response in flight
+  std::optional<HttpResponse> res_;           // the one response in flight
+  std::shared_ptr<const HttpResponse> kept_;  // or a kept one (ReadCache)
+  // A snapshot_read request's stamp and caller, taken before its handler ran: send() keeps its
+  // 200 answer under them.
+  struct PendingRead {
+    ReadStamp stamp;
+    std::int64_t user_id;
+    Role role;
+    std::int64_t api_key_id;
+  };
+  std::optional<PendingRead> pending_read_;
   std::optional<AuditEntry> audit_;  // the request's audit row, begun in dispatch(), recorded by send()
   bool busy_ = false;
   // The request being answered: when it was read, and its route's index (RouteStats).
@@ -435,10 +481,13 @@ HttpServer::HttpServer(net::io_context& io, ServerConfig config, const Router& r
       identity_(identity),
       gate_(config_.auth, identity, config_.rate_limit, config_.metrics_token),
       cors_(config_.cors_origins),
-      acceptor_(net::make_strand(io)) {
+      acceptor_(net::make_strand(io)),
+      read_cache_(std::make_unique<ReadCache>()) {
   stats_.routes.reset(router_.routes().size());
   stats_.ws = &hub_;
 }
+
+HttpServer::~HttpServer() = default;
 
 void HttpServer::start() {
   const tcp::endpoint endpoint{net::ip::make_address(config_.host), config_.port};

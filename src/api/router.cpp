@@ -69,8 +69,7 @@ RouteMatch Router::match(http::verb method, std::string_view path) const {
     bool ok = true;
     for (std::size_t i = 0; i < parts.size() && ok; ++i) ok = is_param(c.segments[i]) || c.segments[i] == parts[i];
     if (!ok) continue;
-    if (std::find(best.allowed.begin(), best.allowed.end(), routes_[r].method) == best.allowed.end())
-      best.allowed.push_back(routes_[r].method);
+    best.allowed.add(routes_[r].method);
     if (routes_[r].method != method || (best.route && c.literals <= best_literals)) continue;
     best.route = &routes_[r];
     best_literals = c.literals;

@@ -171,18 +171,18 @@ void regime(ApiContext& ctx, const Request& req, const Reply& reply) {
 }  // namespace
 
 void add_market_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/market/regime/{symbol}", Role::viewer,
-              "Market regime (trending up/down, ranging, volatile) with its inputs",
-              [&ctx](const Request& req, Reply reply) { regime(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/market/price/{symbol}", Role::viewer, "Last price, bid/ask and time",
-              [&ctx](const Request& req, Reply reply) { price(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/symbols", Role::viewer, "Configured symbols",
-              [&ctx](const Request& req, Reply reply) { symbols(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/market/{symbol}", Role::viewer, "OHLCV candles (1m by default)",
-              [&ctx](const Request& req, Reply reply) { candles(ctx, req, reply); }});
+  router.add(per_snapshot({http::verb::get, "/api/market/regime/{symbol}", Role::viewer,
+                           "Market regime (trending up/down, ranging, volatile) with its inputs",
+                           [&ctx](const Request& req, Reply reply) { regime(ctx, req, reply); }}));
+  router.add(per_snapshot({http::verb::get, "/api/market/price/{symbol}", Role::viewer, "Last price, bid/ask and time",
+                           [&ctx](const Request& req, Reply reply) { price(ctx, req, reply); }}));
+  router.add(per_snapshot({http::verb::get, "/api/symbols", Role::viewer, "Configured symbols",
+                           [&ctx](const Request& req, Reply reply) { symbols(ctx, req, reply); }}));
+  router.add(per_snapshot({http::verb::get, "/api/market/{symbol}", Role::viewer, "OHLCV candles (1m by default)",
+                           [&ctx](const Request& req, Reply reply) { candles(ctx, req, reply); }}));
   for (const char* path : {"/api/market/history/{symbol}", "/ws/history/{symbol}"})
-    router.add({http::verb::get, path, Role::viewer, "Candle history (15m by default), forming bar last",
-                [&ctx](const Request& req, Reply reply) { history(ctx, req, reply); }});
+    router.add(per_snapshot({http::verb::get, path, Role::viewer, "Candle history (15m by default), forming bar last",
+                             [&ctx](const Request& req, Reply reply) { history(ctx, req, reply); }}));
 }
 
 }  // namespace meridian::api

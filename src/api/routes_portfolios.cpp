@@ -216,28 +216,30 @@ void list(ApiContext& ctx, const Request& req, const Reply& reply) {
 }  // namespace
 
 void add_portfolio_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/portfolios", Role::viewer,
-              "The caller's portfolios with their summaries (admin: every one, or ?user_id='s)",
-              [&ctx](const Request& req, Reply reply) { list(ctx, req, reply); }});
+  router.add(per_snapshot({http::verb::get, "/api/portfolios", Role::viewer,
+                           "The caller's portfolios with their summaries (admin: every one, or ?user_id='s)",
+                           [&ctx](const Request& req, Reply reply) { list(ctx, req, reply); }}));
   router.add({http::verb::post, "/api/portfolios", Role::trader,
               "Create a paper portfolio owned by the caller (name, initial_capital, currency, mode, limits)",
               [&ctx](const Request& req, Reply reply) { create(ctx, req, std::move(reply)); }});
-  router.add({http::verb::get, "/api/portfolios/{id}", Role::viewer, "Portfolio summary: cash, equity, exposure, P&L",
-              [&ctx](const Request& req, Reply reply) {
-                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
-                reply(json_response(req, http::status::ok, portfolio_json(*pf.snap, *pf.entry)));
-              }});
+  router.add(per_snapshot({http::verb::get, "/api/portfolios/{id}", Role::viewer,
+                           "Portfolio summary: cash, equity, exposure, P&L", [&ctx](const Request& req, Reply reply) {
+                             MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+                             reply(json_response(req, http::status::ok, portfolio_json(*pf.snap, *pf.entry)));
+                           }}));
   router.add({http::verb::delete_, "/api/portfolios/{id}", Role::trader,
               "Delete one of the caller's portfolios that is flat and stopped (not the default one)",
               [&ctx](const Request& req, Reply reply) { remove(ctx, req, std::move(reply)); }});
-  router.add({http::verb::get, "/api/portfolios/{id}/performance", Role::viewer, "Equity curve and performance metrics",
-              [&ctx](const Request& req, Reply reply) { performance(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/engine/metrics", Role::viewer,
-              "Win rate, drawdown, Sharpe, Sortino, profit factor, exposure (?portfolio=, else the caller's default)",
-              [&ctx](const Request& req, Reply reply) {
-                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
-                reply(json_response(req, http::status::ok, engine_metrics(*pf.snap)));
-              }});
+  router.add(per_snapshot({http::verb::get, "/api/portfolios/{id}/performance", Role::viewer,
+                           "Equity curve and performance metrics",
+                           [&ctx](const Request& req, Reply reply) { performance(ctx, req, reply); }}));
+  router.add(per_snapshot(
+      {http::verb::get, "/api/engine/metrics", Role::viewer,
+       "Win rate, drawdown, Sharpe, Sortino, profit factor, exposure (?portfolio=, else the caller's default)",
+       [&ctx](const Request& req, Reply reply) {
+         MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
+         reply(json_response(req, http::status::ok, engine_metrics(*pf.snap)));
+       }}));
 }
 
 }  // namespace meridian::api

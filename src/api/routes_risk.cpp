@@ -137,27 +137,28 @@ Checked<risk::Limits> parse_limits(const json& body, risk::Limits limits) {
 }
 
 void add_risk_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/risk/var/{portfolio_id}", Role::viewer,
-              "Value at risk and CVaR, historical and parametric",
-              [&ctx](const Request& req, Reply reply) { var(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/risk/metrics/{portfolio_id}", Role::viewer,
-              "Drawdown, volatility, beta, correlation matrix, exposure",
-              [&ctx](const Request& req, Reply reply) { metrics(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/risk/limits/{portfolio_id}", Role::viewer, "Risk limits",
-              [&ctx](const Request& req, Reply reply) {
-                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
-                reply(json_response(req, http::status::ok, limits_body(*pf.snap)));
-              }});
+  router.add(per_snapshot({http::verb::get, "/api/risk/var/{portfolio_id}", Role::viewer,
+                           "Value at risk and CVaR, historical and parametric",
+                           [&ctx](const Request& req, Reply reply) { var(ctx, req, reply); }}));
+  router.add(per_snapshot({http::verb::get, "/api/risk/metrics/{portfolio_id}", Role::viewer,
+                           "Drawdown, volatility, beta, correlation matrix, exposure",
+                           [&ctx](const Request& req, Reply reply) { metrics(ctx, req, reply); }}));
+  router.add(per_snapshot({http::verb::get, "/api/risk/limits/{portfolio_id}", Role::viewer, "Risk limits",
+                           [&ctx](const Request& req, Reply reply) {
+                             MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+                             reply(json_response(req, http::status::ok, limits_body(*pf.snap)));
+                           }}));
   // A trader's own portfolios' limits are theirs to set; another user's portfolio is not found
   // (ownership.hpp), so only an admin sets the limits of others.
   router.add({http::verb::post, "/api/risk/limits/{portfolio_id}", Role::trader,
               "Set risk limits of one of the caller's portfolios (a partial update; 0 turns a limit off)",
               [&ctx](const Request& req, Reply reply) { set_limits(ctx, req, std::move(reply)); }});
-  router.add({http::verb::get, "/api/risk/status/{portfolio_id}", Role::viewer,
-              "Risk state, limits, daily P&L, drawdown, denials by reason", [&ctx](const Request& req, Reply reply) {
-                MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
-                reply(json_response(req, http::status::ok, risk_status_json(*pf.snap)));
-              }});
+  router.add(per_snapshot({http::verb::get, "/api/risk/status/{portfolio_id}", Role::viewer,
+                           "Risk state, limits, daily P&L, drawdown, denials by reason",
+                           [&ctx](const Request& req, Reply reply) {
+                             MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, kPath));
+                             reply(json_response(req, http::status::ok, risk_status_json(*pf.snap)));
+                           }}));
   router.add({http::verb::post, "/api/risk/state/{portfolio_id}", Role::trader,
               "Set the risk state: active, reducing or halted (lifting one needs an admin)",
               [&ctx](const Request& req, Reply reply) { set_state(ctx, req, std::move(reply)); }});

@@ -57,12 +57,15 @@ void latest_for_symbol(ApiContext& ctx, const Request& req, const Reply& reply) 
 
 void add_signal_routes(Router& router, ApiContext& ctx) {
   auto log = [&ctx](const Request& req, Reply reply) { signal_log(ctx, req, reply); };
-  router.add({http::verb::get, "/api/engine/signals", Role::viewer, "Signal log, newest first (last 500)", log});
-  router.add({http::verb::get, "/signals/history", Role::viewer, "Signal log, newest first (last 500)", log});
-  router.add({http::verb::get, "/api/engine/signals/{symbol}", Role::viewer, "Latest signal for one symbol",
-              [&ctx](const Request& req, Reply reply) { latest_for_symbol(ctx, req, reply); }});
-  router.add({http::verb::get, "/signals", Role::viewer, "Latest signal per symbol",
-              [&ctx](const Request& req, Reply reply) { active_signals(ctx, req, reply); }});
+  router.add(
+      per_snapshot({http::verb::get, "/api/engine/signals", Role::viewer, "Signal log, newest first (last 500)", log}));
+  router.add(
+      per_snapshot({http::verb::get, "/signals/history", Role::viewer, "Signal log, newest first (last 500)", log}));
+  router.add(
+      per_snapshot({http::verb::get, "/api/engine/signals/{symbol}", Role::viewer, "Latest signal for one symbol",
+                    [&ctx](const Request& req, Reply reply) { latest_for_symbol(ctx, req, reply); }}));
+  router.add(per_snapshot({http::verb::get, "/signals", Role::viewer, "Latest signal per symbol",
+                           [&ctx](const Request& req, Reply reply) { active_signals(ctx, req, reply); }}));
 }
 
 }  // namespace meridian::api

@@ -260,27 +260,31 @@ void instance_command(ApiContext& ctx, engine::Portfolio::InstanceCommand comman
 }  // namespace
 
 void add_strategy_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/strategies/meta/strategy-classes", Role::viewer,
-              "Strategy classes with parameter schemas and defaults", [](const Request& req, Reply reply) {
-                static const std::string body = nlohmann::json{{"items", classes_json()}, {"next", nullptr}}.dump();
-                reply(json_response(req, http::status::ok, std::string(body)));
-              }});
+  router.add(per_snapshot(
+      {http::verb::get, "/api/strategies/meta/strategy-classes", Role::viewer,
+       "Strategy classes with parameter schemas and defaults", [](const Request& req, Reply reply) {
+         static const std::string body = nlohmann::json{{"items", classes_json()}, {"next", nullptr}}.dump();
+         reply(json_response(req, http::status::ok, std::string(body)));
+       }}));
   auto portfolios = [&ctx](const Request& req, Reply reply) {
     MERIDIAN_TRY_REPLY(visible, visible_portfolios(ctx, req));
     nlohmann::json names = nlohmann::json::array();
     for (const auto& e : visible) names.push_back(e->name);
     reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(names)}, {"next", nullptr}}));
   };
+  router.add(per_snapshot({http::verb::get, "/api/strategies/meta/portfolios", Role::viewer,
+                           "The caller's portfolios' names", portfolios}));
+  router.add(per_snapshot(
+      {http::verb::get, "/api/data/portfolios", Role::viewer, "The caller's portfolios' names", portfolios}));
   router.add(
-      {http::verb::get, "/api/strategies/meta/portfolios", Role::viewer, "The caller's portfolios' names", portfolios});
-  router.add({http::verb::get, "/api/data/portfolios", Role::viewer, "The caller's portfolios' names", portfolios});
-  router.add({http::verb::get, "/api/strategies", Role::viewer,
-              "Strategy instances (not removed): the ?portfolio='s, or every portfolio's the caller may see",
-              [&ctx](const Request& req, Reply reply) { list(ctx, req, reply, false); }});
-  router.add({http::verb::get, "/api/strategies/meta/removed-strategies", Role::viewer,
-              "Removed instances that can be restored: the ?portfolio='s, or every portfolio's the caller may see",
-              [&ctx](const Request& req, Reply reply) { list(ctx, req, reply, true); }});
-  router.add(
+      per_snapshot({http::verb::get, "/api/strategies", Role::viewer,
+                    "Strategy instances (not removed): the ?portfolio='s, or every portfolio's the caller may see",
+                    [&ctx](const Request& req, Reply reply) { list(ctx, req, reply, false); }}));
+  router.add(per_snapshot(
+      {http::verb::get, "/api/strategies/meta/removed-strategies", Role::viewer,
+       "Removed instances that can be restored: the ?portfolio='s, or every portfolio's the caller may see",
+       [&ctx](const Request& req, Reply reply) { list(ctx, req, reply, true); }}));
+  router.add(per_snapshot(
       {http::verb::get, "/api/strategies/updates", Role::viewer, "Instances changed since a cursor",
        [&ctx](const Request& req, Reply reply) {
          MERIDIAN_TRY_REPLY(since, int_param(req, "since", 0, std::numeric_limits<long long>::max(), 0));
@@ -294,8 +298,8 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
            if (v.version > cursor) items.push_back(instance_json(v, *pf.snap, pf.entry->name));
          }
          reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"cursor", latest}}));
-       }});
-  router.add(
+       }}));
+  router.add(per_snapshot(
       {http::verb::get, "/api/strategies/holdings", Role::viewer, "Positions and P&L per strategy",
        [&ctx](const Request& req, Reply reply) {
          nlohmann::json items = nlohmann::json::array();
@@ -305,7 +309,7 @@ void add_strategy_routes(Router& router, ApiContext& ctx) {
          });
          if (err) return reply(error_response(req, *err));
          reply(json_response(req, http::status::ok, nlohmann::json{{"items", std::move(items)}, {"next", nullptr}}));
-       }});
+       }}));
   router.add({http::verb::post, "/api/strategies", Role::trader, "Add a strategy instance",
               [&ctx](const Request& req, Reply reply) { add_instance(ctx, req, std::move(reply)); }});
   router.add({http::verb::patch, "/api/strategies/{id}", Role::trader, "Toggle active, change params or symbols",

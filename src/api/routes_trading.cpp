@@ -14,17 +14,6 @@ namespace meridian::api {
 
 namespace {
 
-HttpResponse cached(const Request& req, const std::shared_ptr<const std::string>& body) {
-  return json_response(req, http::status::ok, std::string(*body));
-}
-
-// The trading status of a portfolio; the default one's is rendered once per snapshot.
-std::string status_body(ApiContext& ctx, const PortfolioRef& pf) {
-  if (pf.is_default)
-    return *ctx.trading_status.get(*pf.snap, [](const engine::Snapshot& s) { return trading_status_json(s).dump(); });
-  return trading_status_json(*pf.snap).dump();
-}
-
 // The portfolio's status after a command (its newest snapshot; the one resolved before when
 // the portfolio is gone by then).
 nlohmann::json status_after(ApiContext& ctx, const PortfolioRef& pf) {
@@ -34,7 +23,7 @@ nlohmann::json status_after(ApiContext& ctx, const PortfolioRef& pf) {
 
 void trading_status(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
-  reply(json_response(req, http::status::ok, status_body(ctx, pf)));
+  reply(json_response(req, http::status::ok, trading_status_json(*pf.snap)));
 }
 
 void session_command(ApiContext& ctx, SessionCommand command, const Request& req, Reply reply) {
@@ -130,24 +119,22 @@ void engine_command(ApiContext& ctx, const Request& req, Reply reply, bool start
       });
 }
 
-// The engine status of the portfolio the request means; the default one's is rendered once
-// per snapshot (a regime that changed since shows with the next snapshot, within
-// --publish-interval-ms).
+// The engine status of the portfolio the request means. Its answers are kept per snapshot
+// (per_snapshot below), so a regime that changed since shows with the next snapshot, within
+// --publish-interval-ms.
 void engine_status(ApiContext& ctx, const Request& req, const Reply& reply) {
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req));
-  if (!pf.is_default) return reply(json_response(req, http::status::ok, engine_status_with_regimes(ctx, *pf.snap)));
-  reply(cached(req, ctx.engine_status.get(*pf.snap, [&ctx](const engine::Snapshot& s) {
-    return engine_status_with_regimes(ctx, s).dump();
-  })));
+  reply(json_response(req, http::status::ok, engine_status_with_regimes(ctx, *pf.snap)));
 }
 
 }  // namespace
 
 void add_trading_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/engine/status", Role::viewer, "Engine snapshot: capital, positions, counters",
-              [&ctx](const Request& req, Reply reply) { engine_status(ctx, req, reply); }});
-  router.add({http::verb::get, "/api/trading/status", Role::viewer, "Trading session status",
-              [&ctx](const Request& req, Reply reply) { trading_status(ctx, req, reply); }});
+  router.add(per_snapshot({http::verb::get, "/api/engine/status", Role::viewer,
+                           "Engine snapshot: capital, positions, counters",
+                           [&ctx](const Request& req, Reply reply) { engine_status(ctx, req, reply); }}));
+  router.add(per_snapshot({http::verb::get, "/api/trading/status", Role::viewer, "Trading session status",
+                           [&ctx](const Request& req, Reply reply) { trading_status(ctx, req, reply); }}));
   const std::pair<const char*, SessionCommand> commands[] = {{"start", SessionCommand::start},
                                                              {"stop", SessionCommand::stop},
                                                              {"pause", SessionCommand::pause},
@@ -160,15 +147,20 @@ void add_trading_routes(Router& router, ApiContext& ctx) {
   }
   // Without {id}: ?portfolio= (or portfolio_id), else the default portfolio.
   auto trades_handler = [&ctx](const Request& req, Reply reply) { trades(ctx, req, reply, {}); };
-  router.add({http::verb::get, "/api/trades", Role::viewer, "Executed trades, newest first", trades_handler});
-  router.add({http::verb::get, "/api/trading/trades", Role::viewer, "Executed trades, newest first", trades_handler});
-  router.add({http::verb::get, "/api/portfolios/{id}/trades", Role::viewer, "The portfolio's trades, newest first",
-              [&ctx](const Request& req, Reply reply) { trades(ctx, req, reply, "id"); }});
+  router.add(
+      per_snapshot({http::verb::get, "/api/trades", Role::viewer, "Executed trades, newest first", trades_handler}));
+  router.add(per_snapshot(
+      {http::verb::get, "/api/trading/trades", Role::viewer, "Executed trades, newest first", trades_handler}));
+  router.add(per_snapshot({http::verb::get, "/api/portfolios/{id}/trades", Role::viewer,
+                           "The portfolio's trades, newest first",
+                           [&ctx](const Request& req, Reply reply) { trades(ctx, req, reply, "id"); }}));
   auto positions_handler = [&ctx](const Request& req, Reply reply) { positions(ctx, req, reply, {}); };
-  router.add({http::verb::get, "/api/trading/positions", Role::viewer, "Open positions", positions_handler});
-  router.add({http::verb::get, "/market/positions", Role::viewer, "Open positions", positions_handler});
-  router.add({http::verb::get, "/api/portfolios/{id}/positions", Role::viewer, "The portfolio's open positions",
-              [&ctx](const Request& req, Reply reply) { positions(ctx, req, reply, "id"); }});
+  router.add(
+      per_snapshot({http::verb::get, "/api/trading/positions", Role::viewer, "Open positions", positions_handler}));
+  router.add(per_snapshot({http::verb::get, "/market/positions", Role::viewer, "Open positions", positions_handler}));
+  router.add(
+      per_snapshot({http::verb::get, "/api/portfolios/{id}/positions", Role::viewer, "The portfolio's open positions",
+                    [&ctx](const Request& req, Reply reply) { positions(ctx, req, reply, "id"); }}));
   router.add({http::verb::put, "/api/trading/strategy", Role::trader, "Replace the session's strategy",
               [&ctx](const Request& req, Reply reply) {
                 // The strategy object, bare or as {"strategy": {...}}, over the current one.

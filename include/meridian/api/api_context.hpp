@@ -1,7 +1,7 @@
 #pragma once
 // What handlers need: the engine (each portfolio's snapshot to read, a strand to post
-// commands to), the journal writers' health, and per-snapshot caches of the hottest documents
-// (the default portfolio's).
+// commands to) and the journal writers' health. (Read-mostly routes' answers are kept per
+// snapshot by the server: read_cache.hpp.)
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -25,36 +25,13 @@ struct LogSources;    // log_sources.hpp
 class LogStream;      // log_stream.hpp
 class RegimeTracker;  // regime_tracker.hpp
 
-// A document rendered at most once per snapshot version, by whichever reader asks first.
-// Keeps REST reads of the status documents from re-serialising on every request.
-class SnapshotJsonCache {
- public:
-  template <class Make>
-  std::shared_ptr<const std::string> get(const engine::Snapshot& s, Make&& make) {
-    auto current = entry_.load(std::memory_order_acquire);
-    if (current && current->version == s.version) return {current, &current->body};
-    auto fresh = std::make_shared<const Entry>(Entry{s.version, make(s)});
-    entry_.store(fresh, std::memory_order_release);
-    return {fresh, &fresh->body};
-  }
-
- private:
-  struct Entry {
-    std::uint64_t version;
-    std::string body;
-  };
-  std::atomic<std::shared_ptr<const Entry>> entry_;
-};
-
 struct ApiContext {
   engine::EngineRunner& runner;
   const core::InstrumentTable& instruments;
   const storage::JournalWriter& writer;
   core::Timestamp started_at;
   std::string version;
-  bool enforce_auth = false;  // the same as ServerConfig::auth.enforce (handlers' role checks)
-  SnapshotJsonCache trading_status;
-  SnapshotJsonCache engine_status;
+  bool enforce_auth = false;                // the same as ServerConfig::auth.enforce (handlers' role checks)
   const ServerStats* http_stats = nullptr;  // set once the server exists, before it starts
   storage::RecoverySummary recovery{};      // what this start recovered (GET /api/status)
   // Portfolios besides the default one (create, delete, their recovery and writers); set

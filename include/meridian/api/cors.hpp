@@ -8,6 +8,7 @@
 // still the RequestGuard's decision (the server adds these origins to its allowed ones).
 // Thread-safe: immutable after construction.
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ class Cors {
   std::optional<std::string> allowed_origin(const HttpRequest& req) const;
   // The answer to a preflight: 204 with the CORS headers when its origin is allowed, listing
   // `methods` (what the path takes), else 403 origin_not_allowed without them.
-  HttpResponse preflight(const HttpRequest& req, const std::vector<http::verb>& methods) const;
+  HttpResponse preflight(const HttpRequest& req, std::span<const http::verb> methods) const;
   // Access-Control-Allow-Origin and Vary: Origin on an actual response to an allowed origin.
   void decorate(const HttpRequest& req, HttpResponse& res) const;
 

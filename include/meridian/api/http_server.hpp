@@ -66,6 +66,7 @@ struct ServerStats {
 
 class HttpSession;
 class Identity;
+class ReadCache;  // read_cache.hpp
 
 class HttpServer {
  public:
@@ -73,6 +74,7 @@ class HttpServer {
   // Throws std::invalid_argument for an invalid CORS origin.
   HttpServer(boost::asio::io_context& io, ServerConfig config, const Router& router, const StaticFiles& files,
              WsHub& hub, Identity* identity = nullptr);
+  ~HttpServer();
 
   // Binds and starts accepting. Throws boost::system::system_error when the address
   // cannot be bound, std::invalid_argument for an invalid allowed origin or host (start-up
@@ -97,6 +99,8 @@ class HttpServer {
   // The one enforcement point every routed request passes (auth_gate.hpp).
   Gate& gate() noexcept { return gate_; }
   ServerStats& stats() noexcept { return stats_; }
+  // The snapshot_read routes' answers (read_cache.hpp).
+  ReadCache& read_cache() noexcept { return *read_cache_; }
 
   // Open connections, shared with the sessions so one that outlives the server (its
   // handler destroyed with the io_context) can still remove itself safely.
@@ -124,6 +128,7 @@ class HttpServer {
   std::atomic<bool> draining_{false};
   ServerStats stats_;
   std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();
+  std::unique_ptr<ReadCache> read_cache_;
 };
 
 }  // namespace meridian::api

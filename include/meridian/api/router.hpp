@@ -2,7 +2,10 @@
 // The route table: method + path pattern ("/api/market/{symbol}") + the role it needs.
 // Declared once per resource; the same table serves dispatch, 405 Allow headers, the
 // OpenAPI document and the tests that every route answers 401/403 to callers below its role.
+#include <algorithm>
+#include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,12 +22,40 @@ struct Route {
   // A scraper's route (/metrics): admitted from loopback, or elsewhere with the metrics token,
   // by the gate's scrape rule (auth_gate.hpp), not by an account; `role` is anonymous.
   bool scrape = false;
+  // A read-mostly route whose answer is a function of the portfolios' snapshots (and their
+  // directory), the request target and the caller only: the server keeps its 200 answers per
+  // snapshot (read_cache.hpp) and serves them again to the same caller, after the gate.
+  bool snapshot_read = false;
+};
+
+// A Route marked snapshot_read: router.add(per_snapshot({...})).
+inline Route per_snapshot(Route route) {
+  route.snapshot_read = true;
+  return route;
+}
+
+// The methods a path answers to, in declaration order, each once: a fixed array, so matching
+// a request allocates nothing. Its capacity is every verb there is.
+class MethodList {
+ public:
+  void add(http::verb v) noexcept {
+    if (std::find(begin(), end(), v) == end() && size_ < items_.size()) items_[size_++] = v;
+  }
+  const http::verb* begin() const noexcept { return items_.data(); }
+  const http::verb* end() const noexcept { return items_.data() + size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+  operator std::span<const http::verb>() const noexcept { return {items_.data(), size_}; }
+
+ private:
+  std::array<http::verb, static_cast<std::size_t>(http::verb::unlink) + 1> items_{};
+  std::size_t size_ = 0;
 };
 
 struct RouteMatch {
   const Route* route = nullptr;  // null: no route for this method
   PathParams params;
-  std::vector<http::verb> allowed;  // methods the path answers to (for 405)
+  MethodList allowed;  // methods the path answers to (for 405)
 };
 
 class Router {
