@@ -137,8 +137,9 @@ class ReadCacheAuth : public SharedDaemonTest<ReadCacheAuth> {
   }
   static std::vector<std::string> portfolio_names(const Headers& who) {
     std::vector<std::string> names;
-    for (const auto& p : expect_json_response(call(port(), "GET", "/api/portfolios", who), 200, "portfolios")["items"])
-      names.push_back(p.value("name", ""));
+    // Held: a range-for over a temporary's member would walk freed memory.
+    const auto list = expect_json_response(call(port(), "GET", "/api/portfolios", who), 200, "portfolios");
+    for (const auto& p : list["items"]) names.push_back(p.value("name", ""));
     std::sort(names.begin(), names.end());
     return names;
   }
