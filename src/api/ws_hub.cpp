@@ -304,7 +304,8 @@ void WsHub::cycle(F&& emit_all) {
       if (auto s = weak.lock()) targets.push_back(std::move(s));
   }
   std::shared_ptr<const std::vector<WsBatchItem>> shared = std::move(batch);
-  for (const auto& s : targets) s->send_batch(shared);
+  for (const auto& s : targets)
+    if (s->might_want(*shared)) s->send_batch(shared);
 }
 
 void WsHub::broadcast(const std::shared_ptr<const std::string>& message, const WsTarget& target, WsStamp stamp) {
@@ -315,7 +316,8 @@ void WsHub::broadcast(const std::shared_ptr<const std::string>& message, const W
     for (const auto& [id, weak] : registry_->sessions)
       if (auto s = weak.lock()) targets.push_back(std::move(s));
   }
-  for (const auto& s : targets) s->send(message, target, stamp);
+  for (const auto& s : targets)
+    if (s->might_want(target)) s->send(message, target, stamp);
 }
 
 void WsHub::join(const std::shared_ptr<WsSession>& session) {

@@ -114,8 +114,10 @@ WsSession::WsSession(WsStream&& ws, WsHub& hub, Endpoint endpoint, core::SymbolI
       subscribed_(hub.context().instruments.size(), endpoint == Endpoint::main),
       filtered_(endpoint == Endpoint::stream),
       endpoint_(endpoint),
-      stream_symbol_(stream_symbol) {
+      stream_symbol_(stream_symbol),
+      interest_symbols_((subscribed_.size() + 63) / 64) {
   if (endpoint == Endpoint::stream && stream_symbol < subscribed_.size()) subscribed_[stream_symbol] = true;
+  publish_interest();
 }
 
 std::optional<std::string_view> WsSession::stream_symbol(std::string_view target) noexcept {
@@ -286,6 +288,7 @@ void WsSession::set_subscription(const std::vector<int>& symbols, bool subscribe
     filtered_ = true;
   }
   for (int id : symbols) subscribed_[static_cast<std::size_t>(id)] = subscribe;
+  publish_interest();
 }
 
 void WsSession::on_message(std::string_view text) {
@@ -504,6 +507,46 @@ void WsSession::set_seed_messages(bool price, bool quote) noexcept {
   const bool counted = price || quote;
   if (counted != counted_seed_) hub_.count_seed_price_clients(counted ? 1 : -1);
   counted_seed_ = counted;
+  publish_interest();
+}
+
+void WsSession::publish_interest() noexcept {
+  // The audiences wants() admits for this endpoint and these subscriptions; /ws/logs and
+  // /ws/strategies judge symbols (if at all) in their hooks, so every symbol counts for them.
+  std::uint8_t audience = 0;
+  bool every_symbol = false;
+  switch (endpoint_) {
+    case Endpoint::logs:
+    case Endpoint::strategies:
+      audience = static_cast<std::uint8_t>(endpoint_ == Endpoint::logs ? WsTarget::logs : WsTarget::strategies);
+      every_symbol = true;
+      break;
+    case Endpoint::stream: audience = WsTarget::stream; break;
+    default:
+      audience = static_cast<std::uint8_t>(WsTarget::main | (filtered_ ? WsTarget::main_subscribed : 0) |
+                                           (want_price_ ? WsTarget::seed_price : 0) |
+                                           (want_quote_ ? WsTarget::seed_quote : 0));
+  }
+  for (std::size_t word = 0; word < interest_symbols_.size(); ++word) {
+    std::uint64_t bits = 0;
+    for (std::size_t bit = 0; bit < 64 && word * 64 + bit < subscribed_.size(); ++bit)
+      if (every_symbol || subscribed_[word * 64 + bit]) bits |= std::uint64_t{1} << bit;
+    interest_symbols_[word].store(bits, std::memory_order_relaxed);
+  }
+  // Release: a reader that sees the new audience sees the symbols stored before it.
+  interest_audience_.store(audience, std::memory_order_release);
+}
+
+bool WsSession::might_want(const WsTarget& target) const noexcept {
+  if ((target.audience & interest_audience_.load(std::memory_order_acquire)) == 0) return false;
+  if (target.symbol < 0) return true;
+  const auto symbol = static_cast<std::size_t>(target.symbol);
+  if (symbol / 64 >= interest_symbols_.size()) return false;
+  return (interest_symbols_[symbol / 64].load(std::memory_order_relaxed) >> (symbol % 64)) & 1u;
+}
+
+bool WsSession::might_want(std::span<const WsBatchItem> items) const noexcept {
+  return std::any_of(items.begin(), items.end(), [this](const WsBatchItem& item) { return might_want(item.target); });
 }
 
 bool WsSession::wants(const WsTarget& target) const noexcept {

@@ -5,12 +5,14 @@
 // progress for too long; a burst a reading client drains is not "behind"). A client of /ws
 // follows every symbol until it subscribes; one of /ws/stream/{symbol} follows that symbol.
 // The same session serves ws:// and wss:// (ws_stream.hpp).
+#include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void send(std::shared_ptr<const std::string> message, WsTarget target = {}, WsStamp stamp = {});
   // Any thread: a publish cycle's messages, in order, in one hand-off to the session's strand.
   void send_batch(std::shared_ptr<const std::vector<WsBatchItem>> batch);
+  // Any thread: false when this client takes none of `items` by audience and symbol (a superset
+  // of what send delivers: visibility and endpoint hooks are judged on the session's strand). The
+  // hub asks before it hands a session anything, so a client that follows nothing of a cycle
+  // (an idle one, one on another symbol) costs a few loads, not a post to its strand.
+  bool might_want(std::span<const WsBatchItem> items) const noexcept;
+  bool might_want(const WsTarget& target) const noexcept;
   // On the session's strand (the hub's resume): queues `message` if the client may get it, as
   // send does. A live message is dropped when this connection has its topic up to its seq
   // already; a replay skips what the connection was sent live; a snapshot always goes.
@@ -99,6 +107,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     std::size_t cost() const noexcept { return message->size() + sizeof(Outgoing); }
   };
   bool wants(const WsTarget& target) const noexcept;
+  // The audience bits and symbols wants() takes, mirrored for might_want: written on the
+  // session's strand whenever a subscription changes, before the subscribe's snapshot is taken
+  // (under the hub's publish lock), so a cycle after the snapshot sees it; a cycle racing the
+  // change is covered by the snapshot.
+  void publish_interest() noexcept;
   // Seed 002's messages this session takes (a `subscribe`'s `messages`), counted in the hub.
   void set_seed_messages(bool price, bool quote) noexcept;
   // The ids of the portfolios this client may see, for the directory `visible_of_` was computed
@@ -192,6 +205,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool want_price_ = false, want_quote_ = false, counted_seed_ = false;
   Endpoint endpoint_;
   core::SymbolId stream_symbol_;
+  // publish_interest's mirror: any thread reads, the session's strand writes.
+  std::atomic<std::uint8_t> interest_audience_{0};
+  std::vector<std::atomic<std::uint64_t>> interest_symbols_;  // a bit per symbol id
 };
 
 }  // namespace meridian::api

@@ -5,6 +5,7 @@
 // strategy switches to it, as POST /api/trading/start does.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -507,6 +508,68 @@ TEST(WsSession, ABatchingClientGetsOneArrayPerIntervalWithNothingLostOrReordered
   auto single = client.next_of_type("trade");
   ASSERT_TRUE(single) << "batching off: one object per frame again";
   EXPECT_EQ(single->value("seq", 0ULL), static_cast<std::uint64_t>(kTrades + 1));
+}
+
+// Issue 18: the hub hands a publish cycle only to sessions that might take part of it
+// (might_want mirrors wants' audience and symbol rules), so idle clients cost no post.
+TEST(WsSession, TheHubSkipsASessionThatFollowsNothingOfAMessage) {
+  Server server({});
+  Client fresh(server.port());
+  await_clients(server, 1);
+  Client picky(server.port());
+  await_clients(server, 2);
+  Client idle(server.port());
+  await_clients(server, 3);
+  for (auto* c : {&fresh, &picky, &idle}) ASSERT_TRUE(c->next_of_type("connected"));
+  picky.send(R"({"type":"subscribe","symbols":["BTC-USD"]})");
+  idle.send(R"({"type":"subscribe","symbols":[]})");
+  ASSERT_TRUE(picky.next_of_type("subscribed"));
+  ASSERT_TRUE(idle.next_of_type("subscribed"));
+
+  const auto instruments = core::default_instruments();
+  const int btc = static_cast<int>(*instruments.find("BTC-USD"));
+  const int eth = static_cast<int>(*instruments.find("ETH-USD"));
+  // Sessions by join order (ids rise).
+  std::vector<std::shared_ptr<WsSession>> sessions;
+  {
+    auto registry = server.hub().registry();
+    std::lock_guard lock(registry->mutex);
+    for (const auto& [id, weak] : registry->sessions)
+      if (auto s = weak.lock()) sessions.push_back(std::move(s));
+  }
+  ASSERT_EQ(sessions.size(), 3u);
+  std::sort(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) { return a->id() < b->id(); });
+  auto target = [](int symbol, std::uint8_t audience) {
+    WsTarget t;
+    t.symbol = symbol;
+    t.audience = audience;
+    return t;
+  };
+  const auto& f = sessions[0];
+  const auto& p = sessions[1];
+  const auto& i = sessions[2];
+  // Not subscribed: every symbol, /ws's audience only.
+  EXPECT_TRUE(f->might_want(target(btc, WsTarget::main)));
+  EXPECT_TRUE(f->might_want(target(eth, WsTarget::everyone)));
+  EXPECT_FALSE(f->might_want(target(eth, WsTarget::candles))) << "candles are for subscribers";
+  EXPECT_FALSE(f->might_want(target(-1, WsTarget::logs)));
+  EXPECT_FALSE(f->might_want(target(-1, WsTarget::stream)));
+  // Subscribed to BTC-USD: its symbol, and candles now; seed 002's price/quote come with a subscribe.
+  EXPECT_TRUE(p->might_want(target(btc, WsTarget::candles)));
+  EXPECT_TRUE(p->might_want(target(btc, WsTarget::seed_price)));
+  EXPECT_FALSE(p->might_want(target(eth, WsTarget::everyone)));
+  EXPECT_TRUE(p->might_want(target(-1, WsTarget::everyone))) << "portfolio news has no symbol";
+  // Subscribed to nothing: no symbol's message at all, a cycle of prices skips it.
+  EXPECT_FALSE(i->might_want(target(btc, WsTarget::everyone)));
+  EXPECT_FALSE(i->might_want(target(eth, WsTarget::main)));
+  std::vector<WsBatchItem> prices{{nullptr, target(btc, WsTarget::main), {}},
+                                  {nullptr, target(eth, WsTarget::main), {}}};
+  EXPECT_FALSE(i->might_want(prices));
+  EXPECT_TRUE(p->might_want(prices));
+  EXPECT_TRUE(i->might_want(target(-1, WsTarget::main)));
+  // Unsubscribing BTC-USD takes it out of the mirror too.
+  picky.send(R"({"type":"unsubscribe","symbols":["BTC-USD"]})");
+  ASSERT_TRUE(poll_until([&] { return !p->might_want(prices); }, kDeadline));
 }
 
 }  // namespace
