@@ -33,12 +33,13 @@ json short_request() {
   return request("2025-01-01T00:00:00Z", "2025-01-15T00:00:00Z");
 }
 
-// POST /api/backtest answers once the bars are loaded (a simulated year under ASAN takes a
-// while): a deadline of its own.
-HttpResponse post_backtest(std::uint16_t port, const json& body, const Headers& who = {}) {
+// POST /api/backtest (and /sweep) answers once the bars are loaded (half a simulated year
+// under ASan on a loaded machine takes seconds): a deadline of its own.
+HttpResponse post_backtest(std::uint16_t port, const json& body, const Headers& who = {},
+                           std::string target = "/api/backtest") {
   HttpRequest r;
   r.method = "POST";
-  r.target = "/api/backtest";
+  r.target = std::move(target);
   r.body = body.dump();
   r.headers = who;
   r.headers.emplace_back("Content-Type", "application/json");
@@ -215,7 +216,7 @@ TEST_F(Backtests, SweepRanksEveryCombinationAndItsWinnerIsItsBacktest) {
   auto body = short_request();
   body["sweep"] = {{"fast_period", {5, 10}}, {"slow_period", {{"from", 20}, {"to", 40}, {"step", 20}}}};
   body["rank"] = "total_return";
-  auto accepted = expect_json_response(post_json(port(), "/api/backtest/sweep", body), 202, "POST sweep");
+  auto accepted = expect_json_response(post_backtest(port(), body, {}, "/api/backtest/sweep"), 202, "POST sweep");
   const auto id = accepted.value("id", 0LL);
   ASSERT_GT(id, 0);
   auto final = ws.next_matching(
@@ -254,7 +255,7 @@ TEST_F(Backtests, SweepRanksEveryCombinationAndItsWinnerIsItsBacktest) {
 TEST_F(Backtests, ASweepCancelledMidRunLeavesACancelledRow) {
   auto body = long_request();
   body["sweep"] = {{"fast_period", {3, 5, 8, 13}}, {"slow_period", {30, 60}}};
-  auto accepted = expect_json_response(post_json(port(), "/api/backtest/sweep", body), 202, "POST sweep");
+  auto accepted = expect_json_response(post_backtest(port(), body, {}, "/api/backtest/sweep"), 202, "POST sweep");
   const auto id = accepted.value("id", 0LL);
   const auto running = wait_for(port(), id, [](const json& b) { return b.value("status", "") != "queued"; });
   ASSERT_EQ(running["status"], "running") << running.dump();
