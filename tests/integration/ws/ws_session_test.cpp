@@ -526,7 +526,7 @@ TEST(WsSession, TheHubSkipsASessionThatFollowsNothingOfAMessage) {
   ASSERT_TRUE(picky.next_of_type("subscribed"));
   ASSERT_TRUE(idle.next_of_type("subscribed"));
 
-  const auto instruments = core::default_instruments();
+  const core::InstrumentTable instruments{core::default_instruments()};
   const int btc = static_cast<int>(*instruments.find("BTC-USD"));
   const int eth = static_cast<int>(*instruments.find("ETH-USD"));
   // Sessions by join order (ids rise).
