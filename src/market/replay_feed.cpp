@@ -51,19 +51,27 @@ ReplayData load_replay(const std::vector<ReplayFile>& files, CsvFormat format) {
 
 void ReplayTape::Cursor::load() noexcept {
   if (done()) return;
-  const auto& b = (*bars)[bar];
-  const auto gap = bar + 1 < bars->size() ? (*bars)[bar + 1].open_time - b.open_time : core::Duration::zero();
+  const auto& b = bars[bar];
+  const auto gap = bar + 1 < bars.size() ? bars[bar + 1].open_time - b.open_time : core::Duration::zero();
   ticks = bar_ticks(b, gap);
   tick = 0;
 }
 
 ReplayTape::ReplayTape(const ReplayData& data) {
   cursors_.reserve(data.series.size());
-  for (const auto& s : data.series) {
-    cursors_.push_back(Cursor{&s});
-    cursors_.back().load();
-  }
+  for (const auto& s : data.series) add(s);
   next_ = earliest();
+}
+
+ReplayTape::ReplayTape(std::span<const std::span<const core::Bar>> series) {
+  cursors_.reserve(series.size());
+  for (const auto s : series) add(s);
+  next_ = earliest();
+}
+
+void ReplayTape::add(std::span<const core::Bar> bars) {
+  cursors_.push_back(Cursor{bars});
+  cursors_.back().load();
 }
 
 std::size_t ReplayTape::earliest() const noexcept {
