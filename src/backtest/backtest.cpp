@@ -174,7 +174,9 @@ Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, c
   config.limits = spec.limits;
   config.exits = spec.exits;
   config.autostart = false;
-  config.journal_bars = false;  // nothing stores them: a backtest's bars are already stored or made up
+  config.journal_bars = false;       // nothing stores them: a backtest's bars are already stored or made up
+  config.higher_timeframes = false;  // nothing charts them
+  config.events = false;             // nobody listens
   engine::Portfolio engine(instruments, config, executor, journal, {});
   if (auto err = engine.start(spec.strategy, spec.symbols)) throw std::invalid_argument(err->message);
 
@@ -201,7 +203,6 @@ Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, c
     result.progress.bars_done = ticks / kTicksPerBar;
     result.progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  std::vector<engine::EngineEvent> events;
   market::ReplayTape tape(*series);
   const auto sim = engine::run_tape(
       engine, journal, tape,
@@ -209,9 +210,6 @@ Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, c
         if (const auto* t = std::get_if<engine::TradeRecord>(&e.record)) result.trades.push_back(t->trade);
       },
       [&](const engine::SimRun& r, std::span<const core::Tick> batch) {
-        // Nobody listens to a backtest's events (the live runner publishes them); taken so
-        // the portfolio's list does not grow with the run.
-        engine.take_events(events);
         for (const auto& t : batch) last[t.symbol] = t.last.to_double();
         curve.push_back({batch.back().ts, equity()});
         note_progress(r.ticks);
