@@ -174,9 +174,10 @@ Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, c
   config.limits = spec.limits;
   config.exits = spec.exits;
   config.autostart = false;
-  config.journal_bars = false;       // nothing stores them: a backtest's bars are already stored or made up
-  config.higher_timeframes = false;  // nothing charts them
-  config.events = false;             // nobody listens
+  config.journal_bars = false;        // nothing stores them: a backtest's bars are already stored or made up
+  config.higher_timeframes = false;   // nothing charts them
+  config.events = false;              // nobody listens
+  config.journal_trades_only = true;  // the trades are all it keeps of the journal
   engine::Portfolio engine(instruments, config, executor, journal, {});
   if (auto err = engine.start(spec.strategy, spec.symbols)) throw std::invalid_argument(err->message);
 

@@ -279,6 +279,10 @@ void Portfolio::on_durable(std::uint64_t seq) {
 }
 
 void Portfolio::append_journal(JournalRecord record) {
+  if (config_.journal_trades_only &&
+      !(std::holds_alternative<TradeRecord>(record) || std::holds_alternative<OrderIdReservation>(record) ||
+        std::holds_alternative<ResetRecord>(record) || std::holds_alternative<StopRecord>(record)))
+    return;
   JournalEntry entry{next_seq_++, std::move(record)};
   if (!overflow_.empty() || !journal_.try_push(std::move(entry))) overflow_.push_back(std::move(entry));
   update_backlog();

@@ -68,6 +68,11 @@ struct PortfolioConfig {
   // gives none). Trading is the same either way.
   bool higher_timeframes = true;
   bool events = true;
+  // A backtest keeps nothing of its journal but the trades (its result's trade list): with this
+  // set, only trade records (and the writer's own: order-id reservations, reset, stop) reach
+  // the ring; session, instance, order, signal, equity and risk records are dropped before
+  // they take a sequence number. What the portfolio does is the same either way.
+  bool journal_trades_only = false;
   StrategyConfig strategy{};
   risk::Limits limits{};
   // Portfolio defaults for exits placed with strategy entries (a strategy's own rules win).
