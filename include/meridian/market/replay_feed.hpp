@@ -64,10 +64,14 @@ class ReplayTape {
     void load() noexcept;
   };
   void add(std::span<const core::Bar> bars);
+  static core::Timestamp head(const Cursor& c) noexcept;
   // The series whose next tick is earliest; cursors_.size() when all are done.
   std::size_t earliest() const noexcept;
 
   std::vector<Cursor> cursors_;
+  // Each cursor's next tick time (Timestamp::max() once done), side by side: earliest() runs on
+  // every tick and reads these 8 bytes a series instead of a 224-byte cursor each.
+  std::vector<core::Timestamp> heads_;
   std::size_t next_ = 0;
 };
 
