@@ -52,7 +52,7 @@ backtest::BacktestSpec spec(std::string_view cls, std::size_t symbols) {
 
 void run(benchmark::State& state, std::string_view cls, std::size_t symbols) {
   const auto s = spec(cls, symbols);
-  const auto data = backtest::select(bars(), s);  // run() selects again: the copy is part of the cost
+  const auto data = backtest::select(bars(), s);  // what run() is given: the symbols asked, as a caller loads them
   std::uint64_t total = 0, fills = 0;
   for (auto _ : state) {
     const auto result = backtest::run(table(), s, data);

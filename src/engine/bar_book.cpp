@@ -6,8 +6,9 @@
 
 namespace meridian::engine {
 
-BarBook::BarBook(std::size_t symbol_count, std::size_t bars_per_series)
+BarBook::BarBook(std::size_t symbol_count, std::size_t bars_per_series, bool higher_timeframes)
     : symbol_count_(symbol_count),
+      higher_timeframes_(higher_timeframes),
       minutes_(core::Timeframe::m1, symbol_count),
       rollup_(symbol_count),
       history_start_(symbol_count, core::Timestamp::max()) {

@@ -34,7 +34,7 @@ Portfolio::Portfolio(const core::InstrumentTable& instruments, PortfolioConfig c
       config_(std::move(config)),
       executor_(executor),
       journal_(journal),
-      bars_(instruments.size(), config_.bars_in_memory),
+      bars_(instruments.size(), config_.bars_in_memory, config_.higher_timeframes),
       strategies_(instruments, bars_, {&config_.calendars, config_.use_calendars, config_.exits}),
       symbols_(instruments.size()),
       live_(config_.initial_capital, instruments.size()),
@@ -160,7 +160,7 @@ void Portfolio::on_ticks(std::span<const core::Tick> ticks) {
 
 void Portfolio::on_bar_closed(const core::Bar& bar) {
   if (config_.journal_bars) append_journal(BarRecord{bar});
-  events_.push_back(BarClosed{bar});
+  raise(BarClosed{bar});
   // Strategies run on 1m bars; the higher timeframes serve charts and the history API.
   if (bar.timeframe != core::Timeframe::m1) return;
   ++counters_.bars;
@@ -183,7 +183,8 @@ void Portfolio::on_signal(Instance& inst, const core::Bar& bar, const strategies
   ++inst.view.signals;
   inst.view.last_signal = entry;
   strategies_.touch(inst);
-  events_.insert(events_.begin() + static_cast<std::ptrdiff_t>(first_event), SignalRaised{std::move(entry)});
+  if (config_.events)
+    events_.insert(events_.begin() + static_cast<std::ptrdiff_t>(first_event), SignalRaised{std::move(entry)});
 }
 
 void Portfolio::log_signal(const SignalEntry& entry) {
@@ -270,7 +271,7 @@ void Portfolio::on_durable(std::uint64_t seq) {
       strategies_.touch(*inst);
     }
     trades_.push(t);
-    events_.push_back(TradeDurable{t});
+    raise(TradeDurable{t});
     ++trades_total_;
     pending_trades_.pop_front();
   }
@@ -278,6 +279,10 @@ void Portfolio::on_durable(std::uint64_t seq) {
 }
 
 void Portfolio::append_journal(JournalRecord record) {
+  if (config_.journal_trades_only &&
+      !(std::holds_alternative<TradeRecord>(record) || std::holds_alternative<OrderIdReservation>(record) ||
+        std::holds_alternative<ResetRecord>(record) || std::holds_alternative<StopRecord>(record)))
+    return;
   JournalEntry entry{next_seq_++, std::move(record)};
   if (!overflow_.empty() || !journal_.try_push(std::move(entry))) overflow_.push_back(std::move(entry));
   update_backlog();
@@ -307,7 +312,7 @@ void Portfolio::change_session(SessionState to, SessionChange change, std::int64
   session_.updated_at = core::now();
   session_.changed_by = by;
   append_journal(session_);
-  events_.push_back(SessionChanged{change});
+  raise(SessionChanged{change});
   dirty_ = true;
 }
 
@@ -367,7 +372,7 @@ CommandResult Portfolio::resume(std::int64_t by) {
 
 void Portfolio::take_events(std::vector<EngineEvent>& out) {
   if (prices_moved_) {
-    events_.push_back(PricesMoved{});
+    raise(PricesMoved{});
     prices_moved_ = false;
   }
   out.clear();

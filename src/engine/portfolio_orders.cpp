@@ -159,7 +159,7 @@ void Portfolio::on_order(execution::Order order, std::uint32_t event_seq) {
     engine_log()->warn("order {} for {} rejected: {}", order.id, instruments_.at(order.request.symbol).symbol,
                        order.reason);
   }
-  events_.push_back(OrderChanged{std::move(order)});  // its last use: moved, not copied
+  raise(OrderChanged{std::move(order)});  // its last use: moved, not copied
   dirty_ = true;
 }
 

@@ -42,7 +42,7 @@ void Portfolio::note_risk_change(risk::RiskState before, std::string_view reason
   if (risk_.state() == before) return;
   engine_log()->warn("portfolio {} risk state {} -> {} ({})", config_.portfolio_id, risk::to_string(before),
                      risk::to_string(risk_.state()), reason);
-  events_.push_back(RiskChanged{before, risk_.state(), reason});
+  raise(RiskChanged{before, risk_.state(), reason});
   dirty_ = true;
 }
 

@@ -51,23 +51,45 @@ ReplayData load_replay(const std::vector<ReplayFile>& files, CsvFormat format) {
 
 void ReplayTape::Cursor::load() noexcept {
   if (done()) return;
-  const auto& b = (*bars)[bar];
-  const auto gap = bar + 1 < bars->size() ? (*bars)[bar + 1].open_time - b.open_time : core::Duration::zero();
+  const auto& b = bars[bar];
+  const auto gap = bar + 1 < bars.size() ? bars[bar + 1].open_time - b.open_time : core::Duration::zero();
   ticks = bar_ticks(b, gap);
   tick = 0;
 }
 
 ReplayTape::ReplayTape(const ReplayData& data) {
   cursors_.reserve(data.series.size());
-  for (const auto& s : data.series) {
-    cursors_.push_back(Cursor{&s});
-    cursors_.back().load();
-  }
+  heads_.reserve(data.series.size());
+  for (const auto& s : data.series) add(s);
   next_ = earliest();
 }
 
+ReplayTape::ReplayTape(std::span<const std::span<const core::Bar>> series) {
+  cursors_.reserve(series.size());
+  heads_.reserve(series.size());
+  for (const auto s : series) add(s);
+  next_ = earliest();
+}
+
+void ReplayTape::add(std::span<const core::Bar> bars) {
+  cursors_.push_back(Cursor{bars});
+  cursors_.back().load();
+  heads_.push_back(head(cursors_.back()));
+}
+
+core::Timestamp ReplayTape::head(const Cursor& c) noexcept {
+  return c.done() ? core::Timestamp::max() : c.ticks[c.tick].ts;
+}
+
 std::size_t ReplayTape::earliest() const noexcept {
-  std::size_t best = cursors_.size();
+  // The first series with the earliest next tick (a tie goes to the earlier series).
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < heads_.size(); ++k)
+    if (heads_[k] < heads_[best]) best = k;
+  if (best < heads_.size() && heads_[best] != core::Timestamp::max()) return best;
+  // Every series done, or the earliest tick stamped Timestamp::max(): the search over the
+  // cursors, which tells a done series from such a tick.
+  best = cursors_.size();
   for (std::size_t k = 0; k < cursors_.size(); ++k) {
     const auto& c = cursors_[k];
     if (!c.done() && (best == cursors_.size() || c.ticks[c.tick].ts < cursors_[best].ticks[cursors_[best].tick].ts))
@@ -83,6 +105,11 @@ void ReplayTape::advance() noexcept {
     ++c.bar;
     c.load();
   }
+  if (cursors_.size() == 1) {  // one series: no search (heads_ is read only by earliest())
+    next_ = c.done() ? 1 : 0;
+    return;
+  }
+  heads_[next_] = head(c);
   next_ = earliest();
 }
 

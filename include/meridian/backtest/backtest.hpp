@@ -93,8 +93,8 @@ struct Control {
 Result run(const core::InstrumentTable& instruments, const BacktestSpec& spec, const market::ReplayData& data,
            const Control& control = {});
 
-// Keeps, of `data`, each bar of the spec's symbols opening inside [from, to), one series per
-// symbol in the spec's order. What run() plays.
+// Keeps, of `data` (one series per symbol, as run() takes it), each bar of the spec's symbols
+// opening inside [from, to), one series per symbol in the spec's order. What run() plays.
 market::ReplayData select(const market::ReplayData& data, const BacktestSpec& spec);
 
 // The realised P&L of each closing trade (the sells: positions are long only), in order: what

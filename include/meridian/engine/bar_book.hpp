@@ -26,8 +26,10 @@ class BarBook {
     bool empty() const noexcept { return count == 0; }
   };
 
-  // Keeps the newest `bars_per_series` closed bars of each symbol and timeframe.
-  BarBook(std::size_t symbol_count, std::size_t bars_per_series);
+  // Keeps the newest `bars_per_series` closed bars of each symbol and timeframe. Without
+  // `higher_timeframes`, ticks make 1m bars only (a backtest: strategies read only those);
+  // history minutes still go through the roll-up, whose late-minute check add_history uses.
+  BarBook(std::size_t symbol_count, std::size_t bars_per_series, bool higher_timeframes = true);
 
   // Adds a tick; calls `on_closed(const core::Bar&)` for each bar it closes: the 1m bar,
   // then the higher bars, after each is in its history. Most ticks close nothing and cost
@@ -38,6 +40,7 @@ class BarBook {
     if (!minute) return;
     keep(*minute);
     on_closed(*minute);
+    if (!higher_timeframes_) return;
     for (const auto& bar : roll_up(*minute)) {
       keep(bar);
       on_closed(bar);
@@ -72,6 +75,7 @@ class BarBook {
   market::TimeframeRollup::Closed roll_up(const core::Bar& minute) noexcept;
 
   std::size_t symbol_count_;
+  bool higher_timeframes_;
   market::BarAggregator minutes_;
   market::TimeframeRollup rollup_;
   std::vector<BarHistory> histories_;           // [timeframe * symbol_count + symbol]

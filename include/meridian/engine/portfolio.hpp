@@ -62,6 +62,17 @@ struct PortfolioConfig {
   // Bars are market data, shared by every portfolio (market_data has no portfolio): only one
   // portfolio of a daemon journals them (the default one), the others aggregate their own.
   bool journal_bars = true;
+  // Off in a backtest, whose portfolio nobody reads but through its ledger and journal: no bars
+  // above 1m are made from ticks (strategies run on 1m bars; the others serve charts and the
+  // history API), and no events are raised (the live runner publishes them; take_events then
+  // gives none). Trading is the same either way.
+  bool higher_timeframes = true;
+  bool events = true;
+  // A backtest keeps nothing of its journal but the trades (its result's trade list): with this
+  // set, only trade records (and the writer's own: order-id reservations, reset, stop) reach
+  // the ring; session, instance, order, signal, equity and risk records are dropped before
+  // they take a sequence number. What the portfolio does is the same either way.
+  bool journal_trades_only = false;
   StrategyConfig strategy{};
   risk::Limits limits{};
   // Portfolio defaults for exits placed with strategy entries (a strategy's own rules win).
@@ -252,6 +263,11 @@ class Portfolio final : public market::TickSink,
   // a trade recorded by hand.
   void settle(const execution::Order& order, const execution::Fill& fill, const std::string* manual);
   void log_signal(const SignalEntry& entry);
+  // An event for the owner, unless this portfolio raises none (PortfolioConfig::events).
+  template <class Event>
+  void raise(Event&& event) {
+    if (config_.events) events_.emplace_back(std::forward<Event>(event));
+  }
   void append_journal(JournalRecord record);
   void flush_overflow();
   void update_backlog() noexcept;

@@ -125,6 +125,29 @@ TEST(Backtest, PlaysOnlyTheRangeAndSymbolsAsked) {
   for (const auto& t : run(table, spec, data).trades) EXPECT_EQ(t.symbol, engine::test::kAaa);
 }
 
+// run() plays a symbol's bars in place when they lie in one series as one run, and select()'s
+// copy otherwise: the same bars either way, so the same result.
+TEST(Backtest, BarsSplitOrOutOfPlacePlayTheSameAsOneSeries) {
+  const auto table = instruments();
+  const auto whole = zigzag(engine::test::kAaa, 6);
+  auto spec = spec_for(engine::test::kAaa, 120);
+  const auto want = run(table, spec, whole);
+  ASSERT_GT(want.trades.size(), 2u);
+
+  market::ReplayData split;  // two series of one symbol
+  const auto& bars = whole.series[0];
+  split.series.emplace_back(bars.begin(), bars.begin() + 50);
+  split.series.emplace_back(bars.begin() + 50, bars.end());
+  market::ReplayData holed = whole;  // a bar outside the range between bars inside it
+  holed.series[0].insert(holed.series[0].begin() + 30, minute(engine::test::kAaa, 500, 50.0));
+  for (const auto* data : {&split, &holed}) {
+    const auto got = run(table, spec, *data);
+    EXPECT_EQ(got.progress.bars_total, want.progress.bars_total);
+    EXPECT_EQ(got.trades, want.trades);
+    EXPECT_EQ(got.ledger, want.ledger);
+  }
+}
+
 TEST(Backtest, CancelledStopsAfterTheBatchInFlight) {
   const auto table = instruments();
   const auto data = zigzag(engine::test::kAaa, 100);  // 2000 bars, 8000 ticks: many batches

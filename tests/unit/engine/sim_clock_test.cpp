@@ -68,5 +68,54 @@ TEST(SimClock, DrivesTheEngineToTheSameTradesAsTheLivePaperPath) {
   EXPECT_EQ(records_of<SignalRecord>(simulated).size(), records_of<SignalRecord>(live).size());
 }
 
+// What a backtest turns off (no bars above 1m from ticks, no events, only trade records in the
+// journal) changes nothing the portfolio does: the same trades, field by field, and ledger.
+TEST(SimClock, ABacktestsPortfolioMakesOnlyTradesAndTradesTheSame) {
+  const auto table = instruments();
+  const auto data = simulated_bars(table, 900);
+  struct Played {
+    std::vector<JournalEntry> records;
+    std::vector<EngineEvent> events;
+    Ledger ledger{Money{}, 0};
+    std::size_t higher_bars = 0;
+  };
+  auto play = [&](bool lean) {
+    Played out;
+    execution::PaperExecutor executor(paper(), table);
+    JournalQueue journal(1 << 12);
+    auto config = trading_config();
+    config.higher_timeframes = config.events = !lean;
+    config.journal_trades_only = lean;
+    Portfolio engine(table, config, executor, journal, {});
+    market::ReplayTape tape(data);
+    run_tape(
+        engine, journal, tape, [&](const JournalEntry& e) { out.records.push_back(e); },
+        [&](const SimRun&, std::span<const core::Tick>) {
+          for (auto& e : engine.take_events()) out.events.push_back(std::move(e));
+          return true;
+        });
+    out.ledger = engine.ledger();
+    const auto snap = engine.make_snapshot();
+    for (const auto& tf : snap->higher)
+      for (const auto& series : tf) out.higher_bars += series->size();
+    return out;
+  };
+  const auto full = play(false);
+  const auto lean = play(true);
+
+  auto a = full.records, b = lean.records;
+  ASSERT_GT(trades_in(a).size(), 10u) << "the strategy must trade on these bars";
+  expect_same_trades(trades_in(a), trades_in(b));
+  EXPECT_EQ(full.ledger, lean.ledger);
+  // The full portfolio makes the rest; the lean one none of it.
+  EXPECT_GT(records_of<OrderRecord>(full.records).size(), 0u);
+  EXPECT_GT(records_of<EquityRecord>(full.records).size(), 0u);
+  EXPECT_EQ(lean.records.size(), trades_in(b).size()) << "only trade records";
+  EXPECT_GT(events_of<BarClosed>(full.events).size(), 0u);
+  EXPECT_TRUE(lean.events.empty());
+  EXPECT_GT(full.higher_bars, 0u);
+  EXPECT_EQ(lean.higher_bars, 0u);
+}
+
 }  // namespace
 }  // namespace meridian::engine::test
