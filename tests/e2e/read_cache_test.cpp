@@ -162,7 +162,7 @@ TEST_F(ReadCacheAuth, KeptAnswersNeverCrossUsersOrRoles) {
 }
 
 TEST_F(ReadCacheAuth, GateDecidesBeforeAKeptAnswer) {
-  // An admitted caller's read is kept (the administrator's: a reader owns no portfolio, so
+  // An admitted caller's read is kept (the administrator's: a viewer owns no portfolio, so
   // /api/trading/status is 404 for one); then callers the gate refuses ask for the same target.
   const auto reader = admin();
   for (int i = 0; i < 2; ++i) EXPECT_EQ(call(port(), "GET", "/api/trading/status", reader).status, 200);
