@@ -78,15 +78,20 @@ void GatewayOrders::finish(std::size_t index) {
   track_.erase(track_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
+void GatewayOrders::end(std::size_t index, OrderStatus status, std::string reason, core::Timestamp ts,
+                        std::vector<ExecutionReport>& out) {
+  auto& o = open_[index];
+  o.status = status;
+  o.reason = std::move(reason);
+  o.updated = std::max(o.updated, ts);
+  out.push_back(ExecutionReport::changed(o));
+  finish(index);
+}
+
 bool GatewayOrders::refuse(OrderId id, std::string reason, core::Timestamp ts, std::vector<ExecutionReport>& out) {
   const auto k = index_of(id);
   if (!k || open_[*k].status != OrderStatus::new_order) return false;
-  auto& o = open_[*k];
-  o.status = OrderStatus::rejected;
-  o.reason = std::move(reason);
-  o.updated = ts;
-  out.push_back(ExecutionReport::changed(o));
-  finish(*k);
+  end(*k, OrderStatus::rejected, std::move(reason), ts, out);
   return true;
 }
 
@@ -94,12 +99,7 @@ bool GatewayOrders::cancel_locally(OrderId id, std::string reason, core::Timesta
                                    std::vector<ExecutionReport>& out) {
   const auto k = index_of(id);
   if (!k || !open_[*k].filled_quantity.is_zero()) return false;
-  auto& o = open_[*k];
-  o.status = OrderStatus::cancelled;
-  o.reason = std::move(reason);
-  o.updated = ts;
-  out.push_back(ExecutionReport::changed(o));
-  finish(*k);
+  end(*k, OrderStatus::cancelled, std::move(reason), ts, out);
   return true;
 }
 
@@ -176,12 +176,10 @@ UpdateOutcome GatewayOrders::apply(const VenueOrderUpdate& u, std::vector<Execut
     case VenueOrderState::rejected: {
       // Only the current venue order ends ours: a replaced leg's cancel is the replace itself.
       if (&leg != &current_leg(t)) break;
-      o.status = u.state == VenueOrderState::cancelled ? OrderStatus::cancelled
-                 : u.state == VenueOrderState::expired ? OrderStatus::expired
-                                                       : OrderStatus::rejected;
-      o.reason = u.reason.empty() ? std::string(to_string(u.state)) + " at the venue" : u.reason;
-      out.push_back(ExecutionReport::changed(o));
-      finish(*k);
+      const auto status = u.state == VenueOrderState::cancelled ? OrderStatus::cancelled
+                          : u.state == VenueOrderState::expired ? OrderStatus::expired
+                                                                : OrderStatus::rejected;
+      end(*k, status, u.reason.empty() ? std::string(to_string(u.state)) + " at the venue" : u.reason, u.ts, out);
       break;
     }
     default: break;

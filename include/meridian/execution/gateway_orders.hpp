@@ -140,6 +140,9 @@ class GatewayOrders {
   UpdateOutcome book_fills(Order& o, Leg& leg, const VenueOrderUpdate& u, bool fresh_execution,
                            std::vector<ExecutionReport>& out);
   void finish(std::size_t index);
+  // Makes open_[index] terminal with `status` and `reason`, reports it and stops tracking it.
+  void end(std::size_t index, OrderStatus status, std::string reason, core::Timestamp ts,
+           std::vector<ExecutionReport>& out);
 
   std::int64_t portfolio_;
   std::vector<Order> open_;                              // not terminal, in submission order

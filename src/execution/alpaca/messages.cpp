@@ -36,28 +36,15 @@ constexpr std::array<std::pair<std::string_view, S>, 17> kStatuses{{
     {"pending_replace", S::pending_change},
 }};
 
-// Every trade_updates event (docs.alpaca.markets, "Websocket Streaming").
-constexpr std::array<std::pair<std::string_view, S>, 19> kEvents{{
-    {"new", S::working},
-    {"accepted", S::working},
-    {"pending_new", S::working},
-    {"held", S::working},
-    {"done_for_day", S::working},
-    {"stopped", S::working},
-    {"suspended", S::working},
-    {"calculated", S::working},
+// The trade_updates events (docs.alpaca.markets, "Websocket Streaming") not named after the
+// status they leave the order in; every other event is (new, canceled, pending_cancel, ...).
+constexpr std::array<std::pair<std::string_view, S>, 5> kEventsOfTheirOwn{{
+    {"partial_fill", S::partially_filled},
+    {"fill", S::filled},
     {"restated", S::working},
     // A cancel or replace the venue refused: the order goes on as it was.
     {"order_cancel_rejected", S::working},
     {"order_replace_rejected", S::working},
-    {"partial_fill", S::partially_filled},
-    {"fill", S::filled},
-    {"canceled", S::cancelled},
-    {"expired", S::expired},
-    {"rejected", S::rejected},
-    {"replaced", S::replaced},
-    {"pending_cancel", S::pending_change},
-    {"pending_replace", S::pending_change},
 }};
 
 template <class Table>
@@ -129,7 +116,10 @@ std::optional<VenueOrderState> order_state(std::string_view status) noexcept {
 }
 
 std::optional<VenueOrderState> event_state(std::string_view event) noexcept {
-  return look_up(kEvents, event);
+  if (const auto own = look_up(kEventsOfTheirOwn, event)) return own;
+  // Statuses that no event is called: the fill events are partial_fill and fill.
+  if (event == "partially_filled" || event == "filled") return std::nullopt;
+  return order_state(event);
 }
 
 std::string venue_symbol(std::string_view symbol) {

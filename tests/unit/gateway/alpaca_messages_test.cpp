@@ -81,7 +81,9 @@ TEST(AlpacaStatus, EveryDocumentedTradeUpdateEventMaps) {
       {"pending_replace", S::pending_change},
   };
   for (const auto& [event, state] : expected) EXPECT_EQ(event_state(event), state) << event;
-  EXPECT_EQ(event_state("filled"), std::nullopt);  // the event is "fill"
+  EXPECT_EQ(event_state("filled"), std::nullopt);            // the event is "fill"
+  EXPECT_EQ(event_state("partially_filled"), std::nullopt);  // and "partial_fill"
+  EXPECT_EQ(event_state("teleported"), std::nullopt);
 }
 
 TEST(AlpacaOrderBody, LimitOrderCarriesExactDecimalsAndOurClientId) {
