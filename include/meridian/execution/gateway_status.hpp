@@ -1,9 +1,12 @@
 #pragma once
 // How a live gateway is doing, venue-neutral: what GET /api/gateway/status shows per gateway.
-// Plain data, copied out on the engine strand.
+// GatewayStatus is plain data; a GatewayBoard is where gateways publish it for readers on other
+// threads (the API), so no reader ever touches a gateway.
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "meridian/core/time.hpp"
 
@@ -32,7 +35,21 @@ struct GatewayStatus {
   std::uint64_t fills = 0;
   std::uint64_t unknown_updates = 0;  // about orders this gateway does not know
   std::size_t open_orders = 0;
-  bool rate_limit_hold = false;  // requests wait for a Retry-After right now
+  bool rate_limit_hold = false;   // requests wait for a Retry-After right now
+  std::int64_t portfolio_id = 0;  // the portfolio trading through it
+};
+
+// The gateways' latest statuses, by (gateway, portfolio). Any thread. Gateways publish on their
+// own events (a REST answer, a stream message), never per tick, so the lock is off the hot path.
+class GatewayBoard {
+ public:
+  void publish(const GatewayStatus& status);
+  void remove(std::string_view gateway, std::int64_t portfolio_id);
+  std::vector<GatewayStatus> read() const;  // in order of first publication
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<GatewayStatus> items_;
 };
 
 }  // namespace meridian::execution

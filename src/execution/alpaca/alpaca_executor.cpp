@@ -58,6 +58,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
     status.gateway = "alpaca";
     status.venue = config.rest_url;
     status.account_hint = auth::broker_hint(keys.key_id.view());
+    status.portfolio_id = config.portfolio;
   }
 
   void start() {
@@ -70,19 +71,41 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
     const std::weak_ptr<Impl> w = weak_from_this();
     transport::WssClient::Handlers h;
     h.on_open = [w] {
-      if (auto self = w.lock()) self->on_stream_open();
+      if (auto self = w.lock()) {
+        self->on_stream_open();
+        self->publish();
+      }
     };
     h.on_message = [w](std::string_view text) {
-      if (auto self = w.lock()) self->on_stream_message(text);
+      if (auto self = w.lock()) {
+        self->on_stream_message(text);
+        self->publish();
+      }
     };
     h.on_disconnect = [w](std::string_view why) {
-      if (auto self = w.lock()) self->on_stream_lost(why);
+      if (auto self = w.lock()) {
+        self->on_stream_lost(why);
+        self->publish();
+      }
     };
     stream = std::make_unique<transport::WssClient>(strand, std::move(o), std::move(h));
     stream->start();
+    publish();
+  }
+
+  GatewayStatus current() const {
+    auto st = status;
+    st.open_orders = orders.open().size();
+    st.rate_limited = rest.rate_limited();
+    st.rate_limit_hold = rest.holding();
+    return st;
+  }
+  void publish() const {
+    if (config.board) config.board->publish(current());
   }
 
   void stop() {
+    if (config.board) config.board->remove(status.gateway, status.portfolio_id);
     stopped = true;
     if (stream) stream->stop();
     for (auto& t : timers) t->cancel();
@@ -100,7 +123,9 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
     rest.send(transport::QueuedRequest{method, config.rest_url + path, std::move(body), headers(),
                                        [w = weak_from_this(), then = std::move(then)](HttpResult r) {
                                          auto self = w.lock();
-                                         if (self && !self->stopped) then(*self, std::move(r));
+                                         if (!self || self->stopped) return;
+                                         then(*self, std::move(r));
+                                         self->publish();
                                        }});
   }
 
@@ -115,6 +140,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
       if (ec || !self || self->stopped) return;
       self->timers.remove(timer);
       fn(*self);
+      self->publish();
     });
   }
 
@@ -410,6 +436,7 @@ void AlpacaExecutor::submit(Order order, ExecutionSink& sink) {
     return sink.report(ExecutionReport::changed(std::move(dup)));
   }
   s.post(id, cid, alpaca::order_body(request, body_symbol, cid));
+  s.publish();
 }
 
 bool AlpacaExecutor::cancel(OrderId id, std::string_view reason, ExecutionSink& sink) {
@@ -467,11 +494,7 @@ std::span<const ExecutionReport> AlpacaExecutor::in_flight() const noexcept {
 }
 
 GatewayStatus AlpacaExecutor::status() const {
-  auto st = impl_->status;
-  st.open_orders = impl_->orders.open().size();
-  st.rate_limited = impl_->rest.rate_limited();
-  st.rate_limit_hold = impl_->rest.holding();
-  return st;
+  return impl_->current();
 }
 
 }  // namespace meridian::execution

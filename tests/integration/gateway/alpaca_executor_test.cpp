@@ -116,6 +116,7 @@ class AlpacaGateway : public ::testing::Test {
     c.backoff.initial = 20ms;
     c.backoff.max = 200ms;
     c.portfolio = 7;
+    c.board = board;
     rig.on_strand([&] {
       executor = std::make_unique<AlpacaExecutor>(
           rig.strand, c,
@@ -158,6 +159,7 @@ class AlpacaGateway : public ::testing::Test {
   FakeAlpaca venue;
   ClientRig rig;
   meridian::core::InstrumentTable table = instruments();
+  std::shared_ptr<GatewayBoard> board = std::make_shared<GatewayBoard>();
   RecordingSink sink;
   std::unique_ptr<AlpacaExecutor> executor;
 };
@@ -190,6 +192,14 @@ TEST_F(AlpacaGateway, PendingUntilAcknowledgedThenPartialFillsThenFilled) {
   EXPECT_EQ(venue.requests("POST", "/v2/orders"), 1u);
   EXPECT_EQ(status().fills, 3u);
   EXPECT_EQ(status().open_orders, 0u);
+  // What the API reads: published by the gateway itself, on its own events.
+  const auto published = board->read();
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_EQ(published[0].portfolio_id, 7);
+  EXPECT_EQ(published[0].state, GatewayState::connected);
+  EXPECT_EQ(published[0].fills, 3u);
+  EXPECT_EQ(published[0].orders_sent, 1u);
+  EXPECT_EQ(published[0].account_hint, "0001");
 }
 
 TEST_F(AlpacaGateway, RejectedWithAlpacasReason) {

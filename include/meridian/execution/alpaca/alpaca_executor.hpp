@@ -48,6 +48,8 @@ struct AlpacaConfig {
   std::int64_t portfolio = 0;                          // names the portfolio in client order ids
   std::size_t connections = 4;                         // REST requests in flight at once
   std::chrono::milliseconds default_rate_wait{5'000};  // a 429 without Retry-After
+  // Where the status is published after every event (null: nowhere); removed on destruction.
+  std::shared_ptr<GatewayBoard> board;
 };
 
 class AlpacaExecutor final : public Executor {
