@@ -368,8 +368,14 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
   }
 
   void on_stream_lost(std::string_view why) {
+    // A warning when the stream goes down; its failed reconnects (every backoff) are debug.
+    const bool was_down = status.state == GatewayState::disconnected;
     if (status.state != GatewayState::auth_failed) status.state = GatewayState::disconnected;
-    note_error("trade_updates stream lost: " + std::string(why));
+    status.last_error = "trade_updates stream lost: " + std::string(why);
+    if (was_down)
+      gateway_log()->debug("alpaca: {}", status.last_error);
+    else
+      gateway_log()->warn("alpaca: {}", status.last_error);
   }
 
   // After every (re)connect: what happened while the stream was down is read back, order by
