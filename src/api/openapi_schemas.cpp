@@ -270,6 +270,16 @@ const std::vector<OperationDoc> kDocs = {
       "engine": {"type": "object", "properties": {"state": {"type": "string"}, "mode": {"type": "string"}, "symbols": {"type": "integer"}}},
       "read_only": {"type": "boolean"}, "journal": {"type": "object"}, "recovery": {"type": "object"}}}}})"},
     {get, "/api/stats", R"({"responses": {"200": {"$ref": "Stats"}}})"},
+    {get, "/api/gateway/status", R"({"responses": {"200": {"type": "object", "properties": {
+      "paper": {"type": "boolean", "description": "true: no live gateway, every portfolio trades on paper"},
+      "gateways": {"type": "array", "items": {"type": "object", "properties": {
+        "gateway": {"type": "string"}, "portfolio_id": {"type": "integer"}, "venue": {"type": "string"},
+        "state": {"type": "string", "enum": ["connecting", "connected", "disconnected", "auth_failed"]},
+        "account_hint": {"type": "string"}, "stream_connects": {"type": "integer"},
+        "last_message": {"oneOf": [{"$ref": "Time"}, {"type": "null"}]}, "last_error": {"type": ["string", "null"]},
+        "open_orders": {"type": "integer"}, "orders_sent": {"type": "integer"}, "lost_answers": {"type": "integer"},
+        "rejects": {"type": "integer"}, "fills": {"type": "integer"}, "unknown_updates": {"type": "integer"},
+        "rate_limited": {"type": "integer"}, "rate_limit_hold": {"type": "boolean"}}}}}}}})"},
     // Trading session
     {get, "/api/engine/status", R"({)" PF_QUERY R"(, "responses": {"200": {"type": "object", "properties": {
       "running": {"type": "boolean"}, "state": {"type": "string"}, "mode": {"type": "string"}, "capital": {"type": "number"},

@@ -277,6 +277,22 @@ void add_options(CLI::App& app, Config& c) {
                  "Alpaca feed: file holding the API secret key (mode 600 or stricter)")
       ->envname("MERIDIAN_ALPACA_SECRET_FILE")
       ->excludes(secret_key);
+  app.add_option("--gateway", c.gateway,
+                 "Orders: paper (every portfolio on the paper executor) or alpaca (the default portfolio trades "
+                 "through Alpaca's trading API)")
+      ->envname("MERIDIAN_GATEWAY")
+      ->check(CLI::IsMember({"paper", "alpaca"}));
+  app.add_option("--alpaca-url", c.alpaca_trading_url,
+                 "Alpaca gateway: trading REST base URL (https://paper-api.alpaca.markets for paper trading)")
+      ->envname("MERIDIAN_ALPACA_URL");
+  app.add_option("--alpaca-stream-url", c.alpaca_stream_url, "Alpaca gateway: trade_updates stream URL (wss://)")
+      ->envname("MERIDIAN_ALPACA_STREAM_URL");
+  app.add_option("--alpaca-trading-key-id", c.alpaca_trading_key_id, "Alpaca gateway: API key id")
+      ->envname("APCA_API_KEY_ID");
+  app.add_option("--alpaca-trading-secret-key", c.alpaca_trading_secret_key,
+                 "Alpaca gateway: API secret key (prefer APCA_API_SECRET_KEY or the config file: a command line is "
+                 "visible to every local user)")
+      ->envname("APCA_API_SECRET_KEY");
   app.add_option("--venue-ca-file", c.venue_ca_file, "Venue feeds: PEM CA file trusted for TLS (default: system store)")
       ->envname("MERIDIAN_VENUE_CA_FILE");
   app.add_option("--replay-file", c.replay_files, "CSV replay: SYMBOL=PATH, once per symbol")
@@ -378,6 +394,7 @@ std::vector<std::string> with_env_flags(const CLI::App& app, const std::vector<s
 std::string_view secret_sources(std::string_view flag) {
   if (flag == "--database-url") return "DATABASE_URL or MERIDIAN_DATABASE_URL in the environment, or a PGPASSFILE";
   if (flag == "--metrics-token") return "MERIDIAN_METRICS_TOKEN, --metrics-token-file or the config file";
+  if (flag == "--alpaca-trading-secret-key") return "APCA_API_SECRET_KEY or the config file";
   return "MERIDIAN_ALPACA_SECRET_KEY, --alpaca-secret-file or the config file";
 }
 
@@ -406,6 +423,7 @@ void read_secret_option(const char* option, const std::string& file, std::string
 std::vector<std::string> config_secrets(const Config& config) {
   auto secrets = database_url_secrets(config.database_url);
   secrets.push_back(config.alpaca_secret_key);
+  secrets.push_back(config.alpaca_trading_secret_key);
   secrets.push_back(config.metrics_token);
   secrets.push_back(config.secrets_key);
   return secrets;

@@ -21,6 +21,7 @@
 #include "meridian/api/audit_trail.hpp"
 #include "meridian/api/backtests.hpp"
 #include "meridian/api/decision_routes.hpp"
+#include "meridian/api/gateway_routes.hpp"
 #include "meridian/api/http_server.hpp"
 #include "meridian/api/identity.hpp"
 #include "meridian/api/log_sources.hpp"
@@ -32,6 +33,7 @@
 #include "meridian/app/auth_setup.hpp"
 #include "meridian/app/fd_limit.hpp"
 #include "meridian/app/feed_choice.hpp"
+#include "meridian/app/gateway_choice.hpp"
 #include "meridian/app/logging.hpp"
 #include "meridian/app/reload.hpp"
 #include "meridian/app/secrets_key.hpp"
@@ -39,7 +41,6 @@
 #include "meridian/app/standby_listener.hpp"
 #include "meridian/app/systemd_notify.hpp"
 #include "meridian/app/tls_setup.hpp"
-#include "meridian/execution/paper_executor.hpp"
 #include "meridian/market/calendar.hpp"
 #include "meridian/storage/alert_store.hpp"
 #include "meridian/storage/backtest_store.hpp"
@@ -250,9 +251,13 @@ int serve(const Config& config) {
   boost::asio::signal_set hangups(io, SIGHUP);
   std::unique_ptr<core::InstrumentTable> instruments;
   engine::EngineRunner::FeedFactory feed;
+  engine::EngineRunner::ExecutorFactory executors;
+  // Live gateways publish their status here; GET /api/gateway/status reads it.
+  auto gateways = std::make_shared<execution::GatewayBoard>();
   try {
     instruments = std::make_unique<core::InstrumentTable>(make_instruments(config));
     feed = choose_feed(config, *instruments);
+    executors = choose_executor(config, *instruments, gateways);
   } catch (const std::exception& e) {
     app_log()->error("configuration error: {}", e.what());
     return 2;
@@ -323,12 +328,12 @@ int serve(const Config& config) {
   sim.seed = config.sim_seed;
   sim.time_step = std::chrono::milliseconds(config.sim_time_step_ms);
 
-  // The executor is the app's choice, like the feed: paper fills today, a broker gateway later.
-  auto paper = [&](boost::asio::any_io_executor) -> std::unique_ptr<execution::Executor> {
-    return std::make_unique<execution::PaperExecutor>(runner_cfg.paper, *instruments);
-  };
+  // The executor is the app's choice, like the feed: paper fills, or a broker gateway (--gateway).
+  if (config.gateway != "paper")
+    app_log()->warn("orders of the default portfolio go to the {} gateway at {}", config.gateway,
+                    config.alpaca_trading_url);
   engine::EngineRunner runner(io, *instruments, engine_cfg, runner_cfg, sim, journal, std::move(recovered),
-                              std::move(feed), paper);
+                              std::move(feed), std::move(executors));
   // Read-only: a memory-only writer, so the engine's records never touch the stored state.
   storage::JournalWriter writer(read_only ? std::string() : config.database_url, journal, *instruments, kPortfolioId,
                                 [&runner](std::uint64_t seq) { runner.durable(kPortfolioId, seq); });
@@ -480,6 +485,7 @@ int serve(const Config& config) {
                                          api::DecisionConfig{.sentiment_weight = config.decision_sentiment_weight});
   }
   api::add_decision_routes(router, ctx, decisions.get());
+  api::add_gateway_routes(router, gateways);
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
   api::WsHub hub(io, ctx, {.replay_entries = static_cast<std::size_t>(config.ws_replay)});

@@ -7,7 +7,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -26,7 +25,22 @@ using tcp = asio::ip::tcp;
 namespace {
 // A REST answer is at most a few megabytes; anything bigger is a broken server.
 constexpr std::uint64_t kBodyLimit = 8 * 1024 * 1024;
+
+http::verb verb_of(HttpMethod m) noexcept {
+  switch (m) {
+    case HttpMethod::get: return http::verb::get;
+    case HttpMethod::post: return http::verb::post;
+    case HttpMethod::put: return http::verb::put;
+    case HttpMethod::patch: return http::verb::patch;
+    case HttpMethod::del: return http::verb::delete_;
+  }
+  return http::verb::get;
+}
 }  // namespace
+
+std::string_view to_string(HttpMethod m) noexcept {
+  return http::to_string(verb_of(m));
+}
 
 // One request: owns its connection, so a cancelled or finished request cannot touch a later one.
 struct HttpsClient::Op : std::enable_shared_from_this<HttpsClient::Op> {
@@ -35,16 +49,20 @@ struct HttpsClient::Op : std::enable_shared_from_this<HttpsClient::Op> {
     parser.body_limit(kBodyLimit);
   }
 
-  void start(const SecureUrl& url, const std::vector<std::pair<std::string, std::string>>& headers) {
+  void start(HttpMethod method, const SecureUrl& url, std::string body, const HttpHeaders& headers) {
     host = url.host;
-    request.method(http::verb::get);
+    request.method(verb_of(method));
     request.target(url.target);
     request.version(11);
     request.set(http::field::host, url.port == "443" ? url.host : url.host + ":" + url.port);
     request.set(http::field::user_agent, "meridiand");
     request.set(http::field::accept, "application/json");
     request.set(http::field::connection, "close");
+    if (!body.empty()) request.set(http::field::content_type, "application/json");
     for (const auto& [k, v] : headers) request.set(k, v);
+    request.body() = std::move(body);
+    // Content-Length for a body (and 0 on a bodiless POST, PUT or PATCH, which servers expect).
+    if (method != HttpMethod::get) request.prepare_payload();
     // The resolver has no timeout of its own: a timer cancels a stuck lookup.
     resolve_timer.expires_after(timeouts.connect);
     resolve_timer.async_wait([self = shared_from_this()](const beast::error_code& ec) {
@@ -134,7 +152,7 @@ struct HttpsClient::Op : std::enable_shared_from_this<HttpsClient::Op> {
   HttpTimeouts timeouts;
   Done done;
   std::string host;
-  http::request<http::empty_body> request;
+  http::request<http::string_body> request;
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   bool cancelled = false;
@@ -147,7 +165,11 @@ HttpsClient::~HttpsClient() {
   cancel();
 }
 
-void HttpsClient::get(std::string_view url, Done done, std::vector<std::pair<std::string, std::string>> headers) {
+void HttpsClient::get(std::string_view url, Done done, HttpHeaders headers) {
+  request(HttpMethod::get, url, {}, std::move(headers), std::move(done));
+}
+
+void HttpsClient::request(HttpMethod method, std::string_view url, std::string body, HttpHeaders headers, Done done) {
   cancel();
   std::string error;
   const auto parsed = parse_secure_url(url, error);
@@ -157,7 +179,7 @@ void HttpsClient::get(std::string_view url, Done done, std::vector<std::pair<std
     return;
   }
   auto op = std::make_shared<Op>(executor_, tls_, timeouts_, std::move(done));
-  op->start(*parsed, headers);  // its handlers own it from here
+  op->start(method, *parsed, std::move(body), headers);  // its handlers own it from here
   current_ = op;
 }
 

@@ -101,6 +101,15 @@ struct Config {
   // alpaca_secret_file (mode 600); a --alpaca-secret-key flag is accepted but wiped from argv.
   std::string alpaca_secret_key;
   std::string alpaca_secret_file;
+  // Orders (issue 15): "paper" (every portfolio on the paper executor) or "alpaca" (the default
+  // portfolio trades through Alpaca's trading API: the paper endpoint unless the URLs say
+  // otherwise). Keys: APCA_API_KEY_ID / APCA_API_SECRET_KEY or the config file; a
+  // --alpaca-trading-secret-key flag is accepted but wiped from argv. Sent to Alpaca only.
+  std::string gateway = "paper";
+  std::string alpaca_trading_url = "https://paper-api.alpaca.markets";
+  std::string alpaca_stream_url = "wss://paper-api.alpaca.markets/stream";
+  std::string alpaca_trading_key_id;
+  std::string alpaca_trading_secret_key;
   std::string venue_ca_file;  // PEM CA bundle for venue certificates; empty: system store
   // A week of 1m bars: every chart timeframe has depth on a first start (1h ~168 candles, 4h
   // ~42, 1d 7; the 1m chart keeps the newest 5000) and every indicator is warm.

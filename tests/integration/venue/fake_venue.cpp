@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -68,8 +69,14 @@ struct Server {
 
 // ---------------------------------------------------------------- HTTPS
 
+std::string LoggedRequest::header(const std::string& name) const {
+  for (const auto& [k, v] : headers)
+    if (beast::iequals(k, name)) return v;
+  return {};
+}
+
 struct FakeHttpsVenue::Impl : Server {
-  explicit Impl(Handler h) : handler(std::move(h)) {}
+  explicit Impl(RequestHandler h) : handler(std::move(h)) {}
 
   struct Session : std::enable_shared_from_this<Session> {
     Session(Impl& o, tcp::socket s) : owner(o), stream(std::move(s), o.tls) {}
@@ -85,14 +92,14 @@ struct FakeHttpsVenue::Impl : Server {
     }
     void on_request(beast::error_code ec) {
       if (ec) return;
-      const std::string target(request.target());
+      LoggedRequest logged{std::string(request.target()), std::chrono::steady_clock::now(), {}, {}, request.body()};
+      logged.method = std::string(request.method_string());
+      for (const auto& field : request) logged.headers.emplace_back(field.name_string(), field.value());
       {
         std::lock_guard lock(owner.mutex);
-        LoggedRequest logged{target, std::chrono::steady_clock::now(), {}};
-        for (const auto& field : request) logged.headers.emplace_back(field.name_string(), field.value());
-        owner.log.push_back(std::move(logged));
+        owner.log.push_back(logged);
       }
-      const auto reply = owner.handler(target);
+      const auto reply = owner.handler(logged);
       if (reply.stall) {
         owner.held.push_back(shared_from_this());
         return;
@@ -124,13 +131,16 @@ struct FakeHttpsVenue::Impl : Server {
     });
   }
 
-  Handler handler;
+  RequestHandler handler;
   mutable std::mutex mutex;
   std::vector<LoggedRequest> log;
   std::atomic<std::size_t> handshake_failures{0};
 };
 
-FakeHttpsVenue::FakeHttpsVenue(Handler handler) : impl_(std::make_shared<Impl>(std::move(handler))) {
+FakeHttpsVenue::FakeHttpsVenue(Handler handler)
+    : FakeHttpsVenue(RequestHandler([h = std::move(handler)](const LoggedRequest& r) { return h(r.target); })) {}
+
+FakeHttpsVenue::FakeHttpsVenue(RequestHandler handler) : impl_(std::make_shared<Impl>(std::move(handler))) {
   impl_->accept();
   impl_->run();
 }

@@ -26,6 +26,10 @@ struct LoggedRequest {
   std::string target;
   std::chrono::steady_clock::time_point at;
   std::vector<std::pair<std::string, std::string>> headers;  // as received, names as sent
+  std::string method;                                        // "GET", "POST", ...
+  std::string body;
+  // Case-insensitive; "" when absent.
+  std::string header(const std::string& name) const;
 };
 
 class FakeHttpsVenue {
@@ -33,6 +37,10 @@ class FakeHttpsVenue {
   // Called on the server thread for each request, with the request target.
   using Handler = std::function<Reply(const std::string& target)>;
   explicit FakeHttpsVenue(Handler handler);
+  // Called on the server thread with the whole request (method, target, headers, body): for
+  // fakes of APIs that change state (order gateways).
+  using RequestHandler = std::function<Reply(const LoggedRequest& request)>;
+  explicit FakeHttpsVenue(RequestHandler handler);
   ~FakeHttpsVenue();
   std::string url() const;  // https://127.0.0.1:PORT
   std::vector<LoggedRequest> requests() const;

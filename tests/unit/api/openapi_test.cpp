@@ -12,6 +12,7 @@
 #include "meridian/api/alert_routes.hpp"
 #include "meridian/api/backtests.hpp"
 #include "meridian/api/decision_routes.hpp"
+#include "meridian/api/gateway_routes.hpp"
 #include "meridian/api/openapi.hpp"
 #include "meridian/api/routes.hpp"
 #include "meridian/api/sentiment_routes.hpp"
@@ -43,6 +44,7 @@ struct LiveTable {
     api::add_alert_routes(router, ctx, nullptr);
     api::add_sentiment_routes(router, ctx, nullptr);
     api::add_decision_routes(router, ctx, nullptr);
+    api::add_gateway_routes(router, nullptr);
   }
 };
 

@@ -1,0 +1,48 @@
+// GET /api/gateway/status: each live gateway's state as it last published it (never a key: the
+// board holds only the key id's last 4 characters).
+#include <nlohmann/json.hpp>
+
+#include "meridian/api/gateway_routes.hpp"
+#include "meridian/api/http_types.hpp"
+#include "meridian/core/time.hpp"
+
+namespace meridian::api {
+
+namespace {
+
+nlohmann::json gateway_json(const execution::GatewayStatus& s) {
+  const bool heard = s.last_message != core::Timestamp{};
+  return {{"gateway", s.gateway},
+          {"portfolio_id", s.portfolio_id},
+          {"venue", s.venue},
+          {"state", execution::to_string(s.state)},
+          {"account_hint", s.account_hint},
+          {"stream_connects", s.stream_connects},
+          {"last_message", heard ? nlohmann::json(core::to_iso8601(s.last_message)) : nlohmann::json(nullptr)},
+          {"last_error", s.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.last_error)},
+          {"open_orders", s.open_orders},
+          {"orders_sent", s.orders_sent},
+          {"lost_answers", s.lost_answers},
+          {"rejects", s.rejects},
+          {"fills", s.fills},
+          {"unknown_updates", s.unknown_updates},
+          {"rate_limited", s.rate_limited},
+          {"rate_limit_hold", s.rate_limit_hold}};
+}
+
+}  // namespace
+
+void add_gateway_routes(Router& router, std::shared_ptr<const execution::GatewayBoard> board) {
+  router.add({http::verb::get, "/api/gateway/status", Role::admin,
+              "Live broker gateways: state, venue, account hint, last message, order and fill counts, rate limits",
+              [board](const Request& req, Reply reply) {
+                auto list = nlohmann::json::array();
+                if (board)
+                  for (const auto& s : board->read()) list.push_back(gateway_json(s));
+                const bool live = !list.empty();
+                reply(json_response(req, http::status::ok,
+                                    nlohmann::json{{"gateways", std::move(list)}, {"paper", !live}}.dump()));
+              }});
+}
+
+}  // namespace meridian::api

@@ -1,0 +1,57 @@
+#include "meridian/app/gateway_choice.hpp"
+
+#include <stdexcept>
+
+#include "meridian/app/trading_config.hpp"
+#include "meridian/execution/alpaca/alpaca_executor.hpp"
+#include "meridian/execution/paper_executor.hpp"
+#include "meridian/transport/url.hpp"
+
+namespace meridian::app {
+
+namespace {
+
+void check_url(const std::string& url, const char* option) {
+  std::string error;
+  if (!transport::parse_secure_url(url, error)) throw std::invalid_argument(std::string(option) + ": " + error);
+}
+
+}  // namespace
+
+engine::EngineRunner::ExecutorFactory choose_executor(const Config& config, const core::InstrumentTable& instruments,
+                                                      std::shared_ptr<execution::GatewayBoard> board) {
+  auto paper = paper_config(config);
+  if (config.gateway == "paper")
+    return [paper, &instruments](boost::asio::any_io_executor) -> std::unique_ptr<execution::Executor> {
+      return std::make_unique<execution::PaperExecutor>(paper, instruments);
+    };
+  if (config.gateway != "alpaca")
+    throw std::invalid_argument("unknown --gateway " + config.gateway + " (paper, alpaca)");
+  if (config.alpaca_trading_key_id.empty() || config.alpaca_trading_secret_key.empty())
+    throw std::invalid_argument(
+        "--gateway alpaca needs the API keys: APCA_API_KEY_ID and APCA_API_SECRET_KEY in the environment, or "
+        "alpaca-trading-key-id and alpaca-trading-secret-key in the config file");
+  check_url(config.alpaca_trading_url, "--alpaca-url");
+  check_url(config.alpaca_stream_url, "--alpaca-stream-url");
+  execution::AlpacaConfig alpaca;
+  alpaca.rest_url = config.alpaca_trading_url;
+  // Paths are ours to add: a base URL given with a trailing slash still works.
+  while (!alpaca.rest_url.empty() && alpaca.rest_url.back() == '/') alpaca.rest_url.pop_back();
+  alpaca.stream_url = config.alpaca_stream_url;
+  alpaca.tls.ca_file = config.venue_ca_file;
+  alpaca.portfolio = static_cast<std::int64_t>(engine::kDefaultPortfolioId);
+  alpaca.board = std::move(board);
+  auto key_id = std::make_shared<const std::string>(config.alpaca_trading_key_id);
+  auto secret = std::make_shared<const std::string>(config.alpaca_trading_secret_key);
+  auto bound = std::make_shared<bool>(false);
+  return [paper, alpaca, key_id, secret, bound,
+          &instruments](boost::asio::any_io_executor strand) -> std::unique_ptr<execution::Executor> {
+    if (*bound) return std::make_unique<execution::PaperExecutor>(paper, instruments);
+    *bound = true;
+    return std::make_unique<execution::AlpacaExecutor>(
+        std::move(strand), alpaca, auth::BrokerCredentials{auth::SecretText(*key_id), auth::SecretText(*secret)},
+        instruments);
+  };
+}
+
+}  // namespace meridian::app

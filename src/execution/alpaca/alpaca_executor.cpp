@@ -1,0 +1,506 @@
+#include "meridian/execution/alpaca/alpaca_executor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <list>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "meridian/core/log.hpp"
+#include "meridian/execution/alpaca/messages.hpp"
+#include "meridian/transport/request_queue.hpp"
+#include "meridian/transport/wss_client.hpp"
+
+namespace meridian::execution {
+
+namespace asio = boost::asio;
+using transport::HttpMethod;
+using transport::HttpResult;
+
+namespace {
+
+const std::shared_ptr<spdlog::logger>& gateway_log() {
+  return core::module_logger<"gateway">();
+}
+
+bool is_2xx(const HttpResult& r) noexcept {
+  return r.ok() && r.response.status >= 200 && r.response.status < 300;
+}
+bool is_4xx(const HttpResult& r) noexcept {
+  return r.ok() && r.response.status >= 400 && r.response.status < 500;
+}
+std::string describe(const HttpResult& r) {
+  if (!r.ok()) return r.error;
+  return "HTTP " + std::to_string(r.response.status) + ": " + alpaca::error_message(r.response.body);
+}
+
+// Retries of one chain (a resolve, a cancel) give up after this many: the stream or the next
+// reconnect's read-back carries on from there.
+constexpr int kMaxRetries = 12;
+
+}  // namespace
+
+struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl> {
+  using Then = std::function<void(Impl&, HttpResult)>;
+
+  Impl(asio::any_io_executor ex, AlpacaConfig c, auth::BrokerCredentials k, const core::InstrumentTable& table)
+      : strand(std::move(ex)),
+        config(std::move(c)),
+        keys(std::move(k)),
+        instruments(table),
+        orders(config.portfolio),
+        rest(strand, config.tls, config.timeouts, config.connections,
+             transport::RateLimitPolicy{0, config.default_rate_wait, {}}) {
+    status.gateway = "alpaca";
+    status.venue = config.rest_url;
+    status.account_hint = auth::broker_hint(keys.key_id.view());
+    status.portfolio_id = config.portfolio;
+  }
+
+  void start() {
+    transport::WssOptions o;
+    o.url = config.stream_url;
+    o.tls = config.tls;
+    o.connect_timeout = config.timeouts.connect;
+    o.idle_timeout = config.stream_idle_timeout;
+    o.backoff = config.backoff;
+    const std::weak_ptr<Impl> w = weak_from_this();
+    transport::WssClient::Handlers h;
+    h.on_open = [w] {
+      if (auto self = w.lock()) {
+        self->on_stream_open();
+        self->publish();
+      }
+    };
+    h.on_message = [w](std::string_view text) {
+      if (auto self = w.lock()) {
+        self->on_stream_message(text);
+        self->publish();
+      }
+    };
+    h.on_disconnect = [w](std::string_view why) {
+      if (auto self = w.lock()) {
+        self->on_stream_lost(why);
+        self->publish();
+      }
+    };
+    stream = std::make_unique<transport::WssClient>(strand, std::move(o), std::move(h));
+    stream->start();
+    publish();
+  }
+
+  GatewayStatus current() const {
+    auto st = status;
+    st.open_orders = orders.open().size();
+    st.rate_limited = rest.rate_limited();
+    st.rate_limit_hold = rest.holding();
+    return st;
+  }
+  void publish() const {
+    if (config.board) config.board->publish(current());
+  }
+
+  void stop() {
+    if (config.board) config.board->remove(status.gateway, status.portfolio_id);
+    stopped = true;
+    if (stream) stream->stop();
+    for (auto& t : timers) t->cancel();
+    timers.clear();
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  transport::HttpHeaders headers() const {
+    return {{"APCA-API-KEY-ID", std::string(keys.key_id.view())},
+            {"APCA-API-SECRET-KEY", std::string(keys.secret.view())}};
+  }
+
+  void call(HttpMethod method, const std::string& path, std::string body, Then then) {
+    rest.send(transport::QueuedRequest{method, config.rest_url + path, std::move(body), headers(),
+                                       [w = weak_from_this(), then = std::move(then)](HttpResult r) {
+                                         auto self = w.lock();
+                                         if (!self || self->stopped) return;
+                                         then(*self, std::move(r));
+                                         self->publish();
+                                       }});
+  }
+
+  void after(int attempt, std::function<void(Impl&)> fn) {
+    transport::Backoff b(config.backoff);
+    auto delay = b.next();
+    for (int k = 0; k < attempt; ++k) delay = b.next();
+    auto timer = std::make_shared<asio::steady_timer>(strand, delay);
+    timers.push_back(timer);
+    timer->async_wait([w = weak_from_this(), timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+      auto self = w.lock();
+      if (ec || !self || self->stopped) return;
+      self->timers.remove(timer);
+      fn(*self);
+      self->publish();
+    });
+  }
+
+  void note_error(std::string what) {
+    gateway_log()->warn("alpaca: {}", what);
+    status.last_error = std::move(what);
+  }
+
+  // Reports made in an I/O completion go to the engine now; before any sink is known (no
+  // executor call yet), they wait for the first call.
+  void deliver() {
+    if (made.empty()) return;
+    if (sink == nullptr) {
+      held.insert(held.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
+      made.clear();
+      return;
+    }
+    auto batch = std::exchange(made, {});
+    for (auto& r : batch) sink->report(std::move(r));
+    sink->reports_arrived();
+  }
+
+  // Inside an executor call: reports held so far are handed over with the call's own.
+  void bind(ExecutionSink& s) {
+    sink = &s;
+    for (auto& r : std::exchange(held, {})) s.report(std::move(r));
+  }
+
+  void apply(VenueOrderUpdate u) {
+    const auto id = orders.by_client_order_id(u.client_order_id);
+    if (id && u.state == VenueOrderState::cancelled && u.reason.empty())
+      if (const auto it = cancel_reasons.find(*id); it != cancel_reasons.end()) u.reason = it->second;
+    const auto before = made.size();
+    const auto outcome = orders.apply(u, made);
+    if (outcome == UpdateOutcome::unknown_order) {
+      ++status.unknown_updates;
+      gateway_log()->warn("alpaca: an update about order {} ({}), which this gateway did not place", u.venue_order_id,
+                          u.client_order_id);
+    } else if (outcome == UpdateOutcome::overfill) {
+      note_error("order " + u.client_order_id + ": the venue reports more filled than ordered");
+    } else if (outcome == UpdateOutcome::unpriced) {
+      gateway_log()->info("alpaca: a fill of {} without a price yet", u.client_order_id);
+    }
+    for (auto k = before; k < made.size(); ++k)
+      if (made[k].kind == ExecutionReport::Kind::fill) ++status.fills;
+    if (!id) return;
+    if (!orders.find(*id)) {
+      cancel_reasons.erase(*id);
+      cancel_after_ack.erase(*id);
+    } else if (cancel_after_ack.contains(*id) && !orders.venue_order_id(*id).empty()) {
+      cancel_after_ack.erase(*id);
+      send_cancel(*id, 0);
+    }
+  }
+
+  bool parse_and_apply(const HttpResult& r) {
+    std::string error;
+    auto u = alpaca::parse_order(r.response.body, error);
+    if (!u) {
+      note_error("an order answer that is not an order: " + error);
+      return false;
+    }
+    apply(std::move(*u));
+    return true;
+  }
+
+  static std::string by_client_path(std::string_view client_order_id) {
+    // Our ids are [a-z0-9-]: nothing to escape.
+    return "/v2/orders:by_client_order_id?client_order_id=" + std::string(client_order_id);
+  }
+
+  // ------------------------------------------------------------ submit
+
+  void post(OrderId id, std::string cid, std::string body) {
+    ++status.orders_sent;
+    auto copy = body;
+    call(HttpMethod::post, "/v2/orders", std::move(copy),
+         [id, cid = std::move(cid), body = std::move(body)](Impl& self, HttpResult r) mutable {
+           self.on_post(id, std::move(cid), std::move(body), r);
+         });
+  }
+
+  void on_post(OrderId id, std::string cid, std::string body, const HttpResult& r) {
+    const auto* o = orders.find(id);
+    if (o == nullptr) return;  // the stream ended it meanwhile
+    if (is_2xx(r)) {
+      if (!parse_and_apply(r)) resolve(id, std::move(cid), std::move(body), 0);
+      return deliver();
+    }
+    // 422 for a client order id Alpaca already has: an earlier send of this order got there.
+    const bool duplicate = r.ok() && r.response.status == 422 &&
+                           alpaca::error_message(r.response.body).find("client_order_id") != std::string::npos;
+    if (is_4xx(r) && !duplicate) {
+      ++status.rejects;
+      orders.refuse(id, "alpaca: " + alpaca::error_message(r.response.body), core::now(), made);
+      cancel_reasons.erase(id);
+      cancel_after_ack.erase(id);
+      return deliver();
+    }
+    ++status.lost_answers;
+    note_error("order " + cid + ": " + describe(r) + "; asking the venue whether it has it");
+    resolve(id, std::move(cid), std::move(body), 0);
+  }
+
+  // Whether the venue has the order `cid`, before anything is sent again.
+  void resolve(OrderId id, std::string cid, std::string body, int attempt) {
+    const auto path = by_client_path(cid);
+    call(HttpMethod::get, path, {},
+         [id, cid = std::move(cid), body = std::move(body), attempt](Impl& self, HttpResult r) mutable {
+           if (!self.orders.find(id)) return;
+           if (is_2xx(r)) {
+             self.parse_and_apply(r);
+             return self.deliver();
+           }
+           if (r.ok() && r.response.status == 404) {
+             // Not there: it never arrived. A cancel asked meanwhile ends it here; otherwise it
+             // is sent again under the same id (a copy still on its way is refused by the venue).
+             if (const auto it = self.cancel_reasons.find(id); it != self.cancel_reasons.end()) {
+               self.orders.cancel_locally(id, it->second, core::now(), self.made);
+               self.cancel_reasons.erase(id);
+               self.cancel_after_ack.erase(id);
+               return self.deliver();
+             }
+             return self.after(attempt, [id, cid = std::move(cid), body = std::move(body)](Impl& s) mutable {
+               s.post(id, std::move(cid), std::move(body));
+             });
+           }
+           self.note_error("asking for order " + cid + ": " + describe(r));
+           self.after(attempt, [id, cid = std::move(cid), body = std::move(body), attempt](Impl& s) mutable {
+             s.resolve(id, std::move(cid), std::move(body), std::min(attempt + 1, kMaxRetries));
+           });
+         });
+  }
+
+  // ------------------------------------------------------------ cancel, read-back, replace
+
+  void send_cancel(OrderId id, int attempt) {
+    const std::string venue(orders.venue_order_id(id));
+    call(HttpMethod::del, "/v2/orders/" + venue, {}, [id, attempt](Impl& self, HttpResult r) {
+      if (!self.orders.find(id)) return;
+      // 204: asked; 404/422: gone or not cancelable (filled in the race): the read-back says.
+      if (is_2xx(r) || (r.ok() && (r.response.status == 404 || r.response.status == 422))) return self.read_back(id, 0);
+      self.note_error("cancelling order " + std::to_string(id) + ": " + describe(r));
+      if (attempt >= kMaxRetries) return self.read_back(id, 0);
+      self.after(attempt, [id, attempt](Impl& s) { s.send_cancel(id, attempt + 1); });
+    });
+  }
+
+  // Reads the order back by its client order id and applies what the venue says. While a cancel
+  // is outstanding and the venue still has it working, asks again (the stream may be down).
+  void read_back(OrderId id, int attempt) {
+    const auto cid = orders.current_client_order_id(id);
+    if (cid.empty()) return;
+    call(HttpMethod::get, by_client_path(cid), {}, [id, attempt](Impl& self, HttpResult r) {
+      if (!self.orders.find(id)) return;
+      if (is_2xx(r)) {
+        self.parse_and_apply(r);
+        self.deliver();
+      } else if (!(r.ok() && r.response.status == 404)) {
+        self.note_error("reading order " + std::to_string(id) + " back: " + describe(r));
+      }
+      if (self.orders.find(id) && self.cancel_reasons.contains(id) && attempt < kMaxRetries)
+        self.after(attempt, [id, attempt](Impl& s) { s.read_back(id, attempt + 1); });
+    });
+  }
+
+  void on_patch(OrderId id, const OrderRequest& changes, std::string cid, const HttpResult& r, int attempt) {
+    if (!orders.find(id)) return;
+    if (is_2xx(r)) {
+      orders.replaced(id, changes, core::now(), made);
+      parse_and_apply(r);
+      return deliver();
+    }
+    if (is_4xx(r) && attempt == 0) {
+      orders.abandon_replace(id);
+      return note_error("replacing order " + std::to_string(id) + ": " + describe(r));
+    }
+    if (r.ok() && r.response.status == 404) {  // asked by client order id: no replacement exists
+      orders.abandon_replace(id);
+      return note_error("replacing order " + std::to_string(id) + ": the venue has no replacement");
+    }
+    // Lost: ask for the replacement by its client order id before anything else.
+    note_error("replacing order " + std::to_string(id) + ": " + describe(r) + "; asking the venue");
+    after(attempt, [id, changes, cid = std::move(cid), attempt](Impl& s) mutable {
+      const auto path = by_client_path(cid);
+      s.call(HttpMethod::get, path, {},
+             [id, changes, cid = std::move(cid), attempt](Impl& self, HttpResult answer) mutable {
+               self.on_patch(id, changes, std::move(cid), answer, std::min(attempt + 1, kMaxRetries));
+             });
+    });
+  }
+
+  // ------------------------------------------------------------ the stream
+
+  void on_stream_open() {
+    ++status.stream_connects;
+    status.state = GatewayState::connecting;
+    stream->send(alpaca::auth_message(keys.key_id.view(), keys.secret.view()));
+  }
+
+  void on_stream_message(std::string_view text) {
+    status.last_message = core::now();
+    auto frame = alpaca::parse_stream_frame(text);
+    switch (frame.kind) {
+      case alpaca::StreamFrame::Kind::authorized: stream->send(alpaca::listen_message()); break;
+      case alpaca::StreamFrame::Kind::unauthorized:
+        status.state = GatewayState::auth_failed;
+        note_error("the trade_updates stream refused the keys (" + frame.error + "); not retrying");
+        // Not from inside the client's own read handler.
+        asio::post(strand, [w = weak_from_this()] {
+          if (auto self = w.lock()) self->stream->stop();
+        });
+        break;
+      case alpaca::StreamFrame::Kind::listening:
+        status.state = GatewayState::connected;
+        read_back_all();
+        break;
+      case alpaca::StreamFrame::Kind::trade_update:
+        apply(std::move(frame.update));
+        deliver();
+        break;
+      case alpaca::StreamFrame::Kind::invalid: note_error("a bad trade_updates message: " + frame.error); break;
+      case alpaca::StreamFrame::Kind::other: break;
+    }
+  }
+
+  void on_stream_lost(std::string_view why) {
+    // A warning when the stream goes down; its failed reconnects (every backoff) are debug.
+    const bool was_down = status.state == GatewayState::disconnected;
+    if (status.state != GatewayState::auth_failed) status.state = GatewayState::disconnected;
+    status.last_error = "trade_updates stream lost: " + std::string(why);
+    if (was_down)
+      gateway_log()->debug("alpaca: {}", status.last_error);
+    else
+      gateway_log()->warn("alpaca: {}", status.last_error);
+  }
+
+  // After every (re)connect: what happened while the stream was down is read back, order by
+  // order. Orders still waiting for their submit's answer are left to it.
+  void read_back_all() {
+    for (const auto& o : orders.open())
+      if (!orders.venue_order_id(o.id).empty()) read_back(o.id, kMaxRetries);
+  }
+
+  asio::any_io_executor strand;
+  AlpacaConfig config;
+  auth::BrokerCredentials keys;
+  const core::InstrumentTable& instruments;
+  GatewayOrders orders;
+  transport::RequestQueue rest;
+  std::unique_ptr<transport::WssClient> stream;
+  ExecutionSink* sink = nullptr;
+  std::vector<ExecutionReport> made;                        // this completion's reports
+  std::vector<ExecutionReport> held;                        // made before any sink was known: in flight
+  std::unordered_map<OrderId, std::string> cancel_reasons;  // cancels asked, not yet confirmed
+  std::unordered_set<OrderId> cancel_after_ack;             // cancels waiting for the venue's id
+  std::list<std::shared_ptr<asio::steady_timer>> timers;
+  GatewayStatus status;
+  bool stopped = false;
+};
+
+AlpacaExecutor::AlpacaExecutor(asio::any_io_executor strand, AlpacaConfig config, auth::BrokerCredentials keys,
+                               const core::InstrumentTable& instruments)
+    : impl_(std::make_shared<Impl>(std::move(strand), std::move(config), std::move(keys), instruments)) {
+  impl_->start();
+}
+
+AlpacaExecutor::~AlpacaExecutor() {
+  impl_->stop();
+}
+
+void AlpacaExecutor::submit(Order order, ExecutionSink& sink) {
+  auto& s = *impl_;
+  s.bind(sink);
+  auto reject = [&](std::string reason) {
+    ++s.status.rejects;
+    order.status = OrderStatus::rejected;
+    order.reason = std::move(reason);
+    sink.report(ExecutionReport::changed(std::move(order)));
+  };
+  if (order.id == 0) return reject("invalid_order_id: order id 0 is reserved for 'no order'");
+  if (auto valid = validate(order.request); !valid)
+    return reject(std::string(valid.error().code) + ": " + valid.error().message);
+  if (order.request.symbol >= s.instruments.size())
+    return reject("unknown_symbol: symbol id " + std::to_string(order.request.symbol) +
+                  " is not a configured instrument");
+  if (auto why = alpaca::unsupported(order.request)) return reject("unsupported: " + *why);
+  const auto body_symbol = alpaca::venue_symbol(s.instruments.at(order.request.symbol).symbol);
+  std::string cid;
+  const auto id = order.id;
+  const auto request = order.request;
+  if (!s.orders.add(std::move(order), cid)) {
+    Order dup;
+    dup.id = id;
+    dup.request = request;
+    dup.status = OrderStatus::rejected;
+    dup.reason = "duplicate_order_id: order id " + std::to_string(id) + " was already sent";
+    ++s.status.rejects;
+    return sink.report(ExecutionReport::changed(std::move(dup)));
+  }
+  s.post(id, cid, alpaca::order_body(request, body_symbol, cid));
+  s.publish();
+}
+
+bool AlpacaExecutor::cancel(OrderId id, std::string_view reason, ExecutionSink& sink) {
+  auto& s = *impl_;
+  s.bind(sink);
+  if (!s.orders.find(id) || s.cancel_reasons.contains(id)) return s.orders.find(id) != nullptr;
+  s.cancel_reasons.emplace(id, std::string(reason));
+  if (s.orders.venue_order_id(id).empty())
+    s.cancel_after_ack.insert(id);
+  else
+    s.send_cancel(id, 0);
+  return true;
+}
+
+bool AlpacaExecutor::replace(OrderId id, const OrderRequest& changes, ExecutionSink& sink) {
+  auto& s = *impl_;
+  s.bind(sink);
+  const auto* o = s.orders.find(id);
+  if (o == nullptr || changes.quantity <= o->filled_quantity || s.orders.venue_order_id(id).empty() ||
+      s.cancel_reasons.contains(id))
+    return false;
+  const auto cid = s.orders.begin_replace(id);
+  if (!cid) return false;
+  const std::string venue(s.orders.venue_order_id(id));
+  s.call(HttpMethod::patch, "/v2/orders/" + venue, alpaca::replace_body(*o, changes, *cid),
+         [id, changes, cid = *cid](Impl& self, HttpResult r) { self.on_patch(id, changes, cid, r, 0); });
+  return true;
+}
+
+void AlpacaExecutor::on_tick(const core::Tick&, ExecutionSink& sink) {
+  // The venue matches; a tick only tells us which sink is the engine's.
+  impl_->bind(sink);
+}
+
+void AlpacaExecutor::restore(Order order) {
+  impl_->orders.restore(std::move(order));
+}
+
+std::optional<core::Money> AlpacaExecutor::fee_for(core::SymbolId, core::Price, core::Quantity,
+                                                   Liquidity) const noexcept {
+  return core::Money{};  // Alpaca charges no commission
+}
+
+core::Price AlpacaExecutor::market_price(core::Side side, core::Quantity, const core::Tick& touch) const noexcept {
+  const auto quote = side == core::Side::buy ? touch.ask : touch.bid;
+  return quote.raw() > 0 ? quote : touch.last;
+}
+
+std::span<const Order> AlpacaExecutor::open_orders() const noexcept {
+  return impl_->orders.open();
+}
+
+std::span<const ExecutionReport> AlpacaExecutor::in_flight() const noexcept {
+  return impl_->held;
+}
+
+GatewayStatus AlpacaExecutor::status() const {
+  return impl_->current();
+}
+
+}  // namespace meridian::execution

@@ -1,0 +1,393 @@
+// AlpacaExecutor against a fake Alpaca (REST and trade_updates stream on loopback TLS), on a
+// real io_context with a recording sink: acknowledgement, partial fills over several messages,
+// rejects with Alpaca's reason, 429 with Retry-After, 5xx, an answer lost after the venue took
+// the order (exactly one order at the venue), cancel confirmed and cancel losing to a fill,
+// expiry and reject after acceptance, replace, a stream dropped mid-way (the fills it missed
+// are read back), a fill reported by both the stream and REST booked once, and refused keys.
+#include "meridian/execution/alpaca/alpaca_executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "client_rig.hpp"
+#include "fake_alpaca.hpp"
+
+using namespace meridian::execution;
+using meridian::core::Price;
+using meridian::core::Quantity;
+using namespace gateway_test;
+using venue_test::ClientRig;
+using venue_test::eventually;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The engine's side, recording: reports as they are handed over (on the strand), read by the
+// test thread under a mutex.
+class RecordingSink final : public ExecutionSink {
+ public:
+  void report(ExecutionReport r) override {
+    std::lock_guard lock(mutex_);
+    reports_.push_back(std::move(r));
+  }
+  void reports_arrived() override {
+    std::lock_guard lock(mutex_);
+    ++arrivals_;
+  }
+  Quantity reducible(const Order& o) const noexcept override { return o.remaining(); }
+  OrderId allocate_order_id() noexcept override { return ++next_id_; }
+
+  std::vector<ExecutionReport> reports() const {
+    std::lock_guard lock(mutex_);
+    return reports_;
+  }
+  std::vector<Fill> fills(OrderId id) const {
+    std::vector<Fill> out;
+    for (const auto& r : reports())
+      if (r.kind == ExecutionReport::Kind::fill && r.order.id == id) out.push_back(r.fill);
+    return out;
+  }
+  // The order as last reported; status new_order when nothing was reported.
+  Order last(OrderId id) const {
+    Order o;
+    for (const auto& r : reports())
+      if (r.order.id == id) o = r.order;
+    return o;
+  }
+  bool reached(OrderId id, OrderStatus s) const {
+    for (const auto& r : reports())
+      if (r.order.id == id && r.order.status == s) return true;
+    return false;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<ExecutionReport> reports_;
+  std::size_t arrivals_ = 0;
+  OrderId next_id_ = 1000;
+};
+
+Quantity qty(const char* s) {
+  return *Quantity::parse(s);
+}
+Price px(const char* s) {
+  return *Price::parse(s);
+}
+
+meridian::core::InstrumentTable instruments() {
+  meridian::core::Instrument aapl;
+  aapl.symbol = "AAPL";
+  aapl.venue = "nyse";
+  aapl.asset_class = meridian::core::AssetClass::equity;
+  aapl.currency = "USD";
+  return meridian::core::InstrumentTable({aapl});
+}
+
+Order limit_buy(OrderId id, const char* quantity = "10", const char* price = "100") {
+  Order o;
+  o.id = id;
+  o.request.symbol = 0;
+  o.request.side = meridian::core::Side::buy;
+  o.request.quantity = qty(quantity);
+  o.request.type = OrderType::limit;
+  o.request.limit_price = px(price);
+  o.request.tif = TimeInForce::gtc;
+  return o;
+}
+
+std::string cid(OrderId id) {
+  return "mrd-7-" + std::to_string(id);
+}
+
+class AlpacaGateway : public ::testing::Test {
+ protected:
+  void SetUp() override { start(kKeyId); }
+  void TearDown() override {
+    rig.on_strand([&] { executor.reset(); });
+  }
+
+  void start(const char* key_id) {
+    AlpacaConfig c;
+    c.rest_url = venue.rest_url();
+    c.stream_url = venue.stream_url();
+    c.tls.ca_file = venue_test::test_cert_path();
+    c.timeouts.read = 700ms;  // the answer-lost case waits this long
+    c.backoff.initial = 20ms;
+    c.backoff.max = 200ms;
+    c.portfolio = 7;
+    c.board = board;
+    rig.on_strand([&] {
+      executor = std::make_unique<AlpacaExecutor>(
+          rig.strand, c,
+          meridian::auth::BrokerCredentials{meridian::auth::SecretText(key_id), meridian::auth::SecretText(kSecret)},
+          table);
+    });
+  }
+  // The stream is authorised and listening: venue events reach the gateway from here.
+  void wait_listening(std::size_t n = 1) {
+    ASSERT_TRUE(eventually([&] { return venue.listens() >= n; }));
+    ASSERT_TRUE(eventually([&] { return state() == GatewayState::connected; }));
+  }
+  void submit(Order o) {
+    rig.on_strand([&] { executor->submit(std::move(o), sink); });
+  }
+  bool cancel(OrderId id) {
+    bool ok = false;
+    rig.on_strand([&] { ok = executor->cancel(id, "user_cancel", sink); });
+    return ok;
+  }
+  GatewayState state() {
+    GatewayState s{};
+    rig.on_strand([&] { s = executor->status().state; });
+    return s;
+  }
+  GatewayStatus status() {
+    GatewayStatus s;
+    rig.on_strand([&] { s = executor->status(); });
+    return s;
+  }
+  // Every stream event sent before this one has been applied once this order's cancel arrives:
+  // the stream is ordered, so this proves nothing more came of the earlier ones.
+  void sync_through_stream(OrderId marker) {
+    submit(limit_buy(marker, "1"));
+    ASSERT_TRUE(eventually([&] { return sink.reached(marker, OrderStatus::accepted); }));
+    venue.cancel(cid(marker));
+    ASSERT_TRUE(eventually([&] { return sink.reached(marker, OrderStatus::cancelled); }));
+  }
+
+  FakeAlpaca venue;
+  ClientRig rig;
+  meridian::core::InstrumentTable table = instruments();
+  std::shared_ptr<GatewayBoard> board = std::make_shared<GatewayBoard>();
+  RecordingSink sink;
+  std::unique_ptr<AlpacaExecutor> executor;
+};
+
+}  // namespace
+
+TEST_F(AlpacaGateway, PendingUntilAcknowledgedThenPartialFillsThenFilled) {
+  wait_listening();
+  submit(limit_buy(1));
+  // Nothing is reported inside submit: the order is new_order until Alpaca answers.
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  EXPECT_EQ(sink.reports().front().order.status, OrderStatus::accepted);
+  const auto venue_order = venue.order(cid(1));
+  ASSERT_TRUE(venue_order);
+  EXPECT_EQ(venue_order->qty, "10");
+  EXPECT_EQ(venue_order->limit_price, "100");
+  EXPECT_EQ(venue_order->symbol, "AAPL");
+  venue.fill(cid(1), 4, 100, "e1");
+  venue.fill(cid(1), 3, 101, "e2");
+  venue.fill(cid(1), 3, 102.5, "e3");
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  const auto fills = sink.fills(1);
+  ASSERT_EQ(fills.size(), 3u);
+  EXPECT_EQ(fills[0].quantity, qty("4"));
+  EXPECT_EQ(fills[0].price, px("100"));
+  EXPECT_EQ(fills[1].price, px("101"));
+  EXPECT_EQ(fills[2].price, px("102.5"));
+  EXPECT_TRUE(fills[2].fee.is_zero());
+  EXPECT_EQ(sink.last(1).filled_quantity, qty("10"));
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 1u);
+  EXPECT_EQ(status().fills, 3u);
+  EXPECT_EQ(status().open_orders, 0u);
+  // What the API reads: published by the gateway itself, on its own events.
+  const auto published = board->read();
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_EQ(published[0].portfolio_id, 7);
+  EXPECT_EQ(published[0].state, GatewayState::connected);
+  EXPECT_EQ(published[0].fills, 3u);
+  EXPECT_EQ(published[0].orders_sent, 1u);
+  EXPECT_EQ(published[0].account_hint, "0001");
+}
+
+TEST_F(AlpacaGateway, RejectedWithAlpacasReason) {
+  venue.on_post = [](std::size_t) { return FakeAlpaca::Post::reject; };
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::rejected); }));
+  EXPECT_NE(sink.last(1).reason.find("insufficient buying power"), std::string::npos) << sink.last(1).reason;
+  EXPECT_EQ(venue.order_count(), 0u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 1u);
+}
+
+TEST_F(AlpacaGateway, RateLimitedSubmitWaitsForRetryAfter) {
+  venue.on_post = [](std::size_t n) { return n == 0 ? FakeAlpaca::Post::rate_limit : FakeAlpaca::Post::accept; };
+  venue.retry_after = "1";
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  std::vector<std::chrono::steady_clock::time_point> posts;
+  for (const auto& r : venue.request_log())
+    if (r.method == "POST") posts.push_back(r.at);
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_GE(posts[1] - posts[0], 1s);  // as the server saw them: the client waited Retry-After
+  EXPECT_EQ(venue.order_count(), 1u);
+  EXPECT_EQ(status().rate_limited, 1u);
+  EXPECT_FALSE(sink.reached(1, OrderStatus::rejected));
+}
+
+TEST_F(AlpacaGateway, ServerErrorIsResolvedByQueryBeforeResending) {
+  venue.on_post = [](std::size_t n) { return n == 0 ? FakeAlpaca::Post::server_error : FakeAlpaca::Post::accept; };
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  // POST (500), GET by client order id (404: not there), POST again: in that order.
+  std::vector<std::string> order_traffic;
+  for (const auto& r : venue.request_log()) order_traffic.push_back(r.method + " " + r.target);
+  ASSERT_GE(order_traffic.size(), 3u);
+  EXPECT_EQ(order_traffic[0], "POST /v2/orders");
+  EXPECT_EQ(order_traffic[1], "GET /v2/orders:by_client_order_id?client_order_id=mrd-7-1");
+  EXPECT_EQ(order_traffic[2], "POST /v2/orders");
+  EXPECT_EQ(venue.order_count(), 1u);
+  EXPECT_FALSE(sink.reached(1, OrderStatus::rejected));
+}
+
+TEST_F(AlpacaGateway, AnswerLostAfterAcceptanceCreatesExactlyOneOrder) {
+  venue.on_post = [](std::size_t n) { return n == 0 ? FakeAlpaca::Post::accept_then_lost : FakeAlpaca::Post::accept; };
+  venue.stream_silent = true;  // only the query can tell the gateway the order exists
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  EXPECT_EQ(status().lost_answers, 1u);
+  EXPECT_EQ(venue.order_count(), 1u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 1u);
+  EXPECT_EQ(venue.requests("GET", "client_order_id=mrd-7-1"), 1u);
+  EXPECT_FALSE(sink.reached(1, OrderStatus::rejected));
+}
+
+TEST_F(AlpacaGateway, ServerErrorAfterAcceptanceCreatesExactlyOneOrder) {
+  venue.on_post = [](std::size_t n) { return n == 0 ? FakeAlpaca::Post::accept_then_500 : FakeAlpaca::Post::accept; };
+  venue.stream_silent = true;
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  EXPECT_EQ(status().lost_answers, 1u);
+  EXPECT_EQ(venue.order_count(), 1u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 1u);
+}
+
+TEST_F(AlpacaGateway, CancelIsConfirmedByTheVenue) {
+  wait_listening();
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  EXPECT_TRUE(cancel(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::cancelled); }));
+  EXPECT_EQ(sink.last(1).reason, "user_cancel");
+  EXPECT_EQ(venue.requests("DELETE", "/v2/orders/"), 1u);
+  EXPECT_EQ(venue.order(cid(1))->status, "canceled");
+  EXPECT_FALSE(cancel(1));  // terminal: unknown to the gateway now
+}
+
+TEST_F(AlpacaGateway, CancelLosingToAFillBooksTheFillOnce) {
+  wait_listening();
+  venue.stream_silent = true;  // the fill reaches us by REST first
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  venue.fill(cid(1), 10, 100, "e1");
+  EXPECT_TRUE(cancel(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  EXPECT_FALSE(sink.reached(1, OrderStatus::cancelled));
+  // The stream's own report of the same fill arrives late: booked already.
+  venue.stream_silent = false;
+  venue.push_fill_event(cid(1), 10, 100, "e1");
+  sync_through_stream(2);
+  ASSERT_EQ(sink.fills(1).size(), 1u);
+  EXPECT_EQ(sink.fills(1)[0].quantity, qty("10"));
+  EXPECT_EQ(sink.fills(1)[0].price, px("100"));
+}
+
+TEST_F(AlpacaGateway, ExpiryAndRejectAfterAcceptanceEndTheOrder) {
+  wait_listening();
+  submit(limit_buy(1));
+  submit(limit_buy(2));
+  ASSERT_TRUE(
+      eventually([&] { return sink.reached(2, OrderStatus::accepted) && sink.reached(1, OrderStatus::accepted); }));
+  venue.expire(cid(1));
+  venue.reject_after_accept(cid(2), "halted");
+  ASSERT_TRUE(
+      eventually([&] { return sink.reached(1, OrderStatus::expired) && sink.reached(2, OrderStatus::rejected); }));
+  EXPECT_EQ(status().open_orders, 0u);
+}
+
+TEST_F(AlpacaGateway, ReplaceMovesTheOrderToItsReplacement) {
+  wait_listening();
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  venue.fill(cid(1), 2, 100, "e1");
+  ASSERT_TRUE(eventually([&] { return sink.fills(1).size() == 1; }));
+  auto changes = limit_buy(1, "8", "99").request;
+  bool sent = false;
+  rig.on_strand([&] { sent = executor->replace(1, changes, sink); });
+  ASSERT_TRUE(sent);
+  ASSERT_TRUE(eventually([&] { return sink.last(1).request.quantity == qty("8"); }));
+  const auto replacement = venue.order("mrd-7-1-r1");
+  ASSERT_TRUE(replacement);
+  EXPECT_EQ(replacement->qty, "6");  // what is left: Alpaca's replacement is a new order
+  EXPECT_EQ(replacement->limit_price, "99");
+  venue.fill("mrd-7-1-r1", 6, 99, "e2");
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  EXPECT_EQ(sink.last(1).filled_quantity, qty("8"));
+  EXPECT_EQ(sink.fills(1).size(), 2u);
+}
+
+TEST_F(AlpacaGateway, StreamDroppedMidwayMissesNoFill) {
+  wait_listening();
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  venue.fill(cid(1), 4, 100, "e1");
+  ASSERT_TRUE(eventually([&] { return sink.fills(1).size() == 1; }));
+  venue.stream_silent = true;
+  venue.drop_stream();
+  venue.fill(cid(1), 6, 102, "e2");  // while the stream is down
+  venue.stream_silent = false;
+  // The reconnect reads every open order back: the missed fill is booked from its totals.
+  wait_listening(2);
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  const auto fills = sink.fills(1);
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(fills[1].quantity, qty("6"));
+  EXPECT_EQ(fills[1].price, px("102"));  // (10 * 101.2 - 400) / 6
+  EXPECT_GE(status().stream_connects, 2u);
+}
+
+TEST_F(AlpacaGateway, FillReportedByStreamAndRestIsBookedOnce) {
+  wait_listening();
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  venue.fill(cid(1), 4, 100, "e1");  // by the stream
+  ASSERT_TRUE(eventually([&] { return sink.fills(1).size() == 1; }));
+  // A reconnect reads it back by REST: the same 4, already booked.
+  venue.drop_stream();
+  wait_listening(2);
+  ASSERT_TRUE(eventually([&] { return venue.requests("GET", "client_order_id=mrd-7-1") >= 1; }));
+  // And the stream repeats it (a venue replay): still once.
+  venue.push_fill_event(cid(1), 4, 100, "e1");
+  sync_through_stream(2);
+  EXPECT_EQ(sink.fills(1).size(), 1u);
+  EXPECT_EQ(sink.last(1).filled_quantity, qty("4"));
+}
+
+TEST_F(AlpacaGateway, UnknownSymbolAndBracketAreRefusedWithoutSending) {
+  auto unknown = limit_buy(1);
+  unknown.request.symbol = 5;
+  submit(unknown);
+  auto bracket = limit_buy(2);
+  bracket.request.take_profit = px("120");
+  submit(bracket);
+  ASSERT_TRUE(
+      eventually([&] { return sink.reached(1, OrderStatus::rejected) && sink.reached(2, OrderStatus::rejected); }));
+  EXPECT_NE(sink.last(1).reason.find("unknown_symbol"), std::string::npos);
+  EXPECT_NE(sink.last(2).reason.find("bracket"), std::string::npos);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 0u);
+}
+
+class AlpacaGatewayBadKeys : public AlpacaGateway {
+ protected:
+  void SetUp() override { start("PKWRONGKEY01"); }
+};
+
+TEST_F(AlpacaGatewayBadKeys, RefusedKeysStopTheStream) {
+  ASSERT_TRUE(eventually([&] { return state() == GatewayState::auth_failed; }));
+  const auto st = status();
+  EXPECT_EQ(st.account_hint, "EY01");
+  EXPECT_EQ(st.last_error.find(kSecret), std::string::npos);
+  EXPECT_EQ(venue.listens(), 0u);
+  EXPECT_EQ(venue.stream_connections(), 1u);
+}
