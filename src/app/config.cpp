@@ -282,6 +282,11 @@ void add_options(CLI::App& app, Config& c) {
                  "through Alpaca's trading API)")
       ->envname("MERIDIAN_GATEWAY")
       ->check(CLI::IsMember({"paper", "alpaca"}));
+  app.add_option("--mode", c.mode,
+                 "paper (the default) or live: a gateway URL that reaches real money (not Alpaca's paper endpoint) "
+                 "is refused unless this says live")
+      ->envname("MERIDIAN_MODE")
+      ->check(CLI::IsMember({"paper", "live"}));
   app.add_option("--alpaca-url", c.alpaca_trading_url,
                  "Alpaca gateway: trading REST base URL (https://paper-api.alpaca.markets for paper trading)")
       ->envname("MERIDIAN_ALPACA_URL");

@@ -11,9 +11,18 @@ namespace meridian::app {
 
 namespace {
 
-void check_url(const std::string& url, const char* option) {
+// Returns the URL's host; throws for a URL that is not https/wss.
+std::string check_url(const std::string& url, const char* option) {
   std::string error;
-  if (!transport::parse_secure_url(url, error)) throw std::invalid_argument(std::string(option) + ": " + error);
+  auto parsed = transport::parse_secure_url(url, error);
+  if (!parsed) throw std::invalid_argument(std::string(option) + ": " + error);
+  return parsed->host;
+}
+
+// Hosts where no real money moves: Alpaca's paper endpoints, and loopback (a test broker, or a
+// local proxy whose own configuration decides).
+bool paper_host(const std::string& host) {
+  return host == "paper-api.alpaca.markets" || host == "127.0.0.1" || host == "localhost" || host == "::1";
 }
 
 }  // namespace
@@ -21,6 +30,8 @@ void check_url(const std::string& url, const char* option) {
 engine::EngineRunner::ExecutorFactory choose_executor(const Config& config, const core::InstrumentTable& instruments,
                                                       std::shared_ptr<execution::GatewayBoard> board) {
   auto paper = paper_config(config);
+  if (config.mode == "live" && config.gateway == "paper")
+    throw std::invalid_argument("--mode live needs a gateway (--gateway alpaca): the paper executor trades no money");
   if (config.gateway == "paper")
     return [paper, &instruments](boost::asio::any_io_executor) -> std::unique_ptr<execution::Executor> {
       return std::make_unique<execution::PaperExecutor>(paper, instruments);
@@ -31,8 +42,13 @@ engine::EngineRunner::ExecutorFactory choose_executor(const Config& config, cons
     throw std::invalid_argument(
         "--gateway alpaca needs the API keys: APCA_API_KEY_ID and APCA_API_SECRET_KEY in the environment, or "
         "alpaca-trading-key-id and alpaca-trading-secret-key in the config file");
-  check_url(config.alpaca_trading_url, "--alpaca-url");
-  check_url(config.alpaca_stream_url, "--alpaca-stream-url");
+  const auto rest_host = check_url(config.alpaca_trading_url, "--alpaca-url");
+  const auto stream_host = check_url(config.alpaca_stream_url, "--alpaca-stream-url");
+  if (config.mode != "live" && (!paper_host(rest_host) || !paper_host(stream_host)))
+    throw std::invalid_argument("--alpaca-url " + config.alpaca_trading_url + " / --alpaca-stream-url " +
+                                config.alpaca_stream_url +
+                                " may trade real money: say --mode live to mean it (paper trading: "
+                                "https://paper-api.alpaca.markets)");
   execution::AlpacaConfig alpaca;
   alpaca.rest_url = config.alpaca_trading_url;
   // Paths are ours to add: a base URL given with a trailing slash still works.

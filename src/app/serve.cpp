@@ -330,8 +330,8 @@ int serve(const Config& config) {
 
   // The executor is the app's choice, like the feed: paper fills, or a broker gateway (--gateway).
   if (config.gateway != "paper")
-    app_log()->warn("orders of the default portfolio go to the {} gateway at {}", config.gateway,
-                    config.alpaca_trading_url);
+    app_log()->warn("{}orders of the default portfolio go to the {} gateway at {}",
+                    config.mode == "live" ? "LIVE TRADING: " : "", config.gateway, config.alpaca_trading_url);
   engine::EngineRunner runner(io, *instruments, engine_cfg, runner_cfg, sim, journal, std::move(recovered),
                               std::move(feed), std::move(executors));
   // Read-only: a memory-only writer, so the engine's records never touch the stored state.
@@ -558,7 +558,12 @@ int serve(const Config& config) {
   const auto shown_host = config.host == "0.0.0.0" || config.host == "127.0.0.1" ? "localhost" : config.host;
   app_log()->info("serving {} from {}", "dashboard", static_dir.string());
   std::cout << "Meridian " << kVersion << " listening on " << (tls ? "https://" : "http://") << shown_host << ":"
-            << server.port() << " (simulation mode)" << std::endl;
+            << server.port()
+            << (config.gateway == "paper" ? " (simulation mode)"
+                : config.mode == "live"
+                    ? " (LIVE TRADING: the default portfolio's orders go to " + config.gateway + " with real money)"
+                    : " (the default portfolio trades on " + config.gateway + "'s paper account)")
+            << std::endl;
 
   // SIGHUP: the configuration read again, what can change live applied (app/reload.hpp); a bad
   // file is logged as an error and changes nothing.

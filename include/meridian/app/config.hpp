@@ -106,6 +106,10 @@ struct Config {
   // otherwise). Keys: APCA_API_KEY_ID / APCA_API_SECRET_KEY or the config file; a
   // --alpaca-trading-secret-key flag is accepted but wiped from argv. Sent to Alpaca only.
   std::string gateway = "paper";
+  // "paper" or "live". Live money needs it said twice: a gateway URL other than Alpaca's paper
+  // endpoint (or loopback, where only a test broker or a local proxy listens) is refused unless
+  // the mode is live, so a mistyped URL never sends real orders.
+  std::string mode = "paper";
   std::string alpaca_trading_url = "https://paper-api.alpaca.markets";
   std::string alpaca_stream_url = "wss://paper-api.alpaca.markets/stream";
   std::string alpaca_trading_key_id;

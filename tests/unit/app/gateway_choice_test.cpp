@@ -78,5 +78,29 @@ TEST(GatewayChoice, PlainTextUrlsAreRefused) {
   EXPECT_NE(error_of(c, instruments).find("--alpaca-stream-url"), std::string::npos);
 }
 
+TEST(GatewayChoice, RealMoneyNeedsModeLive) {
+  const core::InstrumentTable instruments(core::default_instruments());
+  // Alpaca's live endpoint, or any host but the paper one and loopback: refused in paper mode.
+  for (const auto* url : {"https://api.alpaca.markets", "https://broker.example.com"}) {
+    auto c = alpaca_config();
+    c.alpaca_trading_url = url;
+    const auto error = error_of(c, instruments);
+    EXPECT_NE(error.find("--mode live"), std::string::npos) << url << ": " << error;
+    c.mode = "live";
+    EXPECT_EQ(error_of(c, instruments), "") << url;
+  }
+  auto c = alpaca_config();
+  c.alpaca_stream_url = "wss://api.alpaca.markets/stream";
+  EXPECT_NE(error_of(c, instruments).find("--mode live"), std::string::npos);
+  // Paper and loopback need nothing more; live mode without a gateway is a mistake said aloud.
+  c = alpaca_config();
+  c.alpaca_trading_url = "https://127.0.0.1:8443";
+  c.alpaca_stream_url = "wss://localhost:8443/stream";
+  EXPECT_EQ(error_of(c, instruments), "");
+  Config paper;
+  paper.mode = "live";
+  EXPECT_NE(error_of(paper, instruments).find("needs a gateway"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace meridian::app
