@@ -322,7 +322,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
         const auto key = ReadKey::of(route_index_, req_, *admitted);
         auto stamp = ReadStamp::of(server_.hub().context().runner);
         if (auto kept = server_.read_cache().find(key, stamp)) return send_kept(std::move(kept));
-        pending_read_.emplace(std::move(stamp), key.user_id, key.role, key.api_key_id);
+        pending_read_ = PendingRead{std::move(stamp), key.user_id, key.role, key.api_key_id};
       }
       Request request{req_, path, url->params(), std::move(match.params), std::move(*admitted), address_};
       try {
