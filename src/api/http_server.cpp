@@ -314,7 +314,7 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
       if (server_.audit() && state_changing(req_.method()))
         audit_ = begin_audit(req_, *match.route, path, match.params, url->params(), credentials, address_, core::now());
       if (!admitted) return send(error_response(req_.version(), req_.keep_alive(), admitted.error()));
-      const bool csv = takes_csv(match.route->method, match.route->pattern) && csv_body(req_);
+      const bool csv = match.route->csv_body && csv_body(req_);
       if (!csv)
         if (auto refused = check_json_content_type(req_)) return send(std::move(*refused));
       // After the gate: a kept answer reaches only a caller it admitted, made for the same one.

@@ -80,7 +80,7 @@ nlohmann::json operation(const Route& route) {
     op["requestBody"] = {{"required", doc.value("body_required", true)},
                          {"content", {{"application/json", {{"schema", doc["body"]}}}}}};
     if (doc.contains("body_example")) op["requestBody"]["content"]["application/json"]["example"] = doc["body_example"];
-    if (doc.contains("body_csv"))  // a route that also takes text/csv (Route::accepts_csv): an example body
+    if (doc.contains("body_csv"))  // a route that also takes text/csv (Route::csv_body): an example body
       op["requestBody"]["content"]["text/csv"] = {{"schema", {{"type", "string"}}}, {"example", doc["body_csv"]}};
   }
 

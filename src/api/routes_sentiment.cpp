@@ -190,10 +190,11 @@ void get(ApiContext& ctx, SentimentBackend* backend, const Request& req, Reply r
 }  // namespace
 
 void add_sentiment_routes(Router& router, ApiContext& ctx, SentimentBackend* backend) {
-  router.add({http::verb::post, std::string(kSentimentPath), Role::admin,
-              "Store scored sentiment items (JSON: one or {items}, all or nothing; text/csv: good rows kept, bad "
-              "rows listed): 201 with their ids",
-              [&ctx, backend](const Request& req, Reply reply) { post(ctx, backend, req, std::move(reply)); }});
+  router.add(
+      takes_csv({http::verb::post, "/api/sentiment", Role::admin,
+                 "Store scored sentiment items (JSON: one or {items}, all or nothing; text/csv: good rows "
+                 "kept, bad rows listed): 201 with their ids",
+                 [&ctx, backend](const Request& req, Reply reply) { post(ctx, backend, req, std::move(reply)); }}));
   router.add({http::verb::get, "/api/sentiment/{symbol}", Role::viewer,
               "A symbol's sentiment (market: the market-wide items) over a window: decayed, confidence-weighted "
               "score by source, and the newest items",

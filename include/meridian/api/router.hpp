@@ -26,11 +26,21 @@ struct Route {
   // directory), the request target and the caller only: the server keeps its 200 answers per
   // snapshot (read_cache.hpp) and serves them again to the same caller, after the gate.
   bool snapshot_read = false;
+  // The body may be CSV (Content-Type text/csv) as well as JSON: the server's content-type
+  // guard lets text/csv through here and refuses it (415) on every other route. text/csv is not
+  // a CORS "simple" type: a page of another origin still cannot send it without a preflight.
+  bool csv_body = false;
 };
 
 // A Route marked snapshot_read: router.add(per_snapshot({...})).
 inline Route per_snapshot(Route route) {
   route.snapshot_read = true;
+  return route;
+}
+
+// A Route whose body may be text/csv: router.add(takes_csv({...})).
+inline Route takes_csv(Route route) {
+  route.csv_body = true;
   return route;
 }
 
