@@ -101,7 +101,7 @@ std::unique_ptr<EngineRunner::Slot> EngineRunner::make_slot(PortfolioSetup setup
   slot->created_at = setup.created_at;
   slot->owner_id = setup.owner_id;
   slot->read_only_reason = std::move(setup.read_only_reason);
-  slot->executor = make_executor_ ? make_executor_(strand_)
+  slot->executor = make_executor_ ? make_executor_(slot->id, strand_)
                                   : std::make_unique<execution::PaperExecutor>(config_.paper, instruments_);
   slot->portfolio = std::make_unique<Portfolio>(instruments_, std::move(setup.config), *slot->executor, *setup.journal,
                                                 std::move(setup.recovered));

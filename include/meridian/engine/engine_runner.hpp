@@ -74,10 +74,12 @@ class EngineRunner {
   // feed runs on a strand of its own behind market::OffStrandFeed, see app/feed_choice.cpp).
   // Empty: the simulated feed, which also generates indicator warm-up history on a first start.
   using FeedFactory = std::function<std::unique_ptr<market::Feed>(boost::asio::any_io_executor strand)>;
-  // Builds a portfolio's executor on the strand's executor (an asynchronous one posts its
-  // reports there and calls ExecutionSink::reports_arrived); called once per portfolio.
+  // Builds portfolio `portfolio`'s executor on the strand's executor (an asynchronous one posts
+  // its reports there and calls ExecutionSink::reports_arrived); called once per portfolio, when
+  // it joins, so the app's wiring decides per portfolio which one trades through a gateway.
   // Empty: a PaperExecutor with RunnerConfig::paper.
-  using ExecutorFactory = std::function<std::unique_ptr<execution::Executor>(boost::asio::any_io_executor strand)>;
+  using ExecutorFactory =
+      std::function<std::unique_ptr<execution::Executor>(PortfolioId portfolio, boost::asio::any_io_executor strand)>;
 
   // With the default portfolio (`config`, `journal`, `recovered`).
   EngineRunner(boost::asio::io_context& io, const core::InstrumentTable& instruments, PortfolioConfig config,
