@@ -145,6 +145,11 @@ void add_trading_routes(Router& router, ApiContext& ctx) {
                   session_command(ctx, command, req, std::move(reply));
                 }});
   }
+  router.add(
+      {http::verb::post, "/api/trading/kill", Role::trader,
+       "Kill switch: halt the portfolio's risk state, cancel every open order at its venue, stop the "
+       "session (?portfolio=; the default portfolio without it)",
+       [&ctx](const Request& req, Reply reply) { session_command(ctx, SessionCommand::kill, req, std::move(reply)); }});
   // Without {id}: ?portfolio= (or portfolio_id), else the default portfolio.
   auto trades_handler = [&ctx](const Request& req, Reply reply) { trades(ctx, req, reply, {}); };
   router.add(

@@ -13,6 +13,7 @@ std::optional<SessionCommand> parse_session_command(std::string_view name) noexc
   if (name == "pause") return SessionCommand::pause;
   if (name == "resume") return SessionCommand::resume;
   if (name == "updateStrategy") return SessionCommand::update_strategy;
+  if (name == "kill") return SessionCommand::kill;
   return std::nullopt;
 }
 
@@ -128,6 +129,7 @@ void run_session_command(ApiContext& ctx, engine::PortfolioId portfolio, Session
           case SessionCommand::stop: return e.stop(by);
           case SessionCommand::pause: return e.pause(by);
           case SessionCommand::resume: return e.resume(by);
+          case SessionCommand::kill: return e.kill(by);
           case SessionCommand::update_strategy: break;  // handled above
         }
         return e.stop(by);

@@ -114,6 +114,13 @@ void WsHub::on_event(const engine::EngineEvent& event, const std::shared_ptr<con
     emit(topic_of(WsTopicKind::session),
          {{risk_message(*risk, *snap), {.audience = WsTarget::main, .portfolio = portfolio}},
           {risk_state_change(*risk, *snap), {.audience = WsTarget::stream, .portfolio = portfolio}}});
+  } else if (const auto* killed = std::get_if<engine::Killed>(&event)) {
+    emit(topic_of(WsTopicKind::session), {{ws_text("kill", {{"portfolio_id", portfolio},
+                                                            {"data",
+                                                             {{"cancels_sent", killed->cancels_sent},
+                                                              {"by", killed->by},
+                                                              {"risk_state", risk::to_string(snap->risk.state)}}}}),
+                                           {.audience = WsTarget::main, .portfolio = portfolio}}});
   } else if (const auto* closed = std::get_if<engine::BarClosed>(&event)) {
     if (from_default && clients() > 0) cycle([&] { on_bar(closed->bar); });
   } else if (std::holds_alternative<engine::PricesMoved>(event)) {

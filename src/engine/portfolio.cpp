@@ -354,6 +354,20 @@ CommandResult Portfolio::stop(std::int64_t by) {
   return std::nullopt;
 }
 
+CommandResult Portfolio::kill(std::int64_t by) {
+  const auto before = risk_.set_state(risk::RiskState::halted);
+  note_risk_change(before, "kill_switch");
+  journal_risk();
+  const auto cancels = static_cast<std::uint32_t>(executor_.open_orders().size());
+  orders_.cancel_all("kill_switch");
+  raise(Killed{cancels, by});
+  if (session_.state != SessionState::stopped) change_session(SessionState::stopped, SessionChange::stopped, by);
+  engine_log()->warn("portfolio {} killed (by user {}): halted, {} open orders asked to cancel, session stopped",
+                     config_.portfolio_id, by, cancels);
+  dirty_ = true;
+  return std::nullopt;
+}
+
 CommandResult Portfolio::pause(std::int64_t by) {
   if (session_.state != SessionState::running)
     return CommandError{core::Errc::conflict,

@@ -21,15 +21,6 @@ using nlohmann::json;
 
 constexpr const char* kSymbol = "BTC-USD";
 
-// A buy limit at half the market: it rests (the price band is widened first so risk lets it in).
-json resting_limit(std::uint16_t port) {
-  const auto pid = portfolio_id(port);
-  expect_json_response(send_json(port, "POST", "/api/risk/limits/" + std::to_string(pid), {{"price_band", 0.6}}), 200,
-                       "POST limits price_band");
-  const double price = std::round(last_price(port, kSymbol) * 50.0) / 100.0;
-  return {{"symbol", kSymbol}, {"side", "buy"}, {"quantity", 0.01}, {"type", "limit"}, {"limit_price", price}};
-}
-
 json place(std::uint16_t port, const json& body, const std::string& where) {
   return expect_json_response(send_json(port, "POST", "/api/trade", body), 201, where);
 }

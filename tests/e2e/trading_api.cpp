@@ -43,6 +43,14 @@ long long portfolio_id(std::uint16_t port) {
   return list["items"][0]["id"].get<long long>();
 }
 
+nlohmann::json resting_limit(std::uint16_t port, const std::string& symbol, long long portfolio, double quantity) {
+  const auto pid = portfolio > 0 ? portfolio : portfolio_id(port);
+  expect_json_response(send_json(port, "POST", "/api/risk/limits/" + std::to_string(pid), {{"price_band", 0.6}}), 200,
+                       "POST limits price_band");
+  const double price = std::round(last_price(port, symbol) * 50.0) / 100.0;
+  return {{"symbol", symbol}, {"side", "buy"}, {"quantity", quantity}, {"type", "limit"}, {"limit_price", price}};
+}
+
 void expect_finite_numbers(const json& j, std::string_view where) {
   if (j.is_number_float()) {
     EXPECT_TRUE(std::isfinite(j.get<double>())) << where << " is not finite";

@@ -20,6 +20,11 @@ double last_price(std::uint16_t port, const std::string& symbol);
 // The daemon's portfolio id (the first of GET /api/portfolios).
 long long portfolio_id(std::uint16_t port);
 
+// A buy limit at half the market in `portfolio` (0: the first), as a POST /api/trade body: it
+// rests (the portfolio's price band is widened first so risk lets it in).
+nlohmann::json resting_limit(std::uint16_t port, const std::string& symbol = "BTC-USD", long long portfolio = 0,
+                             double quantity = 0.01);
+
 // Every number anywhere in `j` is finite. (The daemon would render NaN or inf as null, which
 // the shape checks refuse where a number is documented.)
 void expect_finite_numbers(const nlohmann::json& j, std::string_view where);

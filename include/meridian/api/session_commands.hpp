@@ -1,5 +1,5 @@
 #pragma once
-// Trading session commands (start/stop/pause/resume), shared by REST and the /ws control
+// Trading session commands (start/stop/pause/resume/kill), shared by REST and the /ws control
 // messages: one validation, one engine call, one error mapping.
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -12,8 +12,9 @@
 
 namespace meridian::api {
 
-// update_strategy: PUT /api/trading/strategy and seed 000's `updateStrategy` message.
-enum class SessionCommand { start, stop, pause, resume, update_strategy };
+// update_strategy: PUT /api/trading/strategy and seed 000's `updateStrategy` message; kill:
+// POST /api/trading/kill and the `kill` message (engine::Portfolio::kill).
+enum class SessionCommand { start, stop, pause, resume, update_strategy, kill };
 std::optional<SessionCommand> parse_session_command(std::string_view name) noexcept;
 
 // A command's failure is an API error like any other.

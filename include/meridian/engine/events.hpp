@@ -38,11 +38,18 @@ struct OrderChanged {
 struct RiskChanged {
   risk::RiskState from;
   risk::RiskState to;
-  std::string_view reason;  // static: "daily_loss", "drawdown", "day_boundary", "api"
+  std::string_view reason;  // static: "daily_loss", "drawdown", "day_boundary", "api", "kill_switch"
+};
+
+// The kill switch was thrown (Portfolio::kill): after its RiskChanged and before its
+// SessionChanged, so a client sees halted, the cancels asked for, then stopped.
+struct Killed {
+  std::uint32_t cancels_sent;  // open orders asked to cancel (a venue confirms each later)
+  std::int64_t by;             // the user who threw it; 0: the daemon (SIGUSR1) or no account
 };
 
 using EngineEvent =
-    std::variant<SessionChanged, TradeDurable, SignalRaised, PricesMoved, BarClosed, OrderChanged, RiskChanged>;
+    std::variant<SessionChanged, TradeDurable, SignalRaised, PricesMoved, BarClosed, OrderChanged, RiskChanged, Killed>;
 
 class EventBus {
  public:

@@ -189,6 +189,12 @@ class Portfolio final : public market::TickSink,
   CommandResult patch_instance(std::uint64_t id, std::optional<bool> active, std::optional<StrategyConfig> strategy,
                                std::optional<std::vector<core::SymbolId>> symbols);
   CommandResult stop(std::int64_t by = 0);
+  // The kill switch (POST /api/trading/kill, /ws `kill`, SIGUSR1): the risk state halted (so
+  // nothing that follows can open a position, and it stays halted over a restart until a person
+  // sets it active), every open order asked to cancel at its venue, the session stopped (no
+  // strategy acts). Raises RiskChanged, the orders' changes, Killed, SessionChanged. Never
+  // refused: a killed portfolio killed again cancels whatever is open by then.
+  CommandResult kill(std::int64_t by = 0);
   CommandResult pause(std::int64_t by = 0);
   CommandResult resume(std::int64_t by = 0);
 

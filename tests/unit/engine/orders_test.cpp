@@ -508,6 +508,59 @@ TEST(EngineOrders, JournalKeepsEachOrdersTransitionsInSequence) {
   EXPECT_EQ(sampled, (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
 }
 
+TEST(EngineOrders, KillHaltsCancelsEveryOpenOrderAndStopsAndTheHaltSurvivesARestart) {
+  auto config = manual_config();
+  config.autostart = true;
+  Rig rig(config);
+  rig.tick(kAaa, seconds(0), "100");
+  ASSERT_FALSE(rig.submit(limit(kAaa, Side::buy, "10", "90.00")).error);
+  ASSERT_FALSE(rig.submit(limit(kAaa, Side::buy, "5", "80.00")).error);
+  rig.pull();
+  rig.engine.take_events();
+  ASSERT_EQ(rig.engine.session().state, SessionState::running);
+
+  ASSERT_FALSE(rig.engine.kill(42));
+  EXPECT_TRUE(rig.executor.open_orders().empty());
+  EXPECT_EQ(rig.engine.session().state, SessionState::stopped);
+  EXPECT_EQ(rig.engine.session().changed_by, 42);
+  for (execution::OrderId id : {1u, 2u}) {
+    EXPECT_EQ(rig.order(id)->status, OrderStatus::cancelled);
+    EXPECT_EQ(rig.order(id)->reason, "kill_switch");
+  }
+  // Halted before anything else: a client sees halted, the cancels, the kill, then stopped.
+  const auto events = rig.engine.take_events();
+  ASSERT_EQ(events.size(), 5u);
+  const auto* halted = std::get_if<RiskChanged>(&events[0]);
+  ASSERT_TRUE(halted);
+  EXPECT_EQ(halted->to, risk::RiskState::halted);
+  EXPECT_EQ(halted->reason, "kill_switch");
+  EXPECT_TRUE(std::holds_alternative<OrderChanged>(events[1]));
+  EXPECT_TRUE(std::holds_alternative<OrderChanged>(events[2]));
+  const auto* killed = std::get_if<Killed>(&events[3]);
+  ASSERT_TRUE(killed);
+  EXPECT_EQ(killed->cancels_sent, 2u);
+  EXPECT_EQ(killed->by, 42);
+  ASSERT_TRUE(std::holds_alternative<SessionChanged>(events[4]));
+  EXPECT_EQ(std::get<SessionChanged>(events[4]).change, SessionChange::stopped);
+
+  // Nothing new is taken; killing again is answered and cancels nothing more.
+  const auto denied = rig.submit(market(kAaa, Side::buy, "1"));
+  ASSERT_TRUE(denied.error);
+  EXPECT_EQ(denied.error->reason, "halted");
+  ASSERT_FALSE(rig.engine.kill());
+  const auto again = events_of<Killed>(rig.engine.take_events());
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].cancels_sent, 0u);
+
+  // The halt is journaled: a restart comes back halted and stopped until a person decides.
+  Rig restarted(config, recovered_from(rig));
+  EXPECT_EQ(restarted.snapshot()->risk.state, risk::RiskState::halted);
+  EXPECT_EQ(restarted.engine.session().state, SessionState::stopped);
+  ASSERT_FALSE(restarted.engine.set_risk_state(risk::RiskState::active));
+  restarted.tick(kAaa, seconds(1), "100");
+  EXPECT_FALSE(restarted.submit(market(kAaa, Side::buy, "1")).error);
+}
+
 TEST(EngineOrders, ResetStartsThePaperPortfolioAgain) {
   auto config = manual_config();
   config.autostart = true;
