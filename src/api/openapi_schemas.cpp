@@ -280,6 +280,18 @@ const std::vector<OperationDoc> kDocs = {
         "open_orders": {"type": "integer"}, "orders_sent": {"type": "integer"}, "lost_answers": {"type": "integer"},
         "rejects": {"type": "integer"}, "fills": {"type": "integer"}, "unknown_updates": {"type": "integer"},
         "rate_limited": {"type": "integer"}, "rate_limit_hold": {"type": "boolean"}}}}}}}})"},
+    {post, "/api/gateway/connect", R"({"body": {"type": "object", "required": ["gateway"], "properties": {
+      "gateway": {"type": "string", "enum": ["alpaca", "paper"]},
+      "portfolio_id": {"type": ["integer", "string"], "description": "absent: the caller's default portfolio"}}},
+      "responses": {"200": {"type": "object", "description": "the portfolio's gateway as GET /api/gateway/status shows it",
+        "properties": {"gateway": {"type": "string"}, "portfolio_id": {"type": "integer"},
+          "state": {"type": "string", "enum": ["connecting", "connected", "disconnected", "auth_failed"]}}}},
+      "errors": [400, 404, 409, 422]})"},
+    {post, "/api/gateway/disconnect", R"({"body": {"type": "object", "properties": {
+      "portfolio_id": {"type": ["integer", "string"], "description": "absent: the caller's default portfolio"}}},
+      "responses": {"200": {"type": "object", "properties": {"gateway": {"const": "paper"},
+        "portfolio_id": {"type": "integer"}, "state": {"type": "string"}}}},
+      "errors": [400, 404, 409, 422]})"},
     // Trading session
     {get, "/api/engine/status", R"({)" PF_QUERY R"(, "responses": {"200": {"type": "object", "properties": {
       "running": {"type": "boolean"}, "state": {"type": "string"}, "mode": {"type": "string"}, "capital": {"type": "number"},
@@ -295,6 +307,9 @@ const std::vector<OperationDoc> kDocs = {
       "responses": {"200": {"$ref": "TradingStatus"}}, "errors": [404, 409, 503]})"},
     {post, "/api/trading/stop",
      R"({)" PF_QUERY R"(, "responses": {"200": {"$ref": "TradingStatus"}}, "errors": [404, 409, 503]})"},
+    {post, "/api/trading/kill", R"({)" PF_QUERY R"(, "description":
+      "the kill switch: the risk state halted, every open order asked to cancel at its venue, the session stopped",
+      "responses": {"200": {"$ref": "TradingStatus"}}, "errors": [404, 503]})"},
     {post, "/api/trading/pause",
      R"({)" PF_QUERY R"(, "responses": {"200": {"$ref": "TradingStatus"}}, "errors": [404, 409, 503]})"},
     {post, "/api/trading/resume",

@@ -1,14 +1,16 @@
-// GET /api/gateway/status: each live gateway's state as it last published it (never a key: the
-// board holds only the key id's last 4 characters).
+// The gateway routes (gateway_routes.hpp): status from the board (never a key: the board holds
+// only the key id's last 4 characters), connect and disconnect through the app's GatewayControl.
 #include <nlohmann/json.hpp>
 
 #include "meridian/api/gateway_routes.hpp"
 #include "meridian/api/http_types.hpp"
+#include "meridian/api/portfolio_ref.hpp"
+#include "meridian/api/session_commands.hpp"
 #include "meridian/core/time.hpp"
+#include "request_util.hpp"
+#include "ws_message.hpp"
 
 namespace meridian::api {
-
-namespace {
 
 nlohmann::json gateway_json(const execution::GatewayStatus& s) {
   const bool heard = s.last_message != core::Timestamp{};
@@ -30,9 +32,67 @@ nlohmann::json gateway_json(const execution::GatewayStatus& s) {
           {"rate_limit_hold", s.rate_limit_hold}};
 }
 
+std::shared_ptr<const std::string> gateway_message(const execution::GatewayStatus& s) {
+  return ws_message(
+      "gateway", {{"portfolio_id", s.portfolio_id},
+                  {"data",
+                   {{"gateway", s.gateway},
+                    {"portfolio_id", s.portfolio_id},
+                    {"state", execution::to_string(s.state)},
+                    {"stream_connects", s.stream_connects},
+                    {"last_error", s.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.last_error)}}}});
+}
+
+namespace {
+
+// What a portfolio trades through after connect/disconnect: its board entry when the gateway
+// publishes one (a live gateway: state connecting until its stream is authorised), else paper's.
+nlohmann::json binding_json(const execution::GatewayBoard* board, std::string_view gateway,
+                            engine::PortfolioId portfolio) {
+  if (board)
+    for (const auto& s : board->read())
+      if (s.gateway == gateway && s.portfolio_id == portfolio) return gateway_json(s);
+  return {{"gateway", gateway}, {"portfolio_id", portfolio}, {"state", "connected"}};
+}
+
+// connect (gateway given) or disconnect (gateway "paper"): the portfolio is named in the body.
+void bind(ApiContext& ctx, GatewayControl& control, const execution::GatewayBoard* board, const Request& req,
+          Reply reply, bool connect) {
+  MERIDIAN_TRY_REPLY(body, object_body(req));
+  std::string gateway = "paper";
+  if (connect) {
+    MERIDIAN_TRY_REPLY(given, string_field(body, {"gateway"}));
+    if (!given) return reply(error_response(req, field_error("gateway", "gateway is required (alpaca or paper)")));
+    gateway = *given;
+  }
+  MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
+  DeferredReply answer(req, std::move(reply));
+  // The refusals' reasons are the documented codes (open_orders, not_configured).
+  ctx.runner.command(
+      pf.id, [&control, id = pf.id, gateway](engine::Portfolio&) { return control.connect(id, gateway); },
+      [&control, board, id = pf.id, answer](const engine::CommandResult& r) {
+        if (r) return answer.failure(command_failure(*r, "gateway", true));
+        answer.json(http::status::ok, binding_json(board, control.bound(id), id));
+      });
+}
+
 }  // namespace
 
-void add_gateway_routes(Router& router, std::shared_ptr<const execution::GatewayBoard> board) {
+void add_gateway_routes(Router& router, std::shared_ptr<const execution::GatewayBoard> board, ApiContext& ctx,
+                        GatewayControl* control) {
+  for (const bool connect : {true, false}) {
+    router.add({http::verb::post, connect ? "/api/gateway/connect" : "/api/gateway/disconnect", Role::admin,
+                connect ? "Bind a portfolio to a gateway (alpaca, or paper): its orders go there from now on; refused "
+                          "(409 open_orders) while it has open orders"
+                        : "Put a portfolio back on the paper executor; refused (409 open_orders) while it has open "
+                          "orders",
+                [&ctx, control, board, connect](const Request& req, Reply reply) {
+                  if (!control)
+                    return reply(error_response(req, http::status::service_unavailable, "unavailable",
+                                                "this process binds no gateways"));
+                  bind(ctx, *control, board.get(), req, std::move(reply), connect);
+                }});
+  }
   router.add({http::verb::get, "/api/gateway/status", Role::admin,
               "Live broker gateways: state, venue, account hint, last message, order and fill counts, rate limits",
               [board](const Request& req, Reply reply) {

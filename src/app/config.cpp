@@ -24,6 +24,7 @@
 #include "meridian/app/venue_config.hpp"
 #include "meridian/auth/shared_secret.hpp"
 #include "meridian/core/fixed.hpp"
+#include "meridian/engine/id_space.hpp"
 #include "meridian/market/calendar.hpp"
 
 namespace meridian::app {
@@ -278,10 +279,15 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MERIDIAN_ALPACA_SECRET_FILE")
       ->excludes(secret_key);
   app.add_option("--gateway", c.gateway,
-                 "Orders: paper (every portfolio on the paper executor) or alpaca (the default portfolio trades "
+                 "Orders: paper (every portfolio on the paper executor) or alpaca (--gateway-portfolio trades "
                  "through Alpaca's trading API)")
       ->envname("MERIDIAN_GATEWAY")
       ->check(CLI::IsMember({"paper", "alpaca"}));
+  app.add_option("--gateway-portfolio", c.gateway_portfolio,
+                 "Orders: the portfolio id that trades through --gateway (the default portfolio, 1, unless said); "
+                 "every other portfolio stays on the paper executor")
+      ->envname("MERIDIAN_GATEWAY_PORTFOLIO")
+      ->check(CLI::Range(engine::kDefaultPortfolioId, engine::kMaxPortfolioId));
   app.add_option("--mode", c.mode,
                  "paper (the default) or live: a gateway URL that reaches real money (not Alpaca's paper endpoint) "
                  "is refused unless this says live")

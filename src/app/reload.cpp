@@ -112,6 +112,7 @@ const Key kKeys[] = {
     {"alpaca-secret-key", nullptr, [](const Config& c) { return text_of(c.alpaca_secret_key); }},
     {"alpaca-secret-file", nullptr, [](const Config& c) { return text_of(c.alpaca_secret_file); }},
     {"gateway", nullptr, [](const Config& c) { return text_of(c.gateway); }},
+    {"gateway-portfolio", nullptr, [](const Config& c) { return text_of(c.gateway_portfolio); }},
     {"mode", nullptr, [](const Config& c) { return text_of(c.mode); }},
     {"alpaca-url", nullptr, [](const Config& c) { return text_of(c.alpaca_trading_url); }},
     {"alpaca-stream-url", nullptr, [](const Config& c) { return text_of(c.alpaca_stream_url); }},

@@ -249,15 +249,20 @@ int serve(const Config& config) {
   // SIGHUP reloads the configuration (below); caught from here on, so one sent during start-up
   // waits for the reloader instead of ending the process (its default action).
   boost::asio::signal_set hangups(io, SIGHUP);
+  // SIGUSR1 is the kill switch for an operator with a shell and no API session; caught from
+  // here on (its default action would end the process without flushing the journal).
+  boost::asio::signal_set kill_signals(io, SIGUSR1);
   std::unique_ptr<core::InstrumentTable> instruments;
   engine::EngineRunner::FeedFactory feed;
-  engine::EngineRunner::ExecutorFactory executors;
   // Live gateways publish their status here; GET /api/gateway/status reads it.
   auto gateways = std::make_shared<execution::GatewayBoard>();
+  // Which portfolio trades through which gateway; declared before the runner, which it outlives.
+  std::unique_ptr<GatewayBindings> bindings;
   try {
     instruments = std::make_unique<core::InstrumentTable>(make_instruments(config));
     feed = choose_feed(config, *instruments);
-    executors = choose_executor(config, *instruments, gateways);
+    bindings =
+        std::make_unique<GatewayBindings>(config, *instruments, gateways, state_dir(config) / "gateway-bindings.json");
   } catch (const std::exception& e) {
     app_log()->error("configuration error: {}", e.what());
     return 2;
@@ -330,10 +335,11 @@ int serve(const Config& config) {
 
   // The executor is the app's choice, like the feed: paper fills, or a broker gateway (--gateway).
   if (config.gateway != "paper")
-    app_log()->warn("{}orders of the default portfolio go to the {} gateway at {}",
-                    config.mode == "live" ? "LIVE TRADING: " : "", config.gateway, config.alpaca_trading_url);
+    app_log()->warn("{}orders of portfolio {} go to the {} gateway at {}",
+                    config.mode == "live" ? "LIVE TRADING: " : "", config.gateway_portfolio, config.gateway,
+                    config.alpaca_trading_url);
   engine::EngineRunner runner(io, *instruments, engine_cfg, runner_cfg, sim, journal, std::move(recovered),
-                              std::move(feed), std::move(executors));
+                              std::move(feed), bindings->factory());
   // Read-only: a memory-only writer, so the engine's records never touch the stored state.
   storage::JournalWriter writer(read_only ? std::string() : config.database_url, journal, *instruments, kPortfolioId,
                                 [&runner](std::uint64_t seq) { runner.durable(kPortfolioId, seq); });
@@ -485,7 +491,7 @@ int serve(const Config& config) {
                                          api::DecisionConfig{.sentiment_weight = config.decision_sentiment_weight});
   }
   api::add_decision_routes(router, ctx, decisions.get());
-  api::add_gateway_routes(router, gateways);
+  api::add_gateway_routes(router, gateways, ctx, bindings.get());
   const auto static_dir = find_static_dir(config);
   api::StaticFiles files(static_dir);
   api::WsHub hub(io, ctx, {.replay_entries = static_cast<std::size_t>(config.ws_replay)});
@@ -510,6 +516,15 @@ int serve(const Config& config) {
     alert_service->set_publisher([&hub](std::shared_ptr<const std::string> message, std::int64_t owner) {
       hub.publish(std::move(message), {.audience = api::WsTarget::main, .user = owner});
     });
+  // A gateway's state changes go to the clients of the portfolio trading through it. The hook
+  // leaves before the hub does (declared after it), and the board calls it under its lock.
+  gateways->on_state_change([&hub](const execution::GatewayStatus& status) {
+    hub.publish(api::gateway_message(status), {.audience = api::WsTarget::main, .portfolio = status.portfolio_id});
+  });
+  struct UnhookGateways {
+    execution::GatewayBoard& board;
+    ~UnhookGateways() { board.on_state_change(nullptr); }
+  } unhook_gateways{*gateways};
 
   api::ServerConfig server_cfg;
   server_cfg.host = config.host;
@@ -560,9 +575,10 @@ int serve(const Config& config) {
   std::cout << "Meridian " << kVersion << " listening on " << (tls ? "https://" : "http://") << shown_host << ":"
             << server.port()
             << (config.gateway == "paper" ? " (simulation mode)"
-                : config.mode == "live"
-                    ? " (LIVE TRADING: the default portfolio's orders go to " + config.gateway + " with real money)"
-                    : " (the default portfolio trades on " + config.gateway + "'s paper account)")
+                : config.mode == "live"   ? " (LIVE TRADING: portfolio " + std::to_string(config.gateway_portfolio) +
+                                              "'s orders go to " + config.gateway + " with real money)"
+                                        : " (portfolio " + std::to_string(config.gateway_portfolio) + " trades on " +
+                                              config.gateway + "'s paper account)")
             << std::endl;
 
   // SIGHUP: the configuration read again, what can change live applied (app/reload.hpp); a bad
@@ -576,6 +592,24 @@ int serve(const Config& config) {
   };
   await_hangup();
 
+  // SIGUSR1: the kill switch for every portfolio (engine::Portfolio::kill): halted, every open
+  // order asked to cancel at its venue, sessions stopped. The same as POST /api/trading/kill on each.
+  std::function<void()> await_kill = [&] {
+    kill_signals.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      const auto portfolios = runner.portfolios();
+      app_log()->warn("SIGUSR1: kill switch thrown for {} portfolio(s)", portfolios->size());
+      for (const auto& entry : *portfolios)
+        runner.command(
+            entry.id, [](engine::Portfolio& p) { return p.kill(0); },
+            [id = entry.id](const engine::CommandResult& r) {
+              if (r) app_log()->error("SIGUSR1: portfolio {} not killed: {}", id, r->message);
+            });
+      await_kill();
+    });
+  };
+  await_kill();
+
   std::thread shutdown_thread;
   bool others_clean = true;
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
@@ -583,6 +617,7 @@ int serve(const Config& config) {
     app_log()->info("signal {}: draining", signo);
     monitor.stop();
     hangups.cancel();
+    kill_signals.cancel();
     strategy_stream.stop();
     if (log_stream) log_stream->stop();
     server.stop();

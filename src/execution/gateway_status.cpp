@@ -16,10 +16,18 @@ void GatewayBoard::publish(const GatewayStatus& status) {
   std::lock_guard lock(mutex_);
   for (auto& item : items_)
     if (item.gateway == status.gateway && item.portfolio_id == status.portfolio_id) {
+      const bool changed = item.state != status.state;
       item = status;
+      if (changed && on_state_change_) on_state_change_(item);
       return;
     }
   items_.push_back(status);
+  if (on_state_change_) on_state_change_(items_.back());
+}
+
+void GatewayBoard::on_state_change(std::function<void(const GatewayStatus&)> fn) {
+  std::lock_guard lock(mutex_);
+  on_state_change_ = std::move(fn);
 }
 
 void GatewayBoard::remove(std::string_view gateway, std::int64_t portfolio_id) {

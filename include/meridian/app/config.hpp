@@ -101,11 +101,15 @@ struct Config {
   // alpaca_secret_file (mode 600); a --alpaca-secret-key flag is accepted but wiped from argv.
   std::string alpaca_secret_key;
   std::string alpaca_secret_file;
-  // Orders (issue 15): "paper" (every portfolio on the paper executor) or "alpaca" (the default
-  // portfolio trades through Alpaca's trading API: the paper endpoint unless the URLs say
-  // otherwise). Keys: APCA_API_KEY_ID / APCA_API_SECRET_KEY or the config file; a
-  // --alpaca-trading-secret-key flag is accepted but wiped from argv. Sent to Alpaca only.
+  // Orders (issue 15): "paper" (every portfolio on the paper executor) or "alpaca" (portfolio
+  // gateway_portfolio trades through Alpaca's trading API: the paper endpoint unless the URLs
+  // say otherwise; every other portfolio stays on paper). Keys: APCA_API_KEY_ID /
+  // APCA_API_SECRET_KEY or the config file; a --alpaca-trading-secret-key flag is accepted but
+  // wiped from argv. Sent to Alpaca only.
   std::string gateway = "paper";
+  // The one portfolio bound to the gateway (explicitly, so a new portfolio never trades real
+  // money by accident); the default portfolio unless said otherwise.
+  std::int64_t gateway_portfolio = 1;
   // "paper" or "live". Live money needs it said twice: a gateway URL other than Alpaca's paper
   // endpoint (or loopback, where only a test broker or a local proxy listens) is refused unless
   // the mode is live, so a mistyped URL never sends real orders.

@@ -3,6 +3,7 @@
 // GatewayStatus is plain data; a GatewayBoard is where gateways publish it for readers on other
 // threads (the API), so no reader ever touches a gateway.
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -46,10 +47,15 @@ class GatewayBoard {
   void publish(const GatewayStatus& status);
   void remove(std::string_view gateway, std::int64_t portfolio_id);
   std::vector<GatewayStatus> read() const;  // in order of first publication
+  // `fn` sees every published status whose state differs from the one before it (a gateway's
+  // first included): the /ws `gateway` message. It runs under the board's lock, so once this
+  // is called again (null: nobody) the previous `fn` is never called any more.
+  void on_state_change(std::function<void(const GatewayStatus&)> fn);
 
  private:
   mutable std::mutex mutex_;
   std::vector<GatewayStatus> items_;
+  std::function<void(const GatewayStatus&)> on_state_change_;
 };
 
 }  // namespace meridian::execution

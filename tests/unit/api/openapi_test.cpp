@@ -44,7 +44,7 @@ struct LiveTable {
     api::add_alert_routes(router, ctx, nullptr);
     api::add_sentiment_routes(router, ctx, nullptr);
     api::add_decision_routes(router, ctx, nullptr);
-    api::add_gateway_routes(router, nullptr);
+    api::add_gateway_routes(router, nullptr, ctx, nullptr);
   }
 };
 

@@ -1,0 +1,137 @@
+// A live gateway end to end (#15): meridiand started on paper with Alpaca keys, a fake Alpaca
+// on loopback TLS (tests/integration/gateway). One connect call binds the default portfolio to
+// Alpaca; a REST order reaches the venue once under our client order id; the venue's fill is
+// booked into the ledger once; a portfolio with an open order cannot change gateway; the kill
+// switch cancels at the venue; disconnect puts the portfolio back on paper; every gateway state
+// change reaches /ws as a `gateway` message.
+#include "fake_alpaca.hpp"
+#include "fixture.hpp"
+#include "support/ws_client.hpp"
+#include "trading_api.hpp"
+
+namespace meridian::e2e {
+namespace {
+
+using nlohmann::json;
+
+class LiveGateway : public DaemonTest {
+ protected:
+  void SetUp() override {
+    DaemonTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    DaemonOptions o;
+    o.autostart = false;  // only this test's orders trade
+    o.extra_args = {"--alpaca-url",
+                    venue.rest_url(),
+                    "--alpaca-stream-url",
+                    venue.stream_url(),
+                    "--venue-ca-file",
+                    venue_test::test_cert_path(),
+                    "--alpaca-trading-key-id",
+                    gateway_test::kKeyId,
+                    "--alpaca-trading-secret-key",
+                    gateway_test::kSecret};
+    daemon_ = &start_daemon(o);
+  }
+  std::uint16_t port() const { return daemon_->port(); }
+
+  // The gateway of the default portfolio as GET /api/gateway/status shows it (null: none).
+  json gateway_status() {
+    for (const auto& g : get_json(port(), "/api/gateway/status").value("gateways", json::array()))
+      if (g.value("portfolio_id", 0LL) == portfolio_id(port())) return g;
+    return nullptr;
+  }
+  // Our client order id for one of the default portfolio's orders.
+  std::string cid(long long order) {
+    return "mrd-" + std::to_string(portfolio_id(port())) + "-" + std::to_string(order);
+  }
+
+  gateway_test::FakeAlpaca venue;
+
+ private:
+  Daemon* daemon_ = nullptr;
+};
+
+TEST_F(LiveGateway, OneConnectCallTradesThroughTheVenueAndDisconnectReturnsToPaper) {
+  const auto pid = portfolio_id(port());
+  auto ws = std::make_unique<WsClient>(port());
+  ASSERT_TRUE(ws->next(kDeadline));  // connected
+  EXPECT_EQ(get_json(port(), "/api/gateway/status").value("paper", false), true);
+
+  auto connected = expect_json_response(
+      send_json(port(), "POST", "/api/gateway/connect", {{"gateway", "alpaca"}, {"portfolio_id", pid}}), 200,
+      "POST /api/gateway/connect");
+  EXPECT_EQ(connected.value("gateway", ""), "alpaca");
+  EXPECT_EQ(connected.value("portfolio_id", 0LL), pid);
+  ASSERT_TRUE(poll_until([&] { return venue.listens() >= 1; }, kDeadline)) << "the gateway never listened";
+  ASSERT_TRUE(poll_until([&] { return gateway_status().value("state", "") == "connected"; }, kDeadline))
+      << get_json(port(), "/api/gateway/status").dump();
+  auto gateway_message = ws->next_matching(
+      [&](const json& m) { return type_of(m) == "gateway" && m["data"].value("state", "") == "connected"; }, kDeadline);
+  ASSERT_TRUE(gateway_message) << "no `gateway` message saying connected";
+  EXPECT_EQ(gateway_message->value("portfolio_id", 0LL), pid);
+  EXPECT_FALSE(gateway_message->at("data").contains("account_hint"));  // the hint is the admin's
+
+  // An order goes to the venue once, under our client order id, and its fill is booked once.
+  auto body = resting_limit(port(), "BTC-USD", pid, 0.01);
+  auto order = expect_json_response(send_json(port(), "POST", "/api/trade", body), 201, "POST /api/trade");
+  const auto id = order.value("id", 0LL);
+  ASSERT_TRUE(poll_until([&] { return venue.order(cid(id)).has_value(); }, kDeadline))
+      << "the order never reached the venue";
+  EXPECT_EQ(venue.order_count(), 1u);
+  ASSERT_TRUE(poll_until(
+      [&] { return get_json(port(), "/api/orders/" + std::to_string(id)).value("status", "") == "accepted"; },
+      kDeadline));
+
+  // Changing gateway with an order open is refused, naming why.
+  expect_error(send_json(port(), "POST", "/api/gateway/disconnect", {{"portfolio_id", pid}}), 409, "open_orders",
+               "disconnect with an open order");
+
+  const double price = body["limit_price"].get<double>();
+  venue.fill(cid(id), 0.01, price, "exec-1");
+  venue.push_fill_event(cid(id), 0.01, price, "exec-1");  // the same execution again: booked once
+  ASSERT_TRUE(
+      poll_until([&] { return get_json(port(), "/api/orders/" + std::to_string(id)).value("status", "") == "filled"; },
+                 kDeadline));
+  ASSERT_TRUE(
+      poll_until([&] { return get_json(port(), "/api/trading/status").value("trades_count", 0LL) == 1; }, kDeadline));
+  const auto positions = get_json(port(), "/api/trading/positions").value("items", json::array());
+  ASSERT_EQ(positions.size(), 1u) << positions.dump();
+  EXPECT_DOUBLE_EQ(positions[0].value("quantity", 0.0), 0.01);
+  EXPECT_EQ(venue.order_count(), 1u);
+
+  // The kill switch cancels what is open at the venue.
+  auto second = expect_json_response(send_json(port(), "POST", "/api/trade", resting_limit(port(), "BTC-USD", pid)),
+                                     201, "second order");
+  const auto second_id = second.value("id", 0LL);
+  ASSERT_TRUE(poll_until([&] { return venue.order(cid(second_id)).has_value(); }, kDeadline));
+  expect_json_response(http_post(port(), "/api/trading/kill"), 200, "POST /api/trading/kill");
+  ASSERT_TRUE(poll_until([&] { return venue.order(cid(second_id))->status == "canceled"; }, kDeadline))
+      << "the kill did not cancel at the venue";
+  ASSERT_TRUE(poll_until(
+      [&] { return get_json(port(), "/api/orders/" + std::to_string(second_id)).value("status", "") == "cancelled"; },
+      kDeadline));
+
+  // Nothing open: back to paper, and the gateway is gone from the status.
+  auto paper = expect_json_response(send_json(port(), "POST", "/api/gateway/disconnect", {{"portfolio_id", pid}}), 200,
+                                    "POST /api/gateway/disconnect");
+  EXPECT_EQ(paper.value("gateway", ""), "paper");
+  EXPECT_TRUE(gateway_status().is_null());
+  EXPECT_EQ(get_json(port(), "/api/gateway/status").value("paper", false), true);
+  EXPECT_EQ(venue.order_count(), 2u);  // nothing more reached the venue
+}
+
+TEST_F(LiveGateway, BadConnectRequestsAreRefusedWithTheirCode) {
+  expect_error(send_json(port(), "POST", "/api/gateway/connect", {{"gateway", "binance"}}), 422, "invalid_field",
+               "an unbuilt gateway");
+  expect_error(send_json(port(), "POST", "/api/gateway/connect", json::object()), 422, "invalid_field", "no gateway");
+  expect_error(send_json(port(), "POST", "/api/gateway/connect", {{"gateway", 7}}), 422, "invalid_field",
+               "a gateway that is no string");
+  expect_error(send_json(port(), "POST", "/api/gateway/connect", {{"gateway", "alpaca"}, {"portfolio_id", 999}}), 404,
+               "not_found", "an unknown portfolio");
+  expect_error(send(port(), "POST", "/api/gateway/connect", "{nope"), 400, "", "malformed JSON");
+  EXPECT_EQ(venue.listens(), 0u);  // nothing connected
+}
+
+}  // namespace
+}  // namespace meridian::e2e
