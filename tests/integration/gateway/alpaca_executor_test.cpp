@@ -4,10 +4,15 @@
 // the order (exactly one order at the venue), cancel confirmed and cancel losing to a fill,
 // expiry and reject after acceptance, replace, a stream dropped mid-way (the fills it missed
 // are read back), a fill reported by both the stream and REST booked once, and refused keys.
+// Two threads run the io_context: the gateway's strand (the venue, JSON) and the engine strand
+// apart, as in the app; the sink checks it is only ever called on the engine strand.
 #include "meridian/execution/alpaca/alpaca_executor.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <future>
 #include <mutex>
 
 #include "client_rig.hpp"
@@ -17,8 +22,8 @@ using namespace meridian::execution;
 using meridian::core::Price;
 using meridian::core::Quantity;
 using namespace gateway_test;
-using venue_test::ClientRig;
 using venue_test::eventually;
+using venue_test::SplitRig;
 using namespace std::chrono_literals;
 
 namespace {
@@ -27,14 +32,18 @@ namespace {
 // test thread under a mutex.
 class RecordingSink final : public ExecutionSink {
  public:
+  explicit RecordingSink(const SplitRig& rig) : engine_(rig.engine) {}
   void report(ExecutionReport r) override {
+    check_strand();
     std::lock_guard lock(mutex_);
     reports_.push_back(std::move(r));
   }
   void reports_arrived() override {
+    check_strand();
     std::lock_guard lock(mutex_);
     ++arrivals_;
   }
+  int off_engine() const { return off_engine_; }
   Quantity reducible(const Order& o) const noexcept override { return o.remaining(); }
   OrderId allocate_order_id() noexcept override { return ++next_id_; }
 
@@ -62,6 +71,12 @@ class RecordingSink final : public ExecutionSink {
   }
 
  private:
+  void check_strand() {
+    if (!engine_.running_in_this_thread()) ++off_engine_;
+  }
+
+  SplitRig::Strand engine_;
+  std::atomic<int> off_engine_{0};
   mutable std::mutex mutex_;
   std::vector<ExecutionReport> reports_;
   std::size_t arrivals_ = 0;
@@ -104,7 +119,8 @@ class AlpacaGateway : public ::testing::Test {
  protected:
   void SetUp() override { start(kKeyId); }
   void TearDown() override {
-    rig.on_strand([&] { executor.reset(); });
+    rig.on_engine([&] { executor.reset(); });
+    EXPECT_EQ(sink.off_engine(), 0) << "the sink was called off the engine strand";
   }
 
   void start(const char* key_id) {
@@ -117,9 +133,9 @@ class AlpacaGateway : public ::testing::Test {
     c.backoff.max = 200ms;
     c.portfolio = 7;
     c.board = board;
-    rig.on_strand([&] {
+    rig.on_engine([&] {
       executor = std::make_unique<AlpacaExecutor>(
-          rig.strand, c,
+          rig.engine, rig.feed, c,
           meridian::auth::BrokerCredentials{meridian::auth::SecretText(key_id), meridian::auth::SecretText(kSecret)},
           table);
     });
@@ -130,23 +146,16 @@ class AlpacaGateway : public ::testing::Test {
     ASSERT_TRUE(eventually([&] { return state() == GatewayState::connected; }));
   }
   void submit(Order o) {
-    rig.on_strand([&] { executor->submit(std::move(o), sink); });
+    rig.on_engine([&] { executor->submit(std::move(o), sink); });
   }
   bool cancel(OrderId id) {
     bool ok = false;
-    rig.on_strand([&] { ok = executor->cancel(id, "user_cancel", sink); });
+    rig.on_engine([&] { ok = executor->cancel(id, "user_cancel", sink); });
     return ok;
   }
-  GatewayState state() {
-    GatewayState s{};
-    rig.on_strand([&] { s = executor->status().state; });
-    return s;
-  }
-  GatewayStatus status() {
-    GatewayStatus s;
-    rig.on_strand([&] { s = executor->status(); });
-    return s;
-  }
+  // Any thread: as the gateway last published it.
+  GatewayState state() { return executor->status().state; }
+  GatewayStatus status() { return executor->status(); }
   // Every stream event sent before this one has been applied once this order's cancel arrives:
   // the stream is ordered, so this proves nothing more came of the earlier ones.
   void sync_through_stream(OrderId marker) {
@@ -157,10 +166,10 @@ class AlpacaGateway : public ::testing::Test {
   }
 
   FakeAlpaca venue;
-  ClientRig rig;
+  SplitRig rig;
   meridian::core::InstrumentTable table = instruments();
   std::shared_ptr<GatewayBoard> board = std::make_shared<GatewayBoard>();
-  RecordingSink sink;
+  RecordingSink sink{rig};
   std::unique_ptr<AlpacaExecutor> executor;
 };
 
@@ -200,6 +209,35 @@ TEST_F(AlpacaGateway, PendingUntilAcknowledgedThenPartialFillsThenFilled) {
   EXPECT_EQ(published[0].fills, 3u);
   EXPECT_EQ(published[0].orders_sent, 1u);
   EXPECT_EQ(published[0].account_hint, "0001");
+}
+
+TEST_F(AlpacaGateway, VenueTrafficRunsOffTheEngineStrand) {
+  wait_listening();
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  // The engine strand is busy: the gateway still reads the stream and books the fill on its own
+  // strand; the report waits for the engine strand, in flight until then.
+  std::promise<void> release;
+  std::promise<void> blocked;
+  boost::asio::post(rig.engine, [&] {
+    blocked.set_value();
+    release.get_future().wait();
+  });
+  blocked.get_future().wait();
+  venue.fill(cid(1), 10, 100, "e1");
+  const bool booked_while_blocked = eventually([&] { return status().fills == 1; });
+  EXPECT_TRUE(sink.fills(1).empty());
+  release.set_value();
+  ASSERT_TRUE(booked_while_blocked);
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  std::size_t open = 1;
+  std::size_t in_flight = 1;
+  rig.on_engine([&] {
+    open = executor->open_orders().size();
+    in_flight = executor->in_flight().size();
+  });
+  EXPECT_EQ(open, 0u);
+  EXPECT_EQ(in_flight, 0u);
 }
 
 TEST_F(AlpacaGateway, RejectedWithAlpacasReason) {
@@ -314,7 +352,7 @@ TEST_F(AlpacaGateway, ReplaceMovesTheOrderToItsReplacement) {
   ASSERT_TRUE(eventually([&] { return sink.fills(1).size() == 1; }));
   auto changes = limit_buy(1, "8", "99").request;
   bool sent = false;
-  rig.on_strand([&] { sent = executor->replace(1, changes, sink); });
+  rig.on_engine([&] { sent = executor->replace(1, changes, sink); });
   ASSERT_TRUE(sent);
   ASSERT_TRUE(eventually([&] { return sink.last(1).request.quantity == qty("8"); }));
   const auto replacement = venue.order("mrd-7-1-r1");

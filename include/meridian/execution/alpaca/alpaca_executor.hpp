@@ -2,9 +2,15 @@
 // The Alpaca gateway: an asynchronous Executor that trades through Alpaca's trading API (REST
 // orders, the trade_updates stream), against the paper endpoint or the live one alike.
 //
-// Contract (issue 15, first slice):
-// - Construct, call and destroy on the engine strand; every I/O completion runs there too, and
-//   reports what happened at once (report, then reports_arrived), so nothing stays in flight.
+// Contract (issue 15):
+// - Two strands. The engine strand (the one it is given) constructs, calls and destroys it;
+//   those calls only check what needs no venue, queue the work for the gateway's own strand
+//   (a new one on the same io_context unless given) and return. Everything that waits on or
+//   reads the venue (REST, TLS, the stream, JSON) runs on the gateway's strand. Reports made
+//   there are handed to the engine strand (one drain posted at a time) and given to the sink
+//   there: report, then reports_arrived. Until then in_flight() shows them, so the sink's
+//   queries count them. open_orders() is the engine's view: the orders submitted or restored,
+//   as the reports handed over left them.
 // - submit: the order is new_order until Alpaca answers. 2xx: accepted (or further: the answer
 //   is the order as Alpaca holds it). 4xx: rejected with Alpaca's message. A lost answer
 //   (transport error, timeout, 5xx) is resolved by GET /v2/orders:by_client_order_id before
@@ -54,8 +60,13 @@ struct AlpacaConfig {
 
 class AlpacaExecutor final : public Executor {
  public:
-  // Starts the stream. `instruments` outlives the executor.
-  AlpacaExecutor(boost::asio::any_io_executor strand, AlpacaConfig config, auth::BrokerCredentials keys,
+  // Starts the stream on `io_strand`, a strand other than `engine_strand` on the same io_context
+  // (which must outlive the executor: destruction posts the gateway's end there). `instruments`
+  // outlives the executor. Throws std::invalid_argument for a bad URL or CA file.
+  AlpacaExecutor(boost::asio::any_io_executor engine_strand, boost::asio::any_io_executor io_strand,
+                 AlpacaConfig config, auth::BrokerCredentials keys, const core::InstrumentTable& instruments);
+  // The same on a new strand beside `engine_strand` (transport::strand_beside).
+  AlpacaExecutor(boost::asio::any_io_executor engine_strand, AlpacaConfig config, auth::BrokerCredentials keys,
                  const core::InstrumentTable& instruments);
   ~AlpacaExecutor() override;
   AlpacaExecutor(const AlpacaExecutor&) = delete;
@@ -73,13 +84,16 @@ class AlpacaExecutor final : public Executor {
   std::string_view name() const noexcept override { return "alpaca"; }
   std::span<const ExecutionReport> in_flight() const noexcept override;
 
-  // On the strand: how the gateway is doing (GET /api/gateway/status).
+  // Any thread: how the gateway is doing, as it last published it (GET /api/gateway/status).
   GatewayStatus status() const;
 
-  struct Impl;
+  struct Impl;   // the gateway's strand: the venue, the order book
+  struct Front;  // the engine strand: the engine's view, reports on their way
 
  private:
+  std::shared_ptr<Front> front_;
   std::shared_ptr<Impl> impl_;
+  const core::InstrumentTable& instruments_;
 };
 
 }  // namespace meridian::execution
