@@ -103,6 +103,15 @@ bool GatewayOrders::cancel_locally(OrderId id, std::string reason, core::Timesta
   return true;
 }
 
+bool GatewayOrders::not_at_venue(OrderId id, std::string reason, core::Timestamp ts,
+                                 std::vector<ExecutionReport>& out) {
+  const auto k = index_of(id);
+  if (!k) return false;
+  const auto status = open_[*k].status == OrderStatus::new_order ? OrderStatus::rejected : OrderStatus::cancelled;
+  end(*k, status, std::move(reason), ts, out);
+  return true;
+}
+
 std::optional<std::string> GatewayOrders::begin_replace(OrderId id) {
   const auto k = index_of(id);
   if (!k || track_[*k].replacing) return std::nullopt;

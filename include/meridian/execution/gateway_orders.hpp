@@ -105,6 +105,11 @@ class GatewayOrders {
   // cancelled with `reason`.
   bool cancel_locally(OrderId id, std::string reason, core::Timestamp ts, std::vector<ExecutionReport>& out);
 
+  // The venue does not have the order at all (a restored order asked for by its client order
+  // id: it never arrived): ended with `reason` and no fill more, rejected while it was never
+  // acknowledged, else cancelled (what filled before stays booked). Never re-sent from here.
+  bool not_at_venue(OrderId id, std::string reason, core::Timestamp ts, std::vector<ExecutionReport>& out);
+
   // A replace: the client order id of the next revision, reserved for the replacement.
   std::optional<std::string> begin_replace(OrderId id);
   // The venue took the replacement: the order now asks for `changes` (quantity and prices;

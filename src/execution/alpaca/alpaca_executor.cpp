@@ -344,7 +344,39 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
          [id, changes, cid = *cid](Impl& self, HttpResult r) { self.on_patch(id, changes, cid, r, 0); });
   }
 
-  void restore(Order order) { orders.restore(std::move(order)); }
+  // An order stored open before the daemon stopped (maybe killed between its POST and the
+  // answer): the venue is asked for it by its client order id before anything else, and it is
+  // never sent again from here.
+  void restore(Order order) {
+    const auto id = order.id;
+    if (orders.find(id)) return;
+    orders.restore(std::move(order));
+    resolve_restored(id, 0);
+    publish();
+  }
+
+  // Found: the venue's state and fills are taken (fills booked once: GatewayOrders). Not found
+  // (404): it never reached the venue and ends "not_at_venue". Anything else: asked again later.
+  void resolve_restored(OrderId id, int attempt) {
+    const std::string cid(orders.current_client_order_id(id));
+    if (cid.empty()) return;
+    call(HttpMethod::get, by_client_path(cid), {}, [id, cid, attempt](Impl& self, HttpResult r) {
+      if (!self.orders.find(id)) return;
+      if (is_2xx(r)) {
+        if (self.parse_and_apply(r)) return self.deliver();
+      } else if (r.ok() && r.response.status == 404) {
+        gateway_log()->warn("alpaca: order {} ({}), open when the daemon stopped, is not at the venue: ended", id, cid);
+        self.orders.not_at_venue(id, "not_at_venue: the venue has no order " + cid + " (it was never received)",
+                                 core::now(), self.made);
+        self.cancel_reasons.erase(id);
+        self.cancel_after_ack.erase(id);
+        return self.deliver();
+      } else {
+        self.note_error("asking for restored order " + cid + ": " + describe(r));
+      }
+      self.after(attempt, [id, attempt](Impl& s) { s.resolve_restored(id, std::min(attempt + 1, kMaxRetries)); });
+    });
+  }
 
   // ------------------------------------------------------------ submit
 

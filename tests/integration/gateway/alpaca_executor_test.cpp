@@ -156,6 +156,31 @@ class AlpacaGateway : public ::testing::Test {
   // Any thread: as the gateway last published it.
   GatewayState state() { return executor->status().state; }
   GatewayStatus status() { return executor->status(); }
+  // An order as the journal kept it when the daemon stopped.
+  void restore(Order o) {
+    rig.on_engine([&] { executor->restore(std::move(o)); });
+  }
+  // An executor call: the sink is known to the gateway from here (on_tick is the cheapest).
+  void bind() {
+    rig.on_engine([&] { executor->on_tick(meridian::core::Tick{}, sink); });
+  }
+  std::vector<ExecutionReport> in_flight() {
+    std::vector<ExecutionReport> out;
+    rig.on_engine([&] {
+      const auto held = executor->in_flight();
+      out.assign(held.begin(), held.end());
+    });
+    return out;
+  }
+  std::vector<Order> open_orders() {
+    std::vector<Order> out;
+    rig.on_engine([&] {
+      const auto open = executor->open_orders();
+      out.assign(open.begin(), open.end());
+    });
+    return out;
+  }
+
   // Every stream event sent before this one has been applied once this order's cancel arrives:
   // the stream is ordered, so this proves nothing more came of the earlier ones.
   void sync_through_stream(OrderId marker) {
@@ -400,6 +425,61 @@ TEST_F(AlpacaGateway, FillReportedByStreamAndRestIsBookedOnce) {
   sync_through_stream(2);
   EXPECT_EQ(sink.fills(1).size(), 1u);
   EXPECT_EQ(sink.last(1).filled_quantity, qty("4"));
+}
+
+TEST_F(AlpacaGateway, RestoredOrderFoundAtTheVenueBooksWhatFilledWhileDownOnce) {
+  wait_listening();
+  // Sent before the daemon was killed; 4 filled while it was down (the stream told no one).
+  venue.place(cid(1), "10", "100");
+  venue.stream_silent = true;
+  venue.fill(cid(1), 4, 100, "e1");
+  venue.stream_silent = false;
+  auto stored = limit_buy(1);
+  stored.status = OrderStatus::accepted;
+  restore(stored);
+  EXPECT_EQ(open_orders().size(), 1u);
+  // No executor call yet, so no sink: what the venue said waits, visible as in flight.
+  ASSERT_TRUE(eventually([&] { return in_flight().size() == 1; }));
+  EXPECT_EQ(in_flight()[0].kind, ExecutionReport::Kind::fill);
+  EXPECT_TRUE(sink.reports().empty());
+  bind();
+  ASSERT_EQ(sink.fills(1).size(), 1u);
+  EXPECT_EQ(sink.fills(1)[0].quantity, qty("4"));
+  EXPECT_EQ(sink.fills(1)[0].price, px("100"));
+  // The stream replays that fill (by its execution id), then reports the rest.
+  venue.push_fill_event(cid(1), 4, 100, "e1");
+  venue.fill(cid(1), 6, 101, "e2");
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  const auto fills = sink.fills(1);
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(fills[1].quantity, qty("6"));
+  EXPECT_EQ(fills[1].price, px("101"));
+  EXPECT_EQ(sink.last(1).filled_quantity, qty("10"));
+  // Asked for before anything else, and never sent again.
+  EXPECT_EQ(venue.requests("GET", "client_order_id=mrd-7-1"), 1u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 0u);
+  EXPECT_EQ(venue.order_count(), 1u);
+  EXPECT_TRUE(open_orders().empty());
+}
+
+TEST_F(AlpacaGateway, RestoredOrderNotAtTheVenueIsEndedNeverResent) {
+  wait_listening();
+  auto pending = limit_buy(2);  // killed before (or while) its POST went out
+  pending.status = OrderStatus::new_order;
+  auto accepted = limit_buy(3);  // acknowledged once, unknown to the venue now
+  accepted.status = OrderStatus::accepted;
+  restore(pending);
+  restore(accepted);
+  bind();
+  ASSERT_TRUE(
+      eventually([&] { return sink.reached(2, OrderStatus::rejected) && sink.reached(3, OrderStatus::cancelled); }));
+  EXPECT_EQ(sink.last(2).reason.rfind("not_at_venue", 0), 0u) << sink.last(2).reason;
+  EXPECT_EQ(sink.last(3).reason.rfind("not_at_venue", 0), 0u) << sink.last(3).reason;
+  EXPECT_EQ(venue.requests("GET", "client_order_id=mrd-7-2"), 1u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 0u);
+  EXPECT_EQ(venue.order_count(), 0u);
+  EXPECT_TRUE(open_orders().empty());
+  EXPECT_TRUE(in_flight().empty());
 }
 
 TEST_F(AlpacaGateway, UnknownSymbolAndBracketAreRefusedWithoutSending) {

@@ -143,6 +143,21 @@ Reply FakeAlpaca::create(const LoggedRequest& r) {
   return json_reply(200, order_json(o));
 }
 
+std::string FakeAlpaca::place(const std::string& cid, const std::string& qty, const std::string& limit_price,
+                              const std::string& symbol) {
+  std::lock_guard lock(mutex_);
+  VenueOrder o;
+  o.id = "venue-" + std::to_string(next_id_++);
+  o.client_order_id = cid;
+  o.symbol = symbol;
+  o.side = "buy";
+  o.type = "limit";
+  o.qty = qty;
+  o.limit_price = limit_price;
+  orders_[o.id] = o;
+  return o.id;
+}
+
 void FakeAlpaca::fill(const std::string& cid, double qty, double price, const std::string& execution_id) {
   std::lock_guard lock(mutex_);
   auto* o = find_client(cid);

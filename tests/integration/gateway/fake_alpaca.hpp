@@ -1,6 +1,6 @@
 #pragma once
 // A fake Alpaca trading API for the gateway tests: the REST order routes (POST/GET/DELETE/PATCH
-// /v2/orders...) over loopback TLS on FakeHttpsVenue, and the trade_updates stream (auth,
+// /v2/orders..., by client order id) over loopback TLS on FakeHttpsVenue, and the trade_updates stream (auth,
 // listen, then events) on ReplyingWssVenue, sharing one order book. The test scripts how each
 // POST is answered and makes the venue act (fill, cancel, expire, reject) with or without
 // telling the stream; it then asserts on what the venue holds (how many orders, which ids).
@@ -65,6 +65,10 @@ class FakeAlpaca {
   // Sends a trade update for the order as it stands now (a duplicate of the last fill, etc.).
   void push_fill_event(const std::string& client_order_id, double qty, double price, const std::string& execution_id);
   void drop_stream() { stream_.close(); }
+  // An order the venue holds without any POST in this test (sent before a restart, or by
+  // someone else on the account); no stream event. Returns its venue id.
+  std::string place(const std::string& client_order_id, const std::string& qty, const std::string& limit_price,
+                    const std::string& symbol = "AAPL");
 
   // What the venue holds.
   std::size_t order_count() const;

@@ -338,3 +338,28 @@ TEST(GatewayOrders, RestoredOrderBooksOnlyWhatFilledSinceTheRestart) {
   EXPECT_EQ(out[0].fill.quantity, qty("3"));
   EXPECT_EQ(out[0].fill.price, px("102.8"));
 }
+
+TEST(GatewayOrders, AnOrderTheVenueNeverGotEndsRejectedOrCancelledWithTheReason) {
+  GatewayOrders orders(7);
+  auto pending = order(1);
+  pending.status = OrderStatus::new_order;
+  orders.restore(pending);
+  auto acknowledged = order(2);
+  acknowledged.status = OrderStatus::partially_filled;
+  acknowledged.filled_quantity = qty("4");
+  acknowledged.filled_notional = Money::from_units(400);
+  orders.restore(acknowledged);
+  std::vector<ExecutionReport> out;
+  ASSERT_TRUE(orders.not_at_venue(1, "not_at_venue: gone", Timestamp{}, out));
+  ASSERT_TRUE(orders.not_at_venue(2, "not_at_venue: gone", Timestamp{}, out));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].order.status, OrderStatus::rejected);
+  EXPECT_EQ(out[0].order.reason, "not_at_venue: gone");
+  EXPECT_EQ(out[1].order.status, OrderStatus::cancelled);
+  EXPECT_EQ(out[1].order.filled_quantity, qty("4"));  // what filled before stays booked
+  EXPECT_TRUE(orders.open().empty());
+  EXPECT_FALSE(orders.not_at_venue(1, "again", Timestamp{}, out));  // ended once
+  // A late word from the venue about it changes nothing.
+  EXPECT_EQ(orders.apply(update("mrd-7-1", VenueOrderState::filled, "10"), out), UpdateOutcome::after_terminal);
+  EXPECT_EQ(out.size(), 2u);
+}

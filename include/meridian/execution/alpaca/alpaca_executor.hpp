@@ -24,6 +24,10 @@
 //   order); its lost answer is resolved by that id too.
 // - The stream: auth, listen, and after every (re)connect each open order is read back by its
 //   client order id, so fills made while it was down are booked (once: GatewayOrders).
+// - restore (an order open when the daemon stopped, acknowledged or not): the venue is asked for
+//   it by its client order id before anything else. Found: its state and fills are taken. Not
+//   found (404): it never got there, and ends "not_at_venue" (rejected if it was never
+//   acknowledged, else cancelled); it is never sent again.
 // - Fees are zero (Alpaca charges no commission); market orders are priced at the touch.
 // - Keys are only ever sent to Alpaca (headers, the stream's auth): never logged or shown.
 #include <boost/asio/any_io_executor.hpp>
