@@ -55,6 +55,7 @@ engine::EngineRunner::ExecutorFactory choose_executor(const Config& config, cons
   while (!alpaca.rest_url.empty() && alpaca.rest_url.back() == '/') alpaca.rest_url.pop_back();
   alpaca.stream_url = config.alpaca_stream_url;
   alpaca.tls.ca_file = config.venue_ca_file;
+  alpaca.reconcile_interval = std::chrono::seconds(config.reconcile_interval_s);
   alpaca.portfolio = static_cast<std::int64_t>(engine::kDefaultPortfolioId);
   alpaca.board = std::move(board);
   auto key_id = std::make_shared<const std::string>(config.alpaca_trading_key_id);

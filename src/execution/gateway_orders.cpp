@@ -52,6 +52,10 @@ void GatewayOrders::restore(Order order) {
   open_.push_back(std::move(order));
 }
 
+bool GatewayOrders::has_our_form(std::string_view client_order_id) const {
+  return client_order_id.starts_with("mrd-" + std::to_string(portfolio_) + "-");
+}
+
 const Order* GatewayOrders::find(OrderId id) const noexcept {
   const auto k = index_of(id);
   return k ? &open_[*k] : nullptr;

@@ -91,6 +91,8 @@ class GatewayOrders {
   void restore(Order order);
 
   const Order* find(OrderId id) const noexcept;
+  // Whether a client order id has this book's form ("mrd-<portfolio>-..."), known to it or not.
+  bool has_our_form(std::string_view client_order_id) const;
   // The order a client order id (any revision) belongs to.
   std::optional<OrderId> by_client_order_id(std::string_view client_order_id) const noexcept;
   // The venue's id of the order's current venue order; empty until the venue acknowledged it.

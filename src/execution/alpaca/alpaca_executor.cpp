@@ -142,7 +142,8 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
         keys(std::move(k)),
         orders(config.portfolio),
         rest(strand, config.tls, config.timeouts, config.connections,
-             transport::RateLimitPolicy{0, config.default_rate_wait, {}}) {
+             transport::RateLimitPolicy{0, config.default_rate_wait, {}}),
+        reconcile_timer(strand) {
     status.gateway = "alpaca";
     status.venue = config.rest_url;
     status.account_hint = auth::broker_hint(keys.key_id.view());
@@ -181,6 +182,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
   }
   void start() {
     stream->start();
+    schedule_reconcile();
     publish();
   }
 
@@ -213,6 +215,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
 
   void stop() {
     stopped = true;
+    reconcile_timer.cancel();
     if (stream) stream->stop();
     for (auto& t : timers) t->cancel();
     timers.clear();
@@ -523,6 +526,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
       case alpaca::StreamFrame::Kind::listening:
         status.state = GatewayState::connected;
         read_back_all();
+        reconcile();
         break;
       case alpaca::StreamFrame::Kind::trade_update:
         apply(std::move(frame.update));
@@ -551,6 +555,68 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
       if (!orders.venue_order_id(o.id).empty()) read_back(o.id, kMaxRetries);
   }
 
+  // ------------------------------------------------------------ reconciliation
+
+  void schedule_reconcile() {
+    if (config.reconcile_interval.count() <= 0) return;
+    reconcile_timer.expires_after(config.reconcile_interval);
+    reconcile_timer.async_wait([w = weak_from_this()](const boost::system::error_code& ec) {
+      auto self = w.lock();
+      if (ec || !self || self->stopped) return;
+      self->reconcile();
+      self->schedule_reconcile();
+    });
+  }
+
+  // The venue's open orders, then its positions, then the comparison. One at a time: asked
+  // again meanwhile (a reconnect during one), it runs once more when this one ends.
+  void reconcile() {
+    if (reconciling) {
+      reconcile_again = true;
+      return;
+    }
+    reconciling = true;
+    call(HttpMethod::get, "/v2/orders?status=open&limit=500&direction=asc", {}, [](Impl& self, HttpResult r) {
+      std::string error;
+      auto venue = is_2xx(r) ? alpaca::parse_open_orders(r.response.body, error) : std::nullopt;
+      if (!venue) {
+        self.note_error("reconciliation: the venue's open orders: " + (is_2xx(r) ? error : describe(r)));
+        return self.reconciled();
+      }
+      self.call(HttpMethod::get, "/v2/positions", {}, [venue = std::move(*venue)](Impl& s, HttpResult p) {
+        std::string why;
+        auto positions = is_2xx(p) ? alpaca::parse_positions(p.response.body, why) : std::nullopt;
+        if (!positions) s.note_error("reconciliation: the venue's positions: " + (is_2xx(p) ? why : describe(p)));
+        s.compare(venue, positions ? *positions : std::vector<VenuePosition>{});
+        s.reconciled();
+      });
+    });
+  }
+
+  void compare(const std::vector<VenueOpenOrder>& venue, const std::vector<VenuePosition>& positions) {
+    Reconciliation rec;
+    rec.at = core::now();
+    rec.venue_open_orders = venue.size();
+    rec.venue_positions = positions.size();
+    for (const auto& p : positions)
+      if (rec.positions.size() < Reconciliation::kMaxDetails)
+        rec.positions.push_back(p.symbol + (p.short_side ? " short " : " long ") + p.quantity.to_string());
+    const auto differences = compare_open_orders(orders, venue);
+    rec.differences = differences.size();
+    for (const auto& d : differences) {
+      gateway_log()->warn("alpaca: reconciliation: {}", d.text);
+      if (rec.details.size() < Reconciliation::kMaxDetails) rec.details.push_back(d.text);
+      if (d.kind == OrderDifference::Kind::closed_at_venue) read_back(d.order, 0);
+    }
+    ++status.reconciliations;
+    status.last_reconciliation = std::move(rec);
+  }
+
+  void reconciled() {
+    reconciling = false;
+    if (std::exchange(reconcile_again, false)) reconcile();
+  }
+
   asio::any_io_executor strand;  // the gateway's own
   std::shared_ptr<Front> front;
   AlpacaConfig config;
@@ -563,6 +629,9 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
   std::unordered_set<OrderId> cancel_after_ack;             // cancels waiting for the venue's id
   std::list<std::shared_ptr<asio::steady_timer>> timers;
   GatewayStatus status;
+  asio::steady_timer reconcile_timer;
+  bool reconciling = false;
+  bool reconcile_again = false;
   bool stopped = false;
   mutable std::mutex published_mutex;  // guards published and unpublished
   GatewayStatus published;

@@ -133,6 +133,7 @@ class AlpacaGateway : public ::testing::Test {
     c.backoff.max = 200ms;
     c.portfolio = 7;
     c.board = board;
+    c.reconcile_interval = reconcile_interval;
     rig.on_engine([&] {
       executor = std::make_unique<AlpacaExecutor>(
           rig.engine, rig.feed, c,
@@ -140,10 +141,12 @@ class AlpacaGateway : public ::testing::Test {
           table);
     });
   }
-  // The stream is authorised and listening: venue events reach the gateway from here.
+  // The stream is authorised and listening, and the reconciliation that follows is done: venue
+  // events reach the gateway from here.
   void wait_listening(std::size_t n = 1) {
     ASSERT_TRUE(eventually([&] { return venue.listens() >= n; }));
     ASSERT_TRUE(eventually([&] { return state() == GatewayState::connected; }));
+    ASSERT_TRUE(eventually([&] { return status().reconciliations >= n; }));
   }
   void submit(Order o) {
     rig.on_engine([&] { executor->submit(std::move(o), sink); });
@@ -190,6 +193,7 @@ class AlpacaGateway : public ::testing::Test {
     ASSERT_TRUE(eventually([&] { return sink.reached(marker, OrderStatus::cancelled); }));
   }
 
+  std::chrono::milliseconds reconcile_interval = 60s;
   FakeAlpaca venue;
   SplitRig rig;
   meridian::core::InstrumentTable table = instruments();
@@ -295,7 +299,9 @@ TEST_F(AlpacaGateway, ServerErrorIsResolvedByQueryBeforeResending) {
   ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
   // POST (500), GET by client order id (404: not there), POST again: in that order.
   std::vector<std::string> order_traffic;
-  for (const auto& r : venue.request_log()) order_traffic.push_back(r.method + " " + r.target);
+  for (const auto& r : venue.request_log())  // reconciliation's lists aside
+    if (r.target.rfind("/v2/orders?", 0) != 0 && r.target != "/v2/positions")
+      order_traffic.push_back(r.method + " " + r.target);
   ASSERT_GE(order_traffic.size(), 3u);
   EXPECT_EQ(order_traffic[0], "POST /v2/orders");
   EXPECT_EQ(order_traffic[1], "GET /v2/orders:by_client_order_id?client_order_id=mrd-7-1");
@@ -494,6 +500,58 @@ TEST_F(AlpacaGateway, UnknownSymbolAndBracketAreRefusedWithoutSending) {
   EXPECT_NE(sink.last(1).reason.find("unknown_symbol"), std::string::npos);
   EXPECT_NE(sink.last(2).reason.find("bracket"), std::string::npos);
   EXPECT_EQ(venue.requests("POST", "/v2/orders"), 0u);
+}
+
+TEST_F(AlpacaGateway, ReconciliationReportsAVenueOrderItDoesNotKnowAndLeavesItAlone) {
+  wait_listening();
+  venue.place("manual-1", "5", "90");  // placed by someone else on the account
+  venue.set_position("AAPL", 10, 100);
+  venue.drop_stream();
+  wait_listening(2);  // a reconnect reconciles
+  const auto rec = status().last_reconciliation;
+  EXPECT_NE(rec.at, meridian::core::Timestamp{});
+  EXPECT_EQ(rec.differences, 1u);
+  ASSERT_EQ(rec.details.size(), 1u);
+  EXPECT_NE(rec.details[0].find("manual-1"), std::string::npos) << rec.details[0];
+  EXPECT_NE(rec.details[0].find("left alone"), std::string::npos) << rec.details[0];
+  EXPECT_EQ(rec.venue_open_orders, 1u);
+  EXPECT_EQ(rec.venue_positions, 1u);
+  ASSERT_EQ(rec.positions.size(), 1u);
+  EXPECT_EQ(rec.positions[0], "AAPL long 10");
+  // Never cancelled, nothing reported to the engine about it.
+  EXPECT_EQ(venue.requests("DELETE", "/v2/orders/"), 0u);
+  EXPECT_EQ(venue.order("manual-1")->status, "new");
+  EXPECT_TRUE(sink.reports().empty());
+  const auto published = board->read();
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_EQ(published[0].last_reconciliation.differences, 1u);
+}
+
+class AlpacaGatewayReconciling : public AlpacaGateway {
+ protected:
+  void SetUp() override {
+    reconcile_interval = 300ms;
+    start(kKeyId);
+  }
+};
+
+TEST_F(AlpacaGatewayReconciling, AnIntervalReadsBackAnOrderTheStreamMissedAndBooksItOnce) {
+  wait_listening();
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  const auto before = status().reconciliations;
+  venue.stream_silent = true;
+  venue.fill(cid(1), 10, 100, "e1");  // the stream never tells: the stream stays up
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  EXPECT_GT(status().reconciliations, before);
+  ASSERT_EQ(sink.fills(1).size(), 1u);
+  EXPECT_EQ(sink.fills(1)[0].price, px("100"));
+  // The stream's late report of the same execution books nothing more.
+  venue.stream_silent = false;
+  venue.push_fill_event(cid(1), 10, 100, "e1");
+  sync_through_stream(2);
+  EXPECT_EQ(sink.fills(1).size(), 1u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 2u);  // order 1 and the marker, once each
 }
 
 class AlpacaGatewayBadKeys : public AlpacaGateway {

@@ -1,6 +1,7 @@
 #pragma once
 // A fake Alpaca trading API for the gateway tests: the REST order routes (POST/GET/DELETE/PATCH
-// /v2/orders..., by client order id) over loopback TLS on FakeHttpsVenue, and the trade_updates stream (auth,
+// /v2/orders..., by client order id, the open orders) and GET /v2/positions over loopback TLS on
+// FakeHttpsVenue, and the trade_updates stream (auth,
 // listen, then events) on ReplyingWssVenue, sharing one order book. The test scripts how each
 // POST is answered and makes the venue act (fill, cancel, expire, reject) with or without
 // telling the stream; it then asserts on what the venue holds (how many orders, which ids).
@@ -69,6 +70,8 @@ class FakeAlpaca {
   // someone else on the account); no stream event. Returns its venue id.
   std::string place(const std::string& client_order_id, const std::string& qty, const std::string& limit_price,
                     const std::string& symbol = "AAPL");
+  // GET /v2/positions answers with these (symbol -> signed quantity, average entry price).
+  void set_position(const std::string& symbol, double qty, double avg_entry_price);
 
   // What the venue holds.
   std::size_t order_count() const;
@@ -88,7 +91,11 @@ class FakeAlpaca {
   VenueOrder* find_id(const std::string& id);
 
   mutable std::mutex mutex_;
+  venue_test::Reply open_orders() const;
+  venue_test::Reply positions() const;
+
   std::map<std::string, VenueOrder> orders_;  // by venue id
+  std::map<std::string, std::pair<double, double>> positions_;
   std::size_t posts_ = 0;
   std::size_t next_id_ = 1;
   venue_test::ReplyingWssVenue stream_;

@@ -28,6 +28,12 @@
 //   it by its client order id before anything else. Found: its state and fills are taken. Not
 //   found (404): it never got there, and ends "not_at_venue" (rejected if it was never
 //   acknowledged, else cancelled); it is never sent again.
+// - Reconciliation, after every stream (re)connect and every reconcile_interval: the venue's open
+//   orders (GET /v2/orders?status=open) against ours. An order the venue has and we do not is
+//   reported (log at warn, the status), never cancelled; an order of ours the venue no longer has
+//   open is read back by its client order id (its fills booked once). The venue's positions
+//   (GET /v2/positions) are recorded in the status; comparing them with the ledger is the
+//   engine's (the gateway knows orders, not the ledger).
 // - Fees are zero (Alpaca charges no commission); market orders are priced at the touch.
 // - Keys are only ever sent to Alpaca (headers, the stream's auth): never logged or shown.
 #include <boost/asio/any_io_executor.hpp>
@@ -58,6 +64,8 @@ struct AlpacaConfig {
   std::int64_t portfolio = 0;                          // names the portfolio in client order ids
   std::size_t connections = 4;                         // REST requests in flight at once
   std::chrono::milliseconds default_rate_wait{5'000};  // a 429 without Retry-After
+  // Reconciliation with the venue: after every stream (re)connect and this often (0: only then).
+  std::chrono::milliseconds reconcile_interval{60'000};
   // Where the status is published after every event (null: nowhere); removed on destruction.
   std::shared_ptr<GatewayBoard> board;
 };
