@@ -279,7 +279,13 @@ const std::vector<OperationDoc> kDocs = {
         "last_message": {"oneOf": [{"$ref": "Time"}, {"type": "null"}]}, "last_error": {"type": ["string", "null"]},
         "open_orders": {"type": "integer"}, "orders_sent": {"type": "integer"}, "lost_answers": {"type": "integer"},
         "rejects": {"type": "integer"}, "fills": {"type": "integer"}, "unknown_updates": {"type": "integer"},
-        "rate_limited": {"type": "integer"}, "rate_limit_hold": {"type": "boolean"}}}}}}}})"},
+        "rate_limited": {"type": "integer"}, "rate_limit_hold": {"type": "boolean"},
+        "reconciliations": {"type": "integer"},
+        "last_reconciliation": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+          "at": {"$ref": "Time"}, "differences": {"type": "integer"},
+          "details": {"type": "array", "items": {"type": "string"}, "description": "one text per difference, the first 20"},
+          "venue_open_orders": {"type": "integer"}, "venue_positions": {"type": "integer"},
+          "positions": {"type": "array", "items": {"type": "string"}, "description": "the venue's, e.g. AAPL long 10"}}}]}}}}}}}})"},
     {post, "/api/gateway/connect", R"({"body": {"type": "object", "required": ["gateway"], "properties": {
       "gateway": {"type": "string", "enum": ["alpaca", "paper"]},
       "portfolio_id": {"type": ["integer", "string"], "description": "absent: the caller's default portfolio"}}},

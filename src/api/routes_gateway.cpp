@@ -12,15 +12,33 @@
 
 namespace meridian::api {
 
+namespace {
+
+nlohmann::json time_or_null(core::Timestamp t) {
+  return t != core::Timestamp{} ? nlohmann::json(core::to_iso8601(t)) : nlohmann::json(nullptr);
+}
+
+// Null until the first reconciliation.
+nlohmann::json reconciliation_json(const execution::Reconciliation& r) {
+  if (r.at == core::Timestamp{}) return nullptr;
+  return {{"at", time_or_null(r.at)},
+          {"differences", r.differences},
+          {"details", r.details},
+          {"venue_open_orders", r.venue_open_orders},
+          {"venue_positions", r.venue_positions},
+          {"positions", r.positions}};
+}
+
+}  // namespace
+
 nlohmann::json gateway_json(const execution::GatewayStatus& s) {
-  const bool heard = s.last_message != core::Timestamp{};
   return {{"gateway", s.gateway},
           {"portfolio_id", s.portfolio_id},
           {"venue", s.venue},
           {"state", execution::to_string(s.state)},
           {"account_hint", s.account_hint},
           {"stream_connects", s.stream_connects},
-          {"last_message", heard ? nlohmann::json(core::to_iso8601(s.last_message)) : nlohmann::json(nullptr)},
+          {"last_message", time_or_null(s.last_message)},
           {"last_error", s.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.last_error)},
           {"open_orders", s.open_orders},
           {"orders_sent", s.orders_sent},
@@ -29,7 +47,9 @@ nlohmann::json gateway_json(const execution::GatewayStatus& s) {
           {"fills", s.fills},
           {"unknown_updates", s.unknown_updates},
           {"rate_limited", s.rate_limited},
-          {"rate_limit_hold", s.rate_limit_hold}};
+          {"rate_limit_hold", s.rate_limit_hold},
+          {"reconciliations", s.reconciliations},
+          {"last_reconciliation", reconciliation_json(s.last_reconciliation)}};
 }
 
 std::shared_ptr<const std::string> gateway_message(const execution::GatewayStatus& s) {

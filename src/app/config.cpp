@@ -304,6 +304,11 @@ void add_options(CLI::App& app, Config& c) {
                  "Alpaca gateway: API secret key (prefer APCA_API_SECRET_KEY or the config file: a command line is "
                  "visible to every local user)")
       ->envname("APCA_API_SECRET_KEY");
+  app.add_option("--reconcile-interval", c.reconcile_interval_s,
+                 "Live gateway: seconds between reconciliations with the venue (open orders, positions); also "
+                 "after every stream (re)connect")
+      ->envname("MERIDIAN_RECONCILE_INTERVAL")
+      ->check(CLI::Range(1, 86'400));
   app.add_option("--venue-ca-file", c.venue_ca_file, "Venue feeds: PEM CA file trusted for TLS (default: system store)")
       ->envname("MERIDIAN_VENUE_CA_FILE");
   app.add_option("--replay-file", c.replay_files, "CSV replay: SYMBOL=PATH, once per symbol")

@@ -10,6 +10,7 @@
 #include "meridian/market/venues/alpaca/feed.hpp"
 #include "meridian/market/venues/binance/feed.hpp"
 #include "meridian/market/venues/coinbase/feed.hpp"
+#include "meridian/transport/strand_beside.hpp"
 #include "meridian/transport/url.hpp"
 
 namespace meridian::app {
@@ -22,17 +23,9 @@ namespace {
 // never waits on a venue, and a burst of messages costs it one handler, not one per message.
 // (With --threads 1 both strands share the one thread; the engine still takes ticks in batches.)
 // The simulated and CSV feeds stay on the engine strand: deterministic, cheap, no I/O to wait on.
-boost::asio::io_context& io_context_of(const boost::asio::any_io_executor& engine_strand) {
-  using IoExecutor = boost::asio::io_context::executor_type;
-  if (const auto* strand = engine_strand.target<boost::asio::strand<IoExecutor>>())
-    return strand->get_inner_executor().context();
-  if (const auto* ex = engine_strand.target<IoExecutor>()) return ex->context();
-  throw std::logic_error("a venue feed needs the engine strand to run on an io_context");
-}
-
 template <class VenueFeed, class VenueConfig>
 std::unique_ptr<market::Feed> off_strand(boost::asio::any_io_executor engine_strand, const VenueConfig& c) {
-  boost::asio::any_io_executor feed_strand = boost::asio::make_strand(io_context_of(engine_strand));
+  auto feed_strand = transport::strand_beside(engine_strand);
   auto venue = std::make_unique<VenueFeed>(feed_strand, c);
   return std::make_unique<market::OffStrandFeed>(std::move(engine_strand), std::move(feed_strand), std::move(venue));
 }

@@ -49,6 +49,7 @@ execution::AlpacaConfig alpaca_settings(const Config& config, std::shared_ptr<ex
   while (!alpaca.rest_url.empty() && alpaca.rest_url.back() == '/') alpaca.rest_url.pop_back();
   alpaca.stream_url = config.alpaca_stream_url;
   alpaca.tls.ca_file = config.venue_ca_file;
+  alpaca.reconcile_interval = std::chrono::seconds(config.reconcile_interval_s);
   alpaca.board = std::move(board);
   return alpaca;
 }

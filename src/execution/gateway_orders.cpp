@@ -52,6 +52,10 @@ void GatewayOrders::restore(Order order) {
   open_.push_back(std::move(order));
 }
 
+bool GatewayOrders::has_our_form(std::string_view client_order_id) const {
+  return client_order_id.starts_with("mrd-" + std::to_string(portfolio_) + "-");
+}
+
 const Order* GatewayOrders::find(OrderId id) const noexcept {
   const auto k = index_of(id);
   return k ? &open_[*k] : nullptr;
@@ -100,6 +104,15 @@ bool GatewayOrders::cancel_locally(OrderId id, std::string reason, core::Timesta
   const auto k = index_of(id);
   if (!k || !open_[*k].filled_quantity.is_zero()) return false;
   end(*k, OrderStatus::cancelled, std::move(reason), ts, out);
+  return true;
+}
+
+bool GatewayOrders::not_at_venue(OrderId id, std::string reason, core::Timestamp ts,
+                                 std::vector<ExecutionReport>& out) {
+  const auto k = index_of(id);
+  if (!k) return false;
+  const auto status = open_[*k].status == OrderStatus::new_order ? OrderStatus::rejected : OrderStatus::cancelled;
+  end(*k, status, std::move(reason), ts, out);
   return true;
 }
 

@@ -118,6 +118,9 @@ struct Config {
   std::string alpaca_stream_url = "wss://paper-api.alpaca.markets/stream";
   std::string alpaca_trading_key_id;
   std::string alpaca_trading_secret_key;
+  // Reconciliation with the gateway's venue (open orders, positions): after every stream
+  // (re)connect and every this many seconds.
+  int reconcile_interval_s = 60;
   std::string venue_ca_file;  // PEM CA bundle for venue certificates; empty: system store
   // A week of 1m bars: every chart timeframe has depth on a first start (1h ~168 candles, 4h
   // ~42, 1d 7; the 1m chart keeps the newest 5000) and every indicator is warm.

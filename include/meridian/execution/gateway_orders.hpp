@@ -91,6 +91,8 @@ class GatewayOrders {
   void restore(Order order);
 
   const Order* find(OrderId id) const noexcept;
+  // Whether a client order id has this book's form ("mrd-<portfolio>-..."), known to it or not.
+  bool has_our_form(std::string_view client_order_id) const;
   // The order a client order id (any revision) belongs to.
   std::optional<OrderId> by_client_order_id(std::string_view client_order_id) const noexcept;
   // The venue's id of the order's current venue order; empty until the venue acknowledged it.
@@ -104,6 +106,11 @@ class GatewayOrders {
   // A cancel the venue cannot confirm any more (the order is unknown there and never filled):
   // cancelled with `reason`.
   bool cancel_locally(OrderId id, std::string reason, core::Timestamp ts, std::vector<ExecutionReport>& out);
+
+  // The venue does not have the order at all (a restored order asked for by its client order
+  // id: it never arrived): ended with `reason` and no fill more, rejected while it was never
+  // acknowledged, else cancelled (what filled before stays booked). Never re-sent from here.
+  bool not_at_venue(OrderId id, std::string reason, core::Timestamp ts, std::vector<ExecutionReport>& out);
 
   // A replace: the client order id of the next revision, reserved for the replacement.
   std::optional<std::string> begin_replace(OrderId id);

@@ -21,6 +21,17 @@ enum class GatewayState : std::uint8_t {
 };
 std::string_view to_string(GatewayState s) noexcept;
 
+// The latest comparison of the venue's open orders and positions with the gateway's book.
+struct Reconciliation {
+  static constexpr std::size_t kMaxDetails = 20;  // texts kept; `differences` counts them all
+  core::Timestamp at{};                           // zero: none yet
+  std::size_t differences = 0;
+  std::vector<std::string> details;  // one short text per difference, the first kMaxDetails
+  std::size_t venue_open_orders = 0;
+  std::size_t venue_positions = 0;
+  std::vector<std::string> positions;  // the venue's positions ("AAPL long 10"), the first kMaxDetails
+};
+
 struct GatewayStatus {
   std::string gateway;  // "alpaca"
   std::string venue;    // the REST base URL
@@ -38,6 +49,8 @@ struct GatewayStatus {
   std::size_t open_orders = 0;
   bool rate_limit_hold = false;   // requests wait for a Retry-After right now
   std::int64_t portfolio_id = 0;  // the portfolio trading through it
+  std::uint64_t reconciliations = 0;
+  Reconciliation last_reconciliation;
 };
 
 // The gateways' latest statuses, by (gateway, portfolio). Any thread. Gateways publish on their

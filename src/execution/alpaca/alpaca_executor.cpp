@@ -7,12 +7,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <list>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "meridian/core/log.hpp"
 #include "meridian/execution/alpaca/messages.hpp"
 #include "meridian/transport/request_queue.hpp"
+#include "meridian/transport/strand_beside.hpp"
 #include "meridian/transport/wss_client.hpp"
 
 namespace meridian::execution {
@@ -44,24 +46,112 @@ constexpr int kMaxRetries = 12;
 
 }  // namespace
 
+// The engine strand's side: the engine's view of the open orders, and the reports on their way
+// from the gateway's strand. `outbox` is the hand-off (the gateway's strand appends, the engine
+// strand takes): a mutex, not a ring, since order reports are few and never per tick.
+struct AlpacaExecutor::Front : std::enable_shared_from_this<AlpacaExecutor::Front> {
+  explicit Front(asio::any_io_executor ex) : engine(std::move(ex)) {}
+
+  // ---- the gateway's strand
+
+  void hand_off(std::vector<ExecutionReport>& made) {
+    if (made.empty()) return;
+    bool post_drain = false;
+    {
+      std::lock_guard lock(mutex);
+      outbox.insert(outbox.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
+      post_drain = !drain_posted;
+      drain_posted = true;
+    }
+    made.clear();
+    if (post_drain) asio::post(engine, [self = shared_from_this()] { self->drain(); });
+  }
+
+  // ---- the engine strand
+
+  // Moves what the gateway handed off into `held` (in order, behind what is there).
+  void take() const {
+    std::lock_guard lock(mutex);
+    held.insert(held.end(), std::make_move_iterator(outbox.begin()), std::make_move_iterator(outbox.end()));
+    outbox.clear();
+  }
+
+  void drain() {
+    {
+      std::lock_guard lock(mutex);
+      drain_posted = false;
+    }
+    if (detached) return;
+    take();
+    if (sink == nullptr || held.empty()) return;  // before the first call: held until it
+    hand_over();
+    sink->reports_arrived();
+  }
+
+  // Inside an executor call: reports waiting so far are handed over with the call's own.
+  void bind(ExecutionSink& s) {
+    sink = &s;
+    if (held.empty()) return;
+    hand_over();
+  }
+
+  void hand_over() {
+    for (auto& r : std::exchange(held, {})) {
+      mirror(r.order);
+      sink->report(std::move(r));
+    }
+  }
+
+  // The engine's view follows every report handed over.
+  void mirror(const Order& o) {
+    const auto it = std::find_if(open.begin(), open.end(), [&](const Order& x) { return x.id == o.id; });
+    if (is_terminal(o.status)) {
+      if (it != open.end()) open.erase(it);
+      cancelling.erase(o.id);
+    } else if (it != open.end()) {
+      *it = o;
+    } else {
+      open.push_back(o);
+    }
+  }
+
+  const Order* find(OrderId id) const noexcept {
+    for (const auto& o : open)
+      if (o.id == id) return &o;
+    return nullptr;
+  }
+
+  asio::any_io_executor engine;
+  ExecutionSink* sink = nullptr;
+  std::vector<Order> open;                    // submitted or restored, not terminal as reported
+  std::unordered_set<OrderId> cancelling;     // cancels asked, the order not yet terminal
+  bool detached = false;                      // the executor is gone: drains deliver nothing
+  mutable std::vector<ExecutionReport> held;  // taken from the outbox, not handed over yet
+  mutable std::mutex mutex;                   // guards outbox and drain_posted
+  mutable std::vector<ExecutionReport> outbox;
+  bool drain_posted = false;
+};
+
 struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl> {
   using Then = std::function<void(Impl&, HttpResult)>;
 
-  Impl(asio::any_io_executor ex, AlpacaConfig c, auth::BrokerCredentials k, const core::InstrumentTable& table)
+  Impl(asio::any_io_executor ex, std::shared_ptr<Front> f, AlpacaConfig c, auth::BrokerCredentials k)
       : strand(std::move(ex)),
+        front(std::move(f)),
         config(std::move(c)),
         keys(std::move(k)),
-        instruments(table),
         orders(config.portfolio),
         rest(strand, config.tls, config.timeouts, config.connections,
-             transport::RateLimitPolicy{0, config.default_rate_wait, {}}) {
+             transport::RateLimitPolicy{0, config.default_rate_wait, {}}),
+        reconcile_timer(strand) {
     status.gateway = "alpaca";
     status.venue = config.rest_url;
     status.account_hint = auth::broker_hint(keys.key_id.view());
     status.portfolio_id = config.portfolio;
   }
 
-  void start() {
+  // Builds the stream client (throws for a bad URL or CA file); start() runs on the strand.
+  void make_stream() {
     transport::WssOptions o;
     o.url = config.stream_url;
     o.tls = config.tls;
@@ -89,7 +179,10 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
       }
     };
     stream = std::make_unique<transport::WssClient>(strand, std::move(o), std::move(h));
+  }
+  void start() {
     stream->start();
+    schedule_reconcile();
     publish();
   }
 
@@ -100,13 +193,29 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
     st.rate_limit_hold = rest.holding();
     return st;
   }
-  void publish() const {
-    if (config.board) config.board->publish(current());
+  // The status as of now, for readers on any thread (status(), the board). Nothing is published
+  // once the executor is gone (unpublish), so its board entry stays removed.
+  void publish() {
+    auto st = current();
+    std::lock_guard lock(published_mutex);
+    if (unpublished) return;
+    if (config.board) config.board->publish(st);
+    published = std::move(st);
+  }
+  GatewayStatus last_published() const {
+    std::lock_guard lock(published_mutex);
+    return published;
+  }
+  // Any thread (the executor's destructor): off the board now, whatever the strand is doing.
+  void unpublish() {
+    std::lock_guard lock(published_mutex);
+    unpublished = true;
+    if (config.board) config.board->remove(status.gateway, status.portfolio_id);
   }
 
   void stop() {
-    if (config.board) config.board->remove(status.gateway, status.portfolio_id);
     stopped = true;
+    reconcile_timer.cancel();
     if (stream) stream->stop();
     for (auto& t : timers) t->cancel();
     timers.clear();
@@ -149,25 +258,8 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
     status.last_error = std::move(what);
   }
 
-  // Reports made in an I/O completion go to the engine now; before any sink is known (no
-  // executor call yet), they wait for the first call.
-  void deliver() {
-    if (made.empty()) return;
-    if (sink == nullptr) {
-      held.insert(held.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
-      made.clear();
-      return;
-    }
-    auto batch = std::exchange(made, {});
-    for (auto& r : batch) sink->report(std::move(r));
-    sink->reports_arrived();
-  }
-
-  // Inside an executor call: reports held so far are handed over with the call's own.
-  void bind(ExecutionSink& s) {
-    sink = &s;
-    for (auto& r : std::exchange(held, {})) s.report(std::move(r));
-  }
+  // Reports made in an I/O completion go to the engine strand.
+  void deliver() { front->hand_off(made); }
 
   void apply(VenueOrderUpdate u) {
     const auto id = orders.by_client_order_id(u.client_order_id);
@@ -210,6 +302,83 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
   static std::string by_client_path(std::string_view client_order_id) {
     // Our ids are [a-z0-9-]: nothing to escape.
     return "/v2/orders:by_client_order_id?client_order_id=" + std::string(client_order_id);
+  }
+
+  // ------------------------------------------------------------ the engine's calls, queued here
+
+  void submit(Order order, const std::string& symbol) {
+    const auto id = order.id;
+    const auto request = order.request;
+    std::string cid;
+    if (!orders.add(std::move(order), cid)) {
+      // An id of an order that ended already (an open one the engine side refused itself).
+      Order dup;
+      dup.id = id;
+      dup.request = request;
+      dup.status = OrderStatus::rejected;
+      dup.reason = "duplicate_order_id: order id " + std::to_string(id) + " was already sent";
+      ++status.rejects;
+      made.push_back(ExecutionReport::changed(std::move(dup)));
+      deliver();
+      return publish();
+    }
+    post(id, cid, alpaca::order_body(request, symbol, cid));
+    publish();
+  }
+
+  void cancel(OrderId id, std::string reason) {
+    if (!orders.find(id) || cancel_reasons.contains(id)) return;
+    cancel_reasons.emplace(id, std::move(reason));
+    if (orders.venue_order_id(id).empty())
+      cancel_after_ack.insert(id);
+    else
+      send_cancel(id, 0);
+  }
+
+  void replace(OrderId id, const OrderRequest& changes) {
+    const auto* o = orders.find(id);
+    if (o == nullptr || changes.quantity <= o->filled_quantity || orders.venue_order_id(id).empty() ||
+        cancel_reasons.contains(id))
+      return;
+    const auto cid = orders.begin_replace(id);
+    if (!cid) return note_error("replacing order " + std::to_string(id) + ": a replace is under way already");
+    const std::string venue(orders.venue_order_id(id));
+    call(HttpMethod::patch, "/v2/orders/" + venue, alpaca::replace_body(*o, changes, *cid),
+         [id, changes, cid = *cid](Impl& self, HttpResult r) { self.on_patch(id, changes, cid, r, 0); });
+  }
+
+  // An order stored open before the daemon stopped (maybe killed between its POST and the
+  // answer): the venue is asked for it by its client order id before anything else, and it is
+  // never sent again from here.
+  void restore(Order order) {
+    const auto id = order.id;
+    if (orders.find(id)) return;
+    orders.restore(std::move(order));
+    resolve_restored(id, 0);
+    publish();
+  }
+
+  // Found: the venue's state and fills are taken (fills booked once: GatewayOrders). Not found
+  // (404): it never reached the venue and ends "not_at_venue". Anything else: asked again later.
+  void resolve_restored(OrderId id, int attempt) {
+    const std::string cid(orders.current_client_order_id(id));
+    if (cid.empty()) return;
+    call(HttpMethod::get, by_client_path(cid), {}, [id, cid, attempt](Impl& self, HttpResult r) {
+      if (!self.orders.find(id)) return;
+      if (is_2xx(r)) {
+        if (self.parse_and_apply(r)) return self.deliver();
+      } else if (r.ok() && r.response.status == 404) {
+        gateway_log()->warn("alpaca: order {} ({}), open when the daemon stopped, is not at the venue: ended", id, cid);
+        self.orders.not_at_venue(id, "not_at_venue: the venue has no order " + cid + " (it was never received)",
+                                 core::now(), self.made);
+        self.cancel_reasons.erase(id);
+        self.cancel_after_ack.erase(id);
+        return self.deliver();
+      } else {
+        self.note_error("asking for restored order " + cid + ": " + describe(r));
+      }
+      self.after(attempt, [id, attempt](Impl& s) { s.resolve_restored(id, std::min(attempt + 1, kMaxRetries)); });
+    });
   }
 
   // ------------------------------------------------------------ submit
@@ -357,6 +526,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
       case alpaca::StreamFrame::Kind::listening:
         status.state = GatewayState::connected;
         read_back_all();
+        reconcile();
         break;
       case alpaca::StreamFrame::Kind::trade_update:
         apply(std::move(frame.update));
@@ -385,100 +555,173 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
       if (!orders.venue_order_id(o.id).empty()) read_back(o.id, kMaxRetries);
   }
 
-  asio::any_io_executor strand;
+  // ------------------------------------------------------------ reconciliation
+
+  void schedule_reconcile() {
+    if (config.reconcile_interval.count() <= 0) return;
+    reconcile_timer.expires_after(config.reconcile_interval);
+    reconcile_timer.async_wait([w = weak_from_this()](const boost::system::error_code& ec) {
+      auto self = w.lock();
+      if (ec || !self || self->stopped) return;
+      self->reconcile();
+      self->schedule_reconcile();
+    });
+  }
+
+  // The venue's open orders, then its positions, then the comparison. One at a time: asked
+  // again meanwhile (a reconnect during one), it runs once more when this one ends.
+  void reconcile() {
+    if (reconciling) {
+      reconcile_again = true;
+      return;
+    }
+    reconciling = true;
+    call(HttpMethod::get, "/v2/orders?status=open&limit=500&direction=asc", {}, [](Impl& self, HttpResult r) {
+      std::string error;
+      auto venue = is_2xx(r) ? alpaca::parse_open_orders(r.response.body, error) : std::nullopt;
+      if (!venue) {
+        self.note_error("reconciliation: the venue's open orders: " + (is_2xx(r) ? error : describe(r)));
+        return self.reconciled();
+      }
+      self.call(HttpMethod::get, "/v2/positions", {}, [venue = std::move(*venue)](Impl& s, HttpResult p) {
+        std::string why;
+        auto positions = is_2xx(p) ? alpaca::parse_positions(p.response.body, why) : std::nullopt;
+        if (!positions) s.note_error("reconciliation: the venue's positions: " + (is_2xx(p) ? why : describe(p)));
+        s.compare(venue, positions ? *positions : std::vector<VenuePosition>{});
+        s.reconciled();
+      });
+    });
+  }
+
+  void compare(const std::vector<VenueOpenOrder>& venue, const std::vector<VenuePosition>& positions) {
+    Reconciliation rec;
+    rec.at = core::now();
+    rec.venue_open_orders = venue.size();
+    rec.venue_positions = positions.size();
+    for (const auto& p : positions)
+      if (rec.positions.size() < Reconciliation::kMaxDetails)
+        rec.positions.push_back(p.symbol + (p.short_side ? " short " : " long ") + p.quantity.to_string());
+    const auto differences = compare_open_orders(orders, venue);
+    rec.differences = differences.size();
+    for (const auto& d : differences) {
+      gateway_log()->warn("alpaca: reconciliation: {}", d.text);
+      if (rec.details.size() < Reconciliation::kMaxDetails) rec.details.push_back(d.text);
+      if (d.kind == OrderDifference::Kind::closed_at_venue) read_back(d.order, 0);
+    }
+    ++status.reconciliations;
+    status.last_reconciliation = std::move(rec);
+  }
+
+  void reconciled() {
+    reconciling = false;
+    if (std::exchange(reconcile_again, false)) reconcile();
+  }
+
+  asio::any_io_executor strand;  // the gateway's own
+  std::shared_ptr<Front> front;
   AlpacaConfig config;
   auth::BrokerCredentials keys;
-  const core::InstrumentTable& instruments;
   GatewayOrders orders;
   transport::RequestQueue rest;
   std::unique_ptr<transport::WssClient> stream;
-  ExecutionSink* sink = nullptr;
   std::vector<ExecutionReport> made;                        // this completion's reports
-  std::vector<ExecutionReport> held;                        // made before any sink was known: in flight
   std::unordered_map<OrderId, std::string> cancel_reasons;  // cancels asked, not yet confirmed
   std::unordered_set<OrderId> cancel_after_ack;             // cancels waiting for the venue's id
   std::list<std::shared_ptr<asio::steady_timer>> timers;
   GatewayStatus status;
+  asio::steady_timer reconcile_timer;
+  bool reconciling = false;
+  bool reconcile_again = false;
   bool stopped = false;
+  mutable std::mutex published_mutex;  // guards published and unpublished
+  GatewayStatus published;
+  bool unpublished = false;
 };
 
-AlpacaExecutor::AlpacaExecutor(asio::any_io_executor strand, AlpacaConfig config, auth::BrokerCredentials keys,
+AlpacaExecutor::AlpacaExecutor(asio::any_io_executor engine_strand, asio::any_io_executor io_strand,
+                               AlpacaConfig config, auth::BrokerCredentials keys,
                                const core::InstrumentTable& instruments)
-    : impl_(std::make_shared<Impl>(std::move(strand), std::move(config), std::move(keys), instruments)) {
-  impl_->start();
+    : front_(std::make_shared<Front>(std::move(engine_strand))),
+      impl_(std::make_shared<Impl>(std::move(io_strand), front_, std::move(config), std::move(keys))),
+      instruments_(instruments) {
+  impl_->make_stream();
+  impl_->publish();
+  asio::post(impl_->strand, [impl = impl_] { impl->start(); });
 }
 
+AlpacaExecutor::AlpacaExecutor(asio::any_io_executor engine_strand, AlpacaConfig config, auth::BrokerCredentials keys,
+                               const core::InstrumentTable& instruments)
+    : AlpacaExecutor(engine_strand, transport::strand_beside(engine_strand), std::move(config), std::move(keys),
+                     instruments) {}
+
 AlpacaExecutor::~AlpacaExecutor() {
-  impl_->stop();
+  front_->detached = true;
+  impl_->unpublish();
+  // After whatever the gateway's strand is running now; the handler holds the gateway until
+  // then (and, never run because the io_context stopped, is destroyed with it).
+  auto strand = impl_->strand;
+  asio::post(strand, [impl = std::move(impl_)] { impl->stop(); });
 }
 
 void AlpacaExecutor::submit(Order order, ExecutionSink& sink) {
-  auto& s = *impl_;
-  s.bind(sink);
+  auto& f = *front_;
+  f.bind(sink);
   auto reject = [&](std::string reason) {
-    ++s.status.rejects;
+    asio::post(impl_->strand, [impl = impl_] {
+      ++impl->status.rejects;
+      impl->publish();
+    });
     order.status = OrderStatus::rejected;
     order.reason = std::move(reason);
     sink.report(ExecutionReport::changed(std::move(order)));
   };
   if (order.id == 0) return reject("invalid_order_id: order id 0 is reserved for 'no order'");
+  if (f.find(order.id)) return reject("duplicate_order_id: order id " + std::to_string(order.id) + " was already sent");
   if (auto valid = validate(order.request); !valid)
     return reject(std::string(valid.error().code) + ": " + valid.error().message);
-  if (order.request.symbol >= s.instruments.size())
+  if (order.request.symbol >= instruments_.size())
     return reject("unknown_symbol: symbol id " + std::to_string(order.request.symbol) +
                   " is not a configured instrument");
   if (auto why = alpaca::unsupported(order.request)) return reject("unsupported: " + *why);
-  const auto body_symbol = alpaca::venue_symbol(s.instruments.at(order.request.symbol).symbol);
-  std::string cid;
-  const auto id = order.id;
-  const auto request = order.request;
-  if (!s.orders.add(std::move(order), cid)) {
-    Order dup;
-    dup.id = id;
-    dup.request = request;
-    dup.status = OrderStatus::rejected;
-    dup.reason = "duplicate_order_id: order id " + std::to_string(id) + " was already sent";
-    ++s.status.rejects;
-    return sink.report(ExecutionReport::changed(std::move(dup)));
-  }
-  s.post(id, cid, alpaca::order_body(request, body_symbol, cid));
-  s.publish();
+  auto symbol = alpaca::venue_symbol(instruments_.at(order.request.symbol).symbol);
+  order.status = OrderStatus::new_order;
+  f.open.push_back(order);
+  asio::post(impl_->strand, [impl = impl_, order = std::move(order), symbol = std::move(symbol)]() mutable {
+    impl->submit(std::move(order), symbol);
+  });
 }
 
 bool AlpacaExecutor::cancel(OrderId id, std::string_view reason, ExecutionSink& sink) {
-  auto& s = *impl_;
-  s.bind(sink);
-  if (!s.orders.find(id) || s.cancel_reasons.contains(id)) return s.orders.find(id) != nullptr;
-  s.cancel_reasons.emplace(id, std::string(reason));
-  if (s.orders.venue_order_id(id).empty())
-    s.cancel_after_ack.insert(id);
-  else
-    s.send_cancel(id, 0);
+  auto& f = *front_;
+  f.bind(sink);
+  if (!f.find(id)) return false;
+  if (!f.cancelling.insert(id).second) return true;  // asked already
+  asio::post(impl_->strand,
+             [impl = impl_, id, reason = std::string(reason)]() mutable { impl->cancel(id, std::move(reason)); });
   return true;
 }
 
 bool AlpacaExecutor::replace(OrderId id, const OrderRequest& changes, ExecutionSink& sink) {
-  auto& s = *impl_;
-  s.bind(sink);
-  const auto* o = s.orders.find(id);
-  if (o == nullptr || changes.quantity <= o->filled_quantity || s.orders.venue_order_id(id).empty() ||
-      s.cancel_reasons.contains(id))
+  auto& f = *front_;
+  f.bind(sink);
+  const auto* o = f.find(id);
+  // Not before the venue acknowledged it, nor while a cancel is under way.
+  if (o == nullptr || changes.quantity <= o->filled_quantity || o->status == OrderStatus::new_order ||
+      f.cancelling.contains(id))
     return false;
-  const auto cid = s.orders.begin_replace(id);
-  if (!cid) return false;
-  const std::string venue(s.orders.venue_order_id(id));
-  s.call(HttpMethod::patch, "/v2/orders/" + venue, alpaca::replace_body(*o, changes, *cid),
-         [id, changes, cid = *cid](Impl& self, HttpResult r) { self.on_patch(id, changes, cid, r, 0); });
+  asio::post(impl_->strand, [impl = impl_, id, changes] { impl->replace(id, changes); });
   return true;
 }
 
 void AlpacaExecutor::on_tick(const core::Tick&, ExecutionSink& sink) {
   // The venue matches; a tick only tells us which sink is the engine's.
-  impl_->bind(sink);
+  front_->bind(sink);
 }
 
 void AlpacaExecutor::restore(Order order) {
-  impl_->orders.restore(std::move(order));
+  if (front_->find(order.id)) return;
+  front_->open.push_back(order);
+  asio::post(impl_->strand, [impl = impl_, order = std::move(order)]() mutable { impl->restore(std::move(order)); });
 }
 
 std::optional<core::Money> AlpacaExecutor::fee_for(core::SymbolId, core::Price, core::Quantity,
@@ -492,15 +735,16 @@ core::Price AlpacaExecutor::market_price(core::Side side, core::Quantity, const 
 }
 
 std::span<const Order> AlpacaExecutor::open_orders() const noexcept {
-  return impl_->orders.open();
+  return front_->open;
 }
 
 std::span<const ExecutionReport> AlpacaExecutor::in_flight() const noexcept {
-  return impl_->held;
+  front_->take();
+  return front_->held;
 }
 
 GatewayStatus AlpacaExecutor::status() const {
-  return impl_->current();
+  return impl_->last_published();
 }
 
 }  // namespace meridian::execution

@@ -175,6 +175,51 @@ std::optional<VenueOrderUpdate> parse_order(std::string_view text, std::string& 
   return read_order(*j, error);
 }
 
+// A REST answer that must be a JSON array of `what`.
+static std::optional<Json> array_of(std::string_view text, std::string_view what, std::string& error) {
+  auto j = vj::parse(text);
+  if (j && j->is_array()) return j;
+  error = "the " + std::string(what) + " are not a JSON array";
+  return std::nullopt;
+}
+
+std::optional<std::vector<VenueOpenOrder>> parse_open_orders(std::string_view text, std::string& error) {
+  const auto j = array_of(text, "open orders", error);
+  if (!j) return std::nullopt;
+  std::vector<VenueOpenOrder> out;
+  for (const auto& item : *j) {
+    if (!item.is_object() || !read_order(item, error)) {
+      if (error.empty()) error = "an open order that is not an object";
+      return std::nullopt;
+    }
+    VenueOpenOrder o;
+    o.client_order_id = std::string(*vj::string_of(field(item, "client_order_id")));
+    o.venue_order_id = std::string(*vj::string_of(field(item, "id")));
+    o.symbol = std::string(vj::string_of(field(item, "symbol")).value_or(""));
+    o.side = std::string(vj::string_of(field(item, "side")).value_or(""));
+    o.quantity = std::string(vj::string_of(field(item, "qty")).value_or(""));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::optional<std::vector<VenuePosition>> parse_positions(std::string_view text, std::string& error) {
+  const auto j = array_of(text, "positions", error);
+  if (!j) return std::nullopt;
+  std::vector<VenuePosition> out;
+  for (const auto& item : *j) {
+    const auto symbol = item.is_object() ? vj::string_of(field(item, "symbol")) : std::nullopt;
+    const auto qty = item.is_object() ? vj::decimal_of<core::Quantity>(field(item, "qty")) : std::nullopt;
+    const auto side = item.is_object() ? vj::string_of(field(item, "side")) : std::nullopt;
+    if (!symbol || !qty || (side != "long" && side != "short")) {
+      error = "a position without symbol, a decimal qty or side long/short";
+      return std::nullopt;
+    }
+    out.push_back(VenuePosition{std::string(*symbol), *side == "short", *qty});
+  }
+  return out;
+}
+
 std::string error_message(std::string_view body) {
   if (const auto j = vj::parse(body))
     if (const auto m = vj::string_of(field(*j, "message"))) return std::string(m->substr(0, 300));

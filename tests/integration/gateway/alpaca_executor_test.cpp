@@ -4,10 +4,15 @@
 // the order (exactly one order at the venue), cancel confirmed and cancel losing to a fill,
 // expiry and reject after acceptance, replace, a stream dropped mid-way (the fills it missed
 // are read back), a fill reported by both the stream and REST booked once, and refused keys.
+// Two threads run the io_context: the gateway's strand (the venue, JSON) and the engine strand
+// apart, as in the app; the sink checks it is only ever called on the engine strand.
 #include "meridian/execution/alpaca/alpaca_executor.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <future>
 #include <mutex>
 
 #include "client_rig.hpp"
@@ -17,8 +22,8 @@ using namespace meridian::execution;
 using meridian::core::Price;
 using meridian::core::Quantity;
 using namespace gateway_test;
-using venue_test::ClientRig;
 using venue_test::eventually;
+using venue_test::SplitRig;
 using namespace std::chrono_literals;
 
 namespace {
@@ -27,14 +32,18 @@ namespace {
 // test thread under a mutex.
 class RecordingSink final : public ExecutionSink {
  public:
+  explicit RecordingSink(const SplitRig& rig) : engine_(rig.engine) {}
   void report(ExecutionReport r) override {
+    check_strand();
     std::lock_guard lock(mutex_);
     reports_.push_back(std::move(r));
   }
   void reports_arrived() override {
+    check_strand();
     std::lock_guard lock(mutex_);
     ++arrivals_;
   }
+  int off_engine() const { return off_engine_; }
   Quantity reducible(const Order& o) const noexcept override { return o.remaining(); }
   OrderId allocate_order_id() noexcept override { return ++next_id_; }
 
@@ -62,6 +71,12 @@ class RecordingSink final : public ExecutionSink {
   }
 
  private:
+  void check_strand() {
+    if (!engine_.running_in_this_thread()) ++off_engine_;
+  }
+
+  SplitRig::Strand engine_;
+  std::atomic<int> off_engine_{0};
   mutable std::mutex mutex_;
   std::vector<ExecutionReport> reports_;
   std::size_t arrivals_ = 0;
@@ -104,7 +119,8 @@ class AlpacaGateway : public ::testing::Test {
  protected:
   void SetUp() override { start(kKeyId); }
   void TearDown() override {
-    rig.on_strand([&] { executor.reset(); });
+    rig.on_engine([&] { executor.reset(); });
+    EXPECT_EQ(sink.off_engine(), 0) << "the sink was called off the engine strand";
   }
 
   void start(const char* key_id) {
@@ -117,36 +133,57 @@ class AlpacaGateway : public ::testing::Test {
     c.backoff.max = 200ms;
     c.portfolio = 7;
     c.board = board;
-    rig.on_strand([&] {
+    c.reconcile_interval = reconcile_interval;
+    rig.on_engine([&] {
       executor = std::make_unique<AlpacaExecutor>(
-          rig.strand, c,
+          rig.engine, rig.feed, c,
           meridian::auth::BrokerCredentials{meridian::auth::SecretText(key_id), meridian::auth::SecretText(kSecret)},
           table);
     });
   }
-  // The stream is authorised and listening: venue events reach the gateway from here.
+  // The stream is authorised and listening, and the reconciliation that follows is done: venue
+  // events reach the gateway from here.
   void wait_listening(std::size_t n = 1) {
     ASSERT_TRUE(eventually([&] { return venue.listens() >= n; }));
     ASSERT_TRUE(eventually([&] { return state() == GatewayState::connected; }));
+    ASSERT_TRUE(eventually([&] { return status().reconciliations >= n; }));
   }
   void submit(Order o) {
-    rig.on_strand([&] { executor->submit(std::move(o), sink); });
+    rig.on_engine([&] { executor->submit(std::move(o), sink); });
   }
   bool cancel(OrderId id) {
     bool ok = false;
-    rig.on_strand([&] { ok = executor->cancel(id, "user_cancel", sink); });
+    rig.on_engine([&] { ok = executor->cancel(id, "user_cancel", sink); });
     return ok;
   }
-  GatewayState state() {
-    GatewayState s{};
-    rig.on_strand([&] { s = executor->status().state; });
-    return s;
+  // Any thread: as the gateway last published it.
+  GatewayState state() { return executor->status().state; }
+  GatewayStatus status() { return executor->status(); }
+  // An order as the journal kept it when the daemon stopped.
+  void restore(Order o) {
+    rig.on_engine([&] { executor->restore(std::move(o)); });
   }
-  GatewayStatus status() {
-    GatewayStatus s;
-    rig.on_strand([&] { s = executor->status(); });
-    return s;
+  // An executor call: the sink is known to the gateway from here (on_tick is the cheapest).
+  void bind() {
+    rig.on_engine([&] { executor->on_tick(meridian::core::Tick{}, sink); });
   }
+  std::vector<ExecutionReport> in_flight() {
+    std::vector<ExecutionReport> out;
+    rig.on_engine([&] {
+      const auto held = executor->in_flight();
+      out.assign(held.begin(), held.end());
+    });
+    return out;
+  }
+  std::vector<Order> open_orders() {
+    std::vector<Order> out;
+    rig.on_engine([&] {
+      const auto open = executor->open_orders();
+      out.assign(open.begin(), open.end());
+    });
+    return out;
+  }
+
   // Every stream event sent before this one has been applied once this order's cancel arrives:
   // the stream is ordered, so this proves nothing more came of the earlier ones.
   void sync_through_stream(OrderId marker) {
@@ -156,11 +193,12 @@ class AlpacaGateway : public ::testing::Test {
     ASSERT_TRUE(eventually([&] { return sink.reached(marker, OrderStatus::cancelled); }));
   }
 
+  std::chrono::milliseconds reconcile_interval = 60s;
   FakeAlpaca venue;
-  ClientRig rig;
+  SplitRig rig;
   meridian::core::InstrumentTable table = instruments();
   std::shared_ptr<GatewayBoard> board = std::make_shared<GatewayBoard>();
-  RecordingSink sink;
+  RecordingSink sink{rig};
   std::unique_ptr<AlpacaExecutor> executor;
 };
 
@@ -202,6 +240,35 @@ TEST_F(AlpacaGateway, PendingUntilAcknowledgedThenPartialFillsThenFilled) {
   EXPECT_EQ(published[0].account_hint, "0001");
 }
 
+TEST_F(AlpacaGateway, VenueTrafficRunsOffTheEngineStrand) {
+  wait_listening();
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  // The engine strand is busy: the gateway still reads the stream and books the fill on its own
+  // strand; the report waits for the engine strand, in flight until then.
+  std::promise<void> release;
+  std::promise<void> blocked;
+  boost::asio::post(rig.engine, [&] {
+    blocked.set_value();
+    release.get_future().wait();
+  });
+  blocked.get_future().wait();
+  venue.fill(cid(1), 10, 100, "e1");
+  const bool booked_while_blocked = eventually([&] { return status().fills == 1; });
+  EXPECT_TRUE(sink.fills(1).empty());
+  release.set_value();
+  ASSERT_TRUE(booked_while_blocked);
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  std::size_t open = 1;
+  std::size_t in_flight = 1;
+  rig.on_engine([&] {
+    open = executor->open_orders().size();
+    in_flight = executor->in_flight().size();
+  });
+  EXPECT_EQ(open, 0u);
+  EXPECT_EQ(in_flight, 0u);
+}
+
 TEST_F(AlpacaGateway, RejectedWithAlpacasReason) {
   venue.on_post = [](std::size_t) { return FakeAlpaca::Post::reject; };
   submit(limit_buy(1));
@@ -232,7 +299,9 @@ TEST_F(AlpacaGateway, ServerErrorIsResolvedByQueryBeforeResending) {
   ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
   // POST (500), GET by client order id (404: not there), POST again: in that order.
   std::vector<std::string> order_traffic;
-  for (const auto& r : venue.request_log()) order_traffic.push_back(r.method + " " + r.target);
+  for (const auto& r : venue.request_log())  // reconciliation's lists aside
+    if (r.target.rfind("/v2/orders?", 0) != 0 && r.target != "/v2/positions")
+      order_traffic.push_back(r.method + " " + r.target);
   ASSERT_GE(order_traffic.size(), 3u);
   EXPECT_EQ(order_traffic[0], "POST /v2/orders");
   EXPECT_EQ(order_traffic[1], "GET /v2/orders:by_client_order_id?client_order_id=mrd-7-1");
@@ -314,7 +383,7 @@ TEST_F(AlpacaGateway, ReplaceMovesTheOrderToItsReplacement) {
   ASSERT_TRUE(eventually([&] { return sink.fills(1).size() == 1; }));
   auto changes = limit_buy(1, "8", "99").request;
   bool sent = false;
-  rig.on_strand([&] { sent = executor->replace(1, changes, sink); });
+  rig.on_engine([&] { sent = executor->replace(1, changes, sink); });
   ASSERT_TRUE(sent);
   ASSERT_TRUE(eventually([&] { return sink.last(1).request.quantity == qty("8"); }));
   const auto replacement = venue.order("mrd-7-1-r1");
@@ -364,6 +433,61 @@ TEST_F(AlpacaGateway, FillReportedByStreamAndRestIsBookedOnce) {
   EXPECT_EQ(sink.last(1).filled_quantity, qty("4"));
 }
 
+TEST_F(AlpacaGateway, RestoredOrderFoundAtTheVenueBooksWhatFilledWhileDownOnce) {
+  wait_listening();
+  // Sent before the daemon was killed; 4 filled while it was down (the stream told no one).
+  venue.place(cid(1), "10", "100");
+  venue.stream_silent = true;
+  venue.fill(cid(1), 4, 100, "e1");
+  venue.stream_silent = false;
+  auto stored = limit_buy(1);
+  stored.status = OrderStatus::accepted;
+  restore(stored);
+  EXPECT_EQ(open_orders().size(), 1u);
+  // No executor call yet, so no sink: what the venue said waits, visible as in flight.
+  ASSERT_TRUE(eventually([&] { return in_flight().size() == 1; }));
+  EXPECT_EQ(in_flight()[0].kind, ExecutionReport::Kind::fill);
+  EXPECT_TRUE(sink.reports().empty());
+  bind();
+  ASSERT_EQ(sink.fills(1).size(), 1u);
+  EXPECT_EQ(sink.fills(1)[0].quantity, qty("4"));
+  EXPECT_EQ(sink.fills(1)[0].price, px("100"));
+  // The stream replays that fill (by its execution id), then reports the rest.
+  venue.push_fill_event(cid(1), 4, 100, "e1");
+  venue.fill(cid(1), 6, 101, "e2");
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  const auto fills = sink.fills(1);
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(fills[1].quantity, qty("6"));
+  EXPECT_EQ(fills[1].price, px("101"));
+  EXPECT_EQ(sink.last(1).filled_quantity, qty("10"));
+  // Asked for before anything else, and never sent again.
+  EXPECT_EQ(venue.requests("GET", "client_order_id=mrd-7-1"), 1u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 0u);
+  EXPECT_EQ(venue.order_count(), 1u);
+  EXPECT_TRUE(open_orders().empty());
+}
+
+TEST_F(AlpacaGateway, RestoredOrderNotAtTheVenueIsEndedNeverResent) {
+  wait_listening();
+  auto pending = limit_buy(2);  // killed before (or while) its POST went out
+  pending.status = OrderStatus::new_order;
+  auto accepted = limit_buy(3);  // acknowledged once, unknown to the venue now
+  accepted.status = OrderStatus::accepted;
+  restore(pending);
+  restore(accepted);
+  bind();
+  ASSERT_TRUE(
+      eventually([&] { return sink.reached(2, OrderStatus::rejected) && sink.reached(3, OrderStatus::cancelled); }));
+  EXPECT_EQ(sink.last(2).reason.rfind("not_at_venue", 0), 0u) << sink.last(2).reason;
+  EXPECT_EQ(sink.last(3).reason.rfind("not_at_venue", 0), 0u) << sink.last(3).reason;
+  EXPECT_EQ(venue.requests("GET", "client_order_id=mrd-7-2"), 1u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 0u);
+  EXPECT_EQ(venue.order_count(), 0u);
+  EXPECT_TRUE(open_orders().empty());
+  EXPECT_TRUE(in_flight().empty());
+}
+
 TEST_F(AlpacaGateway, UnknownSymbolAndBracketAreRefusedWithoutSending) {
   auto unknown = limit_buy(1);
   unknown.request.symbol = 5;
@@ -376,6 +500,58 @@ TEST_F(AlpacaGateway, UnknownSymbolAndBracketAreRefusedWithoutSending) {
   EXPECT_NE(sink.last(1).reason.find("unknown_symbol"), std::string::npos);
   EXPECT_NE(sink.last(2).reason.find("bracket"), std::string::npos);
   EXPECT_EQ(venue.requests("POST", "/v2/orders"), 0u);
+}
+
+TEST_F(AlpacaGateway, ReconciliationReportsAVenueOrderItDoesNotKnowAndLeavesItAlone) {
+  wait_listening();
+  venue.place("manual-1", "5", "90");  // placed by someone else on the account
+  venue.set_position("AAPL", 10, 100);
+  venue.drop_stream();
+  wait_listening(2);  // a reconnect reconciles
+  const auto rec = status().last_reconciliation;
+  EXPECT_NE(rec.at, meridian::core::Timestamp{});
+  EXPECT_EQ(rec.differences, 1u);
+  ASSERT_EQ(rec.details.size(), 1u);
+  EXPECT_NE(rec.details[0].find("manual-1"), std::string::npos) << rec.details[0];
+  EXPECT_NE(rec.details[0].find("left alone"), std::string::npos) << rec.details[0];
+  EXPECT_EQ(rec.venue_open_orders, 1u);
+  EXPECT_EQ(rec.venue_positions, 1u);
+  ASSERT_EQ(rec.positions.size(), 1u);
+  EXPECT_EQ(rec.positions[0], "AAPL long 10");
+  // Never cancelled, nothing reported to the engine about it.
+  EXPECT_EQ(venue.requests("DELETE", "/v2/orders/"), 0u);
+  EXPECT_EQ(venue.order("manual-1")->status, "new");
+  EXPECT_TRUE(sink.reports().empty());
+  const auto published = board->read();
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_EQ(published[0].last_reconciliation.differences, 1u);
+}
+
+class AlpacaGatewayReconciling : public AlpacaGateway {
+ protected:
+  void SetUp() override {
+    reconcile_interval = 300ms;
+    start(kKeyId);
+  }
+};
+
+TEST_F(AlpacaGatewayReconciling, AnIntervalReadsBackAnOrderTheStreamMissedAndBooksItOnce) {
+  wait_listening();
+  submit(limit_buy(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted); }));
+  const auto before = status().reconciliations;
+  venue.stream_silent = true;
+  venue.fill(cid(1), 10, 100, "e1");  // the stream never tells: the stream stays up
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::filled); }));
+  EXPECT_GT(status().reconciliations, before);
+  ASSERT_EQ(sink.fills(1).size(), 1u);
+  EXPECT_EQ(sink.fills(1)[0].price, px("100"));
+  // The stream's late report of the same execution books nothing more.
+  venue.stream_silent = false;
+  venue.push_fill_event(cid(1), 10, 100, "e1");
+  sync_through_stream(2);
+  EXPECT_EQ(sink.fills(1).size(), 1u);
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 2u);  // order 1 and the marker, once each
 }
 
 class AlpacaGatewayBadKeys : public AlpacaGateway {

@@ -88,6 +88,8 @@ Reply FakeAlpaca::handle(const LoggedRequest& r) {
     const auto* o = find_client(r.target.substr(by_client.size()));
     return o ? json_reply(200, order_json(*o)) : message(404, "order not found");
   }
+  if (r.method == "GET" && r.target.rfind("/v2/orders?", 0) == 0) return open_orders();
+  if (r.method == "GET" && r.target == "/v2/positions") return positions();
   const std::string prefix = "/v2/orders/";
   if (r.target.rfind(prefix, 0) != 0) return message(404, "no such route");
   auto* o = find_id(r.target.substr(prefix.size()));
@@ -141,6 +143,48 @@ Reply FakeAlpaca::create(const LoggedRequest& r) {
   if (mode == Post::accept_then_500) return message(500, "internal server error");
   if (mode == Post::accept_then_lost) return Reply{200, "", {}, true};
   return json_reply(200, order_json(o));
+}
+
+// GET /v2/orders?status=open: an array of order objects (the only status the gateway asks for).
+Reply FakeAlpaca::open_orders() const {
+  auto list = Json::array();
+  for (const auto& [id, o] : orders_)
+    if (open_status(o.status)) list.push_back(Json::parse(order_json(o)));
+  return json_reply(200, list.dump());
+}
+
+// GET /v2/positions: Alpaca's position objects, quantities and prices as decimal strings.
+Reply FakeAlpaca::positions() const {
+  auto list = Json::array();
+  for (const auto& [symbol, p] : positions_)
+    list.push_back({{"asset_id", "asset-" + symbol},
+                    {"symbol", symbol},
+                    {"exchange", "NASDAQ"},
+                    {"asset_class", "us_equity"},
+                    {"qty", decimal(p.first < 0 ? -p.first : p.first)},
+                    {"side", p.first < 0 ? "short" : "long"},
+                    {"avg_entry_price", decimal(p.second)}});
+  return json_reply(200, list.dump());
+}
+
+std::string FakeAlpaca::place(const std::string& cid, const std::string& qty, const std::string& limit_price,
+                              const std::string& symbol) {
+  std::lock_guard lock(mutex_);
+  VenueOrder o;
+  o.id = "venue-" + std::to_string(next_id_++);
+  o.client_order_id = cid;
+  o.symbol = symbol;
+  o.side = "buy";
+  o.type = "limit";
+  o.qty = qty;
+  o.limit_price = limit_price;
+  orders_[o.id] = o;
+  return o.id;
+}
+
+void FakeAlpaca::set_position(const std::string& symbol, double qty, double avg_entry_price) {
+  std::lock_guard lock(mutex_);
+  positions_[symbol] = {qty, avg_entry_price};
 }
 
 void FakeAlpaca::fill(const std::string& cid, double qty, double price, const std::string& execution_id) {

@@ -1,6 +1,7 @@
 #pragma once
 // A fake Alpaca trading API for the gateway tests: the REST order routes (POST/GET/DELETE/PATCH
-// /v2/orders...) over loopback TLS on FakeHttpsVenue, and the trade_updates stream (auth,
+// /v2/orders..., by client order id, the open orders) and GET /v2/positions over loopback TLS on
+// FakeHttpsVenue, and the trade_updates stream (auth,
 // listen, then events) on ReplyingWssVenue, sharing one order book. The test scripts how each
 // POST is answered and makes the venue act (fill, cancel, expire, reject) with or without
 // telling the stream; it then asserts on what the venue holds (how many orders, which ids).
@@ -65,6 +66,12 @@ class FakeAlpaca {
   // Sends a trade update for the order as it stands now (a duplicate of the last fill, etc.).
   void push_fill_event(const std::string& client_order_id, double qty, double price, const std::string& execution_id);
   void drop_stream() { stream_.close(); }
+  // An order the venue holds without any POST in this test (sent before a restart, or by
+  // someone else on the account); no stream event. Returns its venue id.
+  std::string place(const std::string& client_order_id, const std::string& qty, const std::string& limit_price,
+                    const std::string& symbol = "AAPL");
+  // GET /v2/positions answers with these (symbol -> signed quantity, average entry price).
+  void set_position(const std::string& symbol, double qty, double avg_entry_price);
 
   // What the venue holds.
   std::size_t order_count() const;
@@ -84,7 +91,11 @@ class FakeAlpaca {
   VenueOrder* find_id(const std::string& id);
 
   mutable std::mutex mutex_;
+  venue_test::Reply open_orders() const;
+  venue_test::Reply positions() const;
+
   std::map<std::string, VenueOrder> orders_;  // by venue id
+  std::map<std::string, std::pair<double, double>> positions_;
   std::size_t posts_ = 0;
   std::size_t next_id_ = 1;
   venue_test::ReplyingWssVenue stream_;

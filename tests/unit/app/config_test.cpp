@@ -69,6 +69,16 @@ TEST(ConfigRateLimit, TakesARatePerSecondOrPerMinuteAndZero) {
   EXPECT_TRUE(accepted(run_with({"--rate-burst", "1"})));
 }
 
+// The gateway's reconciliation interval: whole seconds, refused outside 1 s .. 1 day.
+TEST(ConfigReconcileInterval, OneSecondToADayInSeconds) {
+  for (const char* bad : {"0", "-5", "86401", "ten"}) {
+    const auto out = run_with({"--reconcile-interval", bad});
+    EXPECT_EQ(out.code, 2) << bad << ": " << out.err;
+    EXPECT_NE(out.err.find("--reconcile-interval"), std::string::npos) << bad << ": " << out.err;
+  }
+  for (const char* good : {"1", "60", "86400"}) EXPECT_TRUE(accepted(run_with({"--reconcile-interval", good}))) << good;
+}
+
 // A weak metrics token is refused before anything starts (exit 2), naming the option and
 // never echoing the token.
 TEST(ConfigMetricsToken, AShortOrRepeatedTokenIsRefused) {

@@ -45,6 +45,14 @@ TEST(ConfigDiff, ListenerDatabaseThreadsAndFeedNeedARestart) {
   EXPECT_EQ(d.live, (Keys{"price-band"}));
 }
 
+TEST(ConfigDiff, TheReconcileIntervalNeedsARestart) {
+  Config after;
+  after.reconcile_interval_s = 30;
+  const auto d = diff_config(Config{}, after);
+  EXPECT_EQ(d.restart, (Keys{"reconcile-interval"}));
+  EXPECT_TRUE(d.live.empty());
+}
+
 TEST(ConfigDiff, AlertWebhookPolicyAppliesLiveAndTheReplayRingNeedsARestart) {
   Config after;
   after.alert_webhook_timeout_ms = 2'000;

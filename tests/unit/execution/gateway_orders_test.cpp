@@ -323,13 +323,18 @@ TEST(GatewayOrders, AnAbandonedReplaceKeepsTheOrderAndNeverReusesTheId) {
   EXPECT_EQ(b.orders.by_client_order_id(*first), 1u);
 }
 
-TEST(GatewayOrders, RestoredOrderBooksOnlyWhatFilledSinceTheRestart) {
-  GatewayOrders orders(7);
-  auto o = order(1);
+// Order `id` as stored before a restart: acknowledged, 4 filled at 100.
+static Order partly_filled(OrderId id) {
+  auto o = order(id);
   o.status = OrderStatus::partially_filled;
   o.filled_quantity = qty("4");
   o.filled_notional = Money::from_units(400);
-  orders.restore(o);
+  return o;
+}
+
+TEST(GatewayOrders, RestoredOrderBooksOnlyWhatFilledSinceTheRestart) {
+  GatewayOrders orders(7);
+  orders.restore(partly_filled(1));
   std::vector<ExecutionReport> out;
   auto u = update("mrd-7-1", VenueOrderState::partially_filled, "7");
   u.average_price = px("101.2");  // 4 at 100 and 3 at 102.8
@@ -337,4 +342,25 @@ TEST(GatewayOrders, RestoredOrderBooksOnlyWhatFilledSinceTheRestart) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].fill.quantity, qty("3"));
   EXPECT_EQ(out[0].fill.price, px("102.8"));
+}
+
+TEST(GatewayOrders, AnOrderTheVenueNeverGotEndsRejectedOrCancelledWithTheReason) {
+  GatewayOrders orders(7);
+  auto pending = order(1);
+  pending.status = OrderStatus::new_order;
+  orders.restore(pending);
+  orders.restore(partly_filled(2));
+  std::vector<ExecutionReport> out;
+  ASSERT_TRUE(orders.not_at_venue(1, "not_at_venue: gone", Timestamp{}, out));
+  ASSERT_TRUE(orders.not_at_venue(2, "not_at_venue: gone", Timestamp{}, out));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].order.status, OrderStatus::rejected);
+  EXPECT_EQ(out[0].order.reason, "not_at_venue: gone");
+  EXPECT_EQ(out[1].order.status, OrderStatus::cancelled);
+  EXPECT_EQ(out[1].order.filled_quantity, qty("4"));  // what filled before stays booked
+  EXPECT_TRUE(orders.open().empty());
+  EXPECT_FALSE(orders.not_at_venue(1, "again", Timestamp{}, out));  // ended once
+  // A late word from the venue about it changes nothing.
+  EXPECT_EQ(orders.apply(update("mrd-7-1", VenueOrderState::filled, "10"), out), UpdateOutcome::after_terminal);
+  EXPECT_EQ(out.size(), 2u);
 }

@@ -258,3 +258,47 @@ TEST(AlpacaStream, BadTradeUpdatesAreInvalid) {
                 .kind,
             StreamFrame::Kind::invalid);
 }
+
+TEST(AlpacaReconciliation, OpenOrdersListParses) {
+  std::string error;
+  const auto list =
+      parse_open_orders("[" + order_json("new") + "," + order_json("partially_filled", "4", "\"100\"") + "]", error);
+  ASSERT_TRUE(list) << error;
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].client_order_id, "mrd-7-42");
+  EXPECT_EQ((*list)[0].venue_order_id, "904837e3-3b76-47ec-b432-046db621571b");
+  EXPECT_EQ((*list)[0].symbol, "AAPL");
+  EXPECT_EQ((*list)[0].side, "buy");
+  EXPECT_EQ((*list)[0].quantity, "10");
+  ASSERT_TRUE(parse_open_orders("[]", error));
+  EXPECT_TRUE(parse_open_orders("[]", error)->empty());
+}
+
+TEST(AlpacaReconciliation, BadOpenOrdersListsAreRefused) {
+  std::string error;
+  EXPECT_FALSE(parse_open_orders(R"({"message":"forbidden"})", error));
+  EXPECT_NE(error.find("array"), std::string::npos);
+  error.clear();
+  EXPECT_FALSE(parse_open_orders(R"([{"id":"x"}])", error));  // no client_order_id or status
+  EXPECT_FALSE(error.empty());
+  error.clear();
+  EXPECT_FALSE(parse_open_orders("[1]", error));
+  EXPECT_FALSE(error.empty());
+}
+
+TEST(AlpacaReconciliation, PositionsParseExactly) {
+  std::string error;
+  const auto list =
+      parse_positions(R"([{"asset_id":"a","symbol":"AAPL","qty":"10.5","side":"long","avg_entry_price":"100"},)"
+                      R"({"asset_id":"b","symbol":"TSLA","qty":"3","side":"short","avg_entry_price":"200"}])",
+                      error);
+  ASSERT_TRUE(list) << error;
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].symbol, "AAPL");
+  EXPECT_FALSE((*list)[0].short_side);
+  EXPECT_EQ((*list)[0].quantity, qty("10.5"));
+  EXPECT_TRUE((*list)[1].short_side);
+  EXPECT_FALSE(parse_positions(R"([{"symbol":"AAPL","qty":"ten","side":"long"}])", error));
+  EXPECT_FALSE(parse_positions(R"([{"symbol":"AAPL","qty":"1","side":"sideways"}])", error));
+  EXPECT_FALSE(parse_positions(R"({})", error));
+}

@@ -2,9 +2,15 @@
 // The Alpaca gateway: an asynchronous Executor that trades through Alpaca's trading API (REST
 // orders, the trade_updates stream), against the paper endpoint or the live one alike.
 //
-// Contract (issue 15, first slice):
-// - Construct, call and destroy on the engine strand; every I/O completion runs there too, and
-//   reports what happened at once (report, then reports_arrived), so nothing stays in flight.
+// Contract (issue 15):
+// - Two strands. The engine strand (the one it is given) constructs, calls and destroys it;
+//   those calls only check what needs no venue, queue the work for the gateway's own strand
+//   (a new one on the same io_context unless given) and return. Everything that waits on or
+//   reads the venue (REST, TLS, the stream, JSON) runs on the gateway's strand. Reports made
+//   there are handed to the engine strand (one drain posted at a time) and given to the sink
+//   there: report, then reports_arrived. Until then in_flight() shows them, so the sink's
+//   queries count them. open_orders() is the engine's view: the orders submitted or restored,
+//   as the reports handed over left them.
 // - submit: the order is new_order until Alpaca answers. 2xx: accepted (or further: the answer
 //   is the order as Alpaca holds it). 4xx: rejected with Alpaca's message. A lost answer
 //   (transport error, timeout, 5xx) is resolved by GET /v2/orders:by_client_order_id before
@@ -18,6 +24,16 @@
 //   order); its lost answer is resolved by that id too.
 // - The stream: auth, listen, and after every (re)connect each open order is read back by its
 //   client order id, so fills made while it was down are booked (once: GatewayOrders).
+// - restore (an order open when the daemon stopped, acknowledged or not): the venue is asked for
+//   it by its client order id before anything else. Found: its state and fills are taken. Not
+//   found (404): it never got there, and ends "not_at_venue" (rejected if it was never
+//   acknowledged, else cancelled); it is never sent again.
+// - Reconciliation, after every stream (re)connect and every reconcile_interval: the venue's open
+//   orders (GET /v2/orders?status=open) against ours. An order the venue has and we do not is
+//   reported (log at warn, the status), never cancelled; an order of ours the venue no longer has
+//   open is read back by its client order id (its fills booked once). The venue's positions
+//   (GET /v2/positions) are recorded in the status; comparing them with the ledger is the
+//   engine's (the gateway knows orders, not the ledger).
 // - Fees are zero (Alpaca charges no commission); market orders are priced at the touch.
 // - Keys are only ever sent to Alpaca (headers, the stream's auth): never logged or shown.
 #include <boost/asio/any_io_executor.hpp>
@@ -48,14 +64,21 @@ struct AlpacaConfig {
   std::int64_t portfolio = 0;                          // names the portfolio in client order ids
   std::size_t connections = 4;                         // REST requests in flight at once
   std::chrono::milliseconds default_rate_wait{5'000};  // a 429 without Retry-After
+  // Reconciliation with the venue: after every stream (re)connect and this often (0: only then).
+  std::chrono::milliseconds reconcile_interval{60'000};
   // Where the status is published after every event (null: nowhere); removed on destruction.
   std::shared_ptr<GatewayBoard> board;
 };
 
 class AlpacaExecutor final : public Executor {
  public:
-  // Starts the stream. `instruments` outlives the executor.
-  AlpacaExecutor(boost::asio::any_io_executor strand, AlpacaConfig config, auth::BrokerCredentials keys,
+  // Starts the stream on `io_strand`, a strand other than `engine_strand` on the same io_context
+  // (which must outlive the executor: destruction posts the gateway's end there). `instruments`
+  // outlives the executor. Throws std::invalid_argument for a bad URL or CA file.
+  AlpacaExecutor(boost::asio::any_io_executor engine_strand, boost::asio::any_io_executor io_strand,
+                 AlpacaConfig config, auth::BrokerCredentials keys, const core::InstrumentTable& instruments);
+  // The same on a new strand beside `engine_strand` (transport::strand_beside).
+  AlpacaExecutor(boost::asio::any_io_executor engine_strand, AlpacaConfig config, auth::BrokerCredentials keys,
                  const core::InstrumentTable& instruments);
   ~AlpacaExecutor() override;
   AlpacaExecutor(const AlpacaExecutor&) = delete;
@@ -73,13 +96,16 @@ class AlpacaExecutor final : public Executor {
   std::string_view name() const noexcept override { return "alpaca"; }
   std::span<const ExecutionReport> in_flight() const noexcept override;
 
-  // On the strand: how the gateway is doing (GET /api/gateway/status).
+  // Any thread: how the gateway is doing, as it last published it (GET /api/gateway/status).
   GatewayStatus status() const;
 
-  struct Impl;
+  struct Impl;   // the gateway's strand: the venue, the order book
+  struct Front;  // the engine strand: the engine's view, reports on their way
 
  private:
+  std::shared_ptr<Front> front_;
   std::shared_ptr<Impl> impl_;
+  const core::InstrumentTable& instruments_;
 };
 
 }  // namespace meridian::execution

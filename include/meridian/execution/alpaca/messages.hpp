@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "meridian/execution/gateway_orders.hpp"
+#include "meridian/execution/reconciliation.hpp"
 
 namespace meridian::execution::alpaca {
 
@@ -38,6 +40,11 @@ std::string replace_body(const Order& order, const OrderRequest& changes, std::s
 // An order object (a REST answer) as an update: totals, no execution. nullopt (and `error`
 // says what) when it is not one.
 std::optional<VenueOrderUpdate> parse_order(std::string_view json, std::string& error);
+// GET /v2/orders?status=open: the venue's open orders (for reconciliation). nullopt (and
+// `error` says why) when the answer is not an array of order objects.
+std::optional<std::vector<VenueOpenOrder>> parse_open_orders(std::string_view json, std::string& error);
+// GET /v2/positions: the venue's positions; nullopt (and `error`) when not an array of them.
+std::optional<std::vector<VenuePosition>> parse_positions(std::string_view json, std::string& error);
 // Alpaca's error body {"code":..,"message":".."}: the message, else the body itself, shortened.
 std::string error_message(std::string_view body);
 
