@@ -49,8 +49,12 @@ long long rest_an_order(std::uint16_t port, long long portfolio) {
   return order.value("id", 0LL);
 }
 
-std::string order_status(std::uint16_t port, long long id) {
-  return get_json(port, "/api/orders/" + std::to_string(id)).value("status", "");
+json order_of(std::uint16_t port, long long portfolio, long long id) {
+  return get_json(port, "/api/orders/" + std::to_string(id) + q(portfolio));
+}
+
+std::string session_state_of(std::uint16_t port, long long portfolio) {
+  return get_json(port, "/api/trading/status" + q(portfolio)).value("state", "");
 }
 
 // What the kill leaves: stopped, halted, the order cancelled for the kill, new orders denied.
@@ -58,7 +62,7 @@ void expect_killed(std::uint16_t port, long long portfolio, long long order, con
   const auto status = get_json(port, "/api/trading/status" + q(portfolio));
   EXPECT_EQ(status.value("state", ""), "stopped") << how << ": " << status.dump();
   EXPECT_EQ(status.value("risk_state", ""), "halted") << how << ": " << status.dump();
-  const auto cancelled = get_json(port, "/api/orders/" + std::to_string(order));
+  const auto cancelled = order_of(port, portfolio, order);
   EXPECT_EQ(cancelled.value("status", ""), "cancelled") << how << ": " << cancelled.dump();
   EXPECT_EQ(cancelled.value("reason", ""), "kill_switch") << how << ": " << cancelled.dump();
   const json buy{{"symbol", kSymbol}, {"side", "buy"}, {"quantity", 0.001}};
@@ -124,7 +128,8 @@ TEST_F(KillSwitch, Sigusr1KillsEveryPortfolioAndTheDaemonKeepsServing) {
       "POST /api/portfolios");
   const auto second = created.value("id", 0LL);
   ASSERT_GT(second, first);
-  expect_json_response(http_post(port(), "/api/trading/start" + q(second)), 200, "start the second portfolio");
+  if (session_state_of(port(), second) != "running")  // new portfolios follow the daemon's autostart
+    expect_json_response(http_post(port(), "/api/trading/start" + q(second)), 200, "start the second portfolio");
   const auto order1 = rest_an_order(port(), first);
   const auto order2 = rest_an_order(port(), second);
 
@@ -135,8 +140,10 @@ TEST_F(KillSwitch, Sigusr1KillsEveryPortfolioAndTheDaemonKeepsServing) {
   };
   ASSERT_TRUE(poll_until([&] { return killed(first) && killed(second); }, kDeadline))
       << "SIGUSR1 did not kill both portfolios";
-  ASSERT_TRUE(poll_until([&] { return order_status(port(), order1) == "cancelled"; }, kDeadline));
-  ASSERT_TRUE(poll_until([&] { return order_status(port(), order2) == "cancelled"; }, kDeadline));
+  ASSERT_TRUE(
+      poll_until([&] { return order_of(port(), first, order1).value("status", "") == "cancelled"; }, kDeadline));
+  ASSERT_TRUE(
+      poll_until([&] { return order_of(port(), second, order2).value("status", "") == "cancelled"; }, kDeadline));
   expect_killed(port(), first, order1, "SIGUSR1, first portfolio");
   expect_killed(port(), second, order2, "SIGUSR1, second portfolio");
   EXPECT_TRUE(daemon().running());
