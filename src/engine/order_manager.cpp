@@ -25,8 +25,10 @@ void OrderManager::restore(std::vector<execution::Order> recent,
     if (!o.request.client_order_id.empty()) client_ids_[o.request.client_order_id] = o.id;
     const auto id = o.id;
     try {
-      // Only accepted orders rest; a stored "new" one never reached the executor.
-      if (o.status == execution::OrderStatus::accepted || o.status == execution::OrderStatus::partially_filled)
+      // Accepted orders rest again. A stored "new" one went to an asynchronous venue whose answer
+      // the restart cut off: its executor asks the venue (a paper order is never stored new).
+      if (o.status == execution::OrderStatus::accepted || o.status == execution::OrderStatus::partially_filled ||
+          o.status == execution::OrderStatus::new_order)
         executor_.restore(std::move(o));
     } catch (const std::exception& e) {
       engine_log()->error("order {} cannot rest again after the restart and is left out: {}", id, e.what());
@@ -92,8 +94,18 @@ void OrderManager::on_tick(const core::Tick& tick) {
 }
 
 void OrderManager::submit(execution::Order order) {
+  const auto id = order.id;
   executor_.submit(std::move(order), sink_);
   drain();
+  // An asynchronous venue answers later. The order is recorded now, as new, so the id its
+  // client was given names it at once (listed, broadcast, journaled: a restart asks the venue
+  // about it before anything else); the venue's answer follows as its next state.
+  if (event_seqs_.contains(id)) return;  // reported already (paper: accepted or rejected)
+  for (const auto& o : executor_.open_orders())
+    if (o.id == id) {
+      if (o.status == execution::OrderStatus::new_order) record(o);
+      return;
+    }
 }
 
 bool OrderManager::cancel(execution::OrderId id, std::string_view reason) {

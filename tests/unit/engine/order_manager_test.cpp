@@ -21,6 +21,11 @@ namespace {
 class ScriptedExecutor final : public execution::Executor {
  public:
   void submit(Order order, execution::ExecutionSink& sink) override {
+    if (answer_later) {  // an asynchronous venue: nothing reported during the call
+      order.status = OrderStatus::new_order;
+      open_.push_back(order);
+      return;
+    }
     order.status = OrderStatus::accepted;
     open_.push_back(order);
     sink.report(ExecutionReport::changed(order));
@@ -53,6 +58,7 @@ class ScriptedExecutor final : public execution::Executor {
 
   std::vector<Order> open_;
   std::vector<ExecutionReport> in_flight_;
+  bool answer_later = false;
 };
 
 // Both sides of the manager: the sink the executor reports to (it queues into the manager) and
@@ -161,3 +167,36 @@ TEST(OrderManager, PendingFillsCountQueuedAndInFlightReports) {
   e.executor.in_flight_.clear();
   EXPECT_FALSE(e.orders.has_pending_fills());
 }
+
+namespace {
+
+// An asynchronous venue answers after submit returns: the order is recorded at once as new (so
+// its id names it: listed, journaled, restored), and the venue's answer is its next event. A
+// synchronous executor's order is recorded only as it reported it.
+TEST(OrderManager, AnOrderAnAsynchronousVenueHasNotAnsweredIsRecordedAsNewAndRestoredAsSuch) {
+  Engine e;
+  e.orders.submit(order(1, 0));
+  EXPECT_EQ(e.seen, (std::vector<std::string>{"order 1 accepted"}));
+
+  e.executor.answer_later = true;
+  e.orders.submit(order(2, 0, "mine"));
+  ASSERT_EQ(e.seen.size(), 2u);
+  EXPECT_EQ(e.seen[1], "order 2 new");
+  EXPECT_EQ(e.seqs[1], 1u);
+  Order answered = e.executor.open_[1];
+  answered.status = OrderStatus::accepted;
+  e.orders.queue(ExecutionReport::changed(answered));
+  e.orders.drain();
+  EXPECT_EQ(e.seen.back(), "order 2 accepted");
+  EXPECT_EQ(e.seqs.back(), 2u);
+
+  // A restart: a stored new order goes back to its executor (which asks the venue about it).
+  Engine restarted;
+  Order stored = order(3, 0);
+  stored.status = OrderStatus::new_order;
+  restarted.orders.restore({}, {}, {stored});
+  ASSERT_EQ(restarted.executor.open_.size(), 1u);
+  EXPECT_EQ(restarted.executor.open_[0].id, 3u);
+}
+
+}  // namespace
