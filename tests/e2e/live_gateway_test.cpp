@@ -3,7 +3,8 @@
 // Alpaca; a REST order reaches the venue once under our client order id; the venue's fill is
 // booked into the ledger once; a portfolio with an open order cannot change gateway; the kill
 // switch cancels at the venue; disconnect puts the portfolio back on paper; every gateway state
-// change reaches /ws as a `gateway` message.
+// change reaches /ws as a `gateway` message. kill -9 while an order works at the venue: the
+// restart books the fill made while it was down, once, and sends nothing again.
 #include "fake_alpaca.hpp"
 #include "fixture.hpp"
 #include "support/ws_client.hpp"
@@ -19,7 +20,7 @@ class LiveGateway : public DaemonTest {
   void SetUp() override {
     DaemonTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    DaemonOptions o;
+    auto& o = daemon_options_;
     o.autostart = false;  // only this test's orders trade
     o.extra_args = {"--alpaca-url",
                     venue.rest_url(),
@@ -31,7 +32,16 @@ class LiveGateway : public DaemonTest {
                     gateway_test::kKeyId,
                     "--alpaca-trading-secret-key",
                     gateway_test::kSecret};
-    daemon_ = &start_daemon(o);
+  }
+  // A daemon on paper with the fake's URLs and keys (nothing bound yet).
+  void start_on_paper() { daemon_ = &start_daemon(daemon_options_); }
+  // The flags that bind the default portfolio to the fake Alpaca from the start.
+  DaemonOptions bound_options() const {
+    DaemonOptions o;
+    o.autostart = false;
+    o.extra_args = daemon_options_.extra_args;
+    o.extra_args.insert(o.extra_args.end(), {"--gateway", "alpaca"});
+    return o;
   }
   std::uint16_t port() const { return daemon_->port(); }
 
@@ -47,12 +57,14 @@ class LiveGateway : public DaemonTest {
   }
 
   gateway_test::FakeAlpaca venue;
+  DaemonOptions daemon_options_;  // on paper, with the fake's URLs and keys
 
  private:
   Daemon* daemon_ = nullptr;
 };
 
 TEST_F(LiveGateway, OneConnectCallTradesThroughTheVenueAndDisconnectReturnsToPaper) {
+  ASSERT_NO_FATAL_FAILURE(start_on_paper());
   const auto pid = portfolio_id(port());
   auto ws = std::make_unique<WsClient>(port());
   ASSERT_TRUE(ws->next(kDeadline));  // connected
@@ -121,7 +133,41 @@ TEST_F(LiveGateway, OneConnectCallTradesThroughTheVenueAndDisconnectReturnsToPap
   EXPECT_EQ(venue.order_count(), 2u);  // nothing more reached the venue
 }
 
+// kill -9 while an order works at the venue; the venue fills it while the daemon is down; the
+// restart asks the venue for it by client order id and books the fill once, sends nothing again.
+TEST_F(LiveGateway, KillNineWhileAnOrderWorksThenTheRestartBooksTheFillMadeWhileDown) {
+  auto& first = start_daemon(bound_options());
+  const auto pid = portfolio_id(first.port());
+  ASSERT_TRUE(poll_until([&] { return venue.listens() >= 1; }, kDeadline));
+  auto body = resting_limit(first.port(), "BTC-USD", pid, 0.01);
+  auto order = expect_json_response(send_json(first.port(), "POST", "/api/trade", body), 201, "POST /api/trade");
+  const auto id = order.value("id", 0LL);
+  const auto client_id = "mrd-" + std::to_string(pid) + "-" + std::to_string(id);
+  ASSERT_TRUE(poll_until([&] { return venue.order(client_id).has_value(); }, kDeadline));
+  ASSERT_TRUE(poll_until(
+      [&] { return get_json(first.port(), "/api/orders/" + std::to_string(id)).value("status", "") == "accepted"; },
+      kDeadline));
+  first.process().kill_now();
+
+  venue.fill(client_id, 0.01, body["limit_price"].get<double>(), "exec-down-1");  // nobody listens
+  auto& second = start_daemon(bound_options());
+  ASSERT_TRUE(poll_until(
+      [&] { return get_json(second.port(), "/api/orders/" + std::to_string(id)).value("status", "") == "filled"; },
+      kDeadline))
+      << get_json(second.port(), "/api/orders/" + std::to_string(id)).dump();
+  ASSERT_TRUE(poll_until([&] { return get_json(second.port(), "/api/trading/status").value("trades_count", 0LL) == 1; },
+                         kDeadline));
+  venue.push_fill_event(client_id, 0.01, body["limit_price"].get<double>(), "exec-down-1");  // a replay
+  const auto positions = get_json(second.port(), "/api/trading/positions").value("items", json::array());
+  ASSERT_EQ(positions.size(), 1u) << positions.dump();
+  EXPECT_DOUBLE_EQ(positions[0].value("quantity", 0.0), 0.01);
+  EXPECT_EQ(get_json(second.port(), "/api/trading/status").value("trades_count", 0LL), 1);
+  EXPECT_EQ(venue.order_count(), 1u);  // never sent again
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 1u);
+}
+
 TEST_F(LiveGateway, BadConnectRequestsAreRefusedWithTheirCode) {
+  ASSERT_NO_FATAL_FAILURE(start_on_paper());
   expect_error(send_json(port(), "POST", "/api/gateway/connect", {{"gateway", "binance"}}), 422, "invalid_field",
                "an unbuilt gateway");
   expect_error(send_json(port(), "POST", "/api/gateway/connect", json::object()), 422, "invalid_field", "no gateway");
