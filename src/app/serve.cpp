@@ -126,6 +126,16 @@ std::unique_ptr<StandbyListener> standby_listener(boost::asio::io_context& io, c
   }
 }
 
+// Calls `fn` (on an io thread) at every delivery of one of `signals`' signals, until they are
+// cancelled. `signals` must outlive the waits (serve's locals: they do).
+void on_each_signal(boost::asio::signal_set& signals, std::function<void()> fn) {
+  signals.async_wait([&signals, fn = std::move(fn)](const boost::system::error_code& ec, int) mutable {
+    if (ec) return;
+    fn();
+    on_each_signal(signals, std::move(fn));
+  });
+}
+
 // Hot standby: while another daemon holds the portfolio, wait (answering /health with a 503
 // "standby", never writing the port file, so a load balancer or the port file only ever sees
 // the active daemon) and take over as soon as its lock is released. False when a signal asked
@@ -583,32 +593,20 @@ int serve(const Config& config) {
 
   // SIGHUP: the configuration read again, what can change live applied (app/reload.hpp); a bad
   // file is logged as an error and changes nothing.
-  std::function<void()> await_hangup = [&] {
-    hangups.async_wait([&](const boost::system::error_code& ec, int) {
-      if (ec) return;
-      reloader.reload("SIGHUP");
-      await_hangup();
-    });
-  };
-  await_hangup();
+  on_each_signal(hangups, [&] { reloader.reload("SIGHUP"); });
 
   // SIGUSR1: the kill switch for every portfolio (engine::Portfolio::kill): halted, every open
   // order asked to cancel at its venue, sessions stopped. The same as POST /api/trading/kill on each.
-  std::function<void()> await_kill = [&] {
-    kill_signals.async_wait([&](const boost::system::error_code& ec, int) {
-      if (ec) return;
-      const auto portfolios = runner.portfolios();
-      app_log()->warn("SIGUSR1: kill switch thrown for {} portfolio(s)", portfolios->size());
-      for (const auto& entry : *portfolios)
-        runner.command(
-            entry.id, [](engine::Portfolio& p) { return p.kill(0); },
-            [id = entry.id](const engine::CommandResult& r) {
-              if (r) app_log()->error("SIGUSR1: portfolio {} not killed: {}", id, r->message);
-            });
-      await_kill();
-    });
-  };
-  await_kill();
+  on_each_signal(kill_signals, [&] {
+    const auto portfolios = runner.portfolios();
+    app_log()->warn("SIGUSR1: kill switch thrown for {} portfolio(s)", portfolios->size());
+    for (const auto& entry : *portfolios)
+      runner.command(
+          entry.id, [](engine::Portfolio& p) { return p.kill(0); },
+          [id = entry.id](const engine::CommandResult& r) {
+            if (r) app_log()->error("SIGUSR1: portfolio {} not killed: {}", id, r->message);
+          });
+  });
 
   std::thread shutdown_thread;
   bool others_clean = true;
