@@ -167,21 +167,21 @@ class AlpacaGateway : public ::testing::Test {
   void bind() {
     rig.on_engine([&] { executor->on_tick(meridian::core::Tick{}, sink); });
   }
-  std::vector<ExecutionReport> in_flight() {
-    std::vector<ExecutionReport> out;
+  // A copy of what an engine-strand query returns (a span into the executor's state).
+  template <class Query>
+  auto copied(Query query) {
+    std::vector<std::remove_cv_t<typename decltype(query())::element_type>> out;
     rig.on_engine([&] {
-      const auto held = executor->in_flight();
-      out.assign(held.begin(), held.end());
+      const auto view = query();
+      out.assign(view.begin(), view.end());
     });
     return out;
   }
+  std::vector<ExecutionReport> in_flight() {
+    return copied([&] { return executor->in_flight(); });
+  }
   std::vector<Order> open_orders() {
-    std::vector<Order> out;
-    rig.on_engine([&] {
-      const auto open = executor->open_orders();
-      out.assign(open.begin(), open.end());
-    });
-    return out;
+    return copied([&] { return executor->open_orders(); });
   }
 
   // Every stream event sent before this one has been applied once this order's cancel arrives:
