@@ -79,6 +79,16 @@ TEST(ConfigReconcileInterval, OneSecondToADayInSeconds) {
   for (const char* good : {"1", "60", "86400"}) EXPECT_TRUE(accepted(run_with({"--reconcile-interval", good}))) << good;
 }
 
+// The portfolio bound to --gateway: a portfolio id (1 .. 8191), anything else refused at start.
+TEST(ConfigGatewayPortfolio, APortfolioIdOrARefusal) {
+  for (const char* bad : {"0", "-1", "8192", "9223372036854775808", "two"}) {
+    const auto out = run_with({"--gateway-portfolio", bad});
+    EXPECT_EQ(out.code, 2) << bad << ": " << out.err;
+    EXPECT_NE(out.err.find("--gateway-portfolio"), std::string::npos) << bad << ": " << out.err;
+  }
+  for (const char* good : {"1", "2", "8191"}) EXPECT_TRUE(accepted(run_with({"--gateway-portfolio", good}))) << good;
+}
+
 // A weak metrics token is refused before anything starts (exit 2), naming the option and
 // never echoing the token.
 TEST(ConfigMetricsToken, AShortOrRepeatedTokenIsRefused) {
