@@ -142,9 +142,28 @@ bool read_decimal(const Json& filter, const char* key, F& out, std::string& erro
   return true;
 }
 
-bool read_flag(const Json& filter, const char* key, bool& out) {
-  if (const auto b = vj::bool_of(field(filter, key))) out = *b;
-  return true;  // absent: Binance's default stands
+// The names a grid filter's fields and rejections go by.
+struct GridNames {
+  const char* filter;
+  const char* min;
+  const char* max;
+  const char* step;
+};
+constexpr GridNames kLotSize{"LOT_SIZE", "minQty", "maxQty", "stepSize"};
+constexpr GridNames kPriceFilter{"PRICE_FILTER", "minPrice", "maxPrice", "tickSize"};
+
+template <class F>
+bool read_grid(const Json& f, const GridNames& n, std::optional<GridFilter<F>>& out, std::string& error) {
+  GridFilter<F> g;
+  if (!read_decimal(f, n.min, g.min, error) || !read_decimal(f, n.max, g.max, error) ||
+      !read_decimal(f, n.step, g.step, error))
+    return false;
+  out = g;
+  return true;
+}
+
+void read_flag(const Json& filter, const char* key, bool& out) {
+  if (const auto b = vj::bool_of(field(filter, key))) out = *b;  // absent: Binance's default stands
 }
 
 bool read_filter(const Json& f, SymbolFilters& s, std::string& error) {
@@ -153,19 +172,9 @@ bool read_filter(const Json& f, SymbolFilters& s, std::string& error) {
     error = "a filter without filterType";
     return false;
   }
-  if (*type == "LOT_SIZE") {
-    LotSize l;
-    if (!read_decimal(f, "minQty", l.min, error) || !read_decimal(f, "maxQty", l.max, error) ||
-        !read_decimal(f, "stepSize", l.step, error))
-      return false;
-    s.lot_size = l;
-  } else if (*type == "PRICE_FILTER") {
-    PriceFilter p;
-    if (!read_decimal(f, "minPrice", p.min, error) || !read_decimal(f, "maxPrice", p.max, error) ||
-        !read_decimal(f, "tickSize", p.tick, error))
-      return false;
-    s.price = p;
-  } else if (*type == "MIN_NOTIONAL") {
+  if (*type == kLotSize.filter) return read_grid(f, kLotSize, s.lot_size, error);
+  if (*type == kPriceFilter.filter) return read_grid(f, kPriceFilter, s.price, error);
+  if (*type == "MIN_NOTIONAL") {
     MinNotional m;
     if (!read_decimal(f, "minNotional", m.min, error)) return false;
     read_flag(f, "applyToMarket", m.apply_to_market);
@@ -207,13 +216,16 @@ std::int64_t to_grid(std::int64_t value, std::int64_t min, std::int64_t step, bo
   return (up && below != value && below <= INT64_MAX - step) ? below + step : below;
 }
 
-std::optional<std::string> check_price(const PriceFilter& f, std::string_view name, core::Price p) {
-  const auto text = [&](const char* what, core::Price limit) {
-    return "PRICE_FILTER: " + std::string(name) + " " + p.to_string() + " " + what + " " + limit.to_string();
+// Why `v` (the request's `what`) is off the filter's range or grid, or nullopt.
+template <class F>
+std::optional<std::string> check_grid(const GridFilter<F>& g, const GridNames& n, std::string_view what, F v) {
+  const auto text = [&](const char* relation, const char* limit_name, F limit) {
+    return std::string(n.filter) + ": " + std::string(what) + " " + v.to_string() + " " + relation + " " + limit_name +
+           " " + limit.to_string();
   };
-  if (f.min.raw() > 0 && p < f.min) return text("is below minPrice", f.min);
-  if (f.max.raw() > 0 && p > f.max) return text("is above maxPrice", f.max);
-  if (!on_grid(p.raw(), f.min.raw(), f.tick.raw())) return text("is not a multiple of tickSize", f.tick);
+  if (g.min.raw() > 0 && v < g.min) return text("is below", n.min, g.min);
+  if (g.max.raw() > 0 && v > g.max) return text("is above", n.max, g.max);
+  if (!on_grid(v.raw(), g.min.raw(), g.step.raw())) return text("is not a multiple of", n.step, g.step);
   return std::nullopt;
 }
 
@@ -449,21 +461,12 @@ std::optional<ExchangeInfo> parse_exchange_info(std::string_view text, std::stri
 
 std::optional<std::string> check(const SymbolFilters& s, const OrderRequest& r, core::Price reference_price) {
   if (s.status != "TRADING") return s.symbol + " is not trading at the venue (status " + s.status + ")";
-  if (s.lot_size) {
-    const auto& l = *s.lot_size;
-    const auto text = [&](const char* what, core::Quantity limit) {
-      return "LOT_SIZE: quantity " + r.quantity.to_string() + " " + what + " " + limit.to_string();
-    };
-    if (r.quantity < l.min) return text("is below minQty", l.min);
-    if (l.max.raw() > 0 && r.quantity > l.max) return text("is above maxQty", l.max);
-    if (!on_grid(r.quantity.raw(), l.min.raw(), l.step.raw())) return text("is not a multiple of stepSize", l.step);
-  }
-  if (s.price) {
-    if (has_limit_price(r.type))
-      if (auto e = check_price(*s.price, "price", r.limit_price)) return e;
-    if (has_stop_price(r.type))
-      if (auto e = check_price(*s.price, "stopPrice", r.stop_price)) return e;
-  }
+  if (s.lot_size)
+    if (auto e = check_grid(*s.lot_size, kLotSize, "quantity", r.quantity)) return e;
+  if (s.price && has_limit_price(r.type))
+    if (auto e = check_grid(*s.price, kPriceFilter, "price", r.limit_price)) return e;
+  if (s.price && has_stop_price(r.type))
+    if (auto e = check_grid(*s.price, kPriceFilter, "stopPrice", r.stop_price)) return e;
   const bool market = !has_limit_price(r.type);
   const auto price = market ? reference_price : r.limit_price;
   if (price.raw() <= 0) return std::nullopt;  // no reference: the venue's own check stands
@@ -479,7 +482,7 @@ OrderRequest conform(const SymbolFilters& s, OrderRequest r) {
   if (s.price) {
     const bool sell = r.side == core::Side::sell;
     const auto grid = [&](core::Price p) {
-      return core::Price::from_raw(to_grid(p.raw(), s.price->min.raw(), s.price->tick.raw(), sell));
+      return core::Price::from_raw(to_grid(p.raw(), s.price->min.raw(), s.price->step.raw(), sell));
     };
     if (has_limit_price(r.type)) r.limit_price = grid(r.limit_price);
     if (has_stop_price(r.type)) r.stop_price = grid(r.stop_price);

@@ -4,22 +4,14 @@
 // price.
 #include <gtest/gtest.h>
 
+#include "decimal_literals.hpp"
 #include "meridian/execution/binance/messages.hpp"
 
 using namespace meridian::execution;
 using namespace meridian::execution::binance;
-using meridian::core::Money;
-using meridian::core::Price;
-using meridian::core::Quantity;
+using namespace test_decimals;
 
 namespace {
-
-Quantity qty(const char* s) {
-  return *Quantity::parse(s);
-}
-Price px(const char* s) {
-  return *Price::parse(s);
-}
 
 // BTCUSDT as the venue describes it (developers.binance.com, exchangeInfo), trimmed.
 constexpr const char* kInfo =
@@ -73,10 +65,10 @@ TEST(BinanceFilters, ParsedExactly) {
   EXPECT_EQ(s->lot_size->min, qty("0.0001"));
   EXPECT_EQ(s->lot_size->max, qty("9000"));
   EXPECT_EQ(s->lot_size->step, qty("0.0001"));
-  EXPECT_EQ(s->price->tick, px("0.01"));
+  EXPECT_EQ(s->price->step, px("0.01"));
   EXPECT_EQ(s->price->max, px("1000000"));
-  EXPECT_EQ(s->notional->min, *Money::parse("5"));
-  EXPECT_EQ(s->notional->max, *Money::parse("9000000"));
+  EXPECT_EQ(s->notional->min, test_decimals::money("5"));
+  EXPECT_EQ(s->notional->max, test_decimals::money("9000000"));
   EXPECT_TRUE(s->notional->apply_min_to_market);
   EXPECT_FALSE(s->notional->apply_max_to_market);
   EXPECT_FALSE(s->min_notional);
@@ -139,7 +131,7 @@ TEST(BinanceFilters, NotionalEdges) {
   EXPECT_EQ(check(s, market("0.0001"), px("49999.99")), "NOTIONAL: notional 4.999999 is below minNotional 5");
   EXPECT_FALSE(check(s, market("9000"), px("1000.01")));  // applyMaxToMarket false
   // No reference price: the venue's own check stands.
-  EXPECT_FALSE(check(s, market("0.0001"), Price{}));
+  EXPECT_FALSE(check(s, market("0.0001"), meridian::core::Price{}));
 }
 
 TEST(BinanceFilters, MinNotionalAndStatus) {

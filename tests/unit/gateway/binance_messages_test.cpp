@@ -6,19 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "decimal_literals.hpp"
+
 using namespace meridian::execution;
 using namespace meridian::execution::binance;
-using meridian::core::Price;
-using meridian::core::Quantity;
+using namespace test_decimals;
 
 namespace {
-
-Quantity qty(const char* s) {
-  return *Quantity::parse(s);
-}
-Price px(const char* s) {
-  return *Price::parse(s);
-}
 
 OrderRequest limit_buy(const char* q, const char* p) {
   OrderRequest r;
@@ -235,7 +229,7 @@ TEST(BinanceStream, TradeReportCarriesItsExecution) {
   EXPECT_EQ(ev.update.execution->id, "ETHBTC:12345");
   EXPECT_EQ(ev.update.execution->quantity, qty("0.4"));
   EXPECT_EQ(ev.update.execution->price, px("0.1026441"));
-  EXPECT_EQ(ev.update.execution->fee, *meridian::core::Money::parse("0.00004"));
+  EXPECT_EQ(ev.update.execution->fee, test_decimals::money("0.00004"));
   EXPECT_EQ(ev.update.execution->liquidity, Liquidity::maker);
   EXPECT_EQ(ev.commission_asset, "BTC");
   EXPECT_EQ(ev.symbol, "ETHBTC");

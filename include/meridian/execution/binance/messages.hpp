@@ -133,12 +133,14 @@ RateHeadroom rate_headroom(const transport::HttpResponse& response, const RateLi
 
 // ---- Exchange filters ----------------------------------------------------------------------
 
-struct LotSize {
-  core::Quantity min{}, max{}, step{};
+// LOT_SIZE (minQty, maxQty, stepSize) and PRICE_FILTER (minPrice, maxPrice, tickSize): a range
+// and a grid from the minimum. Zero min, max or step: that rule is off (Binance's convention).
+template <class F>
+struct GridFilter {
+  F min{}, max{}, step{};
 };
-struct PriceFilter {
-  core::Price min{}, max{}, tick{};  // zero: that rule is off (Binance's convention)
-};
+using LotSize = GridFilter<core::Quantity>;
+using PriceFilter = GridFilter<core::Price>;
 struct MinNotional {
   core::Money min{};
   bool apply_to_market = true;
