@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "../gateway_front.hpp"
 #include "meridian/core/log.hpp"
 #include "meridian/execution/alpaca/messages.hpp"
 #include "meridian/transport/request_queue.hpp"
@@ -46,90 +47,9 @@ constexpr int kMaxRetries = 12;
 
 }  // namespace
 
-// The engine strand's side: the engine's view of the open orders, and the reports on their way
-// from the gateway's strand. `outbox` is the hand-off (the gateway's strand appends, the engine
-// strand takes): a mutex, not a ring, since order reports are few and never per tick.
-struct AlpacaExecutor::Front : std::enable_shared_from_this<AlpacaExecutor::Front> {
-  explicit Front(asio::any_io_executor ex) : engine(std::move(ex)) {}
-
-  // ---- the gateway's strand
-
-  void hand_off(std::vector<ExecutionReport>& made) {
-    if (made.empty()) return;
-    bool post_drain = false;
-    {
-      std::lock_guard lock(mutex);
-      outbox.insert(outbox.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
-      post_drain = !drain_posted;
-      drain_posted = true;
-    }
-    made.clear();
-    if (post_drain) asio::post(engine, [self = shared_from_this()] { self->drain(); });
-  }
-
-  // ---- the engine strand
-
-  // Moves what the gateway handed off into `held` (in order, behind what is there).
-  void take() const {
-    std::lock_guard lock(mutex);
-    held.insert(held.end(), std::make_move_iterator(outbox.begin()), std::make_move_iterator(outbox.end()));
-    outbox.clear();
-  }
-
-  void drain() {
-    {
-      std::lock_guard lock(mutex);
-      drain_posted = false;
-    }
-    if (detached) return;
-    take();
-    if (sink == nullptr || held.empty()) return;  // before the first call: held until it
-    hand_over();
-    sink->reports_arrived();
-  }
-
-  // Inside an executor call: reports waiting so far are handed over with the call's own.
-  void bind(ExecutionSink& s) {
-    sink = &s;
-    if (held.empty()) return;
-    hand_over();
-  }
-
-  void hand_over() {
-    for (auto& r : std::exchange(held, {})) {
-      mirror(r.order);
-      sink->report(std::move(r));
-    }
-  }
-
-  // The engine's view follows every report handed over.
-  void mirror(const Order& o) {
-    const auto it = std::find_if(open.begin(), open.end(), [&](const Order& x) { return x.id == o.id; });
-    if (is_terminal(o.status)) {
-      if (it != open.end()) open.erase(it);
-      cancelling.erase(o.id);
-    } else if (it != open.end()) {
-      *it = o;
-    } else {
-      open.push_back(o);
-    }
-  }
-
-  const Order* find(OrderId id) const noexcept {
-    for (const auto& o : open)
-      if (o.id == id) return &o;
-    return nullptr;
-  }
-
-  asio::any_io_executor engine;
-  ExecutionSink* sink = nullptr;
-  std::vector<Order> open;                    // submitted or restored, not terminal as reported
-  std::unordered_set<OrderId> cancelling;     // cancels asked, the order not yet terminal
-  bool detached = false;                      // the executor is gone: drains deliver nothing
-  mutable std::vector<ExecutionReport> held;  // taken from the outbox, not handed over yet
-  mutable std::mutex mutex;                   // guards outbox and drain_posted
-  mutable std::vector<ExecutionReport> outbox;
-  bool drain_posted = false;
+// The engine strand's side (venue-neutral: gateway_front.hpp).
+struct AlpacaExecutor::Front : GatewayFront {
+  using GatewayFront::GatewayFront;
 };
 
 struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl> {
