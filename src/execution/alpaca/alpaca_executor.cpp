@@ -149,13 +149,17 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
   }
 
   void call(HttpMethod method, const std::string& path, std::string body, Then then) {
-    rest.send(transport::QueuedRequest{method, config.rest_url + path, std::move(body), headers(),
+    rest.send(transport::QueuedRequest{method,
+                                       config.rest_url + path,
+                                       std::move(body),
+                                       headers(),
                                        [w = weak_from_this(), then = std::move(then)](HttpResult r) {
                                          auto self = w.lock();
                                          if (!self || self->stopped) return;
                                          then(*self, std::move(r));
                                          self->publish();
-                                       }});
+                                       },
+                                       {}});  // Alpaca's requests carry no time: sent as they are
   }
 
   void after(int attempt, std::function<void(Impl&)> fn) {

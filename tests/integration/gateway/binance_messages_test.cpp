@@ -16,6 +16,7 @@
 #include "meridian/execution/binance/messages.hpp"
 #include "meridian/transport/https_client.hpp"
 #include "meridian/transport/rate_limit.hpp"
+#include "meridian/transport/request_queue.hpp"
 #include "meridian/transport/wss_client.hpp"
 
 using namespace meridian::execution;
@@ -275,6 +276,37 @@ TEST(BinanceWire, RateLimitSaysWhenToRetryAndRejectsCarryTheReason) {
   const auto rejected = wire.signed_call(HttpMethod::post, "/api/v3/order", params);
   EXPECT_EQ(error_message(rejected.response.body), "-2010 Account has insufficient balance for requested action.");
   EXPECT_EQ(venue.order_count(), 0U);
+}
+
+TEST(BinanceWire, ASignedRequestHeldByARateLimitIsStampedAgainWhenSent) {
+  FakeBinance venue;
+  venue.on_post = [](std::size_t n) { return n == 0 ? FakeBinance::Post::rate_limit : FakeBinance::Post::accept; };
+  venue.retry_after = "1";  // longer than the request's recvWindow below: a re-send as it was is stale
+  Wire wire(venue);
+  const auto params = order_params(limit_buy("0.01", "50000"), "BTCUSDT", "mrd-7-8");
+  std::promise<HttpResult> answer;
+  std::unique_ptr<meridian::transport::RequestQueue> queue;
+  int stamps = 0;
+  wire.rig().on_strand([&] {
+    queue = std::make_unique<meridian::transport::RequestQueue>(
+        wire.rig().strand, meridian::transport::TlsOptions{venue_test::test_cert_path()},
+        meridian::transport::HttpTimeouts{}, 1, meridian::transport::RateLimitPolicy{});
+    meridian::transport::QueuedRequest q;
+    q.method = HttpMethod::post;
+    q.headers = {{"X-MBX-APIKEY", kBinanceKey}};
+    q.done = [&](HttpResult r) { answer.set_value(std::move(r)); };
+    q.stamp = [&stamps, &params, base = venue.rest_url() + "/api/v3/order?"](meridian::transport::QueuedRequest& r) {
+      ++stamps;
+      r.url = base + signed_query(kBinanceSecret, timed(params, 500, local_ms()));
+    };
+    queue->send(std::move(q));
+  });
+  const auto r = answer.get_future().get();
+  wire.rig().on_strand([&] { queue.reset(); });
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response.status, 200U) << r.response.body;
+  EXPECT_EQ(stamps, 2);  // the first send and the re-send after Retry-After
+  EXPECT_EQ(venue.order_count(), 1U);
 }
 
 TEST(BinanceWire, OpenOrdersCancelAndBalances) {
