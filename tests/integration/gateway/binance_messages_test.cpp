@@ -264,7 +264,11 @@ TEST(BinanceWire, LostAnswerIsResolvedByQueryingTheId) {
 
 TEST(BinanceWire, RateLimitSaysWhenToRetryAndRejectsCarryTheReason) {
   FakeBinance venue;
-  venue.on_post = [](std::size_t n) { return n == 0 ? FakeBinance::Post::rate_limit : FakeBinance::Post::reject; };
+  venue.on_post = [](std::size_t n) {
+    return n == 0   ? FakeBinance::Post::rate_limit
+           : n == 1 ? FakeBinance::Post::reject
+                    : FakeBinance::Post::server_error;
+  };
   venue.retry_after = "3";
   Wire wire(venue);
   const auto params = order_params(limit_buy("0.01", "50000"), "BTCUSDT", "mrd-7-5");
@@ -275,6 +279,10 @@ TEST(BinanceWire, RateLimitSaysWhenToRetryAndRejectsCarryTheReason) {
   EXPECT_EQ(parse_error(limited.response.body).value_or(VenueError{}).code, -1003);
   const auto rejected = wire.signed_call(HttpMethod::post, "/api/v3/order", params);
   EXPECT_EQ(error_message(rejected.response.body), "-2010 Account has insufficient balance for requested action.");
+  // A 5xx says nothing about the order: a gateway asks by the id before sending again.
+  const auto failed = wire.signed_call(HttpMethod::post, "/api/v3/order", params);
+  EXPECT_EQ(failed.response.status, 503U);
+  EXPECT_EQ(parse_error(failed.response.body).value_or(VenueError{}).code, -1001);
   EXPECT_EQ(venue.order_count(), 0U);
 }
 
@@ -391,6 +399,9 @@ TEST(BinanceWire, ExpiredListenKeyEndsTheStreamAndRefusesKeepalive) {
   EXPECT_EQ(wire.call(HttpMethod::put, "/api/v3/userDataStream?listenKey=" + *key).response.status, 200U);
   Stream stream(wire.rig(), venue.stream_url(*key));
   ASSERT_TRUE(eventually([&] { return venue.stream_connections() == 1 && stream.connected(); }));
+  venue.drop_stream();  // a plain drop: the key still works, the client is back on the same URL
+  ASSERT_TRUE(eventually([&] { return venue.stream_connections() == 2 && stream.connected(); }));
+  EXPECT_EQ(venue.stream_targets().back(), "/ws/" + *key);
   venue.expire_listen_key();
   ASSERT_TRUE(eventually([&] { return stream.count(StreamEvent::Kind::listen_key_expired) == 1; }));
   const auto keepalive = wire.call(HttpMethod::put, "/api/v3/userDataStream?listenKey=" + *key);

@@ -191,6 +191,7 @@ Reply FakeBinance::signed_route(const LoggedRequest& r, const std::string& path,
 Reply FakeBinance::create(const Params& p) {
   const auto mode = on_post(posts_++);
   if (mode == Post::reject) return error(400, -2010, reject_reason);
+  if (mode == Post::server_error) return error(503, -1001, "Internal error; unable to process your request.");
   if (mode == Post::rate_limit) {
     auto reply = error(429, -1003, "Too many requests; current limit is 6000 request weight per 1 MINUTE.");
     reply.headers.emplace_back("Retry-After", retry_after);

@@ -56,6 +56,7 @@ class FakeBinance {
     accept,            // 200 and the order (FULL)
     reject,            // 400 {"code":-2010,"msg":reject_reason}, no order
     rate_limit,        // 429 {"code":-1003} with Retry-After: retry_after, no order
+    server_error,      // 503 {"code":-1001,"msg":"Internal error; unable to process your request."}, no order
     accept_then_lost,  // the order is created, no answer ever comes (the client times out)
   };
 
@@ -79,6 +80,8 @@ class FakeBinance {
   // The current listen key expires: listenKeyExpired on the stream, then the stream closes and
   // the key is refused (-1125) by keepalives.
   void expire_listen_key();
+  // The stream drops (the key stays valid): a client reconnects to the same URL.
+  void drop_stream() { stream_.close(); }
 
   // What the venue holds.
   std::size_t order_count() const;
