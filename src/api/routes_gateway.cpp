@@ -36,6 +36,7 @@ nlohmann::json gateway_json(const execution::GatewayStatus& s) {
           {"portfolio_id", s.portfolio_id},
           {"venue", s.venue},
           {"state", execution::to_string(s.state)},
+          {"accepting_entries", s.accepting_entries},
           {"account_hint", s.account_hint},
           {"stream_connects", s.stream_connects},
           {"last_message", time_or_null(s.last_message)},
@@ -59,6 +60,7 @@ std::shared_ptr<const std::string> gateway_message(const execution::GatewayStatu
                    {{"gateway", s.gateway},
                     {"portfolio_id", s.portfolio_id},
                     {"state", execution::to_string(s.state)},
+                    {"accepting_entries", s.accepting_entries},
                     {"stream_connects", s.stream_connects},
                     {"last_error", s.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.last_error)}}}});
 }
@@ -72,7 +74,7 @@ nlohmann::json binding_json(const execution::GatewayBoard* board, std::string_vi
   if (board)
     for (const auto& s : board->read())
       if (s.gateway == gateway && s.portfolio_id == portfolio) return gateway_json(s);
-  return {{"gateway", gateway}, {"portfolio_id", portfolio}, {"state", "connected"}};
+  return {{"gateway", gateway}, {"portfolio_id", portfolio}, {"state", "connected"}, {"accepting_entries", true}};
 }
 
 // connect (gateway given) or disconnect (gateway "paper"): the portfolio is named in the body.

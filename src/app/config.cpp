@@ -309,6 +309,11 @@ void add_options(CLI::App& app, Config& c) {
                  "after every stream (re)connect")
       ->envname("MERIDIAN_RECONCILE_INTERVAL")
       ->check(CLI::Range(1, 86'400));
+  app.add_option("--alpaca-orders-per-minute", c.alpaca_orders_per_minute,
+                 "Alpaca gateway: new orders sent per minute at most, every portfolio on the account together; "
+                 "beyond it an order is rejected (venue_order_rate) rather than sent into Alpaca's 429")
+      ->envname("MERIDIAN_ALPACA_ORDERS_PER_MINUTE")
+      ->check(CLI::Range(1, 10'000));
   app.add_option("--venue-ca-file", c.venue_ca_file, "Venue feeds: PEM CA file trusted for TLS (default: system store)")
       ->envname("MERIDIAN_VENUE_CA_FILE");
   app.add_option("--replay-file", c.replay_files, "CSV replay: SYMBOL=PATH, once per symbol")

@@ -50,6 +50,9 @@ execution::AlpacaConfig alpaca_settings(const Config& config, std::shared_ptr<ex
   alpaca.stream_url = config.alpaca_stream_url;
   alpaca.tls.ca_file = config.venue_ca_file;
   alpaca.reconcile_interval = std::chrono::seconds(config.reconcile_interval_s);
+  // One limiter for the account: every portfolio's gateway is made from a copy of this config.
+  alpaca.order_rate = std::make_shared<execution::VenueOrderRate>(
+      static_cast<std::uint32_t>(config.alpaca_orders_per_minute), std::chrono::minutes(1));
   alpaca.board = std::move(board);
   return alpaca;
 }

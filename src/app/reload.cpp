@@ -119,6 +119,7 @@ const Key kKeys[] = {
     {"alpaca-trading-key-id", nullptr, [](const Config& c) { return text_of(c.alpaca_trading_key_id); }},
     {"alpaca-trading-secret-key", nullptr, [](const Config& c) { return text_of(c.alpaca_trading_secret_key); }},
     {"reconcile-interval", nullptr, [](const Config& c) { return text_of(c.reconcile_interval_s); }},
+    {"alpaca-orders-per-minute", nullptr, [](const Config& c) { return text_of(c.alpaca_orders_per_minute); }},
     {"venue-ca-file", nullptr, [](const Config& c) { return text_of(c.venue_ca_file); }},
     {"replay-file", nullptr, [](const Config& c) { return text_of(c.replay_files); }},
     {"replay-speed", nullptr, [](const Config& c) { return text_of(c.replay_speed); }},

@@ -403,6 +403,7 @@ std::shared_ptr<Snapshot> Portfolio::make_snapshot() {
   const auto risk = risk_view();
   auto s = snapshots_.build({.instruments = instruments_,
                              .mode = config_.mode,
+                             .executor = executor_.name(),
                              .portfolio_id = config_.portfolio_id,
                              .initial_capital = config_.initial_capital,
                              .calendars = config_.use_calendars,

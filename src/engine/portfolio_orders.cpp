@@ -94,6 +94,7 @@ risk::PortfolioView Portfolio::portfolio_view(core::SymbolId symbol, core::Price
   v.position_notional = held.raw() < 0 ? -held : held;
   v.open_positions = open_positions(symbol, replacing);
   v.gross_exposure = gross_exposure();
+  v.entries_paused = !executor_.accepting_entries();
   return v;
 }
 

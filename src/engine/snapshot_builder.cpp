@@ -27,6 +27,7 @@ std::shared_ptr<Snapshot> SnapshotBuilder::build(const SnapshotParts& p) {
   s->published_at = core::now();
   s->instruments = &p.instruments;
   s->mode = p.mode;
+  s->executor = p.executor;
   s->session = p.session;
   s->initial_capital = p.initial_capital;
   s->cash = p.durable.cash();

@@ -4,6 +4,7 @@
 // over on the engine strand (one drain posted at a time): report, then reports_arrived. Internal
 // to the gateway module.
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <iterator>
@@ -101,6 +102,9 @@ struct GatewayFront : std::enable_shared_from_this<GatewayFront> {
   mutable std::mutex mutex;                   // guards outbox and drain_posted
   mutable std::vector<ExecutionReport> outbox;
   bool drain_posted = false;
+  // Whether new entries go: written on the gateway's strand (its set_entries), read on the
+  // engine strand per order (the executor's accepting_entries).
+  std::atomic<bool> entries{false};
 };
 
 }  // namespace meridian::execution

@@ -16,7 +16,7 @@ void GatewayBoard::publish(const GatewayStatus& status) {
   std::lock_guard lock(mutex_);
   for (auto& item : items_)
     if (item.gateway == status.gateway && item.portfolio_id == status.portfolio_id) {
-      const bool changed = item.state != status.state;
+      const bool changed = item.state != status.state || item.accepting_entries != status.accepting_entries;
       item = status;
       if (changed && on_state_change_) on_state_change_(item);
       return;

@@ -90,6 +90,7 @@ std::string_view to_string(Denial d) noexcept {
     case Denial::insufficient_cash: return "insufficient_cash";
     case Denial::insufficient_position: return "insufficient_position";
     case Denial::out_of_range: return "out_of_range";
+    case Denial::gateway_disconnected: return "gateway_disconnected";
   }
   return "unknown";
 }
@@ -118,6 +119,9 @@ std::string_view describe(Denial d) noexcept {
     case Denial::out_of_range:
       return "The order's value, fee, or the cash or position after it would not fit the ledger's range "
              "(+-92233720368.54775807).";
+    case Denial::gateway_disconnected:
+      return "The portfolio's gateway is disconnected or not reconciled since it reconnected: new entries wait "
+             "for it; orders that reduce a position still go.";
   }
   return "Unknown denial.";
 }
@@ -159,6 +163,7 @@ Denial RiskEngine::evaluate(const OrderIntent& order, const PortfolioView& portf
     if (band_applies && outside_band(order.price, order.last_trade, limits_.price_band)) return Denial::price_band;
     return Denial::none;
   }
+  if (portfolio.entries_paused) return Denial::gateway_disconnected;
 
   // From here on the order opens or grows a position.
   if (state_ == RiskState::reducing) {

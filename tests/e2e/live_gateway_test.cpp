@@ -46,10 +46,21 @@ class LiveGateway : public DaemonTest {
   std::uint16_t port() const { return daemon_->port(); }
 
   // The gateway of the default portfolio as GET /api/gateway/status shows it (null: none).
-  json gateway_status() {
-    for (const auto& g : get_json(port(), "/api/gateway/status").value("gateways", json::array()))
-      if (g.value("portfolio_id", 0LL) == portfolio_id(port())) return g;
+  json gateway_status() { return gateway_status(port()); }
+  static json gateway_status(std::uint16_t port) {
+    for (const auto& g : get_json(port, "/api/gateway/status").value("gateways", json::array()))
+      if (g.value("portfolio_id", 0LL) == portfolio_id(port)) return g;
     return nullptr;
+  }
+  // The gateway is connected and has reconciled since: it takes new entries.
+  static void await_entries(std::uint16_t port) {
+    ASSERT_TRUE(poll_until(
+        [&] {
+          const auto g = gateway_status(port);
+          return g.is_object() && g.value("state", "") == "connected" && g.value("accepting_entries", false);
+        },
+        kDeadline))
+        << get_json(port, "/api/gateway/status").dump();
   }
   // Our client order id for one of the default portfolio's orders.
   std::string cid(long long order) {
@@ -76,8 +87,7 @@ TEST_F(LiveGateway, OneConnectCallTradesThroughTheVenueAndDisconnectReturnsToPap
   EXPECT_EQ(connected.value("gateway", ""), "alpaca");
   EXPECT_EQ(connected.value("portfolio_id", 0LL), pid);
   ASSERT_TRUE(poll_until([&] { return venue.listens() >= 1; }, kDeadline)) << "the gateway never listened";
-  ASSERT_TRUE(poll_until([&] { return gateway_status().value("state", "") == "connected"; }, kDeadline))
-      << get_json(port(), "/api/gateway/status").dump();
+  ASSERT_NO_FATAL_FAILURE(await_entries(port()));
   auto gateway_message = ws->next_matching(
       [&](const json& m) { return type_of(m) == "gateway" && m["data"].value("state", "") == "connected"; }, kDeadline);
   ASSERT_TRUE(gateway_message) << "no `gateway` message saying connected";
@@ -138,7 +148,7 @@ TEST_F(LiveGateway, OneConnectCallTradesThroughTheVenueAndDisconnectReturnsToPap
 TEST_F(LiveGateway, KillNineWhileAnOrderWorksThenTheRestartBooksTheFillMadeWhileDown) {
   auto& first = start_daemon(bound_options());
   const auto pid = portfolio_id(first.port());
-  ASSERT_TRUE(poll_until([&] { return venue.listens() >= 1; }, kDeadline));
+  ASSERT_NO_FATAL_FAILURE(await_entries(first.port()));
   auto body = resting_limit(first.port(), "BTC-USD", pid, 0.01);
   auto order = expect_json_response(send_json(first.port(), "POST", "/api/trade", body), 201, "POST /api/trade");
   const auto id = order.value("id", 0LL);
@@ -164,6 +174,63 @@ TEST_F(LiveGateway, KillNineWhileAnOrderWorksThenTheRestartBooksTheFillMadeWhile
   EXPECT_EQ(get_json(second.port(), "/api/trading/status").value("trades_count", 0LL), 1);
   EXPECT_EQ(venue.order_count(), 1u);  // never sent again
   EXPECT_EQ(venue.requests("POST", "/v2/orders"), 1u);
+}
+
+// A lost stream pauses new entries until the gateway is back and has reconciled; exits still go;
+// the status says LIVE and where orders go, and /ws says when entries pause and resume.
+TEST_F(LiveGateway, ALostStreamPausesEntriesUntilReconciledWhileExitsStillGo) {
+  auto options = bound_options();
+  options.extra_args.insert(options.extra_args.end(), {"--reconcile-interval", "1"});
+  auto& d = start_daemon(options);
+  const auto pid = portfolio_id(d.port());
+  ASSERT_NO_FATAL_FAILURE(await_entries(d.port()));
+  const auto status = get_json(d.port(), "/api/trading/status");
+  EXPECT_EQ(status.value("executor", ""), "alpaca") << status.dump();
+  EXPECT_EQ(status.value("live", false), true) << status.dump();
+  const auto portfolio = get_json(d.port(), "/api/portfolios/" + std::to_string(pid));
+  EXPECT_EQ(portfolio.value("executor", ""), "alpaca") << portfolio.dump();
+
+  // A position to exit from: a buy the venue fills.
+  auto buy = resting_limit(d.port(), "BTC-USD", pid, 0.01);
+  const auto first = expect_json_response(send_json(d.port(), "POST", "/api/trade", buy), 201, "first buy");
+  const auto first_cid = "mrd-" + std::to_string(pid) + "-" + std::to_string(first.value("id", 0LL));
+  ASSERT_TRUE(poll_until([&] { return venue.order(first_cid).has_value(); }, kDeadline));
+  venue.fill(first_cid, 0.01, buy["limit_price"].get<double>(), "exec-p1");
+  ASSERT_TRUE(poll_until(
+      [&] { return get_json(d.port(), "/api/trading/status").value("trades_count", 0LL) == 1; }, kDeadline));
+
+  // The stream drops; it comes back but the reconciliation fails: entries stay paused.
+  WsClient ws(d.port());
+  ASSERT_TRUE(ws.next(kDeadline));  // connected
+  venue.open_orders_fail = true;
+  venue.drop_stream();
+  auto paused = ws.next_matching(
+      [](const json& m) { return type_of(m) == "gateway" && m["data"].value("accepting_entries", true) == false; },
+      kDeadline);
+  ASSERT_TRUE(paused) << "no `gateway` message saying entries are paused";
+  ASSERT_TRUE(poll_until([&] { return venue.listens() >= 2; }, kDeadline));
+  ASSERT_TRUE(poll_until([&] { return gateway_status(d.port()).value("state", "") == "connected"; }, kDeadline));
+  EXPECT_FALSE(gateway_status(d.port()).value("accepting_entries", true));
+  auto denied = expect_error(send_json(d.port(), "POST", "/api/trade", buy), 422, "risk_denied", "a buy while paused");
+  EXPECT_EQ(denied["error"]["details"].value("reason", ""), "gateway_disconnected") << denied.dump();
+  const auto posts = venue.requests("POST", "/v2/orders");
+
+  // An exit still goes to the venue.
+  json sell = buy;
+  sell["side"] = "sell";
+  sell["limit_price"] = buy["limit_price"].get<double>() * 3;  // above the market: it rests
+  const auto exit = expect_json_response(send_json(d.port(), "POST", "/api/trade", sell), 201, "a sell while paused");
+  const auto exit_cid = "mrd-" + std::to_string(pid) + "-" + std::to_string(exit.value("id", 0LL));
+  ASSERT_TRUE(poll_until([&] { return venue.order(exit_cid).has_value(); }, kDeadline)) << "the exit never went";
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), posts + 1);
+
+  // Reconciled again (the next interval): entries go again, and /ws says so.
+  venue.open_orders_fail = false;
+  auto resumed = ws.next_matching(
+      [](const json& m) { return type_of(m) == "gateway" && m["data"].value("accepting_entries", false) == true; },
+      kDeadline);
+  ASSERT_TRUE(resumed) << "no `gateway` message saying entries go again";
+  expect_json_response(send_json(d.port(), "POST", "/api/trade", buy), 201, "a buy once reconciled");
 }
 
 TEST_F(LiveGateway, BadConnectRequestsAreRefusedWithTheirCode) {

@@ -36,15 +36,24 @@ $('message').addEventListener('click', function hide() { this.hidden = true; });
 document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && !$('message').hidden) $('message').hidden = true; });
 function touch() { setText($('last-update'), `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`); }
 
-// ---------- banner: disconnected / risk halted / LIVE ----------
-const banner = { ws: false, everOpened: false, risk: null, mode: null };
+// ---------- banner: disconnected / risk halted / gateway down / LIVE ----------
+// executor: where the shown portfolio's orders go ("paper", "alpaca"); paused: the gateways
+// (by portfolio id) whose last `gateway` message said they take no new entries.
+const banner = { ws: false, everOpened: false, risk: null, mode: null, live: false, executor: null, paused: new Map() };
 function renderBanner() {
   const b = $('banner');
   let text = '';
   let kind = '';
+  const down = [...banner.paused.values()][0];
   if (!banner.ws && banner.everOpened) { text = 'Disconnected from meridiand: reconnecting…'; kind = 'banner-down'; }
   else if (banner.risk === 'halted') { text = 'Risk halted: new orders are refused'; kind = 'banner-halt'; }
-  else if (banner.mode === 'live') { text = 'LIVE trading'; kind = 'banner-live'; }
+  else if (down) {
+    text = `Gateway ${down.gateway} (portfolio ${down.portfolio_id}) ${down.state}: new entries paused until it is back and reconciled`;
+    kind = 'banner-halt';
+  } else if (banner.live || banner.mode === 'live') {
+    text = `LIVE trading through ${banner.executor || 'a broker'}: orders go to the broker`;
+    kind = 'banner-live';
+  }
   b.hidden = !text;
   b.className = `banner ${kind}`;
   setText(b, text);
@@ -66,7 +75,8 @@ function applyStatus(s) {
   const badge = $('status-badge');
   setText(badge, String(s.state));
   badge.className = `badge state-${String(s.state).replace(/[^a-z_-]/gi, '')}`;
-  setText($('mode'), s.mode ? String(s.mode) : '—');
+  // The mode, and the broker when orders go to one ("simulation · alpaca").
+  setText($('mode'), (s.mode ? String(s.mode) : '—') + (s.live === true && s.executor ? ` · ${s.executor}` : ''));
   setText($('cash'), fmtMoney(s.cash));
   setText($('equity'), fmtMoney(s.equity));
   setText($('initial-capital'), fmtMoney(s.initial_capital));
@@ -91,6 +101,8 @@ function applyStatus(s) {
     for (const [sym, price] of Object.entries(s.last_prices)) if (isNum(price)) queuePrice({ symbol: sym, price, time: s.updated_at });
   }
   banner.mode = s.mode || null;
+  banner.live = s.live === true;
+  banner.executor = typeof s.executor === 'string' ? s.executor : null;
   banner.risk = s.risk_state || (s.risk && s.risk.state) || null;
   renderBanner();
   updateButtons();
@@ -494,6 +506,16 @@ function resumeParam() {
   return [...lastSeq].map(([topic, seq]) => `${topic}:${seq}`).join(',');
 }
 
+// A gateway's state changed (connect, a lost stream, reconciled again): the banner says when
+// one takes no new entries, and the status says where orders go now.
+function onGateway(g) {
+  if (!g || typeof g !== 'object' || !isNum(g.portfolio_id)) return;
+  if (g.accepting_entries === false && g.gateway !== 'paper') banner.paused.set(g.portfolio_id, g);
+  else banner.paused.delete(g.portfolio_id);
+  renderBanner();
+  refreshStatus();
+}
+
 function handleMessage(m) {
   noteSeq(m);
   switch (m.type) {
@@ -512,6 +534,7 @@ function handleMessage(m) {
       if (m.data) { addTrades([m.data]); refreshPositionsSoon(); }
       break;
     case 'risk': refreshStatus(); break;
+    case 'gateway': onGateway(m.data); break;
     case 'backtest': onBacktestMessage(m); break;
     case 'tradingStarted': case 'tradingStopped': case 'tradingPaused': case 'tradingResumed':
       applyStatus(m.data);

@@ -121,6 +121,9 @@ struct Config {
   // Reconciliation with the gateway's venue (open orders, positions): after every stream
   // (re)connect and every this many seconds.
   int reconcile_interval_s = 60;
+  // New orders a minute to Alpaca, every portfolio on the account together (Alpaca allows 200
+  // API requests a minute; the rest is left for reads, cancels and reconciliation).
+  int alpaca_orders_per_minute = 150;
   std::string venue_ca_file;  // PEM CA bundle for venue certificates; empty: system store
   // A week of 1m bars: every chart timeframe has depth on a first start (1h ~168 candles, 4h
   // ~42, 1d 7; the 1m chart keeps the newest 5000) and every indicator is warm.

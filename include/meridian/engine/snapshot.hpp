@@ -114,6 +114,8 @@ struct Snapshot {
   core::Timestamp published_at{};
   const core::InstrumentTable* instruments = nullptr;
   Mode mode = Mode::simulation;
+  // What the portfolio's orders go to: "paper", or a live gateway ("alpaca") after a connect.
+  std::string executor = "paper";
   SessionRecord session{};
   core::Money initial_capital{};
   core::Money cash{};

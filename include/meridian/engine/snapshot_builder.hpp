@@ -6,6 +6,7 @@
 // their part's changes() moved on. Engine strand only.
 #include <cstdint>
 #include <memory>
+#include <string_view>
 
 #include "meridian/core/instrument.hpp"
 #include "meridian/engine/bar_book.hpp"
@@ -22,6 +23,7 @@ namespace meridian::engine {
 struct SnapshotParts {
   const core::InstrumentTable& instruments;
   Mode mode;
+  std::string_view executor;  // the name of what the portfolio's orders go to now
   PortfolioId portfolio_id;
   core::Money initial_capital;
   bool calendars;  // strategies follow the venue calendars

@@ -78,6 +78,11 @@ class Executor {
   virtual std::string_view name() const noexcept = 0;
   // Reports made and not yet handed to the sink (an asynchronous executor's; none for paper).
   virtual std::span<const ExecutionReport> in_flight() const noexcept { return {}; }
+  // Whether the venue can take an order that opens or grows a position now. A live gateway says
+  // no while its order stream is down and until it has reconciled after coming back (a fill it
+  // missed meanwhile would change what the order is sized against); the risk check then refuses
+  // entries (gateway_disconnected) and lets exits through. Paper always can.
+  virtual bool accepting_entries() const noexcept { return true; }
 };
 
 }  // namespace meridian::execution

@@ -46,6 +46,7 @@ class ExecutorSwitch final : public Executor {
   std::span<const Order> open_orders() const noexcept override { return current_->open_orders(); }
   std::string_view name() const noexcept override { return current_->name(); }
   std::span<const ExecutionReport> in_flight() const noexcept override { return current_->in_flight(); }
+  bool accepting_entries() const noexcept override { return current_->accepting_entries(); }
 
  private:
   std::unique_ptr<Executor> current_;

@@ -36,6 +36,8 @@ struct GatewayStatus {
   std::string gateway;  // "alpaca"
   std::string venue;    // the REST base URL
   GatewayState state = GatewayState::connecting;
+  // New entries go (the stream is up and reconciled since it came up): false pauses them.
+  bool accepting_entries = false;
   std::string account_hint;  // the last 4 characters of the key id
   std::uint64_t stream_connects = 0;
   core::Timestamp last_message{};  // the venue's last stream message (zero: none yet)
@@ -60,8 +62,8 @@ class GatewayBoard {
   void publish(const GatewayStatus& status);
   void remove(std::string_view gateway, std::int64_t portfolio_id);
   std::vector<GatewayStatus> read() const;  // in order of first publication
-  // `fn` sees every published status whose state differs from the one before it (a gateway's
-  // first included): the /ws `gateway` message. It runs under the board's lock, so once this
+  // `fn` sees every published status whose state or accepting_entries differs from the one
+  // before it (a gateway's first included): the /ws `gateway` message. It runs under the board's lock, so once this
   // is called again (null: nobody) the previous `fn` is never called any more.
   void on_state_change(std::function<void(const GatewayStatus&)> fn);
 

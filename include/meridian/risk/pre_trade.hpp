@@ -29,9 +29,10 @@ enum class Denial : std::uint8_t {
   price_band,             // limit/stop price too far from the last trade (fat finger)
   insufficient_cash,      // a buy would take cash below zero (no margin)
   insufficient_position,  // a sell beyond the position (no short selling)
-  out_of_range            // the order's value, fee, cash or position after it would not fit the ledger
+  out_of_range,           // the order's value, fee, cash or position after it would not fit the ledger
+  gateway_disconnected    // the portfolio's gateway is down or not reconciled since: entries wait
 };
-inline constexpr std::size_t kDenialCount = 17;
+inline constexpr std::size_t kDenialCount = 18;
 // The largest max_orders_per_minute the engine can count (its ring of order times); a larger
 // limit is treated as this one, so configuration should refuse it.
 inline constexpr std::uint32_t kMaxOrdersPerMinute = 4096;
@@ -75,6 +76,10 @@ struct PortfolioView {
   core::Money position_notional{};   // |position| at the expected price
   std::uint32_t open_positions = 0;  // symbols with a non-zero position
   core::Money gross_exposure{};      // sum over symbols of |position| * mark
+  // The portfolio's executor takes no new entries now (a live gateway whose stream is down, or
+  // not reconciled since it came back): what it would miss while down could be a fill that
+  // changes the position this order is sized against. Exits still go.
+  bool entries_paused = false;
 };
 
 // What the risk engine remembers between marks, so a restart resumes the same state: a

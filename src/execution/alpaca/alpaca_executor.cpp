@@ -428,9 +428,19 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
 
   // ------------------------------------------------------------ the stream
 
+  // Entries go only while the stream is up and a reconciliation has ended since it came up.
+  void set_entries(bool open) {
+    if (status.accepting_entries != open)
+      gateway_log()->info("alpaca: new entries for portfolio {} {}", config.portfolio,
+                          open ? "accepted again (stream up, reconciled)" : "paused until the stream is back and reconciled");
+    status.accepting_entries = open;
+    front->entries.store(open, std::memory_order_release);
+  }
+
   void on_stream_open() {
     ++status.stream_connects;
     status.state = GatewayState::connecting;
+    set_entries(false);
     stream->send(alpaca::auth_message(keys.key_id.view(), keys.secret.view()));
   }
 
@@ -441,6 +451,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
       case alpaca::StreamFrame::Kind::authorized: stream->send(alpaca::listen_message()); break;
       case alpaca::StreamFrame::Kind::unauthorized:
         status.state = GatewayState::auth_failed;
+        set_entries(false);
         note_error("the trade_updates stream refused the keys (" + frame.error + "); not retrying");
         // Not from inside the client's own read handler.
         asio::post(strand, [w = weak_from_this()] {
@@ -465,6 +476,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
     // A warning when the stream goes down; its failed reconnects (every backoff) are debug.
     const bool was_down = status.state == GatewayState::disconnected;
     if (status.state != GatewayState::auth_failed) status.state = GatewayState::disconnected;
+    set_entries(false);
     status.last_error = "trade_updates stream lost: " + std::string(why);
     if (was_down)
       gateway_log()->debug("alpaca: {}", status.last_error);
@@ -505,14 +517,14 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
       auto venue = is_2xx(r) ? alpaca::parse_open_orders(r.response.body, error) : std::nullopt;
       if (!venue) {
         self.note_error("reconciliation: the venue's open orders: " + (is_2xx(r) ? error : describe(r)));
-        return self.reconciled();
+        return self.reconciled(false);
       }
       self.call(HttpMethod::get, "/v2/positions", {}, [venue = std::move(*venue)](Impl& s, HttpResult p) {
         std::string why;
         auto positions = is_2xx(p) ? alpaca::parse_positions(p.response.body, why) : std::nullopt;
         if (!positions) s.note_error("reconciliation: the venue's positions: " + (is_2xx(p) ? why : describe(p)));
         s.compare(venue, positions ? *positions : std::vector<VenuePosition>{});
-        s.reconciled();
+        s.reconciled(true);
       });
     });
   }
@@ -536,9 +548,13 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
     status.last_reconciliation = std::move(rec);
   }
 
-  void reconciled() {
+  // A reconciliation ended (`compared`: it got the venue's open orders and compared them). One
+  // asked for meanwhile (a reconnect) runs now, and entries wait for it; a failed one leaves
+  // them paused until the next succeeds (the next reconnect or reconcile_interval).
+  void reconciled(bool compared) {
     reconciling = false;
-    if (std::exchange(reconcile_again, false)) reconcile();
+    if (std::exchange(reconcile_again, false)) return reconcile();
+    if (compared && status.state == GatewayState::connected) set_entries(true);
   }
 
   asio::any_io_executor strand;  // the gateway's own
@@ -567,7 +583,8 @@ AlpacaExecutor::AlpacaExecutor(asio::any_io_executor engine_strand, asio::any_io
                                const core::InstrumentTable& instruments)
     : front_(std::make_shared<Front>(std::move(engine_strand))),
       impl_(std::make_shared<Impl>(std::move(io_strand), front_, std::move(config), std::move(keys))),
-      instruments_(instruments) {
+      instruments_(instruments),
+      order_rate_(impl_->config.order_rate) {  // before the gateway's strand runs anything
   impl_->make_stream();
   impl_->publish();
   asio::post(impl_->strand, [impl = impl_] { impl->start(); });
@@ -607,6 +624,10 @@ void AlpacaExecutor::submit(Order order, ExecutionSink& sink) {
     return reject("unknown_symbol: symbol id " + std::to_string(order.request.symbol) +
                   " is not a configured instrument");
   if (auto why = alpaca::unsupported(order.request)) return reject("unsupported: " + *why);
+  // Last: an order refused for another reason takes no slot.
+  if (order_rate_ && !order_rate_->try_take())
+    return reject("venue_order_rate: at most " + std::to_string(order_rate_->max_orders()) +
+                  " new orders a minute go to alpaca (--alpaca-orders-per-minute)");
   auto symbol = alpaca::venue_symbol(instruments_.at(order.request.symbol).symbol);
   order.status = OrderStatus::new_order;
   f.open.push_back(order);
@@ -660,6 +681,10 @@ core::Price AlpacaExecutor::market_price(core::Side side, core::Quantity, const 
 
 std::span<const Order> AlpacaExecutor::open_orders() const noexcept {
   return front_->open;
+}
+
+bool AlpacaExecutor::accepting_entries() const noexcept {
+  return front_->entries.load(std::memory_order_acquire);
 }
 
 std::span<const ExecutionReport> AlpacaExecutor::in_flight() const noexcept {

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <future>
+#include <algorithm>
 #include <mutex>
 
 #include "client_rig.hpp"
@@ -134,6 +135,7 @@ class AlpacaGateway : public ::testing::Test {
     c.portfolio = 7;
     c.board = board;
     c.reconcile_interval = reconcile_interval;
+    c.order_rate = order_rate;
     rig.on_engine([&] {
       executor = std::make_unique<AlpacaExecutor>(
           rig.engine, rig.feed, c,
@@ -194,6 +196,7 @@ class AlpacaGateway : public ::testing::Test {
   }
 
   std::chrono::milliseconds reconcile_interval = 60s;
+  std::shared_ptr<meridian::execution::VenueOrderRate> order_rate;  // none unless a test sets one
   FakeAlpaca venue;
   SplitRig rig;
   meridian::core::InstrumentTable table = instruments();
@@ -552,6 +555,79 @@ TEST_F(AlpacaGatewayReconciling, AnIntervalReadsBackAnOrderTheStreamMissedAndBoo
   sync_through_stream(2);
   EXPECT_EQ(sink.fills(1).size(), 1u);
   EXPECT_EQ(venue.requests("POST", "/v2/orders"), 2u);  // order 1 and the marker, once each
+}
+
+// Issue 15: a lost stream pauses new entries until the stream is back and a reconciliation has
+// ended since; a reconciliation that fails keeps them paused until one succeeds. Every flip is
+// published (the /ws `gateway` message), and the engine's query answers the same.
+TEST_F(AlpacaGatewayReconciling, ALostStreamPausesEntriesUntilReconciledAgain) {
+  std::mutex mutex;
+  std::vector<std::pair<GatewayState, bool>> seen;
+  board->on_state_change([&](const GatewayStatus& s) {
+    std::lock_guard lock(mutex);
+    seen.emplace_back(s.state, s.accepting_entries);
+  });
+  const auto accepting = [&] {
+    bool open = false;
+    rig.on_engine([&] { open = executor->accepting_entries(); });
+    return open;
+  };
+  wait_listening();
+  ASSERT_TRUE(eventually(accepting));
+  EXPECT_TRUE(status().accepting_entries);
+
+  venue.open_orders_fail = true;
+  const auto failed_before = venue.requests("GET", "/v2/orders?status=open");
+  venue.drop_stream();
+  ASSERT_TRUE(eventually([&] { return venue.listens() >= 2 && state() == GatewayState::connected; }));
+  // Connected again, but no reconciliation has succeeded since: entries stay paused, through
+  // several failed attempts (the interval is 300 ms).
+  ASSERT_TRUE(eventually([&] { return venue.requests("GET", "/v2/orders?status=open") >= failed_before + 3; }));
+  EXPECT_EQ(state(), GatewayState::connected);
+  EXPECT_FALSE(status().accepting_entries);
+  EXPECT_FALSE(accepting());
+
+  venue.open_orders_fail = false;
+  ASSERT_TRUE(eventually(accepting));
+  EXPECT_TRUE(status().accepting_entries);
+  board->on_state_change(nullptr);
+  std::lock_guard lock(mutex);
+  // Up and reconciled, the stream lost (paused), back but paused until the reconciliation.
+  const std::vector<std::pair<GatewayState, bool>> expected{
+      {GatewayState::connected, true},  {GatewayState::disconnected, false}, {GatewayState::connecting, false},
+      {GatewayState::connected, false}, {GatewayState::connected, true}};
+  ASSERT_GE(seen.size(), expected.size());
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), seen.end() - static_cast<std::ptrdiff_t>(expected.size())))
+      << "the last published states and entries were not the expected sequence";
+}
+
+class AlpacaGatewayRateLimited : public AlpacaGateway {
+ protected:
+  void SetUp() override {
+    order_rate = std::make_shared<meridian::execution::VenueOrderRate>(2, 1h);
+    start(kKeyId);
+  }
+};
+
+// Issue 15: beyond the account's order rate a new order is rejected at once and never sent;
+// an order refused for another reason takes no slot; cancels are never limited.
+TEST_F(AlpacaGatewayRateLimited, AnOrderBeyondTheRateIsRejectedWithoutBeingSent) {
+  wait_listening();
+  auto bad = limit_buy(9);
+  bad.request.symbol = 999;  // refused before the limiter: takes no slot
+  submit(bad);
+  submit(limit_buy(1));
+  submit(limit_buy(2));
+  submit(limit_buy(3));
+  ASSERT_TRUE(eventually([&] { return sink.reached(9, OrderStatus::rejected); }));
+  ASSERT_TRUE(eventually([&] { return sink.reached(3, OrderStatus::rejected); }));
+  EXPECT_NE(sink.last(3).reason.find("venue_order_rate"), std::string::npos) << sink.last(3).reason;
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted) && sink.reached(2, OrderStatus::accepted); }));
+  EXPECT_EQ(venue.requests("POST", "/v2/orders"), 2u);
+  EXPECT_FALSE(venue.order(cid(3)).has_value());
+  EXPECT_TRUE(cancel(1));
+  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::cancelled); }));
+  EXPECT_EQ(order_rate->used(), 2u);
 }
 
 class AlpacaGatewayBadKeys : public AlpacaGateway {

@@ -90,7 +90,8 @@ Reply FakeAlpaca::handle(const LoggedRequest& r) {
     const auto* o = find_client(r.target.substr(by_client.size()));
     return o ? json_reply(200, order_json(*o)) : message(404, "order not found");
   }
-  if (r.method == "GET" && r.target.rfind("/v2/orders?", 0) == 0) return open_orders();
+  if (r.method == "GET" && r.target.rfind("/v2/orders?", 0) == 0)
+    return open_orders_fail ? message(500, "internal error") : open_orders();
   if (r.method == "GET" && r.target == "/v2/positions") return positions();
   const std::string prefix = "/v2/orders/";
   if (r.target.rfind(prefix, 0) != 0) return message(404, "no such route");

@@ -56,6 +56,7 @@ class FakeAlpaca {
   std::string reject_reason = "insufficient buying power";
   std::string retry_after = "1";
   std::atomic<bool> stream_silent{false};  // venue actions do not tell the stream (it missed them)
+  std::atomic<bool> open_orders_fail{false};  // GET /v2/orders?status=open answers 500
 
   // Test thread: the venue acts on an order (by our client order id). A fill event carries
   // `execution_id`; the stream is told unless stream_silent.

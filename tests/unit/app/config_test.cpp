@@ -69,24 +69,31 @@ TEST(ConfigRateLimit, TakesARatePerSecondOrPerMinuteAndZero) {
   EXPECT_TRUE(accepted(run_with({"--rate-burst", "1"})));
 }
 
+// An integer option: each of `bad` refused at start (exit 2, naming the option), each of `good` taken.
+void expect_integer_option(const char* option, std::initializer_list<const char*> bad,
+                           std::initializer_list<const char*> good) {
+  for (const char* value : bad) {
+    const auto out = run_with({option, value});
+    EXPECT_EQ(out.code, 2) << option << " " << value << ": " << out.err;
+    EXPECT_NE(out.err.find(option), std::string::npos) << option << " " << value << ": " << out.err;
+  }
+  for (const char* value : good) EXPECT_TRUE(accepted(run_with({option, value}))) << option << " " << value;
+}
+
 // The gateway's reconciliation interval: whole seconds, refused outside 1 s .. 1 day.
 TEST(ConfigReconcileInterval, OneSecondToADayInSeconds) {
-  for (const char* bad : {"0", "-5", "86401", "ten"}) {
-    const auto out = run_with({"--reconcile-interval", bad});
-    EXPECT_EQ(out.code, 2) << bad << ": " << out.err;
-    EXPECT_NE(out.err.find("--reconcile-interval"), std::string::npos) << bad << ": " << out.err;
-  }
-  for (const char* good : {"1", "60", "86400"}) EXPECT_TRUE(accepted(run_with({"--reconcile-interval", good}))) << good;
+  expect_integer_option("--reconcile-interval", {"0", "-5", "86401", "ten"}, {"1", "60", "86400"});
 }
 
 // The portfolio bound to --gateway: a portfolio id (1 .. 8191), anything else refused at start.
 TEST(ConfigGatewayPortfolio, APortfolioIdOrARefusal) {
-  for (const char* bad : {"0", "-1", "8192", "9223372036854775808", "two"}) {
-    const auto out = run_with({"--gateway-portfolio", bad});
-    EXPECT_EQ(out.code, 2) << bad << ": " << out.err;
-    EXPECT_NE(out.err.find("--gateway-portfolio"), std::string::npos) << bad << ": " << out.err;
-  }
-  for (const char* good : {"1", "2", "8191"}) EXPECT_TRUE(accepted(run_with({"--gateway-portfolio", good}))) << good;
+  expect_integer_option("--gateway-portfolio", {"0", "-1", "8192", "9223372036854775808", "two"}, {"1", "2", "8191"});
+}
+
+// Alpaca's order rate for the account: 1 .. 10,000 new orders a minute.
+TEST(ConfigAlpacaOrdersPerMinute, OneToTenThousand) {
+  expect_integer_option("--alpaca-orders-per-minute", {"0", "-1", "10001", "4294967296", "many"},
+                        {"1", "150", "10000"});
 }
 
 // A weak metrics token is refused before anything starts (exit 2), naming the option and

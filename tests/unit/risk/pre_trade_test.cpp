@@ -93,6 +93,25 @@ TEST(PreTradeDenial, HaltedDeniesEntriesAndExits) {
   EXPECT_EQ(risk.check(sell("5", "100"), portfolio("0", "5"), kNow), Denial::none);
 }
 
+// Issue 15: a live gateway that is down (or not reconciled since it came back) pauses what opens
+// or grows a position; an exit still goes, and halted still wins.
+TEST(PreTradeDenial, APausedGatewayRefusesEntriesNotExits) {
+  RiskEngine risk(no_limits());
+  auto paused = portfolio("1000000", "5");
+  paused.entries_paused = true;
+  EXPECT_EQ(risk.check(buy("1", "100"), paused, kNow), Denial::gateway_disconnected);
+  EXPECT_EQ(risk.check(sell("5", "100"), paused, kNow), Denial::none);
+  EXPECT_EQ(risk.check(sell("2", "100"), paused, kNow), Denial::none);
+  auto flat = portfolio("1000000");
+  flat.entries_paused = true;
+  EXPECT_EQ(risk.check(buy("0.00000001", "100"), flat, kNow), Denial::gateway_disconnected);
+  flat.entries_paused = false;
+  EXPECT_EQ(risk.check(buy("0.00000001", "100"), flat, kNow), Denial::none);
+  risk.set_state(RiskState::halted);
+  EXPECT_EQ(risk.check(buy("1", "100"), paused, kNow), Denial::halted);
+  EXPECT_EQ(risk.denials()[static_cast<std::size_t>(Denial::gateway_disconnected)], 2u);
+}
+
 TEST(PreTradeDenial, DrawdownHaltNamesTheDrawdown) {
   auto limits = no_limits();
   limits.max_drawdown = 0.1;

@@ -17,6 +17,8 @@
 //   anything is re-sent: found, the order stands; not found (404), the POST is sent again with
 //   the same client order id, which Alpaca refuses to take twice (422, then resolved again).
 //   So an order reaches Alpaca at most once, and is never reported rejected while it may exist.
+// - A new order beyond the account's order rate (config.order_rate) is rejected at once,
+//   "venue_order_rate: ...", and never sent; cancels are never limited.
 // - 429: every request waits for Retry-After (or 5 s), then the refused one goes first.
 // - cancel: DELETE /v2/orders/{id} (once Alpaca acknowledged the order: a cancel before that
 //   waits for the acknowledgement), then the order is read back; the stream's "canceled" or a
@@ -28,6 +30,8 @@
 //   it by its client order id before anything else. Found: its state and fills are taken. Not
 //   found (404): it never got there, and ends "not_at_venue" (rejected if it was never
 //   acknowledged, else cancelled); it is never sent again.
+// - New entries (accepting_entries) only while the stream is up and a reconciliation has ended
+//   since it came up: a lost stream pauses them until then; exits still go.
 // - Reconciliation, after every stream (re)connect and every reconcile_interval: the venue's open
 //   orders (GET /v2/orders?status=open) against ours. An order the venue has and we do not is
 //   reported (log at warn, the status), never cancelled; an order of ours the venue no longer has
@@ -47,6 +51,7 @@
 #include "meridian/core/instrument.hpp"
 #include "meridian/execution/executor.hpp"
 #include "meridian/execution/gateway_status.hpp"
+#include "meridian/execution/venue_order_rate.hpp"
 #include "meridian/transport/backoff.hpp"
 #include "meridian/transport/https_client.hpp"
 #include "meridian/transport/tls.hpp"
@@ -68,6 +73,9 @@ struct AlpacaConfig {
   std::chrono::milliseconds reconcile_interval{60'000};
   // Where the status is published after every event (null: nowhere); removed on destruction.
   std::shared_ptr<GatewayBoard> board;
+  // The account's order-rate limit, shared by every portfolio trading on it (null: none). A new
+  // order beyond it is rejected at once ("venue_order_rate: ..."), never sent.
+  std::shared_ptr<VenueOrderRate> order_rate;
 };
 
 class AlpacaExecutor final : public Executor {
@@ -95,6 +103,8 @@ class AlpacaExecutor final : public Executor {
   std::span<const Order> open_orders() const noexcept override;
   std::string_view name() const noexcept override { return "alpaca"; }
   std::span<const ExecutionReport> in_flight() const noexcept override;
+  // Only while the trade_updates stream is up and a reconciliation has ended since it came up.
+  bool accepting_entries() const noexcept override;
 
   // Any thread: how the gateway is doing, as it last published it (GET /api/gateway/status).
   GatewayStatus status() const;
@@ -106,6 +116,7 @@ class AlpacaExecutor final : public Executor {
   std::shared_ptr<Front> front_;
   std::shared_ptr<Impl> impl_;
   const core::InstrumentTable& instruments_;
+  std::shared_ptr<VenueOrderRate> order_rate_;  // config.order_rate
 };
 
 }  // namespace meridian::execution
