@@ -209,13 +209,6 @@ bool on_grid(std::int64_t value, std::int64_t min, std::int64_t step) noexcept {
   return step <= 0 || (value - min) % step == 0;
 }
 
-// `value` moved onto that grid, down or up, by less than a step; values below `min` unchanged.
-std::int64_t to_grid(std::int64_t value, std::int64_t min, std::int64_t step, bool up) noexcept {
-  if (step <= 0 || value < min) return value;
-  const std::int64_t below = value - (value - min) % step;
-  return (up && below != value && below <= INT64_MAX - step) ? below + step : below;
-}
-
 // Why `v` (the request's `what`) is off the filter's range or grid, or nullopt.
 template <class F>
 std::optional<std::string> check_grid(const GridFilter<F>& g, const GridNames& n, std::string_view what, F v) {
@@ -473,21 +466,6 @@ std::optional<std::string> check(const SymbolFilters& s, const OrderRequest& r, 
   const auto notional = core::checked_notional(price, r.quantity);
   if (!notional) return "notional of " + r.quantity.to_string() + " at " + price.to_string() + " is out of range";
   return check_notional(s, *notional, market);
-}
-
-OrderRequest conform(const SymbolFilters& s, OrderRequest r) {
-  if (s.lot_size)
-    r.quantity =
-        core::Quantity::from_raw(to_grid(r.quantity.raw(), s.lot_size->min.raw(), s.lot_size->step.raw(), false));
-  if (s.price) {
-    const bool sell = r.side == core::Side::sell;
-    const auto grid = [&](core::Price p) {
-      return core::Price::from_raw(to_grid(p.raw(), s.price->min.raw(), s.price->step.raw(), sell));
-    };
-    if (has_limit_price(r.type)) r.limit_price = grid(r.limit_price);
-    if (has_stop_price(r.type)) r.stop_price = grid(r.stop_price);
-  }
-  return r;
 }
 
 // ---- user data stream ----

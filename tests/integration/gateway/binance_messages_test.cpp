@@ -219,10 +219,10 @@ TEST(BinanceWire, FiltersFetchedFromExchangeInfoAreApplied) {
   const auto off_grid = limit_buy("0.00015", "50000");
   EXPECT_EQ(check(*btc, off_grid, {}), "LOT_SIZE: quantity 0.00015 is not a multiple of stepSize 0.0001");
   EXPECT_EQ(check(*btc, limit_buy("0.0001", "49999.99"), {}), "NOTIONAL: notional 4.999999 is below minNotional 5");
-  // Conformed (down by less than a step) it passes, and the venue takes it as sent.
-  const auto conformed = conform(*btc, off_grid);
-  ASSERT_FALSE(check(*btc, conformed, {}));
-  const auto sent = wire.signed_call(HttpMethod::post, "/api/v3/order", order_params(conformed, "BTCUSDT", "mrd-7-2"));
+  // On the grid it passes, and the venue takes it as sent.
+  const auto on_grid = limit_buy("0.0001", "50000");
+  ASSERT_FALSE(check(*btc, on_grid, {}));
+  const auto sent = wire.signed_call(HttpMethod::post, "/api/v3/order", order_params(on_grid, "BTCUSDT", "mrd-7-2"));
   EXPECT_EQ(sent.response.status, 200U) << sent.response.body;
   EXPECT_EQ(venue.order("mrd-7-2").value_or(BinanceOrder{}).quantity, "0.0001");
 }

@@ -1,7 +1,6 @@
 // Binance's exchangeInfo filters: parsed exactly (LOT_SIZE, PRICE_FILTER, MIN_NOTIONAL,
 // NOTIONAL, rate limits), checked at their edges with rejections that name the filter and the
-// limit, and conform() moving a request onto the grid by less than a step, never to a worse
-// price.
+// limit.
 #include <gtest/gtest.h>
 
 #include "decimal_literals.hpp"
@@ -145,24 +144,4 @@ TEST(BinanceFilters, MinNotionalAndStatus) {
             "MIN_NOTIONAL: notional 0.00005 is below minNotional 0.0001");
   EXPECT_FALSE(check(eth, limit("buy", "0.002", "0.05"), {}));  // exactly at the minimum
   EXPECT_FALSE(check(eth, market("0.001"), px("0.05")));        // applyToMarket false
-}
-
-TEST(BinanceFilters, ConformMovesLessThanAStepNeverToAWorsePrice) {
-  const auto s = btcusdt();
-  auto buy = conform(s, limit("buy", "0.01239999", "50000.019"));
-  EXPECT_EQ(buy.quantity, qty("0.0123"));
-  EXPECT_EQ(buy.limit_price, px("50000.01"));  // a buy pays no more than asked
-  EXPECT_FALSE(check(s, buy, {}));
-  auto sell = conform(s, limit("sell", "0.0123", "50000.011"));
-  EXPECT_EQ(sell.quantity, qty("0.0123"));      // already on the grid: unchanged
-  EXPECT_EQ(sell.limit_price, px("50000.02"));  // a sell receives no less than asked
-  // Below minQty stays below (refused by check, not rounded up into a bigger order).
-  auto tiny = conform(s, limit("buy", "0.00005", "50000"));
-  EXPECT_EQ(tiny.quantity, qty("0.00005"));
-  EXPECT_TRUE(check(s, tiny, {}));
-  // On the grid already: nothing moves.
-  const auto exact = limit("sell", "1", "100.01");
-  const auto same = conform(s, exact);
-  EXPECT_EQ(same.quantity, exact.quantity);
-  EXPECT_EQ(same.limit_price, exact.limit_price);
 }

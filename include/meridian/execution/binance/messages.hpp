@@ -3,7 +3,8 @@
 // queries of POST/GET/DELETE /api/v3/order, order objects and the user data stream's events
 // (executionReport, listenKeyExpired) as venue-neutral updates, error bodies, open orders,
 // balances, server time and the clock offset, the exchangeInfo filters (LOT_SIZE, PRICE_FILTER,
-// MIN_NOTIONAL, NOTIONAL) checked before sending, and the rate-limit headers. Pure functions: no
+// MIN_NOTIONAL, NOTIONAL) checked before sending (never conformed: an order off the grid is
+// refused, so what the engine holds is what was sent), and the rate-limit headers. Pure functions: no
 // I/O, no clock. Shapes follow developers.binance.com (Spot API: "Request security", "Trading
 // endpoints", "Filters", "User Data Stream").
 #include <cstdint>
@@ -179,13 +180,6 @@ std::optional<ExchangeInfo> parse_exchange_info(std::string_view json, std::stri
 // in status TRADING is refused.
 std::optional<std::string> check(const SymbolFilters& filters, const OrderRequest& request,
                                  core::Price reference_price);
-
-// The request moved onto the venue's grid, never by a whole step or tick: the quantity down to
-// a multiple of stepSize (less, never more than asked), limit and stop prices to tickSize in
-// the passive direction (a buy's down, a sell's up: never a worse price than asked). The
-// gateway conforms strategy orders (whose size is a computed figure) and reports it; orders
-// placed by a person are checked as they are and refused off the grid (check()).
-OrderRequest conform(const SymbolFilters& filters, OrderRequest request);
 
 // ---- User data stream ----------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 #pragma once
 // Everything the Binance gateway checks before an order goes on the wire, in one pure step:
 // what Binance spot cannot take, the client order id, the venue clock (measured, within the
-// window), the symbol's exchange filters (fetched, the order on their grid), and the parameters
-// to send. The gateway refuses the order with the first reason, or sends what this returns.
+// window), the symbol's exchange filters (fetched, the order on their grid: an order off it is
+// refused naming the filter, never moved onto it, so the engine's order is what was sent), and
+// the parameters to send. The gateway refuses the order with the first reason, or sends what this returns.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,9 +21,7 @@ struct VenueFacts {
 };
 
 struct PreparedOrder {
-  OrderRequest request;  // as it is sent: conformed to the grid for strategy orders
-  std::string params;    // POST /api/v3/order's parameters, before timed() and signed_query()
-  std::string note;      // what conforming changed ("quantity 0.01239999 -> 0.0123"); empty: nothing
+  std::string params;  // POST /api/v3/order's parameters, before timed() and signed_query()
 };
 
 // The order as it will be sent, or why not, as RequestError codes:
@@ -32,9 +31,8 @@ struct PreparedOrder {
 //   clock_skew       - our clock is off the venue's by more than the recvWindow
 //   unknown_symbol   - the venue lists no such symbol
 //   filter           - check() names the filter and the limit
-// Strategy orders (strategy_id set, placed by no one) are conformed to the symbol's grid first
-// (by less than a step or tick, never to a worse price: conform()) and `note` says so; orders
-// a person placed are checked as they are. `reference_price` prices market orders' notional.
+// Every order is checked as it is, whoever placed it. `reference_price` prices market orders'
+// notional.
 core::Result<PreparedOrder, RequestError> prepare_order(const OrderRequest& request, std::string_view symbol,
                                                         std::string_view client_order_id, const VenueFacts& facts,
                                                         core::Price reference_price);
