@@ -39,6 +39,7 @@ GatewayCore::GatewayCore(asio::any_io_executor strand, std::shared_ptr<GatewayFr
   status_.venue = config_.rest_url;
   status_.account_hint = std::move(account_hint);
   status_.portfolio_id = config_.portfolio;
+  venue_->attach(*this);
 }
 
 void GatewayCore::make_stream() {
@@ -49,6 +50,10 @@ void GatewayCore::make_stream() {
   o.idle_timeout = config_.stream_idle_timeout;
   o.backoff = config_.backoff;
   const std::weak_ptr<GatewayCore> w = weak_from_this();
+  if (venue_->asks_stream_target())
+    o.target_source = [w](transport::WssOptions::TargetDone done) {
+      if (auto self = w.lock()) self->venue_->stream_target(std::move(done));
+    };
   transport::WssClient::Handlers h;
   h.on_open = [w] {
     if (auto self = w.lock()) {
@@ -73,6 +78,7 @@ void GatewayCore::make_stream() {
 }
 
 void GatewayCore::start() {
+  venue_->start();
   stream_->start();
   schedule_reconcile();
   publish();
@@ -139,14 +145,26 @@ void GatewayCore::call(const VenueCall& c, Then then) {
                                self->publish();
                              },
                              {}};
-  venue_->finish(q);
+  venue_->finish(c, q);
   rest_.send(std::move(q));
+}
+
+void GatewayCore::request(const VenueCall& c, std::function<void(HttpResult)> done) {
+  call(c, [done = std::move(done)](GatewayCore&, HttpResult r) { done(std::move(r)); });
+}
+
+void GatewayCore::later(std::chrono::milliseconds delay, std::function<void()> fn) {
+  at(delay, [fn = std::move(fn)](GatewayCore&) { fn(); });
 }
 
 void GatewayCore::after(int attempt, std::function<void(GatewayCore&)> fn) {
   transport::Backoff b(config_.backoff);
   auto delay = b.next();
   for (int k = 0; k < attempt; ++k) delay = b.next();
+  at(delay, std::move(fn));
+}
+
+void GatewayCore::at(std::chrono::milliseconds delay, std::function<void(GatewayCore&)> fn) {
   auto timer = std::make_shared<asio::steady_timer>(strand_, delay);
   timers_.push_back(timer);
   timer->async_wait([w = weak_from_this(), timer, fn = std::move(fn)](const boost::system::error_code& ec) {
@@ -439,12 +457,15 @@ void GatewayCore::on_stream_open() {
   ++status_.stream_connects;
   status_.state = GatewayState::connecting;
   set_entries(false);
-  if (auto first = venue_->stream_opened()) stream_->send(std::move(*first));
+  act(venue_->stream_opened());
 }
 
 void GatewayCore::on_stream_message(std::string_view text) {
   status_.last_message = core::now();
-  auto step = venue_->stream_frame(text);
+  act(venue_->stream_frame(text));
+}
+
+void GatewayCore::act(StreamStep step) {
   if (step.reply) stream_->send(std::move(*step.reply));
   switch (step.kind) {
     case StreamStep::Kind::auth_failed:

@@ -37,6 +37,7 @@ struct VenueCall {
   transport::HttpMethod method = transport::HttpMethod::get;
   std::string target;
   std::string body;
+  bool timed = false;  // carries the venue's time and a signature over it: stamped at each send
 };
 
 // What an answer means, whatever the venue's codes.
@@ -64,16 +65,38 @@ struct StreamStep {
   std::optional<std::string> reply;  // sent on the stream before anything else
 };
 
-// A venue's requests and their meaning. Called on the gateway's strand only.
+// What a venue may ask of the core, on the gateway's strand: its own requests (through the one
+// queue; `done` never runs once the gateway stopped), a call later, a problem for the status.
+class VenueLink {
+ public:
+  virtual void request(const VenueCall& c, std::function<void(transport::HttpResult)> done) = 0;
+  virtual void later(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
+  virtual void problem(std::string what) = 0;  // logged at warn, the status's last_error
+
+ protected:
+  ~VenueLink() = default;
+};
+
+// A venue's requests and their meaning. Called on the gateway's strand only (attach: in the
+// core's constructor).
 class VenueApi {
  public:
   virtual ~VenueApi() = default;
+  // The core, for a venue that makes requests of its own (Binance: its time, exchangeInfo, the
+  // listenKey); it outlives the venue.
+  virtual void attach(VenueLink&) {}
+  // When the gateway starts, before the stream.
+  virtual void start() {}
+  // Whether the stream's target is asked of stream_target before every connect.
+  virtual bool asks_stream_target() const { return false; }
+  virtual void stream_target(transport::WssOptions::TargetDone done) { done(std::nullopt, "none"); }
   virtual std::string_view name() const noexcept = 0;         // "alpaca": logs, the status
   virtual std::string_view stream_name() const noexcept = 0;  // "trade_updates": logs
   // Finishes a request before it is queued: headers, and for a venue whose requests carry their
   // time a QueuedRequest::stamp (signed just before each send).
-  virtual void finish(transport::QueuedRequest& request) const = 0;
-  virtual AnswerKind classify(const transport::HttpResult& answer) const = 0;
+  virtual void finish(const VenueCall& call, transport::QueuedRequest& request) = 0;
+  // Not const: an answer may tell the venue something (Binance's -1021: measure the clock again).
+  virtual AnswerKind classify(const transport::HttpResult& answer) = 0;
   // An error body's message, for people.
   virtual std::string error_message(std::string_view body) const = 0;
 
@@ -94,8 +117,9 @@ class VenueApi {
                                                                        std::string& error) const = 0;
   virtual std::optional<std::vector<VenuePosition>> parse_holdings(std::string_view body, std::string& error) const = 0;
 
-  // The stream: what to send when it opens (nullopt: nothing), and what a frame means.
-  virtual std::optional<std::string> stream_opened() const = 0;
+  // The stream: what its opening means (Alpaca: send the keys; Binance: connected), and what a
+  // frame means.
+  virtual StreamStep stream_opened() const = 0;
   virtual StreamStep stream_frame(std::string_view text) const = 0;
 };
 
@@ -116,7 +140,7 @@ struct GatewayCoreConfig {
 
 // Lives on the gateway's strand; the executor (engine strand) posts its calls here and reads
 // only status() (any thread) and the front's hand-off.
-class GatewayCore : public std::enable_shared_from_this<GatewayCore> {
+class GatewayCore : public std::enable_shared_from_this<GatewayCore>, private VenueLink {
  public:
   using Then = std::function<void(GatewayCore&, transport::HttpResult)>;
 
@@ -148,6 +172,11 @@ class GatewayCore : public std::enable_shared_from_this<GatewayCore> {
   // An answer for people: "HTTP 422: <the venue's message>", or the transport's error.
   std::string describe(const transport::HttpResult& r) const;
   void call(const VenueCall& c, Then then);
+  // VenueLink
+  void request(const VenueCall& c, std::function<void(transport::HttpResult)> done) override;
+  void later(std::chrono::milliseconds delay, std::function<void()> fn) override;
+  void problem(std::string what) override { note_error(std::move(what)); }
+  void at(std::chrono::milliseconds delay, std::function<void(GatewayCore&)> fn);
   void after(int attempt, std::function<void(GatewayCore&)> fn);
   void note_error(std::string what);
   void deliver() { front_->hand_off(made_); }
@@ -167,6 +196,7 @@ class GatewayCore : public std::enable_shared_from_this<GatewayCore> {
   void set_entries(bool open);
   void on_stream_open();
   void on_stream_message(std::string_view text);
+  void act(StreamStep step);
   void on_stream_lost(std::string_view why);
   void read_back_all();
   void schedule_reconcile();

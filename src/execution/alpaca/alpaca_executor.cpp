@@ -2,8 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "../gateway_core.hpp"
-#include "../gateway_front.hpp"
+#include "../gateway_engine_side.hpp"
 #include "meridian/execution/alpaca/messages.hpp"
 #include "meridian/transport/strand_beside.hpp"
 
@@ -34,12 +33,12 @@ class AlpacaVenue final : public VenueApi {
   std::string_view stream_name() const noexcept override { return "trade_updates"; }
 
   // Alpaca's requests carry no time: sent as they are, with the keys in two headers.
-  void finish(transport::QueuedRequest& q) const override {
+  void finish(const VenueCall&, transport::QueuedRequest& q) override {
     q.headers = {{"APCA-API-KEY-ID", std::string(keys_.key_id.view())},
                  {"APCA-API-SECRET-KEY", std::string(keys_.secret.view())}};
   }
 
-  AnswerKind classify(const HttpResult& r) const override {
+  AnswerKind classify(const HttpResult& r) override {
     if (is_2xx(r)) return AnswerKind::ok;
     if (!r.ok() || r.response.status < 400 || r.response.status >= 500) return AnswerKind::lost;
     switch (r.response.status) {
@@ -88,8 +87,10 @@ class AlpacaVenue final : public VenueApi {
   }
 
   // Opened: authenticate; authorized: listen; listening: connected.
-  std::optional<std::string> stream_opened() const override {
-    return alpaca::auth_message(keys_.key_id.view(), keys_.secret.view());
+  StreamStep stream_opened() const override {
+    StreamStep step;
+    step.reply = alpaca::auth_message(keys_.key_id.view(), keys_.secret.view());
+    return step;
   }
   StreamStep stream_frame(std::string_view text) const override {
     auto frame = alpaca::parse_stream_frame(text);
@@ -137,38 +138,17 @@ GatewayCoreConfig core_config(const AlpacaConfig& c) {
 
 }  // namespace
 
-// The engine strand's side (venue-neutral: gateway_front.hpp).
-struct AlpacaExecutor::Front : GatewayFront {
-  using GatewayFront::GatewayFront;
-};
-
-// The gateway's strand side (venue-neutral: gateway_core.hpp) on Alpaca's API.
-struct AlpacaExecutor::Impl : GatewayCore {
-  using GatewayCore::GatewayCore;
-};
-
-namespace {
-
-std::shared_ptr<AlpacaExecutor::Impl> make_impl(asio::any_io_executor io_strand, std::shared_ptr<GatewayFront> front,
-                                                const AlpacaConfig& config, auth::BrokerCredentials keys,
-                                                const core::InstrumentTable& instruments) {
-  auto hint = auth::broker_hint(keys.key_id.view());
-  return std::make_shared<AlpacaExecutor::Impl>(std::move(io_strand), std::move(front), core_config(config),
-                                                std::make_unique<AlpacaVenue>(std::move(keys), instruments),
-                                                std::move(hint));
-}
-
-}  // namespace
-
 AlpacaExecutor::AlpacaExecutor(asio::any_io_executor engine_strand, asio::any_io_executor io_strand,
                                AlpacaConfig config, auth::BrokerCredentials keys,
-                               const core::InstrumentTable& instruments)
-    : front_(std::make_shared<Front>(std::move(engine_strand))),
-      impl_(make_impl(std::move(io_strand), front_, config, std::move(keys), instruments)),
-      instruments_(instruments),
-      order_rate_(std::move(config.order_rate)) {
-  impl_->make_stream();
-  asio::post(impl_->strand(), [impl = impl_] { impl->start(); });
+                               const core::InstrumentTable& instruments) {
+  auto front = std::make_shared<GatewayFront>(std::move(engine_strand));
+  auto hint = auth::broker_hint(keys.key_id.view());
+  auto core =
+      std::make_shared<GatewayCore>(std::move(io_strand), front, core_config(config),
+                                    std::make_unique<AlpacaVenue>(std::move(keys), instruments), std::move(hint));
+  side_ = std::make_unique<GatewayEngineSide>(
+      std::move(front), std::move(core), instruments, std::move(config.order_rate),
+      VenueRules{&alpaca::unsupported, "new orders a minute go to alpaca (--alpaca-orders-per-minute)", true});
 }
 
 AlpacaExecutor::AlpacaExecutor(asio::any_io_executor engine_strand, AlpacaConfig config, auth::BrokerCredentials keys,
@@ -176,72 +156,27 @@ AlpacaExecutor::AlpacaExecutor(asio::any_io_executor engine_strand, AlpacaConfig
     : AlpacaExecutor(engine_strand, transport::strand_beside(engine_strand), std::move(config), std::move(keys),
                      instruments) {}
 
-AlpacaExecutor::~AlpacaExecutor() {
-  front_->detached = true;
-  impl_->unpublish();
-  // After whatever the gateway's strand is running now; the handler holds the gateway until
-  // then (and, never run because the io_context stopped, is destroyed with it).
-  auto strand = impl_->strand();
-  asio::post(strand, [impl = std::move(impl_)] { impl->stop(); });
-}
+AlpacaExecutor::~AlpacaExecutor() = default;
 
 void AlpacaExecutor::submit(Order order, ExecutionSink& sink) {
-  auto& f = *front_;
-  f.bind(sink);
-  auto reject = [&](std::string reason) {
-    asio::post(impl_->strand(), [impl = impl_] { impl->count_reject(); });
-    order.status = OrderStatus::rejected;
-    order.reason = std::move(reason);
-    sink.report(ExecutionReport::changed(std::move(order)));
-  };
-  if (order.id == 0) return reject("invalid_order_id: order id 0 is reserved for 'no order'");
-  if (f.find(order.id)) return reject("duplicate_order_id: order id " + std::to_string(order.id) + " was already sent");
-  if (auto valid = validate(order.request); !valid)
-    return reject(std::string(valid.error().code) + ": " + valid.error().message);
-  if (order.request.symbol >= instruments_.size())
-    return reject("unknown_symbol: symbol id " + std::to_string(order.request.symbol) +
-                  " is not a configured instrument");
-  if (auto why = alpaca::unsupported(order.request)) return reject("unsupported: " + *why);
-  // Last: an order refused for another reason takes no slot.
-  if (order_rate_ && !order_rate_->try_take())
-    return reject("venue_order_rate: at most " + std::to_string(order_rate_->max_orders()) +
-                  " new orders a minute go to alpaca (--alpaca-orders-per-minute)");
-  order.status = OrderStatus::new_order;
-  f.open.push_back(order);
-  asio::post(impl_->strand(), [impl = impl_, order = std::move(order)]() mutable { impl->submit(std::move(order)); });
+  side_->submit(std::move(order), sink);
 }
 
 bool AlpacaExecutor::cancel(OrderId id, std::string_view reason, ExecutionSink& sink) {
-  auto& f = *front_;
-  f.bind(sink);
-  if (!f.find(id)) return false;
-  if (!f.cancelling.insert(id).second) return true;  // asked already
-  asio::post(impl_->strand(),
-             [impl = impl_, id, reason = std::string(reason)]() mutable { impl->cancel(id, std::move(reason)); });
-  return true;
+  return side_->cancel(id, reason, sink);
 }
 
 bool AlpacaExecutor::replace(OrderId id, const OrderRequest& changes, ExecutionSink& sink) {
-  auto& f = *front_;
-  f.bind(sink);
-  const auto* o = f.find(id);
-  // Not before the venue acknowledged it, nor while a cancel is under way.
-  if (o == nullptr || changes.quantity <= o->filled_quantity || o->status == OrderStatus::new_order ||
-      f.cancelling.contains(id))
-    return false;
-  asio::post(impl_->strand(), [impl = impl_, id, changes] { impl->replace(id, changes); });
-  return true;
+  return side_->replace(id, changes, sink);
 }
 
 void AlpacaExecutor::on_tick(const core::Tick&, ExecutionSink& sink) {
   // The venue matches; a tick only tells us which sink is the engine's.
-  front_->bind(sink);
+  side_->bind(sink);
 }
 
 void AlpacaExecutor::restore(Order order) {
-  if (front_->find(order.id)) return;
-  front_->open.push_back(order);
-  asio::post(impl_->strand(), [impl = impl_, order = std::move(order)]() mutable { impl->restore(std::move(order)); });
+  side_->restore(std::move(order));
 }
 
 std::optional<core::Money> AlpacaExecutor::fee_for(core::SymbolId, core::Price, core::Quantity,
@@ -255,20 +190,19 @@ core::Price AlpacaExecutor::market_price(core::Side side, core::Quantity, const 
 }
 
 std::span<const Order> AlpacaExecutor::open_orders() const noexcept {
-  return front_->open;
+  return side_->open_orders();
 }
 
 bool AlpacaExecutor::accepting_entries() const noexcept {
-  return front_->entries.load(std::memory_order_acquire);
+  return side_->accepting_entries();
 }
 
 std::span<const ExecutionReport> AlpacaExecutor::in_flight() const noexcept {
-  front_->take();
-  return front_->held;
+  return side_->in_flight();
 }
 
 GatewayStatus AlpacaExecutor::status() const {
-  return impl_->last_published();
+  return side_->status();
 }
 
 }  // namespace meridian::execution

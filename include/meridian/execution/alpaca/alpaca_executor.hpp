@@ -58,6 +58,8 @@
 
 namespace meridian::execution {
 
+class GatewayEngineSide;
+
 struct AlpacaConfig {
   std::string rest_url = "https://paper-api.alpaca.markets";
   std::string stream_url = "wss://paper-api.alpaca.markets/stream";
@@ -109,14 +111,9 @@ class AlpacaExecutor final : public Executor {
   // Any thread: how the gateway is doing, as it last published it (GET /api/gateway/status).
   GatewayStatus status() const;
 
-  struct Impl;   // the gateway's strand: the venue, the order book
-  struct Front;  // the engine strand: the engine's view, reports on their way
-
  private:
-  std::shared_ptr<Front> front_;
-  std::shared_ptr<Impl> impl_;
-  const core::InstrumentTable& instruments_;
-  std::shared_ptr<VenueOrderRate> order_rate_;  // config.order_rate
+  // The engine strand's side, over the venue-neutral gateway core on its own strand.
+  std::unique_ptr<GatewayEngineSide> side_;
 };
 
 }  // namespace meridian::execution
