@@ -55,20 +55,21 @@ void GatewayCore::make_stream() {
       if (auto self = w.lock()) self->venue_->stream_target(std::move(done));
     };
   transport::WssClient::Handlers h;
+  // Nothing happens once stopped (a handshake may complete after stop()).
   h.on_open = [w] {
-    if (auto self = w.lock()) {
+    if (auto self = w.lock(); self && !self->stopped_) {
       self->on_stream_open();
       self->publish();
     }
   };
   h.on_message = [w](std::string_view text) {
-    if (auto self = w.lock()) {
+    if (auto self = w.lock(); self && !self->stopped_) {
       self->on_stream_message(text);
       self->publish();
     }
   };
   h.on_disconnect = [w](std::string_view why) {
-    if (auto self = w.lock()) {
+    if (auto self = w.lock(); self && !self->stopped_) {
       self->on_stream_lost(why);
       self->publish();
     }
@@ -489,6 +490,16 @@ void GatewayCore::act(StreamStep step) {
       break;
     case StreamStep::Kind::invalid:
       note_error("a bad " + std::string(venue_->stream_name()) + " message: " + step.error);
+      break;
+    case StreamStep::Kind::reconnect:
+      on_stream_lost(step.error);
+      // Not from inside the client's own read handler; a new target is asked at the connect.
+      asio::post(strand_, [w = weak_from_this()] {
+        auto self = w.lock();
+        if (!self || self->stopped_) return;
+        self->stream_->stop();
+        self->stream_->start();
+      });
       break;
     case StreamStep::Kind::none: break;
   }

@@ -58,6 +58,7 @@ struct StreamStep {
     update,       // `update` about one of our orders
     auth_failed,  // the keys were refused: the stream stops, not retried
     invalid,      // `error` says why
+    reconnect,    // the venue ended this stream's session (`error`): a new connect, as after a loss
   };
   Kind kind = Kind::none;
   VenueOrderUpdate update;

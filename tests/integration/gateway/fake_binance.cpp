@@ -317,7 +317,7 @@ void FakeBinance::fill(const std::string& cid, double qty, double price) {
               {"L", decimal(price)},
               {"t", next_trade_++},
               {"n", decimal(qty * price * 0.001)},
-              {"N", "USDT"}}
+              {"N", commission_asset}}
              .dump());
 }
 

@@ -69,6 +69,7 @@ class FakeBinance {
   std::function<Post(std::size_t n)> on_post = [](std::size_t) { return Post::accept; };
   std::string reject_reason = "Account has insufficient balance for requested action.";
   std::string retry_after = "1";
+  std::string commission_asset = "USDT";         // the asset fills' commissions are charged in (set before fill)
   std::atomic<std::int64_t> clock_offset_ms{0};  // the venue's clock minus the system's
   void set_exchange_info(std::string json);
   void set_balance(const std::string& asset, const std::string& free, const std::string& locked);

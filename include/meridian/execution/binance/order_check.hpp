@@ -27,12 +27,17 @@ struct PreparedOrder {
 // The order as it will be sent, or why not, as RequestError codes:
 //   unsupported      - unsupported() says what
 //   client_order_id  - the id does not fit Binance's ^[a-zA-Z0-9-_]{1,36}$
+//   clock_skew       - our clock is off the venue's by more than the recvWindow (as measured,
+//                      exchangeInfo known or not)
 //   venue_not_ready  - exchangeInfo or the venue's time is not known yet
-//   clock_skew       - our clock is off the venue's by more than the recvWindow
 //   unknown_symbol   - the venue lists no such symbol
 //   filter           - check() names the filter and the limit
 // Every order is checked as it is, whoever placed it. `reference_price` prices market orders'
 // notional.
+// Why orders are refused while our clock is `clock` off the venue's: the clock_skew message,
+// also the gateway's status when it is measured.
+std::string clock_skew_message(const ClockOffset& clock, std::int64_t recv_window_ms);
+
 core::Result<PreparedOrder, RequestError> prepare_order(const OrderRequest& request, std::string_view symbol,
                                                         std::string_view client_order_id, const VenueFacts& facts,
                                                         core::Price reference_price);
