@@ -24,7 +24,7 @@ constexpr int kMaxRetries = 12;
 
 }  // namespace
 
-GatewayCore::GatewayCore(asio::any_io_executor strand, std::shared_ptr<GatewayFront> front, GatewayCoreConfig config,
+GatewayCore::GatewayCore(asio::any_io_executor strand, std::shared_ptr<GatewayFront> front, GatewayConfig config,
                          std::unique_ptr<VenueApi> venue, std::string account_hint)
     : strand_(std::move(strand)),
       front_(std::move(front)),

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "gateway_front.hpp"
+#include "meridian/execution/gateway_executor.hpp"
 #include "meridian/execution/gateway_orders.hpp"
 #include "meridian/execution/gateway_status.hpp"
 #include "meridian/execution/reconciliation.hpp"
@@ -124,28 +125,13 @@ class VenueApi {
   virtual StreamStep stream_frame(std::string_view text) const = 0;
 };
 
-// What the core needs of a venue's configuration.
-struct GatewayCoreConfig {
-  std::string rest_url;
-  std::string stream_url;
-  transport::TlsOptions tls;
-  transport::HttpTimeouts timeouts;
-  transport::BackoffConfig backoff;
-  std::chrono::milliseconds stream_idle_timeout{30'000};
-  std::int64_t portfolio = 0;
-  std::size_t connections = 4;
-  std::chrono::milliseconds default_rate_wait{5'000};
-  std::chrono::milliseconds reconcile_interval{60'000};
-  std::shared_ptr<GatewayBoard> board;
-};
-
 // Lives on the gateway's strand; the executor (engine strand) posts its calls here and reads
 // only status() (any thread) and the front's hand-off.
 class GatewayCore : public std::enable_shared_from_this<GatewayCore>, private VenueLink {
  public:
   using Then = std::function<void(GatewayCore&, transport::HttpResult)>;
 
-  GatewayCore(boost::asio::any_io_executor strand, std::shared_ptr<GatewayFront> front, GatewayCoreConfig config,
+  GatewayCore(boost::asio::any_io_executor strand, std::shared_ptr<GatewayFront> front, GatewayConfig config,
               std::unique_ptr<VenueApi> venue, std::string account_hint);
   virtual ~GatewayCore() = default;
 
@@ -207,7 +193,7 @@ class GatewayCore : public std::enable_shared_from_this<GatewayCore>, private Ve
 
   boost::asio::any_io_executor strand_;  // the gateway's own
   std::shared_ptr<GatewayFront> front_;
-  GatewayCoreConfig config_;
+  GatewayConfig config_;
   std::unique_ptr<VenueApi> venue_;
   std::string log_name_;  // venue_->name(), for logs
   GatewayOrders orders_;

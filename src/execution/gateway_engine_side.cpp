@@ -86,4 +86,51 @@ std::span<const ExecutionReport> GatewayEngineSide::in_flight() const noexcept {
   return front_->held;
 }
 
+// ---- GatewayExecutor: the venue executors' calls, all here
+
+GatewayExecutor::GatewayExecutor(std::unique_ptr<GatewayEngineSide> side) : side_(std::move(side)) {}
+
+GatewayExecutor::~GatewayExecutor() = default;
+
+void GatewayExecutor::submit(Order order, ExecutionSink& sink) {
+  side_->submit(std::move(order), sink);
+}
+
+bool GatewayExecutor::cancel(OrderId id, std::string_view reason, ExecutionSink& sink) {
+  return side_->cancel(id, reason, sink);
+}
+
+bool GatewayExecutor::replace(OrderId id, const OrderRequest& changes, ExecutionSink& sink) {
+  return side_->replace(id, changes, sink);
+}
+
+void GatewayExecutor::on_tick(const core::Tick&, ExecutionSink& sink) {
+  side_->bind(sink);
+}
+
+void GatewayExecutor::restore(Order order) {
+  side_->restore(std::move(order));
+}
+
+core::Price GatewayExecutor::market_price(core::Side side, core::Quantity, const core::Tick& touch) const noexcept {
+  const auto quote = side == core::Side::buy ? touch.ask : touch.bid;
+  return quote.raw() > 0 ? quote : touch.last;
+}
+
+std::span<const Order> GatewayExecutor::open_orders() const noexcept {
+  return side_->open_orders();
+}
+
+bool GatewayExecutor::accepting_entries() const noexcept {
+  return side_->accepting_entries();
+}
+
+std::span<const ExecutionReport> GatewayExecutor::in_flight() const noexcept {
+  return side_->in_flight();
+}
+
+GatewayStatus GatewayExecutor::status() const {
+  return side_->status();
+}
+
 }  // namespace meridian::execution

@@ -120,89 +120,39 @@ class AlpacaVenue final : public VenueApi {
   const core::InstrumentTable& instruments_;
 };
 
-GatewayCoreConfig core_config(const AlpacaConfig& c) {
-  GatewayCoreConfig g;
-  g.rest_url = c.rest_url;
-  g.stream_url = c.stream_url;
-  g.tls = c.tls;
-  g.timeouts = c.timeouts;
-  g.backoff = c.backoff;
-  g.stream_idle_timeout = c.stream_idle_timeout;
-  g.portfolio = c.portfolio;
-  g.connections = c.connections;
-  g.default_rate_wait = c.default_rate_wait;
-  g.reconcile_interval = c.reconcile_interval;
-  g.board = c.board;
-  return g;
+}  // namespace
+
+namespace {
+
+std::unique_ptr<GatewayEngineSide> make_side(asio::any_io_executor engine_strand, asio::any_io_executor io_strand,
+                                             AlpacaConfig config, auth::BrokerCredentials keys,
+                                             const core::InstrumentTable& instruments) {
+  auto front = std::make_shared<GatewayFront>(std::move(engine_strand));
+  auto hint = auth::broker_hint(keys.key_id.view());
+  auto order_rate = config.order_rate;
+  auto venue = std::make_unique<AlpacaVenue>(std::move(keys), instruments);
+  auto core = std::make_shared<GatewayCore>(std::move(io_strand), front, config, std::move(venue), std::move(hint));
+  return std::make_unique<GatewayEngineSide>(
+      std::move(front), std::move(core), instruments, std::move(order_rate),
+      VenueRules{&alpaca::unsupported, "new orders a minute go to alpaca (--alpaca-orders-per-minute)", true});
 }
 
 }  // namespace
 
 AlpacaExecutor::AlpacaExecutor(asio::any_io_executor engine_strand, asio::any_io_executor io_strand,
                                AlpacaConfig config, auth::BrokerCredentials keys,
-                               const core::InstrumentTable& instruments) {
-  auto front = std::make_shared<GatewayFront>(std::move(engine_strand));
-  auto hint = auth::broker_hint(keys.key_id.view());
-  auto core =
-      std::make_shared<GatewayCore>(std::move(io_strand), front, core_config(config),
-                                    std::make_unique<AlpacaVenue>(std::move(keys), instruments), std::move(hint));
-  side_ = std::make_unique<GatewayEngineSide>(
-      std::move(front), std::move(core), instruments, std::move(config.order_rate),
-      VenueRules{&alpaca::unsupported, "new orders a minute go to alpaca (--alpaca-orders-per-minute)", true});
-}
+                               const core::InstrumentTable& instruments)
+    : GatewayExecutor(
+          make_side(std::move(engine_strand), std::move(io_strand), std::move(config), std::move(keys), instruments)) {}
 
 AlpacaExecutor::AlpacaExecutor(asio::any_io_executor engine_strand, AlpacaConfig config, auth::BrokerCredentials keys,
                                const core::InstrumentTable& instruments)
     : AlpacaExecutor(engine_strand, transport::strand_beside(engine_strand), std::move(config), std::move(keys),
                      instruments) {}
 
-AlpacaExecutor::~AlpacaExecutor() = default;
-
-void AlpacaExecutor::submit(Order order, ExecutionSink& sink) {
-  side_->submit(std::move(order), sink);
-}
-
-bool AlpacaExecutor::cancel(OrderId id, std::string_view reason, ExecutionSink& sink) {
-  return side_->cancel(id, reason, sink);
-}
-
-bool AlpacaExecutor::replace(OrderId id, const OrderRequest& changes, ExecutionSink& sink) {
-  return side_->replace(id, changes, sink);
-}
-
-void AlpacaExecutor::on_tick(const core::Tick&, ExecutionSink& sink) {
-  // The venue matches; a tick only tells us which sink is the engine's.
-  side_->bind(sink);
-}
-
-void AlpacaExecutor::restore(Order order) {
-  side_->restore(std::move(order));
-}
-
 std::optional<core::Money> AlpacaExecutor::fee_for(core::SymbolId, core::Price, core::Quantity,
                                                    Liquidity) const noexcept {
   return core::Money{};  // Alpaca charges no commission
-}
-
-core::Price AlpacaExecutor::market_price(core::Side side, core::Quantity, const core::Tick& touch) const noexcept {
-  const auto quote = side == core::Side::buy ? touch.ask : touch.bid;
-  return quote.raw() > 0 ? quote : touch.last;
-}
-
-std::span<const Order> AlpacaExecutor::open_orders() const noexcept {
-  return side_->open_orders();
-}
-
-bool AlpacaExecutor::accepting_entries() const noexcept {
-  return side_->accepting_entries();
-}
-
-std::span<const ExecutionReport> AlpacaExecutor::in_flight() const noexcept {
-  return side_->in_flight();
-}
-
-GatewayStatus AlpacaExecutor::status() const {
-  return side_->status();
 }
 
 }  // namespace meridian::execution

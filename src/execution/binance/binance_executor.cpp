@@ -280,91 +280,44 @@ class BinanceVenue final : public VenueApi {
   mutable std::uint64_t foreign_fees_ = 0;  // commissions not in the quote asset
 };
 
-GatewayCoreConfig core_config(const BinanceConfig& c) {
-  GatewayCoreConfig g;
-  g.rest_url = c.rest_url;
-  g.stream_url = c.stream_url + "/ws";  // the path is replaced by /ws/<listenKey> at each connect
-  g.tls = c.tls;
-  g.timeouts = c.timeouts;
-  g.backoff = c.backoff;
-  g.stream_idle_timeout = c.stream_idle_timeout;
-  g.portfolio = c.portfolio;
-  g.connections = c.connections;
-  g.default_rate_wait = c.default_rate_wait;
-  g.reconcile_interval = c.reconcile_interval;
-  g.board = c.board;
-  return g;
+}  // namespace
+
+namespace {
+
+std::unique_ptr<GatewayEngineSide> make_side(asio::any_io_executor engine_strand, asio::any_io_executor io_strand,
+                                             BinanceConfig config, auth::BrokerCredentials keys,
+                                             const core::InstrumentTable& instruments) {
+  auto front = std::make_shared<GatewayFront>(std::move(engine_strand));
+  auto hint = auth::broker_hint(keys.key_id.view());
+  auto order_rate = config.order_rate;
+  auto settings = static_cast<const GatewayConfig&>(config);
+  settings.stream_url += "/ws";  // the path is replaced by /ws/<listenKey> at each connect
+  auto venue = std::make_unique<BinanceVenue>(config, std::move(keys), instruments);
+  auto core = std::make_shared<GatewayCore>(std::move(io_strand), front, std::move(settings), std::move(venue),
+                                            std::move(hint));
+  return std::make_unique<GatewayEngineSide>(
+      std::move(front), std::move(core), instruments, std::move(order_rate),
+      VenueRules{&binance::unsupported, "new orders per 10 s go to binance (--binance-orders-per-10s)", false});
 }
 
 }  // namespace
 
 BinanceExecutor::BinanceExecutor(asio::any_io_executor engine_strand, asio::any_io_executor io_strand,
                                  BinanceConfig config, auth::BrokerCredentials keys,
-                                 const core::InstrumentTable& instruments) {
-  auto front = std::make_shared<GatewayFront>(std::move(engine_strand));
-  auto hint = auth::broker_hint(keys.key_id.view());
-  auto core = std::make_shared<GatewayCore>(std::move(io_strand), front, core_config(config),
-                                            std::make_unique<BinanceVenue>(config, std::move(keys), instruments),
-                                            std::move(hint));
-  side_ = std::make_unique<GatewayEngineSide>(
-      std::move(front), std::move(core), instruments, std::move(config.order_rate),
-      VenueRules{&binance::unsupported, "new orders in the window go to binance (--binance-orders-per-10s)", false});
-}
+                                 const core::InstrumentTable& instruments)
+    : GatewayExecutor(
+          make_side(std::move(engine_strand), std::move(io_strand), std::move(config), std::move(keys), instruments)) {}
 
 BinanceExecutor::BinanceExecutor(asio::any_io_executor engine_strand, BinanceConfig config,
                                  auth::BrokerCredentials keys, const core::InstrumentTable& instruments)
     : BinanceExecutor(engine_strand, transport::strand_beside(engine_strand), std::move(config), std::move(keys),
                       instruments) {}
 
-BinanceExecutor::~BinanceExecutor() = default;
-
-void BinanceExecutor::submit(Order order, ExecutionSink& sink) {
-  side_->submit(std::move(order), sink);
-}
-
-bool BinanceExecutor::cancel(OrderId id, std::string_view reason, ExecutionSink& sink) {
-  return side_->cancel(id, reason, sink);
-}
-
-bool BinanceExecutor::replace(OrderId id, const OrderRequest& changes, ExecutionSink& sink) {
-  return side_->replace(id, changes, sink);
-}
-
-void BinanceExecutor::on_tick(const core::Tick&, ExecutionSink& sink) {
-  // The venue matches; a tick only tells us which sink is the engine's.
-  side_->bind(sink);
-}
-
-void BinanceExecutor::restore(Order order) {
-  side_->restore(std::move(order));
-}
-
 std::optional<core::Money> BinanceExecutor::fee_for(core::SymbolId, core::Price price, core::Quantity quantity,
                                                     Liquidity) const noexcept {
   const auto notional = core::checked_notional(price, quantity);
   if (!notional) return std::nullopt;
   return core::Money::from_raw(notional->raw() / 1000);  // 0.1%
-}
-
-core::Price BinanceExecutor::market_price(core::Side side, core::Quantity, const core::Tick& touch) const noexcept {
-  const auto quote = side == core::Side::buy ? touch.ask : touch.bid;
-  return quote.raw() > 0 ? quote : touch.last;
-}
-
-std::span<const Order> BinanceExecutor::open_orders() const noexcept {
-  return side_->open_orders();
-}
-
-bool BinanceExecutor::accepting_entries() const noexcept {
-  return side_->accepting_entries();
-}
-
-std::span<const ExecutionReport> BinanceExecutor::in_flight() const noexcept {
-  return side_->in_flight();
-}
-
-GatewayStatus BinanceExecutor::status() const {
-  return side_->status();
 }
 
 }  // namespace meridian::execution

@@ -40,36 +40,21 @@
 
 #include "meridian/auth/broker_credentials.hpp"
 #include "meridian/core/instrument.hpp"
-#include "meridian/execution/executor.hpp"
-#include "meridian/execution/gateway_status.hpp"
-#include "meridian/execution/venue_order_rate.hpp"
-#include "meridian/transport/backoff.hpp"
-#include "meridian/transport/https_client.hpp"
-#include "meridian/transport/tls.hpp"
+#include "meridian/execution/gateway_executor.hpp"
 
 namespace meridian::execution {
 
-class GatewayEngineSide;
-
-struct BinanceConfig {
-  std::string rest_url = "https://api.binance.com";
-  // The user data stream's host; the path (/ws/<listenKey>) is the gateway's.
-  std::string stream_url = "wss://stream.binance.com:9443";
-  transport::TlsOptions tls;
-  transport::HttpTimeouts timeouts;
-  transport::BackoffConfig backoff;
-  std::chrono::milliseconds stream_idle_timeout{30'000};
-  std::int64_t portfolio = 0;
-  std::size_t connections = 4;
-  std::chrono::milliseconds default_rate_wait{5'000};
-  std::chrono::milliseconds reconcile_interval{60'000};
+struct BinanceConfig : GatewayConfig {
+  BinanceConfig() {
+    rest_url = "https://api.binance.com";
+    // The user data stream's host; the path (/ws/<listenKey>) is the gateway's.
+    stream_url = "wss://stream.binance.com:9443";
+  }
   std::int64_t recv_window_ms = 5000;
-  std::chrono::milliseconds keepalive_interval{30 * 60'000};
-  std::shared_ptr<GatewayBoard> board;
-  std::shared_ptr<VenueOrderRate> order_rate;
+  std::chrono::milliseconds keepalive_interval{30 * 60'000};  // PUT listenKey
 };
 
-class BinanceExecutor final : public Executor {
+class BinanceExecutor final : public GatewayExecutor {
  public:
   // As AlpacaExecutor: the gateway runs on `io_strand` beside `engine_strand`; `instruments`
   // outlives the executor. Throws std::invalid_argument for a bad URL or CA file.
@@ -77,29 +62,12 @@ class BinanceExecutor final : public Executor {
                   BinanceConfig config, auth::BrokerCredentials keys, const core::InstrumentTable& instruments);
   BinanceExecutor(boost::asio::any_io_executor engine_strand, BinanceConfig config, auth::BrokerCredentials keys,
                   const core::InstrumentTable& instruments);
-  ~BinanceExecutor() override;
-  BinanceExecutor(const BinanceExecutor&) = delete;
-  BinanceExecutor& operator=(const BinanceExecutor&) = delete;
 
-  void submit(Order order, ExecutionSink& sink) override;
-  bool cancel(OrderId id, std::string_view reason, ExecutionSink& sink) override;
-  bool replace(OrderId id, const OrderRequest& changes, ExecutionSink& sink) override;
-  void on_tick(const core::Tick& tick, ExecutionSink& sink) override;
-  void restore(Order order) override;
   // An estimate for pre-trade checks: Binance's base rate, 0.1% of the notional (the account's
   // tier and BNB discount only lower it); the fill carries the real one.
   std::optional<core::Money> fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
                                      Liquidity liquidity) const noexcept override;
-  core::Price market_price(core::Side side, core::Quantity quantity, const core::Tick& touch) const noexcept override;
-  std::span<const Order> open_orders() const noexcept override;
   std::string_view name() const noexcept override { return "binance"; }
-  std::span<const ExecutionReport> in_flight() const noexcept override;
-  bool accepting_entries() const noexcept override;
-
-  GatewayStatus status() const;
-
- private:
-  std::unique_ptr<GatewayEngineSide> side_;
 };
 
 }  // namespace meridian::execution
