@@ -18,6 +18,18 @@ GatewayEngineSide::GatewayEngineSide(std::shared_ptr<GatewayFront> front, std::s
   asio::post(core_->strand(), [c = core_] { c->start(); });
 }
 
+std::unique_ptr<GatewayEngineSide> GatewayEngineSide::make(asio::any_io_executor engine_strand,
+                                                           asio::any_io_executor io_strand, GatewayConfig settings,
+                                                           std::unique_ptr<VenueApi> venue, std::string account_hint,
+                                                           const core::InstrumentTable& instruments, VenueRules rules) {
+  auto front = std::make_shared<GatewayFront>(std::move(engine_strand));
+  auto order_rate = settings.order_rate;
+  auto core = std::make_shared<GatewayCore>(std::move(io_strand), front, std::move(settings), std::move(venue),
+                                            std::move(account_hint));
+  return std::make_unique<GatewayEngineSide>(std::move(front), std::move(core), instruments, std::move(order_rate),
+                                             std::move(rules));
+}
+
 GatewayEngineSide::~GatewayEngineSide() {
   front_->detached = true;
   core_->unpublish();

@@ -32,6 +32,11 @@ class GatewayEngineSide {
   GatewayEngineSide(std::shared_ptr<GatewayFront> front, std::shared_ptr<GatewayCore> core,
                     const core::InstrumentTable& instruments, std::shared_ptr<VenueOrderRate> order_rate,
                     VenueRules rules);
+  // The front on `engine_strand`, the core on `io_strand` with `venue`, and this over both.
+  static std::unique_ptr<GatewayEngineSide> make(boost::asio::any_io_executor engine_strand,
+                                                 boost::asio::any_io_executor io_strand, GatewayConfig settings,
+                                                 std::unique_ptr<VenueApi> venue, std::string account_hint,
+                                                 const core::InstrumentTable& instruments, VenueRules rules);
   // Off the board now; the gateway stops on its strand after whatever it is running.
   ~GatewayEngineSide();
   GatewayEngineSide(const GatewayEngineSide&) = delete;

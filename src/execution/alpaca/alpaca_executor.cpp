@@ -120,20 +120,13 @@ class AlpacaVenue final : public VenueApi {
   const core::InstrumentTable& instruments_;
 };
 
-}  // namespace
-
-namespace {
-
 std::unique_ptr<GatewayEngineSide> make_side(asio::any_io_executor engine_strand, asio::any_io_executor io_strand,
                                              AlpacaConfig config, auth::BrokerCredentials keys,
                                              const core::InstrumentTable& instruments) {
-  auto front = std::make_shared<GatewayFront>(std::move(engine_strand));
   auto hint = auth::broker_hint(keys.key_id.view());
-  auto order_rate = config.order_rate;
   auto venue = std::make_unique<AlpacaVenue>(std::move(keys), instruments);
-  auto core = std::make_shared<GatewayCore>(std::move(io_strand), front, config, std::move(venue), std::move(hint));
-  return std::make_unique<GatewayEngineSide>(
-      std::move(front), std::move(core), instruments, std::move(order_rate),
+  return GatewayEngineSide::make(
+      std::move(engine_strand), std::move(io_strand), std::move(config), std::move(venue), std::move(hint), instruments,
       VenueRules{&alpaca::unsupported, "new orders a minute go to alpaca (--alpaca-orders-per-minute)", true});
 }
 

@@ -280,23 +280,16 @@ class BinanceVenue final : public VenueApi {
   mutable std::uint64_t foreign_fees_ = 0;  // commissions not in the quote asset
 };
 
-}  // namespace
-
-namespace {
-
 std::unique_ptr<GatewayEngineSide> make_side(asio::any_io_executor engine_strand, asio::any_io_executor io_strand,
                                              BinanceConfig config, auth::BrokerCredentials keys,
                                              const core::InstrumentTable& instruments) {
-  auto front = std::make_shared<GatewayFront>(std::move(engine_strand));
   auto hint = auth::broker_hint(keys.key_id.view());
-  auto order_rate = config.order_rate;
-  auto settings = static_cast<const GatewayConfig&>(config);
+  GatewayConfig settings = config;
   settings.stream_url += "/ws";  // the path is replaced by /ws/<listenKey> at each connect
   auto venue = std::make_unique<BinanceVenue>(config, std::move(keys), instruments);
-  auto core = std::make_shared<GatewayCore>(std::move(io_strand), front, std::move(settings), std::move(venue),
-                                            std::move(hint));
-  return std::make_unique<GatewayEngineSide>(
-      std::move(front), std::move(core), instruments, std::move(order_rate),
+  return GatewayEngineSide::make(
+      std::move(engine_strand), std::move(io_strand), std::move(settings), std::move(venue), std::move(hint),
+      instruments,
       VenueRules{&binance::unsupported, "new orders per 10 s go to binance (--binance-orders-per-10s)", false});
 }
 

@@ -10,14 +10,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <future>
-#include <algorithm>
 #include <mutex>
 
 #include "client_rig.hpp"
 #include "fake_alpaca.hpp"
+#include "recording_sink.hpp"
 
 using namespace meridian::execution;
 using meridian::core::Price;
@@ -28,68 +29,6 @@ using venue_test::SplitRig;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The engine's side, recording: reports as they are handed over (on the strand), read by the
-// test thread under a mutex.
-class RecordingSink final : public ExecutionSink {
- public:
-  explicit RecordingSink(const SplitRig& rig) : engine_(rig.engine) {}
-  void report(ExecutionReport r) override {
-    check_strand();
-    std::lock_guard lock(mutex_);
-    reports_.push_back(std::move(r));
-  }
-  void reports_arrived() override {
-    check_strand();
-    std::lock_guard lock(mutex_);
-    ++arrivals_;
-  }
-  int off_engine() const { return off_engine_; }
-  Quantity reducible(const Order& o) const noexcept override { return o.remaining(); }
-  OrderId allocate_order_id() noexcept override { return ++next_id_; }
-
-  std::vector<ExecutionReport> reports() const {
-    std::lock_guard lock(mutex_);
-    return reports_;
-  }
-  std::vector<Fill> fills(OrderId id) const {
-    std::vector<Fill> out;
-    for (const auto& r : reports())
-      if (r.kind == ExecutionReport::Kind::fill && r.order.id == id) out.push_back(r.fill);
-    return out;
-  }
-  // The order as last reported; status new_order when nothing was reported.
-  Order last(OrderId id) const {
-    Order o;
-    for (const auto& r : reports())
-      if (r.order.id == id) o = r.order;
-    return o;
-  }
-  bool reached(OrderId id, OrderStatus s) const {
-    for (const auto& r : reports())
-      if (r.order.id == id && r.order.status == s) return true;
-    return false;
-  }
-
- private:
-  void check_strand() {
-    if (!engine_.running_in_this_thread()) ++off_engine_;
-  }
-
-  SplitRig::Strand engine_;
-  std::atomic<int> off_engine_{0};
-  mutable std::mutex mutex_;
-  std::vector<ExecutionReport> reports_;
-  std::size_t arrivals_ = 0;
-  OrderId next_id_ = 1000;
-};
-
-Quantity qty(const char* s) {
-  return *Quantity::parse(s);
-}
-Price px(const char* s) {
-  return *Price::parse(s);
-}
 
 meridian::core::InstrumentTable instruments() {
   meridian::core::Instrument aapl;
@@ -593,9 +532,11 @@ TEST_F(AlpacaGatewayReconciling, ALostStreamPausesEntriesUntilReconciledAgain) {
   board->on_state_change(nullptr);
   std::lock_guard lock(mutex);
   // Up and reconciled, the stream lost (paused), back but paused until the reconciliation.
-  const std::vector<std::pair<GatewayState, bool>> expected{
-      {GatewayState::connected, true},  {GatewayState::disconnected, false}, {GatewayState::connecting, false},
-      {GatewayState::connected, false}, {GatewayState::connected, true}};
+  const std::vector<std::pair<GatewayState, bool>> expected{{GatewayState::connected, true},
+                                                            {GatewayState::disconnected, false},
+                                                            {GatewayState::connecting, false},
+                                                            {GatewayState::connected, false},
+                                                            {GatewayState::connected, true}};
   ASSERT_GE(seen.size(), expected.size());
   EXPECT_TRUE(std::equal(expected.begin(), expected.end(), seen.end() - static_cast<std::ptrdiff_t>(expected.size())))
       << "the last published states and entries were not the expected sequence";
@@ -622,7 +563,8 @@ TEST_F(AlpacaGatewayRateLimited, AnOrderBeyondTheRateIsRejectedWithoutBeingSent)
   ASSERT_TRUE(eventually([&] { return sink.reached(9, OrderStatus::rejected); }));
   ASSERT_TRUE(eventually([&] { return sink.reached(3, OrderStatus::rejected); }));
   EXPECT_NE(sink.last(3).reason.find("venue_order_rate"), std::string::npos) << sink.last(3).reason;
-  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted) && sink.reached(2, OrderStatus::accepted); }));
+  ASSERT_TRUE(
+      eventually([&] { return sink.reached(1, OrderStatus::accepted) && sink.reached(2, OrderStatus::accepted); }));
   EXPECT_EQ(venue.requests("POST", "/v2/orders"), 2u);
   EXPECT_FALSE(venue.order(cid(3)).has_value());
   EXPECT_TRUE(cancel(1));

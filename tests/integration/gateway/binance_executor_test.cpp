@@ -14,6 +14,7 @@
 
 #include "client_rig.hpp"
 #include "fake_binance.hpp"
+#include "recording_sink.hpp"
 
 using namespace meridian::execution;
 using meridian::core::Price;
@@ -24,52 +25,6 @@ using venue_test::SplitRig;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The engine's side, recording (the test thread reads under a mutex).
-class RecordingSink final : public ExecutionSink {
- public:
-  void report(ExecutionReport r) override {
-    std::lock_guard lock(mutex_);
-    reports_.push_back(std::move(r));
-  }
-  void reports_arrived() override {}
-  Quantity reducible(const Order& o) const noexcept override { return o.remaining(); }
-  OrderId allocate_order_id() noexcept override { return ++next_id_; }
-
-  std::vector<ExecutionReport> reports() const {
-    std::lock_guard lock(mutex_);
-    return reports_;
-  }
-  std::vector<Fill> fills(OrderId id) const {
-    std::vector<Fill> out;
-    for (const auto& r : reports())
-      if (r.kind == ExecutionReport::Kind::fill && r.order.id == id) out.push_back(r.fill);
-    return out;
-  }
-  Order last(OrderId id) const {
-    Order o;
-    for (const auto& r : reports())
-      if (r.order.id == id) o = r.order;
-    return o;
-  }
-  bool reached(OrderId id, OrderStatus s) const {
-    for (const auto& r : reports())
-      if (r.order.id == id && r.order.status == s) return true;
-    return false;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<ExecutionReport> reports_;
-  OrderId next_id_ = 1000;
-};
-
-Quantity qty(const char* s) {
-  return *Quantity::parse(s);
-}
-Price px(const char* s) {
-  return *Price::parse(s);
-}
 
 meridian::core::InstrumentTable instruments(int qty_decimals = 4) {
   meridian::core::Instrument btc;
@@ -102,6 +57,7 @@ class BinanceGateway : public ::testing::Test {
   void SetUp() override {}
   void TearDown() override {
     rig.on_engine([&] { executor.reset(); });
+    EXPECT_EQ(sink.off_engine(), 0) << "the sink was called off the engine strand";
   }
 
   void start() {
@@ -158,7 +114,7 @@ class BinanceGateway : public ::testing::Test {
   meridian::core::InstrumentTable table = instruments();
   SplitRig rig;
   std::shared_ptr<GatewayBoard> board = std::make_shared<GatewayBoard>();
-  RecordingSink sink;
+  RecordingSink sink{rig};
   std::unique_ptr<BinanceExecutor> executor;
 };
 
@@ -258,7 +214,7 @@ TEST_F(BinanceGateway, DuplicateClientOrderIdIsResolvedByQuery) {
   // A restarted daemon that lost its journal sends the same order again: -2010 "Duplicate order
   // sent.", resolved by asking for it, not reported rejected.
   rig.on_engine([&] { executor.reset(); });
-  RecordingSink second;
+  RecordingSink second{rig};
   start();
   wait_ready(1);
   rig.on_engine([&] { executor->submit(limit_buy(1), second); });
@@ -334,7 +290,7 @@ TEST_F(BinanceGateway, RestoredOrderFoundOrNotAtVenue) {
   venue.fill(cid(1), 0.004, 50000);
   ASSERT_TRUE(eventually([&] { return sink.fills(1).size() == 1; }));
   rig.on_engine([&] { executor.reset(); });
-  RecordingSink second;
+  RecordingSink second{rig};
   start();
   auto stored = limit_buy(1);
   stored.status = OrderStatus::accepted;
