@@ -37,19 +37,7 @@ meridian::core::InstrumentTable instruments(int qty_decimals = 4) {
 }
 
 Order limit_buy(OrderId id, const char* quantity = "0.01", const char* price = "50000") {
-  Order o;
-  o.id = id;
-  o.request.symbol = 0;
-  o.request.side = meridian::core::Side::buy;
-  o.request.quantity = qty(quantity);
-  o.request.type = OrderType::limit;
-  o.request.limit_price = px(price);
-  o.request.tif = TimeInForce::gtc;
-  return o;
-}
-
-std::string cid(OrderId id) {
-  return "mrd-7-" + std::to_string(id);
+  return limit_buy_gtc(id, quantity, price);
 }
 
 class BinanceGateway : public ::testing::Test {

@@ -1,8 +1,9 @@
 #pragma once
 // The gateway tests' engine side: a sink recording the reports as they are handed over (on the
-// engine strand, checked), read by the test thread under a mutex; and exact decimals.
+// engine strand, checked), read by the test thread under a mutex; exact decimals; a limit order.
 #include <atomic>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "client_rig.hpp"
@@ -18,6 +19,8 @@ using meridian::execution::Fill;
 using meridian::execution::Order;
 using meridian::execution::OrderId;
 using meridian::execution::OrderStatus;
+using meridian::execution::OrderType;
+using meridian::execution::TimeInForce;
 using venue_test::SplitRig;
 
 // The engine's side, recording: reports as they are handed over (on the strand), read by the
@@ -80,6 +83,23 @@ inline Quantity qty(const char* s) {
 }
 inline Price px(const char* s) {
   return *Price::parse(s);
+}
+
+// A GTC limit buy of symbol 0, and its client order id in portfolio 7 (the tests' portfolio).
+inline Order limit_buy_gtc(OrderId id, const char* quantity, const char* price) {
+  Order o;
+  o.id = id;
+  o.request.symbol = 0;
+  o.request.side = meridian::core::Side::buy;
+  o.request.quantity = qty(quantity);
+  o.request.type = OrderType::limit;
+  o.request.limit_price = px(price);
+  o.request.tif = TimeInForce::gtc;
+  return o;
+}
+
+inline std::string cid(OrderId id) {
+  return "mrd-7-" + std::to_string(id);
 }
 
 }  // namespace gateway_test
