@@ -510,8 +510,9 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
   // Entries go only while the stream is up and a reconciliation has ended since it came up.
   void set_entries(bool open) {
     if (status.accepting_entries != open)
-      gateway_log()->info("alpaca: new entries for portfolio {} {}", config.portfolio,
-                          open ? "accepted again (stream up, reconciled)" : "paused until the stream is back and reconciled");
+      gateway_log()->info(
+          "alpaca: new entries for portfolio {} {}", config.portfolio,
+          open ? "accepted again (stream up, reconciled)" : "paused until the stream is back and reconciled");
     status.accepting_entries = open;
     front->entries.store(open, std::memory_order_release);
   }
@@ -616,6 +617,7 @@ struct AlpacaExecutor::Impl : std::enable_shared_from_this<AlpacaExecutor::Impl>
     for (const auto& p : positions)
       if (rec.positions.size() < Reconciliation::kMaxDetails)
         rec.positions.push_back(p.symbol + (p.short_side ? " short " : " long ") + p.quantity.to_string());
+    rec.held = positions;
     const auto differences = compare_open_orders(orders, venue);
     rec.differences = differences.size();
     for (const auto& d : differences) {

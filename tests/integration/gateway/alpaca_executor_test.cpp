@@ -10,10 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <future>
-#include <algorithm>
 #include <mutex>
 
 #include "client_rig.hpp"
@@ -593,9 +593,11 @@ TEST_F(AlpacaGatewayReconciling, ALostStreamPausesEntriesUntilReconciledAgain) {
   board->on_state_change(nullptr);
   std::lock_guard lock(mutex);
   // Up and reconciled, the stream lost (paused), back but paused until the reconciliation.
-  const std::vector<std::pair<GatewayState, bool>> expected{
-      {GatewayState::connected, true},  {GatewayState::disconnected, false}, {GatewayState::connecting, false},
-      {GatewayState::connected, false}, {GatewayState::connected, true}};
+  const std::vector<std::pair<GatewayState, bool>> expected{{GatewayState::connected, true},
+                                                            {GatewayState::disconnected, false},
+                                                            {GatewayState::connecting, false},
+                                                            {GatewayState::connected, false},
+                                                            {GatewayState::connected, true}};
   ASSERT_GE(seen.size(), expected.size());
   EXPECT_TRUE(std::equal(expected.begin(), expected.end(), seen.end() - static_cast<std::ptrdiff_t>(expected.size())))
       << "the last published states and entries were not the expected sequence";
@@ -622,7 +624,8 @@ TEST_F(AlpacaGatewayRateLimited, AnOrderBeyondTheRateIsRejectedWithoutBeingSent)
   ASSERT_TRUE(eventually([&] { return sink.reached(9, OrderStatus::rejected); }));
   ASSERT_TRUE(eventually([&] { return sink.reached(3, OrderStatus::rejected); }));
   EXPECT_NE(sink.last(3).reason.find("venue_order_rate"), std::string::npos) << sink.last(3).reason;
-  ASSERT_TRUE(eventually([&] { return sink.reached(1, OrderStatus::accepted) && sink.reached(2, OrderStatus::accepted); }));
+  ASSERT_TRUE(
+      eventually([&] { return sink.reached(1, OrderStatus::accepted) && sink.reached(2, OrderStatus::accepted); }));
   EXPECT_EQ(venue.requests("POST", "/v2/orders"), 2u);
   EXPECT_FALSE(venue.order(cid(3)).has_value());
   EXPECT_TRUE(cancel(1));

@@ -55,7 +55,7 @@ class FakeAlpaca {
   std::function<Post(std::size_t n)> on_post = [](std::size_t) { return Post::accept; };
   std::string reject_reason = "insufficient buying power";
   std::string retry_after = "1";
-  std::atomic<bool> stream_silent{false};  // venue actions do not tell the stream (it missed them)
+  std::atomic<bool> stream_silent{false};     // venue actions do not tell the stream (it missed them)
   std::atomic<bool> open_orders_fail{false};  // GET /v2/orders?status=open answers 500
 
   // Test thread: the venue acts on an order (by our client order id). A fill event carries
