@@ -285,6 +285,8 @@ const std::vector<OperationDoc> kDocs = {
         "rejects": {"type": "integer"}, "fills": {"type": "integer"}, "unknown_updates": {"type": "integer"},
         "rate_limited": {"type": "integer"}, "rate_limit_hold": {"type": "boolean"},
         "reconciliations": {"type": "integer"},
+        "position_differences": {"description": "the venue's positions at the last reconciliation against the portfolio's ledger now; null before the first", "oneOf": [{"type": "null"}, {"type": "array", "items": {"type": "object", "properties": {
+          "symbol": {"type": "string"}, "ledger": {"type": "number"}, "venue": {"type": "number"}}}}]},
         "last_reconciliation": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
           "at": {"$ref": "Time"}, "differences": {"type": "integer"},
           "details": {"type": "array", "items": {"type": "string"}, "description": "one text per difference, the first 20"},

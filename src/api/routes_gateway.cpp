@@ -98,6 +98,23 @@ void bind(ApiContext& ctx, GatewayControl& control, const execution::GatewayBoar
       });
 }
 
+// The venue's positions at the last reconciliation against the portfolio's ledger now (its
+// durable positions): every symbol that differs. Null before the first reconciliation or for a
+// portfolio that is gone. A fill between the two reads shows until the next run; several
+// portfolios on one account each see the account's whole holding.
+nlohmann::json position_differences_json(const ApiContext& ctx, const execution::GatewayStatus& s) {
+  const auto& rec = s.last_reconciliation;
+  const auto snap = ctx.snapshot(s.portfolio_id);
+  if (rec.at == core::Timestamp{} || !snap) return nullptr;
+  std::vector<std::pair<std::string, core::Quantity>> ledger;
+  ledger.reserve(snap->positions.size());
+  for (const auto& p : snap->positions) ledger.emplace_back(snap->instruments->at(p.symbol).symbol, p.state.quantity);
+  auto out = nlohmann::json::array();
+  for (const auto& d : execution::compare_positions(ledger, rec.held))
+    out.push_back({{"symbol", d.symbol}, {"ledger", d.ledger.to_double()}, {"venue", d.venue.to_double()}});
+  return out;
+}
+
 }  // namespace
 
 void add_gateway_routes(Router& router, std::shared_ptr<const execution::GatewayBoard> board, ApiContext& ctx,
@@ -117,10 +134,14 @@ void add_gateway_routes(Router& router, std::shared_ptr<const execution::Gateway
   }
   router.add({http::verb::get, "/api/gateway/status", Role::admin,
               "Live broker gateways: state, venue, account hint, last message, order and fill counts, rate limits",
-              [board](const Request& req, Reply reply) {
+              [board, &ctx](const Request& req, Reply reply) {
                 auto list = nlohmann::json::array();
                 if (board)
-                  for (const auto& s : board->read()) list.push_back(gateway_json(s));
+                  for (const auto& s : board->read()) {
+                    auto g = gateway_json(s);
+                    g["position_differences"] = position_differences_json(ctx, s);
+                    list.push_back(std::move(g));
+                  }
                 const bool live = !list.empty();
                 reply(json_response(req, http::status::ok,
                                     nlohmann::json{{"gateways", std::move(list)}, {"paper", !live}}.dump()));

@@ -572,6 +572,7 @@ void GatewayCore::compare(const std::vector<VenueOpenOrder>& venue, const std::v
   for (const auto& p : positions)
     if (rec.positions.size() < Reconciliation::kMaxDetails)
       rec.positions.push_back(p.symbol + (p.short_side ? " short " : " long ") + p.quantity.to_string());
+  rec.held = positions;
   const auto differences = compare_open_orders(orders_, venue);
   rec.differences = differences.size();
   for (const auto& d : differences) {

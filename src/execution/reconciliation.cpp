@@ -1,5 +1,6 @@
 #include "meridian/execution/reconciliation.hpp"
 
+#include <cctype>
 #include <unordered_set>
 
 namespace meridian::execution {
@@ -30,6 +31,45 @@ std::vector<OrderDifference> compare_open_orders(const GatewayOrders& book, std:
                    "order " + std::to_string(o.id) + " (client id " + std::string(cid) +
                        ") is open here, not at the venue: read back"});
   }
+  return out;
+}
+
+bool same_symbol(std::string_view ours, std::string_view venue) noexcept {
+  // Two cursors over the letters that count: no copy, no allocation.
+  const auto skip = [](std::string_view s, std::size_t i) {
+    while (i < s.size() && (s[i] == '-' || s[i] == '/')) ++i;
+    return i;
+  };
+  std::size_t i = skip(ours, 0), j = skip(venue, 0);
+  while (i < ours.size() && j < venue.size()) {
+    if (std::toupper(static_cast<unsigned char>(ours[i])) != std::toupper(static_cast<unsigned char>(venue[j])))
+      return false;
+    i = skip(ours, i + 1);
+    j = skip(venue, j + 1);
+  }
+  return i == ours.size() && j == venue.size();
+}
+
+std::vector<PositionDifference> compare_positions(std::span<const std::pair<std::string, core::Quantity>> ledger,
+                                                  std::span<const VenuePosition> venue) {
+  const auto signed_venue = [](const VenuePosition& p) {
+    const auto magnitude = p.quantity.raw() < 0 ? -p.quantity : p.quantity;
+    return p.short_side ? -magnitude : magnitude;
+  };
+  std::vector<PositionDifference> out;
+  std::vector<bool> matched(venue.size(), false);
+  for (const auto& [symbol, quantity] : ledger) {
+    core::Quantity at_venue{};
+    for (std::size_t i = 0; i < venue.size(); ++i)
+      if (!matched[i] && same_symbol(symbol, venue[i].symbol)) {
+        matched[i] = true;
+        at_venue = signed_venue(venue[i]);
+        break;
+      }
+    if (at_venue != quantity) out.push_back({symbol, quantity, at_venue});
+  }
+  for (std::size_t i = 0; i < venue.size(); ++i)
+    if (!matched[i] && !venue[i].quantity.is_zero()) out.push_back({venue[i].symbol, {}, signed_venue(venue[i])});
   return out;
 }
 

@@ -196,8 +196,8 @@ TEST_F(LiveGateway, ALostStreamPausesEntriesUntilReconciledWhileExitsStillGo) {
   const auto first_cid = "mrd-" + std::to_string(pid) + "-" + std::to_string(first.value("id", 0LL));
   ASSERT_TRUE(poll_until([&] { return venue.order(first_cid).has_value(); }, kDeadline));
   venue.fill(first_cid, 0.01, buy["limit_price"].get<double>(), "exec-p1");
-  ASSERT_TRUE(poll_until(
-      [&] { return get_json(d.port(), "/api/trading/status").value("trades_count", 0LL) == 1; }, kDeadline));
+  ASSERT_TRUE(
+      poll_until([&] { return get_json(d.port(), "/api/trading/status").value("trades_count", 0LL) == 1; }, kDeadline));
 
   // The stream drops; it comes back but the reconciliation fails: entries stay paused.
   WsClient ws(d.port());
@@ -231,6 +231,28 @@ TEST_F(LiveGateway, ALostStreamPausesEntriesUntilReconciledWhileExitsStillGo) {
       kDeadline);
   ASSERT_TRUE(resumed) << "no `gateway` message saying entries go again";
   expect_json_response(send_json(d.port(), "POST", "/api/trade", buy), 201, "a buy once reconciled");
+
+  // Positions: the venue's against the ledger (0.01 BTC-USD), Alpaca spelling it BTCUSD.
+  venue.set_position("BTCUSD", 0.01, buy["limit_price"].get<double>());
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const auto diffs = gateway_status(d.port()).value("position_differences", json());
+        return diffs.is_array() && diffs.empty();
+      },
+      kDeadline))
+      << gateway_status(d.port()).dump();
+  venue.set_position("BTCUSD", 0.03, buy["limit_price"].get<double>());
+  json differences;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        differences = gateway_status(d.port()).value("position_differences", json());
+        return differences.is_array() && differences.size() == 1;
+      },
+      kDeadline))
+      << gateway_status(d.port()).dump();
+  EXPECT_EQ(differences[0].value("symbol", ""), "BTC-USD");
+  EXPECT_DOUBLE_EQ(differences[0].value("ledger", 0.0), 0.01);
+  EXPECT_DOUBLE_EQ(differences[0].value("venue", 0.0), 0.03);
 }
 
 TEST_F(LiveGateway, BadConnectRequestsAreRefusedWithTheirCode) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "meridian/core/time.hpp"
+#include "meridian/execution/reconciliation.hpp"
 
 namespace meridian::execution {
 
@@ -30,6 +31,7 @@ struct Reconciliation {
   std::size_t venue_open_orders = 0;
   std::size_t venue_positions = 0;
   std::vector<std::string> positions;  // the venue's positions ("AAPL long 10"), the first kMaxDetails
+  std::vector<VenuePosition> held;     // the venue's positions, all of them (to compare with a ledger)
 };
 
 struct GatewayStatus {

@@ -5,6 +5,8 @@
 // order the venue has and we do not is never cancelled from here).
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "meridian/execution/gateway_orders.hpp"
@@ -36,6 +38,24 @@ struct OrderDifference {
   OrderId order = 0;  // ours (closed_at_venue)
   std::string text;   // for people: the log, the status
 };
+
+// One symbol whose position differs between a portfolio's ledger and the venue.
+struct PositionDifference {
+  std::string symbol;       // ours ("BTC-USD")
+  core::Quantity ledger{};  // signed: negative short
+  core::Quantity venue{};   // signed
+};
+
+// Whether our symbol ("BTC-USD") and the venue's spelling ("BTCUSD", "BTC/USD") name the same
+// instrument: equal once '-', '/' and case are ignored.
+bool same_symbol(std::string_view ours, std::string_view venue) noexcept;
+
+// Every symbol whose signed position differs between `ledger` (our symbol, signed quantity;
+// zero quantities count as flat) and `venue` (short_side: negative), one held on one side only
+// included; in `ledger`'s order, then the venue's symbols we do not hold (named as the venue
+// spells them). Pure: the caller decides how fresh each side is.
+std::vector<PositionDifference> compare_positions(std::span<const std::pair<std::string, core::Quantity>> ledger,
+                                                  std::span<const VenuePosition> venue);
 
 // Every difference between `book`'s open orders and `venue`'s list. Orders of ours the venue has
 // not acknowledged yet (no venue order id: a submit or a restore still being resolved) are

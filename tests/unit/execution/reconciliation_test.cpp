@@ -97,3 +97,39 @@ TEST(Reconciliation, AnOrderNotYetAcknowledgedIsLeftToItsOwnQuery) {
   const std::vector<VenueOpenOrder> venue{at_venue(cid, "v-1")};
   EXPECT_TRUE(compare_open_orders(book, venue).empty());
 }
+
+// Positions: the ledger against the venue, symbols matched across spellings, signs kept.
+TEST(ComparePositions, SameSymbolIgnoresSeparatorsAndCase) {
+  using meridian::execution::same_symbol;
+  EXPECT_TRUE(same_symbol("BTC-USD", "BTCUSD"));
+  EXPECT_TRUE(same_symbol("BTC-USD", "BTC/USD"));
+  EXPECT_TRUE(same_symbol("btc-usd", "BTCUSD"));
+  EXPECT_TRUE(same_symbol("AAPL", "AAPL"));
+  EXPECT_FALSE(same_symbol("BTC-USD", "BTCUSDT"));
+  EXPECT_FALSE(same_symbol("BTC-USD", "BTCUS"));
+  EXPECT_FALSE(same_symbol("AAPL", ""));
+  EXPECT_TRUE(same_symbol("--", "/"));  // nothing that counts on either side
+}
+
+TEST(ComparePositions, ReportsEverySymbolThatDiffersAndNoneThatAgree) {
+  using meridian::core::Quantity;
+  using meridian::execution::VenuePosition;
+  const auto q = [](const char* s) { return *Quantity::parse(s); };
+  const std::vector<std::pair<std::string, Quantity>> ledger{
+      {"AAPL", q("10")}, {"BTC-USD", q("0.5")}, {"ETH-USD", q("2")}, {"MSFT", q("0")}};
+  const std::vector<VenuePosition> venue{{"BTCUSD", false, q("0.5")},  // agrees across spellings
+                                         {"AAPL", false, q("12")},     // differs
+                                         {"TSLA", true, q("3")},       // only at the venue, short
+                                         {"MSFT", false, q("0")}};     // flat on both sides
+  const auto d = meridian::execution::compare_positions(ledger, venue);
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[0].symbol, "AAPL");
+  EXPECT_EQ(d[0].ledger, q("10"));
+  EXPECT_EQ(d[0].venue, q("12"));
+  EXPECT_EQ(d[1].symbol, "ETH-USD");  // only in the ledger
+  EXPECT_EQ(d[1].venue, Quantity{});
+  EXPECT_EQ(d[2].symbol, "TSLA");
+  EXPECT_EQ(d[2].ledger, Quantity{});
+  EXPECT_EQ(d[2].venue, -q("3"));
+  EXPECT_TRUE(meridian::execution::compare_positions(ledger, {}).size() == 3u);  // AAPL, BTC, ETH
+}
