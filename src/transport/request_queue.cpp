@@ -23,6 +23,7 @@ struct RequestQueue::Impl : std::enable_shared_from_this<RequestQueue::Impl> {
       busy[k] = true;
       auto request = std::move(queue.front());
       queue.pop_front();
+      if (request.stamp) request.stamp(request);
       auto& c = *clients[k];
       const auto method = request.method;
       auto url = request.url;

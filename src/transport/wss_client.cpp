@@ -52,6 +52,18 @@ struct WssClient::Impl : std::enable_shared_from_this<WssClient::Impl> {
 
   void connect() {
     if (stopped) return;
+    if (!options.target_source) return open_connection();
+    const auto ask = ++target_asks;
+    options.target_source([w = weak_from_this(), ask](std::optional<std::string> target, std::string why) {
+      auto self = w.lock();
+      if (!self || self->stopped || ask != self->target_asks) return;
+      if (!target) return self->retry_later("stream target: " + why);
+      self->url.target = std::move(*target);
+      self->open_connection();
+    });
+  }
+
+  void open_connection() {
     conn = std::make_shared<Conn>(executor, *tls);
     auto c = conn;
     c->resolve_timer.expires_after(options.connect_timeout);
@@ -158,6 +170,10 @@ struct WssClient::Impl : std::enable_shared_from_this<WssClient::Impl> {
       why += was_open ? "stalled (no frame within the idle timeout)" : "timed out";
     else
       why += ec.message();
+    retry_later(why);
+  }
+
+  void retry_later(const std::string& why) {
     if (handlers.on_disconnect) handlers.on_disconnect(why);
     if (stopped) return;  // the handler may have stopped us
     retry_timer.expires_after(backoff.next());
@@ -168,6 +184,7 @@ struct WssClient::Impl : std::enable_shared_from_this<WssClient::Impl> {
 
   void stop() {
     stopped = true;
+    ++target_asks;  // an answer on its way is for no one
     retry_timer.cancel();
     if (conn && !conn->dead) {
       conn->dead = true;
@@ -187,6 +204,7 @@ struct WssClient::Impl : std::enable_shared_from_this<WssClient::Impl> {
   Backoff backoff;
   asio::steady_timer retry_timer;
   std::shared_ptr<Conn> conn;
+  std::uint64_t target_asks = 0;  // target_source's asks so far: only the last one's answer counts
   bool stopped = true;
   std::atomic<bool> is_connected{false};
   std::atomic<std::uint64_t> opens{0};

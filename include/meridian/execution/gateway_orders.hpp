@@ -81,7 +81,9 @@ class GatewayOrders {
 
   // The client order id of `id`'s `revision`-th venue order (0: the original; each replace is
   // a new venue order). At most 57 bytes ("mrd-" + two 20-digit numbers + "-r" + 10 digits):
-  // within Alpaca's 128; Binance's 36 will need a shorter form.
+  // within Alpaca's 128. Binance takes 36: enough for portfolios up to 8191 (the configurable
+  // ones) with any order id and fewer than 1000 replaces; binance::client_order_id_error checks
+  // every id and the gateway refuses an order whose id would not fit (never a shortened id).
   std::string client_order_id(OrderId id, std::uint32_t revision = 0) const;
 
   // Starts tracking a new order (status new_order); false when `id` is already tracked. Returns

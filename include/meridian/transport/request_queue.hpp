@@ -11,6 +11,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,11 @@ struct QueuedRequest {
   std::string body;
   HttpHeaders headers;
   HttpsClient::Done done;
+  // Called on the executor just before each send (the first, and every re-send after a rate
+  // limit), to finish the request then: a venue whose requests carry their time and a signature
+  // over it (Binance's timestamp within recvWindow) stamps them here, so a request held back by
+  // a rate limit does not go out stale. Empty: sent as it is.
+  std::function<void(QueuedRequest&)> stamp;
 };
 
 class RequestQueue {

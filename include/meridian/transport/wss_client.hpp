@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,13 @@ struct WssOptions {
   // connection is dropped as stalled.
   std::chrono::milliseconds idle_timeout{30'000};
   BackoffConfig backoff;
+  // Optional: asked on the executor before every connect (the first and each reconnect) for the
+  // request target (path and query) to open instead of the URL's; it answers through the
+  // callback on the executor. A stream whose URL carries a session key (Binance's listenKey)
+  // gets a fresh one each time. nullopt: this attempt failed (on_disconnect says `why`, then
+  // the backoff, then it is asked again). An answer after stop() is ignored.
+  using TargetDone = std::function<void(std::optional<std::string> target, std::string why)>;
+  std::function<void(TargetDone)> target_source;
 };
 
 class WssClient {

@@ -18,6 +18,7 @@
 
 #include "client_rig.hpp"
 #include "fake_alpaca.hpp"
+#include "recording_sink.hpp"
 
 using namespace meridian::execution;
 using meridian::core::Price;
@@ -29,68 +30,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The engine's side, recording: reports as they are handed over (on the strand), read by the
-// test thread under a mutex.
-class RecordingSink final : public ExecutionSink {
- public:
-  explicit RecordingSink(const SplitRig& rig) : engine_(rig.engine) {}
-  void report(ExecutionReport r) override {
-    check_strand();
-    std::lock_guard lock(mutex_);
-    reports_.push_back(std::move(r));
-  }
-  void reports_arrived() override {
-    check_strand();
-    std::lock_guard lock(mutex_);
-    ++arrivals_;
-  }
-  int off_engine() const { return off_engine_; }
-  Quantity reducible(const Order& o) const noexcept override { return o.remaining(); }
-  OrderId allocate_order_id() noexcept override { return ++next_id_; }
-
-  std::vector<ExecutionReport> reports() const {
-    std::lock_guard lock(mutex_);
-    return reports_;
-  }
-  std::vector<Fill> fills(OrderId id) const {
-    std::vector<Fill> out;
-    for (const auto& r : reports())
-      if (r.kind == ExecutionReport::Kind::fill && r.order.id == id) out.push_back(r.fill);
-    return out;
-  }
-  // The order as last reported; status new_order when nothing was reported.
-  Order last(OrderId id) const {
-    Order o;
-    for (const auto& r : reports())
-      if (r.order.id == id) o = r.order;
-    return o;
-  }
-  bool reached(OrderId id, OrderStatus s) const {
-    for (const auto& r : reports())
-      if (r.order.id == id && r.order.status == s) return true;
-    return false;
-  }
-
- private:
-  void check_strand() {
-    if (!engine_.running_in_this_thread()) ++off_engine_;
-  }
-
-  SplitRig::Strand engine_;
-  std::atomic<int> off_engine_{0};
-  mutable std::mutex mutex_;
-  std::vector<ExecutionReport> reports_;
-  std::size_t arrivals_ = 0;
-  OrderId next_id_ = 1000;
-};
-
-Quantity qty(const char* s) {
-  return *Quantity::parse(s);
-}
-Price px(const char* s) {
-  return *Price::parse(s);
-}
-
 meridian::core::InstrumentTable instruments() {
   meridian::core::Instrument aapl;
   aapl.symbol = "AAPL";
@@ -101,19 +40,7 @@ meridian::core::InstrumentTable instruments() {
 }
 
 Order limit_buy(OrderId id, const char* quantity = "10", const char* price = "100") {
-  Order o;
-  o.id = id;
-  o.request.symbol = 0;
-  o.request.side = meridian::core::Side::buy;
-  o.request.quantity = qty(quantity);
-  o.request.type = OrderType::limit;
-  o.request.limit_price = px(price);
-  o.request.tif = TimeInForce::gtc;
-  return o;
-}
-
-std::string cid(OrderId id) {
-  return "mrd-7-" + std::to_string(id);
+  return limit_buy_gtc(id, quantity, price);
 }
 
 class AlpacaGateway : public ::testing::Test {

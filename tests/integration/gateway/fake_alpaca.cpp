@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "request_count.hpp"
+
 namespace gateway_test {
 
 using venue_test::LoggedRequest;
@@ -248,9 +250,7 @@ std::optional<VenueOrder> FakeAlpaca::order(const std::string& cid) const {
 }
 
 std::size_t FakeAlpaca::requests(const std::string& method, const std::string& target_part) const {
-  std::size_t n = 0;
-  for (const auto& r : rest_.requests()) n += r.method == method && r.target.find(target_part) != std::string::npos;
-  return n;
+  return count_requests(rest_.requests(), method, target_part);
 }
 
 std::size_t FakeAlpaca::listens() const {

@@ -49,36 +49,19 @@
 
 #include "meridian/auth/broker_credentials.hpp"
 #include "meridian/core/instrument.hpp"
-#include "meridian/execution/executor.hpp"
-#include "meridian/execution/gateway_status.hpp"
-#include "meridian/execution/venue_order_rate.hpp"
-#include "meridian/transport/backoff.hpp"
-#include "meridian/transport/https_client.hpp"
-#include "meridian/transport/tls.hpp"
+#include "meridian/execution/gateway_executor.hpp"
 
 namespace meridian::execution {
 
-struct AlpacaConfig {
-  std::string rest_url = "https://paper-api.alpaca.markets";
-  std::string stream_url = "wss://paper-api.alpaca.markets/stream";
-  transport::TlsOptions tls;
-  transport::HttpTimeouts timeouts;
-  // Stream reconnects, and retries of lost answers (queries, cancels).
-  transport::BackoffConfig backoff;
-  std::chrono::milliseconds stream_idle_timeout{30'000};
-  std::int64_t portfolio = 0;                          // names the portfolio in client order ids
-  std::size_t connections = 4;                         // REST requests in flight at once
-  std::chrono::milliseconds default_rate_wait{5'000};  // a 429 without Retry-After
-  // Reconciliation with the venue: after every stream (re)connect and this often (0: only then).
-  std::chrono::milliseconds reconcile_interval{60'000};
-  // Where the status is published after every event (null: nowhere); removed on destruction.
-  std::shared_ptr<GatewayBoard> board;
-  // The account's order-rate limit, shared by every portfolio trading on it (null: none). A new
-  // order beyond it is rejected at once ("venue_order_rate: ..."), never sent.
-  std::shared_ptr<VenueOrderRate> order_rate;
+// Alpaca's defaults: paper trading.
+struct AlpacaConfig : GatewayConfig {
+  AlpacaConfig() {
+    rest_url = "https://paper-api.alpaca.markets";
+    stream_url = "wss://paper-api.alpaca.markets/stream";
+  }
 };
 
-class AlpacaExecutor final : public Executor {
+class AlpacaExecutor final : public GatewayExecutor {
  public:
   // Starts the stream on `io_strand`, a strand other than `engine_strand` on the same io_context
   // (which must outlive the executor: destruction posts the gateway's end there). `instruments`
@@ -88,35 +71,10 @@ class AlpacaExecutor final : public Executor {
   // The same on a new strand beside `engine_strand` (transport::strand_beside).
   AlpacaExecutor(boost::asio::any_io_executor engine_strand, AlpacaConfig config, auth::BrokerCredentials keys,
                  const core::InstrumentTable& instruments);
-  ~AlpacaExecutor() override;
-  AlpacaExecutor(const AlpacaExecutor&) = delete;
-  AlpacaExecutor& operator=(const AlpacaExecutor&) = delete;
 
-  void submit(Order order, ExecutionSink& sink) override;
-  bool cancel(OrderId id, std::string_view reason, ExecutionSink& sink) override;
-  bool replace(OrderId id, const OrderRequest& changes, ExecutionSink& sink) override;
-  void on_tick(const core::Tick& tick, ExecutionSink& sink) override;
-  void restore(Order order) override;
   std::optional<core::Money> fee_for(core::SymbolId symbol, core::Price price, core::Quantity quantity,
                                      Liquidity liquidity) const noexcept override;
-  core::Price market_price(core::Side side, core::Quantity quantity, const core::Tick& touch) const noexcept override;
-  std::span<const Order> open_orders() const noexcept override;
   std::string_view name() const noexcept override { return "alpaca"; }
-  std::span<const ExecutionReport> in_flight() const noexcept override;
-  // Only while the trade_updates stream is up and a reconciliation has ended since it came up.
-  bool accepting_entries() const noexcept override;
-
-  // Any thread: how the gateway is doing, as it last published it (GET /api/gateway/status).
-  GatewayStatus status() const;
-
-  struct Impl;   // the gateway's strand: the venue, the order book
-  struct Front;  // the engine strand: the engine's view, reports on their way
-
- private:
-  std::shared_ptr<Front> front_;
-  std::shared_ptr<Impl> impl_;
-  const core::InstrumentTable& instruments_;
-  std::shared_ptr<VenueOrderRate> order_rate_;  // config.order_rate
 };
 
 }  // namespace meridian::execution
