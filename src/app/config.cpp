@@ -279,10 +279,10 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MERIDIAN_ALPACA_SECRET_FILE")
       ->excludes(secret_key);
   app.add_option("--gateway", c.gateway,
-                 "Orders: paper (every portfolio on the paper executor) or alpaca (--gateway-portfolio trades "
-                 "through Alpaca's trading API)")
+                 "Orders: paper (every portfolio on the paper executor), alpaca or binance (--gateway-portfolio "
+                 "trades through Alpaca's trading API or Binance spot)")
       ->envname("MERIDIAN_GATEWAY")
-      ->check(CLI::IsMember({"paper", "alpaca"}));
+      ->check(CLI::IsMember({"paper", "alpaca", "binance"}));
   app.add_option("--gateway-portfolio", c.gateway_portfolio,
                  "Orders: the portfolio id that trades through --gateway (the default portfolio, 1, unless said); "
                  "every other portfolio stays on the paper executor")
@@ -313,6 +313,26 @@ void add_options(CLI::App& app, Config& c) {
                  "Alpaca gateway: new orders sent per minute at most, every portfolio on the account together; "
                  "beyond it an order is rejected (venue_order_rate) rather than sent into Alpaca's 429")
       ->envname("MERIDIAN_ALPACA_ORDERS_PER_MINUTE")
+      ->check(CLI::Range(1, 10'000));
+  app.add_flag("--binance-testnet", c.binance_testnet,
+               "Binance gateway: Binance's spot testnet (https://testnet.binance.vision) instead of production")
+      ->envname("MERIDIAN_BINANCE_TESTNET");
+  app.add_option("--binance-trading-url", c.binance_trading_url,
+                 "Binance gateway: REST base URL (default: api.binance.com, or the testnet's)")
+      ->envname("MERIDIAN_BINANCE_TRADING_URL");
+  app.add_option("--binance-trading-stream-url", c.binance_trading_stream_url,
+                 "Binance gateway: user data stream base URL (wss://; default: stream.binance.com:9443, or the "
+                 "testnet's)")
+      ->envname("MERIDIAN_BINANCE_TRADING_STREAM_URL");
+  app.add_option("--binance-api-key", c.binance_api_key, "Binance gateway: API key")->envname("BINANCE_API_KEY");
+  app.add_option("--binance-secret-key", c.binance_secret_key,
+                 "Binance gateway: secret key (prefer BINANCE_SECRET_KEY or the config file: a command line is "
+                 "visible to every local user)")
+      ->envname("BINANCE_SECRET_KEY");
+  app.add_option("--binance-orders-per-10s", c.binance_orders_per_10s,
+                 "Binance gateway: new orders sent per 10 seconds at most, every portfolio on the account together; "
+                 "beyond it an order is rejected (venue_order_rate)")
+      ->envname("MERIDIAN_BINANCE_ORDERS_PER_10S")
       ->check(CLI::Range(1, 10'000));
   app.add_option("--venue-ca-file", c.venue_ca_file, "Venue feeds: PEM CA file trusted for TLS (default: system store)")
       ->envname("MERIDIAN_VENUE_CA_FILE");
@@ -416,6 +436,7 @@ std::string_view secret_sources(std::string_view flag) {
   if (flag == "--database-url") return "DATABASE_URL or MERIDIAN_DATABASE_URL in the environment, or a PGPASSFILE";
   if (flag == "--metrics-token") return "MERIDIAN_METRICS_TOKEN, --metrics-token-file or the config file";
   if (flag == "--alpaca-trading-secret-key") return "APCA_API_SECRET_KEY or the config file";
+  if (flag == "--binance-secret-key") return "BINANCE_SECRET_KEY or the config file";
   return "MERIDIAN_ALPACA_SECRET_KEY, --alpaca-secret-file or the config file";
 }
 

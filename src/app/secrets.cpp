@@ -21,7 +21,8 @@ namespace {
 constexpr std::string_view kMask = "***";
 
 // Flags whose whole value is a secret, and flags whose value holds a database password.
-constexpr std::string_view kSecretFlags[] = {"--alpaca-secret-key", "--alpaca-trading-secret-key", "--metrics-token"};
+constexpr std::string_view kSecretFlags[] = {"--alpaca-secret-key", "--alpaca-trading-secret-key",
+                                             "--binance-secret-key", "--metrics-token"};
 constexpr std::string_view kDatabaseUrlFlags[] = {"--database-url"};
 
 template <std::size_t N>

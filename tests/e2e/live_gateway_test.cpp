@@ -257,8 +257,10 @@ TEST_F(LiveGateway, ALostStreamPausesEntriesUntilReconciledWhileExitsStillGo) {
 
 TEST_F(LiveGateway, BadConnectRequestsAreRefusedWithTheirCode) {
   ASSERT_NO_FATAL_FAILURE(start_on_paper());
-  expect_error(send_json(port(), "POST", "/api/gateway/connect", {{"gateway", "binance"}}), 422, "invalid_field",
-               "an unbuilt gateway");
+  expect_error(send_json(port(), "POST", "/api/gateway/connect", {{"gateway", "kraken"}}), 422, "invalid_field",
+               "an unknown gateway");
+  expect_error(send_json(port(), "POST", "/api/gateway/connect", {{"gateway", "binance"}}), 409, "not_configured",
+               "binance without its keys");
   expect_error(send_json(port(), "POST", "/api/gateway/connect", json::object()), 422, "invalid_field", "no gateway");
   expect_error(send_json(port(), "POST", "/api/gateway/connect", {{"gateway", 7}}), 422, "invalid_field",
                "a gateway that is no string");

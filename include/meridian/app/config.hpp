@@ -124,6 +124,18 @@ struct Config {
   // New orders a minute to Alpaca, every portfolio on the account together (Alpaca allows 200
   // API requests a minute; the rest is left for reads, cancels and reconciliation).
   int alpaca_orders_per_minute = 150;
+  // The Binance spot gateway (--gateway binance): Binance's production endpoints unless
+  // binance_testnet (its spot testnet) or the URLs say otherwise (empty: by binance_testnet).
+  // Keys: BINANCE_API_KEY / BINANCE_SECRET_KEY or the config file; a --binance-secret-key flag
+  // is accepted but wiped from argv. Sent to Binance only (the secret signs, never travels).
+  bool binance_testnet = false;
+  std::string binance_trading_url;
+  std::string binance_trading_stream_url;
+  std::string binance_api_key;
+  std::string binance_secret_key;
+  // New orders per 10 s to Binance, every portfolio on the account together (Binance's ORDERS
+  // limit is 50 per 10 s; our headroom keeps a burst from being refused there).
+  int binance_orders_per_10s = 40;
   std::string venue_ca_file;  // PEM CA bundle for venue certificates; empty: system store
   // A week of 1m bars: every chart timeframe has depth on a first start (1h ~168 candles, 4h
   // ~42, 1d 7; the 1m chart keeps the newest 5000) and every indicator is warm.

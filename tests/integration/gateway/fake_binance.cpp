@@ -103,6 +103,11 @@ FakeBinance::FakeBinance()
           {}, [](std::size_t, const std::string&) { return std::vector<std::string>{}; }}),
       rest_(venue_test::FakeHttpsVenue::RequestHandler([this](const LoggedRequest& r) { return handle(r); })) {}
 
+std::string FakeBinance::exchange_info() const {
+  std::lock_guard lock(mutex_);
+  return exchange_info_;
+}
+
 void FakeBinance::set_exchange_info(std::string json) {
   std::lock_guard lock(mutex_);
   exchange_info_ = std::move(json);

@@ -72,6 +72,7 @@ class FakeBinance {
   std::string commission_asset = "USDT";         // the asset fills' commissions are charged in (set before fill)
   std::atomic<std::int64_t> clock_offset_ms{0};  // the venue's clock minus the system's
   void set_exchange_info(std::string json);
+  std::string exchange_info() const;
   void set_balance(const std::string& asset, const std::string& free, const std::string& locked);
 
   // Test thread: the venue acts on an order (by client order id); the stream is told.

@@ -96,6 +96,11 @@ TEST(ConfigAlpacaOrdersPerMinute, OneToTenThousand) {
                         {"1", "150", "10000"});
 }
 
+// Binance's order rate for the account: 1 .. 10,000 new orders per 10 s.
+TEST(ConfigBinanceOrdersPer10s, OneToTenThousand) {
+  expect_integer_option("--binance-orders-per-10s", {"0", "-3", "10001", "ten"}, {"1", "40", "10000"});
+}
+
 // A weak metrics token is refused before anything starts (exit 2), naming the option and
 // never echoing the token.
 TEST(ConfigMetricsToken, AShortOrRepeatedTokenIsRefused) {

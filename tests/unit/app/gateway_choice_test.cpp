@@ -179,7 +179,7 @@ TEST(GatewayChoice, ConnectRefusesAPortfolioWithOpenOrdersAndWhatIsNotConfigured
   EXPECT_EQ(executor->name(), "paper");
   EXPECT_TRUE(board->read().empty());
 
-  const auto unknown = bindings.connect(2, "binance");
+  const auto unknown = bindings.connect(2, "kraken");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->code, core::Errc::invalid_argument);
   EXPECT_EQ(unknown->field, "gateway");
@@ -191,6 +191,10 @@ TEST(GatewayChoice, ConnectRefusesAPortfolioWithOpenOrdersAndWhatIsNotConfigured
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->reason, "not_configured");
   EXPECT_NE(missing->message.find("APCA_API_KEY_ID"), std::string::npos) << missing->message;
+  const auto no_binance = keyless.connect(3, "binance");
+  ASSERT_TRUE(no_binance);
+  EXPECT_EQ(no_binance->reason, "not_configured");
+  EXPECT_NE(no_binance->message.find("BINANCE_API_KEY"), std::string::npos) << no_binance->message;
   EXPECT_EQ(other->name(), "paper");
 }
 
@@ -242,6 +246,47 @@ TEST(GatewayChoice, RealMoneyNeedsModeLive) {
   Config paper;
   paper.mode = "live";
   EXPECT_NE(error_of(paper, instruments).find("needs a gateway"), std::string::npos);
+}
+
+Config binance_config() {
+  Config c;
+  c.gateway = "binance";
+  c.binance_api_key = "BNTESTKEY0001";
+  c.binance_secret_key = "bn-secret-0001";
+  return c;
+}
+
+// Binance: production needs --mode live; the spot testnet (or loopback) does not, and
+// --binance-testnet points both URLs there.
+TEST(GatewayChoice, BinanceProductionNeedsModeLiveAndTheTestnetDoesNot) {
+  const core::InstrumentTable instruments(core::default_instruments());
+  auto c = binance_config();
+  auto error = error_of(c, instruments);
+  EXPECT_NE(error.find("--mode live"), std::string::npos) << error;
+  EXPECT_NE(error.find("--binance-testnet"), std::string::npos) << error;
+  c.mode = "live";
+  EXPECT_EQ(error_of(c, instruments), "");
+  c = binance_config();
+  c.binance_api_key.clear();
+  EXPECT_NE(error_of(c, instruments).find("BINANCE_API_KEY"), std::string::npos);
+  c = binance_config();
+  c.binance_trading_url = "http://127.0.0.1:8443";
+  EXPECT_NE(error_of(c, instruments).find("--binance-trading-url"), std::string::npos);
+
+  c = binance_config();
+  c.binance_testnet = true;
+  auto board = std::make_shared<execution::GatewayBoard>();
+  GatewayBindings bindings(c, instruments, board);
+  boost::asio::io_context io;  // never run: nothing is sent
+  auto strand = boost::asio::make_strand(io);
+  auto first = bindings.factory()(engine::kDefaultPortfolioId, strand);
+  auto other = bindings.factory()(2, strand);
+  EXPECT_EQ(first->name(), "binance");
+  EXPECT_EQ(other->name(), "paper");
+  const auto published = board->read();
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_EQ(published[0].gateway, "binance");
+  EXPECT_EQ(published[0].venue, "https://testnet.binance.vision");
 }
 
 }  // namespace
