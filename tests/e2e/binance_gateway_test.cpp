@@ -6,6 +6,7 @@
 // grid is refused before it is sent, naming the filter; the kill switch cancels at the venue.
 #include "fake_binance.hpp"
 #include "fixture.hpp"
+#include "gateway_api.hpp"
 #include "trading_api.hpp"
 
 namespace meridian::e2e {
@@ -43,11 +44,6 @@ class BinanceGateway : public DaemonTest {
     daemon_ = &start_daemon(o);
   }
   std::uint16_t port() const { return daemon_->port(); }
-  json gateway_status() {
-    for (const auto& g : get_json(port(), "/api/gateway/status").value("gateways", json::array()))
-      if (g.value("portfolio_id", 0LL) == portfolio_id(port())) return g;
-    return nullptr;
-  }
   std::string cid(long long order) {
     return "mrd-" + std::to_string(portfolio_id(port())) + "-" + std::to_string(order);
   }
@@ -64,13 +60,7 @@ TEST_F(BinanceGateway, OneConnectCallTradesThroughBinanceAndTheFillIsBookedOnce)
       send_json(port(), "POST", "/api/gateway/connect", {{"gateway", "binance"}, {"portfolio_id", pid}}), 200,
       "POST /api/gateway/connect");
   EXPECT_EQ(connected.value("gateway", ""), "binance");
-  ASSERT_TRUE(poll_until(
-      [&] {
-        const auto g = gateway_status();
-        return g.is_object() && g.value("state", "") == "connected" && g.value("accepting_entries", false);
-      },
-      kDeadline))
-      << get_json(port(), "/api/gateway/status").dump();
+  ASSERT_NO_FATAL_FAILURE(await_entries(port()));
   const auto status = get_json(port(), "/api/trading/status");
   EXPECT_EQ(status.value("executor", ""), "binance") << status.dump();
   EXPECT_TRUE(status.value("live", false));
@@ -85,34 +75,20 @@ TEST_F(BinanceGateway, OneConnectCallTradesThroughBinanceAndTheFillIsBookedOnce)
       << "the order never reached the venue";
   EXPECT_EQ(venue.order(cid(id))->symbol, "BTCUSD");
   EXPECT_EQ(venue.order_count(), 1u);
-  ASSERT_TRUE(poll_until(
-      [&] { return get_json(port(), "/api/orders/" + std::to_string(id)).value("status", "") == "accepted"; },
-      kDeadline));
+  ASSERT_TRUE(await_order_status(port(), id, "accepted"));
 
   // The fill arrives on the user data stream and is booked once.
   venue.fill(cid(id), 0.01, body["limit_price"].get<double>());
-  ASSERT_TRUE(
-      poll_until([&] { return get_json(port(), "/api/orders/" + std::to_string(id)).value("status", "") == "filled"; },
-                 kDeadline));
-  ASSERT_TRUE(
-      poll_until([&] { return get_json(port(), "/api/trading/status").value("trades_count", 0LL) == 1; }, kDeadline));
-  const auto positions = get_json(port(), "/api/trading/positions").value("items", json::array());
-  ASSERT_EQ(positions.size(), 1u) << positions.dump();
-  EXPECT_DOUBLE_EQ(positions[0].value("quantity", 0.0), 0.01);
+  ASSERT_TRUE(await_order_status(port(), id, "filled"));
+  ASSERT_NO_FATAL_FAILURE(expect_single_fill(port(), 0.01));
 
   // Off the venue's grid (LOT_SIZE step 0.0001): refused before it is sent, naming the filter.
   const auto posts = venue.requests("POST", "/api/v3/order");
   auto odd = resting_limit(port(), "BTC-USD", pid, 0.00015);
   auto refused = expect_json_response(send_json(port(), "POST", "/api/trade", odd), 201, "an off-grid order");
   const auto odd_id = refused.value("id", 0LL);
-  json odd_order;
-  ASSERT_TRUE(poll_until(
-      [&] {
-        odd_order = get_json(port(), "/api/orders/" + std::to_string(odd_id));
-        return odd_order.value("status", "") == "rejected";
-      },
-      kDeadline))
-      << odd_order.dump();
+  ASSERT_TRUE(await_order_status(port(), odd_id, "rejected"));
+  const auto odd_order = get_json(port(), "/api/orders/" + std::to_string(odd_id));
   EXPECT_NE(odd_order.value("reason", "").find("LOT_SIZE"), std::string::npos) << odd_order.dump();
   EXPECT_EQ(venue.requests("POST", "/api/v3/order"), posts);
 

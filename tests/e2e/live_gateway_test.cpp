@@ -7,6 +7,7 @@
 // restart books the fill made while it was down, once, and sends nothing again.
 #include "fake_alpaca.hpp"
 #include "fixture.hpp"
+#include "gateway_api.hpp"
 #include "support/ws_client.hpp"
 #include "trading_api.hpp"
 
@@ -45,23 +46,6 @@ class LiveGateway : public DaemonTest {
   }
   std::uint16_t port() const { return daemon_->port(); }
 
-  // The gateway of the default portfolio as GET /api/gateway/status shows it (null: none).
-  json gateway_status() { return gateway_status(port()); }
-  static json gateway_status(std::uint16_t port) {
-    for (const auto& g : get_json(port, "/api/gateway/status").value("gateways", json::array()))
-      if (g.value("portfolio_id", 0LL) == portfolio_id(port)) return g;
-    return nullptr;
-  }
-  // The gateway is connected and has reconciled since: it takes new entries.
-  static void await_entries(std::uint16_t port) {
-    ASSERT_TRUE(poll_until(
-        [&] {
-          const auto g = gateway_status(port);
-          return g.is_object() && g.value("state", "") == "connected" && g.value("accepting_entries", false);
-        },
-        kDeadline))
-        << get_json(port, "/api/gateway/status").dump();
-  }
   // Our client order id for one of the default portfolio's orders.
   std::string cid(long long order) {
     return "mrd-" + std::to_string(portfolio_id(port())) + "-" + std::to_string(order);
@@ -101,9 +85,7 @@ TEST_F(LiveGateway, OneConnectCallTradesThroughTheVenueAndDisconnectReturnsToPap
   ASSERT_TRUE(poll_until([&] { return venue.order(cid(id)).has_value(); }, kDeadline))
       << "the order never reached the venue";
   EXPECT_EQ(venue.order_count(), 1u);
-  ASSERT_TRUE(poll_until(
-      [&] { return get_json(port(), "/api/orders/" + std::to_string(id)).value("status", "") == "accepted"; },
-      kDeadline));
+  ASSERT_TRUE(await_order_status(port(), id, "accepted"));
 
   // Changing gateway with an order open is refused, naming why.
   expect_error(send_json(port(), "POST", "/api/gateway/disconnect", {{"portfolio_id", pid}}), 409, "open_orders",
@@ -112,14 +94,8 @@ TEST_F(LiveGateway, OneConnectCallTradesThroughTheVenueAndDisconnectReturnsToPap
   const double price = body["limit_price"].get<double>();
   venue.fill(cid(id), 0.01, price, "exec-1");
   venue.push_fill_event(cid(id), 0.01, price, "exec-1");  // the same execution again: booked once
-  ASSERT_TRUE(
-      poll_until([&] { return get_json(port(), "/api/orders/" + std::to_string(id)).value("status", "") == "filled"; },
-                 kDeadline));
-  ASSERT_TRUE(
-      poll_until([&] { return get_json(port(), "/api/trading/status").value("trades_count", 0LL) == 1; }, kDeadline));
-  const auto positions = get_json(port(), "/api/trading/positions").value("items", json::array());
-  ASSERT_EQ(positions.size(), 1u) << positions.dump();
-  EXPECT_DOUBLE_EQ(positions[0].value("quantity", 0.0), 0.01);
+  ASSERT_TRUE(await_order_status(port(), id, "filled"));
+  ASSERT_NO_FATAL_FAILURE(expect_single_fill(port(), 0.01));
   EXPECT_EQ(venue.order_count(), 1u);
 
   // The kill switch cancels what is open at the venue.
@@ -130,15 +106,13 @@ TEST_F(LiveGateway, OneConnectCallTradesThroughTheVenueAndDisconnectReturnsToPap
   expect_json_response(http_post(port(), "/api/trading/kill"), 200, "POST /api/trading/kill");
   ASSERT_TRUE(poll_until([&] { return venue.order(cid(second_id))->status == "canceled"; }, kDeadline))
       << "the kill did not cancel at the venue";
-  ASSERT_TRUE(poll_until(
-      [&] { return get_json(port(), "/api/orders/" + std::to_string(second_id)).value("status", "") == "cancelled"; },
-      kDeadline));
+  ASSERT_TRUE(await_order_status(port(), second_id, "cancelled"));
 
   // Nothing open: back to paper, and the gateway is gone from the status.
   auto paper = expect_json_response(send_json(port(), "POST", "/api/gateway/disconnect", {{"portfolio_id", pid}}), 200,
                                     "POST /api/gateway/disconnect");
   EXPECT_EQ(paper.value("gateway", ""), "paper");
-  EXPECT_TRUE(gateway_status().is_null());
+  EXPECT_TRUE(gateway_of(port()).is_null());
   EXPECT_EQ(get_json(port(), "/api/gateway/status").value("paper", false), true);
   EXPECT_EQ(venue.order_count(), 2u);  // nothing more reached the venue
 }
@@ -154,23 +128,16 @@ TEST_F(LiveGateway, KillNineWhileAnOrderWorksThenTheRestartBooksTheFillMadeWhile
   const auto id = order.value("id", 0LL);
   const auto client_id = "mrd-" + std::to_string(pid) + "-" + std::to_string(id);
   ASSERT_TRUE(poll_until([&] { return venue.order(client_id).has_value(); }, kDeadline));
-  ASSERT_TRUE(poll_until(
-      [&] { return get_json(first.port(), "/api/orders/" + std::to_string(id)).value("status", "") == "accepted"; },
-      kDeadline));
+  ASSERT_TRUE(await_order_status(first.port(), id, "accepted"));
   first.process().kill_now();
 
   venue.fill(client_id, 0.01, body["limit_price"].get<double>(), "exec-down-1");  // nobody listens
   auto& second = start_daemon(bound_options());
-  ASSERT_TRUE(poll_until(
-      [&] { return get_json(second.port(), "/api/orders/" + std::to_string(id)).value("status", "") == "filled"; },
-      kDeadline))
+  ASSERT_TRUE(await_order_status(second.port(), id, "filled"))
       << get_json(second.port(), "/api/orders/" + std::to_string(id)).dump();
-  ASSERT_TRUE(poll_until([&] { return get_json(second.port(), "/api/trading/status").value("trades_count", 0LL) == 1; },
-                         kDeadline));
+  ASSERT_NO_FATAL_FAILURE(expect_single_fill(second.port(), 0.01));
   venue.push_fill_event(client_id, 0.01, body["limit_price"].get<double>(), "exec-down-1");  // a replay
-  const auto positions = get_json(second.port(), "/api/trading/positions").value("items", json::array());
-  ASSERT_EQ(positions.size(), 1u) << positions.dump();
-  EXPECT_DOUBLE_EQ(positions[0].value("quantity", 0.0), 0.01);
+  ASSERT_NO_FATAL_FAILURE(expect_single_fill(second.port(), 0.01));
   EXPECT_EQ(get_json(second.port(), "/api/trading/status").value("trades_count", 0LL), 1);
   EXPECT_EQ(venue.order_count(), 1u);  // never sent again
   EXPECT_EQ(venue.requests("POST", "/v2/orders"), 1u);
@@ -209,8 +176,8 @@ TEST_F(LiveGateway, ALostStreamPausesEntriesUntilReconciledWhileExitsStillGo) {
       kDeadline);
   ASSERT_TRUE(paused) << "no `gateway` message saying entries are paused";
   ASSERT_TRUE(poll_until([&] { return venue.listens() >= 2; }, kDeadline));
-  ASSERT_TRUE(poll_until([&] { return gateway_status(d.port()).value("state", "") == "connected"; }, kDeadline));
-  EXPECT_FALSE(gateway_status(d.port()).value("accepting_entries", true));
+  ASSERT_TRUE(poll_until([&] { return gateway_of(d.port()).value("state", "") == "connected"; }, kDeadline));
+  EXPECT_FALSE(gateway_of(d.port()).value("accepting_entries", true));
   auto denied = expect_error(send_json(d.port(), "POST", "/api/trade", buy), 422, "risk_denied", "a buy while paused");
   EXPECT_EQ(denied["error"]["details"].value("reason", ""), "gateway_disconnected") << denied.dump();
   const auto posts = venue.requests("POST", "/v2/orders");
@@ -236,20 +203,20 @@ TEST_F(LiveGateway, ALostStreamPausesEntriesUntilReconciledWhileExitsStillGo) {
   venue.set_position("BTCUSD", 0.01, buy["limit_price"].get<double>());
   ASSERT_TRUE(poll_until(
       [&] {
-        const auto diffs = gateway_status(d.port()).value("position_differences", json());
+        const auto diffs = gateway_of(d.port()).value("position_differences", json());
         return diffs.is_array() && diffs.empty();
       },
       kDeadline))
-      << gateway_status(d.port()).dump();
+      << gateway_of(d.port()).dump();
   venue.set_position("BTCUSD", 0.03, buy["limit_price"].get<double>());
   json differences;
   ASSERT_TRUE(poll_until(
       [&] {
-        differences = gateway_status(d.port()).value("position_differences", json());
+        differences = gateway_of(d.port()).value("position_differences", json());
         return differences.is_array() && differences.size() == 1;
       },
       kDeadline))
-      << gateway_status(d.port()).dump();
+      << gateway_of(d.port()).dump();
   EXPECT_EQ(differences[0].value("symbol", ""), "BTC-USD");
   EXPECT_DOUBLE_EQ(differences[0].value("ledger", 0.0), 0.01);
   EXPECT_DOUBLE_EQ(differences[0].value("venue", 0.0), 0.03);
