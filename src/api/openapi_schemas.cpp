@@ -97,7 +97,7 @@ constexpr std::string_view kSchemas = R"json({
   "RiskState": {"type": "string", "enum": ["active", "reducing", "halted"]},
   "TradingStatus": {"type": "object", "properties": {"state": {"$ref": "SessionState"},
     "is_running": {"type": "boolean"}, "is_paused": {"type": "boolean"}, "mode": {"type": "string"},
-    "executor": {"type": "string", "description": "where the portfolio's orders go: paper, or a live gateway (alpaca)"},
+    "executor": {"type": "string", "description": "where the portfolio's orders go: paper, or a live gateway (alpaca, binance)"},
     "live": {"type": "boolean", "description": "true: orders go to a broker gateway, not the paper executor"},
     "strategy": {"type": "object"}, "symbols": {"type": "array", "items": {"type": "string"}},
     "last_prices": {"type": "object", "additionalProperties": {"type": "number"}}, "cash": {"type": "number"},
@@ -293,7 +293,7 @@ const std::vector<OperationDoc> kDocs = {
           "venue_open_orders": {"type": "integer"}, "venue_positions": {"type": "integer"},
           "positions": {"type": "array", "items": {"type": "string"}, "description": "the venue's, e.g. AAPL long 10"}}}]}}}}}}}})"},
     {post, "/api/gateway/connect", R"({"body": {"type": "object", "required": ["gateway"], "properties": {
-      "gateway": {"type": "string", "enum": ["alpaca", "paper"]},
+      "gateway": {"type": "string", "enum": ["alpaca", "binance", "paper"]},
       "portfolio_id": {"type": ["integer", "string"], "description": "absent: the caller's default portfolio"}}},
       "responses": {"200": {"type": "object", "description": "the portfolio's gateway as GET /api/gateway/status shows it",
         "properties": {"gateway": {"type": "string"}, "portfolio_id": {"type": "integer"},

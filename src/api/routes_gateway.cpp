@@ -84,7 +84,8 @@ void bind(ApiContext& ctx, GatewayControl& control, const execution::GatewayBoar
   std::string gateway = "paper";
   if (connect) {
     MERIDIAN_TRY_REPLY(given, string_field(body, {"gateway"}));
-    if (!given) return reply(error_response(req, field_error("gateway", "gateway is required (alpaca or paper)")));
+    if (!given)
+      return reply(error_response(req, field_error("gateway", "gateway is required (alpaca, binance or paper)")));
     gateway = *given;
   }
   MERIDIAN_TRY_REPLY(pf, resolve_portfolio(ctx, req, PortfolioFrom::in_body(&body)));
@@ -120,17 +121,19 @@ nlohmann::json position_differences_json(const ApiContext& ctx, const execution:
 void add_gateway_routes(Router& router, std::shared_ptr<const execution::GatewayBoard> board, ApiContext& ctx,
                         GatewayControl* control) {
   for (const bool connect : {true, false}) {
-    router.add({http::verb::post, connect ? "/api/gateway/connect" : "/api/gateway/disconnect", Role::admin,
-                connect ? "Bind a portfolio to a gateway (alpaca, or paper): its orders go there from now on; refused "
-                          "(409 open_orders) while it has open orders"
-                        : "Put a portfolio back on the paper executor; refused (409 open_orders) while it has open "
-                          "orders",
-                [&ctx, control, board, connect](const Request& req, Reply reply) {
-                  if (!control)
-                    return reply(error_response(req, http::status::service_unavailable, "unavailable",
-                                                "this process binds no gateways"));
-                  bind(ctx, *control, board.get(), req, std::move(reply), connect);
-                }});
+    router.add(
+        {http::verb::post, connect ? "/api/gateway/connect" : "/api/gateway/disconnect", Role::admin,
+         connect
+             ? "Bind a portfolio to a gateway (alpaca, binance, or paper): its orders go there from now on; refused "
+               "(409 open_orders) while it has open orders"
+             : "Put a portfolio back on the paper executor; refused (409 open_orders) while it has open "
+               "orders",
+         [&ctx, control, board, connect](const Request& req, Reply reply) {
+           if (!control)
+             return reply(error_response(req, http::status::service_unavailable, "unavailable",
+                                         "this process binds no gateways"));
+           bind(ctx, *control, board.get(), req, std::move(reply), connect);
+         }});
   }
   router.add({http::verb::get, "/api/gateway/status", Role::admin,
               "Live broker gateways: state, venue, account hint, last message, order and fill counts, rate limits",

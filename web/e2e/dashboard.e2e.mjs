@@ -642,6 +642,20 @@ try {
 
   await step('a position is closed from its row', async () => {
     const row = page.locator('#positions tbody tr', { hasText: symbol });
+    // The decision model's step may have sold what the market fill bought (a sell there closes
+    // the position, as the market decides): buy again, so there is one to close either way.
+    // Close sells what the row shows, so it is clicked once every market order has filled and the row
+    // shows the daemon's quantity.
+    await placeFromTicket({ type: 'market', quantity: 0.01 });
+    await pollPage(async (s) => {
+      const get = async (path) => (await fetch(path)).json();
+      const open = await get('/api/orders?status=open&limit=200');
+      const held = ((await get('/api/trading/positions')).items || []).find((p) => p.symbol === s);
+      const cell = document.querySelector(`#positions tbody tr[data-symbol="${s}"] td:nth-child(2)`);
+      const filling = (open.items || []).filter((o) => o.symbol === s && o.type === 'market');
+      if (filling.length > 0 || !held || !cell) return false;
+      return Math.abs(Number(cell.textContent.replace(/,/g, '')) - Math.abs(held.quantity)) < 1e-9;
+    }, symbol, 'the position never settled with the row showing it');
     await row.getByRole('button', { name: `Close ${symbol}` }).click();
     await row.waitFor({ state: 'detached' });
   });
