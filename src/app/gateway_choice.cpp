@@ -36,11 +36,13 @@ bool paper_host(const std::string& host) {
          host == "localhost" || host == "::1";
 }
 
-// Real money is said twice: URLs that may reach it need --mode live. Throws naming the fix.
+// Both URLs https/wss whatever the mode; and real money is said twice: URLs that may reach it
+// need --mode live. Throws naming the fix.
 void check_money(const Config& config, const std::string& rest, const char* rest_option, const std::string& stream,
                  const char* stream_option, const char* paper_hint) {
-  if (config.mode == "live") return;
-  if (paper_host(check_url(rest, rest_option)) && paper_host(check_url(stream, stream_option))) return;
+  const bool rest_paper = paper_host(check_url(rest, rest_option));
+  const bool stream_paper = paper_host(check_url(stream, stream_option));
+  if ((rest_paper && stream_paper) || config.mode == "live") return;
   throw std::invalid_argument(std::string(rest_option) + " " + rest + " / " + stream_option + " " + stream +
                               " may trade real money: say --mode live to mean it (" + paper_hint + ")");
 }

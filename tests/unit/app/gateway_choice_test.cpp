@@ -29,6 +29,14 @@ Config alpaca_config() {
   return c;
 }
 
+Config binance_config() {
+  Config c;
+  c.gateway = "binance";
+  c.binance_api_key = "BNTESTKEY0001";
+  c.binance_secret_key = "bn-secret-0001";
+  return c;
+}
+
 std::string error_of(const Config& c, const core::InstrumentTable& instruments,
                      const std::filesystem::path& file = {}) {
   try {
@@ -222,6 +230,12 @@ TEST(GatewayChoice, PlainTextUrlsAreRefused) {
   c = alpaca_config();
   c.alpaca_stream_url = "ws://paper-api.alpaca.markets/stream";
   EXPECT_NE(error_of(c, instruments).find("--alpaca-stream-url"), std::string::npos);
+  c.mode = "live";  // live mode never excuses plain text
+  EXPECT_NE(error_of(c, instruments).find("--alpaca-stream-url"), std::string::npos);
+  auto b = binance_config();
+  b.mode = "live";
+  b.binance_trading_url = "http://api.binance.com";
+  EXPECT_NE(error_of(b, instruments).find("--binance-trading-url"), std::string::npos);
 }
 
 TEST(GatewayChoice, RealMoneyNeedsModeLive) {
@@ -246,14 +260,6 @@ TEST(GatewayChoice, RealMoneyNeedsModeLive) {
   Config paper;
   paper.mode = "live";
   EXPECT_NE(error_of(paper, instruments).find("needs a gateway"), std::string::npos);
-}
-
-Config binance_config() {
-  Config c;
-  c.gateway = "binance";
-  c.binance_api_key = "BNTESTKEY0001";
-  c.binance_secret_key = "bn-secret-0001";
-  return c;
 }
 
 // Binance: production needs --mode live; the spot testnet (or loopback) does not, and
