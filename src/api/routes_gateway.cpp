@@ -21,12 +21,15 @@ nlohmann::json time_or_null(core::Timestamp t) {
 // Null until the first reconciliation.
 nlohmann::json reconciliation_json(const execution::Reconciliation& r) {
   if (r.at == core::Timestamp{}) return nullptr;
+  auto positions = nlohmann::json::array();  // the first kMaxDetails, as text
+  for (std::size_t i = 0; i < r.held.size() && i < execution::Reconciliation::kMaxDetails; ++i)
+    positions.push_back(execution::describe(r.held[i]));
   return {{"at", time_or_null(r.at)},
           {"differences", r.differences},
           {"details", r.details},
           {"venue_open_orders", r.venue_open_orders},
-          {"venue_positions", r.venue_positions},
-          {"positions", r.positions}};
+          {"venue_positions", r.held.size()},
+          {"positions", std::move(positions)}};
 }
 
 }  // namespace

@@ -568,10 +568,6 @@ void GatewayCore::compare(const std::vector<VenueOpenOrder>& venue, const std::v
   Reconciliation rec;
   rec.at = core::now();
   rec.venue_open_orders = venue.size();
-  rec.venue_positions = positions.size();
-  for (const auto& p : positions)
-    if (rec.positions.size() < Reconciliation::kMaxDetails)
-      rec.positions.push_back(p.symbol + (p.short_side ? " short " : " long ") + p.quantity.to_string());
   rec.held = positions;
   const auto differences = compare_open_orders(orders_, venue);
   rec.differences = differences.size();

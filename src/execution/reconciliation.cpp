@@ -34,6 +34,10 @@ std::vector<OrderDifference> compare_open_orders(const GatewayOrders& book, std:
   return out;
 }
 
+std::string describe(const VenuePosition& p) {
+  return p.symbol + (p.short_side ? " short " : " long ") + p.quantity.to_string();
+}
+
 bool same_symbol(std::string_view ours, std::string_view venue) noexcept {
   // Two cursors over the letters that count: no copy, no allocation.
   const auto skip = [](std::string_view s, std::size_t i) {

@@ -29,9 +29,7 @@ struct Reconciliation {
   std::size_t differences = 0;
   std::vector<std::string> details;  // one short text per difference, the first kMaxDetails
   std::size_t venue_open_orders = 0;
-  std::size_t venue_positions = 0;
-  std::vector<std::string> positions;  // the venue's positions ("AAPL long 10"), the first kMaxDetails
-  std::vector<VenuePosition> held;     // the venue's positions, all of them (to compare with a ledger)
+  std::vector<VenuePosition> held;  // the venue's positions, all of them (shown, compared with a ledger)
 };
 
 struct GatewayStatus {

@@ -39,6 +39,9 @@ struct OrderDifference {
   std::string text;   // for people: the log, the status
 };
 
+// For people: "AAPL long 10".
+std::string describe(const VenuePosition& p);
+
 // One symbol whose position differs between a portfolio's ledger and the venue.
 struct PositionDifference {
   std::string symbol;       // ours ("BTC-USD")

@@ -445,9 +445,8 @@ TEST_F(AlpacaGateway, ReconciliationReportsAVenueOrderItDoesNotKnowAndLeavesItAl
   EXPECT_NE(rec.details[0].find("manual-1"), std::string::npos) << rec.details[0];
   EXPECT_NE(rec.details[0].find("left alone"), std::string::npos) << rec.details[0];
   EXPECT_EQ(rec.venue_open_orders, 1u);
-  EXPECT_EQ(rec.venue_positions, 1u);
-  ASSERT_EQ(rec.positions.size(), 1u);
-  EXPECT_EQ(rec.positions[0], "AAPL long 10");
+  ASSERT_EQ(rec.held.size(), 1u);
+  EXPECT_EQ(describe(rec.held[0]), "AAPL long 10");
   // Never cancelled, nothing reported to the engine about it.
   EXPECT_EQ(venue.requests("DELETE", "/v2/orders/"), 0u);
   EXPECT_EQ(venue.order("manual-1")->status, "new");
